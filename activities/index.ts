@@ -1,0 +1,130 @@
+import { heartbeat, ApplicationFailure } from '@temporalio/activity';
+import { readFile, stat, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { canonicalJson } from './common/canonicalJson';
+import { readJsonl, sha256, toJsonl, writeFileAtomic } from './common/files';
+import { describeInputs, InputError, parseFileToDir } from './parse/parseFile';
+import { OperationRecord } from './parse/records';
+import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
+import { Fact } from './knowledge/facts';
+import { expandFacts, type TextExpander } from './expand/expandFacts';
+import { writeShards } from './expand/shards';
+import { buildManifest, datasetCard } from './run/buildManifest';
+import type { RunConfig } from './run/config';
+import type { NonRetryable } from './run/errors';
+import type { ExpandSummary, FactsSummary, InputRef, ParseSummary, PreparedRun, RunResult } from './run/contracts';
+import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, runCypherFiles } from '../graphs/store';
+
+export interface ActivityDeps {
+  driver: Driver;
+  neo4jUri: string;
+  /** the expander for a run's settings: the offline templates, or the configured LLM endpoint */
+  expanderFor: (settings: RunConfig['expand']) => TextExpander;
+  /** the graph schema file, loaded before any domain graph */
+  schemaFile: string;
+}
+
+const fail = (type: NonRetryable, message: string) => ApplicationFailure.nonRetryable(message, type);
+
+/** Input errors become non-retryable failures carrying their message. */
+async function asFailure<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof InputError) throw fail(e.type, e.message);
+    throw e;
+  }
+}
+
+/** Neo4j calls: an unreachable database becomes one clear (retryable) message naming the URI. */
+async function withNeo4j<T>(uri: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isUnavailable(e)) throw ApplicationFailure.retryable(neo4jUnreachable(uri, e).message, 'Neo4jUnavailable');
+    throw e;
+  }
+}
+
+/** Thin activities around the pure stages; dependencies (one Neo4j driver, the expander) are injected. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    /** Check every input exists and can be parsed; hash them; create the run directory. */
+    async prepareRun(input: { inputs: string[]; outDir: string; config: RunConfig }): Promise<PreparedRun> {
+      const inputs = await asFailure(() => describeInputs(input.inputs));
+      for (const g of input.config.graphs) {
+        if (!(await stat(g).catch(() => null))) throw fail('InvalidConfig', `graph file not found: ${g}`);
+      }
+      await mkdir(input.outDir, { recursive: true });
+      return { inputs, configHash: sha256(canonicalJson(input.config)).slice(0, 16), schemaFile: deps.schemaFile };
+    },
+
+    /** Stage 1: parse one source into masked, validated records and quarantined lines. */
+    async parseSource(input: { source: InputRef; outDir: string; config: RunConfig }): Promise<ParseSummary> {
+      return asFailure(() => parseFileToDir(input.source, input.outDir, input.config));
+    },
+
+    /** Load the graph schema and the domain graphs, idempotently. */
+    async loadGraph(input: { files: string[] }): Promise<number> {
+      const files = await Promise.all(input.files.map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })));
+      try {
+        return await withNeo4j(deps.neo4jUri, () => runCypherFiles(deps.driver, files));
+      } catch (e) {
+        if (e instanceof ApplicationFailure) throw e;
+        throw fail('InvalidGraph', (e as Error).message);
+      }
+    },
+
+    /** Stage 2: join records with the graph, derive facts, MERGE them into Neo4j and write facts.jsonl. */
+    async deriveRunFacts(input: { outDir: string; recordFiles: string[]; runId: string; config: RunConfig }): Promise<FactsSummary> {
+      const records = (await Promise.all(input.recordFiles.map((f) => readJsonl(f, OperationRecord)))).flat();
+      const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
+      const { facts, unlinked } = deriveFacts(records, graph, { ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
+      heartbeat();
+      const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
+      const factsPath = join(input.outDir, 'facts.jsonl');
+      await writeFileAtomic(factsPath, toJsonl(facts));
+      const byKind: Record<string, number> = {};
+      for (const f of facts) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+      return { facts: facts.length, byKind, unlinked, links, factsPath };
+    },
+
+    /** Stage 3: expand facts into checked documents and write the shards. */
+    async expandRunFacts(input: { outDir: string; factsPath: string; config: RunConfig }): Promise<ExpandSummary> {
+      const facts = await readJsonl(input.factsPath, Fact);
+      const { config } = input;
+      const expander = deps.expanderFor(config.expand);
+      const outcome = await expandFacts(facts, expander, {
+        styles: config.expand.styles, languages: config.expand.languages, concurrency: config.expand.concurrency, pii: config.pii,
+        onProgress: (done, total) => heartbeat({ done, total }),
+      });
+      const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes);
+      await writeFileAtomic(join(input.outDir, 'rejected.jsonl'), toJsonl(outcome.rejected));
+      const tally = (key: (d: (typeof outcome.docs)[number]) => string) => {
+        const out: Record<string, number> = {};
+        for (const d of outcome.docs) out[key(d)] = (out[key(d)] ?? 0) + 1;
+        return out;
+      };
+      const rejected: Record<string, number> = {};
+      for (const r of outcome.rejected) rejected[r.reason] = (rejected[r.reason] ?? 0) + 1;
+      return {
+        generated: outcome.generated, rejected, written: outcome.docs.length,
+        tokens: outcome.docs.reduce((a, d) => a + d.tokens, 0),
+        byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), shards, generator: expander.generator,
+      };
+    },
+
+    /** Write manifest.json and the dataset card. */
+    async writeManifest(input: Omit<Parameters<typeof buildManifest>[0], 'createdAt'> & { outDir: string }): Promise<RunResult> {
+      const { outDir, ...parts } = input;
+      const manifest = buildManifest({ ...parts, createdAt: new Date().toISOString() });
+      const manifestPath = join(outDir, 'manifest.json');
+      await writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+      await writeFileAtomic(join(outDir, 'README.md'), datasetCard(manifest));
+      return { runId: manifest.run_id, outDir, manifestPath, counts: manifest.counts };
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

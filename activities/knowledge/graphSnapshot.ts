@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { FailureModeRef, NamedNode } from './facts';
+
+/** What fact derivation needs from the knowledge graph, read once per run and validated at the boundary. */
+export const ParameterSpec = NamedNode.extend({
+  unit: z.string(),
+  min: z.number(),
+  max: z.number(),
+  target: z.number().nullable(),
+  aliases: z.array(z.string()),
+  failure_modes: z.array(FailureModeRef.extend({ direction: z.string() })),
+  alarms: z.array(NamedNode.extend({ direction: z.string().nullable() })),
+});
+export type ParameterSpec = z.infer<typeof ParameterSpec>;
+
+export const GraphSnapshot = z.object({
+  parameters: z.array(ParameterSpec),
+  equipment: z.array(NamedNode),
+  effects: z.array(NamedNode.extend({ aliases: z.array(z.string()) })),
+  causes: z.array(NamedNode),
+  alarms: z.array(NamedNode.extend({ parameter: z.string().nullable() })),
+});
+export type GraphSnapshot = z.infer<typeof GraphSnapshot>;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** An ISO-8601 instant in UTC, as every record carries it after parsing. */
+const Instant = z.iso.datetime();
+const Provenance = {
+  id: z.string().min(1),
+  /** the input file's name, as it appears in `file:line` provenance */
+  source: z.string().min(1),
+  /** 1-based line number in that file */
+  line: z.number().int().positive(),
+  ts: Instant,
+  asset: z.string().min(1),
+};
+
+export const Measurement = z.object({ value: z.number().finite(), unit: z.string() });
+
+/** One row of a time-series export: several tags at one instant, plus text labels (quality, defect, ...). */
+export const SampleRecord = z.object({
+  kind: z.literal('sample'),
+  ...Provenance,
+  values: z.record(z.string(), Measurement),
+  labels: z.record(z.string(), z.string()),
+});
+
+/** One alarm or event line (free-text log or JSON lines). `text` is the PII-masked message. */
+export const EventRecord = z.object({
+  kind: z.literal('event'),
+  ...Provenance,
+  level: z.string(),
+  code: z.string().nullable(),
+  state: z.enum(['raised', 'cleared', 'info']),
+  text: z.string(),
+});
+
+/** One maintenance work order. Field values are PII-masked. */
+export const WorkOrderRecord = z.object({
+  kind: z.literal('work_order'),
+  ...Provenance,
+  order_id: z.string(),
+  symptom: z.string(),
+  cause: z.string(),
+  action: z.string(),
+  fields: z.record(z.string(), z.string()),
+  downtime_min: z.number().nonnegative().nullable(),
+});
+
+export const OperationRecord = z.discriminatedUnion('kind', [SampleRecord, EventRecord, WorkOrderRecord]);
+export type SampleRecord = z.infer<typeof SampleRecord>;
+export type EventRecord = z.infer<typeof EventRecord>;
+export type WorkOrderRecord = z.infer<typeof WorkOrderRecord>;
+export type OperationRecord = z.infer<typeof OperationRecord>;
+
+/** A line that could not become a record: kept with its (masked) text and the reason. */
+export const QuarantineEntry = z.object({
+  source: z.string(),
+  line: z.number().int().positive(),
+  raw: z.string(),
+  reason: z.string(),
+});
+export type QuarantineEntry = z.infer<typeof QuarantineEntry>;
+
+export const SourceFormat = z.enum(['csv', 'jsonl', 'text', 'workorders']);
+export type SourceFormat = z.infer<typeof SourceFormat>;

@@ -1,0 +1,26 @@
+/** Timestamp parsing for plant exports: ISO-8601 with or without offset; naive times take the source's zone. */
+const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** `offset` like "+08:00" or "Z". Returns an ISO-8601 UTC instant, or null when the text is not a valid time. */
+export function parseTimestamp(text: string, offset: string): string | null {
+  const m = TS.exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
+  const nums = [y, mo, d, h, mi, s].map(Number);
+  const local = Date.UTC(nums[0], nums[1] - 1, nums[2], nums[3], nums[4], nums[5]);
+  const check = new Date(local);
+  if (check.getUTCFullYear() !== nums[0] || check.getUTCMonth() !== nums[1] - 1 || check.getUTCDate() !== nums[2]
+    || check.getUTCHours() !== nums[3] || check.getUTCMinutes() !== nums[4] || check.getUTCSeconds() !== nums[5]) return null;
+  const offMin = offsetMinutes(zone ?? offset);
+  if (offMin === null) return null;
+  const ms = frac ? Math.round(Number(frac) * 1000) : 0;
+  return new Date(local - offMin * 60_000 + ms).toISOString();
+}
+
+export function offsetMinutes(zone: string): number | null {
+  if (zone === 'Z') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!m) return null;
+  const v = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '-' ? -v : v;
+}

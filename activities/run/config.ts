@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { Lang, STYLES, Style } from '../expand/documents';
+import { DEFAULT_PII_OPTIONS } from '../parse/pii';
+
+const compiles = (src: string) => { try { new RegExp(src); return true; } catch { return false; } };
+
+/** A run's configuration (a JSON file given with `--config`); every field has a default. */
+export const RunConfig = z.object({
+  /** UTC offset for timestamps written without one, e.g. "+08:00" */
+  timezone: z.string().regex(/^(Z|[+-]\d{2}:?\d{2})$/, 'an offset such as "Z" or "+08:00"').default('Z'),
+  pii: z.object({
+    employeeIdPatterns: z.array(z.string().refine(compiles, 'not a valid regular expression')).default(DEFAULT_PII_OPTIONS.employeeIdPatterns),
+  }).strict().prefault({}),
+  /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
+  graphs: z.array(z.string()).default([]),
+  facts: z.object({
+    minSupport: z.number().int().positive().default(3),
+    maxSources: z.number().int().positive().default(100),
+  }).strict().prefault({}),
+  expand: z.object({
+    styles: z.array(Style).min(1).default([...STYLES]),
+    languages: z.array(Lang).min(1).default(['en', 'zh']),
+    concurrency: z.number().int().positive().max(256).default(4),
+    temperature: z.number().min(0).max(2).default(0.7),
+    maxTokens: z.number().int().positive().default(800),
+    timeoutMs: z.number().int().positive().default(60_000),
+  }).strict().prefault({}),
+  shards: z.object({
+    maxDocs: z.number().int().positive().default(1000),
+    maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  }).strict().prefault({}),
+}).strict();
+export type RunConfig = z.infer<typeof RunConfig>;
+
+export class InvalidConfig extends Error {}
+
+/** Validate a config object; `baseDir` resolves relative graph paths. Errors name every bad field. */
+export function parseRunConfig(value: unknown, baseDir: string, name = 'config'): RunConfig {
+  const parsed = RunConfig.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidConfig(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return { ...parsed.data, graphs: parsed.data.graphs.map((g) => resolve(baseDir, g)) };
+}
+
+export async function loadRunConfig(path: string | null, defaultGraphs: string[]): Promise<RunConfig> {
+  if (!path) return parseRunConfig({ graphs: defaultGraphs }, process.cwd());
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new InvalidConfig(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InvalidConfig(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseRunConfig(value, dirname(resolve(path)), path);
+}

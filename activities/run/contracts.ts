@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { RunConfig } from './config';
+import type { Generator } from '../expand/documents';
+import type { ShardInfo } from '../expand/shards';
+import type { PiiCounts } from '../parse/pii';
+import type { SourceFormat } from '../parse/records';
+
+/** What the workflow is started with: references only (absolute paths), and the small config. */
+export interface RunInput {
+  runId: string;
+  inputs: string[];
+  outDir: string;
+  config: RunConfig;
+}
+
+export interface InputRef { path: string; name: string; format: SourceFormat; sha256: string; bytes: number; lines: number }
+export interface PreparedRun { inputs: InputRef[]; configHash: string; schemaFile: string }
+
+export interface ParseSummary { source: string; lines: number; records: number; quarantined: number; pii: PiiCounts; recordsPath: string; quarantinePath: string }
+
+export interface FactsSummary { facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string }
+
+export interface ExpandSummary {
+  generated: number;
+  rejected: Record<string, number>;
+  written: number;
+  tokens: number;
+  byLang: Record<string, number>;
+  byStyle: Record<string, number>;
+  shards: ShardInfo[];
+  generator: Generator;
+}
+
+export interface RunResult { runId: string; outDir: string; manifestPath: string; counts: Manifest['counts'] }
+
+/** `manifest.json` (**contract**, see DESIGN.md). */
+export const Manifest = z.object({
+  run_id: z.string(),
+  workflow_id: z.string(),
+  config_hash: z.string(),
+  created_at: z.string(),
+  inputs: z.array(z.object({ path: z.string(), sha256: z.string(), lines: z.number().int(), format: z.string() })),
+  counts: z.object({
+    lines: z.number().int(),
+    records: z.number().int(),
+    quarantined: z.number().int(),
+    pii_masked: z.number().int(),
+    pii_by_type: z.record(z.string(), z.number().int()),
+    facts: z.number().int(),
+    facts_by_kind: z.record(z.string(), z.number().int()),
+    unlinked: z.record(z.string(), z.number().int()),
+    docs_generated: z.number().int(),
+    docs_rejected: z.record(z.string(), z.number().int()),
+    docs_written: z.number().int(),
+  }),
+  tokens: z.number().int(),
+  by_lang: z.record(z.string(), z.number().int()),
+  by_style: z.record(z.string(), z.number().int()),
+  shards: z.array(z.object({ path: z.string(), docs: z.number().int(), bytes: z.number().int(), sha256: z.string() })),
+  generator: z.object({ kind: z.string(), model: z.string().optional(), name: z.string().optional(), note: z.string().optional() }),
+  config: z.unknown(),
+});
+export type Manifest = z.infer<typeof Manifest>;

@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { loadRunConfig } from '../activities/run/config';
+import { describeInputs, parseFileToDir } from '../activities/parse/parseFile';
+import { SourceFormat } from '../activities/parse/records';
+import { checkNeo4j, openDriver, runCypherFiles } from '../graphs/store';
+import { readEnv } from '../infra/env';
+import { DEFAULT_LAYOUT, ROOT, serviceStatus, startNeo4j, startTemporal, stopService } from '../infra/services';
+import { connectClient } from '../infra/temporal';
+import { createForgeWorker } from '../infra/worker';
+import { progressQuery } from '../workflows';
+import { describeProgress, startRun, uiLink, waitForRun } from './runs';
+import { runDemo } from './demo';
+import { readFile } from 'node:fs/promises';
+
+const USAGE = `forge - industrial operations data to training corpora
+
+  forge services up|down|status        local Temporal dev server (Web UI http://localhost:8233) and Neo4j
+  forge worker [--queue Q]             run a worker; start more, on more machines, to scale out
+  forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
+                                       start a run; prints the workflow id and its Web UI link
+  forge status WORKFLOW_ID             a run's progress
+  forge graph load FILE...             load Cypher graph files into Neo4j, idempotently
+  forge parse --source FILE... --out DIR [--format csv|jsonl|text|workorders] [--config FILE]
+                                       stage one alone (no servers): records/ and quarantine/
+  forge demo                           the whole pipeline on examples/ with local servers
+
+Configuration: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
+OPENAI_BASE_URL, OPENAI_API_KEY, FORGE_MODEL (see README.md).`;
+
+const DEFAULT_GRAPHS = [join(ROOT, 'graphs', 'injection-moulding.cypher')];
+const out = (line: string) => process.stdout.write(line + '\n');
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await dispatch(argv);
+  } catch (e) {
+    process.stderr.write(`forge: ${(e as Error).message}\n`);
+    if (e instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  const env = readEnv();
+  switch (cmd) {
+    case 'services': return services(rest[0], env);
+    case 'worker': {
+      const { values } = parseArgs({ args: rest, options: { queue: { type: 'string' } } });
+      const w = await createForgeWorker(env, { taskQueue: values.queue });
+      out(`worker polling task queue "${values.queue ?? env.taskQueue}" on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`);
+      try {
+        await w.worker.run();
+      } finally {
+        await w.close();
+      }
+      return;
+    }
+    case 'run': {
+      const { values } = parseArgs({ args: rest, options: {
+        input: { type: 'string', multiple: true }, out: { type: 'string' }, config: { type: 'string' }, wait: { type: 'boolean' }, queue: { type: 'string' },
+      } });
+      if (!values.input?.length || !values.out) throw new UsageError('run needs --input PATH (one or more) and --out DIR');
+      const config = await loadRunConfig(values.config ?? null, DEFAULT_GRAPHS);
+      const client = await connectClient(env);
+      const handle = await startRun(client, env, { inputs: values.input, outDir: values.out, config, taskQueue: values.queue });
+      out(`started ${handle.workflowId}`);
+      out(`Web UI: ${uiLink(env, handle.workflowId)}`);
+      if (values.wait) {
+        const result = await waitForRun(handle, (l) => out(`  ${l}`));
+        out(`done: ${result.counts.docs_written} documents in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`);
+      }
+      return;
+    }
+    case 'status': {
+      if (!rest[0]) throw new UsageError('status needs a WORKFLOW_ID');
+      const client = await connectClient(env);
+      const handle = client.workflow.getHandle(rest[0]);
+      const desc = await handle.describe();
+      out(`${rest[0]}: ${desc.status.name}`);
+      const progress = await handle.query(progressQuery).catch(() => null);
+      if (progress) out(`  ${describeProgress(progress)}`);
+      out(`Web UI: ${uiLink(env, rest[0])}`);
+      return;
+    }
+    case 'graph': {
+      if (rest[0] !== 'load' || rest.length < 2) throw new UsageError('graph load FILE...');
+      const files = await Promise.all(rest.slice(1).map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })));
+      const driver = openDriver(env.neo4jUri, env.neo4jUser, env.neo4jPassword);
+      try {
+        await checkNeo4j(driver, env.neo4jUri);
+        const schema = { name: 'graphs/schema.cypher', text: await readFile(join(ROOT, 'graphs', 'schema.cypher'), 'utf8') };
+        const n = await runCypherFiles(driver, [schema, ...files]);
+        out(`loaded ${files.length} files (${n} statements, schema included) into ${env.neo4jUri}`);
+      } finally {
+        await driver.close();
+      }
+      return;
+    }
+    case 'parse': {
+      const { values } = parseArgs({ args: rest, options: {
+        source: { type: 'string', multiple: true }, out: { type: 'string' }, format: { type: 'string' }, config: { type: 'string' },
+      } });
+      if (!values.source?.length || !values.out) throw new UsageError('parse needs --source FILE (one or more) and --out DIR');
+      const format = values.format === undefined ? undefined : SourceFormat.safeParse(values.format);
+      if (format && !format.success) throw new UsageError(`--format must be one of ${SourceFormat.options.join(', ')}`);
+      const config = await loadRunConfig(values.config ?? null, []);
+      for (const ref of await describeInputs(values.source, format?.data)) {
+        const s = await parseFileToDir(ref, resolve(values.out), config);
+        out(`${s.source}: ${s.lines} lines -> ${s.records} records, ${s.quarantined} quarantined -> ${s.recordsPath}`);
+      }
+      return;
+    }
+    case 'demo': return runDemo(env, out);
+    case undefined: case 'help': case '--help': case '-h': out(USAGE); return;
+    default: throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+async function services(sub: string | undefined, env: ReturnType<typeof readEnv>): Promise<void> {
+  switch (sub) {
+    case 'up':
+      if (env.temporalExternal) out(`Temporal: using ${env.temporalAddress} (TEMPORAL_ADDRESS)`);
+      else out(`Temporal: ${(await startTemporal(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.temporalAddress}, Web UI http://localhost:${DEFAULT_LAYOUT.temporal.uiPort}`);
+      if (env.neo4jExternal) out(`Neo4j: using ${env.neo4jUri} (NEO4J_URI)`);
+      else out(`Neo4j: ${(await startNeo4j(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.neo4jUri}`);
+      return;
+    case 'down':
+      for (const s of ['temporal', 'neo4j'] as const) out(`${s}: ${(await stopService(DEFAULT_LAYOUT, s)) ? 'stopped' : 'was not started by forge'}`);
+      return;
+    case 'status':
+      for (const s of await serviceStatus(DEFAULT_LAYOUT)) out(`${s.name}: ${s.answers ? 'answering' : 'not answering'} at ${s.address}${s.pid ? ` (pid ${s.pid}, started by forge)` : ''}`);
+      return;
+    default: throw new UsageError('services up|down|status');
+  }
+}
