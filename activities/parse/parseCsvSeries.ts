@@ -36,9 +36,14 @@ export function parseCsvSeries(text: string, opts: ParseOptions): ParseResult {
   if (tsCol < 0) throw new Error(`${opts.source}: no timestamp column (expected one of timestamp, time, datetime, ts) in header "${rows[0].raw.trim()}"`);
   const numeric = header.map((c, i) => c.unit !== null && i !== tsCol && i !== assetCol);
 
+  // A quarantined row keeps its text, masked cell by cell with the header's column roles (name columns
+  // as names), so that a row rejected before its labels were read leaks nothing either.
+  const maskedRaw = (cells: string[]) => cells
+    .map((c, i) => (i < header.length && isNameField(header[i].name) && c !== '' ? ctx.mask.nameField(c) : ctx.mask.text(c)))
+    .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(delimiter);
   for (const row of rows.slice(1)) {
     const line = row.info.lines;
-    const raw = row.raw.replace(/\r?\n$/, '');
+    const raw = maskedRaw(row.record);
     ctx.line();
     if (row.record.length !== header.length) {
       ctx.quarantine(line, raw, `expected ${header.length} columns, found ${row.record.length}`);

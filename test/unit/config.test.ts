@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { parseRunConfig, RunConfig } from '../../activities/run/config';
+import { splitCypher } from '../../graphs/store';
+import { readFileSync } from 'node:fs';
+
+describe('RunConfig', () => {
+  test('every field has a default', () => {
+    const c = parseRunConfig({}, '/base');
+    expect(c).toMatchObject({ timezone: 'Z', graphs: [], expand: { styles: ['textbook', 'qa', 'sop', 'troubleshooting'], languages: ['en', 'zh'], concurrency: 4 }, facts: { minSupport: 3 } });
+    expect(RunConfig.parse({ expand: { concurrency: 8 } }).expand.languages).toEqual(['en', 'zh']);
+  });
+  test('graph paths are resolved against the config file', () => {
+    expect(parseRunConfig({ graphs: ['../g.cypher'] }, '/a/b').graphs).toEqual(['/a/g.cypher']);
+  });
+  test('errors name every bad field', () => {
+    let message = '';
+    try {
+      parseRunConfig({ timezone: 'CET', expand: { styles: ['poem'] }, pii: { employeeIdPatterns: ['('] }, extra: 1 }, '/', 'my.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^my\.json: /);
+    for (const part of ['timezone: an offset', 'expand.styles.0: Invalid option', 'pii.employeeIdPatterns.0: not a valid regular expression', 'Unrecognized key: "extra"']) {
+      expect(message).toContain(part);
+    }
+  });
+  test('the example config is valid', () => {
+    const path = join(__dirname, '..', '..', 'examples', 'moulding-line', 'forge.config.json');
+    expect(parseRunConfig(JSON.parse(readFileSync(path, 'utf8')), join(path, '..')).timezone).toBe('+08:00');
+  });
+});
+
+test('splitCypher splits on statement ends and drops comment lines', () => {
+  expect(splitCypher('// header\nCREATE (a);\nMATCH (n)\n// note\nRETURN n;\n\n')).toEqual(['CREATE (a)', 'MATCH (n)\nRETURN n']);
+  const seed = readFileSync(join(__dirname, '..', '..', 'graphs', 'injection-moulding.cypher'), 'utf8');
+  expect(splitCypher(seed).every((s) => !s.includes(';\n'))).toBe(true);
+});

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectFormat } from '../../activities/parse/detectFormat';
+import { parseCsvSeries } from '../../activities/parse/parseCsvSeries';
+import { parseJsonEvents } from '../../activities/parse/parseJsonEvents';
+import { parseSourceText } from '../../activities/parse/parseSource';
+import { parseTextLog } from '../../activities/parse/parseTextLog';
+import { parseWorkOrders } from '../../activities/parse/parseWorkOrders';
+import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
+import { OperationRecord } from '../../activities/parse/records';
+import { parseTimestamp } from '../../activities/parse/timestamps';
+
+const opts = (source: string) => ({ source, timezone: '+08:00', pii: DEFAULT_PII_OPTIONS });
+const EXAMPLE = join(__dirname, '..', '..', 'examples', 'moulding-line');
+
+describe('parseTimestamp', () => {
+  test('applies the source offset to naive times and keeps explicit ones', () => {
+    expect(parseTimestamp('2026-03-02 09:00:05', '+08:00')).toBe('2026-03-02T01:00:05.000Z');
+    expect(parseTimestamp('2026-03-02T09:00:05Z', '+08:00')).toBe('2026-03-02T09:00:05.000Z');
+    expect(parseTimestamp('2026-03-02T09:00:05-05:00', 'Z')).toBe('2026-03-02T14:00:05.000Z');
+  });
+  test.each(['2026-03-02 25:61:00', '02/03/2026 10:04', '2026-02-30 10:00', 'yesterday'])('rejects %s', (t) => {
+    expect(parseTimestamp(t, 'Z')).toBeNull();
+  });
+});
+
+describe('parseCsvSeries', () => {
+  const csv = [
+    'timestamp,machine,melt_temp (degC),hold_pressure [bar],quality,operator',
+    '2026-03-02T08:00:00+08:00,IMM-01,238.3,480,OK,Zhang Wei (E10234)',
+    '2026-03-02T08:00:30+08:00,IMM-01,###,480,OK,Zhang Wei (E10234)',
+    '2026-03-02T08:01:00+08:00,IMM-01,238.3',
+    '',
+    '02/03/2026 08:01,IMM-01,238.3,480,NG,李娜',
+    '2026-03-02T08:02:00+08:00,IMM-01,251.0,470,NG,"Zhang Wei, shift A"',
+  ].join('\n');
+  const r = parseCsvSeries(csv, opts('s.csv'));
+
+  test('reads units from the header and values as numbers', () => {
+    expect(r.records[0]).toMatchObject({ kind: 'sample', source: 's.csv', line: 2, asset: 'IMM-01', ts: '2026-03-02T00:00:00.000Z',
+      values: { melt_temp: { value: 238.3, unit: 'degC' }, hold_pressure: { value: 480, unit: 'bar' } }, labels: { quality: 'OK' } });
+  });
+  test('quarantines bad rows with line and reason, and loses none', () => {
+    expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([
+      [3, 'non-numeric value "###" in column melt_temp'],
+      [4, 'expected 6 columns, found 3'],
+      [6, 'invalid timestamp "02/03/2026 08:01" in column timestamp'],
+    ]);
+    expect(r.lines).toBe(5);
+    expect(r.records.length + r.quarantine.length).toBe(r.lines);
+  });
+  test('masks name columns in records and in quarantined raw lines', () => {
+    const all = JSON.stringify(r);
+    expect(all).not.toMatch(/Zhang Wei|李娜|E10234/);
+    expect(r.records[1].kind === 'sample' && r.records[1].labels.operator).toBe('[NAME], shift A');
+  });
+  test('a table without a timestamp column is an error naming the source', () => {
+    expect(() => parseCsvSeries('a,b\n1,2\n', opts('x.csv'))).toThrow(/x\.csv: no timestamp column/);
+  });
+});
+
+describe('parseTextLog', () => {
+  const r = parseTextLog([
+    '2026-03-02 09:00:05 WARN IMM-01 ALM-203 Melt temperature high: 254.4 degC > 250 degC',
+    '2026-03-02 09:04:00 INFO IMM-01 操作员 张伟 将料筒温度设定值从 252 调整到 240 degC',
+    'cut line',
+    '2026-03-02 09:09:55 INFO IMM-01 ALM-203 cleared, melt temperature 248.7 degC',
+  ].join('\r\n'), opts('e.log'));
+  test('splits header, alarm code and state; masks the message', () => {
+    expect(r.records.map((x) => x.kind === 'event' && [x.line, x.level, x.code, x.state])).toEqual([
+      [1, 'WARN', 'ALM-203', 'raised'], [2, 'INFO', null, 'info'], [4, 'INFO', 'ALM-203', 'cleared'],
+    ]);
+    expect(r.records[1].kind === 'event' && r.records[1].text).toBe('操作员 [NAME] 将料筒温度设定值从 252 调整到 240 degC');
+    expect(r.quarantine).toEqual([{ source: 'e.log', line: 3, raw: 'cut line', reason: expect.stringMatching(/does not match the log header/) }]);
+  });
+});
+
+describe('parseJsonEvents', () => {
+  test('validates each line and quarantines bad JSON and bad events', () => {
+    const r = parseJsonEvents([
+      '{"ts":"2026-03-02T09:00:05+08:00","asset":"IMM-01","level":"warn","code":"ALM-203","message":"melt temperature high, operator Zhang Wei"}',
+      '{"ts":"2026-03-02T09:00:05+08:00"',
+      '{"ts":"2026-03-02T09:00:05+08:00","message":"no asset"}',
+    ].join('\n'), opts('e.jsonl'));
+    expect(r.records).toHaveLength(1);
+    expect(r.records[0]).toMatchObject({ level: 'WARN', code: 'ALM-203', state: 'raised', text: 'melt temperature high, operator [NAME]' });
+    expect(r.quarantine.map((q) => q.line)).toEqual([2, 3]);
+    expect(r.quarantine[1].reason).toMatch(/asset/);
+  });
+});
+
+describe('parseWorkOrders', () => {
+  test('reads fields, masks the technician, requires symptom/cause/action', () => {
+    const r = parseWorkOrders([
+      '# comment',
+      'WO-1 | 2026-03-02 09:12 | IMM-01/barrel | symptom: overshoot | cause: contactor stuck | action: replaced contactor | technician: Liu Yang (E20417) | downtime_min: 40',
+      'WO-2 | 2026-03-05 | IMM-01 | symptom: noise',
+      'WO-3 | 2026-03-05 10:00 | IMM-01 | symptom: a | cause: b | action: c | downtime_min: soon',
+    ].join('\n'), opts('w.txt'));
+    expect(r.lines).toBe(3);
+    expect(r.records[0]).toMatchObject({ order_id: 'WO-1', asset: 'IMM-01/barrel', line: 2, downtime_min: 40, fields: { technician: '[NAME] ([EMPLOYEE_ID])' } });
+    expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([
+      [3, 'invalid opened time "2026-03-05"; missing cause, action'],
+      [4, 'downtime_min is not a number: "soon"'],
+    ]);
+  });
+});
+
+describe('the example line', () => {
+  test.each([
+    ['sensors.csv', 300, [52, 97, 252]],
+    ['events.log', 25, [24, 26]],
+    ['workorders.txt', 6, [7]],
+  ] as const)('%s: every data line is a valid record or quarantined', (file, records, quarantined) => {
+    const text = readFileSync(join(EXAMPLE, file), 'utf8');
+    const format = detectFormat(file, text.slice(0, 4096))!;
+    const r = parseSourceText(format, text, opts(file));
+    expect(r.records).toHaveLength(records);
+    expect(r.quarantine.map((q) => q.line)).toEqual(quarantined);
+    expect(r.records.length + r.quarantine.length).toBe(r.lines);
+    for (const rec of r.records) expect(OperationRecord.safeParse(rec).success).toBe(true);
+  });
+});
+
+test('detectFormat', () => {
+  expect(detectFormat('a.csv', '')).toBe('csv');
+  expect(detectFormat('a.jsonl', '')).toBe('jsonl');
+  expect(detectFormat('a.txt', '# x\nWO-1 | 2026-01-01 10:00 | A | symptom: s')).toBe('workorders');
+  expect(detectFormat('a.log', '2026-01-01 10:00:00 INFO A hello')).toBe('text');
+  expect(detectFormat('a.bin', 'xyz')).toBeNull();
+});

@@ -1,0 +1,73 @@
+import { isNameField, isResidentId, MASK, PiiMasker } from '../../activities/parse/pii';
+
+const mask = (t: string) => {
+  const m = new PiiMasker();
+  return { text: m.text(t), counts: m.counts };
+};
+
+describe('PiiMasker.text', () => {
+  test.each([
+    ['operator Zhang Wei called', 'operator [NAME] called'],
+    ['Operator: Tom Baker reported', 'Operator: [NAME] reported'],
+    ['checked by technician Liu Yang (E20417)', 'checked by technician [NAME] ([EMPLOYEE_ID])'],
+    ['操作员 张伟 将料筒温度', '操作员 [NAME] 将料筒温度'],
+    ['操作员：李娜 工号E10871', '操作员：[NAME] 工号[EMPLOYEE_ID]'],
+    ['维修人 赵磊 检查止回阀', '维修人 [NAME] 检查止回阀'],
+    ['操作员欧阳娜娜在岗', '操作员[NAME]在岗'],
+    ['班长 陈静 (电话 0512-6288 1234)', '班长 [NAME] (电话 [PHONE])'],
+    ['call 13812345678 or 139-0123-4567 or +86 138 1234 5678', 'call [PHONE] or [PHONE] or [PHONE]'],
+    ['mail liu.yang@hx-plastics.cn now', 'mail [EMAIL] now'],
+    ['employee id: 88231 logged in', 'employee id: [EMPLOYEE_ID] logged in'],
+    ['ID 11010519491231002X', 'ID [ID_NUMBER]'],
+  ])('%s', (input, expected) => {
+    expect(mask(input).text).toBe(expected);
+  });
+
+  test.each([
+    'Material lot PP-H2026-0301 loaded, dryer at 80 degC',
+    '2026-03-02 09:00:05 ALM-203 Melt temperature high: 254.4 degC > 250 degC',
+    'serial 20260302123456789X on mould M-4471',
+    'Operator: We are getting burn marks',
+    'Technician: Replaced contactor, verified zone 3 control',
+    '操作工：那怎么处理？',
+    '操作工：注塑机 IMM-01出来的件有烧焦痕。',
+    '通知班长和维修人员。',
+    'Cycle time stable at 30 s, OEE 86 %',
+  ])('leaves "%s" alone', (input) => {
+    expect(mask(input).text).toBe(input);
+  });
+
+  test('counts each masked datum by type', () => {
+    expect(mask('operator Zhang Wei, phone 13812345678, E10234').counts).toEqual({ name: 1, phone: 1, employee_id: 1 });
+  });
+
+  test('sweep masks a learned name where it stands without a trigger word', () => {
+    const m = new PiiMasker();
+    m.text('operator Zhang Wei logged in');
+    m.nameField('李娜 (E10871)');
+    expect(m.sweep('Zhang Wei and 李娜 left; Zhang alone stays')).toBe(`${MASK.name} and ${MASK.name} left; Zhang alone stays`);
+  });
+
+  test('nameField masks the name before the bracket and typed data inside it', () => {
+    expect(new PiiMasker().nameField('Zhang Wei (E10234)')).toBe('[NAME] ([EMPLOYEE_ID])');
+    expect(new PiiMasker().nameField('赵磊 (E20533), 电话 13901234567')).toBe('[NAME] ([EMPLOYEE_ID]), 电话 [PHONE]');
+  });
+
+  test('employee id patterns are configuration', () => {
+    const m = new PiiMasker({ employeeIdPatterns: ['\\bEMP-\\d{4}\\b'] });
+    expect(m.text('badge EMP-1234, E10234')).toBe('badge [EMPLOYEE_ID], E10234');
+  });
+});
+
+describe('isResidentId', () => {
+  test('accepts a valid check digit and birth date only', () => {
+    expect(isResidentId('11010519491231002X')).toBe(true);
+    expect(isResidentId('110105194912310021')).toBe(false); // wrong check digit
+    expect(isResidentId('110105194913310020')).toBe(false); // month 13
+  });
+});
+
+test('isNameField recognises name columns in both languages', () => {
+  expect(['operator', 'Technician', '操作员', '姓名'].every(isNameField)).toBe(true);
+  expect(['machine', 'quality', 'defect'].some(isNameField)).toBe(false);
+});
