@@ -33,6 +33,28 @@ const out = (line: string) => process.stdout.write(line + '\n');
 
 class UsageError extends Error {}
 
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/**
+ * parseArgs, with the contract's `--input A B C` form: the words after a `multiple` option, up to the
+ * next option, all belong to it. A bad argument is a usage error.
+ */
+function parseFlags<O extends Options>(args: string[], options: O) {
+  const multi = new Set(Object.entries(options!).filter(([, o]) => o.multiple).map(([k]) => `--${k}`));
+  const expanded: string[] = [];
+  let current: string | null = null;
+  for (const a of args) {
+    if (a.startsWith('--')) current = multi.has(a) ? a : null;
+    else if (current && expanded[expanded.length - 1] !== current) expanded.push(current);
+    expanded.push(a);
+  }
+  try {
+    return parseArgs({ args: expanded, options, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await dispatch(argv);
@@ -49,7 +71,7 @@ async function dispatch(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'services': return services(rest[0], env);
     case 'worker': {
-      const { values } = parseArgs({ args: rest, options: { queue: { type: 'string' } } });
+      const { values } = parseFlags(rest, { queue: { type: 'string' } });
       const w = await createForgeWorker(env, { taskQueue: values.queue });
       out(`worker polling task queue "${values.queue ?? env.taskQueue}" on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`);
       try {
@@ -60,9 +82,9 @@ async function dispatch(argv: string[]): Promise<void> {
       return;
     }
     case 'run': {
-      const { values } = parseArgs({ args: rest, options: {
+      const { values } = parseFlags(rest, {
         input: { type: 'string', multiple: true }, out: { type: 'string' }, config: { type: 'string' }, wait: { type: 'boolean' }, queue: { type: 'string' },
-      } });
+      });
       if (!values.input?.length || !values.out) throw new UsageError('run needs --input PATH (one or more) and --out DIR');
       const config = await loadRunConfig(values.config ?? null, DEFAULT_GRAPHS);
       const client = await connectClient(env);
@@ -101,9 +123,9 @@ async function dispatch(argv: string[]): Promise<void> {
       return;
     }
     case 'parse': {
-      const { values } = parseArgs({ args: rest, options: {
+      const { values } = parseFlags(rest, {
         source: { type: 'string', multiple: true }, out: { type: 'string' }, format: { type: 'string' }, config: { type: 'string' },
-      } });
+      });
       if (!values.source?.length || !values.out) throw new UsageError('parse needs --source FILE (one or more) and --out DIR');
       const format = values.format === undefined ? undefined : SourceFormat.safeParse(values.format);
       if (format && !format.success) throw new UsageError(`--format must be one of ${SourceFormat.options.join(', ')}`);

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadRunConfig } from '../../activities/run/config';
+import { connectClient } from '../../infra/temporal';
+import { createForgeWorker } from '../../infra/worker';
+import { startRun, waitForRun } from '../../cli/runs';
+import { startOpenAiTestServer, type OpenAiTestServer } from '../fixtures/openaiServer';
+import { testEnv } from './testEnv';
+import { bundle, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, tempDir } from './runHelpers';
+
+jest.setTimeout(120_000);
+
+let server: OpenAiTestServer;
+let workflowBundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  workflowBundle = await bundle();
+  // Faithful text in the asked language, except troubleshooting dialogues, which invent a number;
+  // the very first request fails with a 500 that the client retries.
+  server = await startOpenAiTestServer((req, n) => {
+    if (n === 1) return { status: 500 };
+    const user = req.messages.find((m) => m.role === 'user')!.content;
+    const zh = user.includes('Language: Simplified Chinese');
+    if (user.includes('troubleshooting dialogue')) return { text: zh ? '操作工：温度到了 987654 度，怎么办？维修技师：先停机检查加热圈和热电偶，再确认工艺窗口。' : 'Operator: it reached 987654 degrees. Technician: stop the machine and check the heaters and thermocouples first.' };
+    return { text: zh ? '根据工厂记录，这一工艺参数偏离推荐窗口时会影响制品质量，应按知识图谱中的措施及时处理并确认恢复。' : 'According to the plant records, when this process parameter leaves its recommended window the parts suffer, and the actions from the knowledge graph bring it back.' };
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoint and checks every answer', async () => {
+  const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'test-model' });
+  const fw = await createForgeWorker(env, { workflowBundle });
+  const outDir = tempDir('llm');
+  try {
+    const client = await connectClient(env);
+    const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    await fw.worker.runUntil(async () => waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
+  } finally {
+    await fw.close();
+  }
+  const m = readManifest(outDir);
+  expect(m.generator).toEqual({ kind: 'llm', model: 'test-model' });
+  // one request per (fact, style, language), plus the retried 500
+  expect(server.requests).toHaveLength(m.counts.docs_generated + 1);
+  expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set(['test-model']));
+  // the invented number in every troubleshooting dialogue is caught
+  expect(m.counts.docs_rejected.unfaithful_number).toBe(m.counts.facts * 2);
+  expect(m.by_style.troubleshooting).toBeUndefined();
+  const docs = readDocs(outDir);
+  expect(docs.length).toBe(m.counts.docs_written);
+  for (const d of docs) expect(d.generator).toEqual({ kind: 'llm', model: 'test-model' });
+  // the prompt carries the fact's own evidence
+  expect(server.requests.some((r) => r.messages[1].content.includes('"n_out"'))).toBe(true);
+});
