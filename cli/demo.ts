@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadRunConfig } from '../activities/run/config';
 import type { ForgeEnv } from '../infra/env';
 import { DEFAULT_LAYOUT, ROOT, startNeo4j, startTemporal, stopService, type ServiceName } from '../infra/services';
@@ -14,6 +15,8 @@ const EXAMPLE = join(ROOT, 'examples', 'moulding-line');
  * are, and stop what it started - also when something fails.
  */
 export async function runDemo(env: ForgeEnv, out: (line: string) => void): Promise<void> {
+  // the demo prints its own progress; the worker's INFO logs (bundling, state changes) would drown it
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const started: ServiceName[] = [];
   const stopStarted = async () => {
     for (const s of started.splice(0).reverse()) await stopService(DEFAULT_LAYOUT, s);

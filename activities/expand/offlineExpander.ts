@@ -63,7 +63,7 @@ const outOfSpecEn: Templates<OutOfSpecFact> = {
       out.push(harms(s.outcome)
         ? `This matters for quality: while out of range, ${s.outcome.ng_rate_out_pct}% of parts were rejected, against ${s.outcome.ng_rate_in_pct}% inside the window${s.outcome.risk_ratio !== null ? `, a risk ratio of ${s.outcome.risk_ratio}` : ''}.`
         : `In this data the excursions did not raise the reject rate: ${s.outcome.ng_rate_out_pct}% of parts out of range were rejected, against ${s.outcome.ng_rate_in_pct}% inside the window.`);
-      if (s.outcome.main_defect) out.push(`The most frequent defect among them was ${s.outcome.main_defect.name} (${s.outcome.main_defect.n} parts).`);
+      if (s.outcome.main_defect) out.push(`The most frequent defect among them was ${s.outcome.main_defect.name} (${plural(s.outcome.main_defect.n, 'part')}).`);
     }
     if (s.failure_modes.length) out.push(`The plant's knowledge graph explains why: ${listEn(s.failure_modes.map((m) => m.name))}, with effects such as ${listEn(effectsEn)}.`);
     if (actionsEn.length) out.push(`Keeping ${p.name} inside ${window} therefore protects part quality; when it drifts, the recommended response is to ${listEn(actionsEn)}.`);
