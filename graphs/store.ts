@@ -9,7 +9,9 @@ export function openDriver(uri: string, user: string | null, password: string | 
 }
 
 export function neo4jUnreachable(uri: string, cause?: unknown): Error {
-  const why = cause instanceof Error ? ` (${cause.message.split('\n')[0]})` : '';
+  // the driver's message is a paragraph; its last "Caused by:" is the part that says what happened
+  const text = cause instanceof Error ? cause.message : '';
+  const why = text ? ` (${(/Caused by: (.*)$/s.exec(text)?.[1] ?? text).split('\n')[0].trim()})` : '';
   return new Error(`Neo4j is not reachable at ${uri}${why}: start the local one with "npx forge services up", or set NEO4J_URI (+ NEO4J_USERNAME, NEO4J_PASSWORD) to your own`);
 }
 

@@ -43,15 +43,15 @@ export function parseCsvSeries(text: string, opts: ParseOptions): ParseResult {
     .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(delimiter);
   for (const row of rows.slice(1)) {
     const line = row.info.lines;
-    const raw = maskedRaw(row.record);
+    const raw = () => maskedRaw(row.record);
     ctx.line();
     if (row.record.length !== header.length) {
-      ctx.quarantine(line, raw, `expected ${header.length} columns, found ${row.record.length}`);
+      ctx.quarantine(line, raw(), `expected ${header.length} columns, found ${row.record.length}`);
       continue;
     }
     const ts = parseTimestamp(row.record[tsCol], opts.timezone);
     if (!ts) {
-      ctx.quarantine(line, raw, `invalid timestamp "${row.record[tsCol]}" in column ${header[tsCol].name}`);
+      ctx.quarantine(line, raw(), `invalid timestamp "${row.record[tsCol]}" in column ${header[tsCol].name}`);
       continue;
     }
     const values: Record<string, { value: number; unit: string }> = {};
@@ -69,7 +69,7 @@ export function parseCsvSeries(text: string, opts: ParseOptions): ParseResult {
       }
     });
     if (bad) {
-      ctx.quarantine(line, raw, bad);
+      ctx.quarantine(line, raw(), bad);
       continue;
     }
     const asset = assetCol >= 0 ? row.record[assetCol] : opts.source;

@@ -57,11 +57,14 @@ export class ParseContext {
     this.result.quarantine.push({ source: this.opts.source, line, raw: this.mask.text(raw), reason });
   }
 
-  /** Validate a candidate record against its schema: keep it, or quarantine the line with the issues. */
-  accept<S extends z.ZodType<OperationRecord>>(schema: S, candidate: unknown, line: number, raw: string): void {
+  /**
+   * Validate a candidate record against its schema: keep it, or quarantine the line with the issues.
+   * `raw` may be a function, so that masked raw text is built only for lines that are quarantined.
+   */
+  accept<S extends z.ZodType<OperationRecord>>(schema: S, candidate: unknown, line: number, raw: string | (() => string)): void {
     const parsed = schema.safeParse(candidate);
     if (parsed.success) this.result.records.push(parsed.data);
-    else this.quarantine(line, raw, `invalid record: ${describeIssues(parsed.error)}`);
+    else this.quarantine(line, typeof raw === 'string' ? raw : raw(), `invalid record: ${describeIssues(parsed.error)}`);
   }
 
   /** Mask, everywhere in this source's output, the names learned anywhere in it; return the result. */

@@ -108,10 +108,11 @@ describe('parseWorkOrders', () => {
 
 describe('the example line', () => {
   test.each([
-    ['sensors.csv', 300, [52, 97, 252]],
-    ['events.log', 25, [24, 26]],
-    ['workorders.txt', 6, [7]],
-  ] as const)('%s: every data line is a valid record or quarantined', (file, records, quarantined) => {
+    // every operator cell of the 303 data rows holds a name and an employee id
+    ['sensors.csv', 300, [52, 97, 252], { name: 303, employee_id: 303 }],
+    ['events.log', 25, [24, 26], { name: 9, employee_id: 3, phone: 3, email: 1 }],
+    ['workorders.txt', 6, [7], { name: 6, employee_id: 6, phone: 1 }],
+  ] as const)('%s: every data line is a valid record or quarantined, every datum masked once', (file, records, quarantined, pii) => {
     const text = readFileSync(join(EXAMPLE, file), 'utf8');
     const format = detectFormat(file, text.slice(0, 4096))!;
     const r = parseSourceText(format, text, opts(file));
@@ -119,6 +120,7 @@ describe('the example line', () => {
     expect(r.quarantine.map((q) => q.line)).toEqual(quarantined);
     expect(r.records.length + r.quarantine.length).toBe(r.lines);
     for (const rec of r.records) expect(OperationRecord.safeParse(rec).success).toBe(true);
+    expect(r.pii).toEqual(pii);
   });
 });
 
