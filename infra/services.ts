@@ -61,7 +61,7 @@ export function ensureNeo4jLauncher(log: Log = defaultLog): void {
     && sources.every((s) => statSync(s).mtimeMs <= statSync(LAUNCHER_CLASS).mtimeMs);
   if (built) return;
   log('building the Neo4j launcher (Maven, Neo4j 5.26 from Maven Central; a minute or two the first time)');
-  run('mvn', ['-q', '-B', '-f', join(NEO4J_DIR, 'pom.xml'), 'package', '-DskipTests'], {}, 'building the Neo4j launcher');
+  run('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', join(NEO4J_DIR, 'pom.xml'), 'package', '-DskipTests'], {}, 'building the Neo4j launcher');
 }
 
 function alive(pid: number): boolean {
