@@ -1,0 +1,168 @@
+/**
+ * Online log-template mining after Drain (He et al., ICWS 2017): a fixed-depth prefix tree keyed by
+ * token count and the first tokens routes each message to a few candidate clusters; the most similar
+ * template wins if its similarity reaches the threshold, and positions that differ become `<*>`.
+ * Variables are masked first with regular expressions; the masked values are kept, so every message
+ * yields its parameters.
+ */
+export interface DrainOptions {
+  /** tree depth as in Drain/logparser: the first depth-3 tokens route a message */
+  depth: number;
+  /** similarity threshold: share of a template's constant tokens a message must equal */
+  similarity: number;
+  /** most children per tree node before tokens are routed to `<*>` */
+  maxChildren: number;
+  /** variable patterns, masked as `<*>` before mining (regex source strings) */
+  masks: string[];
+  /** treat every token with a digit as a variable when routing (Drain's rule) */
+  numbersAreVariables: boolean;
+  /**
+   * group clusters whose templates have the same constant skeleton (tokens made only of variables and
+   * punctuation left out): one event for messages whose variables span a varying number of tokens
+   */
+  mergeSkeletons: boolean;
+  /**
+   * tokens made of variables and punctuation (`<*>:`, `(<*>)`) count as variables, as `<*>` does, and
+   * never as matching constants: shared variable slots cannot make two messages alike
+   */
+  constantSimilarity: boolean;
+}
+
+const VARIABLE_TOKEN = /^(?:<\*>|[^\w\u4e00-\u9fff])*$/;
+
+/** A template's constant skeleton: tokens that are only variables and punctuation are left out. */
+export function skeleton(template: readonly string[]): string {
+  return template.filter((t) => !VARIABLE_TOKEN.test(t)).join(' ');
+}
+
+export const WILDCARD = '<*>';
+
+export interface Cluster {
+  id: number;
+  template: string[];
+  size: number;
+}
+
+export interface MaskedMessage {
+  tokens: string[];
+  /** values the masks replaced, in order of appearance */
+  masked: string[];
+}
+
+interface TreeNode {
+  children: Map<string, TreeNode>;
+  clusters: Cluster[];
+}
+const node = (): TreeNode => ({ children: new Map(), clusters: [] });
+const HAS_DIGIT = /\d/;
+
+export class Drain {
+  readonly clusters: Cluster[] = [];
+  private readonly root = new Map<number, TreeNode>();
+  private readonly maskRegex: RegExp | null;
+  private readonly prefixDepth: number;
+
+  constructor(private readonly opts: DrainOptions) {
+    this.maskRegex = opts.masks.length ? new RegExp(opts.masks.map((m) => `(?:${m})`).join('|'), 'g') : null;
+    // logparser's reference: a tree of depth d is root, length layer, d-3 token layers, leaves
+    this.prefixDepth = Math.max(0, opts.depth - 3);
+  }
+
+  /** Mask variables (keeping their values) and split into tokens. */
+  mask(content: string): MaskedMessage {
+    const masked: string[] = [];
+    const text = this.maskRegex
+      ? content.replace(this.maskRegex, (m) => {
+        if (m === '') return m;
+        masked.push(m);
+        return WILDCARD;
+      })
+      : content;
+    const tokens = text.trim().split(/\s+/).filter((t) => t !== '');
+    return { tokens, masked };
+  }
+
+  /** Add one message: returns its cluster, whose template may have just been generalised. */
+  add(content: string): { cluster: Cluster; message: MaskedMessage } {
+    const message = this.mask(content);
+    const tokens = message.tokens;
+    const found = this.search(tokens);
+    if (!found) {
+      const cluster: Cluster = { id: this.clusters.length, template: [...tokens], size: 1 };
+      this.clusters.push(cluster);
+      this.insert(cluster);
+      return { cluster, message };
+    }
+    found.size++;
+    const t = found.template;
+    for (let i = 0; i < t.length; i++) if (t[i] !== tokens[i]) t[i] = WILDCARD;
+    return { cluster: found, message };
+  }
+
+  /** The best cluster for a message without changing anything (match-only mode). */
+  match(content: string): { cluster: Cluster | null; message: MaskedMessage } {
+    const message = this.mask(content);
+    return { cluster: this.search(message.tokens), message };
+  }
+
+  private search(tokens: string[]): Cluster | null {
+    let n = this.root.get(tokens.length);
+    if (!n) return null;
+    for (let depth = 1; depth <= this.prefixDepth && depth <= tokens.length; depth++) {
+      const next: TreeNode | undefined = n.children.get(tokens[depth - 1]) ?? n.children.get(WILDCARD);
+      if (!next) return null;
+      n = next;
+    }
+    return this.bestMatch(n.clusters, tokens);
+  }
+
+  private bestMatch(clusters: Cluster[], tokens: string[]): Cluster | null {
+    let best: Cluster | null = null;
+    let bestSim = -1;
+    let bestParams = -1;
+    const constantOnly = this.opts.constantSimilarity;
+    for (const c of clusters) {
+      let same = 0;
+      let params = 0;
+      const t = c.template;
+      for (let i = 0; i < t.length; i++) {
+        if (t[i] === WILDCARD || (constantOnly && t[i].includes(WILDCARD) && VARIABLE_TOKEN.test(t[i]))) {
+          params++;
+          continue;
+        }
+        if (t[i] === tokens[i]) same++;
+      }
+      const sim = t.length ? same / t.length : 1;
+      if (sim > bestSim || (sim === bestSim && params > bestParams)) {
+        best = c;
+        bestSim = sim;
+        bestParams = params;
+      }
+    }
+    return best && bestSim >= this.opts.similarity ? best : null;
+  }
+
+  private insert(cluster: Cluster): void {
+    const tokens = cluster.template;
+    let n = this.root.get(tokens.length);
+    if (!n) this.root.set(tokens.length, (n = node()));
+    for (let depth = 1; depth <= this.prefixDepth && depth <= tokens.length; depth++) {
+      const token = tokens[depth - 1];
+      let next: TreeNode | undefined = n.children.get(token);
+      if (!next) {
+        const variable = token === WILDCARD || (this.opts.numbersAreVariables && HAS_DIGIT.test(token));
+        if (variable) {
+          next = n.children.get(WILDCARD);
+          if (!next) n.children.set(WILDCARD, (next = node()));
+        } else if (n.children.size + 1 < this.opts.maxChildren || (n.children.has(WILDCARD) && n.children.size < this.opts.maxChildren)) {
+          n.children.set(token, (next = node()));
+        } else {
+          next = n.children.get(WILDCARD);
+          if (!next) n.children.set(WILDCARD, (next = node()));
+        }
+      }
+      n = next;
+    }
+    n.clusters.push(cluster);
+  }
+}

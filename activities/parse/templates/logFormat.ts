@@ -1,0 +1,39 @@
+/**
+ * The Loghub/logparser header notation: `<Date> <Time> <Level> <Component>: <Content>`. Text outside
+ * `<Field>` is a regular-expression fragment (so `\[<Pid>\]` and `(\[<PID>\])?` work as in logparser),
+ * runs of spaces match any whitespace, and every field matches lazily. `Content` is the message.
+ */
+export interface LogFormat {
+  fields: string[];
+  regex: RegExp;
+}
+
+export function compileLogFormat(format: string): LogFormat {
+  const parts = format.split(/(<[^<>]+>)/);
+  const fields: string[] = [];
+  let src = '';
+  parts.forEach((part, i) => {
+    if (i % 2 === 0) src += part.replace(/ +/g, '\\s+');
+    else {
+      const name = part.slice(1, -1);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`header format: "${part}" is not a field name`);
+      if (fields.includes(name)) throw new Error(`header format: field <${name}> appears twice`);
+      fields.push(name);
+      src += `(?<${name}>.*?)`;
+    }
+  });
+  if (!fields.includes('Content')) throw new Error('header format: needs a <Content> field');
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`^${src}$`);
+  } catch (e) {
+    throw new Error(`header format: not a valid pattern (${(e as Error).message})`);
+  }
+  return { fields, regex };
+}
+
+/** The header fields of one line, or null when the line does not have this format. */
+export function matchLogFormat(format: LogFormat, line: string): Record<string, string> | null {
+  const m = format.regex.exec(line.trim());
+  return m ? { ...(m.groups as Record<string, string>) } : null;
+}
