@@ -1,10 +1,14 @@
-import { heartbeat, ApplicationFailure } from '@temporalio/activity';
-import { readFile, stat, mkdir } from 'node:fs/promises';
+import { activityInfo, heartbeat, ApplicationFailure } from '@temporalio/activity';
+import { readFile, readdir, rm, stat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { canonicalJson } from './common/canonicalJson';
-import { readJsonl, sha256, toJsonl, writeFileAtomic } from './common/files';
-import { describeInputs, InputError, parseFileToDir } from './parse/parseFile';
+import { readJsonl, sha256, sha256File, toJsonl, writeFileAtomic } from './common/files';
+import { readLineBlocks, type ChunkRef, type LineBlock } from './parse/chunks';
+import { parseChunkToFiles, type ChunkProgress } from './parse/parseChunk';
+import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
+import type { PiiOptions } from './parse/pii';
+import { scanBlocks } from './parse/scanSource';
 import { OperationRecord } from './parse/records';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
 import { Fact } from './knowledge/facts';
@@ -13,7 +17,7 @@ import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard } from './run/buildManifest';
 import type { RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
-import type { ExpandSummary, FactsSummary, InputRef, ParseSummary, PreparedRun, RunResult } from './run/contracts';
+import type { ChunkSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
 import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, runCypherFiles } from '../graphs/store';
 
 export interface ActivityDeps {
@@ -23,6 +27,8 @@ export interface ActivityDeps {
   expanderFor: (settings: RunConfig['expand']) => TextExpander;
   /** the graph schema file, loaded before any domain graph */
   schemaFile: string;
+  /** the key of name pseudonyms (FORGE_PII_KEY); null masks names as [NAME] */
+  piiKey: string | null;
 }
 
 const fail = (type: NonRetryable, message: string) => ApplicationFailure.nonRetryable(message, type);
@@ -47,8 +53,19 @@ async function withNeo4j<T>(uri: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Remove chunk outputs of a source beyond its current chunk count (left by an earlier run of the directory). */
+async function removeStaleParts(outDir: string, source: string, chunks: number): Promise<void> {
+  for (const dir of ['records', 'quarantine']) {
+    for (const f of await readdir(join(outDir, dir)).catch(() => [] as string[])) {
+      const m = f.startsWith(`${source}.`) ? /\.(\d{5})\.jsonl(\.partial)?$/.exec(f) : null;
+      if (m && Number(m[1]) >= chunks) await rm(join(outDir, dir, f), { force: true });
+    }
+  }
+}
+
 /** Thin activities around the pure stages; dependencies (one Neo4j driver, the expander) are injected. */
 export function createActivities(deps: ActivityDeps) {
+  const piiOptions = (config: RunConfig): PiiOptions => ({ ...config.pii, pseudonymKey: deps.piiKey });
   return {
     /** Check every input exists and can be parsed; hash them; create the run directory. */
     async prepareRun(input: { inputs: string[]; outDir: string; config: RunConfig }): Promise<PreparedRun> {
@@ -60,9 +77,39 @@ export function createActivities(deps: ActivityDeps) {
       return { inputs, configHash: sha256(canonicalJson(input.config)).slice(0, 16), schemaFile: deps.schemaFile };
     },
 
-    /** Stage 1: parse one source into masked, validated records and quarantined lines. */
-    async parseSource(input: { source: InputRef; outDir: string; config: RunConfig }): Promise<ParseSummary> {
-      return asFailure(() => parseFileToDir(input.source, input.outDir, input.config));
+    /** Stage 1a: one pass over a source: chunk plan, name digests, mined templates -> models/<source>.json. */
+    async scanSource(input: { source: InputRef; outDir: string; config: RunConfig }): Promise<ScanSummary> {
+      const { source, outDir, config } = input;
+      const opts = { source: source.name, timezone: source.spec.timezone ?? config.timezone, pii: piiOptions(config), chunkBytes: config.parse.chunkBytes };
+      async function* withHeartbeat(): AsyncGenerator<LineBlock> {
+        for await (const b of readLineBlocks(source.path, 0, source.bytes, 1)) {
+          heartbeat({ scanned: b.next });
+          yield b;
+        }
+      }
+      const [model, hash] = await asFailure(async () => {
+        try {
+          return await Promise.all([scanBlocks(withHeartbeat(), source.path, source.spec, opts), sha256File(source.path)]);
+        } catch (e) {
+          throw e instanceof InputError ? e : new InputError('UnreadableSource', (e as Error).message);
+        }
+      });
+      const modelPath = await writeModel(outDir, model);
+      await removeStaleParts(outDir, source.name, model.chunks.length);
+      return { source: source.name, modelPath, chunks: model.chunks, sha256: hash, lines: model.lines, bytes: model.bytes, format: source.spec.format };
+    },
+
+    /**
+     * Stage 1b: parse one chunk. Progress is heartbeated after every block; a retried attempt resumes from
+     * the last heartbeat with output identical to an undisturbed run.
+     */
+    async parseChunk(input: { modelPath: string; chunk: ChunkRef; outDir: string; config: RunConfig }): Promise<ChunkSummary> {
+      const model = await readModel(input.modelPath);
+      const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
+      return asFailure(() => parseChunkToFiles({
+        model, chunk: input.chunk, outDir: input.outDir, resume, onProgress: (p) => heartbeat(p),
+        opts: { source: model.source, timezone: model.spec.timezone ?? input.config.timezone, pii: piiOptions(input.config) },
+      }).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
     },
 
     /** Load the graph schema and the domain graphs, idempotently. */
@@ -96,7 +143,7 @@ export function createActivities(deps: ActivityDeps) {
       const { config } = input;
       const expander = deps.expanderFor(config.expand);
       const outcome = await expandFacts(facts, expander, {
-        styles: config.expand.styles, languages: config.expand.languages, concurrency: config.expand.concurrency, pii: config.pii,
+        styles: config.expand.styles, languages: config.expand.languages, concurrency: config.expand.concurrency, pii: piiOptions(config),
         onProgress: (done, total) => heartbeat({ done, total }),
       });
       const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes);

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { loadRunConfig } from '../activities/run/config';
-import { describeInputs, parseFileToDir } from '../activities/parse/parseFile';
-import { SourceFormat } from '../activities/parse/records';
+import { describeInputs, writeModel } from '../activities/parse/parseFile';
+import { parseChunkToFiles } from '../activities/parse/parseChunk';
+import { scanSource } from '../activities/parse/scanSource';
+import { SourceSpec } from '../activities/parse/sourceSpec';
 import { checkNeo4j, openDriver, runCypherFiles } from '../graphs/store';
 import { readEnv } from '../infra/env';
 import { DEFAULT_LAYOUT, ROOT, serviceStatus, startNeo4j, startTemporal, stopService } from '../infra/services';
@@ -21,8 +23,8 @@ const USAGE = `forge - industrial operations data to training corpora
                                        start a run; prints the workflow id and its Web UI link
   forge status WORKFLOW_ID             a run's progress
   forge graph load FILE...             load Cypher graph files into Neo4j, idempotently
-  forge parse --source FILE... --out DIR [--format csv|jsonl|text|workorders] [--config FILE]
-                                       stage one alone (no servers): records/ and quarantine/
+  forge parse --source FILE_OR_CONFIG... --out DIR [--format csv|jsonl|text|workorders] [--header FMT] [--config FILE]
+                                       stage one alone (no servers): records/, quarantine/, models/
   forge demo                           the whole pipeline on examples/ with local servers
 
 Configuration: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
@@ -124,15 +126,28 @@ async function dispatch(argv: string[]): Promise<void> {
     }
     case 'parse': {
       const { values } = parseFlags(rest, {
-        source: { type: 'string', multiple: true }, out: { type: 'string' }, format: { type: 'string' }, config: { type: 'string' },
+        source: { type: 'string', multiple: true }, out: { type: 'string' }, format: { type: 'string' }, header: { type: 'string' }, config: { type: 'string' },
       });
       if (!values.source?.length || !values.out) throw new UsageError('parse needs --source FILE (one or more) and --out DIR');
-      const format = values.format === undefined ? undefined : SourceFormat.safeParse(values.format);
-      if (format && !format.success) throw new UsageError(`--format must be one of ${SourceFormat.options.join(', ')}`);
+      const formats = SourceSpec.shape.format.options;
+      if (values.format !== undefined && !formats.includes(values.format as (typeof formats)[number])) throw new UsageError(`--format must be one of ${formats.join(', ')}`);
       const config = await loadRunConfig(values.config ?? null, []);
-      for (const ref of await describeInputs(values.source, format?.data)) {
-        const s = await parseFileToDir(ref, resolve(values.out), config);
-        out(`${s.source}: ${s.lines} lines -> ${s.records} records, ${s.quarantined} quarantined -> ${s.recordsPath}`);
+      const outDir = resolve(values.out);
+      const pii = { ...config.pii, pseudonymKey: env.piiKey };
+      for (const ref of await describeInputs(values.source, values.format as (typeof formats)[number] | undefined)) {
+        if (values.header !== undefined) {
+          if (ref.spec.format !== 'text') throw new UsageError(`--header applies to text logs; ${ref.name} is ${ref.spec.format}`);
+          ref.spec = SourceSpec.parse({ ...ref.spec, text: { ...ref.spec.text, header: values.header } });
+        }
+        const opts = { source: ref.name, timezone: ref.spec.timezone ?? config.timezone, pii };
+        const model = await scanSource(ref.path, ref.spec, { ...opts, chunkBytes: config.parse.chunkBytes });
+        await writeModel(outDir, model);
+        let lines = 0, records = 0, quarantined = 0;
+        for (const chunk of model.chunks) {
+          const c = await parseChunkToFiles({ model, chunk, outDir, opts });
+          lines += c.counts.lines; records += c.counts.records; quarantined += c.counts.quarantined;
+        }
+        out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''})`);
       }
       return;
     }

@@ -21,7 +21,7 @@ export async function startRun(client: Client, env: ForgeEnv, args: { inputs: st
 export function describeProgress(p: Progress): string {
   const facts = p.facts === null ? '' : `, ${p.facts} facts`;
   const docs = p.docsWritten === null ? '' : `, ${p.docsWritten} documents`;
-  return `${p.stage}: ${p.parsed}/${p.inputs} sources parsed, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined)${facts}${docs}`;
+  return `${p.stage}: ${p.parsed}/${p.inputs} sources (${p.chunks}/${p.chunksTotal} chunks) parsed, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined)${facts}${docs}`;
 }
 
 /** Follow a run until it ends, printing each change of progress; throws with the run's own failure message. */

@@ -12,6 +12,8 @@ export interface ForgeEnv {
   openaiApiKey: string | null;
   model: string | null;
   taskQueue: string;
+  /** key of the name pseudonyms (FORGE_PII_KEY): give every worker the same one; unset masks names as [NAME] */
+  piiKey: string | null;
 }
 
 export const LOCAL_TEMPORAL_ADDRESS = '127.0.0.1:7233';
@@ -32,6 +34,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ForgeEnv {
     openaiApiKey: v('OPENAI_API_KEY'),
     model: v('FORGE_MODEL'),
     taskQueue: v('FORGE_TASK_QUEUE') ?? 'forge',
+    piiKey: v('FORGE_PII_KEY'),
   };
 }
 

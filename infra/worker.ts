@@ -33,7 +33,7 @@ export async function createForgeWorker(env: ForgeEnv, opts: { taskQueue?: strin
     await driver.close();
     throw e;
   }
-  const activities = createActivities({ driver, neo4jUri: env.neo4jUri, expanderFor, schemaFile: join(ROOT, 'graphs', 'schema.cypher') });
+  const activities = createActivities({ driver, neo4jUri: env.neo4jUri, expanderFor, schemaFile: join(ROOT, 'graphs', 'schema.cypher'), piiKey: env.piiKey });
   const worker = await Worker.create({
     connection,
     namespace: env.temporalNamespace,

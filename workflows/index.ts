@@ -1,12 +1,15 @@
 import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/run/errors';
-import type { ExpandSummary, FactsSummary, ParseSummary, RunInput, RunResult } from '../activities/run/contracts';
+import type { ChunkSummary, ExpandSummary, FactsSummary, ParseSummary, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
 
 export type Stage = 'prepare' | 'parse' | 'knowledge' | 'expand' | 'manifest' | 'done';
 export interface Progress {
   stage: Stage;
   inputs: number;
+  /** chunks parsed, of all chunks of all sources */
+  chunks: number;
+  chunksTotal: number;
   parsed: number;
   lines: number;
   records: number;
@@ -19,32 +22,55 @@ export const progressQuery = defineQuery<Progress>('progress');
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE] };
 
 const fast = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
-const { expandRunFacts } = proxyActivities<Activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
+/** activities that stream a whole source or chunk: they heartbeat their progress */
+const long = proxyActivities<Activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
+const { expandRunFacts } = long;
+
+/** One source's chunk results added up (plain arithmetic: deterministic). */
+function summarise(source: string, chunks: ChunkSummary[]): ParseSummary {
+  const pii: Record<string, number> = {};
+  for (const c of chunks) for (const [k, v] of Object.entries(c.pii)) pii[k] = (pii[k] ?? 0) + (v ?? 0);
+  return {
+    source, pii,
+    lines: chunks.reduce((a, c) => a + c.counts.lines, 0),
+    records: chunks.reduce((a, c) => a + c.counts.records, 0),
+    quarantined: chunks.reduce((a, c) => a + c.counts.quarantined, 0),
+    recordFiles: chunks.map((c) => c.recordsPath),
+    quarantineFiles: chunks.map((c) => c.quarantinePath),
+  };
+}
 
 /**
  * One corpus run: parse every source (in parallel), derive facts against the knowledge graph, expand them
  * into checked documents, write the manifest. Only references (paths) and small summaries pass through here.
  */
 export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
-  const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, docsWritten: null };
+  const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, docsWritten: null };
   setHandler(progressQuery, () => progress);
 
   const prepared = await fast.prepareRun({ inputs: input.inputs, outDir: input.outDir, config: input.config });
 
+  // stage 1: a scan per source (chunk plan, templates, name digests), then every chunk of every source in parallel
   progress.stage = 'parse';
-  const parsed: ParseSummary[] = await Promise.all(prepared.inputs.map(async (source) => {
-    const s = await fast.parseSource({ source, outDir: input.outDir, config: input.config });
+  const scans: ScanSummary[] = await Promise.all(prepared.inputs.map((source) => long.scanSource({ source, outDir: input.outDir, config: input.config })));
+  progress.chunksTotal = scans.reduce((a, s) => a + s.chunks.length, 0);
+  const parsed: ParseSummary[] = await Promise.all(scans.map(async (scan) => {
+    const chunks: ChunkSummary[] = await Promise.all(scan.chunks.map(async (chunk) => {
+      const c = await long.parseChunk({ modelPath: scan.modelPath, chunk, outDir: input.outDir, config: input.config });
+      progress.chunks++;
+      progress.lines += c.counts.lines;
+      progress.records += c.counts.records;
+      progress.quarantined += c.counts.quarantined;
+      return c;
+    }));
     progress.parsed++;
-    progress.lines += s.lines;
-    progress.records += s.records;
-    progress.quarantined += s.quarantined;
-    return s;
+    return summarise(scan.source, chunks);
   }));
 
   progress.stage = 'knowledge';
   await fast.loadGraph({ files: [prepared.schemaFile, ...input.config.graphs] });
   const facts: FactsSummary = await fast.deriveRunFacts({
-    outDir: input.outDir, recordFiles: parsed.map((p) => p.recordsPath), runId: input.runId, config: input.config,
+    outDir: input.outDir, recordFiles: parsed.flatMap((p) => p.recordFiles), runId: input.runId, config: input.config,
   });
   progress.facts = facts.facts;
 
@@ -55,7 +81,7 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   progress.stage = 'manifest';
   const result = await fast.writeManifest({
     outDir: input.outDir, runId: input.runId, workflowId: workflowInfo().workflowId, configHash: prepared.configHash,
-    config: input.config, inputs: prepared.inputs, parsed, facts, expanded,
+    config: input.config, inputs: scans.map((s, i) => ({ ...s, path: prepared.inputs[i].path })), parsed, facts, expanded,
   });
   progress.stage = 'done';
   return result;

@@ -31,7 +31,8 @@ export function deriveFacts(records: readonly OperationRecord[], graph: GraphSna
   const index = new GraphIndex(graph);
   const unlinked: Record<string, number> = {};
   const samples = records.filter((r): r is SampleRecord => r.kind === 'sample');
-  const events = records.filter((r): r is EventRecord => r.kind === 'event');
+  // events without a time (sources configured so) cannot be placed in a chain
+  const events = records.filter((r): r is EventRecord & { ts: string } => r.kind === 'event' && r.ts !== null);
   const orders = records.filter((r): r is WorkOrderRecord => r.kind === 'work_order');
   const facts: Fact[] = [
     ...outOfSpecFacts(samples, events, index, opts, unlinked),
@@ -47,7 +48,7 @@ function withId(f: Omit<Fact, 'id'> & { id?: string }): Fact {
   return Fact.parse({ ...body, id: `fact-${sha256(canonicalJson(body)).slice(0, 24)}` });
 }
 
-function outOfSpecFacts(samples: SampleRecord[], events: EventRecord[], index: GraphIndex, opts: DeriveOptions,
+function outOfSpecFacts(samples: SampleRecord[], events: TimedEvent[], index: GraphIndex, opts: DeriveOptions,
   unlinked: Record<string, number>): OutOfSpecFact[] {
   // (asset, parameter) -> the samples that carry it
   const series = new Map<string, { asset: string; spec: ParameterSpec; rows: { r: SampleRecord; v: number }[] }>();
@@ -120,8 +121,10 @@ function outOfSpecFacts(samples: SampleRecord[], events: EventRecord[], index: G
   return facts;
 }
 
-function eventChainFacts(events: EventRecord[], index: GraphIndex): EventChainFact[] {
-  const byAsset = new Map<string, EventRecord[]>();
+type TimedEvent = EventRecord & { ts: string };
+
+function eventChainFacts(events: TimedEvent[], index: GraphIndex): EventChainFact[] {
+  const byAsset = new Map<string, TimedEvent[]>();
   for (const e of [...events].sort((a, b) => a.ts.localeCompare(b.ts) || a.line - b.line)) {
     const list = byAsset.get(e.asset) ?? [];
     list.push(e);
@@ -132,7 +135,7 @@ function eventChainFacts(events: EventRecord[], index: GraphIndex): EventChainFa
     const codes = [...new Set(list.filter((e) => e.code && e.state === 'raised').map((e) => e.code!))].sort();
     for (const code of codes) {
       const alarm = index.alarms.get(code);
-      const episodes: { start: EventRecord; end: EventRecord | null; lines: EventRecord[]; actions: string[] }[] = [];
+      const episodes: { start: TimedEvent; end: TimedEvent | null; lines: TimedEvent[]; actions: string[] }[] = [];
       let open: (typeof episodes)[number] | null = null;
       for (const e of list) {
         if (e.code === code && e.state === 'raised') {

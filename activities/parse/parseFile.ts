@@ -1,12 +1,14 @@
-import { open, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { sha256File, toJsonl, writeFileAtomic } from '../common/files';
-import type { RunConfig } from '../run/config';
-import type { InputRef, ParseSummary } from '../run/contracts';
+import { open, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
 import type { NonRetryable } from '../run/errors';
+import type { LineBlock } from './chunks';
 import { detectFormat } from './detectFormat';
-import { parseSourceText } from './parseSource';
-import type { SourceFormat } from './records';
+import { parseBlocksInMemory } from './parseChunk';
+import type { ParseOptions, ParseResult } from './parseResult';
+import { scanBlocks } from './scanSource';
+import { SourceModel } from './sourceModel';
+import { SourceSpec, type SourceFormatName } from './sourceSpec';
 
 /** A problem with the input itself: retrying cannot fix it. `type` is the failure type the run reports. */
 export class InputError extends Error {
@@ -15,41 +17,60 @@ export class InputError extends Error {
   }
 }
 
-async function countLines(path: string): Promise<number> {
-  let n = 0;
-  let last = 10;
-  const fh = await open(path);
+/** An input of a run: the data file, the name used in provenance, and how to read it. */
+export interface InputRef { path: string; name: string; spec: SourceSpec; bytes: number }
+
+/** A source config file: a SourceSpec plus the data file's `path` (relative to the config file). */
+const SourceConfigFile = z.object({ path: z.string() }).passthrough();
+
+async function readSourceConfig(path: string): Promise<{ dataPath: string; spec: SourceSpec }> {
+  let value: unknown;
   try {
-    for await (const chunk of fh.createReadStream()) {
-      const buf = chunk as Buffer;
-      for (let i = 0; i < buf.length; i++) if (buf[i] === 10) n++;
-      if (buf.length) last = buf[buf.length - 1];
-    }
-  } finally {
-    await fh.close();
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new InputError('InvalidConfig', `${path}: not a readable source config (${(e as Error).message})`);
   }
-  return last === 10 ? n : n + 1;
+  const file = SourceConfigFile.safeParse(value);
+  if (!file.success) throw new InputError('InvalidConfig', `${path}: a source config needs "path" (the data file) and "format"`);
+  const { path: data, ...rest } = file.data;
+  const spec = SourceSpec.safeParse(rest);
+  if (!spec.success) throw new InputError('InvalidConfig', `${path}: ${spec.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return { dataPath: resolve(dirname(path), data), spec: spec.data };
 }
 
-/** Check one input exists, tell its format (or take the one given), hash it and count its lines. */
-export async function describeInput(p: string, format?: SourceFormat): Promise<InputRef> {
-  const path = resolve(p);
+/**
+ * Resolve one input: a data file (format detected, or `format`), or a `.json` source config naming one.
+ * Checks the data file exists; a missing one is a clear, non-retryable error.
+ */
+export async function describeInput(p: string, format?: SourceFormatName): Promise<InputRef> {
+  let path = resolve(p);
+  let spec: SourceSpec | null = null;
+  const st0 = await stat(path).catch(() => null);
+  if (!st0) throw new InputError('InputNotFound', `input file not found: ${path}`);
+  if (path.endsWith('.json') && st0.isFile()) {
+    const cfg = await readSourceConfig(path);
+    path = cfg.dataPath;
+    spec = cfg.spec;
+  }
   const st = await stat(path).catch(() => null);
   if (!st) throw new InputError('InputNotFound', `input file not found: ${path}`);
   if (!st.isFile()) throw new InputError('InputNotFound', `input is not a file: ${path}`);
-  let fmt = format ?? null;
-  if (!fmt) {
-    const fh = await open(path);
-    const head = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0).finally(() => fh.close());
-    fmt = detectFormat(path, head.subarray(0, bytesRead).toString('utf8'));
+  if (!spec) {
+    let fmt: SourceFormatName | null = format ?? null;
+    if (!fmt) {
+      const fh = await open(path);
+      const head = Buffer.alloc(4096);
+      const { bytesRead } = await fh.read(head, 0, head.length, 0).finally(() => fh.close());
+      fmt = detectFormat(path, head.subarray(0, bytesRead).toString('utf8'));
+    }
+    if (!fmt) throw new InputError('UnreadableSource', `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log or work orders), --format, or a source config`);
+    spec = SourceSpec.parse({ format: fmt });
   }
-  if (!fmt) throw new InputError('UnreadableSource', `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log or work orders), or --format`);
-  return { path, name: basename(path), format: fmt, sha256: await sha256File(path), bytes: st.size, lines: await countLines(path) };
+  return { path, name: basename(path), spec, bytes: st.size };
 }
 
 /** Describe all inputs of a run; names must differ, since provenance is `file:line`. */
-export async function describeInputs(paths: readonly string[], format?: SourceFormat): Promise<InputRef[]> {
+export async function describeInputs(paths: readonly string[], format?: SourceFormatName): Promise<InputRef[]> {
   const refs: InputRef[] = [];
   for (const p of paths) {
     const ref = await describeInput(p, format);
@@ -60,21 +81,29 @@ export async function describeInputs(paths: readonly string[], format?: SourceFo
   return refs;
 }
 
-/** Parse one source and write `records/<name>.jsonl` and `quarantine/<name>.jsonl` under `outDir`. */
-export async function parseFileToDir(source: InputRef, outDir: string, config: RunConfig): Promise<ParseSummary> {
-  const text = await readFile(source.path, 'utf8').catch((e: Error) => { throw new InputError('InputNotFound', `cannot read ${source.path}: ${e.message}`); });
-  let result;
+export const modelPath = (outDir: string, source: string) => join(outDir, 'models', `${source}.json`);
+
+export async function writeModel(outDir: string, model: SourceModel): Promise<string> {
+  const path = modelPath(outDir, model.source);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify(model));
+  return path;
+}
+
+export async function readModel(path: string): Promise<SourceModel> {
+  return SourceModel.parse(JSON.parse(await readFile(path, 'utf8')));
+}
+
+/** Parse a whole source held in memory, as scan + chunks would: for tests and small inputs. */
+export async function parseSourceText(spec: SourceSpec | SourceFormatName, text: string, opts: ParseOptions): Promise<ParseResult> {
+  const s = typeof spec === 'string' ? SourceSpec.parse({ format: spec }) : spec;
+  const block: LineBlock = { text, firstLine: 1, newlines: (text.match(/\n/g) ?? []).length, next: Buffer.byteLength(text) };
+  let model: SourceModel;
   try {
-    result = parseSourceText(source.format, text, { source: source.name, timezone: config.timezone, pii: config.pii });
+    model = await scanBlocks([block], '<memory>', s, { ...opts, chunkBytes: Number.MAX_SAFE_INTEGER });
+    return parseBlocksInMemory(model, [block], opts);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError('UnreadableSource', (e as Error).message);
   }
-  const recordsPath = join(outDir, 'records', `${source.name}.jsonl`);
-  const quarantinePath = join(outDir, 'quarantine', `${source.name}.jsonl`);
-  await writeFileAtomic(recordsPath, toJsonl(result.records));
-  await writeFileAtomic(quarantinePath, toJsonl(result.quarantine));
-  return {
-    source: source.name, lines: result.lines, records: result.records.length, quarantined: result.quarantine.length,
-    pii: result.pii, recordsPath, quarantinePath,
-  };
 }

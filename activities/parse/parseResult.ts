@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { OperationRecord, QuarantineEntry } from './records';
 import { PiiMasker, type PiiCounts, type PiiOptions } from './pii';
 
-/** What a parser returns for one source: records, quarantined lines, and how many data lines it read. */
+/** What parsing (part of) a source produced. */
 export interface ParseResult {
   records: OperationRecord[];
   quarantine: QuarantineEntry[];
@@ -18,6 +18,8 @@ export interface ParseOptions {
   /** UTC offset applied to timestamps written without one, e.g. "+08:00" */
   timezone: string;
   pii: PiiOptions;
+  /** keyed digests of the names found anywhere in the source (by its scan) */
+  knownNames?: readonly string[];
 }
 
 export function recordId(source: string, line: number): string {
@@ -29,32 +31,29 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || 'record'}: ${i.message}`).join('; ');
 }
 
-function mapStrings<T>(value: T, f: (s: string) => string): T {
-  if (typeof value === 'string') return f(value) as T;
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)])) as T;
-  }
-  return value;
-}
-
-/** The state of parsing one source: its masker, and the records and quarantine collected so far. */
+/**
+ * The state of parsing one chunk of a source: its masker, the records and quarantined lines not yet
+ * taken, and running counts. `take()` hands over what was collected, so output can stream.
+ */
 export class ParseContext {
   readonly mask: PiiMasker;
-  private readonly result: ParseResult = { records: [], quarantine: [], lines: 0, pii: {} };
+  private records: OperationRecord[] = [];
+  private quarantined: QuarantineEntry[] = [];
+  readonly counts = { lines: 0, records: 0, quarantined: 0 };
 
   constructor(readonly opts: ParseOptions) {
-    this.mask = new PiiMasker(opts.pii);
+    this.mask = new PiiMasker(opts.pii, opts.knownNames ?? []);
   }
 
   /** Count one data line read. */
   line(): void {
-    this.result.lines++;
+    this.counts.lines++;
   }
 
   /** Quarantine a line; its text is masked first, so quarantine never holds personal data either. */
   quarantine(line: number, raw: string, reason: string): void {
-    this.result.quarantine.push({ source: this.opts.source, line, raw: this.mask.text(raw), reason });
+    this.counts.quarantined++;
+    this.quarantined.push({ source: this.opts.source, line, raw: this.mask.text(raw), reason });
   }
 
   /**
@@ -63,16 +62,22 @@ export class ParseContext {
    */
   accept<S extends z.ZodType<OperationRecord>>(schema: S, candidate: unknown, line: number, raw: string | (() => string)): void {
     const parsed = schema.safeParse(candidate);
-    if (parsed.success) this.result.records.push(parsed.data);
-    else this.quarantine(line, typeof raw === 'string' ? raw : raw(), `invalid record: ${describeIssues(parsed.error)}`);
+    if (parsed.success) {
+      this.counts.records++;
+      this.records.push(parsed.data);
+    } else this.quarantine(line, typeof raw === 'string' ? raw : raw(), `invalid record: ${describeIssues(parsed.error)}`);
   }
 
-  /** Mask, everywhere in this source's output, the names learned anywhere in it; return the result. */
-  finish(): ParseResult {
-    const sweep = (s: string) => this.mask.sweep(s);
-    this.result.records = this.result.records.map((r) => mapStrings(r, sweep));
-    this.result.quarantine = this.result.quarantine.map((q) => ({ ...q, raw: sweep(q.raw), reason: sweep(q.reason) }));
-    this.result.pii = { ...this.mask.counts };
-    return this.result;
+  /** Hand over the records and quarantined lines collected since the last take. */
+  take(): { records: OperationRecord[]; quarantine: QuarantineEntry[] } {
+    const out = { records: this.records, quarantine: this.quarantined };
+    this.records = [];
+    this.quarantined = [];
+    return out;
   }
+}
+
+/** Something that parses blocks of whole lines of one source into a context. */
+export interface SourceParser {
+  block(text: string, firstLine: number): void;
 }

@@ -1,9 +1,14 @@
 /**
- * Personal data detection and masking: trigger keywords + regular expressions (+ checksums).
- * Pure functions; the parse stage runs every free-text field and every name-like column through them
- * before a record or a quarantine line is written.
+ * Personal data detection and masking: trigger keywords + regular expressions + checksums.
+ * Every rule reports typed findings (spans of the original text); overlaps are resolved by priority;
+ * then each span is replaced: names by a keyed pseudonym (`[NAME:3f2a9c]`, the same person always the
+ * same within a key), everything else by a typed mask (`[PHONE]`). Pure functions apart from the
+ * masker's memory of the names it has seen, which lets it mask a name where it stands bare.
  */
-export type PiiType = 'name' | 'employee_id' | 'phone' | 'email' | 'id_number';
+import { createHmac } from 'node:crypto';
+
+export const PII_TYPES = ['name', 'employee_id', 'phone', 'email', 'id_number', 'bank_card', 'ip', 'mac', 'plate'] as const;
+export type PiiType = (typeof PII_TYPES)[number];
 export type PiiCounts = Partial<Record<PiiType, number>>;
 
 export const MASK: Record<PiiType, string> = {
@@ -12,24 +17,50 @@ export const MASK: Record<PiiType, string> = {
   phone: '[PHONE]',
   email: '[EMAIL]',
   id_number: '[ID_NUMBER]',
+  bank_card: '[BANK_CARD]',
+  ip: '[IP]',
+  mac: '[MAC]',
+  plate: '[PLATE]',
 };
+/** Any mask or pseudonym this module writes. */
+export const MASK_TOKEN = /\[(?:NAME|EMPLOYEE_ID|PHONE|EMAIL|ID_NUMBER|BANK_CARD|IP|MAC|PLATE)(?::[0-9a-f]{6})?\]/;
 
 export interface PiiOptions {
   /** extra employee-id patterns of this site (regex source strings), on top of the keyword rule */
   employeeIdPatterns: string[];
+  /** key of the name pseudonyms; null masks names as [NAME] */
+  pseudonymKey?: string | null;
 }
-export const DEFAULT_PII_OPTIONS: PiiOptions = { employeeIdPatterns: ['\\bE\\d{5}\\b'] };
+export const DEFAULT_PII_OPTIONS: PiiOptions = { employeeIdPatterns: ['\\bE\\d{5}\\b'], pseudonymKey: null };
+
+export interface Finding { type: PiiType; start: number; end: number; value: string }
+
+/** Which finding wins where two overlap: the earlier type in this list. */
+const PRIORITY: readonly PiiType[] = ['email', 'id_number', 'bank_card', 'ip', 'mac', 'phone', 'plate', 'employee_id', 'name'];
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+// 16-19 digits, plain or in groups of four
+const CARD = /(?<![\d-])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![\d-])|(?<!\d)\d{16,19}(?!\d)/g;
+const CARD_CONTEXT = /(卡号|银行卡|信用卡|借记卡|储蓄卡|账号|帐号|card|acct|account|iban|visa|mastercard|unionpay|银联|工资卡)/i;
 // mainland mobile: optional +86, 1[3-9]x, then 8 digits, optionally grouped 3-4-4 with spaces or dashes
 const MOBILE = /(?<![\d+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)/g;
 // landline: area code 0xx / 0xxx, then 7-8 digits, optionally split
-const LANDLINE = /(?<!\d)(?:\+?86[-\s]?)?\(?0\d{2,3}\)?[-\s]\d{3,4}[-\s]?\d{4}(?!\d)/g;
+const LANDLINE = /(?<![\d.])(?:\+?86[-\s]?)?\(?0\d{2,3}\)?[-\s]\d{3,4}[-\s]?\d{4}(?![\d.])/g;
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
+const VERSION_CONTEXT = /(?:\bv|\bver\.?|version|firmware|\bfw|\bsw|release|\bspec|section|clause|\brev|§|固件|版本|标准|条款|章节)\s*[:：]?\s*$/i;
+const H = '[0-9A-Fa-f]{1,4}';
+const IPV6 = new RegExp(
+  `(?<![\\w:.])(?:(?:${H}:){7}${H}|(?:${H}:){1,7}:|(?:${H}:){1,6}:${H}|(?:${H}:){1,5}(?::${H}){1,2}|(?:${H}:){1,4}(?::${H}){1,3}` +
+  `|(?:${H}:){1,3}(?::${H}){1,4}|(?:${H}:){1,2}(?::${H}){1,5}|${H}:(?::${H}){1,6}|:(?::${H}){1,7}|::)(?![\\w:.])`, 'g');
+const MAC = /(?<![\w:-])(?:[0-9A-Fa-f]{2}([:-]))(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![\w:-])|(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])/g;
+// mainland licence plates: province character, issuing-office letter, 5 (or 6 for new-energy) characters
+const PLATE = /[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·•\s-]?(?:[A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])/g;
 const EMPLOYEE_ID_BY_KEYWORD =
   /(工号|员工号|员工编号|employee\s*(?:id|no\.?|number)|emp\.?\s*(?:id|no\.?)|badge(?:\s*no\.?)?)(\s*[:：#]?\s*)([A-Za-z]{0,3}\d{3,10})/gi;
 
-const ZH_TRIGGERS = ['操作员', '操作工', '维修人员', '维修人', '维修工', '技术员', '班长', '质检员', '检验员', '工程师', '负责人', '联系人', '值班员'];
+const ZH_TRIGGERS = ['姓名', '操作员', '操作工', '维修人员', '维修人', '维修工', '技术员', '班长', '质检员', '检验员', '工程师', '负责人', '联系人', '值班员'];
 const EN_TRIGGERS = ['operator', 'technician', 'tech', 'inspector', 'supervisor', 'engineer', 'foreman', 'mechanic', 'contact'];
 const ZH_NAME = new RegExp(`(${ZH_TRIGGERS.join('|')})([\\s:：]*)([\\u4e00-\\u9fff]{2,4})`, 'g');
 const ZH_COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐'];
@@ -58,85 +89,91 @@ export function isResidentId(s: string): boolean {
   return y >= 1900 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-function count(counts: PiiCounts, type: PiiType): void {
-  counts[type] = (counts[type] ?? 0) + 1;
+/** The Luhn check digit test, over the digits of `s`. */
+export function luhnValid(s: string): boolean {
+  const digits = s.replace(/\D/g, '');
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  return digits.length >= 12 && sum % 10 === 0;
 }
 
-/**
- * Masks personal data and remembers the names it found, so that a name seen once with a trigger word
- * (or in a name column) is also masked where it appears bare elsewhere in the same source: `sweep`.
- */
-export class PiiMasker {
-  readonly counts: PiiCounts = {};
-  private readonly names = new Set<string>();
-  private sweepRegex: RegExp | null = null;
-
-  constructor(private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS) {}
-
-  /** Mask every personal datum found in free text. */
-  text(text: string): string {
-    const counts = this.counts;
-    let out = text.replace(EMAIL, () => (count(counts, 'email'), MASK.email));
-    out = out.replace(RESIDENT_ID, (m) => (isResidentId(m) ? (count(counts, 'id_number'), MASK.id_number) : m));
-    out = out.replace(MOBILE, () => (count(counts, 'phone'), MASK.phone));
-    out = out.replace(LANDLINE, () => (count(counts, 'phone'), MASK.phone));
-    out = out.replace(EMPLOYEE_ID_BY_KEYWORD, (_m, kw: string, sep: string) => (count(counts, 'employee_id'), `${kw}${sep}${MASK.employee_id}`));
-    for (const src of this.opts.employeeIdPatterns) {
-      out = out.replace(new RegExp(src, 'g'), () => (count(counts, 'employee_id'), MASK.employee_id));
-    }
-    out = out.replace(ZH_NAME, (m, kw: string, sep: string, name: string, offset: number, whole: string) => {
-      let n = ZH_COMPOUND_SURNAMES.some((c) => name.startsWith(c)) ? name : name.slice(0, 3);
-      while (n.length > 2 && ZH_NAME_STOP.has(n[n.length - 1])) n = n.slice(0, -1);
-      const next = whole.charAt(offset + m.length - (name.length - n.length));
-      const bounded = next === '' || !/[\u4e00-\u9fff]/.test(next);
-      // A name starts with a known surname, or (no colon) is a clean word standing alone. After a colon the
-      // trigger may be a dialogue role ("操作工：注塑机…"), so a surname is required there.
-      const surname = ZH_SURNAMES.has(n[0]) || ZH_COMPOUND_SURNAMES.some((c) => n.startsWith(c));
-      const clean = bounded && ![...n].some((c) => ZH_NAME_STOP.has(c)) && !/[:：]/.test(sep);
-      if (ZH_NAME_STOP.has(n[0]) || !(surname || clean)) return m;
-      this.learn(n);
-      return `${kw}${sep}${MASK.name}${name.slice(n.length)}`;
-    });
-    out = out.replace(EN_NAME, (m, kw: string, sep: string, words: string) => {
-      const parts = words.split(/\s+/);
-      let k = 0;
-      while (k < parts.length && EN_NAME_WORD.test(parts[k]) && !EN_NOT_NAMES.has(parts[k])) k++;
-      // after a colon the trigger may be a dialogue role ("Operator: Cycle time…"): a full name is required
-      if (k === 0 || (k === 1 && /[:：]/.test(sep))) return m;
-      this.learn(parts.slice(0, k).join(' '));
-      const rest = parts.slice(k).join(' ');
-      return `${kw}${sep}${MASK.name}${rest ? ' ' + rest : ''}`;
-    });
-    return out;
+function collect(re: RegExp, text: string, type: PiiType, accept: (m: RegExpExecArray) => boolean = () => true, group = 0): Finding[] {
+  const out: Finding[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0] === '') { re.lastIndex++; continue; }
+    if (!accept(m)) continue;
+    // a capture group that ends the match (the id after its keyword) starts where its text last occurs
+    const start = group ? m.index + m[0].lastIndexOf(m[group]) : m.index;
+    const value = group ? m[group] : m[0];
+    out.push({ type, start, end: start + value.length, value });
   }
+  return out;
+}
 
-  /**
-   * Mask a value of a name field (e.g. `operator: Zhang Wei (E10234)`): typed data first, then the name
-   * itself - everything before the first bracket or comma that is not already a mask.
-   */
-  nameField(value: string): string {
-    const typed = this.text(value);
-    const m = /^([^(（,，;；[]*)(.*)$/s.exec(typed)!;
-    const head = m[1].trim();
-    if (!head || /^\[[A-Z_]+\]$/.test(head)) return typed;
-    this.learn(head);
-    return `${MASK.name}${m[1].endsWith(' ') ? ' ' : ''}${m[2]}`;
-  }
+/** Typed personal data (everything but names) in `text`. */
+function typedFindings(text: string, opts: PiiOptions): Finding[] {
+  const before = (m: RegExpExecArray, n = 24) => text.slice(Math.max(0, m.index - n), m.index);
+  return [
+    ...collect(EMAIL, text, 'email'),
+    ...collect(RESIDENT_ID, text, 'id_number', (m) => isResidentId(m[0])),
+    ...collect(CARD, text, 'bank_card', (m) => luhnValid(m[0]) && (CARD_CONTEXT.test(before(m, 30)) || /[ -]/.test(m[0]))),
+    ...collect(IPV4, text, 'ip', (m) => !VERSION_CONTEXT.test(before(m, 12))),
+    ...collect(IPV6, text, 'ip', (m) => (m[0].match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m[0]) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m[0])),
+    ...collect(MAC, text, 'mac'),
+    ...collect(MOBILE, text, 'phone'),
+    ...collect(LANDLINE, text, 'phone'),
+    ...collect(PLATE, text, 'plate'),
+    ...collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', () => true, 3),
+    ...opts.employeeIdPatterns.flatMap((src) => collect(new RegExp(src, 'g'), text, 'employee_id')),
+  ];
+}
 
-  /** Mask the names learned so far wherever they stand, trigger word or not. */
-  sweep(text: string): string {
-    if (!this.sweepRegex) return text;
-    return text.replace(this.sweepRegex, () => (count(this.counts, 'name'), MASK.name));
+/** Names after trigger words ("operator Zhang Wei", "操作员 李娜"). */
+function nameFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  ZH_NAME.lastIndex = 0;
+  for (let m = ZH_NAME.exec(text); m; m = ZH_NAME.exec(text)) {
+    const [whole, kw, sep, name] = m;
+    let n = ZH_COMPOUND_SURNAMES.some((c) => name.startsWith(c)) ? name : name.slice(0, 3);
+    while (n.length > 2 && ZH_NAME_STOP.has(n[n.length - 1])) n = n.slice(0, -1);
+    const start = m.index + kw.length + sep.length;
+    const next = text.charAt(start + n.length);
+    const bounded = next === '' || !/[\u4e00-\u9fff]/.test(next);
+    // A name starts with a known surname, or (no colon) is a clean word standing alone. After a colon the
+    // trigger may be a dialogue role ("操作工：注塑机…"), so a surname is required there.
+    const surname = ZH_SURNAMES.has(n[0]) || ZH_COMPOUND_SURNAMES.some((c) => n.startsWith(c));
+    // ("工程师建议" glues a word to its trigger: without a space, only a surname makes it a name)
+    const clean = bounded && ![...n].some((c) => ZH_NAME_STOP.has(c)) && /\s/.test(sep) && !/[:：]/.test(sep);
+    if (!ZH_NAME_STOP.has(n[0]) && (surname || clean)) out.push({ type: 'name', start, end: start + n.length, value: n });
+    ZH_NAME.lastIndex = m.index + whole.length - (name.length - n.length);
   }
+  EN_NAME.lastIndex = 0;
+  for (let m = EN_NAME.exec(text); m; m = EN_NAME.exec(text)) {
+    const [, kw, sep, words] = m;
+    const parts = words.split(/\s+/).map((w, i, all) => (i === all.length - 1 || !EN_NAME_WORD.test(w) ? w.replace(/[.,;:!?]+$/, '') : w));
+    let k = 0;
+    while (k < parts.length && EN_NAME_WORD.test(parts[k]) && !EN_NOT_NAMES.has(parts[k])) k++;
+    // after a colon the trigger may be a dialogue role ("Operator: Cycle time…"): a full name is required
+    if (k === 0 || (k === 1 && /[:：]/.test(sep))) continue;
+    const value = parts.slice(0, k).join(' ');
+    const start = m.index + kw.length + sep.length;
+    out.push({ type: 'name', start, end: start + text.slice(start).indexOf(parts[k - 1]) + parts[k - 1].length, value });
+  }
+  return out;
+}
 
-  private learn(name: string): void {
-    count(this.counts, 'name');
-    // a bare single Latin word is too ambiguous to mask everywhere; full names and CJK names are not
-    if (/[\\"]/.test(name) || (!/[\u4e00-\u9fff]/.test(name) && !/\s/.test(name)) || this.names.has(name)) return;
-    this.names.add(name);
-    const alts = [...this.names].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
-    this.sweepRegex = new RegExp(alts.join('|'), 'g');
-  }
+/** Keep the findings that win: by priority, then the longer; no two overlap. Sorted by position. */
+export function resolveFindings(findings: Finding[]): Finding[] {
+  const rank = (f: Finding) => PRIORITY.indexOf(f.type);
+  const sorted = [...findings].sort((a, b) => rank(a) - rank(b) || (b.end - b.start) - (a.end - a.start) || a.start - b.start);
+  const kept: Finding[] = [];
+  for (const f of sorted) if (!kept.some((k) => f.start < k.end && k.start < f.end)) kept.push(f);
+  return kept.sort((a, b) => a.start - b.start);
 }
 
 const NAME_FIELD = /^(operator|technician|inspector|supervisor|engineer|mechanic|name|person|contact|author|user|操作员|维修人员?|技术员|班长|质检员|姓名|联系人)$/i;
@@ -144,6 +181,121 @@ const NAME_FIELD = /^(operator|technician|inspector|supervisor|engineer|mechanic
 /** Is this column or field one that holds a person's name? */
 export function isNameField(field: string): boolean {
   return NAME_FIELD.test(field.trim());
+}
+
+function count(counts: PiiCounts, type: PiiType): void {
+  counts[type] = (counts[type] ?? 0) + 1;
+}
+
+/**
+ * Finds and masks personal data, and remembers (as keyed digests, never in clear) the names it found,
+ * so that a name seen once with a trigger word - or in a name column, or in another chunk of the same
+ * source - is also masked where it stands bare.
+ */
+export class PiiMasker {
+  readonly counts: PiiCounts = {};
+  private readonly digests = new Set<string>();
+  private readonly key: string;
+
+  constructor(private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS, knownNames: Iterable<string> = []) {
+    this.key = opts.pseudonymKey ?? 'forge-names';
+    for (const d of knownNames) this.digests.add(d);
+  }
+
+  /** Keyed digests of every name seen so far: what a later chunk needs to recognise them. */
+  knownNameDigests(): string[] {
+    return [...this.digests].sort();
+  }
+
+  /** Every finding in `text`, names learned earlier included. */
+  detect(text: string): Finding[] {
+    const found = resolveFindings([...typedFindings(text, this.opts), ...nameFindings(text), ...this.bareNames(text)]);
+    for (const f of found) if (f.type === 'name') this.learn(f.value);
+    return found;
+  }
+
+  /** Mask every personal datum found in free text. */
+  text(text: string): string {
+    return this.apply(text, this.detect(text));
+  }
+
+  /**
+   * Mask a value of a name field (e.g. `operator: Zhang Wei (E10234)`): typed data and names found as in
+   * free text, and the text before the first bracket or comma as a name.
+   */
+  nameField(value: string): string {
+    const found = this.detect(value);
+    const head = /^([^(（,，;；[]*)/.exec(value)![1];
+    const name = head.trim();
+    const start = head.indexOf(name);
+    if (name && !MASK_TOKEN.test(name) && !found.some((f) => f.start < start + name.length && start < f.end)) {
+      found.push({ type: 'name', start, end: start + name.length, value: name });
+      this.learn(name);
+    }
+    return this.apply(value, found.sort((a, b) => a.start - b.start));
+  }
+
+  /** Mask names learned so far where they stand bare in `text` (text already masked once). */
+  sweep(text: string): string {
+    return this.apply(text, resolveFindings(this.bareNames(text)));
+  }
+
+  /** The pseudonym of a name: the same name always gets the same one under the same key. */
+  pseudonym(name: string): string {
+    if (!this.opts.pseudonymKey) return MASK.name;
+    return `[NAME:${this.digest(name).slice(0, 6)}]`;
+  }
+
+  private apply(text: string, findings: Finding[]): string {
+    let out = '';
+    let at = 0;
+    for (const f of findings) {
+      count(this.counts, f.type);
+      out += text.slice(at, f.start) + (f.type === 'name' ? this.pseudonym(f.value) : MASK[f.type]);
+      at = f.end;
+    }
+    return out + text.slice(at);
+  }
+
+  private digest(name: string): string {
+    return createHmac('sha256', this.key).update(name.replace(/\s+/g, ' ').trim()).digest('hex');
+  }
+
+  private learn(name: string): void {
+    // a bare single Latin word is too ambiguous to mask everywhere; full names and CJK names are not
+    if (!/[\u4e00-\u9fff]/.test(name) && !/\s/.test(name)) return;
+    this.digests.add(this.digest(name));
+  }
+
+  /** Names learned earlier, standing without a trigger word: candidate spans checked against the digests. */
+  private bareNames(text: string): Finding[] {
+    if (this.digests.size === 0) return [];
+    const out: Finding[] = [];
+    const cjk = /[\u4e00-\u9fff]{2,}/g;
+    for (let m = cjk.exec(text); m; m = cjk.exec(text)) {
+      const run = m[0];
+      for (let i = 0; i + 2 <= run.length; i++) {
+        for (let len = Math.min(4, run.length - i); len >= 2; len--) {
+          const cand = run.slice(i, i + len);
+          if (this.digests.has(this.digest(cand))) { out.push({ type: 'name', start: m.index + i, end: m.index + i + len, value: cand }); i += len - 1; break; }
+        }
+      }
+    }
+    const latin = /\b[A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+){1,2}\b/g;
+    for (let m = latin.exec(text); m; m = latin.exec(text)) {
+      const words = m[0].split(' ');
+      for (let len = words.length; len >= 2; len--) {
+        for (let i = 0; i + len <= words.length; i++) {
+          const cand = words.slice(i, i + len).join(' ');
+          if (this.digests.has(this.digest(cand))) {
+            const start = m.index + m[0].indexOf(cand);
+            out.push({ type: 'name', start, end: start + cand.length, value: cand });
+          }
+        }
+      }
+    }
+    return out;
+  }
 }
 
 export function addCounts(into: PiiCounts, from: PiiCounts): PiiCounts {

@@ -22,14 +22,30 @@ export const SampleRecord = z.object({
   labels: z.record(z.string(), z.string()),
 });
 
-/** One alarm or event line (free-text log or JSON lines). `text` is the PII-masked message. */
+export const TemplateParam = z.object({
+  name: z.string(),
+  type: z.enum(['int', 'float', 'hex', 'ip', 'uuid', 'time', 'string']),
+  value: z.union([z.string(), z.number()]),
+});
+
+/**
+ * One alarm or event line (free-text log or JSON lines). `text` is the PII-masked message; free-text
+ * lines also carry the mined template (`template_id` is the event type) and its typed parameters.
+ * `ts` is null only for sources configured without a time.
+ */
 export const EventRecord = z.object({
   kind: z.literal('event'),
   ...Provenance,
+  ts: Instant.nullable(),
   level: z.string(),
   code: z.string().nullable(),
   state: z.enum(['raised', 'cleared', 'info']),
   text: z.string(),
+  template_id: z.string().nullable(),
+  template: z.string().nullable(),
+  params: z.array(TemplateParam),
+  /** other header fields of the line, masked */
+  fields: z.record(z.string(), z.string()),
 });
 
 /** One maintenance work order. Field values are PII-masked. */

@@ -1,6 +1,6 @@
 import { addCounts, totalCount, type PiiCounts } from '../parse/pii';
 import type { RunConfig } from './config';
-import type { ExpandSummary, FactsSummary, InputRef, Manifest, ParseSummary } from './contracts';
+import type { ExpandSummary, FactsSummary, Manifest, ParseSummary, ScanSummary } from './contracts';
 
 export interface ManifestParts {
   runId: string;
@@ -8,7 +8,7 @@ export interface ManifestParts {
   configHash: string;
   createdAt: string;
   config: RunConfig;
-  inputs: InputRef[];
+  inputs: (ScanSummary & { path: string })[];
   parsed: ParseSummary[];
   facts: FactsSummary;
   expanded: ExpandSummary;

@@ -13,6 +13,10 @@ export const RunConfig = z.object({
   pii: z.object({
     employeeIdPatterns: z.array(z.string().refine(compiles, 'not a valid regular expression')).default(DEFAULT_PII_OPTIONS.employeeIdPatterns),
   }).strict().prefault({}),
+  parse: z.object({
+    /** target size of a chunk: sources are cut on line boundaries and chunks parsed in parallel */
+    chunkBytes: z.number().int().min(4096).default(8 * 1024 * 1024),
+  }).strict().prefault({}),
   /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
   graphs: z.array(z.string()).default([]),
   facts: z.object({

@@ -3,7 +3,8 @@ import type { RunConfig } from './config';
 import type { Generator } from '../expand/documents';
 import type { ShardInfo } from '../expand/shards';
 import type { PiiCounts } from '../parse/pii';
-import type { SourceFormat } from '../parse/records';
+import type { ChunkRef } from '../parse/chunks';
+import type { InputRef } from '../parse/parseFile';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
 export interface RunInput {
@@ -13,10 +14,17 @@ export interface RunInput {
   config: RunConfig;
 }
 
-export interface InputRef { path: string; name: string; format: SourceFormat; sha256: string; bytes: number; lines: number }
+export type { InputRef };
 export interface PreparedRun { inputs: InputRef[]; configHash: string; schemaFile: string }
 
-export interface ParseSummary { source: string; lines: number; records: number; quarantined: number; pii: PiiCounts; recordsPath: string; quarantinePath: string }
+/** What the scan of one source found: its model file, its chunks, its hash and size. */
+export interface ScanSummary { source: string; modelPath: string; chunks: ChunkRef[]; sha256: string; lines: number; bytes: number; format: string }
+
+/** What one chunk of a source produced. */
+export interface ChunkSummary { recordsPath: string; quarantinePath: string; counts: { lines: number; records: number; quarantined: number }; pii: PiiCounts }
+
+/** One source, all chunks together. */
+export interface ParseSummary { source: string; lines: number; records: number; quarantined: number; pii: PiiCounts; recordFiles: string[]; quarantineFiles: string[] }
 
 export interface FactsSummary { facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string }
 

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat } from '../../activities/parse/detectFormat';
-import { parseCsvSeries } from '../../activities/parse/parseCsvSeries';
-import { parseJsonEvents } from '../../activities/parse/parseJsonEvents';
-import { parseSourceText } from '../../activities/parse/parseSource';
-import { parseTextLog } from '../../activities/parse/parseTextLog';
-import { parseWorkOrders } from '../../activities/parse/parseWorkOrders';
+import { parseSourceText } from '../../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { OperationRecord } from '../../activities/parse/records';
 import { parseTimestamp } from '../../activities/parse/timestamps';
 
 const opts = (source: string) => ({ source, timezone: '+08:00', pii: DEFAULT_PII_OPTIONS });
+const parseCsvSeries = (text: string, o: ReturnType<typeof opts>) => parseSourceText('csv', text, o);
+const parseTextLog = (text: string, o: ReturnType<typeof opts>) => parseSourceText('text', text, o);
+const parseJsonEvents = (text: string, o: ReturnType<typeof opts>) => parseSourceText('jsonl', text, o);
+const parseWorkOrders = (text: string, o: ReturnType<typeof opts>) => parseSourceText('workorders', text, o);
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'moulding-line');
 
 describe('parseTimestamp', () => {
@@ -34,7 +34,10 @@ describe('parseCsvSeries', () => {
     '02/03/2026 08:01,IMM-01,238.3,480,NG,李娜',
     '2026-03-02T08:02:00+08:00,IMM-01,251.0,470,NG,"Zhang Wei, shift A"',
   ].join('\n');
-  const r = parseCsvSeries(csv, opts('s.csv'));
+  let r: Awaited<ReturnType<typeof parseCsvSeries>>;
+  beforeAll(async () => {
+    r = await parseCsvSeries(csv, opts('s.csv'));
+  });
 
   test('reads units from the header and values as numbers', () => {
     expect(r.records[0]).toMatchObject({ kind: 'sample', source: 's.csv', line: 2, asset: 'IMM-01', ts: '2026-03-02T00:00:00.000Z',
@@ -54,18 +57,19 @@ describe('parseCsvSeries', () => {
     expect(all).not.toMatch(/Zhang Wei|李娜|E10234/);
     expect(r.records[1].kind === 'sample' && r.records[1].labels.operator).toBe('[NAME], shift A');
   });
-  test('a table without a timestamp column is an error naming the source', () => {
-    expect(() => parseCsvSeries('a,b\n1,2\n', opts('x.csv'))).toThrow(/x\.csv: no timestamp column/);
+  test('a table without a timestamp column is an error naming the source', async () => {
+    await expect(parseCsvSeries('a,b\n1,2\n', opts('x.csv'))).rejects.toThrow(/x\.csv: no timestamp column/);
   });
 });
 
 describe('parseTextLog', () => {
-  const r = parseTextLog([
+  let r: Awaited<ReturnType<typeof parseTextLog>>;
+  beforeAll(async () => { r = await parseTextLog([
     '2026-03-02 09:00:05 WARN IMM-01 ALM-203 Melt temperature high: 254.4 degC > 250 degC',
     '2026-03-02 09:04:00 INFO IMM-01 操作员 张伟 将料筒温度设定值从 252 调整到 240 degC',
     'cut line',
     '2026-03-02 09:09:55 INFO IMM-01 ALM-203 cleared, melt temperature 248.7 degC',
-  ].join('\r\n'), opts('e.log'));
+  ].join('\r\n'), opts('e.log')); });
   test('splits header, alarm code and state; masks the message', () => {
     expect(r.records.map((x) => x.kind === 'event' && [x.line, x.level, x.code, x.state])).toEqual([
       [1, 'WARN', 'ALM-203', 'raised'], [2, 'INFO', null, 'info'], [4, 'INFO', 'ALM-203', 'cleared'],
@@ -76,8 +80,8 @@ describe('parseTextLog', () => {
 });
 
 describe('parseJsonEvents', () => {
-  test('validates each line and quarantines bad JSON and bad events', () => {
-    const r = parseJsonEvents([
+  test('validates each line and quarantines bad JSON and bad events', async () => {
+    const r = await parseJsonEvents([
       '{"ts":"2026-03-02T09:00:05+08:00","asset":"IMM-01","level":"warn","code":"ALM-203","message":"melt temperature high, operator Zhang Wei"}',
       '{"ts":"2026-03-02T09:00:05+08:00"',
       '{"ts":"2026-03-02T09:00:05+08:00","message":"no asset"}',
@@ -90,8 +94,8 @@ describe('parseJsonEvents', () => {
 });
 
 describe('parseWorkOrders', () => {
-  test('reads fields, masks the technician, requires symptom/cause/action', () => {
-    const r = parseWorkOrders([
+  test('reads fields, masks the technician, requires symptom/cause/action', async () => {
+    const r = await parseWorkOrders([
       '# comment',
       'WO-1 | 2026-03-02 09:12 | IMM-01/barrel | symptom: overshoot | cause: contactor stuck | action: replaced contactor | technician: Liu Yang (E20417) | downtime_min: 40',
       'WO-2 | 2026-03-05 | IMM-01 | symptom: noise',
@@ -112,10 +116,10 @@ describe('the example line', () => {
     ['sensors.csv', 300, [52, 97, 252], { name: 303, employee_id: 303 }],
     ['events.log', 25, [24, 26], { name: 9, employee_id: 3, phone: 3, email: 1 }],
     ['workorders.txt', 6, [7], { name: 6, employee_id: 6, phone: 1 }],
-  ] as const)('%s: every data line is a valid record or quarantined, every datum masked once', (file, records, quarantined, pii) => {
+  ] as const)('%s: every data line is a valid record or quarantined, every datum masked once', async (file, records, quarantined, pii) => {
     const text = readFileSync(join(EXAMPLE, file), 'utf8');
     const format = detectFormat(file, text.slice(0, 4096))!;
-    const r = parseSourceText(format, text, opts(file));
+    const r = await parseSourceText(format, text, opts(file));
     expect(r.records).toHaveLength(records);
     expect(r.quarantine.map((q) => q.line)).toEqual(quarantined);
     expect(r.records.length + r.quarantine.length).toBe(r.lines);

@@ -1,4 +1,5 @@
-import { isNameField, isResidentId, MASK, PiiMasker } from '../../activities/parse/pii';
+import { DEFAULT_PII_OPTIONS, isNameField, isResidentId, luhnValid, MASK, PiiMasker } from '../../activities/parse/pii';
+import { evaluatePii, loadEvalSet } from '../../bench/piiEval';
 
 const mask = (t: string) => {
   const m = new PiiMasker();
@@ -70,4 +71,56 @@ describe('isResidentId', () => {
 test('isNameField recognises name columns in both languages', () => {
   expect(['operator', 'Technician', '操作员', '姓名'].every(isNameField)).toBe(true);
   expect(['machine', 'quality', 'defect'].some(isNameField)).toBe(false);
+});
+
+describe('structured types with checksums and context', () => {
+  test.each([
+    ['工资卡号 6222 0212 3456 7894', '工资卡号 [BANK_CARD]', 'a grouped, Luhn-valid card'],
+    ['refund to account 6228480402564890018', 'refund to account [BANK_CARD]', 'a plain card with context'],
+    ['PLC 192.168.1.20:502 lost', 'PLC [IP]:502 lost', 'IPv4'],
+    ['gateway moved to 10.0.0.1.', 'gateway moved to [IP].', 'IPv4 ending a sentence'],
+    ['client fe80::1a2b:3c4d:5e6f:7a8b subscribed', 'client [IP] subscribed', 'IPv6'],
+    ['MAC 00-1B-44-11-3A-B7 and 001b.4411.3ab7', 'MAC [MAC] and [MAC]', 'MAC, both spellings'],
+    ['访客车辆粤B·12345离厂', '访客车辆[PLATE]离厂', 'licence plate'],
+  ])('%s (%s)', (input, expected) => {
+    expect(new PiiMasker().text(input)).toBe(expected);
+  });
+  test.each([
+    'serial 4111111111111111 passed', // Luhn-valid, no card context, not grouped
+    'firmware 2.3.1.0 installed', 'spec 1.2.3.5 rev B', 'at 10:32:15', 'batch 110105194912310021',
+  ])('leaves the decoy "%s" alone', (input) => {
+    expect(new PiiMasker().text(input)).toBe(input);
+  });
+  test('luhnValid', () => {
+    expect(luhnValid('4111 1111 1111 1111')).toBe(true);
+    expect(luhnValid('4111 1111 1111 1112')).toBe(false);
+  });
+});
+
+describe('keyed pseudonyms', () => {
+  test('the same name gets the same pseudonym under one key, another under another key', () => {
+    const a = new PiiMasker({ employeeIdPatterns: [], pseudonymKey: 'k1' });
+    const first = a.text('operator Zhang Wei');
+    expect(first).toMatch(/^operator \[NAME:[0-9a-f]{6}\]$/);
+    expect(a.text('technician Zhang Wei')).toBe(first.replace('operator', 'technician'));
+    expect(a.text('operator Li Na')).not.toBe(first.replace('Zhang Wei', 'Li Na'));
+    expect(new PiiMasker({ employeeIdPatterns: [], pseudonymKey: 'k2' }).text('operator Zhang Wei')).not.toBe(first);
+  });
+  test('names learned in one chunk are recognised bare in another, from digests only', () => {
+    const chunk1 = new PiiMasker();
+    chunk1.text('操作员 李娜 到岗; operator Zhang Wei logged in');
+    const digests = chunk1.knownNameDigests();
+    expect(JSON.stringify(digests)).not.toMatch(/李娜|Zhang/);
+    const chunk2 = new PiiMasker(DEFAULT_PII_OPTIONS, digests);
+    expect(chunk2.text('李娜交班，Zhang Wei left')).toBe('[NAME]交班，[NAME] left');
+  });
+});
+
+test('the evaluation set meets the targets: recall >= 0.99 structured, >= 0.95 names; precision >= 0.95', () => {
+  const { scores } = evaluatePii(loadEvalSet());
+  for (const s of scores) {
+    expect({ type: s.type, precision: s.precision >= 0.95 }).toEqual({ type: s.type, precision: true });
+    expect({ type: s.type, recall: s.recall >= (s.type === 'name' ? 0.95 : 0.99) }).toEqual({ type: s.type, recall: true });
+  }
+  expect(scores.find((s) => s.type === 'all')!.tp).toBeGreaterThanOrEqual(500);
 });

@@ -41,6 +41,8 @@ export interface Cluster {
   id: number;
   template: string[];
   size: number;
+  /** the tokens the cluster was filed under in the tree (its first message's) */
+  insertedAs: string[];
 }
 
 export interface MaskedMessage {
@@ -88,7 +90,7 @@ export class Drain {
     const tokens = message.tokens;
     const found = this.search(tokens);
     if (!found) {
-      const cluster: Cluster = { id: this.clusters.length, template: [...tokens], size: 1 };
+      const cluster: Cluster = { id: this.clusters.length, template: [...tokens], size: 1, insertedAs: [...tokens] };
       this.clusters.push(cluster);
       this.insert(cluster);
       return { cluster, message };
@@ -103,6 +105,17 @@ export class Drain {
   match(content: string): { cluster: Cluster | null; message: MaskedMessage } {
     const message = this.mask(content);
     return { cluster: this.search(message.tokens), message };
+  }
+
+  /** Rebuild a miner from saved clusters (in id order): the same tree, the same answers. */
+  static restore(opts: DrainOptions, clusters: readonly Cluster[]): Drain {
+    const d = new Drain(opts);
+    for (const c of [...clusters].sort((a, b) => a.id - b.id)) {
+      const copy = { ...c, template: [...c.template], insertedAs: [...c.insertedAs] };
+      d.clusters.push(copy);
+      d.insert(copy);
+    }
+    return d;
   }
 
   private search(tokens: string[]): Cluster | null {
@@ -143,7 +156,7 @@ export class Drain {
   }
 
   private insert(cluster: Cluster): void {
-    const tokens = cluster.template;
+    const tokens = cluster.insertedAs;
     let n = this.root.get(tokens.length);
     if (!n) this.root.set(tokens.length, (n = node()));
     for (let depth = 1; depth <= this.prefixDepth && depth <= tokens.length; depth++) {

@@ -1,7 +1,8 @@
-import { WorkOrderRecord } from './records';
-import { isNameField } from './pii';
-import { parseTimestamp } from './timestamps';
-import { ParseContext, recordId, type ParseOptions, type ParseResult } from './parseResult';
+import { WorkOrderRecord } from '../records';
+import { isNameField } from '../pii';
+import { parseTimestamp } from '../timestamps';
+import { recordId, type ParseContext, type SourceParser } from '../parseResult';
+import { eachLine } from './lines';
 
 const REQUIRED = ['symptom', 'cause', 'action'] as const;
 
@@ -9,16 +10,23 @@ const REQUIRED = ['symptom', 'cause', 'action'] as const;
  * Work orders exported one per line: `id | opened | asset | key: value | key: value ...`; `#` starts a comment.
  * symptom, cause and action are required; `downtime_min` is read as a number.
  */
-export function parseWorkOrders(text: string, opts: ParseOptions): ParseResult {
-  const ctx = new ParseContext(opts);
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
+export class WorkOrderParser implements SourceParser {
+  constructor(private readonly ctx: ParseContext) {}
+
+  block(text: string, firstLine: number): void {
+    eachLine(text, firstLine, (raw, line) => {
+      if (!raw.trimStart().startsWith('#')) this.line(raw, line);
+    });
+  }
+
+  private line(raw: string, line: number): void {
+    const { ctx } = this;
+    const source = ctx.opts.source;
     ctx.line();
     const cells = raw.split('|').map((c) => c.trim());
     if (cells.length < 3) return ctx.quarantine(line, raw, 'expected "id | opened | asset | key: value ..."');
     const [orderId, opened, asset, ...rest] = cells;
-    const ts = parseTimestamp(opened, opts.timezone);
+    const ts = parseTimestamp(opened, ctx.opts.timezone);
     const fields: Record<string, string> = {};
     const problems: string[] = [];
     if (!ts) problems.push(`invalid opened time "${opened}"`);
@@ -34,11 +42,9 @@ export function parseWorkOrders(text: string, opts: ParseOptions): ParseResult {
     if (downtime !== null && !Number.isFinite(downtime)) problems.push(`downtime_min is not a number: "${fields.downtime_min}"`);
     if (problems.length) return ctx.quarantine(line, raw, problems.join('; '));
     const { symptom, cause, action, downtime_min: _d, ...others } = fields;
-    const candidate = {
-      kind: 'work_order', id: recordId(opts.source, line), source: opts.source, line, ts, asset, order_id: orderId,
+    ctx.accept(WorkOrderRecord, {
+      kind: 'work_order', id: recordId(source, line), source, line, ts, asset, order_id: orderId,
       symptom, cause, action, fields: others, downtime_min: downtime,
-    };
-    ctx.accept(WorkOrderRecord, candidate, line, raw);
-  });
-  return ctx.finish();
+    }, line, raw);
+  }
 }

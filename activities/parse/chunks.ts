@@ -1,0 +1,84 @@
+import { open } from 'node:fs/promises';
+
+/** A byte range of a source on line boundaries, and the number of its first line. */
+export interface ChunkRef { index: number; start: number; end: number; firstLine: number }
+
+const READ = 1 << 20;
+
+/**
+ * Cut a file into chunks of about `targetBytes`, each ending just after a newline (or at the end of the
+ * file). One sequential read; memory is one read buffer. Also counts lines.
+ */
+export async function planChunks(path: string, targetBytes: number): Promise<{ chunks: ChunkRef[]; bytes: number; lines: number }> {
+  const fh = await open(path);
+  const chunks: ChunkRef[] = [];
+  const buf = Buffer.alloc(READ);
+  let pos = 0;
+  let lines = 0;
+  let chunkStart = 0;
+  let chunkFirstLine = 1;
+  let lastByte = 10;
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, READ, pos);
+      if (bytesRead === 0) break;
+      for (let i = 0; i < bytesRead; i++) {
+        if (buf[i] !== 10) continue;
+        lines++;
+        const after = pos + i + 1;
+        if (after - chunkStart >= targetBytes) {
+          chunks.push({ index: chunks.length, start: chunkStart, end: after, firstLine: chunkFirstLine });
+          chunkStart = after;
+          chunkFirstLine = lines + 1;
+        }
+      }
+      lastByte = buf[bytesRead - 1];
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  if (lastByte !== 10) lines++;
+  if (pos > chunkStart) chunks.push({ index: chunks.length, start: chunkStart, end: pos, firstLine: chunkFirstLine });
+  return { chunks, bytes: pos, lines };
+}
+
+/** A block of whole lines: its text, the number of its first line, its newlines, and the byte offset just after it. */
+export interface LineBlock { text: string; firstLine: number; newlines: number; next: number }
+
+/**
+ * Read bytes [start, end) as blocks of whole lines of about `blockBytes` (a block always ends at a
+ * newline, or at `end`). Memory stays at one block whatever the file size.
+ */
+export async function* readLineBlocks(path: string, start: number, end: number, firstLine: number, blockBytes = READ): AsyncGenerator<LineBlock> {
+  const fh = await open(path);
+  try {
+    let pos = start;
+    let line = firstLine;
+    let carry = Buffer.alloc(0);
+    while (pos < end) {
+      const want = Math.min(blockBytes, end - pos);
+      const buf = Buffer.alloc(want);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      const cut = pos >= end ? data.length : data.lastIndexOf(10) + 1;
+      if (cut === 0) { carry = data; continue; }
+      const text = data.subarray(0, cut).toString('utf8');
+      const newlines = countNewlines(data, cut);
+      yield { text, firstLine: line, newlines, next: pos - (data.length - cut) };
+      line += newlines;
+      carry = data.subarray(cut);
+    }
+    if (carry.length) yield { text: carry.toString('utf8'), firstLine: line, newlines: countNewlines(carry, carry.length), next: pos };
+  } finally {
+    await fh.close();
+  }
+}
+
+function countNewlines(buf: Buffer, upTo: number): number {
+  let n = 0;
+  for (let i = 0; i < upTo; i++) if (buf[i] === 10) n++;
+  return n;
+}

@@ -1,0 +1,101 @@
+import { appendFile, rename, stat, truncate, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
+import { ParseContext, type ParseOptions, type ParseResult, type SourceParser } from './parseResult';
+import type { PiiCounts } from './pii';
+import { CsvSeriesParser } from './parsers/csvSeries';
+import { JsonEventParser } from './parsers/jsonEvents';
+import { TextLogParser } from './parsers/textLog';
+import { WorkOrderParser } from './parsers/workOrders';
+import type { SourceModel } from './sourceModel';
+import { TemplateMatcher } from './templates/templateModel';
+
+export function createParser(model: SourceModel, ctx: ParseContext): SourceParser {
+  switch (model.spec.format) {
+    case 'csv': return new CsvSeriesParser(ctx, model.spec, model.headerLine);
+    case 'text': return new TextLogParser(ctx, model.spec, model.templates ? new TemplateMatcher(model.templates) : null);
+    case 'jsonl': return new JsonEventParser(ctx);
+    case 'workorders': return new WorkOrderParser(ctx);
+  }
+}
+
+/** Where a chunk got to: enough to resume it, after a crash, with output identical to an undisturbed run. */
+export interface ChunkProgress {
+  offset: number;
+  line: number;
+  recordsBytes: number;
+  quarantineBytes: number;
+  counts: { lines: number; records: number; quarantined: number };
+  pii: PiiCounts;
+  digests: string[];
+}
+
+export interface ChunkOutput { recordsPath: string; quarantinePath: string; counts: ChunkProgress['counts']; pii: PiiCounts }
+
+export const chunkFiles = (outDir: string, source: string, index: number) => {
+  const n = String(index).padStart(5, '0');
+  return { records: join(outDir, 'records', `${source}.${n}.jsonl`), quarantine: join(outDir, 'quarantine', `${source}.${n}.jsonl`) };
+};
+
+const jsonl = (xs: unknown[]) => (xs.length ? xs.map((x) => JSON.stringify(x)).join('\n') + '\n' : '');
+
+/**
+ * Parse one chunk into `records/<source>.<NNNNN>.jsonl` and `quarantine/<source>.<NNNNN>.jsonl`, block by
+ * block, appending to `.partial` files and reporting progress after each block. Given the last progress
+ * of an interrupted attempt, it truncates the partial files to that point and goes on from there.
+ */
+export async function parseChunkToFiles(args: {
+  model: SourceModel; chunk: ChunkRef; outDir: string; opts: ParseOptions; resume?: ChunkProgress | null;
+  onProgress?: (p: ChunkProgress) => void; blockBytes?: number;
+}): Promise<ChunkOutput> {
+  const { model, chunk, outDir } = args;
+  const final = chunkFiles(outDir, model.source, chunk.index);
+  const partial = { records: `${final.records}.partial`, quarantine: `${final.quarantine}.partial` };
+  await mkdir(join(outDir, 'records'), { recursive: true });
+  await mkdir(join(outDir, 'quarantine'), { recursive: true });
+  let resume = args.resume ?? null;
+  if (resume) {
+    const sizes = await Promise.all([partial.records, partial.quarantine].map((p) => stat(p).then((s) => s.size, () => -1)));
+    if (sizes[0] < resume.recordsBytes || sizes[1] < resume.quarantineBytes) resume = null; // the partial output is gone: start over
+  }
+  if (resume) {
+    await truncate(partial.records, resume.recordsBytes);
+    await truncate(partial.quarantine, resume.quarantineBytes);
+  } else {
+    await writeFile(partial.records, '');
+    await writeFile(partial.quarantine, '');
+  }
+  const ctx = new ParseContext({ ...args.opts, knownNames: [...model.nameDigests, ...(resume?.digests ?? [])] });
+  if (resume) {
+    Object.assign(ctx.counts, resume.counts);
+    Object.assign(ctx.mask.counts, resume.pii);
+  }
+  const parser = createParser(model, ctx);
+  let bytes = { records: resume?.recordsBytes ?? 0, quarantine: resume?.quarantineBytes ?? 0 };
+  const blocks = readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes);
+  for await (const block of blocks) {
+    parser.block(block.text, block.firstLine);
+    const out = ctx.take();
+    const r = jsonl(out.records);
+    const q = jsonl(out.quarantine);
+    if (r) await appendFile(partial.records, r);
+    if (q) await appendFile(partial.quarantine, q);
+    bytes = { records: bytes.records + Buffer.byteLength(r), quarantine: bytes.quarantine + Buffer.byteLength(q) };
+    args.onProgress?.({
+      offset: block.next, line: block.firstLine + block.newlines, recordsBytes: bytes.records, quarantineBytes: bytes.quarantine,
+      counts: { ...ctx.counts }, pii: { ...ctx.mask.counts }, digests: ctx.mask.knownNameDigests().filter((d) => !model.nameDigests.includes(d)),
+    });
+  }
+  await rename(partial.records, final.records);
+  await rename(partial.quarantine, final.quarantine);
+  return { recordsPath: final.records, quarantinePath: final.quarantine, counts: { ...ctx.counts }, pii: { ...ctx.mask.counts } };
+}
+
+/** Parse a whole source held in memory (tests, small inputs): scan, then one chunk. */
+export function parseBlocksInMemory(model: SourceModel, blocks: LineBlock[], opts: ParseOptions): ParseResult {
+  const ctx = new ParseContext({ ...opts, knownNames: model.nameDigests });
+  const parser = createParser(model, ctx);
+  for (const b of blocks) parser.block(b.text, b.firstLine);
+  const { records, quarantine } = ctx.take();
+  return { records, quarantine, lines: ctx.counts.lines, pii: { ...ctx.mask.counts } };
+}

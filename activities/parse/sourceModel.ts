@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { SourceSpec } from './sourceSpec';
+import { TemplateModelData } from './templates/templateModel';
+
+const ChunkRefSchema = z.object({ index: z.number().int(), start: z.number().int(), end: z.number().int(), firstLine: z.number().int() });
+
+/**
+ * What the scan of a source learned, for its chunks to share: the chunk plan, the header line of a
+ * table, the mined templates of a text log, and keyed digests of the names found (never names in clear).
+ * Written as `models/<source>.json` in the run directory.
+ */
+export const SourceModel = z.object({
+  source: z.string(),
+  path: z.string(),
+  spec: SourceSpec,
+  bytes: z.number().int(),
+  lines: z.number().int(),
+  chunks: z.array(ChunkRefSchema),
+  headerLine: z.string().nullable(),
+  templates: TemplateModelData.nullable(),
+  nameDigests: z.array(z.string()),
+});
+export type SourceModel = z.infer<typeof SourceModel>;
