@@ -8,7 +8,7 @@ import { readLineBlocks, type ChunkRef, type LineBlock } from './parse/chunks';
 import { parseChunkToFiles, type ChunkProgress } from './parse/parseChunk';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import type { PiiOptions } from './parse/pii';
-import { scanBlocks } from './parse/scanSource';
+import { scanBlockBytes, scanBlocks } from './parse/scanSource';
 import { OperationRecord } from './parse/records';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
 import { Fact } from './knowledge/facts';
@@ -82,7 +82,7 @@ export function createActivities(deps: ActivityDeps) {
       const { source, outDir, config } = input;
       const opts = { source: source.name, timezone: source.spec.timezone ?? config.timezone, pii: piiOptions(config), chunkBytes: config.parse.chunkBytes };
       async function* withHeartbeat(): AsyncGenerator<LineBlock> {
-        for await (const b of readLineBlocks(source.path, 0, source.bytes, 1)) {
+        for await (const b of readLineBlocks(source.path, 0, source.bytes, 1, scanBlockBytes(config.parse.chunkBytes))) {
           heartbeat({ scanned: b.next });
           yield b;
         }

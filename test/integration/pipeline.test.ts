@@ -115,6 +115,29 @@ describe('a run on the example line', () => {
   });
 });
 
+describe('a run cut into small chunks', () => {
+  test('parses every chunk as its own activity, with the same records, counts and documents as one chunk per source', async () => {
+    const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    const run = async (chunkBytes: number) => {
+      const outDir = tempDir(`chunks-${chunkBytes}`);
+      const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config: { ...base, parse: { chunkBytes } } });
+      await waitForRun(handle, () => undefined);
+      const history = await handle.fetchHistory();
+      const chunkActivities = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk').length;
+      const records = ['sensors.csv', 'events.log', 'workorders.txt'].map((src) => readdirSync(join(outDir, 'records')).filter((f) => f.startsWith(`${src}.`)).sort()
+        .map((f) => readFileSync(join(outDir, 'records', f), 'utf8')).join(''));
+      return { outDir, chunkActivities, records, manifest: readManifest(outDir) };
+    };
+    const small = await run(4096);
+    const big = await run(8 * 1024 * 1024);
+    expect(big.chunkActivities).toBe(3);
+    expect(small.chunkActivities).toBeGreaterThanOrEqual(6); // 28 KB of input in chunks of about 4 KB
+    expect(small.records).toEqual(big.records);
+    expect(small.manifest.counts).toEqual(big.manifest.counts);
+    expect(readDocs(small.outDir).map((d) => d.id)).toEqual(readDocs(big.outDir).map((d) => d.id));
+  });
+});
+
 describe('bad input', () => {
   test('a missing input file fails the run at once, naming the file, without retries', async () => {
     const config = await loadRunConfig(null, []);
