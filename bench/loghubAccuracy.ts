@@ -5,7 +5,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { Drain, skeleton } from '../activities/parse/templates/drain';
 import { STANDARD_MASKS } from '../activities/parse/templates/masks';
 import { compileLogFormat, matchLogFormat } from '../activities/parse/templates/logFormat';
@@ -22,7 +22,7 @@ const SETTINGS = (JSON.parse(readFileSync(join(ROOT, '_benchmarks', 'logparser_D
 
 function groundTruth(file: string): { content: string[]; events: string[]; templates: string[] } | null {
   if (!existsSync(file)) return null;
-  const rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, relax_quotes: true }) as Record<string, string>[];
+  const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
   return { content: rows.map((r) => r.Content), events: rows.map((r) => r.EventId), templates: rows.map((r) => r.EventTemplate) };
 }
 

@@ -72,7 +72,7 @@ export async function parseChunkToFiles(args: {
   }
   const parser = createParser(model, ctx);
   let bytes = { records: resume?.recordsBytes ?? 0, quarantine: resume?.quarantineBytes ?? 0 };
-  const blocks = readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes);
+  const blocks = prefetch(readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes));
   for await (const block of blocks) {
     parser.block(block.text, block.firstLine);
     const out = ctx.take();
@@ -89,6 +89,22 @@ export async function parseChunkToFiles(args: {
   await rename(partial.records, final.records);
   await rename(partial.quarantine, final.quarantine);
   return { recordsPath: final.records, quarantinePath: final.quarantine, counts: { ...ctx.counts }, pii: { ...ctx.mask.counts } };
+}
+
+/** Read the next block while the current one is parsed and written. */
+async function* prefetch<T>(it: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      yield r.value;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await it.return(undefined); // close the file, also when the consumer stops early
+  }
 }
 
 /** Parse a whole source held in memory (tests, small inputs): scan, then one chunk. */

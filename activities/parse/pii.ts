@@ -196,6 +196,11 @@ export class PiiMasker {
   readonly counts: PiiCounts = {};
   private readonly digests = new Set<string>();
   private readonly key: string;
+  /** digests by name, and masked results of short values (table cells repeat): both bounded */
+  private readonly digestMemo = new Map<string, string>();
+  private readonly valueMemo = new Map<string, { out: string; types: PiiType[] }>();
+  private static readonly MEMO_LIMIT = 20_000;
+  private static readonly MEMO_MAX_LENGTH = 64;
 
   constructor(private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS, knownNames: Iterable<string> = []) {
     this.key = opts.pseudonymKey ?? 'forge-names';
@@ -216,7 +221,30 @@ export class PiiMasker {
 
   /** Mask every personal datum found in free text. */
   text(text: string): string {
-    return this.apply(text, this.detect(text));
+    return this.memo('t', text, () => this.apply(text, this.detect(text)));
+  }
+
+  /**
+   * A masked value from the memo, or computed and remembered. A hit replays the counts and the names
+   * learned, so that results and counts are the same as without the memo. Only short values are kept,
+   * and only while no new name has been learned since (a new name can change a later result).
+   */
+  private memo(mode: string, value: string, compute: () => string): string {
+    if (value.length > PiiMasker.MEMO_MAX_LENGTH) return compute();
+    const key = `${mode}\u0000${value}`;
+    const hit = this.valueMemo.get(key);
+    if (hit !== undefined) {
+      for (const t of hit.types) count(this.counts, t);
+      return hit.out;
+    }
+    const before = { ...this.counts };
+    const learned = this.digests.size;
+    const out = compute();
+    if (this.digests.size !== learned) this.valueMemo.clear(); // bare-name results may change from now on
+    const types = (Object.keys(this.counts) as PiiType[]).flatMap((t) => Array<PiiType>((this.counts[t] ?? 0) - (before[t] ?? 0)).fill(t));
+    if (this.valueMemo.size >= PiiMasker.MEMO_LIMIT) this.valueMemo.clear();
+    this.valueMemo.set(key, { out, types });
+    return out;
   }
 
   /**
@@ -224,6 +252,10 @@ export class PiiMasker {
    * free text, and the text before the first bracket or comma as a name.
    */
   nameField(value: string): string {
+    return this.memo('n', value, () => this.maskNameField(value));
+  }
+
+  private maskNameField(value: string): string {
     const found = this.detect(value);
     const head = /^([^(（,，;；[]*)/.exec(value)![1];
     const name = head.trim();
@@ -258,13 +290,20 @@ export class PiiMasker {
   }
 
   private digest(name: string): string {
-    return createHmac('sha256', this.key).update(name.replace(/\s+/g, ' ').trim()).digest('hex');
+    let d = this.digestMemo.get(name);
+    if (d === undefined) {
+      d = createHmac('sha256', this.key).update(name.replace(/\s+/g, ' ').trim()).digest('hex');
+      if (this.digestMemo.size >= PiiMasker.MEMO_LIMIT) this.digestMemo.clear();
+      this.digestMemo.set(name, d);
+    }
+    return d;
   }
 
   private learn(name: string): void {
     // a bare single Latin word is too ambiguous to mask everywhere; full names and CJK names are not
     if (!/[\u4e00-\u9fff]/.test(name) && !/\s/.test(name)) return;
-    this.digests.add(this.digest(name));
+    const d = this.digest(name);
+    if (!this.digests.has(d)) this.digests.add(d);
   }
 
   /** Names learned earlier, standing without a trigger word: candidate spans checked against the digests. */

@@ -1,8 +1,19 @@
 /** Timestamp parsing for plant exports: ISO-8601 with or without offset; naive times take the source's zone. */
 const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
+// the common case, full ISO-8601 with a zone: V8's Date.parse, after checking the day exists in its month
+const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2})$/;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysIn = (y: number, m: number) => (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[m - 1]);
+
 /** `offset` like "+08:00" or "Z". Returns an ISO-8601 UTC instant, or null when the text is not a valid time. */
 export function parseTimestamp(text: string, offset: string): string | null {
+  const fast = ISO_ZONED.exec(text);
+  if (fast) {
+    const ms = Date.parse(text);
+    const y = Number(fast[1]), mo = Number(fast[2]), d = Number(fast[3]);
+    return Number.isNaN(ms) || d < 1 || mo < 1 || mo > 12 || d > daysIn(y, mo) ? null : new Date(ms).toISOString();
+  }
   const m = TS.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;

@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse/sync';
-import { SampleRecord } from '../records';
+import Papa from 'papaparse';
+import type { SampleRecord } from '../records';
 import { isNameField } from '../pii';
 import { parseTimestamp } from '../timestamps';
 import { recordId, type ParseContext, type SourceParser } from '../parseResult';
@@ -26,7 +26,37 @@ export function sniffDelimiter(headerLine: string): string {
 
 function splitCells(text: string, delimiter: string): string[] {
   if (delimiter === 'whitespace') return text.trim().split(/\s+/);
-  return (parse(text, { delimiter, relax_column_count: true, relax_quotes: true, trim: true, bom: true }) as string[][])[0] ?? [];
+  return (Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter }).data[0] ?? []).map((c) => c.trim());
+}
+
+/**
+ * Rows of a block of whole lines with their line numbers, parsed by Papa Parse (RFC 4180 quoting). A block
+ * without quotes has one row per line; with quotes, a row may span lines, so rows are placed by the
+ * parser's cursor.
+ */
+export function csvRows(text: string, delimiter: string, firstLine: number): { cells: string[]; line: number }[] {
+  const rows: { cells: string[]; line: number }[] = [];
+  const keep = (cells: string[], line: number) => {
+    if (cells.length === 1 && cells[0].trim() === '') return; // a blank line
+    rows.push({ cells: cells.map((c) => c.trim()), line });
+  };
+  if (!text.includes('"')) {
+    Papa.parse<string[]>(text, { delimiter, newline: '\n' }).data.forEach((cells, i) => keep(cells.length && cells[cells.length - 1].endsWith('\r') ? [...cells.slice(0, -1), cells[cells.length - 1].slice(0, -1)] : cells, firstLine + i));
+    return rows;
+  }
+  let line = firstLine;
+  let at = 0;
+  Papa.parse<string[]>(text, {
+    delimiter, newline: '\n',
+    step: (r) => {
+      keep(r.data, line);
+      const end = r.meta.cursor;
+      for (let i = at; i < end; i++) if (text.charCodeAt(i) === 10) line++;
+      if (text.charCodeAt(end) === 10) line++;
+      at = end + 1;
+    },
+  });
+  return rows;
 }
 
 /**
@@ -69,13 +99,8 @@ export class CsvSeriesParser implements SourceParser {
 
   block(text: string, firstLine: number): void {
     const csv = this.csv;
-    const rows: { cells: string[]; line: number }[] = [];
-    if (this.delimiter === 'whitespace') {
-      eachLine(text, firstLine, (raw, line) => rows.push({ cells: raw.trim().split(/\s+/), line }));
-    } else {
-      const parsed = parse(text, { delimiter: this.delimiter, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, bom: firstLine === 1 }) as unknown as { record: string[]; info: { lines: number } }[];
-      for (const r of parsed) rows.push({ cells: r.record, line: firstLine + r.info.lines - 1 });
-    }
+    const rows = this.delimiter === 'whitespace' ? [] as { cells: string[]; line: number }[] : csvRows(firstLine === 1 ? text.replace(/^\uFEFF/, '') : text, this.delimiter, firstLine);
+    if (this.delimiter === 'whitespace') eachLine(text, firstLine, (raw, line) => rows.push({ cells: raw.trim().split(/\s+/), line }));
     for (const { cells, line } of rows) {
       if (line === 1 && csv.headerRow) continue;
       this.row(cells, line);
@@ -117,7 +142,9 @@ export class CsvSeriesParser implements SourceParser {
     });
     if (bad) return ctx.quarantine(line, raw(), bad);
     const asset = this.assetCol >= 0 ? cells[this.assetCol] : (csv.assetValue ?? source);
-    ctx.accept(SampleRecord, { kind: 'sample', id: recordId(source, line), source, line, ts, asset, values, labels }, line, raw);
+    if (!asset) return ctx.quarantine(line, raw(), `empty asset in column ${columns[this.assetCol].name}`);
+    const record: SampleRecord = { kind: 'sample', id: recordId(source, line), source, line, ts, asset, values, labels };
+    ctx.acceptChecked(record);
   }
 
   private time(cells: string[], line: number): string | null {
