@@ -1,5 +1,5 @@
 import { activityInfo, heartbeat, ApplicationFailure } from '@temporalio/activity';
-import { readFile, readdir, rm, stat, mkdir } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, stat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { canonicalJson } from './common/canonicalJson';
@@ -9,6 +9,8 @@ import { parseChunkToFiles, type ChunkProgress } from './parse/parseChunk';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import type { PiiOptions } from './parse/pii';
 import { scanBlockBytes, scanBlocks } from './parse/scanSource';
+import { segmentRecordFiles } from './parse/series/segmentFiles';
+import { DEFAULT_SERIES_OPTIONS } from './parse/series/segmentSeries';
 import { OperationRecord } from './parse/records';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
 import { Fact } from './knowledge/facts';
@@ -110,6 +112,15 @@ export function createActivities(deps: ActivityDeps) {
         model, chunk: input.chunk, outDir: input.outDir, resume, onProgress: (p) => heartbeat(p),
         opts: { source: model.source, timezone: model.spec.timezone ?? input.config.timezone, pii: piiOptions(input.config) },
       }).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
+    },
+
+    /** Stage 1c: windows, changes and state events of a table source's series -> records/<source>.series.jsonl. */
+    async segmentSeries(input: { source: string; recordFiles: string[]; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number }> {
+      const path = join(input.outDir, 'records', `${input.source}.series.jsonl`);
+      const tmp = `${path}.partial`;
+      const counts = await segmentRecordFiles(input.recordFiles, tmp, { ...DEFAULT_SERIES_OPTIONS, ...input.config.series }, () => heartbeat());
+      await rename(tmp, path);
+      return { path, ...counts };
     },
 
     /** Load the graph schema and the domain graphs, idempotently. */

@@ -4,6 +4,8 @@ import { loadRunConfig } from '../activities/run/config';
 import { describeInputs, writeModel } from '../activities/parse/parseFile';
 import { parseChunkToFiles } from '../activities/parse/parseChunk';
 import { scanSource } from '../activities/parse/scanSource';
+import { segmentRecordFiles } from '../activities/parse/series/segmentFiles';
+import { DEFAULT_SERIES_OPTIONS } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { checkNeo4j, openDriver, runCypherFiles } from '../graphs/store';
 import { readEnv } from '../infra/env';
@@ -143,11 +145,18 @@ async function dispatch(argv: string[]): Promise<void> {
         const model = await scanSource(ref.path, ref.spec, { ...opts, chunkBytes: config.parse.chunkBytes });
         await writeModel(outDir, model);
         let lines = 0, records = 0, quarantined = 0;
+        const files: string[] = [];
         for (const chunk of model.chunks) {
           const c = await parseChunkToFiles({ model, chunk, outDir, opts });
           lines += c.counts.lines; records += c.counts.records; quarantined += c.counts.quarantined;
+          files.push(c.recordsPath);
         }
-        out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''})`);
+        let series = '';
+        if (ref.spec.format === 'csv') {
+          const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...DEFAULT_SERIES_OPTIONS, ...config.series });
+          series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events`;
+        }
+        out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''})${series}`);
       }
       return;
     }

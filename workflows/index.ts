@@ -1,4 +1,4 @@
-import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/run/errors';
 import type { ChunkSummary, ExpandSummary, FactsSummary, ParseSummary, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
@@ -63,8 +63,20 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
       progress.quarantined += c.counts.quarantined;
       return c;
     }));
+    const summary = summarise(scan.source, chunks);
+    if (summary.lines > 0 && summary.records === 0) {
+      throw ApplicationFailure.nonRetryable(
+        `${scan.source} is wholly unreadable: all ${summary.lines} lines were quarantined (see ${summary.quarantineFiles[0]} for the reasons; check the source's format and header)`,
+        'UnreadableSource');
+    }
+    if (scan.format === 'csv') {
+      // time series: steady/transition windows, changes and state events, from the source's samples in order
+      const series = await long.segmentSeries({ source: scan.source, recordFiles: summary.recordFiles, outDir: input.outDir, config: input.config });
+      summary.recordFiles.push(series.path);
+      summary.series = { windows: series.windows, changes: series.changes, states: series.states };
+    }
     progress.parsed++;
-    return summarise(scan.source, chunks);
+    return summary;
   }));
 
   progress.stage = 'knowledge';

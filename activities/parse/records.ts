@@ -60,7 +60,42 @@ export const WorkOrderRecord = z.object({
   downtime_min: z.number().nonnegative().nullable(),
 });
 
-export const OperationRecord = z.discriminatedUnion('kind', [SampleRecord, EventRecord, WorkOrderRecord]);
+const SeriesProvenance = { id: z.string().min(1), source: z.string().min(1), line: z.number().int().positive(), ts: Instant, asset: z.string().min(1) };
+
+/** A steady or transition window of one tag: statistics over its samples (lines `line`..`last_line`). */
+export const WindowRecord = z.object({
+  kind: z.literal('window'),
+  ...SeriesProvenance,
+  tag: z.string(),
+  unit: z.string(),
+  state: z.enum(['steady', 'transition']),
+  last_line: z.number().int().positive(),
+  end: Instant,
+  stats: z.object({ n: z.number().int(), min: z.number(), max: z.number(), mean: z.number(), std: z.number(), slope_per_s: z.number(), duration_s: z.number() }),
+});
+
+/** A change of one tag: a mean shift or a setpoint change, dated to its onset (`ts`, `line`), with its detection. */
+export const ChangeRecord = z.object({
+  kind: z.literal('change'),
+  ...SeriesProvenance,
+  tag: z.string(),
+  unit: z.string(),
+  change: z.enum(['mean_shift', 'setpoint']),
+  direction: z.enum(['up', 'down']),
+  before: z.number(),
+  after: z.number(),
+  detected_line: z.number().int().positive(),
+  detected: Instant,
+  delay_samples: z.number().int().nonnegative(),
+});
+
+/** A state column (status, mode, alarm flag) changing value. */
+export const StateRecord = z.object({ kind: z.literal('state'), ...SeriesProvenance, tag: z.string(), from: z.string(), to: z.string() });
+
+export const OperationRecord = z.discriminatedUnion('kind', [SampleRecord, EventRecord, WorkOrderRecord, WindowRecord, ChangeRecord, StateRecord]);
+export type WindowRecord = z.infer<typeof WindowRecord>;
+export type ChangeRecord = z.infer<typeof ChangeRecord>;
+export type StateRecord = z.infer<typeof StateRecord>;
 export type SampleRecord = z.infer<typeof SampleRecord>;
 export type EventRecord = z.infer<typeof EventRecord>;
 export type WorkOrderRecord = z.infer<typeof WorkOrderRecord>;

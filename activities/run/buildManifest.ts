@@ -38,6 +38,11 @@ export function buildManifest(p: ManifestParts): Manifest {
       docs_generated: p.expanded.generated,
       docs_rejected: p.expanded.rejected,
       docs_written: p.expanded.written,
+      series: {
+        windows: sum(p.parsed.map((s) => s.series?.windows ?? 0)),
+        changes: sum(p.parsed.map((s) => s.series?.changes ?? 0)),
+        states: sum(p.parsed.map((s) => s.series?.states ?? 0)),
+      },
     },
     tokens: p.expanded.tokens,
     by_lang: p.expanded.byLang,

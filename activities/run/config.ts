@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { Lang, STYLES, Style } from '../expand/documents';
 import { DEFAULT_PII_OPTIONS } from '../parse/pii';
+import { DEFAULT_SERIES_OPTIONS } from '../parse/series/segmentSeries';
 
 const compiles = (src: string) => { try { new RegExp(src); return true; } catch { return false; } };
 
@@ -16,6 +17,12 @@ export const RunConfig = z.object({
   parse: z.object({
     /** target size of a chunk: sources are cut on line boundaries and chunks parsed in parallel */
     chunkBytes: z.number().int().min(4096).default(8 * 1024 * 1024),
+  }).strict().prefault({}),
+  /** change detection on time series: baseline samples, CUSUM slack and threshold (in standard deviations) */
+  series: z.object({
+    baseline: z.number().int().min(5).default(DEFAULT_SERIES_OPTIONS.baseline),
+    k: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.k),
+    h: z.number().positive().default(DEFAULT_SERIES_OPTIONS.h),
   }).strict().prefault({}),
   /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
   graphs: z.array(z.string()).default([]),

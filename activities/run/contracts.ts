@@ -24,7 +24,11 @@ export interface ScanSummary { source: string; modelPath: string; chunks: ChunkR
 export interface ChunkSummary { recordsPath: string; quarantinePath: string; counts: { lines: number; records: number; quarantined: number }; pii: PiiCounts }
 
 /** One source, all chunks together. */
-export interface ParseSummary { source: string; lines: number; records: number; quarantined: number; pii: PiiCounts; recordFiles: string[]; quarantineFiles: string[] }
+export interface ParseSummary {
+  source: string; lines: number; records: number; quarantined: number; pii: PiiCounts; recordFiles: string[]; quarantineFiles: string[];
+  /** for time-series sources: what segmentation found */
+  series?: { windows: number; changes: number; states: number };
+}
 
 export interface FactsSummary { facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string }
 
@@ -60,6 +64,8 @@ export const Manifest = z.object({
     docs_generated: z.number().int(),
     docs_rejected: z.record(z.string(), z.number().int()),
     docs_written: z.number().int(),
+    /** time-series segmentation: windows, changes and state events (records beside the samples) */
+    series: z.object({ windows: z.number().int(), changes: z.number().int(), states: z.number().int() }),
   }),
   tokens: z.number().int(),
   by_lang: z.record(z.string(), z.number().int()),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -139,6 +139,15 @@ describe('a run cut into small chunks', () => {
 });
 
 describe('bad input', () => {
+  test('a source with no readable line fails the run with a clear message', async () => {
+    const dir = tempDir('unreadable');
+    const path = join(dir, 'garbage.log');
+    writeFileSync(path, 'this is not a log line\nnor this one\n');
+    const handle = await startRun(client, env, { inputs: [path], outDir: join(dir, 'out'), config: await loadRunConfig(null, []) });
+    const err = await handle.result().then(() => null, (e: unknown) => e);
+    expect(failureMessage(err)).toMatch(/^garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*quarantine\/garbage\.log\.00000\.jsonl/);
+  });
+
   test('a missing input file fails the run at once, naming the file, without retries', async () => {
     const config = await loadRunConfig(null, []);
     const missing = join(EXAMPLE, 'no-such-file.csv');

@@ -1,0 +1,61 @@
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { readLineBlocks } from '../chunks';
+import { eachLine } from '../parsers/lines';
+import { recordId } from '../parseResult';
+import { OperationRecord, SampleRecord } from '../records';
+import { SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
+
+/** A series event as a record: ids from the source, the tag, the kind and the line, so reruns give the same ids. */
+export function seriesRecord(e: SeriesEvent): OperationRecord {
+  switch (e.kind) {
+    case 'window':
+      return { kind: 'window', id: `${recordId(e.source, e.first_line)}-w-${e.tag}`, source: e.source, line: e.first_line, ts: e.start, asset: e.asset, tag: e.tag, unit: e.unit, state: e.state, last_line: e.last_line, end: e.end, stats: e.stats };
+    case 'change':
+      return { kind: 'change', id: `${recordId(e.source, e.onset_line)}-c-${e.tag}`, source: e.source, line: e.onset_line, ts: e.onset, asset: e.asset, tag: e.tag, unit: e.unit, change: e.change, direction: e.direction, before: e.before, after: e.after, detected_line: e.detected_line, detected: e.detected, delay_samples: e.delay_samples };
+    case 'state':
+      return { kind: 'state', id: `${recordId(e.source, e.line)}-s-${e.tag}`, source: e.source, line: e.line, ts: e.ts, asset: e.asset, tag: e.tag, from: e.from, to: e.to };
+  }
+}
+
+/**
+ * Segment the samples of a source - its record files in chunk order, streamed - into windows, changes and
+ * state events, written to `out` as JSON lines. Samples must be in time order per tag within the source.
+ */
+export async function segmentRecordFiles(files: readonly string[], out: string, opts: SeriesOptions, onProgress?: () => void): Promise<{ windows: number; changes: number; states: number }> {
+  const stream = createWriteStream(out);
+  const counts = { windows: 0, changes: 0, states: 0 };
+  let buffer: string[] = [];
+  const flush = async () => {
+    if (!buffer.length) return;
+    if (!stream.write(buffer.join(''))) await once(stream, 'drain');
+    buffer = [];
+  };
+  const seg = new SeriesSegmenter(opts, (e) => {
+    counts[e.kind === 'window' ? 'windows' : e.kind === 'change' ? 'changes' : 'states']++;
+    buffer.push(JSON.stringify(OperationRecord.parse(seriesRecord(e))) + '\n');
+  });
+  for (const file of files) {
+    const { size } = await stat(file);
+    for await (const block of readLineBlocks(file, 0, size, 1)) {
+      eachLine(block.text, block.firstLine, (raw, line) => {
+        const r = SampleRecord.safeParse(JSON.parse(raw));
+        if (!r.success) {
+          if ((JSON.parse(raw) as { kind?: string }).kind === 'sample') throw new Error(`${file}:${line}: not a valid sample record`);
+          return;
+        }
+        const s = r.data;
+        for (const [tag, m] of Object.entries(s.values)) seg.push({ source: s.source, line: s.line, ts: s.ts, asset: s.asset, tag, unit: m.unit, value: m.value });
+        for (const [column, value] of Object.entries(s.labels)) seg.label(s, column, value);
+      });
+      await flush();
+      onProgress?.();
+    }
+  }
+  seg.finish();
+  await flush();
+  stream.end();
+  await once(stream, 'finish');
+  return counts;
+}

@@ -1,0 +1,205 @@
+/**
+ * Time series -> operation records. Each (asset, tag) series is watched with a two-sided CUSUM on values
+ * standardised by a robust baseline (median, MAD); a crossing is a change (a mean shift, or a setpoint
+ * change for a piecewise-constant tag), dated back to where the CUSUM last left zero. After a change the
+ * series re-baselines (a transition window) and is watched again (a steady window). State columns
+ * (status, mode, alarm flags) give a state-change event whenever their value changes. Streaming: memory is
+ * a baseline buffer and a few sums per series, whatever the length of the series.
+ */
+export interface SeriesOptions {
+  /** samples that establish a baseline (at the start, and after every change) */
+  baseline: number;
+  /** CUSUM slack and threshold, in baseline standard deviations */
+  k: number;
+  h: number;
+  /** a standard deviation below this share of |mean| (or absolute 1e-9) is a piecewise-constant tag */
+  constantTolerance: number;
+}
+export const DEFAULT_SERIES_OPTIONS: SeriesOptions = { baseline: 100, k: 1, h: 12, constantTolerance: 1e-6 };
+
+export interface SeriesSample { source: string; line: number; ts: string; asset: string; tag: string; unit: string; value: number }
+
+export interface WindowStats { n: number; min: number; max: number; mean: number; std: number; slope_per_s: number; duration_s: number }
+
+export type SeriesEvent =
+  | { kind: 'window'; state: 'steady' | 'transition'; source: string; asset: string; tag: string; unit: string; first_line: number; last_line: number; start: string; end: string; stats: WindowStats }
+  | { kind: 'change'; change: 'mean_shift' | 'setpoint'; direction: 'up' | 'down'; source: string; asset: string; tag: string; unit: string;
+      onset_line: number; onset: string; detected_line: number; detected: string; before: number; after: number; delay_samples: number }
+  | { kind: 'state'; source: string; asset: string; tag: string; line: number; ts: string; from: string; to: string };
+
+class Window {
+  n = 0; min = Infinity; max = -Infinity; sum = 0; sumsq = 0;
+  st = 0; stt = 0; sx = 0; stx = 0; // least-squares slope over seconds since the window start
+  firstLine = 0; lastLine = 0; start = ''; end = ''; t0 = 0;
+  constructor(readonly state: 'steady' | 'transition') {}
+  add(s: SeriesSample): void {
+    const t = Date.parse(s.ts) / 1000;
+    if (this.n === 0) { this.firstLine = s.line; this.start = s.ts; this.t0 = t; }
+    const dt = t - this.t0;
+    this.n++; this.min = Math.min(this.min, s.value); this.max = Math.max(this.max, s.value);
+    this.sum += s.value; this.sumsq += s.value * s.value;
+    this.st += dt; this.stt += dt * dt; this.sx += s.value; this.stx += dt * s.value;
+    this.lastLine = s.line; this.end = s.ts;
+  }
+  stats(): WindowStats {
+    const mean = this.sum / this.n;
+    const variance = Math.max(0, this.sumsq / this.n - mean * mean);
+    const denom = this.n * this.stt - this.st * this.st;
+    const r = (x: number) => Number(x.toPrecision(6));
+    return {
+      n: this.n, min: this.min, max: this.max, mean: r(mean), std: r(Math.sqrt(variance)),
+      slope_per_s: denom > 0 ? r((this.n * this.stx - this.st * this.sx) / denom) : 0,
+      duration_s: r(Date.parse(this.end) / 1000 - this.t0),
+    };
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+class Series {
+  private phase: 'baseline' | 'watch' = 'baseline';
+  private buffer: SeriesSample[] = [];
+  private mu = 0;
+  private sigma = 1;
+  private sigma0: number | null = null;
+  private constant = false;
+  private up = 0;
+  private down = 0;
+  /** samples since the CUSUM last stood at zero: the candidates for a change's onset */
+  private pending: SeriesSample[] = [];
+  private window: Window | null = null;
+  private afterChange = false;
+
+  constructor(private readonly opts: SeriesOptions, private readonly emit: (e: SeriesEvent) => void) {}
+
+  push(s: SeriesSample): void {
+    if (this.phase === 'baseline') {
+      this.buffer.push(s);
+      if (this.buffer.length >= this.opts.baseline) this.establish();
+      return;
+    }
+    if (this.constant) {
+      if (s.value !== this.mu) return this.change(s, [s], 'setpoint', s.value > this.mu ? 'up' : 'down');
+      this.window!.add(s);
+      return;
+    }
+    const z = (s.value - this.mu) / this.sigma;
+    this.up = Math.max(0, this.up + z - this.opts.k);
+    this.down = Math.max(0, this.down - z - this.opts.k);
+    if (this.up === 0 && this.down === 0) {
+      for (const p of this.pending) this.window!.add(p);
+      this.pending = [];
+      this.window!.add(s);
+      return;
+    }
+    this.pending.push(s);
+    if (this.up > this.opts.h || this.down > this.opts.h) this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
+    else if (this.pending.length > 10_000) { for (const p of this.pending.splice(0, 5_000)) this.window!.add(p); }
+  }
+
+  finish(): void {
+    if (this.phase === 'baseline' && this.buffer.length) {
+      const w = new Window(this.afterChange ? 'transition' : 'steady');
+      for (const b of this.buffer) w.add(b);
+      this.close(w);
+      return;
+    }
+    if (this.window) {
+      for (const p of this.pending) this.window.add(p);
+      this.close(this.window);
+    }
+  }
+
+  private establish(): void {
+    const values = this.buffer.map((b) => b.value);
+    const mu = median(values);
+    const mad = median(values.map((v) => Math.abs(v - mu))) * 1.4826;
+    const spread = Math.max(...values) - Math.min(...values);
+    this.mu = mu;
+    this.constant = spread <= Math.max(1e-9, Math.abs(mu) * this.opts.constantTolerance);
+    // the noise level: the larger of the robust (MAD) and the plain standard deviation - the plain one
+    // carries the slow wander of a process variable, which is normal operation, not a change.
+    // The first baseline sets it; later ones may not make the watch more sensitive than that.
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+    const sigma = Math.max(mad, sd, spread / 6, 1e-9);
+    this.sigma0 ??= sigma;
+    this.sigma = Math.max(sigma, this.sigma0);
+    const w = new Window(this.afterChange ? 'transition' : 'steady');
+    for (const b of this.buffer) w.add(b);
+    this.buffer = [];
+    if (this.afterChange) {
+      this.close(w);
+      this.window = new Window('steady');
+    } else this.window = w;
+    this.phase = 'watch';
+    this.up = 0;
+    this.down = 0;
+  }
+
+  private change(at: SeriesSample, since: SeriesSample[], change: 'mean_shift' | 'setpoint', direction: 'up' | 'down'): void {
+    const onset = since[0];
+    const after = since.reduce((a, p) => a + p.value, 0) / since.length;
+    if (this.window && this.window.n > 0) this.close(this.window);
+    this.emit({
+      kind: 'change', change, direction, source: at.source, asset: at.asset, tag: at.tag, unit: at.unit,
+      onset_line: onset.line, onset: onset.ts, detected_line: at.line, detected: at.ts,
+      before: Number(this.mu.toPrecision(6)), after: Number(after.toPrecision(6)), delay_samples: since.length - 1,
+    });
+    // the samples since the onset start the next baseline
+    this.window = null;
+    this.pending = [];
+    this.phase = 'baseline';
+    this.afterChange = true;
+    this.buffer = [...since];
+    if (this.buffer.length >= this.opts.baseline) this.establish();
+  }
+
+  private close(w: Window): void {
+    if (w.n === 0) return; // a series that ended right after re-baselining: nothing to report
+    const first = this.firstSample;
+    this.emit({
+      kind: 'window', state: w.state, source: first.source, asset: first.asset, tag: first.tag, unit: first.unit,
+      first_line: w.firstLine, last_line: w.lastLine, start: w.start, end: w.end, stats: w.stats(),
+    });
+  }
+
+  firstSample!: SeriesSample;
+}
+
+const STATE_COLUMN = /^(state|status|mode|alarm|running|run|fault|状态|报警|模式)(_.*)?$/i;
+
+/** Watches every series of a source; feed samples in time order per series. */
+export class SeriesSegmenter {
+  private readonly series = new Map<string, Series>();
+  private readonly states = new Map<string, string>();
+
+  constructor(private readonly opts: SeriesOptions, private readonly emit: (e: SeriesEvent) => void) {}
+
+  push(s: SeriesSample): void {
+    const key = `${s.asset}\u0000${s.tag}`;
+    let series = this.series.get(key);
+    if (!series) {
+      this.series.set(key, (series = new Series(this.opts, this.emit)));
+      series.firstSample = s;
+    }
+    series.push(s);
+  }
+
+  /** A text label of a sample: a state column emits an event when its value changes. */
+  label(s: { source: string; line: number; ts: string; asset: string }, column: string, value: string): void {
+    if (!STATE_COLUMN.test(column)) return;
+    const key = `${s.asset}\u0000${column}`;
+    const prev = this.states.get(key);
+    if (prev !== undefined && prev !== value) this.emit({ kind: 'state', source: s.source, asset: s.asset, tag: column, line: s.line, ts: s.ts, from: prev, to: value });
+    this.states.set(key, value);
+  }
+
+  finish(): void {
+    for (const s of this.series.values()) s.finish();
+  }
+}

@@ -1,0 +1,83 @@
+import { SeriesSegmenter, DEFAULT_SERIES_OPTIONS, type SeriesEvent } from '../../activities/parse/series/segmentSeries';
+import { detect } from '../../bench/tepDetection';
+
+let seed = 7;
+const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2; // uniform in [-1, 1)
+const ts = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+
+function run(values: number[], tag = 'melt_temp', opts = DEFAULT_SERIES_OPTIONS): SeriesEvent[] {
+  const out: SeriesEvent[] = [];
+  const seg = new SeriesSegmenter(opts, (e) => out.push(e));
+  values.forEach((value, i) => seg.push({ source: 's.csv', line: i + 2, ts: ts(i), asset: 'IMM-01', tag, unit: 'degC', value }));
+  seg.finish();
+  return out;
+}
+
+test('a step is one mean shift, dated near its onset, between two steady windows', () => {
+  const values = Array.from({ length: 400 }, (_, i) => (i < 250 ? 238 : 246) + noise());
+  const events = run(values);
+  const changes = events.filter((e) => e.kind === 'change');
+  expect(changes).toHaveLength(1);
+  const c = changes[0] as Extract<SeriesEvent, { kind: 'change' }>;
+  expect(c).toMatchObject({ change: 'mean_shift', direction: 'up', unit: 'degC' });
+  expect(Math.abs(c.onset_line - 252)).toBeLessThanOrEqual(2); // sample 250 is on line 252
+  expect(c.detected_line - c.onset_line).toBeLessThanOrEqual(5);
+  const windows = events.filter((e): e is Extract<SeriesEvent, { kind: 'window' }> => e.kind === 'window');
+  expect(windows.map((w) => w.state)).toEqual(['steady', 'transition', 'steady']);
+  expect(windows[0].stats.mean).toBeCloseTo(238, 0);
+  expect(windows[2].stats.mean).toBeCloseTo(246, 0);
+  // every sample is in exactly one window
+  expect(windows.reduce((a, w) => a + w.stats.n, 0)).toBe(400);
+});
+
+test('a series that ends just after a change reports only windows with samples, and every sample once', () => {
+  for (const end of [360, 460, 520]) {
+    const values = Array.from({ length: end }, (_, i) => (i < 250 ? 238 : 250) + noise());
+    const windows = run(values).filter((e): e is Extract<SeriesEvent, { kind: 'window' }> => e.kind === 'window');
+    expect(windows.every((w) => w.stats.n > 0 && w.first_line >= 2)).toBe(true);
+    expect(windows.reduce((a, w) => a + w.stats.n, 0)).toBe(end);
+  }
+});
+
+test('window statistics: min, max, mean, std, slope per second, duration', () => {
+  const [w] = run(Array.from({ length: 120 }, (_, i) => 10 + i * 0.5)).filter((e) => e.kind === 'window') as Extract<SeriesEvent, { kind: 'window' }>[];
+  expect(w.stats.n).toBeGreaterThanOrEqual(100);
+  expect(w.stats.min).toBe(10);
+  expect(w.stats.slope_per_s).toBeCloseTo(0.5 / 60, 6);
+  expect(w.stats.duration_s).toBe((w.stats.n - 1) * 60);
+});
+
+test('stationary noise raises no change', () => {
+  expect(run(Array.from({ length: 2000 }, () => 238 + noise())).filter((e) => e.kind === 'change')).toHaveLength(0);
+});
+
+test('a piecewise-constant tag gives a setpoint change at the sample that changed', () => {
+  const events = run(Array.from({ length: 300 }, (_, i) => (i < 180 ? 240 : 235)), 'barrel_setpoint');
+  const changes = events.filter((e) => e.kind === 'change') as Extract<SeriesEvent, { kind: 'change' }>[];
+  expect(changes).toEqual([expect.objectContaining({ change: 'setpoint', direction: 'down', onset_line: 182, detected_line: 182, before: 240, after: 235, delay_samples: 0 })]);
+});
+
+test('state columns give an event when their value changes', () => {
+  const out: SeriesEvent[] = [];
+  const seg = new SeriesSegmenter(DEFAULT_SERIES_OPTIONS, (e) => out.push(e));
+  ['RUN', 'RUN', 'STOP', 'STOP', 'RUN'].forEach((v, i) => seg.label({ source: 's.csv', line: i + 2, ts: ts(i), asset: 'IMM-01' }, 'state', v));
+  seg.label({ source: 's.csv', line: 9, ts: ts(9), asset: 'IMM-01' }, 'quality', 'NG'); // not a state column
+  expect(out.map((e) => e.kind === 'state' && `${e.line}:${e.from}->${e.to}`)).toEqual(['4:RUN->STOP', '6:STOP->RUN']);
+});
+
+describe('Tennessee Eastman (shared/datasets/tep)', () => {
+  test('faults 1 and 2 are flagged within 5 samples of their onset after sample 160', async () => {
+    for (const file of ['d01_te.dat', 'd02_te.dat']) {
+      const { events } = await detect(file, DEFAULT_SERIES_OPTIONS);
+      const first = events.filter((e) => e.kind === 'change' && e.detected_line > 160).map((e) => (e as Extract<SeriesEvent, { kind: 'change' }>).detected_line).sort((a, b) => a - b)[0];
+      expect({ file, delay: first - 160 }).toEqual({ file, delay: expect.any(Number) });
+      expect(first - 160).toBeLessThanOrEqual(5);
+    }
+  });
+  test('most of normal operation (d00_te) raises no event', async () => {
+    const { events, samples } = await detect('d00_te.dat', DEFAULT_SERIES_OPTIONS);
+    const withEvent = new Set(events.filter((e) => e.kind === 'change').map((e) => (e as Extract<SeriesEvent, { kind: 'change' }>).detected_line)).size;
+    expect(samples).toBe(960);
+    expect(withEvent / samples).toBeLessThan(0.1);
+  });
+});
