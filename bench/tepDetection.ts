@@ -39,8 +39,8 @@ export async function detect(file: string, opts: SeriesOptions): Promise<{ event
 async function main(): Promise<void> {
   const a = process.argv.slice(2);
   const num = (k: string, d: number) => (a.includes(k) ? Number(a[a.indexOf(k) + 1]) : d);
-  const opts = { ...DEFAULT_SERIES_OPTIONS, k: num('--k', DEFAULT_SERIES_OPTIONS.k), h: num('--h', DEFAULT_SERIES_OPTIONS.h), baseline: num('--baseline', DEFAULT_SERIES_OPTIONS.baseline) };
-  console.log(`CUSUM k=${opts.k} h=${opts.h}, baseline ${opts.baseline} samples; 52 variables, 960 samples per file, 3 min per sample`);
+  const opts = { ...DEFAULT_SERIES_OPTIONS, k: num('--k', DEFAULT_SERIES_OPTIONS.k), h: num('--h', DEFAULT_SERIES_OPTIONS.h), baseline: num('--baseline', DEFAULT_SERIES_OPTIONS.baseline), rebaseline: num('--rebaseline', DEFAULT_SERIES_OPTIONS.rebaseline), minShift: num('--min-shift', DEFAULT_SERIES_OPTIONS.minShift) };
+  console.log(`CUSUM k=${opts.k} h=${opts.h}, min shift ${opts.minShift} sd, baseline ${opts.baseline} samples (${opts.rebaseline} after a change); 52 variables, 960 samples per file, 3 min per sample`);
   for (const file of ['d00_te.dat', 'd01_te.dat', 'd02_te.dat']) {
     const { events, samples } = await detect(file, opts);
     const changes = events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change');

@@ -21,8 +21,10 @@ export const RunConfig = z.object({
   /** change detection on time series: baseline samples, CUSUM slack and threshold (in standard deviations) */
   series: z.object({
     baseline: z.number().int().min(5).default(DEFAULT_SERIES_OPTIONS.baseline),
+    rebaseline: z.number().int().min(3).default(DEFAULT_SERIES_OPTIONS.rebaseline),
     k: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.k),
     h: z.number().positive().default(DEFAULT_SERIES_OPTIONS.h),
+    minShift: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.minShift),
   }).strict().prefault({}),
   /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
   graphs: z.array(z.string()).default([]),

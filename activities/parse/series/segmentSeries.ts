@@ -7,15 +7,22 @@
  * a baseline buffer and a few sums per series, whatever the length of the series.
  */
 export interface SeriesOptions {
-  /** samples that establish a baseline (at the start, and after every change) */
+  /** samples that establish the first baseline (the noise level) */
   baseline: number;
+  /** samples that establish the new level after a change (short, so that a return is seen too) */
+  rebaseline: number;
   /** CUSUM slack and threshold, in baseline standard deviations */
   k: number;
   h: number;
+  /**
+   * the smallest shift of the mean, in first-baseline standard deviations, that is a change; a smaller
+   * CUSUM crossing is slow drift of normal operation: the baseline follows it, and no event is raised
+   */
+  minShift: number;
   /** a standard deviation below this share of |mean| (or absolute 1e-9) is a piecewise-constant tag */
   constantTolerance: number;
 }
-export const DEFAULT_SERIES_OPTIONS: SeriesOptions = { baseline: 100, k: 1, h: 12, constantTolerance: 1e-6 };
+export const DEFAULT_SERIES_OPTIONS: SeriesOptions = { baseline: 100, rebaseline: 20, k: 1, h: 12, minShift: 2, constantTolerance: 1e-6 };
 
 export interface SeriesSample { source: string; line: number; ts: string; asset: string; tag: string; unit: string; value: number }
 
@@ -79,7 +86,7 @@ class Series {
   push(s: SeriesSample): void {
     if (this.phase === 'baseline') {
       this.buffer.push(s);
-      if (this.buffer.length >= this.opts.baseline) this.establish();
+      if (this.buffer.length >= this.baselineLength()) this.establish();
       return;
     }
     if (this.constant) {
@@ -97,7 +104,16 @@ class Series {
       return;
     }
     this.pending.push(s);
-    if (this.up > this.opts.h || this.down > this.opts.h) this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
+    if (this.up > this.opts.h || this.down > this.opts.h) {
+      const after = this.pending.reduce((a, p) => a + p.value, 0) / this.pending.length;
+      if (Math.abs(after - this.mu) >= this.opts.minShift * this.sigma0!) return this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
+      // drift: follow it
+      this.mu = after;
+      this.up = 0;
+      this.down = 0;
+      for (const p of this.pending) this.window!.add(p);
+      this.pending = [];
+    }
     else if (this.pending.length > 10_000) { for (const p of this.pending.splice(0, 5_000)) this.window!.add(p); }
   }
 
@@ -112,6 +128,10 @@ class Series {
       for (const p of this.pending) this.window.add(p);
       this.close(this.window);
     }
+  }
+
+  private baselineLength(): number {
+    return this.afterChange ? Math.min(this.opts.rebaseline, this.opts.baseline) : this.opts.baseline;
   }
 
   private establish(): void {
@@ -156,7 +176,7 @@ class Series {
     this.phase = 'baseline';
     this.afterChange = true;
     this.buffer = [...since];
-    if (this.buffer.length >= this.opts.baseline) this.establish();
+    if (this.buffer.length >= this.baselineLength()) this.establish();
   }
 
   private close(w: Window): void {
