@@ -1,10 +1,10 @@
 import { extname } from 'node:path';
-import type { SourceFormat } from './records';
+import type { SourceFormatName } from './sourceSpec';
 
 const WORK_ORDER_LINE = /^[A-Z]{2,5}-[\w-]+\s*\|/;
 
 /** Choose a parser from the file name and its first lines. Returns null when it cannot tell. */
-export function detectFormat(path: string, head: string): SourceFormat | null {
+export function detectFormat(path: string, head: string): SourceFormatName | null {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv' || ext === '.tsv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';

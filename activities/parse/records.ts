@@ -110,5 +110,3 @@ export const QuarantineEntry = z.object({
 });
 export type QuarantineEntry = z.infer<typeof QuarantineEntry>;
 
-export const SourceFormat = z.enum(['csv', 'jsonl', 'text', 'workorders']);
-export type SourceFormat = z.infer<typeof SourceFormat>;

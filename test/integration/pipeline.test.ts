@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
@@ -9,7 +10,7 @@ import { connectClient } from '../../infra/temporal';
 import { createForgeWorker, type ForgeWorker } from '../../infra/worker';
 import { failureMessage, startRun, waitForRun } from '../../cli/runs';
 import { testEnv } from './testEnv';
-import { allFiles, bundle, dataLines, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, tempDir } from './runHelpers';
+import { allFiles, bundle, dataLines, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, ROOT, tempDir } from './runHelpers';
 
 jest.setTimeout(120_000);
 
@@ -101,6 +102,20 @@ describe('a run on the example line', () => {
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       for (const v of values) expect({ file: f, found: text.includes(v) ? v : null }).toEqual({ file: f, found: null });
+    }
+  });
+
+  test('forge parse (no servers) writes exactly the records and quarantine of the full run', () => {
+    const parseDir = tempDir('parse');
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEMPORAL_|NEO4J_|OPENAI_|FORGE_)/.test(k)));
+    const res = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'parse', '--source', ...EXAMPLE_INPUTS, '--out', parseDir, '--config', join(EXAMPLE, 'forge.config.json')], { env: clean, encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/sensors\.csv: 303 lines -> 300 records, 3 quarantined .*series: \d+ windows, 4 changes/);
+    for (const sub of ['records', 'quarantine']) {
+      const files = readdirSync(join(outDir, sub)).sort();
+      expect(readdirSync(join(parseDir, sub)).sort()).toEqual(files);
+      for (const f of files) expect({ f, text: readFileSync(join(parseDir, sub, f), 'utf8') }).toEqual({ f, text: readFileSync(join(outDir, sub, f), 'utf8') });
     }
   });
 
