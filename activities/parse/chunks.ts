@@ -5,44 +5,6 @@ export interface ChunkRef { index: number; start: number; end: number; firstLine
 
 const READ = 1 << 20;
 
-/**
- * Cut a file into chunks of about `targetBytes`, each ending just after a newline (or at the end of the
- * file). One sequential read; memory is one read buffer. Also counts lines.
- */
-export async function planChunks(path: string, targetBytes: number): Promise<{ chunks: ChunkRef[]; bytes: number; lines: number }> {
-  const fh = await open(path);
-  const chunks: ChunkRef[] = [];
-  const buf = Buffer.alloc(READ);
-  let pos = 0;
-  let lines = 0;
-  let chunkStart = 0;
-  let chunkFirstLine = 1;
-  let lastByte = 10;
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, READ, pos);
-      if (bytesRead === 0) break;
-      for (let i = 0; i < bytesRead; i++) {
-        if (buf[i] !== 10) continue;
-        lines++;
-        const after = pos + i + 1;
-        if (after - chunkStart >= targetBytes) {
-          chunks.push({ index: chunks.length, start: chunkStart, end: after, firstLine: chunkFirstLine });
-          chunkStart = after;
-          chunkFirstLine = lines + 1;
-        }
-      }
-      lastByte = buf[bytesRead - 1];
-      pos += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  if (lastByte !== 10) lines++;
-  if (pos > chunkStart) chunks.push({ index: chunks.length, start: chunkStart, end: pos, firstLine: chunkFirstLine });
-  return { chunks, bytes: pos, lines };
-}
-
 /** A block of whole lines: its text, the number of its first line, its newlines, and the byte offset just after it. */
 export interface LineBlock { text: string; firstLine: number; newlines: number; next: number }
 

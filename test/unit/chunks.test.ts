@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planChunks, readLineBlocks } from '../../activities/parse/chunks';
+import { readLineBlocks } from '../../activities/parse/chunks';
 import { parseChunkToFiles, type ChunkProgress } from '../../activities/parse/parseChunk';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { scanSource } from '../../activities/parse/scanSource';
@@ -28,10 +28,10 @@ async function parseAll(path: string, format: SourceSpec['format'], chunkBytes: 
   return { model, out, opts };
 }
 
-test('chunks cover the file on line boundaries and count its lines', async () => {
+test('the scan cuts chunks that cover the file on line boundaries, and counts its lines', async () => {
   const path = bigLog();
   const text = readFileSync(path);
-  const { chunks, lines, bytes } = await planChunks(path, 2000);
+  const { chunks, lines, bytes } = await scanSource(path, SourceSpec.parse({ format: 'text' }), { source: 'events.log', timezone: '+08:00', pii: DEFAULT_PII_OPTIONS, chunkBytes: 2000 });
   expect(bytes).toBe(text.length);
   expect(lines).toBe(text.toString('utf8').split('\n').length - 1);
   expect(chunks.length).toBeGreaterThan(10);
