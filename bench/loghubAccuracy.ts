@@ -10,8 +10,9 @@ import { Drain, skeleton } from '../activities/parse/templates/drain';
 import { STANDARD_MASKS } from '../activities/parse/templates/masks';
 import { compileLogFormat, matchLogFormat } from '../activities/parse/templates/logFormat';
 import { groupAccuracy, parsingAccuracy } from './lib/templateMetrics';
+import { sharedDataset } from './lib/shared';
 
-const ROOT = join(__dirname, '..', '..', 'shared', 'datasets', 'loghub-2k');
+const ROOT = sharedDataset('loghub-2k');
 // Drain's published GA on Loghub-2k (logparser README, exact figures)
 const DRAIN_GA: Record<string, number> = {
   HDFS: 0.9975, Hadoop: 0.9475, Spark: 0.92, Zookeeper: 0.9665, OpenStack: 0.7325, BGL: 0.9625, HPC: 0.887, Thunderbird: 0.955,

@@ -17,7 +17,7 @@ import { compileLogFormat, matchLogFormat } from '../activities/parse/templates/
 import { drainOptions, MinerSettings } from '../activities/parse/templates/templateModel';
 
 const ROOT = join(__dirname, '..');
-const LOGHUB = join(ROOT, '..', 'shared', 'datasets', 'loghub-2k');
+const LOGHUB = sharedDataset('loghub-2k');
 const WORK = join(tmpdir(), 'forge-bench');
 const args = process.argv.slice(2);
 const maxMb = args.includes('--max-mb') ? Number(args[args.indexOf('--max-mb') + 1]) : 2048;
@@ -56,6 +56,7 @@ function benchDrain3(messages: string[], ours: number): void {
   writeFileSync(file, Array.from({ length: 5 }, () => messages).flat().join('\n') + '\n');
   const script = `
 import sys, time, logging
+import { sharedDataset } from './lib/shared';
 logging.disable(logging.CRITICAL)
 from drain3 import TemplateMiner
 from drain3.template_miner_config import TemplateMinerConfig

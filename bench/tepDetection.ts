@@ -12,8 +12,9 @@ import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
 import type { SampleRecord } from '../activities/parse/records';
 import { DEFAULT_SERIES_OPTIONS, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
+import { sharedDataset } from './lib/shared';
 
-const TEP = join(__dirname, '..', '..', 'shared', 'datasets', 'tep');
+const TEP = sharedDataset('tep');
 const ONSET = 160; // the fault is introduced after sample 160
 const UNITS = ['kscmh', 'kg/h', 'kg/h', 'kscmh', 'kscmh', 'kscmh', 'kPa', '%', 'Cel', 'kscmh', 'Cel', '%', 'kPa', 'm3/h', '%', 'kPa', 'm3/h', 'Cel', 'kg/h', 'kW', 'Cel', 'Cel',
   ...Array(19).fill('mol%'), ...Array(11).fill('%')];
