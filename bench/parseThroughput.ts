@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { Drain } from '../activities/parse/templates/drain';
 import { compileLogFormat, matchLogFormat } from '../activities/parse/templates/logFormat';
 import { drainOptions, MinerSettings } from '../activities/parse/templates/templateModel';
+import { sharedDataset } from './lib/shared';
 
 const ROOT = join(__dirname, '..');
 const LOGHUB = sharedDataset('loghub-2k');
@@ -56,7 +57,6 @@ function benchDrain3(messages: string[], ours: number): void {
   writeFileSync(file, Array.from({ length: 5 }, () => messages).flat().join('\n') + '\n');
   const script = `
 import sys, time, logging
-import { sharedDataset } from './lib/shared';
 logging.disable(logging.CRITICAL)
 from drain3 import TemplateMiner
 from drain3.template_miner_config import TemplateMinerConfig
