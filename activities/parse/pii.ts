@@ -115,8 +115,8 @@ function collect(re: RegExp, text: string, type: PiiType, accept: (m: RegExpExec
   return out;
 }
 
-/** Typed personal data (everything but names) in `text`. */
-function typedFindings(text: string, opts: PiiOptions): Finding[] {
+/** Typed personal data (everything but names) in `text`; `employeeIds` are the site's patterns, compiled. */
+function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] {
   const before = (m: RegExpExecArray, n = 24) => text.slice(Math.max(0, m.index - n), m.index);
   return [
     ...collect(EMAIL, text, 'email'),
@@ -129,7 +129,7 @@ function typedFindings(text: string, opts: PiiOptions): Finding[] {
     ...collect(LANDLINE, text, 'phone'),
     ...collect(PLATE, text, 'plate'),
     ...collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', () => true, 3),
-    ...opts.employeeIdPatterns.flatMap((src) => collect(new RegExp(src, 'g'), text, 'employee_id')),
+    ...employeeIds.flatMap((re) => collect(re, text, 'employee_id')),
   ];
 }
 
@@ -202,8 +202,11 @@ export class PiiMasker {
   private static readonly MEMO_LIMIT = 20_000;
   private static readonly MEMO_MAX_LENGTH = 64;
 
+  private readonly employeeIds: RegExp[];
+
   constructor(private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS, knownNames: Iterable<string> = []) {
     this.key = opts.pseudonymKey ?? 'forge-names';
+    this.employeeIds = opts.employeeIdPatterns.map((src) => new RegExp(src, 'g'));
     for (const d of knownNames) this.digests.add(d);
   }
 
@@ -214,7 +217,7 @@ export class PiiMasker {
 
   /** Every finding in `text`, names learned earlier included. */
   detect(text: string): Finding[] {
-    const found = resolveFindings([...typedFindings(text, this.opts), ...nameFindings(text), ...this.bareNames(text)]);
+    const found = resolveFindings([...typedFindings(text, this.employeeIds), ...nameFindings(text), ...this.bareNames(text)]);
     for (const f of found) if (f.type === 'name') this.learn(f.value);
     return found;
   }
