@@ -4,6 +4,7 @@ import { detectFormat } from '../../activities/parse/detectFormat';
 import { parseSourceText } from '../../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { OperationRecord } from '../../activities/parse/records';
+import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { parseTimestamp } from '../../activities/parse/timestamps';
 
 const opts = (source: string) => ({ source, timezone: '+08:00', pii: DEFAULT_PII_OPTIONS });
@@ -134,4 +135,30 @@ test('detectFormat', () => {
   expect(detectFormat('a.txt', '# x\nWO-1 | 2026-01-01 10:00 | A | symptom: s')).toBe('workorders');
   expect(detectFormat('a.log', '2026-01-01 10:00:00 INFO A hello')).toBe('text');
   expect(detectFormat('a.bin', 'xyz')).toBeNull();
+});
+
+describe('source specs', () => {
+  const o = opts('t.csv');
+  test('a long table: one sample per row, units from a column, tags mapped to parameters', async () => {
+    const spec = SourceSpec.parse({ format: 'csv', csv: { layout: 'long', long: { tag: 'tag', value: 'value', unit: 'unit' }, tags: { TT101: { parameter: 'melt_temp' } } } });
+    const r = await parseSourceText(spec, 'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,IMM-01,TT101,238.5,degC\n2026-03-02T08:00:00Z,IMM-01,PT7,480,bar\n2026-03-02T08:00:01Z,IMM-01,PT7,n/a,bar\n', o);
+    expect(r.records.map((x) => x.kind === 'sample' && x.values)).toEqual([{ melt_temp: { value: 238.5, unit: 'degC' } }, { PT7: { value: 480, unit: 'bar' } }]);
+    expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([[4, 'non-numeric value "n/a" in column value']]);
+  });
+  test('epoch times, a named timestamp column and units given in the spec', async () => {
+    const spec = SourceSpec.parse({ format: 'csv', csv: { timestamp: 'Zeit', timeFormat: 'epoch_ms', assetValue: 'IMM-02', tags: { TT1: { unit: 'degC' } } } });
+    const r = await parseSourceText(spec, 'Zeit;TT1\n1772409600000;231.5\n', o);
+    expect(r.records[0]).toMatchObject({ ts: '2026-03-02T00:00:00.000Z', asset: 'IMM-02', values: { TT1: { value: 231.5, unit: 'degC' } } });
+  });
+  test('a headerless whitespace table with index times', async () => {
+    const spec = SourceSpec.parse({ format: 'csv', csv: { delimiter: 'whitespace', headerRow: false, columns: ['a', 'b'], timeFormat: 'index', start: '2026-01-01T00:00:00Z', intervalSeconds: 180, tags: { a: { unit: 'kPa' }, b: { unit: '%' } } } });
+    const r = await parseSourceText(spec, '  1.5e+01   2.0\n  1.6e+01   2.1\n', o);
+    expect(r.records.map((x) => x.kind === 'sample' && [x.line, x.ts, x.values.a.value])).toEqual([[1, '2026-01-01T00:00:00.000Z', 15], [2, '2026-01-01T00:03:00.000Z', 16]]);
+  });
+  test('the source config example in the README is valid', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const json = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)![1]) as Record<string, unknown>;
+    const { path: _p, ...spec } = json;
+    expect(SourceSpec.safeParse(spec).success).toBe(true);
+  });
 });
