@@ -34,7 +34,6 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** Out of range is worse for quality only when the reject rate out of range is higher than inside. */
 const harms = (o: NonNullable<OutOfSpecFact['statement']['outcome']>) => o.ng_rate_out_pct > o.ng_rate_in_pct;
-const unitZh = (u: string) => u;
 
 // ---------- out of spec ----------
 function oosParts(f: OutOfSpecFact) {
@@ -113,8 +112,8 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
   textbook(f) {
     const { s, e, p, above, effectsZh, actionsZh, window } = oosParts(f);
     const out: string[] = [];
-    out.push(`${s.asset.name_zh}的${p.name_zh}推荐工艺窗口为 ${window}${s.spec.target !== null ? `，目标值 ${s.spec.target} ${unitZh(p.unit)}` : ''}。`);
-    out.push(`生产记录中，${e.n} 个采样点里有 ${e.n_out} 个${above ? '高于上限' : '低于下限'} ${s.limit} ${unitZh(p.unit)}（占 ${e.rate_pct}%，${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），${above ? '最高' : '最低'}达到 ${s.observed.extreme} ${unitZh(p.unit)}，超限期间平均值为 ${s.observed.mean_out} ${unitZh(p.unit)}。`);
+    out.push(`${s.asset.name_zh}的${p.name_zh}推荐工艺窗口为 ${window}${s.spec.target !== null ? `，目标值 ${s.spec.target} ${p.unit}` : ''}。`);
+    out.push(`生产记录中，${e.n} 个采样点里有 ${e.n_out} 个${above ? '高于上限' : '低于下限'} ${s.limit} ${p.unit}（占 ${e.rate_pct}%，${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），${above ? '最高' : '最低'}达到 ${s.observed.extreme} ${p.unit}，超限期间平均值为 ${s.observed.mean_out} ${p.unit}。`);
     if (s.outcome) {
       out.push(harms(s.outcome)
         ? `超限对质量影响明显：超限期间不合格率为 ${s.outcome.ng_rate_out_pct}%，窗口内仅为 ${s.outcome.ng_rate_in_pct}%${s.outcome.risk_ratio !== null ? `，相对风险为 ${s.outcome.risk_ratio}` : ''}。`
@@ -128,8 +127,8 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
   qa(f) {
     const { s, e, p, above, effectsZh, actionsZh, window } = oosParts(f);
     const qa: [string, string][] = [
-      [`${s.asset.name_zh}的${p.name_zh}推荐范围是多少？`, `${window}${s.spec.target !== null ? `，目标值 ${s.spec.target} ${unitZh(p.unit)}` : ''}。`],
-      [`${p.name_zh}${above ? '超过' : '低于'} ${s.limit} ${unitZh(p.unit)} 的情况有多频繁？`, `在 ${e.n} 个记录的采样点中出现了 ${e.n_out} 次，占 ${e.rate_pct}%（${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），${above ? '最高' : '最低'}值为 ${s.observed.extreme} ${unitZh(p.unit)}。`],
+      [`${s.asset.name_zh}的${p.name_zh}推荐范围是多少？`, `${window}${s.spec.target !== null ? `，目标值 ${s.spec.target} ${p.unit}` : ''}。`],
+      [`${p.name_zh}${above ? '超过' : '低于'} ${s.limit} ${p.unit} 的情况有多频繁？`, `在 ${e.n} 个记录的采样点中出现了 ${e.n_out} 次，占 ${e.rate_pct}%（${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），${above ? '最高' : '最低'}值为 ${s.observed.extreme} ${p.unit}。`],
     ];
     if (s.outcome) qa.push([`会影响制品质量吗？`, `${harms(s.outcome) ? '会' : '这批数据中没有'}。超限时不合格率为 ${s.outcome.ng_rate_out_pct}%，在窗口内为 ${s.outcome.ng_rate_in_pct}%。${s.outcome.main_defect ? `常见缺陷是${s.outcome.main_defect.name_zh}。` : ''}`]);
     if (effectsZh.length) qa.push([`为什么会这样？`, `这种偏离会导致${listZh(s.failure_modes.map((m) => m.name_zh))}，表现为${listZh(effectsZh)}。`]);
@@ -140,8 +139,8 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
     const { s, e, p, above, actionsZh, causesZh, window } = oosParts(f);
     const steps = [
       `每班开始及每次修改设定值后，在${s.asset.name_zh}的操作面板上读取${p.name_zh}。`,
-      `确认其处于 ${window} 之内${s.spec.target !== null ? `，并接近 ${s.spec.target} ${unitZh(p.unit)}` : ''}。`,
-      `若${above ? '高于' : '低于'} ${s.limit} ${unitZh(p.unit)}，停止放行制品，并将当前制品隔离待检。`,
+      `确认其处于 ${window} 之内${s.spec.target !== null ? `，并接近 ${s.spec.target} ${p.unit}` : ''}。`,
+      `若${above ? '高于' : '低于'} ${s.limit} ${p.unit}，停止放行制品，并将当前制品隔离待检。`,
       ...actionsZh.map((a) => `${a}。`),
       ...(causesZh.length ? [`如偏离反复出现，通知维修人员检查：${listZh(causesZh)}。`] : []),
       `${p.name_zh}回到 ${window} 之内且首件检验合格后，方可恢复放行。`,
@@ -156,7 +155,7 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
     const lines = [
       `操作工：${s.outcome?.main_defect ? `${s.asset.name_zh}出来的件有${s.outcome.main_defect.name_zh}。` : `${s.asset.name_zh}的${p.name_zh}老是超出窗口。`}`,
       `维修技师：${p.name_zh}现在是多少？`,
-      `操作工：${above ? '升到了' : '降到了'} ${s.observed.extreme} ${unitZh(p.unit)}，限值是 ${s.limit} ${unitZh(p.unit)}。`,
+      `操作工：${above ? '升到了' : '降到了'} ${s.observed.extreme} ${p.unit}，限值是 ${s.limit} ${p.unit}。`,
       `维修技师：和记录一致：${e.n} 个采样点里有 ${e.n_out} 个${above ? '超上限' : '低于下限'}。${s.outcome ? `超限时不合格率 ${s.outcome.ng_rate_out_pct}%，窗口内 ${s.outcome.ng_rate_in_pct}%。` : ''}`,
     ];
     if (s.failure_modes.length) lines.push(`维修技师：这说明是${listZh(s.failure_modes.map((m) => m.name_zh))}${effectsZh.length ? `，会造成${listZh(effectsZh)}` : ''}。${causesZh.length ? `常见原因有${listZh(causesZh)}。` : ''}`);

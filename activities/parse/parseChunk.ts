@@ -71,6 +71,7 @@ export async function parseChunkToFiles(args: {
     Object.assign(ctx.mask.counts, resume.pii);
   }
   const parser = createParser(model, ctx);
+  const scanned = new Set(model.nameDigests);
   let bytes = { records: resume?.recordsBytes ?? 0, quarantine: resume?.quarantineBytes ?? 0 };
   const blocks = prefetch(readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes));
   for await (const block of blocks) {
@@ -83,7 +84,7 @@ export async function parseChunkToFiles(args: {
     bytes = { records: bytes.records + Buffer.byteLength(r), quarantine: bytes.quarantine + Buffer.byteLength(q) };
     args.onProgress?.({
       offset: block.next, line: block.firstLine + block.newlines, recordsBytes: bytes.records, quarantineBytes: bytes.quarantine,
-      counts: { ...ctx.counts }, pii: { ...ctx.mask.counts }, digests: ctx.mask.knownNameDigests().filter((d) => !model.nameDigests.includes(d)),
+      counts: { ...ctx.counts }, pii: { ...ctx.mask.counts }, digests: ctx.mask.knownNameDigests().filter((d) => !scanned.has(d)),
     });
   }
   await rename(partial.records, final.records);
