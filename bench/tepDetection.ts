@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSourceText } from '../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
-import type { SampleRecord } from '../activities/parse/records';
+import { segmentBatch } from '../activities/parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { sharedDataset } from './lib/shared';
@@ -32,9 +32,9 @@ export async function detect(file: string, opts: SeriesOptions): Promise<{ event
   const parsed = await parseSourceText(TEP_SPEC, readFileSync(join(TEP, file), 'utf8'), { source: file, timezone: 'Z', pii: DEFAULT_PII_OPTIONS });
   const events: SeriesEvent[] = [];
   const seg = new SeriesSegmenter(opts, (e) => events.push(e));
-  for (const r of parsed.records as SampleRecord[]) for (const [tag, m] of Object.entries(r.values)) seg.push({ source: file, line: r.line, ts: r.ts, asset: r.asset, tag, unit: m.unit, value: m.value });
+  for (const r of parsed.records) if (r.kind === 'samples') segmentBatch(seg, r);
   seg.finish();
-  return { events, samples: parsed.records.length };
+  return { events, samples: parsed.lines - parsed.quarantine.length };
 }
 
 async function main(): Promise<void> {

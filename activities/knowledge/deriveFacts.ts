@@ -2,6 +2,7 @@ import { canonicalJson } from '../common/canonicalJson';
 import { sha256 } from '../common/files';
 import { round } from '../common/numbers';
 import type { EventRecord, OperationRecord, SampleRecord, WorkOrderRecord } from '../parse/records';
+import { openBatches } from '../parse/sampleBatch';
 import { Fact, type EventChainFact, type MaintenanceFact, type NamedNode, type OutOfSpecFact } from './facts';
 import type { GraphSnapshot, ParameterSpec } from './graphSnapshot';
 import { GraphIndex, normaliseUnit } from './linking';
@@ -26,11 +27,14 @@ export interface DeriveResult {
 const src = (r: { source: string; line: number }) => `${r.source}:${r.line}`;
 const named = (n: NamedNode): NamedNode => ({ id: n.id, name: n.name, name_zh: n.name_zh });
 
-/** Join records with the knowledge graph and derive facts with evidence and provenance. Pure and deterministic. */
-export function deriveFacts(records: readonly OperationRecord[], graph: GraphSnapshot, opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
+/**
+ * Join records with the knowledge graph and derive facts with evidence and provenance. Pure and deterministic.
+ * Samples may come as batches (as record files hold them) or as single rows.
+ */
+export function deriveFacts(records: readonly (OperationRecord | SampleRecord)[], graph: GraphSnapshot, opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
   const index = new GraphIndex(graph);
   const unlinked: Record<string, number> = {};
-  const samples = records.filter((r): r is SampleRecord => r.kind === 'sample');
+  const samples = openBatches(records).filter((r): r is SampleRecord => r.kind === 'sample');
   // events without a time (sources configured so) cannot be placed in a chain
   const events = records.filter((r): r is EventRecord & { ts: string } => r.kind === 'event' && r.ts !== null);
   const orders = records.filter((r): r is WorkOrderRecord => r.kind === 'work_order');

@@ -41,6 +41,6 @@ export async function* readLineBlocks(path: string, start: number, end: number, 
 
 function countNewlines(buf: Buffer, upTo: number): number {
   let n = 0;
-  for (let i = 0; i < upTo; i++) if (buf[i] === 10) n++;
+  for (let i = buf.indexOf(10); i >= 0 && i < upTo; i = buf.indexOf(10, i + 1)) n++;
   return n;
 }

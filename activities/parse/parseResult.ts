@@ -75,10 +75,11 @@ export class ParseContext {
 
   /**
    * Keep a record built from cells that were each checked already (the CSV path: times, numbers, masks),
-   * typed by construction; files are validated against the schema when they are read back.
+   * typed by construction; files are validated against the schema when they are read back. `rows` is the
+   * number of lines the record holds (a batch of samples holds many).
    */
-  acceptChecked(record: OperationRecord): void {
-    this.counts.records++;
+  acceptChecked(record: OperationRecord, rows = 1): void {
+    this.counts.records += rows;
     this.records.push(record);
   }
 

@@ -198,7 +198,7 @@ export class PiiMasker {
   private readonly key: string;
   /** digests by name, and masked results of short values (table cells repeat): both bounded */
   private readonly digestMemo = new Map<string, string>();
-  private readonly valueMemo = new Map<string, { out: string; types: PiiType[] }>();
+  private readonly valueMemo = { t: new Map<string, { out: string; types: PiiType[] }>(), n: new Map<string, { out: string; types: PiiType[] }>() };
   private static readonly MEMO_LIMIT = 20_000;
   private static readonly MEMO_MAX_LENGTH = 64;
 
@@ -232,10 +232,10 @@ export class PiiMasker {
    * learned, so that results and counts are the same as without the memo. Only short values are kept,
    * and only while no new name has been learned since (a new name can change a later result).
    */
-  private memo(mode: string, value: string, compute: () => string): string {
+  private memo(mode: 't' | 'n', value: string, compute: () => string): string {
     if (value.length > PiiMasker.MEMO_MAX_LENGTH) return compute();
-    const key = `${mode}\u0000${value}`;
-    const hit = this.valueMemo.get(key);
+    const memo = this.valueMemo[mode];
+    const hit = memo.get(value);
     if (hit !== undefined) {
       for (const t of hit.types) count(this.counts, t);
       return hit.out;
@@ -243,10 +243,10 @@ export class PiiMasker {
     const before = { ...this.counts };
     const learned = this.digests.size;
     const out = compute();
-    if (this.digests.size !== learned) this.valueMemo.clear(); // bare-name results may change from now on
+    if (this.digests.size !== learned) { this.valueMemo.t.clear(); this.valueMemo.n.clear(); } // bare-name results may change from now on
     const types = (Object.keys(this.counts) as PiiType[]).flatMap((t) => Array<PiiType>((this.counts[t] ?? 0) - (before[t] ?? 0)).fill(t));
-    if (this.valueMemo.size >= PiiMasker.MEMO_LIMIT) this.valueMemo.clear();
-    this.valueMemo.set(key, { out, types });
+    if (memo.size >= PiiMasker.MEMO_LIMIT) memo.clear();
+    memo.set(value, { out, types });
     return out;
   }
 

@@ -14,12 +14,38 @@ const Provenance = {
 
 export const Measurement = z.object({ value: z.number().finite(), unit: z.string() });
 
-/** One row of a time-series export: several tags at one instant, plus text labels (quality, defect, ...). */
+/**
+ * One row of a time-series export: several tags at one instant, plus text labels (quality, defect, ...).
+ * Record files hold rows as `samples` batches; `sampleRows` gives them back as these.
+ */
 export const SampleRecord = z.object({
   kind: z.literal('sample'),
   ...Provenance,
   values: z.record(z.string(), Measurement),
   labels: z.record(z.string(), z.string()),
+});
+
+/**
+ * The rows of one asset in one block of a time-series export, by column: row `i` is line `lines[i]` at
+ * `times[i]` (epoch milliseconds, UTC) with reading `values[tag][i]` in `units[tag]` and text label
+ * `labels[column][i]` ("" when the cell was empty). `line` and `ts` are the first row's. A long table
+ * gives one batch per asset, tag and unit. Columnar, so that writing and reading millions of rows stays
+ * cheap; counts still count rows.
+ */
+export const SampleBatch = z.object({
+  kind: z.literal('samples'),
+  ...Provenance,
+  lines: z.array(z.number().int().positive()).min(1),
+  times: z.array(z.number().finite()),
+  units: z.record(z.string(), z.string()),
+  values: z.record(z.string(), z.array(z.number().finite())),
+  labels: z.record(z.string(), z.array(z.string())),
+}).superRefine((b, ctx) => {
+  const n = b.lines.length;
+  const bad = [['times', b.times.length] as const, ...Object.entries(b.values).map(([k, v]) => [`values.${k}`, v.length] as const),
+    ...Object.entries(b.labels).map(([k, v]) => [`labels.${k}`, v.length] as const)].filter(([, len]) => len !== n);
+  for (const [path, len] of bad) ctx.addIssue({ code: 'custom', path: path.split('.'), message: `has ${len} entries for ${n} rows` });
+  for (const tag of Object.keys(b.values)) if (b.units[tag] === undefined) ctx.addIssue({ code: 'custom', path: ['units', tag], message: 'missing unit' });
 });
 
 export const TemplateParam = z.object({
@@ -92,11 +118,12 @@ export const ChangeRecord = z.object({
 /** A state column (status, mode, alarm flag) changing value. */
 export const StateRecord = z.object({ kind: z.literal('state'), ...SeriesProvenance, tag: z.string(), from: z.string(), to: z.string() });
 
-export const OperationRecord = z.discriminatedUnion('kind', [SampleRecord, EventRecord, WorkOrderRecord, WindowRecord, ChangeRecord, StateRecord]);
+export const OperationRecord = z.discriminatedUnion('kind', [SampleBatch, EventRecord, WorkOrderRecord, WindowRecord, ChangeRecord, StateRecord]);
 export type WindowRecord = z.infer<typeof WindowRecord>;
 export type ChangeRecord = z.infer<typeof ChangeRecord>;
 export type StateRecord = z.infer<typeof StateRecord>;
 export type SampleRecord = z.infer<typeof SampleRecord>;
+export type SampleBatch = z.infer<typeof SampleBatch>;
 export type EventRecord = z.infer<typeof EventRecord>;
 export type WorkOrderRecord = z.infer<typeof WorkOrderRecord>;
 export type OperationRecord = z.infer<typeof OperationRecord>;

@@ -3,12 +3,12 @@ import { detect } from '../../bench/tepDetection';
 
 let seed = 7;
 const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2; // uniform in [-1, 1)
-const ts = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+const t = (i: number) => Date.UTC(2026, 0, 1) + i * 60_000;
 
 function run(values: number[], tag = 'melt_temp', opts = DEFAULT_SERIES_OPTIONS): SeriesEvent[] {
   const out: SeriesEvent[] = [];
   const seg = new SeriesSegmenter(opts, (e) => out.push(e));
-  values.forEach((value, i) => seg.push({ source: 's.csv', line: i + 2, ts: ts(i), asset: 'IMM-01', tag, unit: 'degC', value }));
+  values.forEach((value, i) => seg.push({ source: 's.csv', line: i + 2, t: t(i), asset: 'IMM-01', tag, unit: 'degC', value }));
   seg.finish();
   return out;
 }
@@ -60,8 +60,8 @@ test('a piecewise-constant tag gives a setpoint change at the sample that change
 test('state columns give an event when their value changes', () => {
   const out: SeriesEvent[] = [];
   const seg = new SeriesSegmenter(DEFAULT_SERIES_OPTIONS, (e) => out.push(e));
-  ['RUN', 'RUN', 'STOP', 'STOP', 'RUN'].forEach((v, i) => seg.label({ source: 's.csv', line: i + 2, ts: ts(i), asset: 'IMM-01' }, 'state', v));
-  seg.label({ source: 's.csv', line: 9, ts: ts(9), asset: 'IMM-01' }, 'quality', 'NG'); // not a state column
+  ['RUN', 'RUN', 'STOP', 'STOP', 'RUN'].forEach((v, i) => seg.label({ source: 's.csv', line: i + 2, t: t(i), asset: 'IMM-01' }, 'state', v));
+  seg.label({ source: 's.csv', line: 9, t: t(9), asset: 'IMM-01' }, 'quality', 'NG'); // not a state column
   expect(out.map((e) => e.kind === 'state' && `${e.line}:${e.from}->${e.to}`)).toEqual(['4:RUN->STOP', '6:STOP->RUN']);
 });
 

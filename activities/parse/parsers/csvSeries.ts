@@ -1,8 +1,8 @@
 import Papa from 'papaparse';
-import type { SampleRecord } from '../records';
 import { isNameField } from '../pii';
-import { parseTimestamp } from '../timestamps';
-import { recordId, type ParseContext, type SourceParser } from '../parseResult';
+import { parseInstant } from '../timestamps';
+import type { ParseContext, SourceParser } from '../parseResult';
+import { SampleBatchBuilder } from '../sampleBatch';
 import type { SourceSpec } from '../sourceSpec';
 import { eachLine } from './lines';
 
@@ -38,7 +38,8 @@ export function csvRows(text: string, delimiter: string, firstLine: number): { c
   const rows: { cells: string[]; line: number }[] = [];
   const keep = (cells: string[], line: number) => {
     if (cells.length === 1 && cells[0].trim() === '') return; // a blank line
-    rows.push({ cells: cells.map((c) => c.trim()), line });
+    for (let i = 0; i < cells.length; i++) cells[i] = cells[i].trim();
+    rows.push({ cells, line });
   };
   if (!text.includes('"')) {
     Papa.parse<string[]>(text, { delimiter, newline: '\n' }).data.forEach((cells, i) => keep(cells.length && cells[cells.length - 1].endsWith('\r') ? [...cells.slice(0, -1), cells[cells.length - 1].slice(0, -1)] : cells, firstLine + i));
@@ -69,8 +70,18 @@ export class CsvSeriesParser implements SourceParser {
   private readonly delimiter: string;
   private readonly tsCol: number;
   private readonly assetCol: number;
-  private readonly numeric: boolean[];
-  private readonly key: string[];
+  /** wide tables: the reading columns, their tags (parameters) and units */
+  private readonly readings: number[];
+  private readonly wideTags: string[];
+  private readonly wideUnits: string[];
+  /** the text columns kept as labels */
+  private readonly labelCols: number[];
+  private readonly labelNames: string[];
+  private readonly start: number;
+  private readonly labelIsName: boolean[];
+  private readonly batches = new Map<string, SampleBatchBuilder>();
+  /** per-row work arrays, copied into the batch */
+  private readonly scratch = { values: [] as number[], labels: [] as string[] };
   private readonly long: { tag: number; value: number; unit: number } | null;
   private readonly csv: SourceSpec['csv'];
 
@@ -93,8 +104,18 @@ export class CsvSeriesParser implements SourceParser {
       if (this.long.tag < 0 || this.long.value < 0) throw new Error(`${source}: a long table needs columns "${csv.long.tag}" and "${csv.long.value}"`);
     } else this.long = null;
     // wide tables: a column is a reading when it has a unit (header or spec) or a spec entry
-    this.numeric = this.columns.map((c, i) => i !== this.tsCol && i !== this.assetCol && (c.unit !== null || csv.tags[c.name] !== undefined));
-    this.key = this.columns.map((c) => csv.tags[c.name]?.parameter ?? c.name);
+    const role = this.columns.map((c, i) => {
+      if (i === this.tsCol || i === this.assetCol) return 'key';
+      if (this.long) return i === this.long.tag || i === this.long.value || i === this.long.unit ? 'key' : 'label';
+      return c.unit !== null || csv.tags[c.name] !== undefined ? 'reading' : 'label';
+    });
+    this.readings = role.flatMap((r, i) => (r === 'reading' ? [i] : []));
+    this.wideTags = this.readings.map((i) => csv.tags[this.columns[i].name]?.parameter ?? this.columns[i].name);
+    this.wideUnits = this.readings.map((i) => this.columns[i].unit ?? '');
+    this.labelCols = role.flatMap((r, i) => (r === 'label' ? [i] : []));
+    this.labelNames = this.labelCols.map((i) => this.columns[i].name);
+    this.labelIsName = this.labelNames.map(isNameField);
+    this.start = csv.timeFormat === 'index' ? Date.parse(csv.start) : 0;
   }
 
   block(text: string, firstLine: number): void {
@@ -105,60 +126,70 @@ export class CsvSeriesParser implements SourceParser {
       if (line === 1 && csv.headerRow) continue;
       this.row(cells, line);
     }
+    for (const b of this.batches.values()) this.ctx.acceptChecked(b.record(this.ctx.opts.source), b.lines.length);
+    this.batches.clear();
+  }
+
+  /** The block's batch for an asset (and, in a long table, a tag and unit). */
+  private batch(key: string, asset: string, tags: readonly string[], units: readonly string[]): SampleBatchBuilder {
+    let b = this.batches.get(key);
+    if (!b) this.batches.set(key, (b = new SampleBatchBuilder(asset, tags, units, this.labelNames)));
+    return b;
   }
 
   private row(cells: string[], line: number): void {
     const { ctx, columns, csv } = this;
-    const source = ctx.opts.source;
     // a quarantined row keeps its text, masked cell by cell with the columns' roles
     const raw = () => cells
       .map((c, i) => (i < columns.length && isNameField(columns[i].name) && c !== '' ? ctx.mask.nameField(c) : ctx.mask.text(c)))
       .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(this.delimiter === 'whitespace' ? ' ' : this.delimiter);
     ctx.line();
     if (cells.length !== columns.length) return ctx.quarantine(line, raw(), `expected ${columns.length} columns, found ${cells.length}`);
-    const ts = this.time(cells, line);
-    if (!ts) return ctx.quarantine(line, raw(), `invalid timestamp "${cells[this.tsCol]}" in column ${columns[this.tsCol].name}`);
-    const values: Record<string, { value: number; unit: string }> = {};
-    const labels: Record<string, string> = {};
-    let bad: string | null = null;
+    const t = this.time(cells, line);
+    if (t === null) return ctx.quarantine(line, raw(), `invalid timestamp "${cells[this.tsCol]}" in column ${columns[this.tsCol].name}`);
+    const values = this.scratch.values;
+    values.length = 0;
+    let tag = '', unit = '';
     if (this.long) {
-      const { tag, value, unit } = this.long;
+      const { value } = this.long;
       const v = cells[value] === '' ? NaN : Number(cells[value]);
-      const name = cells[tag];
-      if (!name) bad = `empty tag in column ${columns[tag].name}`;
-      else if (!Number.isFinite(v)) bad = `non-numeric value "${cells[value]}" in column ${columns[value].name}`;
-      else values[csv.tags[name]?.parameter ?? name] = { value: v, unit: (unit >= 0 ? cells[unit] : '') || csv.tags[name]?.unit || '' };
-    }
-    columns.forEach((col, i) => {
-      if (i === this.tsCol || i === this.assetCol || (this.long && (i === this.long.tag || i === this.long.value || i === this.long.unit))) return;
-      const cell = cells[i];
-      if (!this.long && this.numeric[i]) {
+      const name = cells[this.long.tag];
+      if (!name) return ctx.quarantine(line, raw(), `empty tag in column ${columns[this.long.tag].name}`);
+      if (!Number.isFinite(v)) return ctx.quarantine(line, raw(), `non-numeric value "${cells[value]}" in column ${columns[value].name}`);
+      tag = csv.tags[name]?.parameter ?? name;
+      unit = (this.long.unit >= 0 ? cells[this.long.unit] : '') || csv.tags[name]?.unit || '';
+      values.push(v);
+    } else {
+      for (const i of this.readings) {
+        const cell = cells[i];
         const v = cell === '' ? NaN : Number(cell);
-        if (!Number.isFinite(v)) bad ??= `non-numeric value "${cell}" in column ${col.name}`;
-        else values[this.key[i]] = { value: v, unit: col.unit ?? '' };
-      } else if (cell !== '') {
-        labels[col.name] = isNameField(col.name) ? ctx.mask.nameField(cell) : ctx.mask.text(cell);
+        if (!Number.isFinite(v)) return ctx.quarantine(line, raw(), `non-numeric value "${cell}" in column ${columns[i].name}`);
+        values.push(v);
       }
-    });
-    if (bad) return ctx.quarantine(line, raw(), bad);
-    const asset = this.assetCol >= 0 ? cells[this.assetCol] : (csv.assetValue ?? source);
+    }
+    const asset = this.assetCol >= 0 ? cells[this.assetCol] : (csv.assetValue ?? ctx.opts.source);
     if (!asset) return ctx.quarantine(line, raw(), `empty asset in column ${columns[this.assetCol].name}`);
-    const record: SampleRecord = { kind: 'sample', id: recordId(source, line), source, line, ts, asset, values, labels };
-    ctx.acceptChecked(record);
+    const labels = this.scratch.labels;
+    for (let k = 0; k < this.labelCols.length; k++) {
+      const i = this.labelCols[k];
+      const cell = cells[i];
+      labels[k] = cell === '' ? '' : this.labelIsName[k] ? ctx.mask.nameField(cell) : ctx.mask.text(cell);
+    }
+    const b = this.long ? this.batch(`${asset}\u0000${tag}\u0000${unit}`, asset, [tag], [unit]) : this.batch(asset, asset, this.wideTags, this.wideUnits);
+    b.push(line, t, values, labels);
   }
 
-  private time(cells: string[], line: number): string | null {
+  /** The row's time, epoch milliseconds, or null when the cell is not a valid time. */
+  private time(cells: string[], line: number): number | null {
     const csv = this.csv;
-    if (csv.timeFormat === 'index') {
-      const index = line - (csv.headerRow ? 2 : 1);
-      return new Date(Date.parse(csv.start) + index * csv.intervalSeconds * 1000).toISOString();
-    }
+    if (csv.timeFormat === 'index') return this.start + (line - (csv.headerRow ? 2 : 1)) * csv.intervalSeconds * 1000;
     const cell = cells[this.tsCol];
     if (csv.timeFormat === 'epoch_s' || csv.timeFormat === 'epoch_ms') {
       const n = Number(cell);
       if (cell === '' || !Number.isFinite(n)) return null;
-      return new Date(csv.timeFormat === 'epoch_s' ? n * 1000 : n).toISOString();
+      const ms = csv.timeFormat === 'epoch_s' ? n * 1000 : n;
+      return Number.isNaN(new Date(ms).getTime()) ? null : ms;
     }
-    return parseTimestamp(cell, this.ctx.opts.timezone);
+    return parseInstant(cell, this.ctx.opts.timezone);
   }
 }

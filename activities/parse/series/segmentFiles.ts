@@ -3,9 +3,9 @@ import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { readLineBlocks } from '../chunks';
 import { eachLine } from '../parsers/lines';
-import { recordId } from '../parseResult';
-import { OperationRecord, SampleRecord } from '../records';
-import { SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
+import { describeIssues, recordId } from '../parseResult';
+import { OperationRecord, SampleBatch } from '../records';
+import { isStateColumn, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
 
 /** A series event as a record: ids from the source, the tag, the kind and the line, so reruns give the same ids. */
 export function seriesRecord(e: SeriesEvent): OperationRecord {
@@ -16,6 +16,15 @@ export function seriesRecord(e: SeriesEvent): OperationRecord {
       return { kind: 'change', id: `${recordId(e.source, e.onset_line)}-c-${e.tag}`, source: e.source, line: e.onset_line, ts: e.onset, asset: e.asset, tag: e.tag, unit: e.unit, change: e.change, direction: e.direction, before: e.before, after: e.after, detected_line: e.detected_line, detected: e.detected, delay_samples: e.delay_samples };
     case 'state':
       return { kind: 'state', id: `${recordId(e.source, e.line)}-s-${e.tag}`, source: e.source, line: e.line, ts: e.ts, asset: e.asset, tag: e.tag, from: e.from, to: e.to };
+  }
+}
+
+/** Feed a batch to a segmenter: each tag's readings, then the labels (state columns), in row order. */
+export function segmentBatch(seg: SeriesSegmenter, b: SampleBatch): void {
+  for (const [tag, values] of Object.entries(b.values)) seg.pushColumn({ source: b.source, asset: b.asset, tag, unit: b.units[tag] }, b.lines, b.times, values);
+  for (const [column, values] of Object.entries(b.labels)) {
+    if (!isStateColumn(column)) continue;
+    for (let i = 0; i < b.lines.length; i++) if (values[i] !== '') seg.label({ source: b.source, line: b.lines[i], t: b.times[i], asset: b.asset }, column, values[i]);
   }
 }
 
@@ -40,14 +49,11 @@ export async function segmentRecordFiles(files: readonly string[], out: string, 
     const { size } = await stat(file);
     for await (const block of readLineBlocks(file, 0, size, 1)) {
       eachLine(block.text, block.firstLine, (raw, line) => {
-        const r = SampleRecord.safeParse(JSON.parse(raw));
-        if (!r.success) {
-          if ((JSON.parse(raw) as { kind?: string }).kind === 'sample') throw new Error(`${file}:${line}: not a valid sample record`);
-          return;
-        }
-        const s = r.data;
-        for (const [tag, m] of Object.entries(s.values)) seg.push({ source: s.source, line: s.line, ts: s.ts, asset: s.asset, tag, unit: m.unit, value: m.value });
-        for (const [column, value] of Object.entries(s.labels)) seg.label(s, column, value);
+        const value = JSON.parse(raw) as { kind?: unknown };
+        if (value.kind !== 'samples') return; // other records: not series
+        const b = SampleBatch.safeParse(value);
+        if (!b.success) throw new Error(`${file}:${line}: not a valid samples record: ${describeIssues(b.error)}`);
+        segmentBatch(seg, b.data);
       });
       await flush();
       onProgress?.();

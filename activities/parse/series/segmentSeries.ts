@@ -24,7 +24,11 @@ export interface SeriesOptions {
 }
 export const DEFAULT_SERIES_OPTIONS: SeriesOptions = { baseline: 100, rebaseline: 20, k: 1, h: 12, minShift: 2, constantTolerance: 1e-6 };
 
-export interface SeriesSample { source: string; line: number; ts: string; asset: string; tag: string; unit: string; value: number }
+/** One reading; `t` is its time in epoch milliseconds (UTC). */
+export interface SeriesSample { source: string; line: number; t: number; asset: string; tag: string; unit: string; value: number }
+/** The series a reading belongs to. */
+export type SeriesKey = Pick<SeriesSample, 'source' | 'asset' | 'tag' | 'unit'>;
+interface Point { line: number; t: number; value: number }
 
 export interface WindowStats { n: number; min: number; max: number; mean: number; std: number; slope_per_s: number; duration_s: number }
 
@@ -34,19 +38,24 @@ export type SeriesEvent =
       onset_line: number; onset: string; detected_line: number; detected: string; before: number; after: number; delay_samples: number }
   | { kind: 'state'; source: string; asset: string; tag: string; line: number; ts: string; from: string; to: string };
 
+const iso = (t: number) => new Date(t).toISOString();
+
 class Window {
   n = 0; min = Infinity; max = -Infinity; sum = 0; sumsq = 0;
   st = 0; stt = 0; sx = 0; stx = 0; // least-squares slope over seconds since the window start
-  firstLine = 0; lastLine = 0; start = ''; end = ''; t0 = 0;
+  firstLine = 0; lastLine = 0; start = 0; end = 0; t0 = 0;
   constructor(readonly state: 'steady' | 'transition') {}
-  add(s: SeriesSample): void {
-    const t = Date.parse(s.ts) / 1000;
-    if (this.n === 0) { this.firstLine = s.line; this.start = s.ts; this.t0 = t; }
+  add(line: number, ms: number, value: number): void {
+    const t = ms / 1000;
+    if (this.n === 0) { this.firstLine = line; this.start = ms; this.t0 = t; }
     const dt = t - this.t0;
-    this.n++; this.min = Math.min(this.min, s.value); this.max = Math.max(this.max, s.value);
-    this.sum += s.value; this.sumsq += s.value * s.value;
-    this.st += dt; this.stt += dt * dt; this.sx += s.value; this.stx += dt * s.value;
-    this.lastLine = s.line; this.end = s.ts;
+    this.n++; this.min = Math.min(this.min, value); this.max = Math.max(this.max, value);
+    this.sum += value; this.sumsq += value * value;
+    this.st += dt; this.stt += dt * dt; this.sx += value; this.stx += dt * value;
+    this.lastLine = line; this.end = ms;
+  }
+  addPoint(p: Point): void {
+    this.add(p.line, p.t, p.value);
   }
   stats(): WindowStats {
     const mean = this.sum / this.n;
@@ -56,7 +65,7 @@ class Window {
     return {
       n: this.n, min: this.min, max: this.max, mean: r(mean), std: r(Math.sqrt(variance)),
       slope_per_s: denom > 0 ? r((this.n * this.stx - this.st * this.sx) / denom) : 0,
-      duration_s: r(Date.parse(this.end) / 1000 - this.t0),
+      duration_s: r(this.end / 1000 - this.t0),
     };
   }
 }
@@ -69,7 +78,7 @@ function median(xs: number[]): number {
 
 class Series {
   private phase: 'baseline' | 'watch' = 'baseline';
-  private buffer: SeriesSample[] = [];
+  private buffer: Point[] = [];
   private mu = 0;
   private sigma = 1;
   private sigma0: number | null = null;
@@ -77,32 +86,37 @@ class Series {
   private up = 0;
   private down = 0;
   /** samples since the CUSUM last stood at zero: the candidates for a change's onset */
-  private pending: SeriesSample[] = [];
+  private pending: Point[] = [];
   private window: Window | null = null;
   private afterChange = false;
 
-  constructor(private readonly opts: SeriesOptions, private readonly emit: (e: SeriesEvent) => void) {}
+  constructor(private readonly key: SeriesKey, private readonly opts: SeriesOptions, private readonly emit: (e: SeriesEvent) => void) {}
 
-  push(s: SeriesSample): void {
+  /** One reading; a point object is made only when it must be kept (baseline, pending). */
+  push(line: number, t: number, value: number): void {
     if (this.phase === 'baseline') {
-      this.buffer.push(s);
+      this.buffer.push({ line, t, value });
       if (this.buffer.length >= this.baselineLength()) this.establish();
       return;
     }
     if (this.constant) {
-      if (s.value !== this.mu) return this.change(s, [s], 'setpoint', s.value > this.mu ? 'up' : 'down');
-      this.window!.add(s);
+      if (value !== this.mu) {
+        const p = { line, t, value };
+        return this.change(p, [p], 'setpoint', value > this.mu ? 'up' : 'down');
+      }
+      this.window!.add(line, t, value);
       return;
     }
-    const z = (s.value - this.mu) / this.sigma;
+    const z = (value - this.mu) / this.sigma;
     this.up = Math.max(0, this.up + z - this.opts.k);
     this.down = Math.max(0, this.down - z - this.opts.k);
     if (this.up === 0 && this.down === 0) {
-      for (const p of this.pending) this.window!.add(p);
+      for (const p of this.pending) this.window!.addPoint(p);
       this.pending = [];
-      this.window!.add(s);
+      this.window!.add(line, t, value);
       return;
     }
+    const s = { line, t, value };
     this.pending.push(s);
     if (this.up > this.opts.h || this.down > this.opts.h) {
       const after = this.pending.reduce((a, p) => a + p.value, 0) / this.pending.length;
@@ -111,21 +125,21 @@ class Series {
       this.mu = after;
       this.up = 0;
       this.down = 0;
-      for (const p of this.pending) this.window!.add(p);
+      for (const p of this.pending) this.window!.addPoint(p);
       this.pending = [];
     }
-    else if (this.pending.length > 10_000) { for (const p of this.pending.splice(0, 5_000)) this.window!.add(p); }
+    else if (this.pending.length > 10_000) { for (const p of this.pending.splice(0, 5_000)) this.window!.addPoint(p); }
   }
 
   finish(): void {
     if (this.phase === 'baseline' && this.buffer.length) {
       const w = new Window(this.afterChange ? 'transition' : 'steady');
-      for (const b of this.buffer) w.add(b);
+      for (const b of this.buffer) w.addPoint(b);
       this.close(w);
       return;
     }
     if (this.window) {
-      for (const p of this.pending) this.window.add(p);
+      for (const p of this.pending) this.window.addPoint(p);
       this.close(this.window);
     }
   }
@@ -150,7 +164,7 @@ class Series {
     this.sigma0 ??= sigma;
     this.sigma = Math.max(sigma, this.sigma0);
     const w = new Window(this.afterChange ? 'transition' : 'steady');
-    for (const b of this.buffer) w.add(b);
+    for (const b of this.buffer) w.addPoint(b);
     this.buffer = [];
     if (this.afterChange) {
       this.close(w);
@@ -161,13 +175,13 @@ class Series {
     this.down = 0;
   }
 
-  private change(at: SeriesSample, since: SeriesSample[], change: 'mean_shift' | 'setpoint', direction: 'up' | 'down'): void {
+  private change(at: Point, since: Point[], change: 'mean_shift' | 'setpoint', direction: 'up' | 'down'): void {
     const onset = since[0];
     const after = since.reduce((a, p) => a + p.value, 0) / since.length;
     if (this.window && this.window.n > 0) this.close(this.window);
     this.emit({
-      kind: 'change', change, direction, source: at.source, asset: at.asset, tag: at.tag, unit: at.unit,
-      onset_line: onset.line, onset: onset.ts, detected_line: at.line, detected: at.ts,
+      kind: 'change', change, direction, ...this.key,
+      onset_line: onset.line, onset: iso(onset.t), detected_line: at.line, detected: iso(at.t),
       before: Number(this.mu.toPrecision(6)), after: Number(after.toPrecision(6)), delay_samples: since.length - 1,
     });
     // the samples since the onset start the next baseline
@@ -181,17 +195,17 @@ class Series {
 
   private close(w: Window): void {
     if (w.n === 0) return; // a series that ended right after re-baselining: nothing to report
-    const first = this.firstSample;
     this.emit({
-      kind: 'window', state: w.state, source: first.source, asset: first.asset, tag: first.tag, unit: first.unit,
-      first_line: w.firstLine, last_line: w.lastLine, start: w.start, end: w.end, stats: w.stats(),
+      kind: 'window', state: w.state, ...this.key,
+      first_line: w.firstLine, last_line: w.lastLine, start: iso(w.start), end: iso(w.end), stats: w.stats(),
     });
   }
-
-  firstSample!: SeriesSample;
 }
 
 const STATE_COLUMN = /^(state|status|mode|alarm|running|run|fault|状态|报警|模式)(_.*)?$/i;
+
+/** A text column whose changes are state events (status, mode, alarm flags). */
+export const isStateColumn = (column: string): boolean => STATE_COLUMN.test(column);
 
 /** Watches every series of a source; feed samples in time order per series. */
 export class SeriesSegmenter {
@@ -201,21 +215,29 @@ export class SeriesSegmenter {
   constructor(private readonly opts: SeriesOptions, private readonly emit: (e: SeriesEvent) => void) {}
 
   push(s: SeriesSample): void {
-    const key = `${s.asset}\u0000${s.tag}`;
+    this.seriesOf(s).push(s.line, s.t, s.value);
+  }
+
+  /** Readings of one series in time order: row `i` is line `lines[i]` at `times[i]` (epoch ms). */
+  pushColumn(key: SeriesKey, lines: readonly number[], times: readonly number[], values: readonly number[]): void {
+    const series = this.seriesOf(key);
+    for (let i = 0; i < lines.length; i++) series.push(lines[i], times[i], values[i]);
+  }
+
+  /** A series is named by asset and tag; the first reading gives its source and unit. */
+  private seriesOf(k: SeriesKey): Series {
+    const key = `${k.asset}\u0000${k.tag}`;
     let series = this.series.get(key);
-    if (!series) {
-      this.series.set(key, (series = new Series(this.opts, this.emit)));
-      series.firstSample = s;
-    }
-    series.push(s);
+    if (!series) this.series.set(key, (series = new Series({ source: k.source, asset: k.asset, tag: k.tag, unit: k.unit }, this.opts, this.emit)));
+    return series;
   }
 
   /** A text label of a sample: a state column emits an event when its value changes. */
-  label(s: { source: string; line: number; ts: string; asset: string }, column: string, value: string): void {
-    if (!STATE_COLUMN.test(column)) return;
+  label(s: { source: string; line: number; t: number; asset: string }, column: string, value: string): void {
+    if (!isStateColumn(column)) return;
     const key = `${s.asset}\u0000${column}`;
     const prev = this.states.get(key);
-    if (prev !== undefined && prev !== value) this.emit({ kind: 'state', source: s.source, asset: s.asset, tag: column, line: s.line, ts: s.ts, from: prev, to: value });
+    if (prev !== undefined && prev !== value) this.emit({ kind: 'state', source: s.source, asset: s.asset, tag: column, line: s.line, ts: iso(s.t), from: prev, to: value });
     this.states.set(key, value);
   }
 
