@@ -63,16 +63,12 @@ export function describeRule(s: RuleShape): string {
 }
 
 export function covers(s: RuleShape, data: RuleData, i: number): boolean {
-  const test = (c: Condition) => {
-    const v = data.features[c.feature][i];
-    return c.op === '>' ? v > c.threshold : v < c.threshold;
-  };
-  if (s.kind === 'single') return test(s.condition);
+  if (s.kind === 'single') return holds(s.condition, data, i);
   if (s.kind === 'band') {
     const v = data.features[s.feature][i];
     return v < s.below || v > s.above;
   }
-  return test(s.conditions[0]) && test(s.conditions[1]);
+  return holds(s.conditions[0], data, i) && holds(s.conditions[1], data, i);
 }
 
 /** Mine threshold rules. Deterministic: the same data give the same rules. */
