@@ -42,9 +42,9 @@ export const SampleBatch = z.object({
   labels: z.record(z.string(), z.array(z.string())),
 }).superRefine((b, ctx) => {
   const n = b.lines.length;
-  const bad = [['times', b.times.length] as const, ...Object.entries(b.values).map(([k, v]) => [`values.${k}`, v.length] as const),
-    ...Object.entries(b.labels).map(([k, v]) => [`labels.${k}`, v.length] as const)].filter(([, len]) => len !== n);
-  for (const [path, len] of bad) ctx.addIssue({ code: 'custom', path: path.split('.'), message: `has ${len} entries for ${n} rows` });
+  const columns: [string[], number][] = [[['times'], b.times.length], ...Object.entries(b.values).map(([k, v]): [string[], number] => [['values', k], v.length]),
+    ...Object.entries(b.labels).map(([k, v]): [string[], number] => [['labels', k], v.length])];
+  for (const [path, len] of columns) if (len !== n) ctx.addIssue({ code: 'custom', path, message: `has ${len} entries for ${n} rows` });
   for (const tag of Object.keys(b.values)) if (b.units[tag] === undefined) ctx.addIssue({ code: 'custom', path: ['units', tag], message: 'missing unit' });
 });
 

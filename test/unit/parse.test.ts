@@ -174,6 +174,7 @@ describe('source specs', () => {
     expect(SampleBatch.safeParse(b).success).toBe(false);
     expect(SampleBatch.safeParse({ ...b, values: { t: [1, 2] } }).success).toBe(true);
     expect(SampleBatch.safeParse({ ...b, values: { t: [1, 2] }, units: {} }).success).toBe(false);
+    expect(SampleBatch.safeParse({ ...b, values: { 'T1.PV': [1] }, units: { 'T1.PV': 'degC' } }).error?.issues.map((i) => i.path)).toEqual([['values', 'T1.PV']]);
   });
   test('an epoch time beyond the range of dates is quarantined, not a crash', async () => {
     const spec = SourceSpec.parse({ format: 'csv', csv: { timeFormat: 'epoch_ms', assetValue: 'A', tags: { TT1: { unit: 'degC' } } } });

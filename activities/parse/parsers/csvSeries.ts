@@ -10,6 +10,9 @@ const UNIT_IN_HEADER = /^(.*?)\s*[([]\s*([^)\]]+?)\s*[)\]]$/;
 const TIME_COLUMNS = /^(timestamp|time|datetime|ts|date_time|时间)$/i;
 const ASSET_COLUMNS = /^(machine|asset|equipment|unit|device|line|设备)$/i;
 
+/** The range of ECMAScript dates: +-100,000,000 days from 1970. */
+const MAX_TIME_MS = 8.64e15;
+
 export interface Column { name: string; unit: string | null }
 
 export function parseHeaderCell(cell: string): Column {
@@ -188,7 +191,7 @@ export class CsvSeriesParser implements SourceParser {
       const n = Number(cell);
       if (cell === '' || !Number.isFinite(n)) return null;
       const ms = csv.timeFormat === 'epoch_s' ? n * 1000 : n;
-      return Number.isNaN(new Date(ms).getTime()) ? null : ms;
+      return Math.abs(ms) <= MAX_TIME_MS ? ms : null;
     }
     return parseInstant(cell, this.ctx.opts.timezone);
   }
