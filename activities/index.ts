@@ -20,7 +20,7 @@ import { buildManifest, datasetCard } from './run/buildManifest';
 import type { RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
 import type { ChunkSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
-import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, runCypherFiles } from '../graphs/store';
+import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
 
 export interface ActivityDeps {
   driver: Driver;
@@ -127,7 +127,7 @@ export function createActivities(deps: ActivityDeps) {
     async loadGraph(input: { files: string[] }): Promise<number> {
       const files = await Promise.all(input.files.map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })));
       try {
-        return await withNeo4j(deps.neo4jUri, () => runCypherFiles(deps.driver, files));
+        return await withNeo4j(deps.neo4jUri, () => loadGraphFiles(deps.driver, files));
       } catch (e) {
         if (e instanceof ApplicationFailure) throw e;
         throw fail('InvalidGraph', (e as Error).message);

@@ -7,7 +7,7 @@ import { scanSource } from '../activities/parse/scanSource';
 import { segmentRecordFiles } from '../activities/parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
-import { checkNeo4j, openDriver, runCypherFiles } from '../graphs/store';
+import { checkNeo4j, loadGraphFiles, openDriver } from '../graphs/store';
 import { readEnv } from '../infra/env';
 import { DEFAULT_LAYOUT, ROOT, serviceStatus, startNeo4j, startTemporal, stopService } from '../infra/services';
 import { connectClient } from '../infra/temporal';
@@ -119,7 +119,7 @@ async function dispatch(argv: string[]): Promise<void> {
       try {
         await checkNeo4j(driver, env.neo4jUri);
         const schema = { name: 'graphs/schema.cypher', text: await readFile(join(ROOT, 'graphs', 'schema.cypher'), 'utf8') };
-        const n = await runCypherFiles(driver, [schema, ...files]);
+        const n = await loadGraphFiles(driver, [schema, ...files]);
         out(`loaded ${files.length} files (${n} statements, schema included) into ${env.neo4jUri}`);
       } finally {
         await driver.close();

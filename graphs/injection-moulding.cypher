@@ -1,5 +1,6 @@
 // Knowledge graph of the demo line: Plant 2 / Line 3, injection moulding of polypropylene housings on IMM-01.
 // Node ids equal the asset and tag names the line's data uses; `aliases` are the names logs and exports use.
+// Units are UCUM codes (Cel, bar, s, %). A Parameter with a `formula` is a derived quantity over other parameters' ids.
 // Relationships:
 //   (Line)-[:HAS_EQUIPMENT]->(Equipment)-[:HAS_PART]->(Equipment)
 //   (ProcessStep)-[:RUNS_ON]->(Equipment), (ProcessStep)-[:CONTROLS]->(Parameter), (ProcessStep)-[:NEXT]->(ProcessStep)
@@ -46,14 +47,16 @@ MERGE (m:Material:Entity {id: 'mat:PP-H'}) SET m.name = 'polypropylene homopolym
 WITH m MATCH (s:ProcessStep) WHERE s.id IN ['step:drying', 'step:plasticising'] MERGE (m)-[:PROCESSED_IN]->(s);
 
 UNWIND [
-  {id: 'melt_temp', name: 'melt temperature', name_zh: '熔体温度', unit: 'degC', min: 220, max: 250, target: 238, step: 'step:plasticising', aliases: ['melt_temp', 'melt temperature', 'melt temp', '熔体温度', 'TC-2']},
-  {id: 'mold_temp', name: 'mould temperature', name_zh: '模具温度', unit: 'degC', min: 35, max: 55, target: 45, step: 'step:cooling', aliases: ['mold_temp', 'mould temperature', 'mold temperature', '模温', '模具温度']},
+  {id: 'melt_temp', name: 'melt temperature', name_zh: '熔体温度', unit: 'Cel', min: 220, max: 250, target: 238, step: 'step:plasticising', aliases: ['melt_temp', 'melt temperature', 'melt temp', '熔体温度', 'TC-2']},
+  {id: 'mold_temp', name: 'mould temperature', name_zh: '模具温度', unit: 'Cel', min: 35, max: 55, target: 45, step: 'step:cooling', aliases: ['mold_temp', 'mould temperature', 'mold temperature', '模温', '模具温度']},
   {id: 'injection_pressure', name: 'injection pressure', name_zh: '注射压力', unit: 'bar', min: 800, max: 1100, target: 950, step: 'step:injection', aliases: ['injection_pressure', 'injection pressure', '注射压力']},
   {id: 'hold_pressure', name: 'hold pressure', name_zh: '保压压力', unit: 'bar', min: 400, max: 600, target: 480, step: 'step:holding', aliases: ['hold_pressure', 'hold pressure', 'packing pressure', '保压压力']},
-  {id: 'cycle_time', name: 'cycle time', name_zh: '成型周期', unit: 's', min: 27, max: 33, target: 30, step: 'step:cooling', aliases: ['cycle_time', 'cycle time', '成型周期', '周期时间']}
+  {id: 'cycle_time', name: 'cycle time', name_zh: '成型周期', unit: 's', min: 27, max: 33, target: 30, step: 'step:cooling', aliases: ['cycle_time', 'cycle time', '成型周期', '周期时间']},
+  {id: 'hold_ratio', name: 'hold-to-injection pressure ratio', name_zh: '保压与注射压力比', unit: '%', min: 40, max: 70, target: 50, step: 'step:holding', aliases: ['hold_ratio'],
+   formula: 'hold_pressure / injection_pressure * 100'}
 ] AS p
 MERGE (n:Parameter:Entity {id: p.id})
-SET n.name = p.name, n.name_zh = p.name_zh, n.unit = p.unit, n.min = p.min, n.max = p.max, n.target = p.target, n.aliases = p.aliases
+SET n.name = p.name, n.name_zh = p.name_zh, n.unit = p.unit, n.min = p.min, n.max = p.max, n.target = p.target, n.aliases = p.aliases, n.formula = p.formula
 WITH n, p
 MATCH (s:ProcessStep {id: p.step}), (m:Equipment {id: 'IMM-01'})
 MERGE (s)-[:CONTROLS]->(n)
@@ -83,12 +86,12 @@ UNWIND [
 MERGE (n:Cause:Entity {id: c.id}) SET n.name = c.name, n.name_zh = c.name_zh;
 
 UNWIND [
-  {id: 'action:lower_barrel_setpoints', name: 'lower the barrel zone setpoints back into the 220-250 degC window', name_zh: '将料筒各区设定温度降回 220-250 degC 窗口内'},
+  {id: 'action:lower_barrel_setpoints', name: 'lower the barrel zone setpoints back into the 220-250 °C window', name_zh: '将料筒各区设定温度降回 220-250 °C 窗口内'},
   {id: 'action:check_thermocouples', name: 'check thermocouples and heater contactors of the barrel zones', name_zh: '检查料筒各区热电偶和加热接触器'},
   {id: 'action:purge_barrel', name: 'purge the barrel to remove degraded material', name_zh: '对空射胶清除降解料'},
   {id: 'action:raise_hold_pressure', name: 'raise the hold pressure back into the 400-600 bar window', name_zh: '将保压压力调回 400-600 bar 窗口内'},
   {id: 'action:inspect_check_ring', name: 'inspect and replace the check ring', name_zh: '检查并更换止逆环'},
-  {id: 'action:raise_melt_temp', name: 'raise the melt temperature towards 238 degC', name_zh: '将熔体温度提高到 238 degC 附近'},
+  {id: 'action:raise_melt_temp', name: 'raise the melt temperature towards 238 °C', name_zh: '将熔体温度提高到 238 °C 附近'},
   {id: 'action:reduce_injection_pressure', name: 'reduce injection pressure and verify clamp force', name_zh: '降低注射压力并核对锁模力'},
   {id: 'action:check_mold_tcu', name: 'check the mould temperature controller and cooling circuits', name_zh: '检查模温机和冷却水路'}
 ] AS a

@@ -1,4 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
+import { formulaInputs } from '../activities/knowledge/derivedQuantities';
 import type { Fact } from '../activities/knowledge/facts';
 import { GraphSnapshot } from '../activities/knowledge/graphSnapshot';
 
@@ -59,6 +60,23 @@ export async function runCypherFiles(driver: Driver, files: { name: string; text
   return n;
 }
 
+/**
+ * Load graph files, then link each derived parameter to the parameters its formula reads
+ * (`(d:Parameter)-[:COMPUTED_FROM]->(p:Parameter)`), so the graph shows what a derived quantity depends on.
+ */
+export async function loadGraphFiles(driver: Driver, files: { name: string; text: string }[]): Promise<number> {
+  const n = await runCypherFiles(driver, files);
+  const res = await driver.executeQuery('MATCH (d:Parameter) WHERE d.formula IS NOT NULL RETURN d.id AS id, d.formula AS formula');
+  const links = res.records.flatMap((r) => {
+    const f = { id: r.get('id') as string, formula: r.get('formula') as string };
+    return formulaInputs(f).map((input) => ({ from: f.id, to: input }));
+  });
+  if (links.length) {
+    await driver.executeQuery('UNWIND $links AS l MATCH (d:Parameter {id: l.from}), (p:Parameter {id: l.to}) MERGE (d)-[:COMPUTED_FROM]->(p)', { links });
+  }
+  return n;
+}
+
 /** neo4j Integers (and nested lists/maps of them) as plain numbers, before anything leaves this module. */
 export function toNative(v: unknown): unknown {
   if (neo4j.isInt(v)) return (v as { toNumber(): number }).toNumber();
@@ -76,7 +94,7 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
   const q = async (cypher: string) => (await driver.executeQuery(cypher, {}, { routing: neo4j.routing.READ })).records.map((r) => toNative(r.get('x')));
   const [parameters, equipment, effects, causes, alarms] = await Promise.all([
     q(`MATCH (p:Parameter)
-       RETURN p {.id, .name, .name_zh, .unit, .min, .max, .target, aliases: coalesce(p.aliases, []),
+       RETURN p {.id, .name, .name_zh, .unit, .min, .max, .target, .formula, aliases: coalesce(p.aliases, []),
          failure_modes: [(p)-[r:DEVIATION_LEADS_TO]->(fm:FailureMode) | fm {.id, .name, .name_zh, severity: fm.severity, direction: r.direction,
            effects: [(fm)-[:HAS_EFFECT]->(e:Effect) | e {.id, .name, .name_zh}],
            causes: [(fm)-[:HAS_CAUSE]->(c:Cause) | c {.id, .name, .name_zh}],
@@ -98,7 +116,10 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
   };
 }
 
-/** MERGE facts as :Fact nodes (UNWIND batches), linked [:ABOUT] to the graph nodes they are about. */
+/**
+ * MERGE facts as :Fact nodes (UNWIND batches), linked [:ABOUT] to the graph nodes they are about and, once
+ * all are written, [:DERIVED_FROM] to the facts they build on (a graph agreement to its threshold rule).
+ */
 export async function mergeFacts(driver: Driver, facts: readonly Fact[], runId: string, batchSize = 500): Promise<number> {
   let linked = 0;
   for (let i = 0; i < facts.length; i += batchSize) {
@@ -120,6 +141,15 @@ export async function mergeFacts(driver: Driver, facts: readonly Fact[], runId: 
       { rows, runId },
     );
     linked += toNative(res.records[0]?.get('links') ?? 0) as number;
+  }
+  const derived = facts.flatMap((f) => (f.kind === 'graph_agreement' ? [{ from: f.id, to: f.statement.rule_fact }] : []));
+  for (let i = 0; i < derived.length; i += batchSize) {
+    await driver.executeQuery(
+      `UNWIND $links AS l
+       MATCH (x:Fact {id: l.from}), (r:Fact {id: l.to})
+       MERGE (x)-[:DERIVED_FROM]->(r)`,
+      { links: derived.slice(i, i + batchSize) },
+    );
   }
   return linked;
 }

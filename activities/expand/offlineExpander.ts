@@ -1,4 +1,5 @@
 import type { EventChainFact, Fact, MaintenanceFact, OutOfSpecFact } from '../knowledge/facts';
+import { graphAgreementEn, graphAgreementZh, thresholdRuleEn, thresholdRuleZh } from './offlineRuleTemplates';
 import type { Generator, Lang, Style } from './documents';
 import type { TextExpander } from './expandFacts';
 
@@ -24,6 +25,8 @@ export function renderOffline(fact: Fact, style: Style, lang: Lang): string {
     case 'out_of_spec': return (lang === 'en' ? outOfSpecEn : outOfSpecZh)[style](fact);
     case 'event_chain': return (lang === 'en' ? eventChainEn : eventChainZh)[style](fact);
     case 'maintenance_pattern': return (lang === 'en' ? maintenanceEn : maintenanceZh)[style](fact);
+    case 'threshold_rule': return (lang === 'en' ? thresholdRuleEn : thresholdRuleZh)[style](fact);
+    case 'graph_agreement': return (lang === 'en' ? graphAgreementEn : graphAgreementZh)[style](fact);
   }
 }
 
@@ -48,8 +51,14 @@ function oosParts(f: OutOfSpecFact) {
     actionsZh: [...new Set(modes.flatMap((m) => m.actions.map((x) => x.name_zh)))],
     causesEn: [...new Set(modes.flatMap((m) => m.causes.map((x) => x.name)))],
     causesZh: [...new Set(modes.flatMap((m) => m.causes.map((x) => x.name_zh)))],
-    window: `${s.spec.min}-${s.spec.max} ${p.unit}`,
+    window: windowOf(s.spec, p.unit),
   };
+}
+
+/** The recommended range as text; one side may be open (a range is written the same in both languages). */
+function windowOf(spec: OutOfSpecFact['statement']['spec'], unit: string): string {
+  if (spec.min !== null && spec.max !== null) return `${spec.min}-${spec.max} ${unit}`;
+  return spec.max !== null ? `≤ ${spec.max} ${unit}` : `≥ ${spec.min} ${unit}`;
 }
 
 const outOfSpecEn: Templates<OutOfSpecFact> = {

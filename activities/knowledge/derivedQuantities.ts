@@ -24,8 +24,12 @@ const CONSTANTS = new Set(['pi', 'e']);
 export interface Formula { id: string; formula: string }
 export interface CompiledFormula { id: string; inputs: string[]; evaluate: (scope: Record<string, number>) => number }
 
-/** Parse and check a formula: the parameters it reads, or an error naming what is not allowed. */
-export function compileFormula(f: Formula, known: ReadonlySet<string>): CompiledFormula {
+/** Parse and check a formula: the names it reads, or an error naming what is not allowed. */
+export function formulaInputs(f: Formula): string[] {
+  return [...checked(f).inputs].sort();
+}
+
+function checked(f: Formula): { node: MathNode; inputs: Set<string> } {
   let node: MathNode;
   try {
     node = parse(f.formula);
@@ -39,13 +43,18 @@ export function compileFormula(f: Formula, known: ReadonlySet<string>): Compiled
       if (!FUNCTIONS.has(name)) throw new Error(`formula of ${f.id} ("${f.formula}") calls ${name || 'an expression'}: only ${[...FUNCTIONS].join(', ')} are allowed`);
     } else if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n)) {
       const name = (n as unknown as { name: string }).name;
-      if (CONSTANTS.has(name)) return;
-      if (!known.has(name)) throw new Error(`formula of ${f.id} ("${f.formula}") reads "${name}", which is not a parameter`);
-      inputs.add(name);
+      if (!CONSTANTS.has(name)) inputs.add(name);
     } else if (!['OperatorNode', 'ConstantNode', 'ParenthesisNode', 'SymbolNode'].includes(n.type)) {
       throw new Error(`formula of ${f.id} ("${f.formula}") uses ${n.type}: only arithmetic over parameters is allowed`);
     }
   });
+  return { node, inputs };
+}
+
+/** Parse and check a formula against the parameters there are: the parameters it reads and how to evaluate it. */
+export function compileFormula(f: Formula, known: ReadonlySet<string>): CompiledFormula {
+  const { node, inputs } = checked(f);
+  for (const name of inputs) if (!known.has(name)) throw new Error(`formula of ${f.id} ("${f.formula}") reads "${name}", which is not a parameter`);
   const code = node.compile();
   return {
     id: f.id, inputs: [...inputs].sort(),

@@ -11,13 +11,16 @@ export const FailureModeRef = NamedNode.extend({
   actions: z.array(NamedNode),
 });
 
+/** A parameter as a fact names it: its unit as written in text, and the formula when it is a derived quantity. */
+export const ParameterRef = NamedNode.extend({ unit: z.string(), formula: z.string().nullable() });
+
 /** How often a parameter left its recommended range, what that did to quality, and what the graph links to it. */
 export const OutOfSpecStatement = z.object({
-  parameter: NamedNode.extend({ unit: z.string() }),
+  parameter: ParameterRef,
   asset: NamedNode,
   direction: z.enum(['above', 'below']),
   limit: z.number(),
-  spec: z.object({ min: z.number(), max: z.number(), target: z.number().nullable() }),
+  spec: z.object({ min: z.number().nullable(), max: z.number().nullable(), target: z.number().nullable() }),
   observed: z.object({ extreme: z.number(), mean_out: z.number() }),
   outcome: z.object({
     ng_rate_out_pct: z.number(),
@@ -52,6 +55,44 @@ export const MaintenanceStatement = z.object({
   downtime_min: z.object({ total: z.number(), mean: z.number() }).nullable(),
 });
 
+export const RuleCondition = z.object({ parameter: ParameterRef, op: z.enum(['>', '<']), threshold: z.number() });
+
+/**
+ * Where an outcome becomes much more likely: one condition, a band (below a or above b: `any`), or two
+ * conditions together (`all`). Mined from the data alone; the graph's specs are not used to find it.
+ */
+export const ThresholdRuleStatement = z.object({
+  asset: NamedNode,
+  shape: z.enum(['single', 'band', 'conjunction']),
+  combine: z.enum(['all', 'any']),
+  conditions: z.array(RuleCondition).min(1).max(2),
+  outcome: z.object({
+    /** the label column and the values that count as the outcome */
+    label: z.string(),
+    values: z.array(z.string()),
+    main_defect: NamedNode.extend({ n: z.number().int() }).nullable(),
+  }),
+  /** failure modes the graph links to a parameter of the rule in the rule's direction */
+  failure_modes: z.array(FailureModeRef),
+});
+
+/** A mined threshold set beside the graph's recommended limit for the same parameter and side. */
+export const GraphAgreementStatement = z.object({
+  parameter: ParameterRef,
+  asset: NamedNode,
+  side: z.enum(['upper', 'lower']),
+  spec_limit: z.number(),
+  mined_threshold: z.number(),
+  /** mined minus spec, in the parameter's unit */
+  difference: z.number(),
+  tolerance: z.number(),
+  verdict: z.enum(['confirms', 'contradicts']),
+  /** contradicts in which way: the risk rises already inside the recommended range, or only well beyond it */
+  reading: z.enum(['limit_confirmed', 'risk_inside_spec', 'risk_beyond_spec']),
+  rule_fact: z.string(),
+  outcome_rate_pct: z.object({ beyond: z.number(), rest: z.number() }),
+});
+
 const FactBase = {
   id: z.string(),
   /** knowledge-graph node ids the fact is about */
@@ -73,9 +114,26 @@ export const Fact = z.discriminatedUnion('kind', [
     kind: z.literal('maintenance_pattern'), ...FactBase, statement: MaintenanceStatement,
     evidence: z.object({ n: z.number().int() }),
   }),
+  z.object({
+    kind: z.literal('threshold_rule'), ...FactBase, statement: ThresholdRuleStatement,
+    evidence: z.object({
+      /** rows with a known outcome; rows the rule covers; covered rows with the outcome */
+      n: z.number().int(), support: z.number().int(), positives: z.number().int(),
+      confidence_pct: z.number(), rest_rate_pct: z.number(), base_rate_pct: z.number(), lift: z.number(),
+      ci_level_pct: z.number(), ci_pct: z.tuple([z.number(), z.number()]), recall_pct: z.number(),
+      p_value: z.number(), q_value: z.number(), candidates_tested: z.number().int(),
+      method: z.string(),
+    }),
+  }),
+  z.object({
+    kind: z.literal('graph_agreement'), ...FactBase, statement: GraphAgreementStatement,
+    evidence: z.object({ n: z.number().int(), support: z.number().int(), lift: z.number() }),
+  }),
 ]);
 export type Fact = z.infer<typeof Fact>;
 export type FactKind = Fact['kind'];
 export type OutOfSpecFact = Extract<Fact, { kind: 'out_of_spec' }>;
 export type EventChainFact = Extract<Fact, { kind: 'event_chain' }>;
 export type MaintenanceFact = Extract<Fact, { kind: 'maintenance_pattern' }>;
+export type ThresholdRuleFact = Extract<Fact, { kind: 'threshold_rule' }>;
+export type GraphAgreementFact = Extract<Fact, { kind: 'graph_agreement' }>;

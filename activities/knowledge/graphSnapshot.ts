@@ -3,10 +3,14 @@ import { FailureModeRef, NamedNode } from './facts';
 
 /** What fact derivation needs from the knowledge graph, read once per run and validated at the boundary. */
 export const ParameterSpec = NamedNode.extend({
+  /** UCUM code (or a spelling units.ts reads as one) */
   unit: z.string(),
-  min: z.number(),
-  max: z.number(),
+  /** the recommended range; either side may be open */
+  min: z.number().nullable(),
+  max: z.number().nullable(),
   target: z.number().nullable(),
+  /** a derived quantity: a formula over other parameters' ids, in their units */
+  formula: z.string().nullable().default(null),
   aliases: z.array(z.string()),
   failure_modes: z.array(FailureModeRef.extend({ direction: z.string() })),
   alarms: z.array(NamedNode.extend({ direction: z.string().nullable() })),

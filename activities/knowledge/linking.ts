@@ -6,22 +6,20 @@ export function normaliseName(s: string): string {
   return s.trim().toLowerCase().replace(/[\s_\-]+/g, '_');
 }
 
-const UNIT_SYNONYMS: Record<string, string> = { '°c': 'degc', '℃': 'degc', cel: 'degc', degc: 'degc', sec: 's', s: 's', bar: 'bar', min: 'min' };
-export function normaliseUnit(u: string): string {
-  const k = u.trim().toLowerCase();
-  return UNIT_SYNONYMS[k] ?? k;
-}
-
 /** Lookups from the names found in records to knowledge-graph nodes. */
 export class GraphIndex {
   private readonly params = new Map<string, ParameterSpec>();
+  private readonly paramIds = new Map<string, ParameterSpec>();
   private readonly effects = new Map<string, NamedNode>();
   private readonly equipment = new Map<string, NamedNode>();
   private readonly causes = new Map<string, NamedNode>();
   readonly alarms = new Map<string, GraphSnapshot['alarms'][number]>();
 
   constructor(readonly graph: GraphSnapshot) {
-    for (const p of graph.parameters) for (const a of [p.id, p.name, ...p.aliases]) this.params.set(normaliseName(a), p);
+    for (const p of graph.parameters) {
+      this.paramIds.set(p.id, p);
+      for (const a of [p.id, p.name, ...p.aliases]) this.params.set(normaliseName(a), p);
+    }
     for (const e of graph.effects) for (const a of [e.id, e.name, ...e.aliases]) this.effects.set(normaliseName(a), strip(e));
     for (const e of graph.equipment) this.equipment.set(e.id, e);
     for (const c of graph.causes) this.causes.set(normaliseName(c.name), c);
@@ -30,6 +28,9 @@ export class GraphIndex {
 
   parameter(tag: string): ParameterSpec | undefined {
     return this.params.get(normaliseName(tag));
+  }
+  parameterById(id: string): ParameterSpec | undefined {
+    return this.paramIds.get(id);
   }
   effect(label: string): NamedNode | undefined {
     return this.effects.get(normaliseName(label));

@@ -9,7 +9,7 @@ import { wilsonInterval } from './stats';
  * positions), and every candidate is tested on the other half (odd positions), one-sided Fisher exact
  * test; the p-values of all candidates tried are controlled together with Benjamini-Hochberg. A rule
  * must also reach `minLift` and `minSupport`, and add as much to the stronger rules kept before it
- * (the same lift, significant, on the validation rows they do not cover), so that a parameter correlated with a real cause does not
+ * (the same lift, significant after Bonferroni, on the validation rows they do not cover), so that a parameter correlated with a real cause does not
  * become a second fact. A rule that separates the outcome (almost) perfectly restates it and is set
  * aside with a reason.
  */
@@ -80,13 +80,15 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   const validation = all.filter((i) => i % 2 === 1);
   const fisher = new FisherTest(n);
   const minTail = Math.max(3, Math.floor(opts.minSupport / 2));
+  const steps = Object.fromEntries(names.map((f) => [f, resolution(data.features[f], discovery)]));
+  const cut = (f: string, rows: readonly number[], op: '>' | '<') => bestCut(data, f, rows, op, minTail, steps[f]);
 
   // candidates from the discovery half
   const candidates: RuleShape[] = [];
   const singles = new Map<string, { high: Condition | null; low: Condition | null; best: Condition | null }>();
   for (const f of names) {
-    const high = bestCut(data, f, discovery, '>', minTail);
-    const low = bestCut(data, f, discovery, '<', minTail);
+    const high = cut(f, discovery, '>');
+    const low = cut(f, discovery, '<');
     const best = [high, low].filter((x): x is Cut => !!x).sort((a, b) => b.g - a.g)[0] ?? null;
     singles.set(f, { high: high?.condition ?? null, low: low?.condition ?? null, best: best?.condition ?? null });
     if (high) candidates.push({ kind: 'single', condition: high.condition });
@@ -100,11 +102,11 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     const inF = discovery.filter((i) => holds(first, data, i));
     for (const g of names) {
       if (g === f) continue;
-      const second = [bestCut(data, g, inF, '>', minTail), bestCut(data, g, inF, '<', minTail)].filter((x): x is Cut => !!x).sort((a, b) => b.g - a.g)[0];
+      const second = [cut(g, inF, '>'), cut(g, inF, '<')].filter((x): x is Cut => !!x).sort((a, b) => b.g - a.g)[0];
       if (!second) continue;
       // refine the first cut among the rows the second condition keeps
       const inG = discovery.filter((i) => holds(second.condition, data, i));
-      const refined = bestCut(data, f, inG, first.op, minTail)?.condition ?? first;
+      const refined = cut(f, inG, first.op)?.condition ?? first;
       const pair = [refined, second.condition].sort((a, b) => a.feature.localeCompare(b.feature)) as [Condition, Condition];
       const key = pair.map((c) => `${c.feature}${c.op}`).join('&');
       if (seenPairs.has(key)) continue;
@@ -130,13 +132,14 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       continue;
     }
     // does it add to the rules kept so far? test it on the validation rows none of them covers
+    // (Bonferroni over the ranked candidates: each of them gets this test)
     if (accepted.length) {
       const uncovered = validation.filter((i) => !accepted.some((r) => covers(r.shape, data, i)));
       const counts = split(t.shape, data, uncovered);
       const p = fisher.oneSided(counts);
       const [a, m, k, all] = counts;
       const lift = m && k ? (a / m) / (k / all) : 0;
-      if (p > opts.alpha || lift < opts.minLift) {
+      if (p > opts.alpha / ranked.length || lift < opts.minLift) {
         setAside.push({ shape: t.shape, reason: `explained by the stronger rules (${accepted.map((r) => describeRule(r.shape)).join('; ')}): on the rows they leave, lift ${lift.toFixed(2)}, p = ${p.toPrecision(2)}` });
         continue;
       }
@@ -151,9 +154,10 @@ interface Cut { condition: Condition; g: number }
 /**
  * The cut of feature `f` over `rows` that best separates a high-rate tail (`op` side) from the rest:
  * the largest log-likelihood ratio (G) of two rates, with at least `minTail` rows on each side and a
- * tail rate above the rest. The threshold is the midpoint between the neighbouring values.
+ * tail rate above the rest. The threshold is the midpoint between the neighbouring values, rounded to
+ * the feature's resolution `step` (people write 245, not 244.956; the evidence is counted at the rounded value).
  */
-function bestCut(data: RuleData, f: string, rows: readonly number[], op: '>' | '<', minTail: number): Cut | null {
+function bestCut(data: RuleData, f: string, rows: readonly number[], op: '>' | '<', minTail: number, step: number): Cut | null {
   const x = data.features[f];
   const pts = rows.filter((i) => Number.isFinite(x[i])).map((i) => ({ v: x[i], y: data.outcome[i] ? 1 : 0 }));
   if (pts.length < 2 * minTail) return null;
@@ -170,9 +174,21 @@ function bestCut(data: RuleData, f: string, rows: readonly number[], op: '>' | '
     const rateTail = k / m, rateRest = (K - k) / (total - m);
     if (rateTail <= rateRest) continue;
     const g = logLik(k, m) + logLik(K - k, total - m) - logLik(K, total);
-    if (!best || g > best.g) best = { condition: { feature: f, op, threshold: tidy((pts[m - 1].v + pts[m].v) / 2) }, g };
+    if (!best || g > best.g) best = { condition: { feature: f, op, threshold: tidy(Math.round((pts[m - 1].v + pts[m].v) / 2 / step) * step) }, g };
   }
   return best;
+}
+
+/** A round step for a feature's thresholds: the power of ten at or below 1/200 of its range (30 degC -> 0.1). */
+function resolution(x: ArrayLike<number>, rows: readonly number[]): number {
+  let lo = Infinity, hi = -Infinity;
+  for (const i of rows) {
+    const v = x[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = hi - lo;
+  return range > 0 && Number.isFinite(range) ? 10 ** Math.floor(Math.log10(range / 200)) : 1;
 }
 
 function logLik(k: number, n: number): number {

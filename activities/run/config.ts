@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { Lang, STYLES, Style } from '../expand/documents';
+import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../parse/pii';
 import { DEFAULT_SERIES_OPTIONS } from '../parse/series/segmentSeries';
 
@@ -29,8 +30,21 @@ export const RunConfig = z.object({
   /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
   graphs: z.array(z.string()).default([]),
   facts: z.object({
-    minSupport: z.number().int().positive().default(3),
-    maxSources: z.number().int().positive().default(100),
+    /** fewest out-of-range samples that make an out-of-spec fact */
+    minSupport: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.minSupport),
+    maxSources: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.maxSources),
+    /** the label column that tells a bad part, and the values that mean bad */
+    qualityLabel: z.string().min(1).default(DEFAULT_DERIVE_OPTIONS.qualityLabel),
+    badQuality: z.array(z.string().min(1)).min(1).default(DEFAULT_DERIVE_OPTIONS.badQuality),
+    /** threshold-rule mining: support, lift, false discovery rate, the share that restates the outcome, agreement tolerance */
+    rules: z.object({
+      minSupport: z.number().int().min(4).default(DEFAULT_DERIVE_OPTIONS.rules.minSupport),
+      minLift: z.number().min(1).default(DEFAULT_DERIVE_OPTIONS.rules.minLift),
+      alpha: z.number().gt(0).lt(1).default(DEFAULT_DERIVE_OPTIONS.rules.alpha),
+      restateShare: z.number().gt(0).max(1).default(DEFAULT_DERIVE_OPTIONS.rules.restateShare),
+      minPositives: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.rules.minPositives),
+      agreementTolerance: z.number().min(0).max(1).default(DEFAULT_DERIVE_OPTIONS.rules.agreementTolerance),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   expand: z.object({
     styles: z.array(Style).min(1).default([...STYLES]),

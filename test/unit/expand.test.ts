@@ -6,9 +6,13 @@ import { planShards } from '../../activities/expand/shards';
 import { buildPrompt } from '../../activities/expand/prompts';
 import { deriveFacts } from '../../activities/knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
-import { alarmEvents, GRAPH, samples, workOrders } from '../fixtures/graph';
+import { alarmEvents, GRAPH, RULE_GRAPH, ruleShots, samples, workOrders } from '../fixtures/graph';
 
-const facts = deriveFacts([...samples(100, new Set([10, 11, 12, 13])), ...alarmEvents(), ...workOrders()], GRAPH).facts;
+const facts = [
+  ...deriveFacts([...samples(100, new Set([10, 11, 12, 13])), ...alarmEvents(), ...workOrders()], GRAPH).facts,
+  // threshold rules (one on a derived quantity) and their agreement with the graph
+  ...deriveFacts([ruleShots(4000)], RULE_GRAPH).facts.filter((f) => f.kind === 'threshold_rule' || f.kind === 'graph_agreement'),
+];
 const LANGS: Lang[] = ['en', 'zh'];
 
 describe('offline expander', () => {
