@@ -7,7 +7,9 @@ import { scanSource } from '../activities/parse/scanSource';
 import { segmentRecordFiles } from '../activities/parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
+import { dumpToCypher, exportGraph, loadGraphDump, readGraphDump } from '../graphs/graphDump';
 import { checkNeo4j, loadGraphFiles, openDriver } from '../graphs/store';
+import { writeFileAtomic } from '../activities/common/files';
 import { readEnv } from '../infra/env';
 import { DEFAULT_LAYOUT, ROOT, serviceStatus, startNeo4j, startTemporal, stopService } from '../infra/services';
 import { connectClient } from '../infra/temporal';
@@ -24,7 +26,9 @@ const USAGE = `forge - industrial operations data to training corpora
   forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
                                        start a run; prints the workflow id and its Web UI link
   forge status WORKFLOW_ID             a run's progress
-  forge graph load FILE...             load Cypher graph files into Neo4j, idempotently
+  forge graph load FILE...             load graph files (Cypher, or JSON from export) into Neo4j, idempotently
+  forge graph export --out FILE.json|FILE.cypher [--facts]
+                                       write the graph (and its facts) back to a file that graph load reads
   forge parse --source FILE_OR_CONFIG... --out DIR [--format csv|jsonl|text|workorders] [--header FMT] [--config FILE]
                                        stage one alone (no servers): records/, quarantine/, models/
   forge demo                           the whole pipeline on examples/ with local servers
@@ -113,14 +117,28 @@ async function dispatch(argv: string[]): Promise<void> {
       return;
     }
     case 'graph': {
-      if (rest[0] !== 'load' || rest.length < 2) throw new UsageError('graph load FILE...');
-      const files = await Promise.all(rest.slice(1).map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })));
       const driver = openDriver(env.neo4jUri, env.neo4jUser, env.neo4jPassword);
       try {
-        await checkNeo4j(driver, env.neo4jUri);
-        const schema = { name: 'graphs/schema.cypher', text: await readFile(join(ROOT, 'graphs', 'schema.cypher'), 'utf8') };
-        const n = await loadGraphFiles(driver, [schema, ...files]);
-        out(`loaded ${files.length} files (${n} statements, schema included) into ${env.neo4jUri}`);
+        if (rest[0] === 'load' && rest.length >= 2) {
+          const files = await Promise.all(rest.slice(1).map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })));
+          await checkNeo4j(driver, env.neo4jUri);
+          const schema = { name: 'graphs/schema.cypher', text: await readFile(join(ROOT, 'graphs', 'schema.cypher'), 'utf8') };
+          const cypher = files.filter((f) => !f.name.endsWith('.json'));
+          const n = await loadGraphFiles(driver, [schema, ...cypher]);
+          const dumps = files.filter((f) => f.name.endsWith('.json')).map((f) => ({ name: f.name, dump: readGraphDump(f.name, f.text) }));
+          for (const { dump } of dumps) await loadGraphDump(driver, dump);
+          out(`loaded ${files.length} files (${n} statements, schema included${dumps.length ? `; ${dumps.reduce((a, d) => a + d.dump.nodes.length, 0)} nodes from JSON` : ''}) into ${env.neo4jUri}`);
+        } else if (rest[0] === 'export') {
+          const { values } = parseFlags(rest.slice(1), { out: { type: 'string' }, facts: { type: 'boolean' } });
+          if (!values.out) throw new UsageError('graph export --out FILE.json|FILE.cypher [--facts]');
+          await checkNeo4j(driver, env.neo4jUri);
+          const dump = await exportGraph(driver, { facts: values.facts ?? false });
+          const path = resolve(values.out);
+          await writeFileAtomic(path, path.endsWith('.cypher') ? dumpToCypher(dump) : JSON.stringify(dump, null, 1) + '\n');
+          out(`exported ${dump.nodes.length} nodes and ${dump.relationships.length} relationships${values.facts ? ' (facts included)' : ''} to ${path}`);
+        } else {
+          throw new UsageError('graph load FILE... | graph export --out FILE.json|FILE.cypher [--facts]');
+        }
       } finally {
         await driver.close();
       }

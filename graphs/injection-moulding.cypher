@@ -11,6 +11,11 @@
 // Idempotent: MERGE on ids, SET of properties.
 
 MERGE (l:Line:Entity {id: 'P2-L3'}) SET l.name = 'Plant 2 line 3, PP housings', l.name_zh = '二厂三线 PP 外壳';
+MERGE (e:Enterprise:Entity {id: 'ent:forge-demo'}) SET e.name = 'Forge demo enterprise', e.name_zh = 'Forge 示例企业';
+MERGE (s:Site:Entity {id: 'site:plant-2'}) SET s.name = 'Plant 2', s.name_zh = '二厂';
+MERGE (a:Area:Entity {id: 'area:plant-2/moulding'}) SET a.name = 'moulding hall', a.name_zh = '注塑车间';
+MATCH (e:Enterprise {id: 'ent:forge-demo'}), (s:Site {id: 'site:plant-2'}), (a:Area {id: 'area:plant-2/moulding'}), (l:Line {id: 'P2-L3'})
+MERGE (e)-[:HAS_SITE]->(s) MERGE (s)-[:HAS_AREA]->(a) MERGE (a)-[:HAS_LINE]->(l);
 
 UNWIND [
   {id: 'IMM-01', name: 'injection moulding machine IMM-01', name_zh: '注塑机 IMM-01', class: 'injection moulding machine', parent: null},
@@ -38,10 +43,10 @@ UNWIND [
   {id: 'step:holding', name: 'holding (packing)', name_zh: '保压', order: 4},
   {id: 'step:cooling', name: 'cooling', name_zh: '冷却', order: 5}
 ] AS s
-MERGE (n:ProcessStep:Entity {id: s.id}) SET n.name = s.name, n.name_zh = s.name_zh, n.order = s.order
+MERGE (n:ProcessStep:Entity {id: s.id}) SET n.name = s.name, n.name_zh = s.name_zh, n.order = s.order, n.domain = 'moulding'
 WITH n MATCH (m:Equipment {id: 'IMM-01'}) MERGE (n)-[:RUNS_ON]->(m);
 
-MATCH (a:ProcessStep), (b:ProcessStep) WHERE b.order = a.order + 1 MERGE (a)-[:NEXT]->(b);
+MATCH (a:ProcessStep {domain: 'moulding'}), (b:ProcessStep {domain: 'moulding'}) WHERE b.order = a.order + 1 MERGE (a)-[:NEXT]->(b);
 
 MERGE (m:Material:Entity {id: 'mat:PP-H'}) SET m.name = 'polypropylene homopolymer (PP-H)', m.name_zh = '均聚聚丙烯 (PP-H)'
 WITH m MATCH (s:ProcessStep) WHERE s.id IN ['step:drying', 'step:plasticising'] MERGE (m)-[:PROCESSED_IN]->(s);

@@ -94,7 +94,8 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
   const q = async (cypher: string) => (await driver.executeQuery(cypher, {}, { routing: neo4j.routing.READ })).records.map((r) => toNative(r.get('x')));
   const [parameters, equipment, effects, causes, alarms] = await Promise.all([
     q(`MATCH (p:Parameter)
-       RETURN p {.id, .name, .name_zh, .unit, .min, .max, .target, .formula, aliases: coalesce(p.aliases, []),
+       RETURN p {.id, .name, .name_zh, .unit, .min, .max, .target, .formula,
+         aliases: coalesce(p.aliases, []) + reduce(a = [], s IN [(s:Sensor)-[:MEASURES]->(p) | [s.tag] + coalesce(s.aliases, [])] | a + s),
          failure_modes: [(p)-[r:DEVIATION_LEADS_TO]->(fm:FailureMode) | fm {.id, .name, .name_zh, severity: fm.severity, direction: r.direction,
            effects: [(fm)-[:HAS_EFFECT]->(e:Effect) | e {.id, .name, .name_zh}],
            causes: [(fm)-[:HAS_CAUSE]->(c:Cause) | c {.id, .name, .name_zh}],

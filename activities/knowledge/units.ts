@@ -22,7 +22,7 @@ const SPELLINGS: Record<string, string> = {
   degk: 'K', kelvin: 'K',
   psi: '[psi]', psig: '[psi]', rpm: '{rev}/min', 'r/min': '{rev}/min',
   sec: 's', secs: 's', hr: 'h', hrs: 'h', mins: 'min', 'nm': 'N.m', 'n·m': 'N.m', 'n*m': 'N.m', 'kg/hr': 'kg/h', 'm3/hr': 'm3/h',
-  μm: 'um', µm: 'um', 'mol%': '%', 'mol %': '%', pct: '%',
+  μm: 'um', µm: 'um', 'mol%': '%', 'mol %': '%', pct: '%', kscmh: '{kscm}/h', 'kpa gauge': 'kPa',
 };
 
 const codes = new Map<string, string | null>();

@@ -7,7 +7,11 @@ import type { Driver } from 'neo4j-driver';
 import { OperationRecord } from '../../activities/parse/records';
 import { openBatches } from '../../activities/parse/sampleBatch';
 import { loadRunConfig } from '../../activities/run/config';
-import { countFacts, openDriver, toNative } from '../../graphs/store';
+import { compileFormula, formulaInputs } from '../../activities/knowledge/derivedQuantities';
+import { GraphIndex } from '../../activities/knowledge/linking';
+import { ucumCode } from '../../activities/knowledge/units';
+import { exportGraph } from '../../graphs/graphDump';
+import { countFacts, loadGraphFiles, openDriver, readGraphSnapshot, toNative } from '../../graphs/store';
 import { connectClient } from '../../infra/temporal';
 import { createForgeWorker, type ForgeWorker } from '../../infra/worker';
 import { failureMessage, startRun, waitForRun } from '../../cli/runs';
@@ -179,5 +183,76 @@ describe('bad input', () => {
     const history = await handle.fetchHistory();
     const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
     expect(attempts).toEqual([1]);
+  });
+});
+
+// Last in this file: the seed graphs add nodes that the run tests above count (one Neo4j, one file, in order).
+describe('seed graphs of four domains', () => {
+  const SEEDS = ['schema', 'injection-moulding', 'cnc-machining', 'chemical-tep', 'pump-station'].map((n) => join(ROOT, 'graphs', `${n}.cypher`));
+  const files = () => SEEDS.map((f) => ({ name: f, text: readFileSync(f, 'utf8') }));
+  let size: Awaited<ReturnType<typeof graphSize>>;
+
+  beforeAll(async () => {
+    await loadGraphFiles(driver, files());
+    size = await graphSize();
+  });
+
+  test('load idempotently: a second load adds no node and no relationship', async () => {
+    await loadGraphFiles(driver, files());
+    expect(await graphSize()).toEqual(size);
+  });
+
+  test('every parameter has a UCUM unit; every formula reads known parameters and is linked to them', async () => {
+    const graph = await readGraphSnapshot(driver);
+    const ids = new Set(graph.parameters.map((p) => p.id));
+    expect(graph.parameters.length).toBeGreaterThanOrEqual(40);
+    expect(graph.parameters.filter((p) => ucumCode(p.unit) === null).map((p) => `${p.id} (${p.unit})`)).toEqual([]);
+    const derived = graph.parameters.filter((p) => p.formula);
+    expect(derived.map((p) => p.id).sort()).toEqual(['hold_ratio', 'hydraulic_power', 'pump_efficiency', 'spindle_power', 'tep_compressor_specific_work', 'tep_reactor_cooling_approach', 'wear_load']);
+    for (const p of derived) expect(compileFormula({ id: p.id, formula: p.formula! }, ids).inputs.length).toBeGreaterThan(0);
+    const links = await driver.executeQuery('MATCH (d:Parameter)-[:COMPUTED_FROM]->(p:Parameter) RETURN d.id AS d, collect(p.id) AS inputs ORDER BY d');
+    expect(Object.fromEntries(links.records.map((r) => [r.get('d'), (r.get('inputs') as string[]).sort()]))).toEqual(
+      Object.fromEntries(derived.map((p) => [p.id, formulaInputs({ id: p.id, formula: p.formula! })])));
+    // tags as logs write them reach their parameter through sensors and aliases
+    const index = new GraphIndex(graph);
+    expect(['XMEAS_9', 'VMC07.SPINDLE.VIB', 'CW.P101A.TBRG', 'TC-2'].map((t) => index.parameter(t)?.id)).toEqual(['tep_reactor_temp', 'spindle_vibration', 'bearing_temp', 'melt_temp']);
+  });
+
+  test('ISA-95 hierarchy down to equipment in every domain; process steps chained only within their domain', async () => {
+    const r = await driver.executeQuery(`MATCH (e:Enterprise)-[:HAS_SITE]->(:Site)-[:HAS_AREA]->(:Area)-[:HAS_LINE|HAS_UNIT|HAS_CELL]->()-[:HAS_EQUIPMENT]->(m:Equipment)
+      RETURN collect(DISTINCT m.id) AS top`);
+    expect((r.records[0].get('top') as string[]).sort()).toEqual(expect.arrayContaining(['IMM-01', 'VMC-07', 'TEP/reactor', 'P-101A']));
+    const cross = await driver.executeQuery('MATCH (a:ProcessStep)-[:NEXT]->(b:ProcessStep) WHERE a.domain <> b.domain RETURN count(*) AS n');
+    expect(toNative(cross.records[0].get('n'))).toBe(0);
+    const fmea = await driver.executeQuery('MATCH (f:FailureMode) WHERE f.rpn IS NOT NULL AND (f)-[:HAS_MECHANISM]->() AND (f)-[:HAS_CAUSE]->() RETURN count(f) AS n');
+    expect(toNative(fmea.records[0].get('n'))).toBeGreaterThanOrEqual(15);
+  });
+
+  test('forge graph export writes the graph back; loading the file rebuilds what was deleted, in JSON and in Cypher', async () => {
+    const dir = tempDir('graph-export');
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', ...args], { env: { ...process.env, NEO4J_URI: env.neo4jUri }, encoding: 'utf8' });
+    for (const file of ['graph.json', 'graph.cypher']) {
+      const res = cli('export', '--out', join(dir, file), '--facts');
+      expect(res.stderr).toBe('');
+      expect(res.stdout).toMatch(/^exported \d+ nodes and \d+ relationships \(facts included\)/);
+    }
+    const before = await exportGraph(driver, { facts: true });
+    expect(JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8'))).toEqual(before);
+    for (const file of ['graph.json', 'graph.cypher']) {
+      await driver.executeQuery("MATCH (n:Entity) WHERE n.id STARTS WITH 'tep_' OR n.id STARTS WITH 'fm:cw:' DETACH DELETE n");
+      expect((await exportGraph(driver, { facts: true })).nodes.length).toBeLessThan(before.nodes.length);
+      const res = cli('load', join(dir, file));
+      expect(res.stderr).toBe('');
+      expect(await exportGraph(driver, { facts: true })).toEqual(before);
+    }
+    expect(await graphSize()).toEqual(size);
+  });
+
+  test('a file that is not an export is refused with a clear message', () => {
+    const dir = tempDir('graph-bad');
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ nodes: [] }));
+    const res = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', 'load', join(dir, 'bad.json')], { env: { ...process.env, NEO4J_URI: env.neo4jUri }, encoding: 'utf8' });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/bad\.json: not a graph written by "forge graph export": format: /);
   });
 });
