@@ -20,7 +20,7 @@ export function eventChainFacts(events: readonly TimedEvent[], index: GraphIndex
     const codes = [...new Set(list.filter((e) => e.code && e.state === 'raised').map((e) => e.code!))].sort();
     for (const code of codes) {
       const alarm = index.alarms.get(code);
-      const episodes: { start: TimedEvent; end: TimedEvent | null; lines: TimedEvent[]; actions: string[] }[] = [];
+      const episodes: { start: TimedEvent; end: TimedEvent | null; lines: TimedEvent[]; actions: TimedEvent[] }[] = [];
       let open: (typeof episodes)[number] | null = null;
       for (const e of list) {
         if (e.code === code && e.state === 'raised') {
@@ -32,7 +32,7 @@ export function eventChainFacts(events: readonly TimedEvent[], index: GraphIndex
           open = null;
         } else if (open && !e.code && e.state === 'info') {
           open.lines.push(e);
-          open.actions.push(e.text);
+          open.actions.push(e);
         }
       }
       const closed = episodes.filter((ep) => ep.end);
@@ -49,7 +49,7 @@ export function eventChainFacts(events: readonly TimedEvent[], index: GraphIndex
           raised: list.filter((e) => e.code === code && e.state === 'raised').length,
           unresolved: episodes.length - closed.length,
           duration_min: durations.length ? { mean: round(mean(durations), 1), max: round(Math.max(...durations), 1) } : null,
-          actions_logged: uniq(episodes.flatMap((ep) => ep.actions)).slice(0, 5),
+          actions: actionOutcomes(episodes).slice(0, 5),
         },
         evidence: { n: episodes.length, events: episodes.reduce((a, ep) => a + ep.lines.length, 0) },
         sources: episodes.flatMap((ep) => ep.lines.map(src)),
@@ -57,4 +57,31 @@ export function eventChainFacts(events: readonly TimedEvent[], index: GraphIndex
     }
   }
   return facts;
+}
+
+/**
+ * Each kind of action logged during episodes (the same mined template, or the same text), with the
+ * number of episodes it was taken in, how many of those then cleared, and the mean minutes from the
+ * action to the clear. Most used first.
+ */
+function actionOutcomes(episodes: readonly { end: TimedEvent | null; actions: TimedEvent[] }[]): EventChainFact['statement']['actions'] {
+  const byKey = new Map<string, { text: string; episodes: number; recovered: number; minutes: number[] }>();
+  for (const ep of episodes) {
+    const seen = new Set<string>();
+    for (const a of ep.actions) {
+      const key = a.template ?? a.text;
+      if (seen.has(key)) continue; // the first time it was taken in this episode
+      seen.add(key);
+      let x = byKey.get(key);
+      if (!x) byKey.set(key, (x = { text: a.text, episodes: 0, recovered: 0, minutes: [] }));
+      x.episodes++;
+      if (ep.end) {
+        x.recovered++;
+        x.minutes.push((Date.parse(ep.end.ts) - Date.parse(a.ts)) / 60_000);
+      }
+    }
+  }
+  return [...byKey.values()]
+    .sort((a, b) => b.episodes - a.episodes || a.text.localeCompare(b.text))
+    .map((x) => ({ text: x.text, episodes: x.episodes, recovered: x.recovered, clear_min_mean: x.minutes.length ? round(mean(x.minutes), 1) : null }));
 }

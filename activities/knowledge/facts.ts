@@ -32,7 +32,7 @@ export const OutOfSpecStatement = z.object({
   alarms: z.array(NamedNode),
 });
 
-/** An alarm's episodes: raised, what was logged while it was active, cleared, and how long that took. */
+/** An alarm's episodes: raised, what operators did while it was active, whether it cleared, and how long that took. */
 export const EventChainStatement = z.object({
   alarm: NamedNode,
   asset: z.string(),
@@ -41,7 +41,14 @@ export const EventChainStatement = z.object({
   raised: z.number().int(),
   unresolved: z.number().int(),
   duration_min: z.object({ mean: z.number(), max: z.number() }).nullable(),
-  actions_logged: z.array(z.string()),
+  /** what was logged while the alarm was active (by template), in how many episodes, and how often the episode then cleared */
+  actions: z.array(z.object({
+    text: z.string(),
+    episodes: z.number().int(),
+    recovered: z.number().int(),
+    /** mean minutes from the action to the clear, over the episodes that cleared */
+    clear_min_mean: z.number().nullable(),
+  })),
 });
 
 /** Work orders with one cause: their symptoms, the actions that fixed them, parts and downtime. */

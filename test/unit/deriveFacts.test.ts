@@ -38,7 +38,7 @@ describe('deriveFacts', () => {
 
   test('event chain: episodes from raise to clear, durations, actions logged in between', () => {
     const chain = facts.find((f): f is EventChainFact => f.kind === 'event_chain')!;
-    expect(chain.statement).toMatchObject({ episodes: 2, raised: 3, unresolved: 0, duration_min: { mean: 7, max: 10 }, actions_logged: ['operator [NAME] lowered setpoint to 240 degC'] });
+    expect(chain.statement).toMatchObject({ episodes: 2, raised: 3, unresolved: 0, duration_min: { mean: 7, max: 10 }, actions: [{ text: 'operator [NAME] lowered setpoint to 240 degC', episodes: 1, recovered: 1, clear_min_mean: 8 }] });
     expect(chain.subject).toEqual(['ALM-203', 'melt_temp', 'IMM-01']);
     expect(chain.sources).toEqual(['events.log:1', 'events.log:2', 'events.log:3', 'events.log:4', 'events.log:5', 'events.log:6']);
   });
