@@ -13,6 +13,7 @@ import { segmentRecordFiles } from './parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS } from './parse/series/segmentSeries';
 import { OperationRecord } from './parse/records';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
+import { checkGraphFormulas } from './knowledge/graphSnapshot';
 import { Fact } from './knowledge/facts';
 import { expandFacts, type TextExpander } from './expand/expandFacts';
 import { writeShards } from './expand/shards';
@@ -138,6 +139,11 @@ export function createActivities(deps: ActivityDeps) {
     async deriveRunFacts(input: { outDir: string; recordFiles: string[]; runId: string; config: RunConfig }): Promise<FactsSummary> {
       const records = (await Promise.all(input.recordFiles.map((f) => readJsonl(f, OperationRecord)))).flat();
       const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
+      try {
+        checkGraphFormulas(graph);
+      } catch (e) {
+        throw fail('InvalidGraph', `the knowledge graph's derived quantities: ${(e as Error).message}`);
+      }
       const { facts, unlinked } = deriveFacts(records, graph, { ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
       heartbeat();
       const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deriveColumns } from './derivedQuantities';
 import { FailureModeRef, NamedNode } from './facts';
 
 /** What fact derivation needs from the knowledge graph, read once per run and validated at the boundary. */
@@ -25,3 +26,13 @@ export const GraphSnapshot = z.object({
   alarms: z.array(NamedNode.extend({ parameter: z.string().nullable() })),
 });
 export type GraphSnapshot = z.infer<typeof GraphSnapshot>;
+
+/**
+ * Check what fact derivation will rely on: every formula parses, reads only parameters of the graph and
+ * builds on no formula that builds on it. Throws an error naming the parameter and the problem.
+ */
+export function checkGraphFormulas(graph: GraphSnapshot): void {
+  const measured = graph.parameters.filter((p) => !p.formula);
+  const formulas = graph.parameters.filter((p) => p.formula).map((p) => ({ id: p.id, formula: p.formula! }));
+  deriveColumns(Object.fromEntries(measured.map((p) => [p.id, []])), formulas);
+}

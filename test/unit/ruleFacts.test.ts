@@ -1,5 +1,6 @@
 import { deriveFacts, DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveFacts';
 import { Fact, type GraphAgreementFact, type OutOfSpecFact, type ThresholdRuleFact } from '../../activities/knowledge/facts';
+import { checkGraphFormulas } from '../../activities/knowledge/graphSnapshot';
 import { GraphIndex } from '../../activities/knowledge/linking';
 import { buildSeriesTables } from '../../activities/knowledge/seriesTable';
 import { conversion, displayUnit, ucumCode } from '../../activities/knowledge/units';
@@ -126,4 +127,13 @@ test('units: log spellings read as UCUM, affine conversions exact to 1e-9, displ
   expect(p.ok && p.convert(100)).toBeCloseTo(6.894757293, 9);
   expect(conversion('bar', 's')).toEqual({ ok: false, reason: '"bar" cannot be converted to "s"' });
   expect(['Cel', 'degF', 'rpm', 'm3/h', 'bar'].map(displayUnit)).toEqual(['°C', '°F', 'rev/min', 'm3/h', 'bar']);
+});
+
+test('a graph whose formulas cannot be evaluated is refused with the parameter and the reason', () => {
+  const withFormula = (id: string, formula: string) => ({ ...RULE_GRAPH.parameters[3], id, formula });
+  const graph = (...ps: ReturnType<typeof withFormula>[]) => ({ ...RULE_GRAPH, parameters: [...RULE_GRAPH.parameters.slice(0, 3), ...ps] });
+  expect(() => checkGraphFormulas(graph(withFormula('ratio', 'hold_pressure / nozzle_pressure')))).toThrow('formula of ratio ("hold_pressure / nozzle_pressure") reads "nozzle_pressure", which is not a parameter');
+  expect(() => checkGraphFormulas(graph(withFormula('a', 'b + 1'), withFormula('b', 'a * 2')))).toThrow('formulas of a, b depend on one another in a cycle');
+  expect(() => checkGraphFormulas(graph(withFormula('x', 'exec("rm")')))).toThrow(/calls exec/);
+  expect(() => checkGraphFormulas(RULE_GRAPH)).not.toThrow();
 });
