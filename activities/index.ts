@@ -18,7 +18,7 @@ import { Fact } from './knowledge/facts';
 import { expandFacts, type TextExpander } from './expand/expandFacts';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard } from './run/buildManifest';
-import type { RunConfig } from './run/config';
+import { mixOf, type RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
 import type { ChunkSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
 import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
@@ -160,7 +160,7 @@ export function createActivities(deps: ActivityDeps) {
       const { config } = input;
       const expander = deps.expanderFor(config.expand);
       const outcome = await expandFacts(facts, expander, {
-        styles: config.expand.styles, languages: config.expand.languages, concurrency: config.expand.concurrency, pii: piiOptions(config),
+        mix: mixOf(config.expand), concurrency: config.expand.concurrency, pii: piiOptions(config),
         onProgress: (done, total) => heartbeat({ done, total }),
       });
       const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes);

@@ -1,20 +1,17 @@
 import { z } from 'zod';
 
-export const STYLES = ['textbook', 'qa', 'sop', 'troubleshooting'] as const;
+/** Styles of text, after Cosmopedia / WRAP / Nemotron-CC: each with its own instructions (prompts.ts) and offline form. */
+export const STYLES = ['textbook', 'qa', 'sop', 'troubleshooting', 'case_study', 'knowledge_list', 'lecture'] as const;
 export const Style = z.enum(STYLES);
 export type Style = z.infer<typeof Style>;
 export const Lang = z.enum(['en', 'zh']);
 export type Lang = z.infer<typeof Lang>;
-export const Audience = z.enum(['student', 'operator', 'process_engineer', 'maintenance_technician']);
+export const AUDIENCES = ['student', 'operator', 'process_engineer', 'maintenance_technician'] as const;
+export const Audience = z.enum(AUDIENCES);
 export type Audience = z.infer<typeof Audience>;
-
-/** Who each style is written for. */
-export const AUDIENCE_OF: Record<Style, Audience> = {
-  textbook: 'student',
-  qa: 'operator',
-  sop: 'operator',
-  troubleshooting: 'maintenance_technician',
-};
+/** What a document is written from: one fact, or two or three related facts (they share a graph node). */
+export const Input = z.enum(['fact', 'pair', 'triple']);
+export type Input = z.infer<typeof Input>;
 
 export const Generator = z.object({
   kind: z.enum(['llm', 'offline']),
@@ -33,6 +30,7 @@ export const CorpusDocument = z.object({
   lang: Lang,
   style: Style,
   audience: Audience,
+  input: Input,
   fact_ids: z.array(z.string()).min(1),
   sources: z.array(z.string()),
   generator: Generator,

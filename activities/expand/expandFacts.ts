@@ -3,26 +3,25 @@ import { sha256 } from '../common/files';
 import type { PiiOptions } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
 import { checkText, qualityScore, type RejectReason } from './checks';
-import { AUDIENCE_OF, type Audience, type CorpusDocument, type Generator, type Lang, type Style } from './documents';
+import type { Audience, CorpusDocument, Generator, Input, Lang, Style } from './documents';
+import { planJobs, type ExpansionJob, type Mix } from './jobs';
 import { InvalidCompletion } from './llmExpander';
 import { countTokens } from './tokens';
 
-/** Anything that turns (fact, style, audience, language) into text: the offline templates or an LLM. */
+/** Anything that turns a job (facts, style, audience, language) into text: the offline templates or an LLM. */
 export interface TextExpander {
   readonly generator: Generator;
-  expand(fact: Fact, style: Style, audience: Audience, lang: Lang): Promise<string>;
+  expand(job: ExpansionJob): Promise<string>;
 }
 
 export interface ExpandOptions {
-  styles: readonly Style[];
-  languages: readonly Lang[];
   concurrency: number;
   pii: PiiOptions;
   /** called after each text, with how many are done of how many */
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface Rejected { fact_id: string; style: Style; lang: Lang; reason: RejectReason; detail?: string }
+export interface Rejected { fact_ids: string[]; input: Input; style: Style; audience: Audience; lang: Lang; reason: RejectReason; detail?: string }
 
 export interface ExpandOutcome {
   docs: CorpusDocument[];
@@ -30,35 +29,40 @@ export interface ExpandOutcome {
   rejected: Rejected[];
 }
 
-/** Expand every fact in every style and language, check each text, drop duplicates; documents come sorted by id. */
-export async function expandFacts(facts: readonly Fact[], expander: TextExpander, opts: ExpandOptions): Promise<ExpandOutcome> {
-  const jobs = facts.flatMap((fact) => opts.styles.flatMap((style) => opts.languages.map((lang) => ({ fact, style, lang }))));
+/** Expand every fact (and bundle) in the configured mix: planJobs, then expandJobs. */
+export async function expandFacts(facts: readonly Fact[], expander: TextExpander, opts: ExpandOptions & { mix: Mix }): Promise<ExpandOutcome> {
+  return expandJobs(planJobs(facts, opts.mix), expander, opts);
+}
+
+/** Write every job's text, check it, drop duplicates; documents come sorted by id. */
+export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextExpander, opts: ExpandOptions): Promise<ExpandOutcome> {
   const rejected: Rejected[] = [];
   const results: (CorpusDocument | null)[] = new Array(jobs.length).fill(null);
   let done = 0;
-  await mapPool(jobs, opts.concurrency, async ({ fact, style, lang }, i) => {
-    const audience = AUDIENCE_OF[style];
+  await mapPool(jobs, opts.concurrency, async (job, i) => {
+    const { facts, input, style, audience, lang } = job;
+    const reject = (reason: RejectReason, detail?: string) => rejected.push({ fact_ids: facts.map((f) => f.id), input, style, audience, lang, reason, ...(detail ? { detail } : {}) });
     let text: string;
     try {
-      text = (await expander.expand(fact, style, audience, lang)).trim();
+      text = (await expander.expand(job)).trim();
     } catch (e) {
       if (!(e instanceof InvalidCompletion)) throw e;
-      rejected.push({ fact_id: fact.id, style, lang, reason: 'invalid_output', detail: (e as Error).message });
+      reject('invalid_output', (e as Error).message);
       return;
     } finally {
       opts.onProgress?.(++done, jobs.length);
     }
-    const check = checkText(text, lang, [fact], opts.pii);
+    const check = checkText(text, lang, facts, opts.pii);
     if (!check.ok) {
-      rejected.push({ fact_id: fact.id, style, lang, reason: check.reason!, detail: check.detail });
+      reject(check.reason!, check.detail);
       return;
     }
     const tokens = countTokens(text);
-    const body = { text, lang, style, audience, fact_ids: [fact.id] };
+    const body = { text, lang, style, audience, input, fact_ids: facts.map((f) => f.id) };
     results[i] = {
       id: `doc-${sha256(canonicalJson(body)).slice(0, 24)}`,
       ...body,
-      sources: fact.sources,
+      sources: [...new Set(facts.flatMap((f) => f.sources))],
       generator: expander.generator,
       quality: { score: qualityScore(text, tokens), checks: check.checks },
       tokens,
@@ -70,7 +74,7 @@ export async function expandFacts(facts: readonly Fact[], expander: TextExpander
   for (const d of results) {
     if (!d) continue;
     const key = sha256(d.text.replace(/\s+/g, ' ').trim().toLowerCase());
-    if (seen.has(key)) { rejected.push({ fact_id: d.fact_ids[0], style: d.style, lang: d.lang, reason: 'duplicate' }); continue; }
+    if (seen.has(key)) { rejected.push({ fact_ids: d.fact_ids, input: d.input, style: d.style, audience: d.audience, lang: d.lang, reason: 'duplicate' }); continue; }
     seen.add(key);
     docs.push({ ...d, quality: { ...d.quality, checks: [...d.quality.checks, 'unique'] } });
   }

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import type { Fact } from '../knowledge/facts';
-import type { Audience, Generator, Lang, Style } from './documents';
+import type { Generator } from './documents';
+import type { ExpansionJob } from './jobs';
 import { buildPrompt } from './prompts';
 
 export interface LlmSettings {
@@ -26,8 +26,8 @@ export class LlmExpander {
     this.generator = { kind: 'llm', model: settings.model };
   }
 
-  async expand(fact: Fact, style: Style, audience: Audience, lang: Lang): Promise<string> {
-    const prompt = buildPrompt(fact, style, audience, lang);
+  async expand(job: ExpansionJob): Promise<string> {
+    const prompt = buildPrompt(job);
     const res = await this.client.chat.completions.create({
       model: this.settings.model,
       temperature: this.settings.temperature,

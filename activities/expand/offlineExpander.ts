@@ -1,6 +1,8 @@
 import type { EventChainFact, Fact, MaintenanceFact, OutOfSpecFact } from '../knowledge/facts';
 import { graphAgreementEn, graphAgreementZh, thresholdRuleEn, thresholdRuleZh } from './offlineRuleTemplates';
 import type { Generator, Lang, Style } from './documents';
+import type { ExpansionJob } from './jobs';
+import { opening, renderGeneric, titleOf } from './offlineGeneric';
 import type { TextExpander } from './expandFacts';
 
 /**
@@ -17,10 +19,22 @@ export const OFFLINE_GENERATOR: Generator = {
 /** The offline templates as a TextExpander. */
 export const offlineExpander: TextExpander = {
   generator: OFFLINE_GENERATOR,
-  expand: async (fact, style, _audience, lang) => renderOffline(fact, style, lang),
+  expand: async (job) => renderOffline(job),
 };
 
-export function renderOffline(fact: Fact, style: Style, lang: Lang): string {
+/** The styles with a hand-written form per kind of fact; the others are built from a fact's points (offlineGeneric.ts). */
+export type ClassicStyle = 'textbook' | 'qa' | 'sop' | 'troubleshooting';
+const CLASSIC: readonly Style[] = ['textbook', 'qa', 'sop', 'troubleshooting'];
+
+export function renderOffline(job: ExpansionJob): string {
+  const textbook = (f: Fact) => renderFact(f, 'textbook', job.lang);
+  if (job.facts.length > 1 || !CLASSIC.includes(job.style)) return renderGeneric(job, textbook);
+  const [fact] = job.facts;
+  const text = renderFact(fact, job.style as ClassicStyle, job.lang);
+  return job.style === 'textbook' ? [opening(job, titleOf(fact, job.lang)), text].join(job.lang === 'en' ? ' ' : '') : text;
+}
+
+function renderFact(fact: Fact, style: ClassicStyle, lang: Lang): string {
   switch (fact.kind) {
     case 'out_of_spec': return (lang === 'en' ? outOfSpecEn : outOfSpecZh)[style](fact);
     case 'event_chain': return (lang === 'en' ? eventChainEn : eventChainZh)[style](fact);
@@ -30,7 +44,7 @@ export function renderOffline(fact: Fact, style: Style, lang: Lang): string {
   }
 }
 
-type Templates<F> = Record<Style, (f: F) => string>;
+type Templates<F> = Record<ClassicStyle, (f: F) => string>;
 const listEn = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 const listZh = (xs: string[]) => xs.join('、');
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,8 +1,8 @@
 import type { GraphAgreementFact, ThresholdRuleFact } from '../knowledge/facts';
-import type { Style } from './documents';
+import type { ClassicStyle } from './offlineExpander';
 
 /** Offline templates for mined threshold rules and their agreement with the graph's limits (see offlineExpander.ts). */
-type Templates<F> = Record<Style, (f: F) => string>;
+type Templates<F> = Record<ClassicStyle, (f: F) => string>;
 type Cond = ThresholdRuleFact['statement']['conditions'][number];
 const listEn = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 const listZh = (xs: string[]) => xs.join('、');
@@ -10,11 +10,11 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const condEn = (c: Cond) => `${c.parameter.name} is ${c.op === '>' ? 'above' : 'below'} ${c.threshold} ${c.parameter.unit}`;
 const condZh = (c: Cond) => `${c.parameter.name_zh}${c.op === '>' ? '高于' : '低于'} ${c.threshold} ${c.parameter.unit}`;
-function ruleEn(s: ThresholdRuleFact['statement']): string {
+export function ruleEn(s: ThresholdRuleFact['statement']): string {
   if (s.shape === 'band') return `${s.conditions[0].parameter.name} is outside ${s.conditions[0].threshold}-${s.conditions[1].threshold} ${s.conditions[0].parameter.unit}`;
   return s.conditions.map(condEn).join(' while ');
 }
-function ruleZh(s: ThresholdRuleFact['statement']): string {
+export function ruleZh(s: ThresholdRuleFact['statement']): string {
   if (s.shape === 'band') return `${s.conditions[0].parameter.name_zh}超出 ${s.conditions[0].threshold}-${s.conditions[1].threshold} ${s.conditions[0].parameter.unit} 区间`;
   return s.conditions.map(condZh).join('且');
 }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { Lang, STYLES, Style } from '../expand/documents';
+import { AUDIENCES, Audience, Lang, STYLES, Style } from '../expand/documents';
+import type { Mix } from '../expand/jobs';
 import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../parse/pii';
 import { DEFAULT_SERIES_OPTIONS } from '../parse/series/segmentSeries';
@@ -47,8 +48,16 @@ export const RunConfig = z.object({
     }).strict().prefault({}),
   }).strict().prefault({}),
   expand: z.object({
+    /** the mix: styles, audiences and languages; (style, audience) variants per fact and language; bundles of related facts */
     styles: z.array(Style).min(1).default([...STYLES]),
+    audiences: z.array(Audience).min(1).default([...AUDIENCES]),
     languages: z.array(Lang).min(1).default(['en', 'zh']),
+    variants: z.number().int().positive().default(STYLES.length),
+    bundles: z.object({
+      pairs: z.number().int().min(0).default(20),
+      triples: z.number().int().min(0).default(10),
+      variants: z.number().int().positive().default(3),
+    }).strict().prefault({}),
     concurrency: z.number().int().positive().max(256).default(4),
     temperature: z.number().min(0).max(2).default(0.7),
     maxTokens: z.number().int().positive().default(800),
@@ -87,4 +96,12 @@ export async function loadRunConfig(path: string | null, defaultGraphs: string[]
     throw new InvalidConfig(`${path}: not valid JSON (${(e as Error).message})`);
   }
   return parseRunConfig(value, dirname(resolve(path)), path);
+}
+
+/** The corpus mix a run's configuration asks for. */
+export function mixOf(expand: RunConfig['expand']): Mix {
+  return {
+    styles: expand.styles, audiences: expand.audiences, languages: expand.languages, variants: expand.variants,
+    pairs: expand.bundles.pairs, triples: expand.bundles.triples, bundleVariants: expand.bundles.variants,
+  };
 }

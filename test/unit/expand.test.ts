@@ -1,5 +1,7 @@
 import { checkText, inventedNumbers, looksLike } from '../../activities/expand/checks';
-import { STYLES, type Lang } from '../../activities/expand/documents';
+import { AUDIENCES, STYLES, type Audience, type Lang, type Style } from '../../activities/expand/documents';
+import { BUNDLE_STYLES, nodeIn, planJobs, relatedBundles, type ExpansionJob, type Mix } from '../../activities/expand/jobs';
+import type { Fact } from '../../activities/knowledge/facts';
 import { expandFacts } from '../../activities/expand/expandFacts';
 import { offlineExpander, renderOffline } from '../../activities/expand/offlineExpander';
 import { planShards } from '../../activities/expand/shards';
@@ -14,21 +16,51 @@ const facts = [
   ...deriveFacts([ruleShots(4000)], RULE_GRAPH).facts.filter((f) => f.kind === 'threshold_rule' || f.kind === 'graph_agreement'),
 ];
 const LANGS: Lang[] = ['en', 'zh'];
+const MIX: Mix = { styles: STYLES, audiences: AUDIENCES, languages: LANGS, variants: STYLES.length, pairs: 20, triples: 10, bundleVariants: 3 };
+const job = (f: Fact[], style: Style, lang: Lang, audience: Audience = 'operator'): ExpansionJob =>
+  ({ facts: f, input: f.length === 1 ? 'fact' : f.length === 2 ? 'pair' : 'triple', via: f.length > 1 ? nodeIn(f[0], f[0].subject.find((id) => f.every((x) => x.subject.includes(id)))!) : null, style, audience, lang });
 
 describe('offline expander', () => {
   test.each(facts.flatMap((f) => STYLES.flatMap((s) => LANGS.map((l) => [f.kind, s, l, f] as const))))('%s %s %s passes every check', (_k, style, lang, fact) => {
-    const text = renderOffline(fact, style, lang);
+    const text = renderOffline(job([fact], style, lang));
     expect(checkText(text, lang, [fact], DEFAULT_PII_OPTIONS)).toEqual({ ok: true, checks: ['faithful_numbers', 'pii_clean', 'language', 'length'] });
   });
 
-  test('styles differ from each other', () => {
-    const texts = STYLES.map((s) => renderOffline(facts[0], s, 'en'));
+  test('styles differ from each other, and so do audiences', () => {
+    const texts = STYLES.map((s) => renderOffline(job([facts[0]], s, 'en')));
     expect(new Set(texts).size).toBe(STYLES.length);
+    const lectures = AUDIENCES.map((a) => renderOffline(job([facts[0]], 'lecture', 'en', a)));
+    expect(new Set(lectures).size).toBe(AUDIENCES.length);
   });
 
-  test('expandFacts writes every style and language once, labelled offline', async () => {
-    const out = await expandFacts(facts, offlineExpander, { styles: STYLES, languages: LANGS, concurrency: 3, pii: DEFAULT_PII_OPTIONS });
-    expect(out.generated).toBe(facts.length * STYLES.length * LANGS.length);
+  test('bundles: related facts (sharing a graph node) are written together and every text passes the checks', () => {
+    const pairs = relatedBundles(facts, 2, 20), triples = relatedBundles(facts, 3, 10);
+    expect(pairs.length).toBeGreaterThan(3);
+    expect(triples.length).toBeGreaterThan(0);
+    for (const b of [...pairs, ...triples]) {
+      for (const f of b.facts) expect(f.subject).toContain(b.via.id);
+      for (const style of BUNDLE_STYLES) for (const lang of LANGS) {
+        const text = renderOffline({ facts: b.facts, input: b.facts.length === 2 ? 'pair' : 'triple', via: b.via, style, audience: 'student', lang });
+        expect({ style, lang, check: checkText(text, lang, b.facts, DEFAULT_PII_OPTIONS).reason }).toEqual({ style, lang, check: undefined });
+      }
+    }
+  });
+
+  test('planJobs: the configured mix, every style per fact and language, audiences rotating, bundles in their styles', () => {
+    const jobs = planJobs(facts, MIX);
+    const single = jobs.filter((j) => j.input === 'fact');
+    expect(single).toHaveLength(facts.length * STYLES.length * LANGS.length);
+    for (const f of facts) for (const lang of LANGS) expect(new Set(single.filter((j) => j.facts[0] === f && j.lang === lang).map((j) => j.style)).size).toBe(STYLES.length);
+    expect(new Set(single.map((j) => `${j.style}/${j.audience}`)).size).toBe(STYLES.length * AUDIENCES.length);
+    const bundles = jobs.filter((j) => j.input !== 'fact');
+    expect(bundles.every((j) => BUNDLE_STYLES.includes(j.style))).toBe(true);
+    expect(planJobs(facts, { ...MIX, styles: ['qa'], audiences: ['operator'], languages: ['zh'], variants: 1, pairs: 0, triples: 0 }).map((j) => `${j.style}/${j.audience}/${j.lang}`))
+      .toEqual(facts.map(() => 'qa/operator/zh'));
+  });
+
+  test('expandFacts writes every planned job once, labelled offline; a rerun gives the same ids', async () => {
+    const out = await expandFacts(facts, offlineExpander, { mix: MIX, concurrency: 3, pii: DEFAULT_PII_OPTIONS });
+    expect(out.generated).toBe(planJobs(facts, MIX).length);
     expect(out.docs.length + out.rejected.length).toBe(out.generated);
     expect(out.rejected).toEqual([]);
     expect(new Set(out.docs.map((d) => d.id)).size).toBe(out.docs.length);
@@ -37,7 +69,8 @@ describe('offline expander', () => {
       expect(d.tokens).toBeGreaterThan(10);
       expect(d.sources.length).toBeGreaterThan(0);
     }
-    const again = await expandFacts(facts, offlineExpander, { styles: STYLES, languages: LANGS, concurrency: 1, pii: DEFAULT_PII_OPTIONS });
+    expect(new Set(out.docs.map((d) => d.input))).toEqual(new Set(['fact', 'pair', 'triple']));
+    const again = await expandFacts(facts, offlineExpander, { mix: MIX, concurrency: 1, pii: DEFAULT_PII_OPTIONS });
     expect(again.docs.map((d) => d.id)).toEqual(out.docs.map((d) => d.id));
   });
 });
@@ -60,16 +93,22 @@ describe('checks', () => {
   });
 });
 
-test('prompts carry the fact, the style, the reader and the language', () => {
-  const p = buildPrompt(facts[0], 'sop', 'operator', 'zh');
+test('prompts carry the facts, the style, the reader and the language; bundles ask for the connection', () => {
+  const p = buildPrompt(job([facts[0]], 'sop', 'zh'));
   expect(p.user).toContain('standard operating procedure');
+  expect(p.user).toContain('machine operator');
   expect(p.user).toContain('Simplified Chinese');
-  expect(p.user).toContain(JSON.stringify(facts[0].evidence, null, 1).split('\n')[1].trim());
+  expect(p.user).toContain(JSON.stringify(facts[0].evidence));
   expect(p.system).toMatch(/invent no numbers/);
+  expect(p.system).toContain('"众所周知"');
+  const [pair] = relatedBundles(facts, 2, 1);
+  const b = buildPrompt({ facts: pair.facts, input: 'pair', via: pair.via, style: 'lecture', audience: 'student', lang: 'en' });
+  expect(b.user).toContain(`share "${pair.via.name}"`);
+  expect(b.user).toContain('Fact 2 (');
 });
 
 test('planShards bounds documents and bytes per shard', async () => {
-  const { docs } = await expandFacts(facts, offlineExpander, { styles: STYLES, languages: LANGS, concurrency: 2, pii: DEFAULT_PII_OPTIONS });
+  const { docs } = await expandFacts(facts, offlineExpander, { mix: MIX, concurrency: 2, pii: DEFAULT_PII_OPTIONS });
   const byCount = planShards(docs, 5, 1e9);
   expect(byCount.map((s) => s.length)).toEqual([...Array(Math.floor(docs.length / 5)).fill(5), ...(docs.length % 5 ? [docs.length % 5] : [])]);
   const maxBytes = 4000;

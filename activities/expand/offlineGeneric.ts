@@ -1,0 +1,131 @@
+import type { Fact } from '../knowledge/facts';
+import type { Audience, Lang } from './documents';
+import type { ExpansionJob } from './jobs';
+import { ruleEn, ruleZh } from './offlineRuleTemplates';
+
+/**
+ * The offline expander's forms that work for any fact: a short title per fact, the fact's points (the
+ * sentences of its textbook text), and from those a knowledge list, a lecture and a case study, framed
+ * for the audience; and every form for bundles of related facts. Only the facts' own sentences carry
+ * figures, so what these forms add states no number.
+ */
+export function titleOf(f: Fact, lang: Lang): string {
+  const en = lang === 'en';
+  switch (f.kind) {
+    case 'out_of_spec': {
+      const s = f.statement, up = s.direction === 'above';
+      return en ? `${s.parameter.name} ${up ? 'above' : 'below'} ${s.limit} ${s.parameter.unit} on ${s.asset.name}` : `${s.asset.name_zh}${s.parameter.name_zh}${up ? '高于' : '低于'} ${s.limit} ${s.parameter.unit}`;
+    }
+    case 'threshold_rule': return en ? `reject risk on ${f.statement.asset.name} when ${ruleEn(f.statement)}` : `${f.statement.asset.name_zh}在${ruleZh(f.statement)}时的不合格风险`;
+    case 'graph_agreement': {
+      const s = f.statement;
+      return en ? `the ${s.side} limit of ${s.parameter.name} (${s.spec_limit} ${s.parameter.unit}) against the production data` : `${s.parameter.name_zh}${s.side === 'upper' ? '上限' : '下限'}（${s.spec_limit} ${s.parameter.unit}）与生产数据的对照`;
+    }
+    case 'event_chain': return en ? `alarm ${f.statement.alarm.id} (${f.statement.alarm.name}) on ${f.statement.asset}` : `${f.statement.asset} 的报警 ${f.statement.alarm.id}（${f.statement.alarm.name_zh}）`;
+    case 'maintenance_pattern': {
+      const c = f.statement.cause_node;
+      return en ? `work orders for ${c?.name ?? f.statement.cause}` : `“${c?.name_zh ?? f.statement.cause}”相关的维修工单`;
+    }
+  }
+}
+
+/** Sentences of a text (English or Chinese), as points. Decimal points and abbreviations inside a sentence stay. */
+export function sentencesOf(text: string, lang: Lang): string[] {
+  const flat = text.replace(/\s*\n+\s*/g, ' ').trim();
+  const parts = lang === 'en' ? flat.split(/(?<=[.!?])\s+(?=["A-Z0-9])/) : flat.split(/(?<=[。！？])/);
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+const OPENING: Record<Lang, Record<Audience, string[]>> = {
+  en: {
+    student: ["Today's topic:", 'This lesson looks at', 'A worked example from a real plant:'],
+    operator: ['A point for everyone running the line:', 'On the shop floor this comes up often:', 'Worth knowing at the machine:'],
+    process_engineer: ['A finding from the production records:', 'From the process data:', 'Evidence for process decisions:'],
+    maintenance_technician: ['For maintenance, this one matters:', 'From the maintenance point of view:', 'A pattern for the maintenance team:'],
+  },
+  zh: {
+    student: ['本节主题：', '本课讨论：', '来自真实工厂的案例：'],
+    operator: ['一线操作人员需要了解：', '现场经常遇到的问题：', '机台旁值得记住的一点：'],
+    process_engineer: ['来自生产记录的发现：', '从工艺数据看：', '可供工艺决策参考的证据：'],
+    maintenance_technician: ['维修人员需要关注：', '从维修角度看：', '供维修团队参考的规律：'],
+  },
+};
+const CLOSING: Record<Lang, Record<Audience, string>> = {
+  en: {
+    student: 'Try to explain in your own words why the figures above lead to this conclusion.',
+    operator: 'Keep this in mind at the next shift handover.',
+    process_engineer: 'Weigh these figures before changing a setpoint or a specification.',
+    maintenance_technician: 'Use this when deciding what to check first.',
+  },
+  zh: {
+    student: '请用自己的话说明，为什么上述数据能得出这个结论。',
+    operator: '交接班时请把这一点告诉下一班。',
+    process_engineer: '修改设定值或规范之前，请先权衡上述数据。',
+    maintenance_technician: '判断先查什么时，可以参考这一点。',
+  },
+};
+
+/** A deterministic pick among alternatives, varied by the job (so neighbouring documents do not open alike). */
+function pick<T>(xs: readonly T[], job: ExpansionJob): T {
+  const key = `${job.facts.map((f) => f.id).join('+')}|${job.style}|${job.audience}`;
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return xs[h % xs.length];
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+export const opening = (job: ExpansionJob, title: string) =>
+  job.lang === 'en' ? `${pick(OPENING.en[job.audience], job)} ${title}.` : `${pick(OPENING.zh[job.audience], job)}${title}。`;
+export const closing = (job: ExpansionJob) => CLOSING[job.lang][job.audience];
+
+const COUNT_WORD: Record<Lang, string[]> = { en: ['', 'one', 'two', 'three'], zh: ['', '一', '两', '三'] };
+
+/** The points of a job: one fact's sentences, or for a bundle a connecting sentence and each fact's title and first sentences. */
+function pointsOf(job: ExpansionJob, textbook: (f: Fact) => string): { title: string; points: string[] } {
+  const { lang } = job;
+  if (job.facts.length === 1) return { title: titleOf(job.facts[0], lang), points: sentencesOf(textbook(job.facts[0]), lang) };
+  const via = job.via!;
+  const n = COUNT_WORD[lang][job.facts.length];
+  // a code as the plant writes it (ALM-203, IMM-01) is named beside the node's name; graph-internal ids (effect:...) are not
+  const local = lang === 'en' ? via.name : via.name_zh;
+  const name = local === via.id || via.id.includes(':') ? local : lang === 'en' ? `${local} (${via.id})` : `${local}（${via.id}）`;
+  const title = lang === 'en' ? `how ${n} findings about ${name} connect` : `与${name}有关的${n}条知识之间的联系`;
+  const points = [lang === 'en' ? `${job.facts.length === 2 ? 'Both findings concern' : 'All three findings concern'} ${name}, and each explains part of the others.` : `以下${n}条知识都与${name}有关，彼此可以相互印证。`];
+  for (const f of job.facts) {
+    const [first, second] = sentencesOf(textbook(f), lang);
+    points.push(lang === 'en' ? `On ${titleOf(f, lang)}: ${first}${second ? ` ${second}` : ''}` : `关于${titleOf(f, lang)}：${first}${second ?? ''}`);
+  }
+  return { title, points };
+}
+
+const CONNECT_EN = ['First,', 'Next,', 'Then,', 'Also,', 'Beyond that,', 'Further,', 'In addition,'];
+const CONNECT_ZH = ['首先，', '其次，', '然后，', '另外，', '此外，', '同时，', '再者，'];
+const lower = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
+/** Knowledge list, lecture, case study (any fact or bundle), and textbook and Q&A for bundles. */
+export function renderGeneric(job: ExpansionJob, textbook: (f: Fact) => string): string {
+  const { title, points } = pointsOf(job, textbook);
+  const en = job.lang === 'en';
+  switch (job.style) {
+    case 'knowledge_list':
+      return [en ? `Key facts: ${title}` : `要点：${title}`, '', ...points.map((p) => `- ${p}`)].join('\n');
+    case 'lecture': {
+      const body = points.map((p, i) => (i === 0 ? p : en ? `${CONNECT_EN[(i - 1) % CONNECT_EN.length]} ${lower(p)}` : `${CONNECT_ZH[(i - 1) % CONNECT_ZH.length]}${p}`));
+      return [opening(job, title), ...body, closing(job)].join(en ? ' ' : '');
+    }
+    case 'case_study': {
+      const k = Math.max(1, Math.ceil(points.length / 3));
+      const parts: [string, string][] = en
+        ? [['Situation', points.slice(0, k).join(' ')], ['Analysis', points.slice(k, 2 * k).join(' ')], ['Conclusion', points.slice(2 * k).join(' ')]]
+        : [['背景', points.slice(0, k).join('')], ['分析', points.slice(k, 2 * k).join('')], ['结论', points.slice(2 * k).join('')]];
+      return [en ? `Case study: ${cap(title)}` : `案例：${title}`, '', ...parts.filter(([, t]) => t).map(([h, t]) => (en ? `${h}: ${t}` : `${h}：${t}`)), '', closing(job)].join('\n');
+    }
+    case 'qa': {
+      const qa: [string, string][] = [[en ? `How are these findings connected?` : '这些知识之间有什么联系？', points[0]],
+        ...job.facts.map((f, i): [string, string] => [en ? `What is known about ${titleOf(f, 'en')}?` : `关于${titleOf(f, 'zh')}，已知什么？`, points[i + 1]])];
+      return qa.map(([q, a]) => (en ? `Q: ${q}\nA: ${a}` : `问：${q}\n答：${a}`)).join('\n\n');
+    }
+    default: // textbook (and any other style asked of a bundle)
+      return [opening(job, title), ...points, closing(job)].join(en ? ' ' : '');
+  }
+}
