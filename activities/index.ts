@@ -16,6 +16,7 @@ import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
 import { checkGraphFormulas } from './knowledge/graphSnapshot';
 import { Fact } from './knowledge/facts';
 import { expandFacts, type TextExpander } from './expand/expandFacts';
+import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
@@ -159,10 +160,14 @@ export function createActivities(deps: ActivityDeps) {
       const facts = await readJsonl(input.factsPath, Fact);
       const { config } = input;
       const expander = deps.expanderFor(config.expand);
+      const threshold = config.expand.nearDuplicateThreshold;
+      const index = threshold > 0 ? await loadDedupIndex(input.outDir, threshold) : undefined;
       const outcome = await expandFacts(facts, expander, {
         mix: mixOf(config.expand), concurrency: config.expand.concurrency, pii: piiOptions(config),
+        nearDuplicates: index ? { threshold, index } : undefined,
         onProgress: (done, total) => heartbeat({ done, total }),
       });
+      if (index) await saveDedupIndex(input.outDir, index);
       const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes);
       await writeFileAtomic(join(input.outDir, 'rejected.jsonl'), toJsonl(outcome.rejected));
       const tally = (key: (d: (typeof outcome.docs)[number]) => string) => {

@@ -1,9 +1,11 @@
 import { numbersIn } from '../common/numbers';
 import { PiiMasker, type PiiOptions } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
+import { conversion, ucumCode } from '../knowledge/units';
 import type { Lang } from './documents';
+import { BANNED_OPENINGS } from './prompts';
 
-export type RejectReason = 'unfaithful_number' | 'pii' | 'wrong_language' | 'too_short' | 'duplicate' | 'invalid_output';
+export type RejectReason = 'unfaithful_number' | 'unfaithful_unit' | 'unfaithful_entity' | 'stock_opening' | 'pii' | 'wrong_language' | 'too_short' | 'duplicate' | 'near_duplicate' | 'invalid_output';
 
 /** Enumeration markers at the start of a line ("1.", "2)", "3、", "Q1:") are layout, not claims. */
 const LIST_MARKER = /^[ \t]*(?:[QA]|步骤|问|答)?\d{1,2}[.)、:：][ \t]/gm;
@@ -19,6 +21,54 @@ export function factNumbers(facts: readonly Fact[]): Set<number> {
 export function inventedNumbers(text: string, facts: readonly Fact[]): number[] {
   const allowed = factNumbers(facts);
   return [...new Set(numbersIn(text.replace(LIST_MARKER, '')).filter((n) => !allowed.has(n)))];
+}
+
+/** Codes as plants write them (ALM-203, IMM-01, WO-2026-0001, XMEAS_9, P-101A): each must be one the facts name. */
+const CODE = /\b[A-Z]{1,8}[-_]?\d[A-Z0-9]*(?:[-_.][A-Z0-9]+)*\b/g;
+export function inventedCodes(text: string, facts: readonly Fact[]): string[] {
+  const json = JSON.stringify(facts.map((f) => [f.statement, f.evidence]));
+  return [...new Set((text.match(CODE) ?? []).filter((c) => !json.includes(c)))];
+}
+
+/** A number with a unit after it: `250 °C`, `30 bar`, `2.6kW`. */
+const WITH_UNIT = /(?<![\w.-])(\d+(?:\.\d+)?)\s?(°[CF]|℃|℉|[A-Za-zµμ]+(?:\/[A-Za-z]+)?)(?![A-Za-z])/g;
+/** English words that happen to be UCUM codes (at = technical atmosphere, are = 100 m2, a = year): read as words. */
+const WORDS = new Set(['at', 'a', 'are', 'ar', 'in', 'b', 't', 'p', 'g', 'm', 'h']);
+/** Units of time and counts are how every fact is told (durations, rates): not checked against the parameter's unit. */
+const FREE_UNITS = new Set(['s', 'min', 'h', 'd', 'ms', 'wk', 'mo', 'a']);
+
+/**
+ * Units the text puts on numbers that none of its facts uses - unless the number converts exactly from
+ * one of the facts' values in a unit the facts use (250 °C written as 523.15 K).
+ */
+export function inventedUnits(text: string, facts: readonly Fact[]): string[] {
+  const units = new Set<string>();
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'unit' && typeof x === 'string' ? units.add(x) : visit(x));
+  };
+  facts.forEach((f) => visit(f.statement));
+  const codes = new Set([...units].map((u) => ucumCode(u) ?? u));
+  const numbers = factNumbers(facts);
+  const out: string[] = [];
+  for (const [, num, unit] of text.matchAll(WITH_UNIT)) {
+    const code = WORDS.has(unit) ? null : ucumCode(unit);
+    if (!code || FREE_UNITS.has(code) || code === '%' || units.has(unit) || codes.has(code)) continue;
+    const exact = [...codes].some((to) => {
+      const c = conversion(unit, to);
+      if (!c.ok) return false;
+      const back = conversion(to, unit);
+      return back.ok && [...numbers].some((n) => Math.abs(back.convert(n) - Number(num)) <= 1e-6 * Math.max(1, Math.abs(Number(num))));
+    });
+    if (!exact) out.push(`${num} ${unit}`);
+  }
+  return [...new Set(out)];
+}
+
+/** The stock opening a text starts with, if any. */
+export function stockOpening(text: string, lang: Lang): string | null {
+  const start = text.trim().toLowerCase();
+  return BANNED_OPENINGS[lang].find((b) => start.startsWith(b)) ?? null;
 }
 
 const CJK = /[\u4e00-\u9fff]/g;
@@ -38,12 +88,18 @@ export interface CheckOutcome {
 /** The checks every text passes before it is written: faithful numbers, no personal data, right language, length. */
 export function checkText(text: string, lang: Lang, facts: readonly Fact[], pii: PiiOptions): CheckOutcome {
   if (text.trim().length < 40) return { ok: false, reason: 'too_short', checks: [] };
+  const opening = stockOpening(text, lang);
+  if (opening) return { ok: false, reason: 'stock_opening', detail: `opens with "${opening}"`, checks: [] };
   const invented = inventedNumbers(text, facts);
   if (invented.length) return { ok: false, reason: 'unfaithful_number', detail: `numbers not in the fact: ${invented.join(', ')}`, checks: [] };
+  const units = inventedUnits(text, facts);
+  if (units.length) return { ok: false, reason: 'unfaithful_unit', detail: `units not in the fact: ${units.join(', ')}`, checks: [] };
+  const codes = inventedCodes(text, facts);
+  if (codes.length) return { ok: false, reason: 'unfaithful_entity', detail: `codes not in the fact: ${codes.join(', ')}`, checks: [] };
   const masker = new PiiMasker(pii);
-  if (masker.text(text) !== text) return { ok: false, reason: 'pii', detail: Object.keys(masker.counts).join(', '), checks: ['faithful_numbers'] };
-  if (!looksLike(text, lang)) return { ok: false, reason: 'wrong_language', checks: ['faithful_numbers', 'pii_clean'] };
-  return { ok: true, checks: ['faithful_numbers', 'pii_clean', 'language', 'length'] };
+  if (masker.text(text) !== text) return { ok: false, reason: 'pii', detail: Object.keys(masker.counts).join(', '), checks: ['faithful'] };
+  if (!looksLike(text, lang)) return { ok: false, reason: 'wrong_language', checks: ['faithful', 'pii_clean'] };
+  return { ok: true, checks: ['faithful', 'pii_clean', 'language', 'length'] };
 }
 
 /** A simple quality score in [0, 1]: enough length, little repetition. An LLM judge can come later. */

@@ -5,6 +5,7 @@ import type { Fact } from '../knowledge/facts';
 import { checkText, qualityScore, type RejectReason } from './checks';
 import type { Audience, CorpusDocument, Generator, Input, Lang, Style } from './documents';
 import { planJobs, type ExpansionJob, type Mix } from './jobs';
+import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
 import { InvalidCompletion } from './llmExpander';
 import { countTokens } from './tokens';
 
@@ -17,6 +18,8 @@ export interface TextExpander {
 export interface ExpandOptions {
   concurrency: number;
   pii: PiiOptions;
+  /** near-duplicate removal: documents at least `threshold` similar (MinHash estimate of Jaccard over 5-gram shingles) to one kept before - in this run, or in `index` from earlier runs of the same output directory - are rejected */
+  nearDuplicates?: { threshold: number; index?: NearDuplicateIndex };
   /** called after each text, with how many are done of how many */
   onProgress?: (done: number, total: number) => void;
 }
@@ -68,15 +71,23 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       tokens,
     };
   });
-  // exact duplicates (same normalised text) are kept once
+  // exact duplicates (same normalised text) are kept once; near-duplicates too, when asked
   const seen = new Set<string>();
+  const near = opts.nearDuplicates ? { threshold: opts.nearDuplicates.threshold, index: opts.nearDuplicates.index ?? new NearDuplicateIndex(opts.nearDuplicates.threshold) } : null;
   const docs: CorpusDocument[] = [];
   for (const d of results) {
     if (!d) continue;
-    const key = sha256(d.text.replace(/\s+/g, ' ').trim().toLowerCase());
-    if (seen.has(key)) { rejected.push({ fact_ids: d.fact_ids, input: d.input, style: d.style, audience: d.audience, lang: d.lang, reason: 'duplicate' }); continue; }
+    const dup = (reason: RejectReason, detail?: string) => rejected.push({ fact_ids: d.fact_ids, input: d.input, style: d.style, audience: d.audience, lang: d.lang, reason, ...(detail ? { detail } : {}) });
+    const key = sha256(normaliseForDedup(d.text));
+    if (seen.has(key)) { dup('duplicate'); continue; }
     seen.add(key);
-    docs.push({ ...d, quality: { ...d.quality, checks: [...d.quality.checks, 'unique'] } });
+    if (near && !near.index.has(d.id)) { // a document an earlier run of this directory kept is itself, not a duplicate
+      const sig = minhash(d.text);
+      const hit = near.index.near(sig);
+      if (hit) { dup('near_duplicate', `${Math.round(hit.similarity * 100)} % like ${hit.id}`); continue; }
+      near.index.add(d.id, sig);
+    }
+    docs.push({ ...d, quality: { ...d.quality, checks: [...d.quality.checks, near ? 'unique_near' : 'unique'] } });
   }
   docs.sort((a, b) => a.id.localeCompare(b.id));
   return { docs, generated: jobs.length, rejected };

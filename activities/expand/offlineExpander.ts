@@ -27,8 +27,7 @@ export type ClassicStyle = 'textbook' | 'qa' | 'sop' | 'troubleshooting';
 const CLASSIC: readonly Style[] = ['textbook', 'qa', 'sop', 'troubleshooting'];
 
 export function renderOffline(job: ExpansionJob): string {
-  const textbook = (f: Fact) => renderFact(f, 'textbook', job.lang);
-  if (job.facts.length > 1 || !CLASSIC.includes(job.style)) return renderGeneric(job, textbook);
+  if (job.facts.length > 1 || !CLASSIC.includes(job.style)) return renderGeneric(job, (f, style) => renderFact(f, style, job.lang));
   const [fact] = job.facts;
   const text = renderFact(fact, job.style as ClassicStyle, job.lang);
   return job.style === 'textbook' ? [opening(job, titleOf(fact, job.lang)), text].join(job.lang === 'en' ? ' ' : '') : text;

@@ -1,5 +1,6 @@
 import type { Fact } from '../knowledge/facts';
 import type { Audience, Lang } from './documents';
+import { factSheet } from './factSheet';
 import type { ExpansionJob } from './jobs';
 import { ruleEn, ruleZh } from './offlineRuleTemplates';
 
@@ -80,32 +81,66 @@ export const closing = (job: ExpansionJob) => CLOSING[job.lang][job.audience];
 
 const COUNT_WORD: Record<Lang, string[]> = { en: ['', 'one', 'two', 'three'], zh: ['', '一', '两', '三'] };
 
-/** The points of a job: one fact's sentences, or for a bundle a connecting sentence and each fact's title and first sentences. */
-function pointsOf(job: ExpansionJob, textbook: (f: Fact) => string): { title: string; points: string[] } {
-  const { lang } = job;
-  if (job.facts.length === 1) return { title: titleOf(job.facts[0], lang), points: sentencesOf(textbook(job.facts[0]), lang) };
-  const via = job.via!;
-  const n = COUNT_WORD[lang][job.facts.length];
-  // a code as the plant writes it (ALM-203, IMM-01) is named beside the node's name; graph-internal ids (effect:...) are not
-  const local = lang === 'en' ? via.name : via.name_zh;
-  const name = local === via.id || via.id.includes(':') ? local : lang === 'en' ? `${local} (${via.id})` : `${local}（${via.id}）`;
-  const title = lang === 'en' ? `how ${n} findings about ${name} connect` : `与${name}有关的${n}条知识之间的联系`;
-  const points = [lang === 'en' ? `${job.facts.length === 2 ? 'Both findings concern' : 'All three findings concern'} ${name}, and each explains part of the others.` : `以下${n}条知识都与${name}有关，彼此可以相互印证。`];
-  for (const f of job.facts) {
-    const [first, second] = sentencesOf(textbook(f), lang);
-    points.push(lang === 'en' ? `On ${titleOf(f, lang)}: ${first}${second ? ` ${second}` : ''}` : `关于${titleOf(f, lang)}：${first}${second ?? ''}`);
-  }
-  return { title, points };
-}
-
 const CONNECT_EN = ['First,', 'Next,', 'Then,', 'Also,', 'Beyond that,', 'Further,', 'In addition,'];
 const CONNECT_ZH = ['首先，', '其次，', '然后，', '另外，', '此外，', '同时，', '再者，'];
 const lower = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
-/** Knowledge list, lecture, case study (any fact or bundle), and textbook and Q&A for bundles. */
-export function renderGeneric(job: ExpansionJob, textbook: (f: Fact) => string): string {
-  const { title, points } = pointsOf(job, textbook);
+type Classic = (f: Fact, style: 'textbook' | 'qa' | 'sop' | 'troubleshooting') => string;
+
+/** Q&A pairs of a classic Q&A text. */
+function qaPairs(text: string): [string, string][] {
+  return text.split(/\n\s*\n/).map((block) => {
+    const [q, ...a] = block.split('\n');
+    return [q.replace(/^(Q:|问：)\s*/, ''), a.join(' ').replace(/^(A:|答：)\s*/, '')] as [string, string];
+  }).filter(([q, a]) => q && a);
+}
+/** The numbered steps of a classic SOP text. */
+const stepsOf = (text: string) => text.split('\n').map((l) => /^\d+\.\s+(.*)$/.exec(l)?.[1]).filter((x): x is string => !!x);
+/** The lines of a classic dialogue, without the speakers. */
+const linesOf = (text: string) => text.split('\n').map((l) => l.replace(/^[^:：]{1,20}[:：]\s*/, '')).filter(Boolean);
+
+/**
+ * Knowledge list, lecture and case study of one fact, each from a different source so that they do not
+ * repeat the textbook form: the fact's fields (knowledge list), its questions and answers (lecture), its
+ * diagnosis dialogue and procedure (case study). Bundles: every style from the facts' points.
+ */
+export function renderGeneric(job: ExpansionJob, classic: Classic): string {
   const en = job.lang === 'en';
+  if (job.facts.length === 1) {
+    const [f] = job.facts;
+    const title = titleOf(f, job.lang);
+    if (job.style === 'knowledge_list') return [en ? `Key facts: ${title}` : `要点：${title}`, '', ...factSheet(f, job.lang).map((p) => `- ${p}`)].join('\n');
+    if (job.style === 'lecture') {
+      const pairs = qaPairs(classic(f, 'qa'));
+      const body = pairs.map(([q, a], i) => (en ? `${i === 0 ? 'Let us start with a question' : CONNECT_EN[i % CONNECT_EN.length] + ' you may ask'}: ${lower(q)} ${a}` : `${i === 0 ? '我们先看一个问题' : CONNECT_ZH[i % CONNECT_ZH.length] + '大家可能会问'}：${q}${a}`));
+      return [opening(job, title), ...body, closing(job)].join(en ? ' ' : '');
+    }
+    if (job.style === 'case_study') {
+      const [first] = sentencesOf(classic(f, 'textbook'), job.lang);
+      const dialogue = linesOf(classic(f, 'troubleshooting'));
+      const steps = stepsOf(classic(f, 'sop'));
+      return [en ? `Case study: ${cap(title)}` : `案例：${title}`, '',
+        en ? `Situation: ${first}` : `背景：${first}`,
+        en ? `What the team found: ${dialogue.join(' ')}` : `排查经过：${dialogue.join('')}`,
+        en ? `What was laid down: ${steps.map(lower).join('; ')}` : `形成的做法：${steps.join('；')}`, '', closing(job)].join('\n');
+    }
+  }
+  // a bundle: a sentence on what connects the facts, then each fact in a form that suits the style
+  const via = job.via!;
+  const n = COUNT_WORD[job.lang][job.facts.length];
+  const local = en ? via.name : via.name_zh;
+  // a code as the plant writes it (ALM-203, IMM-01) is named beside the node's name; graph-internal ids (effect:...) are not
+  const name = local === via.id || via.id.includes(':') ? local : en ? `${local} (${via.id})` : `${local}（${via.id}）`;
+  const title = en ? `how ${n} findings about ${name} connect` : `与${name}有关的${n}条知识之间的联系`;
+  const connection = en ? `${job.facts.length === 2 ? 'Both findings concern' : 'All three findings concern'} ${name}, and each explains part of the others.` : `以下${n}条知识都与${name}有关，彼此可以相互印证。`;
+  const about = (f: Fact) => (en ? `On ${titleOf(f, 'en')}: ` : `关于${titleOf(f, 'zh')}：`);
+  const partOf = (f: Fact): string => {
+    if (job.style === 'knowledge_list') return factSheet(f, job.lang).slice(0, 5).join(en ? '; ' : '；');
+    if (job.style === 'lecture' || job.style === 'qa') return qaPairs(classic(f, 'qa')).slice(0, 2).map(([q, a]) => `${q} ${a}`).join(en ? ' ' : '');
+    if (job.style === 'case_study') return linesOf(classic(f, 'troubleshooting')).slice(0, 4).join(en ? ' ' : '');
+    return sentencesOf(classic(f, 'textbook'), job.lang).slice(0, 2).join(en ? ' ' : '');
+  };
+  const points = [connection, ...job.facts.map((f) => about(f) + partOf(f))];
   switch (job.style) {
     case 'knowledge_list':
       return [en ? `Key facts: ${title}` : `要点：${title}`, '', ...points.map((p) => `- ${p}`)].join('\n');

@@ -53,6 +53,8 @@ export const RunConfig = z.object({
     audiences: z.array(Audience).min(1).default([...AUDIENCES]),
     languages: z.array(Lang).min(1).default(['en', 'zh']),
     variants: z.number().int().positive().default(STYLES.length),
+    /** documents at least this similar (estimated Jaccard of 5-gram shingles) to one kept in this run or an earlier run of the output directory are dropped; 0 turns it off */
+    nearDuplicateThreshold: z.number().min(0).max(1).default(0.8),
     bundles: z.object({
       pairs: z.number().int().min(0).default(20),
       triples: z.number().int().min(0).default(10),

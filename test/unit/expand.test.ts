@@ -1,8 +1,9 @@
-import { checkText, inventedNumbers, looksLike } from '../../activities/expand/checks';
+import { checkText, inventedCodes, inventedNumbers, inventedUnits, looksLike } from '../../activities/expand/checks';
+import { minhash, NearDuplicateIndex, similarity } from '../../activities/expand/nearDuplicates';
 import { AUDIENCES, STYLES, type Audience, type Lang, type Style } from '../../activities/expand/documents';
 import { BUNDLE_STYLES, nodeIn, planJobs, relatedBundles, type ExpansionJob, type Mix } from '../../activities/expand/jobs';
-import type { Fact } from '../../activities/knowledge/facts';
-import { expandFacts } from '../../activities/expand/expandFacts';
+import type { Fact, OutOfSpecFact } from '../../activities/knowledge/facts';
+import { expandFacts, type TextExpander } from '../../activities/expand/expandFacts';
 import { offlineExpander, renderOffline } from '../../activities/expand/offlineExpander';
 import { planShards } from '../../activities/expand/shards';
 import { buildPrompt } from '../../activities/expand/prompts';
@@ -23,7 +24,7 @@ const job = (f: Fact[], style: Style, lang: Lang, audience: Audience = 'operator
 describe('offline expander', () => {
   test.each(facts.flatMap((f) => STYLES.flatMap((s) => LANGS.map((l) => [f.kind, s, l, f] as const))))('%s %s %s passes every check', (_k, style, lang, fact) => {
     const text = renderOffline(job([fact], style, lang));
-    expect(checkText(text, lang, [fact], DEFAULT_PII_OPTIONS)).toEqual({ ok: true, checks: ['faithful_numbers', 'pii_clean', 'language', 'length'] });
+    expect(checkText(text, lang, [fact], DEFAULT_PII_OPTIONS)).toEqual({ ok: true, checks: ['faithful', 'pii_clean', 'language', 'length'] });
   });
 
   test('styles differ from each other, and so do audiences', () => {
@@ -117,4 +118,51 @@ test('planShards bounds documents and bytes per shard', async () => {
     expect(shard.length === 1 || bytes <= maxBytes).toBe(true);
   }
   expect(planShards(docs, 1000, maxBytes).flat()).toEqual(docs);
+});
+
+describe('faithfulness beyond numbers, stock openings, near-duplicates', () => {
+  const oos = facts.find((f): f is OutOfSpecFact => f.kind === 'out_of_spec' && f.statement.parameter.id === 'melt_temp')!;
+  test('a unit the facts do not use is caught, unless the number converts exactly from theirs', () => {
+    expect(inventedUnits('The melt reached 250 °C, above its window.', [oos])).toEqual([]);
+    expect(inventedUnits('The melt reached 250 bar.', [oos])).toEqual(['250 bar']);
+    expect(inventedUnits('The limit is 523.15 K, that is the upper limit in kelvin.', [oos])).toEqual([]);
+    expect(inventedUnits('The limit is 524 K.', [oos])).toEqual(['524 K']);
+    expect(inventedUnits('IMM-01 at 9 minutes, 4 of 100 samples, 10 %', [oos])).toEqual([]);
+    expect(checkText('The melt temperature on the machine reached 250 bar, well above its window on this line.', 'en', [oos], DEFAULT_PII_OPTIONS).reason).toBe('unfaithful_unit');
+  });
+  test('a code the facts do not name is caught', () => {
+    expect(inventedCodes('Alarm ALM-203 on IMM-01.', [oos])).toEqual([]);
+    expect(inventedCodes('Alarm ALM-977 on IMM-02.', [oos])).toEqual(['ALM-977', 'IMM-02']);
+    expect(checkText('Melt temperature alarm ALM-250 on the machine shows the window was left on this line.', 'en', [oos], DEFAULT_PII_OPTIONS).reason).toBe('unfaithful_entity');
+  });
+  test('a stock opening rejects the text', () => {
+    expect(checkText('In the world of injection moulding, the melt temperature window matters for every part made.', 'en', [oos], DEFAULT_PII_OPTIONS))
+      .toMatchObject({ ok: false, reason: 'stock_opening', detail: 'opens with "in the world of"' });
+    expect(checkText('众所周知，熔体温度推荐工艺窗口对制品质量非常重要，超出窗口会导致烧焦痕等缺陷，必须严格控制。', 'zh', [oos], DEFAULT_PII_OPTIONS).reason).toBe('stock_opening');
+  });
+  test('MinHash finds near-duplicates and not merely related texts; signatures survive a round trip', () => {
+    const a = renderOffline(job([oos], 'textbook', 'en'));
+    const b = a.replace('recommended window', 'recommended operating window');
+    const other = renderOffline(job([oos], 'sop', 'en'));
+    expect(similarity(minhash(a), minhash(b))).toBeGreaterThan(0.8);
+    expect(similarity(minhash(a), minhash(other))).toBeLessThan(0.5);
+    const index = new NearDuplicateIndex(0.8);
+    index.add('a', minhash(a));
+    expect(index.near(minhash(b))?.id).toBe('a');
+    expect(index.near(minhash(other))).toBeNull();
+    const [entry] = index.entries();
+    expect(NearDuplicateIndex.decode(entry.sig)).toEqual(minhash(a));
+  });
+  test('expandFacts drops near-duplicates, also against an index of an earlier run, but never a document against itself', async () => {
+    const dupExpander: TextExpander = { generator: offlineExpander.generator, expand: async (j) => `${renderOffline({ ...j, style: 'textbook' })}${j.style === 'textbook' ? '' : ' '}` };
+    const one = await expandFacts([oos], dupExpander, { mix: { ...MIX, variants: 3, languages: ['en'] }, concurrency: 1, pii: DEFAULT_PII_OPTIONS, nearDuplicates: { threshold: 0.8 } });
+    expect(one.docs).toHaveLength(1);
+    expect(one.rejected.map((r) => r.reason)).toEqual(['near_duplicate', 'near_duplicate']);
+    const index = new NearDuplicateIndex(0.8);
+    const first = await expandFacts(facts, offlineExpander, { mix: MIX, concurrency: 2, pii: DEFAULT_PII_OPTIONS, nearDuplicates: { threshold: 0.8, index } });
+    const again = await expandFacts(facts, offlineExpander, { mix: MIX, concurrency: 2, pii: DEFAULT_PII_OPTIONS, nearDuplicates: { threshold: 0.8, index } });
+    expect(again.docs.map((d) => d.id)).toEqual(first.docs.map((d) => d.id));
+    const near = first.rejected.filter((r) => r.reason === 'near_duplicate').length;
+    expect(near / first.generated).toBeLessThan(0.05);
+  });
 });
