@@ -15,10 +15,11 @@ import { OperationRecord } from './parse/records';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
 import { checkGraphFormulas } from './knowledge/graphSnapshot';
 import { Fact } from './knowledge/facts';
-import { expandFacts, type TextExpander } from './expand/expandFacts';
+import { costOf, expandFacts, type TextExpander } from './expand/expandFacts';
+import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { writeShards } from './expand/shards';
-import { buildManifest, datasetCard } from './run/buildManifest';
+import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
 import type { ChunkSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
@@ -28,7 +29,8 @@ export interface ActivityDeps {
   driver: Driver;
   neo4jUri: string;
   /** the expander for a run's settings: the offline templates, or the configured LLM endpoint */
-  expanderFor: (settings: RunConfig['expand']) => TextExpander;
+  /** the expander for a run's settings; an LLM one caches its requests under `cacheDir` */
+  expanderFor: (settings: RunConfig['expand'], cacheDir: string) => TextExpander;
   /** the graph schema file, loaded before any domain graph */
   schemaFile: string;
   /** the key of name pseudonyms (FORGE_PII_KEY); null masks names as [NAME] */
@@ -159,13 +161,16 @@ export function createActivities(deps: ActivityDeps) {
     async expandRunFacts(input: { outDir: string; factsPath: string; config: RunConfig }): Promise<ExpandSummary> {
       const facts = await readJsonl(input.factsPath, Fact);
       const { config } = input;
-      const expander = deps.expanderFor(config.expand);
+      const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'));
       const threshold = config.expand.nearDuplicateThreshold;
       const index = threshold > 0 ? await loadDedupIndex(input.outDir, threshold) : undefined;
       const outcome = await expandFacts(facts, expander, {
         mix: mixOf(config.expand), concurrency: config.expand.concurrency, pii: piiOptions(config),
         nearDuplicates: index ? { threshold, index } : undefined,
+        budget: { maxTokens: config.expand.budget.maxTokens, maxCostUsd: config.expand.budget.maxCostUsd, prices: config.expand.prices },
         onProgress: (done, total) => heartbeat({ done, total }),
+      }).catch((e: unknown) => {
+        throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;
       });
       if (index) await saveDedupIndex(input.outDir, index);
       const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes);
@@ -180,7 +185,13 @@ export function createActivities(deps: ActivityDeps) {
       return {
         generated: outcome.generated, rejected, written: outcome.docs.length,
         tokens: outcome.docs.reduce((a, d) => a + d.tokens, 0),
-        byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), shards, generator: expander.generator,
+        byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), byAudience: tally((d) => d.audience), byInput: tally((d) => d.input),
+        shards, generator: expander.generator,
+        usage: {
+          ...outcome.usage, cost_usd: roundUsd(costOf(outcome.usage, config.expand.prices)), cached: outcome.cached,
+          requests: expander instanceof LlmExpander ? expander.requests : null,
+        },
+        skipped: outcome.skipped, stopped: outcome.stopped,
       };
     },
 

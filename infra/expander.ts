@@ -1,4 +1,5 @@
 import type { TextExpander } from '../activities/expand/expandFacts';
+import { FileLlmCache } from '../activities/expand/llmCache';
 import { LlmExpander } from '../activities/expand/llmExpander';
 import { offlineExpander } from '../activities/expand/offlineExpander';
 import type { RunConfig } from '../activities/run/config';
@@ -8,9 +9,12 @@ import type { ForgeEnv } from './env';
  * The worker's expander: an LLM through the openai package when OPENAI_BASE_URL is set (FORGE_MODEL names
  * the model), the deterministic offline expander otherwise.
  */
-export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand']) => TextExpander {
+export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand'], cacheDir: string) => TextExpander {
   if (!env.openaiBaseUrl) return () => offlineExpander;
   if (!env.model) throw new Error(`OPENAI_BASE_URL is set (${env.openaiBaseUrl}) but FORGE_MODEL is not: set it to the model name your endpoint serves`);
   const { openaiBaseUrl: baseURL, openaiApiKey: apiKey, model } = env;
-  return (s) => new LlmExpander({ baseURL, apiKey, model, temperature: s.temperature, maxTokens: s.maxTokens, timeoutMs: s.timeoutMs });
+  return (s, cacheDir) => new LlmExpander({
+    baseURL, apiKey, model, temperature: s.temperature, maxTokens: s.maxTokens, timeoutMs: s.timeoutMs, maxAttempts: s.maxAttempts,
+    concurrency: { initial: Math.min(s.initialConcurrency, s.concurrency), min: 1, max: s.concurrency }, responseFormat: s.responseFormat,
+  }, new FileLlmCache(cacheDir));
 }

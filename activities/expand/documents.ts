@@ -36,5 +36,7 @@ export const CorpusDocument = z.object({
   generator: Generator,
   quality: z.object({ score: z.number().min(0).max(1), checks: z.array(z.string()) }),
   tokens: z.number().int().nonnegative(),
+  /** what generating it cost: tokens sent and received (0 when it came from the cache or the offline expander) */
+  usage: z.object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }),
 });
 export type CorpusDocument = z.infer<typeof CorpusDocument>;

@@ -9,10 +9,29 @@ import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates
 import { InvalidCompletion } from './llmExpander';
 import { countTokens } from './tokens';
 
+/** A job's text, and what it cost: tokens sent and received over the network (0 from the cache or offline). */
+export interface Expansion {
+  text: string;
+  usage: { prompt_tokens: number; completion_tokens: number };
+  cached: boolean;
+}
+
 /** Anything that turns a job (facts, style, audience, language) into text: the offline templates or an LLM. */
 export interface TextExpander {
   readonly generator: Generator;
-  expand(job: ExpansionJob): Promise<string>;
+  expand(job: ExpansionJob): Promise<Expansion>;
+}
+
+/** A run's spending limit: generation stops cleanly once the tokens or the estimated cost reach it. */
+export interface Budget {
+  maxTokens: number | null;
+  maxCostUsd: number | null;
+  /** US dollars per million prompt and completion tokens */
+  prices: { prompt: number; completion: number };
+}
+
+export function costOf(usage: { prompt_tokens: number; completion_tokens: number }, prices: Budget['prices']): number {
+  return (usage.prompt_tokens * prices.prompt + usage.completion_tokens * prices.completion) / 1e6;
 }
 
 export interface ExpandOptions {
@@ -20,6 +39,7 @@ export interface ExpandOptions {
   pii: PiiOptions;
   /** near-duplicate removal: documents at least `threshold` similar (MinHash estimate of Jaccard over 5-gram shingles) to one kept before - in this run, or in `index` from earlier runs of the same output directory - are rejected */
   nearDuplicates?: { threshold: number; index?: NearDuplicateIndex };
+  budget?: Budget;
   /** called after each text, with how many are done of how many */
   onProgress?: (done: number, total: number) => void;
 }
@@ -28,8 +48,15 @@ export interface Rejected { fact_ids: string[]; input: Input; style: Style; audi
 
 export interface ExpandOutcome {
   docs: CorpusDocument[];
+  /** jobs whose text was generated (accepted or rejected) */
   generated: number;
   rejected: Rejected[];
+  /** jobs not started because the budget was reached */
+  skipped: number;
+  stopped: 'budget' | null;
+  /** tokens sent and received over the network, by all jobs, accepted or not; texts that came from the cache */
+  usage: { prompt_tokens: number; completion_tokens: number };
+  cached: number;
 }
 
 /** Expand every fact (and bundle) in the configured mix: planJobs, then expandJobs. */
@@ -42,14 +69,33 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
   const rejected: Rejected[] = [];
   const results: (CorpusDocument | null)[] = new Array(jobs.length).fill(null);
   let done = 0;
+  const usage = { prompt_tokens: 0, completion_tokens: 0 };
+  let cached = 0, generated = 0, skipped = 0;
+  const spent = () => {
+    const b = opts.budget;
+    return !!b && ((b.maxTokens !== null && usage.prompt_tokens + usage.completion_tokens >= b.maxTokens) || (b.maxCostUsd !== null && costOf(usage, b.prices) >= b.maxCostUsd));
+  };
   await mapPool(jobs, opts.concurrency, async (job, i) => {
     const { facts, input, style, audience, lang } = job;
     const reject = (reason: RejectReason, detail?: string) => rejected.push({ fact_ids: facts.map((f) => f.id), input, style, audience, lang, reason, ...(detail ? { detail } : {}) });
+    if (spent()) { // texts already in flight finish; none starts after the budget is reached
+      skipped++;
+      opts.onProgress?.(++done, jobs.length);
+      return;
+    }
     let text: string;
+    let jobUsage: Expansion['usage'];
     try {
-      text = (await expander.expand(job)).trim();
+      const out = await expander.expand(job);
+      text = out.text.trim();
+      jobUsage = out.usage;
+      usage.prompt_tokens += out.usage.prompt_tokens;
+      usage.completion_tokens += out.usage.completion_tokens;
+      if (out.cached) cached++;
+      generated++;
     } catch (e) {
       if (!(e instanceof InvalidCompletion)) throw e;
+      generated++;
       reject('invalid_output', (e as Error).message);
       return;
     } finally {
@@ -69,6 +115,7 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       generator: expander.generator,
       quality: { score: qualityScore(text, tokens), checks: check.checks },
       tokens,
+      usage: jobUsage,
     };
   });
   // exact duplicates (same normalised text) are kept once; near-duplicates too, when asked
@@ -90,7 +137,7 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     docs.push({ ...d, quality: { ...d.quality, checks: [...d.quality.checks, near ? 'unique_near' : 'unique'] } });
   }
   docs.sort((a, b) => a.id.localeCompare(b.id));
-  return { docs, generated: jobs.length, rejected };
+  return { docs, generated, rejected, skipped, stopped: skipped ? 'budget' : null, usage, cached };
 }
 
 /** Run `fn` over `items` with at most `limit` in flight. */

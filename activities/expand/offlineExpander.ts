@@ -19,7 +19,7 @@ export const OFFLINE_GENERATOR: Generator = {
 /** The offline templates as a TextExpander. */
 export const offlineExpander: TextExpander = {
   generator: OFFLINE_GENERATOR,
-  expand: async (job) => renderOffline(job),
+  expand: async (job) => ({ text: renderOffline(job), usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }),
 };
 
 /** The styles with a hand-written form per kind of fact; the others are built from a fact's points (offlineGeneric.ts). */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { sha256, toJsonl, writeFileAtomic } from '../common/files';
 import type { CorpusDocument } from './documents';
 
-export interface ShardInfo { path: string; docs: number; bytes: number; sha256: string }
+/** A written shard: where, how many documents and bytes, its hash, its text tokens and what generating it cost in tokens. */
+export interface ShardInfo { path: string; docs: number; bytes: number; sha256: string; tokens: number; prompt_tokens: number; completion_tokens: number }
 
 /** Cut documents into shards of at most `maxDocs` documents and `maxBytes` bytes (one document may exceed it alone). */
 export function planShards(docs: readonly CorpusDocument[], maxDocs: number, maxBytes: number): CorpusDocument[][] {
@@ -35,7 +36,11 @@ export async function writeShards(runDir: string, docs: readonly CorpusDocument[
     const name = `part-${String(i).padStart(5, '0')}.jsonl`;
     const text = toJsonl(shard);
     await writeFileAtomic(join(dir, name), text);
-    out.push({ path: `shards/${name}`, docs: shard.length, bytes: Buffer.byteLength(text), sha256: sha256(text) });
+    const total = (f: (d: CorpusDocument) => number) => shard.reduce((a, d) => a + f(d), 0);
+    out.push({
+      path: `shards/${name}`, docs: shard.length, bytes: Buffer.byteLength(text), sha256: sha256(text),
+      tokens: total((d) => d.tokens), prompt_tokens: total((d) => d.usage.prompt_tokens), completion_tokens: total((d) => d.usage.completion_tokens),
+    });
   }
   const keep = new Set(out.map((s) => s.path.slice('shards/'.length)));
   for (const f of await readdir(dir).catch(() => [] as string[])) {

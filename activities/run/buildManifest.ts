@@ -1,4 +1,5 @@
 import { addCounts, totalCount, type PiiCounts } from '../parse/pii';
+import { costOf } from '../expand/expandFacts';
 import type { RunConfig } from './config';
 import type { ExpandSummary, FactsSummary, Manifest, ParseSummary, ScanSummary } from './contracts';
 
@@ -15,6 +16,7 @@ export interface ManifestParts {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+export const roundUsd = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** The run's manifest from the stages' summaries. */
 export function buildManifest(p: ManifestParts): Manifest {
@@ -47,7 +49,13 @@ export function buildManifest(p: ManifestParts): Manifest {
     tokens: p.expanded.tokens,
     by_lang: p.expanded.byLang,
     by_style: p.expanded.byStyle,
-    shards: p.expanded.shards,
+    by_audience: p.expanded.byAudience,
+    by_input: p.expanded.byInput,
+    generation: {
+      prompt_tokens: p.expanded.usage.prompt_tokens, completion_tokens: p.expanded.usage.completion_tokens, cost_usd: p.expanded.usage.cost_usd,
+      cached: p.expanded.usage.cached, requests: p.expanded.usage.requests, stopped: p.expanded.stopped, skipped: p.expanded.skipped,
+    },
+    shards: p.expanded.shards.map((s) => ({ ...s, cost_usd: roundUsd(costOf(s, p.config.expand.prices)) })),
     generator: p.expanded.generator,
     config: p.config,
   };

@@ -60,7 +60,19 @@ export const RunConfig = z.object({
       triples: z.number().int().min(0).default(10),
       variants: z.number().int().positive().default(3),
     }).strict().prefault({}),
-    concurrency: z.number().int().positive().max(256).default(4),
+    /** texts in flight at most; against an LLM endpoint the limit adapts below it (slow start from `initialConcurrency`, halved on 429/5xx) */
+    concurrency: z.number().int().positive().max(256).default(16),
+    initialConcurrency: z.number().int().positive().max(256).default(4),
+    /** tries per request on 429, 5xx, timeouts and lost connections */
+    maxAttempts: z.number().int().min(1).max(20).default(6),
+    /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */
+    responseFormat: z.enum(['json_schema', 'json_object', 'none']).default('json_schema'),
+    /** a run stops generating cleanly once it has spent this many tokens or this much (prices: USD per million tokens) */
+    budget: z.object({
+      maxTokens: z.number().int().positive().nullable().default(null),
+      maxCostUsd: z.number().positive().nullable().default(null),
+    }).strict().prefault({}),
+    prices: z.object({ prompt: z.number().min(0).default(0), completion: z.number().min(0).default(0) }).strict().prefault({}),
     temperature: z.number().min(0).max(2).default(0.7),
     maxTokens: z.number().int().positive().default(800),
     timeoutMs: z.number().int().positive().default(60_000),

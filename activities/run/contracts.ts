@@ -39,8 +39,14 @@ export interface ExpandSummary {
   tokens: number;
   byLang: Record<string, number>;
   byStyle: Record<string, number>;
+  byAudience: Record<string, number>;
+  byInput: Record<string, number>;
   shards: ShardInfo[];
   generator: Generator;
+  /** what generation cost: tokens over the network, texts from the cache, requests sent; jobs skipped when the budget stopped the run */
+  usage: { prompt_tokens: number; completion_tokens: number; cost_usd: number; cached: number; requests: number | null };
+  skipped: number;
+  stopped: 'budget' | null;
 }
 
 export interface RunResult { runId: string; outDir: string; manifestPath: string; counts: Manifest['counts'] }
@@ -70,7 +76,18 @@ export const Manifest = z.object({
   tokens: z.number().int(),
   by_lang: z.record(z.string(), z.number().int()),
   by_style: z.record(z.string(), z.number().int()),
-  shards: z.array(z.object({ path: z.string(), docs: z.number().int(), bytes: z.number().int(), sha256: z.string() })),
+  by_audience: z.record(z.string(), z.number().int()),
+  by_input: z.record(z.string(), z.number().int()),
+  /** generation cost: prompt and completion tokens sent and received, estimated cost (prices from the configuration), cache hits, requests */
+  generation: z.object({
+    prompt_tokens: z.number().int(), completion_tokens: z.number().int(), cost_usd: z.number(), cached: z.number().int(), requests: z.number().int().nullable(),
+    /** why generation stopped early (a budget), and how many planned texts it left unwritten */
+    stopped: z.enum(['budget']).nullable(), skipped: z.number().int(),
+  }),
+  shards: z.array(z.object({
+    path: z.string(), docs: z.number().int(), bytes: z.number().int(), sha256: z.string(),
+    tokens: z.number().int(), prompt_tokens: z.number().int(), completion_tokens: z.number().int(), cost_usd: z.number(),
+  })),
   generator: z.object({ kind: z.string(), model: z.string().optional(), name: z.string().optional(), note: z.string().optional() }),
   config: z.unknown(),
 });

@@ -54,4 +54,23 @@ test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoi
   for (const d of docs) expect(d.generator).toEqual({ kind: 'llm', model: 'test-model' });
   // the prompt carries the fact's own evidence
   expect(server.requests.some((r) => r.messages[1].content.includes('"n_out"'))).toBe(true);
+  // what it cost is in the manifest, per run and per shard
+  expect(m.generation.prompt_tokens).toBeGreaterThan(0);
+  expect(m.generation.requests).toBe(server.requests.length);
+  expect(m.shards.reduce((a, s) => a + s.prompt_tokens, 0)).toBeLessThanOrEqual(m.generation.prompt_tokens);
+
+  // a rerun of the same run into the same directory sends no request: every answer comes from the cache
+  const before = server.requests.length;
+  const fw2 = await createForgeWorker(env, { workflowBundle });
+  try {
+    const client = await connectClient(env);
+    const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    await fw2.worker.runUntil(async () => waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
+  } finally {
+    await fw2.close();
+  }
+  expect(server.requests.length).toBe(before);
+  const m2 = readManifest(outDir);
+  expect(m2.generation).toMatchObject({ requests: 0, prompt_tokens: 0, completion_tokens: 0, cached: m.counts.docs_generated });
+  expect(readDocs(outDir).map((d) => d.id)).toEqual(docs.map((d) => d.id));
 });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 describe('RunConfig', () => {
   test('every field has a default', () => {
     const c = parseRunConfig({}, '/base');
-    expect(c).toMatchObject({ timezone: 'Z', graphs: [], expand: { styles: ['textbook', 'qa', 'sop', 'troubleshooting', 'case_study', 'knowledge_list', 'lecture'], audiences: ['student', 'operator', 'process_engineer', 'maintenance_technician'], languages: ['en', 'zh'], variants: 7, nearDuplicateThreshold: 0.8, bundles: { pairs: 20, triples: 10, variants: 3 }, concurrency: 4 }, facts: { minSupport: 3 } });
+    expect(c).toMatchObject({ timezone: 'Z', graphs: [], expand: { styles: ['textbook', 'qa', 'sop', 'troubleshooting', 'case_study', 'knowledge_list', 'lecture'], audiences: ['student', 'operator', 'process_engineer', 'maintenance_technician'], languages: ['en', 'zh'], variants: 7, nearDuplicateThreshold: 0.8, bundles: { pairs: 20, triples: 10, variants: 3 }, concurrency: 16, initialConcurrency: 4 }, facts: { minSupport: 3 } });
     expect(RunConfig.parse({ expand: { concurrency: 8 } }).expand.languages).toEqual(['en', 'zh']);
   });
   test('graph paths are resolved against the config file', () => {

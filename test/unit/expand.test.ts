@@ -154,7 +154,7 @@ describe('faithfulness beyond numbers, stock openings, near-duplicates', () => {
     expect(NearDuplicateIndex.decode(entry.sig)).toEqual(minhash(a));
   });
   test('expandFacts drops near-duplicates, also against an index of an earlier run, but never a document against itself', async () => {
-    const dupExpander: TextExpander = { generator: offlineExpander.generator, expand: async (j) => `${renderOffline({ ...j, style: 'textbook' })}${j.style === 'textbook' ? '' : ' '}` };
+    const dupExpander: TextExpander = { generator: offlineExpander.generator, expand: async (j) => ({ text: `${renderOffline({ ...j, style: 'textbook' })}${j.style === 'textbook' ? '' : ' '}`, usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) };
     const one = await expandFacts([oos], dupExpander, { mix: { ...MIX, variants: 3, languages: ['en'] }, concurrency: 1, pii: DEFAULT_PII_OPTIONS, nearDuplicates: { threshold: 0.8 } });
     expect(one.docs).toHaveLength(1);
     expect(one.rejected.map((r) => r.reason)).toEqual(['near_duplicate', 'near_duplicate']);

@@ -1,0 +1,137 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdaptiveLimiter } from '../../activities/expand/adaptiveLimiter';
+import { expandJobs } from '../../activities/expand/expandFacts';
+import { planJobs, type ExpansionJob } from '../../activities/expand/jobs';
+import { FileLlmCache } from '../../activities/expand/llmCache';
+import { EndpointRefused, InvalidCompletion, LlmExpander, parseAnswer, type LlmSettings } from '../../activities/expand/llmExpander';
+import { renderOffline } from '../../activities/expand/offlineExpander';
+import { deriveFacts } from '../../activities/knowledge/deriveFacts';
+import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
+import { GRAPH, samples } from '../fixtures/graph';
+import { startOpenAiTestServer, type OpenAiTestServer, type Responder } from '../fixtures/openaiServer';
+
+jest.setTimeout(30_000);
+
+const facts = deriveFacts(samples(100, new Set([10, 11, 12, 13])), GRAPH).facts;
+const MIX = { styles: ['textbook', 'qa'] as const, audiences: ['operator'] as const, languages: ['en'] as const, variants: 2, pairs: 0, triples: 0, bundleVariants: 1 };
+const jobs = planJobs(facts, { ...MIX, styles: [...MIX.styles], audiences: [...MIX.audiences], languages: [...MIX.languages] });
+/** A faithful answer: the offline text of the job, as the JSON object asked for. */
+const faithful = (req: { messages: { content: string }[] }) => jobs.find((j) => req.messages[1].content.includes(JSON.stringify(j.facts[0].evidence)) && req.messages[1].content.includes(j.style === 'qa' ? 'question-and-answer' : 'textbook section'))!;
+
+let server: OpenAiTestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+async function expander(respond: Responder, settings: Partial<LlmSettings> = {}, cacheDir: string | null = null, latencyMs = 0) {
+  server = await startOpenAiTestServer(respond, { latencyMs });
+  return new LlmExpander({
+    baseURL: server.baseURL, apiKey: 'k', model: 'm', temperature: 0.7, maxTokens: 500, timeoutMs: 2000, maxAttempts: 4,
+    concurrency: { initial: 4, min: 1, max: 16 }, responseFormat: 'json_schema', ...settings,
+  }, cacheDir ? new FileLlmCache(cacheDir) : null);
+}
+const job: ExpansionJob = jobs[0];
+const good = (req: Parameters<Responder>[0]) => ({ text: renderOffline(faithful(req)) });
+
+test('parseAnswer takes the JSON object, fenced or not, and nothing else', () => {
+  expect(parseAnswer('{"text": "hello"}')).toBe('hello');
+  expect(parseAnswer('```json\n{"text": "hello"}\n```')).toBe('hello');
+  expect(parseAnswer('hello')).toBeNull();
+  expect(parseAnswer('{"text": ""}')).toBeNull();
+  expect(parseAnswer('{"body": "x"}')).toBeNull();
+});
+
+test('a 500 and a timeout are retried; the JSON schema response format is asked for', async () => {
+  const x = await expander((req, n) => (n === 1 ? { status: 500 } : n === 2 ? { hang: true } : good(req)), { timeoutMs: 300 });
+  const out = await x.expand(job);
+  expect(out.text).toBe(renderOffline(job));
+  expect(server!.requests).toHaveLength(3);
+  expect(server!.requests[0].response_format?.type).toBe('json_schema');
+  expect(out.usage.prompt_tokens).toBeGreaterThan(0);
+  expect(out.cached).toBe(false);
+});
+
+test('429 with Retry-After pauses every request that long and halves the concurrency limit', async () => {
+  const x = await expander((req, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : good(req)));
+  const t0 = Date.now();
+  await x.expand(job);
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+  expect(x.limiter.decreases).toBe(1);
+  expect(x.limiter.limit).toBe(2);
+});
+
+test('an answer that is not the JSON asked for gets one repair request; a second bad one is an invalid completion', async () => {
+  let x = await expander((req, n) => (n === 1 ? { content: 'Sure! Here is the text.' } : good(req)));
+  expect((await x.expand(job)).text).toBe(renderOffline(job));
+  expect(server!.requests[1].messages.at(-1)!.content).toMatch(/not the JSON object asked for/);
+  await server!.close();
+  x = await expander(() => ({ content: '{"text": ' }));
+  await expect(x.expand(job)).rejects.toBeInstanceOf(InvalidCompletion);
+  expect(server!.requests).toHaveLength(2);
+});
+
+test('a malformed response body is retried like a failed request', async () => {
+  const x = await expander((req, n) => (n === 1 ? { raw: '{"id": "x", "choices": [' } : good(req)));
+  expect((await x.expand(job)).text).toBe(renderOffline(job));
+  expect(server!.requests.length).toBeGreaterThanOrEqual(2);
+});
+
+test('an endpoint without JSON schema support is asked for a JSON object, then by prompt alone', async () => {
+  const x = await expander((req) => (req.response_format ? { status: 400, body: JSON.stringify({ error: { message: `response_format ${req.response_format.type} is not supported` } }) } : good(req)));
+  expect((await x.expand(job)).text).toBe(renderOffline(job));
+  expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual(['json_schema', 'json_object', 'none']);
+});
+
+test('a refused request (bad key) is not retried and says so', async () => {
+  const x = await expander(() => ({ status: 401, body: JSON.stringify({ error: { message: 'invalid api key' } }) }));
+  await expect(x.expand(job)).rejects.toThrow(EndpointRefused);
+  await expect(x.expand(job)).rejects.toThrow(/refused the request \(HTTP 401\)/);
+  expect(server!.requests).toHaveLength(2);
+});
+
+test('a rerun with the same cache sends zero requests; unfaithful answers are rejected with the reason', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-llm-cache-'));
+  const respond: Responder = (req) => (req.messages[1].content.includes('question-and-answer') ? { text: 'Q: What happened?\nA: The melt reached 987 degrees on the machine, far above the window.' } : good(req));
+  const first = await expandJobs(jobs, await expander(respond, {}, dir), { concurrency: 8, pii: DEFAULT_PII_OPTIONS });
+  const sent = server!.requests.length;
+  expect(sent).toBe(jobs.length);
+  expect(first.rejected.map((r) => r.reason)).toEqual(jobs.filter((j) => j.style === 'qa').map(() => 'unfaithful_number'));
+  expect(first.usage.prompt_tokens).toBeGreaterThan(0);
+  await server!.close();
+  const again = await expandJobs(jobs, await expander(respond, {}, dir), { concurrency: 8, pii: DEFAULT_PII_OPTIONS });
+  expect(server!.requests).toHaveLength(0);
+  expect(again.cached).toBe(jobs.length);
+  expect(again.usage).toEqual({ prompt_tokens: 0, completion_tokens: 0 });
+  expect(again.docs.map((d) => d.id)).toEqual(first.docs.map((d) => d.id));
+});
+
+test('a token budget stops generation cleanly: what is done is kept, the rest is counted as skipped', async () => {
+  const x = await expander(good);
+  const out = await expandJobs(jobs, x, { concurrency: 1, pii: DEFAULT_PII_OPTIONS, budget: { maxTokens: 1, maxCostUsd: null, prices: { prompt: 1, completion: 2 } } });
+  expect(out.generated).toBe(1);
+  expect(out.docs).toHaveLength(1);
+  expect(out.skipped).toBe(jobs.length - 1);
+  expect(out.stopped).toBe('budget');
+  expect(server!.requests).toHaveLength(1);
+});
+
+test('adaptive limiter: slow start doubles per window, overload halves once per window, never below the minimum', () => {
+  const l = new AdaptiveLimiter({ initial: 2, min: 1, max: 64 });
+  const round = (outcome: 'ok' | 'overload') => {
+    const n = l.limit;
+    for (let i = 0; i < n; i++) void l.acquire();
+    for (let i = 0; i < n; i++) l.release(outcome);
+  };
+  round('ok');
+  expect(l.limit).toBe(4);
+  round('ok');
+  expect(l.limit).toBe(8);
+  round('overload');
+  expect(l.limit).toBe(4); // eight failures of one overload: one cut
+  round('ok');
+  expect(l.limit).toBe(4); // additive now: +1 per window
+  for (let k = 0; k < 10; k++) round('overload');
+  expect(l.limit).toBe(1);
+});
