@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../activities/common/files';
 import { readEnv } from '../infra/env';
 import { DEFAULT_LAYOUT, ROOT, serviceStatus, startNeo4j, startTemporal, stopService } from '../infra/services';
 import { connectClient } from '../infra/temporal';
-import { createForgeWorker } from '../infra/worker';
+import { createForgeWorker, llmQueue, type WorkerRole } from '../infra/worker';
 import { progressQuery } from '../workflows';
 import { describeProgress, startRun, uiLink, waitForRun } from './runs';
 import { runDemo } from './demo';
@@ -22,7 +22,8 @@ import { readFile } from 'node:fs/promises';
 const USAGE = `forge - industrial operations data to training corpora
 
   forge services up|down|status        local Temporal dev server (Web UI http://localhost:8233) and Neo4j
-  forge worker [--queue Q]             run a worker; start more, on more machines, to scale out
+  forge worker [--queue Q] [--role all|main|llm] [--llm-slots N]
+                                       run a worker (main queue Q and LLM queue Q-llm); start more, on more machines, to scale out
   forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
                                        start a run; prints the workflow id and its Web UI link
   forge status WORKFLOW_ID             a run's progress
@@ -79,9 +80,15 @@ async function dispatch(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'services': return services(rest[0], env);
     case 'worker': {
-      const { values } = parseFlags(rest, { queue: { type: 'string' } });
-      const w = await createForgeWorker(env, { taskQueue: values.queue });
-      out(`worker polling task queue "${values.queue ?? env.taskQueue}" on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`);
+      const { values } = parseFlags(rest, { queue: { type: 'string' }, role: { type: 'string' }, 'llm-slots': { type: 'string' } });
+      const role = (values.role ?? 'all') as WorkerRole;
+      if (!['all', 'main', 'llm'].includes(role)) throw new UsageError('--role must be all, main or llm');
+      const llmSlots = values['llm-slots'] === undefined ? undefined : Number(values['llm-slots']);
+      if (llmSlots !== undefined && !(Number.isInteger(llmSlots) && llmSlots > 0)) throw new UsageError('--llm-slots must be a positive whole number');
+      const queue = values.queue ?? env.taskQueue;
+      const w = await createForgeWorker(env, { taskQueue: queue, role, llmSlots });
+      const polls = role === 'all' ? `"${queue}" and "${llmQueue(queue)}"` : role === 'main' ? `"${queue}"` : `"${llmQueue(queue)}"`;
+      out(`worker polling task queue ${polls} on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`);
       try {
         await w.worker.run();
       } finally {

@@ -24,7 +24,6 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 const fast = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
 /** activities that stream a whole source or chunk: they heartbeat their progress */
 const long = proxyActivities<Activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
-const { expandRunFacts } = long;
 
 /** One source's chunk results added up (plain arithmetic: deterministic). */
 function summarise(source: string, chunks: ChunkSummary[]): ParseSummary {
@@ -87,6 +86,8 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   progress.facts = facts.facts;
 
   progress.stage = 'expand';
+  // expansion goes to the LLM task queue (`<queue>-llm`): its workers' LLM concurrency is set apart from parsing
+  const { expandRunFacts } = proxyActivities<Activities>({ taskQueue: `${workflowInfo().taskQueue}-llm`, startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
   const expanded: ExpandSummary = await expandRunFacts({ outDir: input.outDir, factsPath: facts.factsPath, config: input.config });
   progress.docsWritten = expanded.written;
 

@@ -74,3 +74,25 @@ test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoi
   expect(m2.generation).toMatchObject({ requests: 0, prompt_tokens: 0, completion_tokens: 0, cached: m.counts.docs_generated });
   expect(readDocs(outDir).map((d) => d.id)).toEqual(docs.map((d) => d.id));
 });
+
+test('expansion runs on the LLM task queue: a main-only worker and an LLM-only worker complete a run together', async () => {
+  const base = testEnv();
+  const mainEnv = { ...base, openaiBaseUrl: null, openaiApiKey: null, model: null };
+  const llmEnv = { ...base, openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'llm-queue-model' };
+  const main = await createForgeWorker(mainEnv, { workflowBundle, role: 'main' });
+  const llm = await createForgeWorker(llmEnv, { role: 'llm', llmSlots: 1 });
+  const outDir = tempDir('llm-queue');
+  const llmRun = llm.worker.run();
+  try {
+    const client = await connectClient(mainEnv);
+    const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    await main.worker.runUntil(async () => waitForRun(await startRun(client, mainEnv, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
+  } finally {
+    llm.worker.shutdown();
+    await llmRun;
+    await main.close();
+    await llm.close();
+  }
+  // the main worker has no endpoint: documents by the model prove the expansion ran on the LLM worker
+  expect(readManifest(outDir).generator).toEqual({ kind: 'llm', model: 'llm-queue-model' });
+});
