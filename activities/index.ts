@@ -174,7 +174,7 @@ export function createActivities(deps: ActivityDeps) {
         throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;
       });
       if (index) await saveDedupIndex(input.outDir, index);
-      const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes);
+      const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes, config.shards.format);
       await writeFileAtomic(join(input.outDir, 'rejected.jsonl'), toJsonl(outcome.rejected));
       const tally = (key: (d: (typeof outcome.docs)[number]) => string) => {
         const out: Record<string, number> = {};

@@ -1,5 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { sha256, toJsonl, writeFileAtomic } from '../common/files';
 import type { CorpusDocument } from './documents';
 
@@ -25,26 +26,51 @@ export function planShards(docs: readonly CorpusDocument[], maxDocs: number, max
   return shards;
 }
 
+export type ShardFormat = 'jsonl' | 'jsonl.gz' | 'parquet';
+
+/** The Parquet writer: hyparquet-writer is published as an ES module, loaded with require (Node >= 20.19). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const parquet = () => require('hyparquet-writer') as typeof import('hyparquet-writer', { with: { 'resolution-mode': 'import' } });
+
 /**
- * Write `shards/part-NNNNN.jsonl` under `runDir`, each atomically, then remove parts left from an earlier
+ * One shard's bytes. Parquet: one column per document field; strings as UTF-8, `tokens` as INT32, the
+ * nested fields (fact_ids, sources, generator, quality, usage) as JSON text.
+ */
+export function shardBytes(docs: readonly CorpusDocument[], format: ShardFormat): Buffer {
+  if (format === 'jsonl') return Buffer.from(toJsonl(docs));
+  if (format === 'jsonl.gz') return gzipSync(toJsonl(docs), { level: 6 });
+  const col = (name: keyof CorpusDocument, type: 'STRING' | 'JSON' | 'INT32') => ({
+    name, type, data: docs.map((d) => (type === 'JSON' ? JSON.stringify(d[name]) : d[name])),
+  });
+  const buf = parquet().parquetWriteBuffer({
+    columnData: [
+      col('id', 'STRING'), col('text', 'STRING'), col('lang', 'STRING'), col('style', 'STRING'), col('audience', 'STRING'), col('input', 'STRING'),
+      col('fact_ids', 'JSON'), col('sources', 'JSON'), col('generator', 'JSON'), col('quality', 'JSON'), col('tokens', 'INT32'), col('usage', 'JSON'),
+    ],
+  });
+  return Buffer.from(buf);
+}
+
+/**
+ * Write `shards/part-NNNNN.<format>` under `runDir`, each atomically, then remove parts left from an earlier
  * run of the same directory. Paths in the result are relative to `runDir`.
  */
-export async function writeShards(runDir: string, docs: readonly CorpusDocument[], maxDocs: number, maxBytes: number): Promise<ShardInfo[]> {
+export async function writeShards(runDir: string, docs: readonly CorpusDocument[], maxDocs: number, maxBytes: number, format: ShardFormat = 'jsonl'): Promise<ShardInfo[]> {
   const dir = join(runDir, 'shards');
   const out: ShardInfo[] = [];
   for (const [i, shard] of planShards(docs, maxDocs, maxBytes).entries()) {
-    const name = `part-${String(i).padStart(5, '0')}.jsonl`;
-    const text = toJsonl(shard);
-    await writeFileAtomic(join(dir, name), text);
+    const name = `part-${String(i).padStart(5, '0')}.${format}`;
+    const bytes = shardBytes(shard, format);
+    await writeFileAtomic(join(dir, name), bytes);
     const total = (f: (d: CorpusDocument) => number) => shard.reduce((a, d) => a + f(d), 0);
     out.push({
-      path: `shards/${name}`, docs: shard.length, bytes: Buffer.byteLength(text), sha256: sha256(text),
+      path: `shards/${name}`, docs: shard.length, bytes: bytes.length, sha256: sha256(bytes),
       tokens: total((d) => d.tokens), prompt_tokens: total((d) => d.usage.prompt_tokens), completion_tokens: total((d) => d.usage.completion_tokens),
     });
   }
   const keep = new Set(out.map((s) => s.path.slice('shards/'.length)));
   for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (/^part-\d{5}\.jsonl(\.gz)?$/.test(f) && !keep.has(f)) await rm(join(dir, f), { force: true });
+    if (/^part-\d{5}\.(jsonl|jsonl\.gz|parquet)$/.test(f) && !keep.has(f)) await rm(join(dir, f), { force: true });
   }
   return out;
 }

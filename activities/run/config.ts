@@ -80,6 +80,13 @@ export const RunConfig = z.object({
   shards: z.object({
     maxDocs: z.number().int().positive().default(1000),
     maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    /** JSON lines, gzipped JSON lines, or Parquet (nested fields as JSON text); `datasets.load_dataset` reads each */
+    format: z.enum(['jsonl', 'jsonl.gz', 'parquet']).default('jsonl'),
+  }).strict().prefault({}),
+  /** the dataset card's licence field (an SPDX id such as cc-by-4.0, or "other") and name */
+  dataset: z.object({
+    license: z.string().min(1).default('other'),
+    prettyName: z.string().min(1).nullable().default(null),
   }).strict().prefault({}),
 }).strict();
 export type RunConfig = z.infer<typeof RunConfig>;

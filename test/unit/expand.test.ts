@@ -5,7 +5,8 @@ import { BUNDLE_STYLES, nodeIn, planJobs, relatedBundles, type ExpansionJob, typ
 import type { Fact, OutOfSpecFact } from '../../activities/knowledge/facts';
 import { expandFacts, type TextExpander } from '../../activities/expand/expandFacts';
 import { offlineExpander, renderOffline } from '../../activities/expand/offlineExpander';
-import { planShards } from '../../activities/expand/shards';
+import { planShards, shardBytes } from '../../activities/expand/shards';
+import { gunzipSync } from 'node:zlib';
 import { buildPrompt } from '../../activities/expand/prompts';
 import { deriveFacts } from '../../activities/knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
@@ -164,5 +165,25 @@ describe('faithfulness beyond numbers, stock openings, near-duplicates', () => {
     expect(again.docs.map((d) => d.id)).toEqual(first.docs.map((d) => d.id));
     const near = first.rejected.filter((r) => r.reason === 'near_duplicate').length;
     expect(near / first.generated).toBeLessThan(0.05);
+  });
+});
+
+describe('shard formats', () => {
+  const docsP = expandFacts(facts.slice(0, 3), offlineExpander, { mix: MIX, concurrency: 2, pii: DEFAULT_PII_OPTIONS }).then((o) => o.docs);
+  test('gzipped JSON lines hold exactly the JSON lines, deterministically', async () => {
+    const docs = await docsP;
+    const gz = shardBytes(docs, 'jsonl.gz');
+    expect(gunzipSync(gz).toString('utf8')).toBe(shardBytes(docs, 'jsonl').toString('utf8'));
+    expect(shardBytes(docs, 'jsonl.gz').equals(gz)).toBe(true);
+  });
+  test('Parquet holds every document field, read back with hyparquet', async () => {
+    const docs = await docsP;
+    const bytes = shardBytes(docs, 'parquet');
+    expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
+    const { parquetReadObjects } = require('hyparquet') as typeof import('hyparquet', { with: { 'resolution-mode': 'import' } });
+    const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer });
+    expect(rows).toHaveLength(docs.length);
+    const back = rows.map((r) => ({ ...r, fact_ids: JSON.parse(r.fact_ids as string), sources: JSON.parse(r.sources as string), generator: JSON.parse(r.generator as string), quality: JSON.parse(r.quality as string), usage: JSON.parse(r.usage as string) }));
+    expect(back).toEqual(docs.map((d) => ({ ...d })));
   });
 });
