@@ -38,7 +38,7 @@ const WORDS = new Set(['at', 'a', 'are', 'ar', 'in', 'b', 't', 'p', 'g', 'm', 'h
 const FREE_UNITS = new Set(['s', 'min', 'h', 'd', 'ms', 'wk', 'mo', 'a']);
 
 /**
- * Units the text puts on numbers that none of its facts uses - unless the number converts exactly from
+ * Units the text puts on numbers that none of its facts uses (in a unit field or on a number in its texts) - unless the number converts exactly from
  * one of the facts' values in a unit the facts use (250 °C written as 523.15 K).
  */
 export function inventedUnits(text: string, facts: readonly Fact[]): string[] {
@@ -48,6 +48,8 @@ export function inventedUnits(text: string, facts: readonly Fact[]): string[] {
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'unit' && typeof x === 'string' ? units.add(x) : visit(x));
   };
   facts.forEach((f) => visit(f.statement));
+  // and units the facts' own texts put on numbers (a work order's "6 degC above 250 degC setpoint")
+  for (const f of facts) for (const [, , unit] of JSON.stringify(f.statement).matchAll(WITH_UNIT)) units.add(unit);
   const codes = new Set([...units].map((u) => ucumCode(u) ?? u));
   const numbers = factNumbers(facts);
   const out: string[] = [];

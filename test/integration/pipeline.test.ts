@@ -71,6 +71,9 @@ describe('a run on the example line', () => {
     expect(m.counts.facts).toBeGreaterThan(0);
     expect(m.counts.docs_written).toBeGreaterThan(0);
     expect(m.counts.docs_written + Object.values(m.counts.docs_rejected).reduce((a, b) => a + b, 0)).toBe(m.counts.docs_generated);
+    // the offline expander states only what its facts state: no check but the near-duplicate one rejects its texts
+    expect(Object.keys(m.counts.docs_rejected).filter((r) => r !== 'near_duplicate')).toEqual([]);
+    expect((m.counts.docs_rejected.near_duplicate ?? 0) / m.counts.docs_generated).toBeLessThan(0.05);
     expect(m.generator.kind).toBe('offline');
     expect(Object.keys(m.by_lang).sort()).toEqual(['en', 'zh']);
     expect(Object.keys(m.by_style).length).toBeGreaterThanOrEqual(3);

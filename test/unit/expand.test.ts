@@ -187,3 +187,10 @@ describe('shard formats', () => {
     expect(back).toEqual(docs.map((d) => ({ ...d })));
   });
 });
+
+test('units written on numbers inside a fact\'s own texts count as the fact\'s units', () => {
+  const wo = facts.find((f) => f.kind === 'maintenance_pattern')!;
+  const withText = { ...wo, statement: { ...wo.statement, symptoms: ['zone 3 temperature overshoot 6 degC above 250 degC setpoint'] } } as Fact;
+  expect(inventedUnits('The zone overshot by 6 degC above the 250 degC setpoint.', [withText])).toEqual([]);
+  expect(inventedUnits('The zone overshot by 6 bar.', [withText])).toEqual(['6 bar']);
+});
