@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadRunConfig } from '../../activities/run/config';
@@ -95,4 +96,26 @@ test('expansion runs on the LLM task queue: a main-only worker and an LLM-only w
   }
   // the main worker has no endpoint: documents by the model prove the expansion ran on the LLM worker
   expect(readManifest(outDir).generator).toEqual({ kind: 'llm', model: 'llm-queue-model' });
+});
+
+test('a token budget stops a run cleanly: it completes with what was written, and the manifest says why and how much was left', async () => {
+  const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'budget-model' });
+  const fw = await createForgeWorker(env, { workflowBundle });
+  const outDir = tempDir('llm-budget');
+  try {
+    const client = await connectClient(env);
+    const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    const config = { ...base, expand: { ...base.expand, concurrency: 1, budget: { maxTokens: 20_000, maxCostUsd: null }, prices: { prompt: 2.5, completion: 10 } } };
+    await fw.worker.runUntil(async () => waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
+  } finally {
+    await fw.close();
+  }
+  const m = readManifest(outDir);
+  expect(m.generation.stopped).toBe('budget');
+  expect(m.generation.skipped).toBeGreaterThan(0);
+  expect(m.generation.prompt_tokens + m.generation.completion_tokens).toBeGreaterThanOrEqual(20_000);
+  expect(m.generation.cost_usd).toBeGreaterThan(0);
+  expect(m.counts.docs_written).toBeGreaterThan(0);
+  expect(readDocs(outDir)).toHaveLength(m.counts.docs_written);
+  expect(readFileSync(join(outDir, 'README.md'), 'utf8')).toMatch(/Generation stopped early \(budget\): \d+ planned texts were not written/);
 });
