@@ -4,6 +4,7 @@ import type { Generator, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
 import { opening, renderGeneric, titleOf } from './offlineGeneric';
 import type { TextExpander } from './expandFacts';
+import { cap, listEn, listZh } from './textParts';
 
 /**
  * The deterministic offline expander: used when no LLM endpoint is configured. It writes each fact in every
@@ -44,9 +45,6 @@ function renderFact(fact: Fact, style: ClassicStyle, lang: Lang): string {
 }
 
 type Templates<F> = Record<ClassicStyle, (f: F) => string>;
-const listEn = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
-const listZh = (xs: string[]) => xs.join('、');
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** Out of range is worse for quality only when the reject rate out of range is higher than inside. */
 const harms = (o: NonNullable<OutOfSpecFact['statement']['outcome']>) => o.ng_rate_out_pct > o.ng_rate_in_pct;

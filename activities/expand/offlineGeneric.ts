@@ -3,6 +3,7 @@ import type { Audience, Lang } from './documents';
 import { factSheet } from './factSheet';
 import type { ExpansionJob } from './jobs';
 import { ruleEn, ruleZh } from './offlineRuleTemplates';
+import { cap } from './textParts';
 
 /**
  * The offline expander's forms that work for any fact: a short title per fact, the fact's points (the
@@ -74,7 +75,6 @@ function pick<T>(xs: readonly T[], job: ExpansionJob): T {
   return xs[h % xs.length];
 }
 
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const opening = (job: ExpansionJob, title: string) =>
   job.lang === 'en' ? `${pick(OPENING.en[job.audience], job)} ${title}.` : `${pick(OPENING.zh[job.audience], job)}${title}。`;
 export const closing = (job: ExpansionJob) => CLOSING[job.lang][job.audience];

@@ -1,12 +1,10 @@
 import type { GraphAgreementFact, ThresholdRuleFact } from '../knowledge/facts';
 import type { ClassicStyle } from './offlineExpander';
+import { cap, listEn, listZh } from './textParts';
 
 /** Offline templates for mined threshold rules and their agreement with the graph's limits (see offlineExpander.ts). */
 type Templates<F> = Record<ClassicStyle, (f: F) => string>;
 type Cond = ThresholdRuleFact['statement']['conditions'][number];
-const listEn = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
-const listZh = (xs: string[]) => xs.join('、');
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const condEn = (c: Cond) => `${c.parameter.name} is ${c.op === '>' ? 'above' : 'below'} ${c.threshold} ${c.parameter.unit}`;
 const condZh = (c: Cond) => `${c.parameter.name_zh}${c.op === '>' ? '高于' : '低于'} ${c.threshold} ${c.parameter.unit}`;

@@ -5,6 +5,7 @@ import type { NamedNode, OutOfSpecFact } from './facts';
 import type { GraphIndex } from './linking';
 import { rowSource, type SeriesTable } from './seriesTable';
 import { mean, wilsonInterval } from './stats';
+import { tidy } from './thresholdRules';
 
 export interface OutOfSpecOptions {
   /** fewest out-of-range samples that make a fact */
@@ -71,7 +72,7 @@ export function outOfSpecFacts(tables: readonly SeriesTable[], events: readonly 
             direction,
             limit,
             spec: { min: spec.min, max: spec.max, target: spec.target },
-            observed: { extreme: Number(values.reduce((a, b) => (direction === 'above' ? Math.max(a, b) : Math.min(a, b))).toPrecision(6)), mean_out: round(mean(values), 1) },
+            observed: { extreme: tidy(values.reduce((a, b) => (direction === 'above' ? Math.max(a, b) : Math.min(a, b)))), mean_out: round(mean(values), 1) },
             outcome: quality ? {
               ng_rate_out_pct: round(100 * rateOut, 1),
               ng_rate_in_pct: round(100 * rateIn, 1),

@@ -4,7 +4,7 @@ import type { Fact, GraphAgreementFact, ThresholdRuleFact } from './facts';
 import type { GraphIndex } from './linking';
 import { mainDefect, qualityOutcome } from './outOfSpecFacts';
 import { rowSource, type SeriesTable } from './seriesTable';
-import { type Condition, type MinedRule, type MineOptions, mineThresholdRules } from './thresholdRules';
+import { type Condition, type MinedRule, type MineOptions, mineThresholdRules, tidy } from './thresholdRules';
 
 export interface RuleFactOptions {
   rules: MineOptions & {
@@ -117,4 +117,3 @@ function agreements(rule: ThresholdRuleFact, index: GraphIndex, tolerance: numbe
   return out;
 }
 
-const tidy = (x: number) => Number(x.toPrecision(6));

@@ -282,4 +282,5 @@ export function benjaminiHochberg(p: readonly number[]): number[] {
 }
 
 const round = (x: number) => Number(x.toFixed(4));
-const tidy = (x: number) => Number(x.toPrecision(6));
+/** Six significant digits: thresholds and differences as people write them, without float noise. */
+export const tidy = (x: number) => Number(x.toPrecision(6));
