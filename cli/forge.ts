@@ -14,8 +14,9 @@ import { readEnv } from '../infra/env';
 import { DEFAULT_LAYOUT, ROOT, serviceStatus, startNeo4j, startTemporal, stopService } from '../infra/services';
 import { connectClient } from '../infra/temporal';
 import { createForgeWorker, llmQueue, type WorkerRole } from '../infra/worker';
-import { progressQuery } from '../workflows';
-import { describeProgress, startRun, uiLink, waitForRun } from './runs';
+import { progressQuery, type Progress } from '../workflows';
+import { describeProgress, EMPTY_PROGRESS, expandHeartbeat, progressBar, startRun, uiLink, waitForRun } from './runs';
+import { registerSearchAttributes } from '../infra/searchAttributes';
 import { runDemo } from './demo';
 import { readFile } from 'node:fs/promises';
 
@@ -26,7 +27,8 @@ const USAGE = `forge - industrial operations data to training corpora
                                        run a worker (main queue Q and LLM queue Q-llm); start more, on more machines, to scale out
   forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
                                        start a run; prints the workflow id and its Web UI link
-  forge status WORKFLOW_ID             a run's progress
+  forge status WORKFLOW_ID [--watch]   a run's progress (--watch: a live progress bar until it ends)
+  forge search-attributes              register Forge's search attributes on an existing cluster (the local dev server has them)
   forge graph load FILE...             load graph files (Cypher, or JSON from export) into Neo4j, idempotently
   forge graph export --out FILE.json|FILE.cypher [--facts]
                                        write the graph (and its facts) back to a file that graph load reads
@@ -113,14 +115,37 @@ async function dispatch(argv: string[]): Promise<void> {
       return;
     }
     case 'status': {
-      if (!rest[0]) throw new UsageError('status needs a WORKFLOW_ID');
+      const { values, positionals } = parseArgs({ args: rest, options: { watch: { type: 'boolean' } }, allowPositionals: true, strict: true });
+      if (!positionals[0]) throw new UsageError('status needs a WORKFLOW_ID');
       const client = await connectClient(env);
-      const handle = client.workflow.getHandle(rest[0]);
-      const desc = await handle.describe();
-      out(`${rest[0]}: ${desc.status.name}`);
-      const progress = await handle.query(progressQuery).catch(() => null);
-      if (progress) out(`  ${describeProgress(progress)}`);
-      out(`Web UI: ${uiLink(env, rest[0])}`);
+      const handle = client.workflow.getHandle(positionals[0]);
+      let progress: Progress | null = null;
+      for (;;) {
+        const desc = await handle.describe();
+        const running = desc.status.name === 'RUNNING';
+        // a closed run's query needs a worker to replay it: asked only when not watching, or while it runs
+        if (running || !values.watch) progress = await handle.query(progressQuery).catch(() => progress);
+        if (!values.watch) {
+          out(`${positionals[0]}: ${desc.status.name}`);
+          if (progress) out(`  ${describeProgress(progress)}`);
+          out(`Web UI: ${uiLink(env, positionals[0])}`);
+          return;
+        }
+        const shown = desc.status.name === 'COMPLETED' ? { ...(progress ?? EMPTY_PROGRESS), stage: 'done' as const } : progress;
+        const line = `${progressBar(shown, expandHeartbeat(desc.raw))} ${running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name}`;
+        process.stdout.write(process.stdout.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+        if (desc.status.name !== 'RUNNING') {
+          if (process.stdout.isTTY) process.stdout.write('\n');
+          out(`Web UI: ${uiLink(env, positionals[0])}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    case 'search-attributes': {
+      const client = await connectClient(env);
+      const added = await registerSearchAttributes(client.connection, env.temporalNamespace);
+      out(added.length ? `registered ${added.join(', ')} in namespace ${env.temporalNamespace}` : `namespace ${env.temporalNamespace} already has Forge's search attributes`);
       return;
     }
     case 'graph': {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RunConfig } from '../activities/run/config';
 import type { RunInput, RunResult } from '../activities/run/contracts';
 import { progressQuery, synthesizeCorpus, type Progress } from '../workflows';
+import { FORGE_DOMAIN, FORGE_RUN_ID, FORGE_STAGE } from '../workflows/searchAttributes';
 import { workflowUiUrl, type ForgeEnv } from '../infra/env';
 
 export function newRunId(now = new Date()): string {
@@ -15,7 +16,60 @@ export function newRunId(now = new Date()): string {
 export async function startRun(client: Client, env: ForgeEnv, args: { inputs: string[]; outDir: string; config: RunConfig; runId?: string; taskQueue?: string }): Promise<WorkflowHandle<typeof synthesizeCorpus>> {
   const runId = args.runId ?? newRunId();
   const input: RunInput = { runId, inputs: args.inputs.map((p) => resolve(p)), outDir: resolve(args.outDir), config: args.config };
-  return client.workflow.start(synthesizeCorpus, { taskQueue: args.taskQueue ?? env.taskQueue, workflowId: `forge-${runId}`, args: [input] });
+  const domain = runDomain(args.config);
+  try {
+    return await client.workflow.start(synthesizeCorpus, {
+      taskQueue: args.taskQueue ?? env.taskQueue, workflowId: `forge-${runId}`, args: [input],
+      typedSearchAttributes: [{ key: FORGE_RUN_ID, value: runId }, { key: FORGE_DOMAIN, value: domain }, { key: FORGE_STAGE, value: 'prepare' }],
+      staticSummary: `Forge ${domain}: ${input.inputs.length} input${input.inputs.length === 1 ? '' : 's'} -> ${input.outDir}`,
+      staticDetails: [
+        `**Run** ${runId} (domain ${domain})`,
+        `**Inputs**\n${input.inputs.map((p) => `- ${p}`).join('\n')}`,
+        `**Output** ${input.outDir}`,
+        `**Graphs** ${args.config.graphs.map((g) => basename(g)).join(', ') || 'none'}`,
+        `**Mix** styles ${args.config.expand.styles.join(', ')}; languages ${args.config.expand.languages.join(', ')}`,
+      ].join('\n\n'),
+    });
+  } catch (e) {
+    if (/search attribute/i.test((e as Error).message)) {
+      throw new Error(`the namespace ${env.temporalNamespace} lacks Forge's search attributes (${(e as Error).message}): run "npx forge search-attributes" once for this cluster`);
+    }
+    throw e;
+  }
+}
+
+/** The domain a run is filed under (search attribute ForgeDomain): configured, else the first graph's name. */
+export function runDomain(config: RunConfig): string {
+  return config.domain ?? (config.graphs[0] ? basename(config.graphs[0]).replace(/\.[^.]+$/, '') : 'general');
+}
+
+export const EMPTY_PROGRESS: Progress = { stage: 'prepare', inputs: 0, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, docsWritten: null };
+
+/** The expansion activity's last heartbeat (texts done of total), from a describe() of the run, if it is running. */
+export function expandHeartbeat(raw: { pendingActivities?: { activityType?: { name?: string | null } | null; heartbeatDetails?: { payloads?: { data?: Uint8Array | null }[] | null } | null }[] | null }): { done: number; total: number } | null {
+  const a = raw.pendingActivities?.find((x) => x.activityType?.name === 'expandRunFacts');
+  const data = a?.heartbeatDetails?.payloads?.[0]?.data;
+  if (!data) return null;
+  try {
+    const v = JSON.parse(Buffer.from(data).toString('utf8')) as { done?: number; total?: number };
+    return typeof v.done === 'number' && typeof v.total === 'number' && v.total > 0 ? { done: v.done, total: v.total } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A progress bar from the run's progress query: each stage has its share of the bar (parsing by chunks,
+ * expansion by the texts its activity reports done); an estimate of where the run is, not a time.
+ */
+export function progressBar(p: Progress | null, expand: { done: number; total: number } | null, width = 30): string {
+  let f = 0;
+  if (p) {
+    const parse = p.chunksTotal ? p.chunks / p.chunksTotal : 0;
+    f = { prepare: 0, parse: 0.05 + 0.45 * parse, knowledge: 0.5, expand: 0.6 + 0.35 * (expand ? expand.done / expand.total : 0), manifest: 0.95, done: 1 }[p.stage];
+  }
+  const n = Math.round(f * width);
+  return `[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${String(Math.round(f * 100)).padStart(3)}%`;
 }
 
 export function describeProgress(p: Progress): string {

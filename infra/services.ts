@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeF
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { openDriver } from '../graphs/store';
+import { devServerSearchAttributeFlags } from './searchAttributes';
 
 /** The project root (this file lives in infra/). */
 export const ROOT = resolve(__dirname, '..');
@@ -148,7 +149,7 @@ export async function startTemporal(l: ServiceLayout, log: Log = defaultLog): Pr
   log(`starting Temporal dev server on ${address} (Web UI http://localhost:${l.temporal.uiPort}, data ${join(l.varDir, 'temporal.sqlite')})`);
   const pid = startDetached(l, 'temporal', bin, [
     'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(l.temporal.port), '--ui-port', String(l.temporal.uiPort),
-    '--db-filename', join(l.varDir, 'temporal.sqlite'), '--log-level', 'warn',
+    '--db-filename', join(l.varDir, 'temporal.sqlite'), '--log-level', 'warn', ...devServerSearchAttributeFlags(),
   ], ROOT);
   await waitFor('Temporal', pid, logFile(l, 'temporal'), 120_000, () => temporalAnswers(address));
   return true;

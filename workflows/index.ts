@@ -1,7 +1,8 @@
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, type ActivityOptions, defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/run/errors';
 import type { ChunkSummary, ExpandSummary, FactsSummary, ParseSummary, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
+import { FORGE_DOCS_WRITTEN, FORGE_FACTS, FORGE_STAGE } from './searchAttributes';
 
 export type Stage = 'prepare' | 'parse' | 'knowledge' | 'expand' | 'manifest' | 'done';
 export interface Progress {
@@ -21,9 +22,26 @@ export const progressQuery = defineQuery<Progress>('progress');
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE] };
 
-const fast = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
+const FAST: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
 /** activities that stream a whole source or chunk: they heartbeat their progress */
-const long = proxyActivities<Activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
+const LONG: ActivityOptions = { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry };
+/** Activities with a one-line summary that the Web UI shows on each of them. */
+const fast = (summary: string) => proxyActivities<Activities>({ ...FAST, summary });
+const long = (summary: string) => proxyActivities<Activities>({ ...LONG, summary });
+const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+/** The run's live "current details" in the Web UI (Temporal markdown): stage, counts, rates, rejects by reason. */
+function currentDetails(p: Progress, startedMs: number, nowMs: number, rejected: Record<string, number> | null): string {
+  const secs = Math.max(1, (nowMs - startedMs) / 1000);
+  const lines = [
+    `**Stage:** ${p.stage}`,
+    `**Parsed:** ${p.parsed}/${p.inputs} sources, ${p.chunks}/${p.chunksTotal} chunks, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined), ${Math.round(p.lines / secs)} lines/s`,
+  ];
+  if (p.facts !== null) lines.push(`**Facts:** ${p.facts}`);
+  if (p.docsWritten !== null) lines.push(`**Documents written:** ${p.docsWritten}`);
+  if (rejected && Object.keys(rejected).length) lines.push(`**Rejected:** ${Object.entries(rejected).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return lines.join('\n\n');
+}
 
 /** One source's chunk results added up (plain arithmetic: deterministic). */
 function summarise(source: string, chunks: ChunkSummary[]): ParseSummary {
@@ -46,20 +64,30 @@ function summarise(source: string, chunks: ChunkSummary[]): ParseSummary {
 export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, docsWritten: null };
   setHandler(progressQuery, () => progress);
+  const started = workflowInfo().startTime.getTime();
+  let rejected: Record<string, number> | null = null;
+  const show = () => setCurrentDetails(currentDetails(progress, started, Date.now(), rejected));
+  const enter = (stage: Stage) => {
+    progress.stage = stage;
+    upsertSearchAttributes([{ key: FORGE_STAGE, value: stage }]);
+    show();
+  };
+  show();
 
-  const prepared = await fast.prepareRun({ inputs: input.inputs, outDir: input.outDir, config: input.config });
+  const prepared = await fast(`prepare: ${input.inputs.length} inputs`).prepareRun({ inputs: input.inputs, outDir: input.outDir, config: input.config });
 
   // stage 1: a scan per source (chunk plan, templates, name digests), then every chunk of every source in parallel
-  progress.stage = 'parse';
-  const scans: ScanSummary[] = await Promise.all(prepared.inputs.map((source) => long.scanSource({ source, outDir: input.outDir, config: input.config })));
+  enter('parse');
+  const scans: ScanSummary[] = await Promise.all(prepared.inputs.map((source) => long(`scan ${fileName(source.path)}`).scanSource({ source, outDir: input.outDir, config: input.config })));
   progress.chunksTotal = scans.reduce((a, s) => a + s.chunks.length, 0);
   const parsed: ParseSummary[] = await Promise.all(scans.map(async (scan) => {
     const chunks: ChunkSummary[] = await Promise.all(scan.chunks.map(async (chunk) => {
-      const c = await long.parseChunk({ modelPath: scan.modelPath, chunk, outDir: input.outDir, config: input.config });
+      const c = await long(`parse ${fileName(scan.source)} chunk ${chunk.index + 1}/${scan.chunks.length}`).parseChunk({ modelPath: scan.modelPath, chunk, outDir: input.outDir, config: input.config });
       progress.chunks++;
       progress.lines += c.counts.lines;
       progress.records += c.counts.records;
       progress.quarantined += c.counts.quarantined;
+      show();
       return c;
     }));
     const summary = summarise(scan.source, chunks);
@@ -70,7 +98,7 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
     }
     if (scan.format === 'csv') {
       // time series: steady/transition windows, changes and state events, from the source's samples in order
-      const series = await long.segmentSeries({ source: scan.source, recordFiles: summary.recordFiles, outDir: input.outDir, config: input.config });
+      const series = await long(`segment ${fileName(scan.source)}`).segmentSeries({ source: scan.source, recordFiles: summary.recordFiles, outDir: input.outDir, config: input.config });
       summary.recordFiles.push(series.path);
       summary.series = { windows: series.windows, changes: series.changes, states: series.states };
     }
@@ -78,24 +106,27 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
     return summary;
   }));
 
-  progress.stage = 'knowledge';
-  await fast.loadGraph({ files: [prepared.schemaFile, ...input.config.graphs] });
-  const facts: FactsSummary = await fast.deriveRunFacts({
+  enter('knowledge');
+  await fast(`load ${input.config.graphs.length} graph files`).loadGraph({ files: [prepared.schemaFile, ...input.config.graphs] });
+  const facts: FactsSummary = await fast('derive facts').deriveRunFacts({
     outDir: input.outDir, recordFiles: parsed.flatMap((p) => p.recordFiles), runId: input.runId, config: input.config,
   });
   progress.facts = facts.facts;
+  upsertSearchAttributes([{ key: FORGE_FACTS, value: facts.facts }]);
 
-  progress.stage = 'expand';
+  enter('expand');
   // expansion goes to the LLM task queue (`<queue>-llm`): its workers' LLM concurrency is set apart from parsing
-  const { expandRunFacts } = proxyActivities<Activities>({ taskQueue: `${workflowInfo().taskQueue}-llm`, startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
+  const { expandRunFacts } = proxyActivities<Activities>({ ...LONG, taskQueue: `${workflowInfo().taskQueue}-llm`, summary: `expand ${facts.facts} facts` });
   const expanded: ExpandSummary = await expandRunFacts({ outDir: input.outDir, factsPath: facts.factsPath, config: input.config });
   progress.docsWritten = expanded.written;
+  rejected = expanded.rejected;
+  upsertSearchAttributes([{ key: FORGE_DOCS_WRITTEN, value: expanded.written }]);
 
-  progress.stage = 'manifest';
-  const result = await fast.writeManifest({
+  enter('manifest');
+  const result = await fast('write manifest and dataset card').writeManifest({
     outDir: input.outDir, runId: input.runId, workflowId: workflowInfo().workflowId, configHash: prepared.configHash,
     config: input.config, inputs: scans.map((s, i) => ({ ...s, path: prepared.inputs[i].path })), parsed, facts, expanded,
   });
-  progress.stage = 'done';
+  enter('done');
   return result;
 }

@@ -28,6 +28,8 @@ export const RunConfig = z.object({
     h: z.number().positive().default(DEFAULT_SERIES_OPTIONS.h),
     minShift: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.minShift),
   }).strict().prefault({}),
+  /** what the run is filed under in the Web UI (search attribute ForgeDomain); unset: the first graph file's name */
+  domain: z.string().min(1).max(100).nullable().default(null),
   /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
   graphs: z.array(z.string()).default([]),
   facts: z.object({

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
@@ -11,6 +12,7 @@ import { compileFormula, formulaInputs } from '../../activities/knowledge/derive
 import { GraphIndex } from '../../activities/knowledge/linking';
 import { ucumCode } from '../../activities/knowledge/units';
 import { exportGraph } from '../../graphs/graphDump';
+import { FORGE_DOCS_WRITTEN, FORGE_DOMAIN, FORGE_RUN_ID, FORGE_STAGE } from '../../workflows/searchAttributes';
 import { countFacts, loadGraphFiles, openDriver, readGraphSnapshot, toNative } from '../../graphs/store';
 import { connectClient } from '../../infra/temporal';
 import { createForgeWorker, type ForgeWorker } from '../../infra/worker';
@@ -19,6 +21,7 @@ import { testEnv } from './testEnv';
 import { allFiles, bundle, dataLines, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, ROOT, tempDir } from './runHelpers';
 
 jest.setTimeout(120_000);
+const execFileP = promisify(execFile);
 
 const env = testEnv();
 let workflowBundle: WorkflowBundleWithSourceMap;
@@ -59,6 +62,57 @@ describe('a run on the example line', () => {
 
   beforeAll(async () => {
     first = await runExample(outDir);
+  });
+
+  test('the run is filterable and readable in the Web UI: search attributes, summaries, current details, activity summaries', async () => {
+    const { handle } = first;
+    const desc = await handle.describe();
+    const runId = readManifest(outDir).run_id;
+    expect(desc.typedSearchAttributes.get(FORGE_RUN_ID)).toBe(runId);
+    expect(desc.typedSearchAttributes.get(FORGE_DOMAIN)).toBe('injection-moulding');
+    expect(desc.typedSearchAttributes.get(FORGE_STAGE)).toBe('done');
+    expect(desc.typedSearchAttributes.get(FORGE_DOCS_WRITTEN)).toBe(readManifest(outDir).counts.docs_written);
+    expect(await desc.staticSummary()).toBe(`Forge injection-moulding: 3 inputs -> ${outDir}`);
+    expect(await desc.staticDetails()).toContain('**Inputs**');
+    // the list the Web UI filters with
+    let listed: string[] = [];
+    for (let i = 0; i < 20 && !listed.length; i++) {
+      listed = [];
+      for await (const w of client.workflow.list({ query: `ForgeRunId = "${runId}" AND ForgeStage = "done"` })) listed.push(w.workflowId);
+      if (!listed.length) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(listed).toEqual([handle.workflowId]);
+    const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toMatch(/\*\*Stage:\*\* done[\s\S]*\*\*Documents written:\*\* \d+/);
+    const history = await handle.fetchHistory();
+    const summaries = await Promise.all(history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map(async (e) => {
+      const p = e.userMetadata?.summary;
+      return p?.data ? JSON.parse(Buffer.from(p.data).toString('utf8')) as string : null;
+    }));
+    expect(summaries).toEqual(expect.arrayContaining(['scan sensors.csv', 'parse sensors.csv chunk 1/1', 'derive facts', 'write manifest and dataset card']));
+    expect(summaries.filter((x) => x === null)).toEqual([]);
+  });
+
+  test('forge search-attributes finds them registered on the dev server (and would add what a cluster lacks)', async () => {
+    const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'search-attributes'], { env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress }, encoding: 'utf8' });
+    expect(stderr).toBe('');
+    expect(stdout).toBe("namespace default already has Forge's search attributes\n");
+  });
+
+  test('forge status --watch draws a progress bar while a run goes on, and ends with it', async () => {
+    const watchDir = tempDir('watch');
+    const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir: watchDir, config });
+    // not spawnSync: the worker in this process must keep answering the run's queries meanwhile
+    const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'status', handle.workflowId, '--watch'], {
+      env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress }, encoding: 'utf8',
+    });
+    expect(stderr).toBe('');
+    const lines = stdout.trim().split('\n');
+    expect(lines.at(-2)).toMatch(/^\[#{30}\] 100% COMPLETED$/);
+    expect(lines.at(-1)).toMatch(/^Web UI: /);
+    expect(lines.slice(0, -2).every((l) => /^\[[#.]{30}\] +\d+% (starting|\w+: )/.test(l))).toBe(true);
+    await handle.result();
   });
 
   test('manifest counts match the input: every data line is a record or quarantined', () => {

@@ -1,3 +1,4 @@
+import { EMPTY_PROGRESS, progressBar } from '../../cli/runs';
 import { join } from 'node:path';
 import { parseRunConfig, RunConfig } from '../../activities/run/config';
 import { splitCypher } from '../../graphs/store';
@@ -34,4 +35,12 @@ test('splitCypher splits on statement ends and drops comment lines', () => {
   expect(splitCypher('// header\nCREATE (a);\nMATCH (n)\n// note\nRETURN n;\n\n')).toEqual(['CREATE (a)', 'MATCH (n)\nRETURN n']);
   const seed = readFileSync(join(__dirname, '..', '..', 'graphs', 'injection-moulding.cypher'), 'utf8');
   expect(splitCypher(seed).every((s) => !s.includes(';\n'))).toBe(true);
+});
+
+test('progress bar: stages take their share, parsing by chunks, expansion by texts done', () => {
+  const p = { ...EMPTY_PROGRESS, stage: 'parse' as const, chunks: 1, chunksTotal: 2 };
+  expect(progressBar(p, null, 20)).toBe('[######..............]  28%');
+  expect(progressBar({ ...p, stage: 'expand' }, { done: 50, total: 100 }, 20)).toBe('[###############.....]  77%');
+  expect(progressBar({ ...p, stage: 'done' }, null, 10)).toBe('[##########] 100%');
+  expect(progressBar(null, null, 10)).toBe('[..........]   0%');
 });
