@@ -18,11 +18,14 @@ import { Fact } from './knowledge/facts';
 import { costOf, expandFacts, type TextExpander } from './expand/expandFacts';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
+import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
+import { documentsPath, readBackup, readDocuments, readPlan, samplePath, writeDocuments, writePlan } from './expand/corpusFiles';
+import type { RealDocument, ShardDocument } from './expand/documents';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
-import type { ChunkSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
+import type { ChunkSummary, CorpusPlanSummary, CorpusSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
 import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
 
 export interface ActivityDeps {
@@ -174,7 +177,8 @@ export function createActivities(deps: ActivityDeps) {
         throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;
       });
       if (index) await saveDedupIndex(input.outDir, index);
-      const shards = await writeShards(input.outDir, outcome.docs, config.shards.maxDocs, config.shards.maxBytes, config.shards.format);
+      const docsPath = documentsPath(input.outDir);
+      await writeDocuments(docsPath, outcome.docs);
       await writeFileAtomic(join(input.outDir, 'rejected.jsonl'), toJsonl(outcome.rejected));
       const tally = (key: (d: (typeof outcome.docs)[number]) => string) => {
         const out: Record<string, number> = {};
@@ -187,13 +191,47 @@ export function createActivities(deps: ActivityDeps) {
         generated: outcome.generated, rejected, written: outcome.docs.length,
         tokens: outcome.docs.reduce((a, d) => a + d.tokens, 0),
         byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), byAudience: tally((d) => d.audience), byInput: tally((d) => d.input),
-        shards, generator: expander.generator,
+        documentsPath: docsPath, generator: expander.generator,
         usage: {
           ...outcome.usage, cost_usd: roundUsd(costOf(outcome.usage, config.expand.prices)), cached: outcome.cached,
           requests: expander instanceof LlmExpander ? expander.requests : null,
         },
         skipped: outcome.skipped, stopped: outcome.stopped,
       };
+    },
+
+    /**
+     * Plan the corpus: the accepted documents with real ones mixed in (backup.mixRatio), in curriculum order,
+     * cut into shards; a sample of each shard for review; the shards under the quality floor.
+     */
+    async planCorpus(input: { outDir: string; documentsPath: string; config: RunConfig }): Promise<CorpusPlanSummary> {
+      const { config, outDir } = input;
+      const synthetic = await readDocuments(input.documentsPath);
+      const backup = config.backup.path ? await readBackup(config.backup.path, piiOptions(config)).catch((e: Error) => { throw fail('InvalidConfig', e.message); }) : { docs: [], rejected: {} };
+      const { mixed, spare } = mixReal(synthetic.length, backup.docs, config.backup.mixRatio);
+      const all = [...synthetic, ...mixed];
+      const ordered = config.shards.order === 'curriculum' ? curriculumOrder(all) : [...all].sort((a, b) => a.id.localeCompare(b.id));
+      const plan = planCorpus(ordered, config.shards.maxDocs, config.shards.maxBytes, config.shards.format);
+      await writePlan(outDir, { shards: plan, mixed: mixed.map((d) => d.id), spare: spare.map((d) => d.id) });
+      const sample = reviewSample(plan, new Map(ordered.map((d) => [d.id, d])), config.review.perShard);
+      await writeDocuments(samplePath(outDir), sample);
+      return {
+        shards: plan.map((p) => p.name), samplePath: samplePath(outDir), sampled: sample.length,
+        lowQuality: plan.filter((p) => p.quality !== null && p.quality < config.review.minQuality).map((p) => ({ shard: p.name, quality: p.quality! })),
+        real: { available: backup.docs.length, mixed: mixed.length, rejected: backup.rejected }, order: config.shards.order,
+      };
+    },
+
+    /** Write the shards of the plan, the synthetic documents of failed shards replaced from the backup corpus. */
+    async writeCorpus(input: { outDir: string; documentsPath: string; config: RunConfig; failed: { shard: string; reason: string }[] }): Promise<CorpusSummary> {
+      const { config, outDir } = input;
+      const plan = await readPlan(outDir);
+      const backup = config.backup.path ? (await readBackup(config.backup.path, piiOptions(config))).docs : [];
+      const byId = new Map<string, ShardDocument>([...(await readDocuments(input.documentsPath)), ...backup].map((d) => [d.id, d]));
+      const spare = plan.spare.map((id) => byId.get(id)).filter((d): d is RealDocument => d?.origin === 'real');
+      const { shards, replacements } = replaceShards(plan.shards, byId, new Map(input.failed.map((f) => [f.shard, f.reason])), spare);
+      const infos = await writeShards(outDir, plan.shards.map((p, i) => ({ name: p.name, docs: shards[i] })).filter((s) => s.docs.length), config.shards.format);
+      return { shards: infos, replacements };
     },
 
     /** Write manifest.json and the dataset card. */

@@ -15,6 +15,7 @@ import { DEFAULT_LAYOUT, ROOT, serviceStatus, startNeo4j, startTemporal, stopSer
 import { connectClient } from '../infra/temporal';
 import { createForgeWorker, llmQueue, type WorkerRole } from '../infra/worker';
 import { progressQuery, type Progress } from '../workflows';
+import { reviewRun } from './review';
 import { describeProgress, EMPTY_PROGRESS, expandHeartbeat, progressBar, startRun, uiLink, waitForRun } from './runs';
 import { registerSearchAttributes } from '../infra/searchAttributes';
 import { runDemo } from './demo';
@@ -28,6 +29,8 @@ const USAGE = `forge - industrial operations data to training corpora
   forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
                                        start a run; prints the workflow id and its Web UI link
   forge status WORKFLOW_ID [--watch]   a run's progress (--watch: a live progress bar until it ends)
+  forge review WORKFLOW_ID [--approve | --reject REASON [--shards a,b]] [--reviewer NAME] [--show N]
+                                       show a run's review sample (N documents per shard) and send the decision
   forge search-attributes              register Forge's search attributes on an existing cluster (the local dev server has them)
   forge graph load FILE...             load graph files (Cypher, or JSON from export) into Neo4j, idempotently
   forge graph export --out FILE.json|FILE.cypher [--facts]
@@ -141,6 +144,20 @@ async function dispatch(argv: string[]): Promise<void> {
         }
         await new Promise((r) => setTimeout(r, 1000));
       }
+    }
+    case 'review': {
+      const { values, positionals } = parseArgs({
+        args: rest, allowPositionals: true, strict: true,
+        options: { approve: { type: 'boolean' }, reject: { type: 'string' }, shards: { type: 'string' }, reviewer: { type: 'string' }, show: { type: 'string' } },
+      });
+      if (!positionals[0]) throw new UsageError('review needs a WORKFLOW_ID');
+      if (values.approve && values.reject !== undefined) throw new UsageError('--approve or --reject REASON, not both');
+      const client = await connectClient(env);
+      await reviewRun(client.workflow.getHandle(positionals[0]), {
+        approve: values.approve ?? false, reject: values.reject ?? null, shards: values.shards ? values.shards.split(',').map((x) => x.trim()).filter(Boolean) : [],
+        reviewer: values.reviewer ?? process.env.USER ?? null, show: values.show === undefined ? 3 : Number(values.show),
+      }, out);
+      return;
     }
     case 'search-attributes': {
       const client = await connectClient(env);

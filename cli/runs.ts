@@ -66,7 +66,7 @@ export function progressBar(p: Progress | null, expand: { done: number; total: n
   let f = 0;
   if (p) {
     const parse = p.chunksTotal ? p.chunks / p.chunksTotal : 0;
-    f = { prepare: 0, parse: 0.05 + 0.45 * parse, knowledge: 0.5, expand: 0.6 + 0.35 * (expand ? expand.done / expand.total : 0), manifest: 0.95, done: 1 }[p.stage];
+    f = { prepare: 0, parse: 0.05 + 0.45 * parse, knowledge: 0.5, expand: 0.6 + 0.35 * (expand ? expand.done / expand.total : 0), review: 0.95, manifest: 0.98, done: 1 }[p.stage];
   }
   const n = Math.round(f * width);
   return `[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${String(Math.round(f * 100)).padStart(3)}%`;

@@ -1,10 +1,10 @@
-import { ApplicationFailure, type ActivityOptions, defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, type ActivityOptions, condition, defineQuery, defineUpdate, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/run/errors';
-import type { ChunkSummary, ExpandSummary, FactsSummary, ParseSummary, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
+import type { ChunkSummary, CorpusPlanSummary, ExpandSummary, FactsSummary, ParseSummary, ReviewDecision, ReviewOutcome, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
 import { FORGE_DOCS_WRITTEN, FORGE_FACTS, FORGE_STAGE } from './searchAttributes';
 
-export type Stage = 'prepare' | 'parse' | 'knowledge' | 'expand' | 'manifest' | 'done';
+export type Stage = 'prepare' | 'parse' | 'knowledge' | 'expand' | 'review' | 'manifest' | 'done';
 export interface Progress {
   stage: Stage;
   inputs: number;
@@ -19,6 +19,12 @@ export interface Progress {
   docsWritten: number | null;
 }
 export const progressQuery = defineQuery<Progress>('progress');
+
+/** Where the human spot-check stands: the sample to read, the shards it covers, and until when the run waits. */
+export interface ReviewState { state: 'not_requested' | 'pending' | 'awaiting' | 'decided' | 'timed_out'; samplePath: string | null; shards: string[]; deadline: string | null }
+export const reviewQuery = defineQuery<ReviewState>('review');
+/** The reviewer's decision: validated (a rejection needs a reason; shards must be the run's; only while the run waits). */
+export const reviewUpdate = defineUpdate<ReviewOutcome, [ReviewDecision]>('review');
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE] };
 
@@ -122,11 +128,61 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   rejected = expanded.rejected;
   upsertSearchAttributes([{ key: FORGE_DOCS_WRITTEN, value: expanded.written }]);
 
+  // the corpus: real documents mixed in, curriculum order, shards planned, a sample of each for review
+  enter('review');
+  const plan: CorpusPlanSummary = await fast('plan corpus and review sample').planCorpus({ outDir: input.outDir, documentsPath: expanded.documentsPath, config: input.config });
+  const review = await spotCheck(input, plan, show);
+
+  const failed = [
+    ...plan.lowQuality.map((q) => ({ shard: q.shard, reason: `mean quality ${q.quality} below ${input.config.review.minQuality}` })),
+    ...(review.decision === 'reject' ? (review.shards.length ? review.shards : plan.shards).map((shard) => ({ shard, reason: `rejected in review: ${review.reason}` })) : []),
+  ].filter((f, i, all) => all.findIndex((x) => x.shard === f.shard) === i);
+  if (failed.length && !input.config.backup.path) {
+    throw ApplicationFailure.nonRetryable(`${failed.length} shard(s) failed (${failed[0].reason}) and no backup corpus is configured (backup.path) to replace them`, 'ReviewRejected');
+  }
+  const corpus = await fast(`write ${plan.shards.length} shards`).writeCorpus({ outDir: input.outDir, documentsPath: expanded.documentsPath, config: input.config, failed });
+
   enter('manifest');
   const result = await fast('write manifest and dataset card').writeManifest({
     outDir: input.outDir, runId: input.runId, workflowId: workflowInfo().workflowId, configHash: prepared.configHash,
-    config: input.config, inputs: scans.map((s, i) => ({ ...s, path: prepared.inputs[i].path })), parsed, facts, expanded,
+    config: input.config, inputs: scans.map((s, i) => ({ ...s, path: prepared.inputs[i].path })), parsed, facts, expanded, plan, review, corpus,
   });
   enter('done');
   return result;
+}
+
+/**
+ * The human spot-check. Without `review.wait` the sample is written and the run goes on. With it, the run
+ * waits for the `review` Update up to `review.timeoutSeconds`; then `review.onTimeout` decides: approve, fail
+ * the run, or fall back (every shard replaced from the backup corpus).
+ */
+async function spotCheck(input: RunInput, plan: CorpusPlanSummary, show: () => void): Promise<ReviewOutcome> {
+  const cfg = input.config.review;
+  const state: ReviewState = { state: cfg.wait ? 'awaiting' : 'not_requested', samplePath: plan.samplePath, shards: plan.shards, deadline: null };
+  let outcome: ReviewOutcome = { requested: cfg.wait, decision: null, reason: null, shards: [], reviewer: null, timed_out: false };
+  setHandler(reviewQuery, () => state);
+  if (!cfg.wait) return outcome;
+  state.deadline = new Date(Date.now() + cfg.timeoutSeconds * 1000).toISOString();
+  setHandler(reviewUpdate, (d: ReviewDecision) => {
+    outcome = { requested: true, decision: d.decision, reason: d.reason?.trim() || null, shards: d.shards ?? [], reviewer: d.reviewer ?? null, timed_out: false };
+    state.state = 'decided';
+    return outcome;
+  }, {
+    validator: (d: ReviewDecision) => {
+      if (state.state !== 'awaiting') throw new Error(`this run is not waiting for a review (${state.state})`);
+      if (d?.decision !== 'approve' && d?.decision !== 'reject') throw new Error('decision must be "approve" or "reject"');
+      if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
+      const unknown = (d.shards ?? []).filter((x) => !plan.shards.includes(x));
+      if (unknown.length) throw new Error(`no such shard in this run: ${unknown.join(', ')} (shards: ${plan.shards.join(', ')})`);
+    },
+  });
+  show();
+  const decided = await condition(() => state.state === 'decided', cfg.timeoutSeconds * 1000);
+  if (decided) return outcome;
+  state.state = 'timed_out';
+  if (cfg.onTimeout === 'fail') throw ApplicationFailure.nonRetryable(`no review within ${cfg.timeoutSeconds} s (review.onTimeout = fail)`, 'ReviewTimedOut');
+  return {
+    requested: true, decision: cfg.onTimeout === 'approve' ? 'approve' : 'reject', reason: `no review within ${cfg.timeoutSeconds} s (policy: ${cfg.onTimeout})`,
+    shards: [], reviewer: null, timed_out: true,
+  };
 }

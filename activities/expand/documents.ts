@@ -38,5 +38,22 @@ export const CorpusDocument = z.object({
   tokens: z.number().int().nonnegative(),
   /** what generating it cost: tokens sent and received (0 when it came from the cache or the offline expander) */
   usage: z.object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }),
+  origin: z.literal('synthetic'),
 });
 export type CorpusDocument = z.infer<typeof CorpusDocument>;
+
+/** A document of the run's real-data corpus (the backup): mixed in at a configured ratio, or in place of shards that failed review. */
+export const RealDocument = z.object({
+  id: z.string(),
+  text: z.string().min(1),
+  lang: Lang,
+  origin: z.literal('real'),
+  /** `file:line` in the backup corpus */
+  source: z.string(),
+  tokens: z.number().int().nonnegative(),
+});
+export type RealDocument = z.infer<typeof RealDocument>;
+
+/** A line of a shard: a synthetic document or a real one (`origin` tells which). */
+export const ShardDocument = z.discriminatedUnion('origin', [CorpusDocument, RealDocument]);
+export type ShardDocument = z.infer<typeof ShardDocument>;

@@ -116,6 +116,7 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       quality: { score: qualityScore(text, tokens), checks: check.checks },
       tokens,
       usage: jobUsage,
+      origin: 'synthetic',
     };
   });
   // exact duplicates (same normalised text) are kept once; near-duplicates too, when asked

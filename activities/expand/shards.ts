@@ -2,15 +2,15 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sha256, toJsonl, writeFileAtomic } from '../common/files';
-import type { CorpusDocument } from './documents';
+import type { CorpusDocument, ShardDocument } from './documents';
 
 /** A written shard: where, how many documents and bytes, its hash, its text tokens and what generating it cost in tokens. */
-export interface ShardInfo { path: string; docs: number; bytes: number; sha256: string; tokens: number; prompt_tokens: number; completion_tokens: number }
+export interface ShardInfo { path: string; docs: number; bytes: number; sha256: string; tokens: number; prompt_tokens: number; completion_tokens: number; real: number }
 
 /** Cut documents into shards of at most `maxDocs` documents and `maxBytes` bytes (one document may exceed it alone). */
-export function planShards(docs: readonly CorpusDocument[], maxDocs: number, maxBytes: number): CorpusDocument[][] {
-  const shards: CorpusDocument[][] = [];
-  let current: CorpusDocument[] = [];
+export function planShards<T extends ShardDocument>(docs: readonly T[], maxDocs: number, maxBytes: number): T[][] {
+  const shards: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
   for (const d of docs) {
     const size = Buffer.byteLength(JSON.stringify(d)) + 1;
@@ -34,38 +34,44 @@ const parquet = () => require('hyparquet-writer') as typeof import('hyparquet-wr
 
 /**
  * One shard's bytes. Parquet: one column per document field; strings as UTF-8, `tokens` as INT32, the
- * nested fields (fact_ids, sources, generator, quality, usage) as JSON text.
+ * nested fields (fact_ids, sources, generator, quality, usage) as JSON text; a real document's missing
+ * synthetic fields are null.
  */
-export function shardBytes(docs: readonly CorpusDocument[], format: ShardFormat): Buffer {
+export function shardBytes(docs: readonly ShardDocument[], format: ShardFormat): Buffer {
   if (format === 'jsonl') return Buffer.from(toJsonl(docs));
   if (format === 'jsonl.gz') return gzipSync(toJsonl(docs), { level: 6 });
-  const col = (name: keyof CorpusDocument, type: 'STRING' | 'JSON' | 'INT32') => ({
-    name, type, data: docs.map((d) => (type === 'JSON' ? JSON.stringify(d[name]) : d[name])),
+  type Key = keyof CorpusDocument | 'source';
+  const col = (name: Key, type: 'STRING' | 'JSON' | 'INT32') => ({
+    name, type, data: docs.map((d) => {
+      const v = (d as Record<string, unknown>)[name];
+      return v === undefined ? null : type === 'JSON' ? JSON.stringify(v) : v;
+    }),
   });
   const buf = parquet().parquetWriteBuffer({
     columnData: [
-      col('id', 'STRING'), col('text', 'STRING'), col('lang', 'STRING'), col('style', 'STRING'), col('audience', 'STRING'), col('input', 'STRING'),
-      col('fact_ids', 'JSON'), col('sources', 'JSON'), col('generator', 'JSON'), col('quality', 'JSON'), col('tokens', 'INT32'), col('usage', 'JSON'),
+      col('id', 'STRING'), col('text', 'STRING'), col('lang', 'STRING'), col('origin', 'STRING'), col('style', 'STRING'), col('audience', 'STRING'), col('input', 'STRING'),
+      col('fact_ids', 'JSON'), col('sources', 'JSON'), col('source', 'STRING'), col('generator', 'JSON'), col('quality', 'JSON'), col('tokens', 'INT32'), col('usage', 'JSON'),
     ],
   });
   return Buffer.from(buf);
 }
 
 /**
- * Write `shards/part-NNNNN.<format>` under `runDir`, each atomically, then remove parts left from an earlier
- * run of the same directory. Paths in the result are relative to `runDir`.
+ * Write the given shards as `shards/<name>` under `runDir`, each atomically, then remove parts left from an
+ * earlier run of the same directory. Paths in the result are relative to `runDir`.
  */
-export async function writeShards(runDir: string, docs: readonly CorpusDocument[], maxDocs: number, maxBytes: number, format: ShardFormat = 'jsonl'): Promise<ShardInfo[]> {
+export async function writeShards(runDir: string, shards: readonly { name: string; docs: readonly ShardDocument[] }[], format: ShardFormat): Promise<ShardInfo[]> {
   const dir = join(runDir, 'shards');
   const out: ShardInfo[] = [];
-  for (const [i, shard] of planShards(docs, maxDocs, maxBytes).entries()) {
-    const name = `part-${String(i).padStart(5, '0')}.${format}`;
-    const bytes = shardBytes(shard, format);
+  for (const { name, docs } of shards) {
+    const bytes = shardBytes(docs, format);
     await writeFileAtomic(join(dir, name), bytes);
-    const total = (f: (d: CorpusDocument) => number) => shard.reduce((a, d) => a + f(d), 0);
+    const synthetic = docs.filter((d): d is CorpusDocument => d.origin === 'synthetic');
+    const total = (f: (d: CorpusDocument) => number) => synthetic.reduce((a, d) => a + f(d), 0);
     out.push({
-      path: `shards/${name}`, docs: shard.length, bytes: bytes.length, sha256: sha256(bytes),
-      tokens: total((d) => d.tokens), prompt_tokens: total((d) => d.usage.prompt_tokens), completion_tokens: total((d) => d.usage.completion_tokens),
+      path: `shards/${name}`, docs: docs.length, bytes: bytes.length, sha256: sha256(bytes),
+      tokens: docs.reduce((a, d) => a + d.tokens, 0), prompt_tokens: total((d) => d.usage.prompt_tokens), completion_tokens: total((d) => d.usage.completion_tokens),
+      real: docs.length - synthetic.length,
     });
   }
   const keep = new Set(out.map((s) => s.path.slice('shards/'.length)));

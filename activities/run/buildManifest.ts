@@ -1,7 +1,7 @@
 import { addCounts, totalCount, type PiiCounts } from '../parse/pii';
 import { costOf } from '../expand/expandFacts';
 import type { RunConfig } from './config';
-import type { ExpandSummary, FactsSummary, Manifest, ParseSummary, ScanSummary } from './contracts';
+import type { CorpusPlanSummary, CorpusSummary, ExpandSummary, FactsSummary, Manifest, ParseSummary, ReviewOutcome, ScanSummary } from './contracts';
 
 export interface ManifestParts {
   runId: string;
@@ -13,6 +13,9 @@ export interface ManifestParts {
   parsed: ParseSummary[];
   facts: FactsSummary;
   expanded: ExpandSummary;
+  plan: CorpusPlanSummary;
+  review: ReviewOutcome;
+  corpus: CorpusSummary;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -55,7 +58,13 @@ export function buildManifest(p: ManifestParts): Manifest {
       prompt_tokens: p.expanded.usage.prompt_tokens, completion_tokens: p.expanded.usage.completion_tokens, cost_usd: p.expanded.usage.cost_usd,
       cached: p.expanded.usage.cached, requests: p.expanded.usage.requests, stopped: p.expanded.stopped, skipped: p.expanded.skipped,
     },
-    shards: p.expanded.shards.map((s) => ({ ...s, cost_usd: roundUsd(costOf(s, p.config.expand.prices)) })),
+    shards: p.corpus.shards.map((s) => ({ ...s, cost_usd: roundUsd(costOf(s, p.config.expand.prices)) })),
+    review: { sample: 'review/sample.jsonl', sampled: p.plan.sampled, ...p.review },
+    mix: {
+      synthetic: sum(p.corpus.shards.map((s) => s.docs - s.real)), real: sum(p.corpus.shards.map((s) => s.real)), real_ratio: p.config.backup.mixRatio,
+      backup: p.config.backup.path, backup_rejected: p.plan.real.rejected, order: p.plan.order,
+    },
+    fallback: p.corpus.replacements,
     generator: p.expanded.generator,
     config: p.config,
   };
@@ -105,6 +114,11 @@ Load it with \`datasets.load_dataset("path/to/this/directory")\`.
 ## Generation
 - Generator: ${gen}.
 - Cost: ${g.prompt_tokens} prompt and ${g.completion_tokens} completion tokens${g.cost_usd ? `, about ${g.cost_usd} USD at the configured prices` : ''}; ${g.cached} texts from the request cache.${g.stopped ? ` Generation stopped early (${g.stopped}): ${g.skipped} planned texts were not written.` : ''}
+
+## Review and real data
+- Human spot-check: ${m.review.sampled} documents sampled (\`${m.review.sample}\`); ${m.review.requested ? (m.review.timed_out ? `no review came in time: ${m.review.reason}` : `decision: ${m.review.decision}${m.review.reason ? ` (${m.review.reason})` : ''}${m.review.reviewer ? ` by ${m.review.reviewer}` : ''}`) : 'the run did not wait for a review'}.
+- Real documents: ${m.mix.real} of ${m.mix.real + m.mix.synthetic}${m.mix.backup ? ` from \`${m.mix.backup}\` (configured share ${m.mix.real_ratio})` : ''}.${m.fallback.length ? ` Replaced from the backup: ${m.fallback.map((f) => `${f.shard} (${f.reason}; ${f.from_backup} of ${f.replaced})`).join('; ')}.` : ''}
+- Shard order: ${m.mix.order === 'curriculum' ? 'a curriculum, from basic to complex (knowledge lists and definitions first, bundles of related facts, case studies and troubleshooting last)' : 'by document id'}.
 
 ## Checks
 Every document passed: numbers, units and plant codes faithful to its facts; no personal data; the right language; a minimum length; no stock opening; exact and near-duplicate removal (MinHash). Rejected: ${list(m.counts.docs_rejected)} (\`rejected.jsonl\` has each with its reason).

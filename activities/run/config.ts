@@ -84,6 +84,23 @@ export const RunConfig = z.object({
     maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
     /** JSON lines, gzipped JSON lines, or Parquet (nested fields as JSON text); `datasets.load_dataset` reads each */
     format: z.enum(['jsonl', 'jsonl.gz', 'parquet']).default('jsonl'),
+    /** curriculum: basic to complex (style, then facts connected); id: as the documents' ids sort */
+    order: z.enum(['curriculum', 'id']).default('curriculum'),
+  }).strict().prefault({}),
+  /** human spot-check: a sample of each shard is written to review/sample.jsonl; with `wait`, the run waits for `forge review` */
+  review: z.object({
+    perShard: z.number().int().min(0).default(3),
+    wait: z.boolean().default(false),
+    timeoutSeconds: z.number().int().positive().default(24 * 3600),
+    /** what a review that does not come in time means: go on, fail the run, or fall back to the backup corpus */
+    onTimeout: z.enum(['approve', 'fail', 'fallback']).default('approve'),
+    /** shards whose mean quality score is below this are replaced from the backup corpus */
+    minQuality: z.number().min(0).max(1).default(0),
+  }).strict().prefault({}),
+  /** a real-data corpus (JSON lines {"text", "lang"?}; a file or a directory of them): mixed in at `mixRatio`, and replaces shards that fail review or quality */
+  backup: z.object({
+    path: z.string().min(1).nullable().default(null),
+    mixRatio: z.number().min(0).max(0.95).default(0),
   }).strict().prefault({}),
   /** the dataset card's licence field (an SPDX id such as cc-by-4.0, or "other") and name */
   dataset: z.object({
@@ -101,7 +118,8 @@ export function parseRunConfig(value: unknown, baseDir: string, name = 'config')
   if (!parsed.success) {
     throw new InvalidConfig(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }
-  return { ...parsed.data, graphs: parsed.data.graphs.map((g) => resolve(baseDir, g)) };
+  const d = parsed.data;
+  return { ...d, graphs: d.graphs.map((g) => resolve(baseDir, g)), backup: { ...d.backup, path: d.backup.path === null ? null : resolve(baseDir, d.backup.path) } };
 }
 
 export async function loadRunConfig(path: string | null, defaultGraphs: string[]): Promise<RunConfig> {

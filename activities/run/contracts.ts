@@ -41,12 +41,40 @@ export interface ExpandSummary {
   byStyle: Record<string, number>;
   byAudience: Record<string, number>;
   byInput: Record<string, number>;
-  shards: ShardInfo[];
+  /** the accepted documents, before assembly into shards */
+  documentsPath: string;
   generator: Generator;
   /** what generation cost: tokens over the network, texts from the cache, requests sent; jobs skipped when the budget stopped the run */
   usage: { prompt_tokens: number; completion_tokens: number; cost_usd: number; cached: number; requests: number | null };
   skipped: number;
   stopped: 'budget' | null;
+}
+
+/** What the corpus plan holds: shard names, the review sample, shards under the quality floor, the real data used. */
+export interface CorpusPlanSummary {
+  shards: string[];
+  samplePath: string;
+  sampled: number;
+  lowQuality: { shard: string; quality: number }[];
+  real: { available: number; mixed: number; rejected: Record<string, number> };
+  order: 'curriculum' | 'id';
+}
+
+/** A reviewer's decision, sent as the run's `review` Update: approve, or reject (all shards, or those named) with a reason. */
+export interface ReviewDecision { decision: 'approve' | 'reject'; reason?: string; shards?: string[]; reviewer?: string }
+
+export interface ReviewOutcome {
+  requested: boolean;
+  decision: 'approve' | 'reject' | null;
+  reason: string | null;
+  shards: string[];
+  reviewer: string | null;
+  timed_out: boolean;
+}
+
+export interface CorpusSummary {
+  shards: ShardInfo[];
+  replacements: { shard: string; reason: string; replaced: number; from_backup: number }[];
 }
 
 export interface RunResult { runId: string; outDir: string; manifestPath: string; counts: Manifest['counts'] }
@@ -87,7 +115,18 @@ export const Manifest = z.object({
   shards: z.array(z.object({
     path: z.string(), docs: z.number().int(), bytes: z.number().int(), sha256: z.string(),
     tokens: z.number().int(), prompt_tokens: z.number().int(), completion_tokens: z.number().int(), cost_usd: z.number(),
+    /** real documents in the shard (mixed in, or in place of synthetic ones) */
+    real: z.number().int(),
   })),
+  /** the human spot-check: whether the run waited for one, what was decided, by whom, or that it timed out */
+  review: z.object({
+    sample: z.string(), sampled: z.number().int(), requested: z.boolean(), decision: z.enum(['approve', 'reject']).nullable(),
+    reason: z.string().nullable(), shards: z.array(z.string()), reviewer: z.string().nullable(), timed_out: z.boolean(),
+  }),
+  /** synthetic and real documents in the output, the configured share of real ones, the order of the shards */
+  mix: z.object({ synthetic: z.number().int(), real: z.number().int(), real_ratio: z.number(), backup: z.string().nullable(), backup_rejected: z.record(z.string(), z.number().int()), order: z.enum(['curriculum', 'id']) }),
+  /** shards whose synthetic documents were replaced from the backup corpus, and why */
+  fallback: z.array(z.object({ shard: z.string(), reason: z.string(), replaced: z.number().int(), from_backup: z.number().int() })),
   generator: z.object({ kind: z.string(), model: z.string().optional(), name: z.string().optional(), note: z.string().optional() }),
   config: z.unknown(),
 });

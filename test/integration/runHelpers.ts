@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { CorpusDocument } from '../../activities/expand/documents';
+import { CorpusDocument, ShardDocument } from '../../activities/expand/documents';
 import { Manifest } from '../../activities/run/contracts';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -27,9 +27,14 @@ export function readManifest(dir: string): Manifest {
   return Manifest.parse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
 }
 
-export function readDocs(dir: string): CorpusDocument[] {
+/** Every line of the run's JSON-lines shards, validated. */
+export function readShardLines(dir: string): ShardDocument[] {
   const shards = join(dir, 'shards');
-  return readdirSync(shards).sort().flatMap((f) => readFileSync(join(shards, f), 'utf8').trim().split('\n').map((l) => CorpusDocument.parse(JSON.parse(l))));
+  return readdirSync(shards).sort().flatMap((f) => readFileSync(join(shards, f), 'utf8').trim().split('\n').map((l) => ShardDocument.parse(JSON.parse(l))));
+}
+/** The synthetic documents of the run's shards. */
+export function readDocs(dir: string): CorpusDocument[] {
+  return readShardLines(dir).filter((d): d is CorpusDocument => d.origin === 'synthetic');
 }
 
 /** Every file under `dir`, recursively. */

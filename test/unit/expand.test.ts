@@ -183,8 +183,13 @@ describe('shard formats', () => {
     const { parquetReadObjects } = require('hyparquet') as typeof import('hyparquet', { with: { 'resolution-mode': 'import' } });
     const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer });
     expect(rows).toHaveLength(docs.length);
-    const back = rows.map((r) => ({ ...r, fact_ids: JSON.parse(r.fact_ids as string), sources: JSON.parse(r.sources as string), generator: JSON.parse(r.generator as string), quality: JSON.parse(r.quality as string), usage: JSON.parse(r.usage as string) }));
-    expect(back).toEqual(docs.map((d) => ({ ...d })));
+    // a synthetic document has no `source` (a real one's field): null in its row
+    const back = rows.map(({ source, ...r }) => ({ ...r, fact_ids: JSON.parse(r.fact_ids as string), sources: JSON.parse(r.sources as string), generator: JSON.parse(r.generator as string), quality: JSON.parse(r.quality as string), usage: JSON.parse(r.usage as string), source }));
+    expect(back).toEqual(docs.map((d) => ({ ...d, source: null })));
+    const real = { id: 'real-1', text: 'Real maintenance text.', lang: 'en' as const, origin: 'real' as const, source: 'plant.jsonl:1', tokens: 4 };
+    const mixed = shardBytes([docs[0], real], 'parquet');
+    const [, r2] = await parquetReadObjects({ file: mixed.buffer.slice(mixed.byteOffset, mixed.byteOffset + mixed.length) as ArrayBuffer });
+    expect(r2).toMatchObject({ ...real, style: null, fact_ids: null });
   });
 });
 
