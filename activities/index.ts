@@ -15,17 +15,20 @@ import { OperationRecord } from './parse/records';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
 import { checkGraphFormulas } from './knowledge/graphSnapshot';
 import { Fact } from './knowledge/facts';
-import { costOf, expandFacts, type TextExpander } from './expand/expandFacts';
+import { costOf, dedupDocuments, expandJobs, type Rejected, type TextExpander } from './expand/expandFacts';
+import { batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
+import { planJobs } from './expand/jobs';
+import { OFFLINE_GENERATOR } from './expand/offlineExpander';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
 import { documentsPath, readBackup, readDocuments, readPlan, samplePath, writeDocuments, writePlan } from './expand/corpusFiles';
-import type { RealDocument, ShardDocument } from './expand/documents';
+import { RejectedLine, type CorpusDocument, type RealDocument, type ShardDocument } from './expand/documents';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
-import type { ChunkSummary, CorpusPlanSummary, CorpusSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
+import type { BatchSummary, ChunkSummary, CorpusPlanSummary, CorpusSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
 import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
 
 export interface ActivityDeps {
@@ -160,43 +163,74 @@ export function createActivities(deps: ActivityDeps) {
       return { facts: facts.length, byKind, unlinked, links, factsPath };
     },
 
-    /** Stage 3: expand facts into checked documents and write the shards. */
-    async expandRunFacts(input: { outDir: string; factsPath: string; config: RunConfig }): Promise<ExpandSummary> {
+    /** Stage 3a: plan every text of the run (facts and bundles in the configured mix), cut into batches. */
+    async planExpansion(input: { outDir: string; factsPath: string; config: RunConfig }): Promise<{ jobs: number; batches: number; batchSize: number }> {
       const facts = await readJsonl(input.factsPath, Fact);
+      const jobs = planJobs(facts, mixOf(input.config.expand));
+      const batchSize = input.config.expand.batchSize;
+      await writeJobPlan(input.outDir, jobs, batchSize);
+      return { jobs: jobs.length, batches: Math.ceil(jobs.length / batchSize), batchSize };
+    },
+
+    /** Stage 3b (LLM task queue): write and check one batch's texts, within what is left of the budget. */
+    async expandBatch(input: { outDir: string; factsPath: string; batch: number; config: RunConfig; budget: { maxTokens: number | null; maxCostUsd: number | null } }): Promise<BatchSummary> {
       const { config } = input;
+      const jobs = await readJobBatch(input.outDir, await readJsonl(input.factsPath, Fact), input.batch);
       const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'));
-      const threshold = config.expand.nearDuplicateThreshold;
-      const index = threshold > 0 ? await loadDedupIndex(input.outDir, threshold) : undefined;
-      const outcome = await expandFacts(facts, expander, {
+      const outcome = await expandJobs(jobs, expander, {
         // twice as many texts in flight as requests: while one text is checked, another's request is already out
-        mix: mixOf(config.expand), concurrency: 2 * config.expand.concurrency, pii: piiOptions(config),
-        nearDuplicates: index ? { threshold, index } : undefined,
-        budget: { maxTokens: config.expand.budget.maxTokens, maxCostUsd: config.expand.budget.maxCostUsd, prices: config.expand.prices },
+        concurrency: 2 * config.expand.concurrency, pii: piiOptions(config), dedup: false,
+        budget: { ...input.budget, prices: config.expand.prices },
         onProgress: (done, total) => heartbeat({ done, total }),
       }).catch((e: unknown) => {
         throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;
       });
-      if (index) await saveDedupIndex(input.outDir, index);
-      const docsPath = documentsPath(input.outDir);
-      await writeDocuments(docsPath, outcome.docs);
-      await writeFileAtomic(join(input.outDir, 'rejected.jsonl'), toJsonl(outcome.rejected));
-      const tally = (key: (d: (typeof outcome.docs)[number]) => string) => {
+      await writeDocuments(batchPath(input.outDir, input.batch), outcome.docs);
+      await writeFileAtomic(batchRejectedPath(input.outDir, input.batch), toJsonl(outcome.rejected));
+      return {
+        batch: input.batch, jobs: jobs.length, generated: outcome.generated, skipped: outcome.skipped, cached: outcome.cached,
+        usage: outcome.usage, requests: expander instanceof LlmExpander ? expander.requests : null, generator: expander.generator,
+      };
+    },
+
+    /** Stage 3c: the batches' documents together, exact and near-duplicates removed (also against earlier runs of the directory). */
+    async collectDocuments(input: { outDir: string; config: RunConfig; batches: BatchSummary[]; planned: number }): Promise<ExpandSummary> {
+      const { config, outDir } = input;
+      const batches = [...input.batches].sort((a, b) => a.batch - b.batch);
+      const rejected: Rejected[] = [];
+      const written: CorpusDocument[] = [];
+      for (const b of batches) {
+        written.push(...(await readDocuments(batchPath(outDir, b.batch))).filter((d): d is CorpusDocument => d.origin === 'synthetic'));
+        rejected.push(...(await readJsonl(batchRejectedPath(outDir, b.batch), RejectedLine)));
+      }
+      const threshold = config.expand.nearDuplicateThreshold;
+      const index = threshold > 0 ? await loadDedupIndex(outDir, threshold) : undefined;
+      const docs = dedupDocuments(written, rejected, index ? { threshold, index } : null).sort((a, b) => a.id.localeCompare(b.id));
+      if (index) await saveDedupIndex(outDir, index);
+      const docsPath = documentsPath(outDir);
+      await writeDocuments(docsPath, docs);
+      await writeFileAtomic(join(outDir, 'rejected.jsonl'), toJsonl(rejected));
+      const tally = (key: (d: CorpusDocument) => string) => {
         const out: Record<string, number> = {};
-        for (const d of outcome.docs) out[key(d)] = (out[key(d)] ?? 0) + 1;
+        for (const d of docs) out[key(d)] = (out[key(d)] ?? 0) + 1;
         return out;
       };
-      const rejected: Record<string, number> = {};
-      for (const r of outcome.rejected) rejected[r.reason] = (rejected[r.reason] ?? 0) + 1;
+      const byReason: Record<string, number> = {};
+      for (const r of rejected) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
+      const usage = { prompt_tokens: 0, completion_tokens: 0 };
+      for (const b of batches) {
+        usage.prompt_tokens += b.usage.prompt_tokens;
+        usage.completion_tokens += b.usage.completion_tokens;
+      }
+      const requests = batches.some((b) => b.requests !== null) ? batches.reduce((a, b) => a + (b.requests ?? 0), 0) : null;
+      const skipped = batches.reduce((a, b) => a + b.skipped, 0) + (input.planned - batches.reduce((a, b) => a + b.jobs, 0));
       return {
-        generated: outcome.generated, rejected, written: outcome.docs.length,
-        tokens: outcome.docs.reduce((a, d) => a + d.tokens, 0),
+        generated: batches.reduce((a, b) => a + b.generated, 0), rejected: byReason, written: docs.length,
+        tokens: docs.reduce((a, d) => a + d.tokens, 0),
         byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), byAudience: tally((d) => d.audience), byInput: tally((d) => d.input),
-        documentsPath: docsPath, generator: expander.generator,
-        usage: {
-          ...outcome.usage, cost_usd: roundUsd(costOf(outcome.usage, config.expand.prices)), cached: outcome.cached,
-          requests: expander instanceof LlmExpander ? expander.requests : null,
-        },
-        skipped: outcome.skipped, stopped: outcome.stopped,
+        documentsPath: docsPath, generator: batches[0]?.generator ?? OFFLINE_GENERATOR,
+        usage: { ...usage, cost_usd: roundUsd(costOf(usage, config.expand.prices)), cached: batches.reduce((a, b) => a + b.cached, 0), requests },
+        skipped, stopped: skipped ? 'budget' : null,
       };
     },
 

@@ -16,7 +16,7 @@ import { connectClient } from '../infra/temporal';
 import { createForgeWorker, llmQueue, type WorkerRole } from '../infra/worker';
 import { progressQuery, type Progress } from '../workflows';
 import { reviewRun } from './review';
-import { describeProgress, EMPTY_PROGRESS, expandHeartbeat, progressBar, startRun, uiLink, waitForRun } from './runs';
+import { describeProgress, EMPTY_PROGRESS, progressBar, startRun, uiLink, waitForRun } from './runs';
 import { registerSearchAttributes } from '../infra/searchAttributes';
 import { runDemo } from './demo';
 import { readFile } from 'node:fs/promises';
@@ -135,7 +135,7 @@ async function dispatch(argv: string[]): Promise<void> {
           return;
         }
         const shown = desc.status.name === 'COMPLETED' ? { ...(progress ?? EMPTY_PROGRESS), stage: 'done' as const } : progress;
-        const line = `${progressBar(shown, expandHeartbeat(desc.raw))} ${running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name}`;
+        const line = `${progressBar(shown)} ${running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name}`;
         process.stdout.write(process.stdout.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
         if (desc.status.name !== 'RUNNING') {
           if (process.stdout.isTTY) process.stdout.write('\n');

@@ -43,30 +43,17 @@ export function runDomain(config: RunConfig): string {
   return config.domain ?? (config.graphs[0] ? basename(config.graphs[0]).replace(/\.[^.]+$/, '') : 'general');
 }
 
-export const EMPTY_PROGRESS: Progress = { stage: 'prepare', inputs: 0, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, docsWritten: null };
-
-/** The expansion activity's last heartbeat (texts done of total), from a describe() of the run, if it is running. */
-export function expandHeartbeat(raw: { pendingActivities?: { activityType?: { name?: string | null } | null; heartbeatDetails?: { payloads?: { data?: Uint8Array | null }[] | null } | null }[] | null }): { done: number; total: number } | null {
-  const a = raw.pendingActivities?.find((x) => x.activityType?.name === 'expandRunFacts');
-  const data = a?.heartbeatDetails?.payloads?.[0]?.data;
-  if (!data) return null;
-  try {
-    const v = JSON.parse(Buffer.from(data).toString('utf8')) as { done?: number; total?: number };
-    return typeof v.done === 'number' && typeof v.total === 'number' && v.total > 0 ? { done: v.done, total: v.total } : null;
-  } catch {
-    return null;
-  }
-}
+export const EMPTY_PROGRESS: Progress = { stage: 'prepare', inputs: 0, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null };
 
 /**
  * A progress bar from the run's progress query: each stage has its share of the bar (parsing by chunks,
- * expansion by the texts its activity reports done); an estimate of where the run is, not a time.
+ * expansion by the texts of finished batches); an estimate of where the run is, not a time.
  */
-export function progressBar(p: Progress | null, expand: { done: number; total: number } | null, width = 30): string {
+export function progressBar(p: Progress | null, width = 30): string {
   let f = 0;
   if (p) {
     const parse = p.chunksTotal ? p.chunks / p.chunksTotal : 0;
-    f = { prepare: 0, parse: 0.05 + 0.45 * parse, knowledge: 0.5, expand: 0.6 + 0.35 * (expand ? expand.done / expand.total : 0), review: 0.95, manifest: 0.98, done: 1 }[p.stage];
+    f = { prepare: 0, parse: 0.05 + 0.45 * parse, knowledge: 0.5, expand: 0.6 + 0.35 * (p.texts?.total ? p.texts.done / p.texts.total : 0), review: 0.95, manifest: 0.98, done: 1 }[p.stage];
   }
   const n = Math.round(f * width);
   return `[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${String(Math.round(f * 100)).padStart(3)}%`;

@@ -87,7 +87,7 @@ export async function createForgeWorker(env: ForgeEnv, opts: ForgeWorkerOptions 
   if (role !== 'main') {
     workers.push(await Worker.create({
       connection, namespace: env.temporalNamespace, taskQueue: llmQueue(taskQueue),
-      activities: { expandRunFacts: activities.expandRunFacts }, maxConcurrentActivityTaskExecutions: opts.llmSlots ?? 4,
+      activities: { expandBatch: activities.expandBatch }, maxConcurrentActivityTaskExecutions: opts.llmSlots ?? 4,
     }));
   }
   return {

@@ -1,7 +1,7 @@
 import { ApplicationFailure, type ActivityOptions, condition, defineQuery, defineUpdate, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/run/errors';
-import type { ChunkSummary, CorpusPlanSummary, ExpandSummary, FactsSummary, ParseSummary, ReviewDecision, ReviewOutcome, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
+import type { BatchSummary, ChunkSummary, CorpusPlanSummary, ExpandSummary, FactsSummary, ParseSummary, ReviewDecision, ReviewOutcome, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
 import { FORGE_DOCS_WRITTEN, FORGE_FACTS, FORGE_STAGE } from './searchAttributes';
 
 export type Stage = 'prepare' | 'parse' | 'knowledge' | 'expand' | 'review' | 'manifest' | 'done';
@@ -16,6 +16,8 @@ export interface Progress {
   records: number;
   quarantined: number;
   facts: number | null;
+  /** texts of the expansion: those whose batch is done, of all planned */
+  texts: { done: number; total: number } | null;
   docsWritten: number | null;
 }
 export const progressQuery = defineQuery<Progress>('progress');
@@ -33,7 +35,20 @@ const FAST: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
 const LONG: ActivityOptions = { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry };
 /** Activities with a one-line summary that the Web UI shows on each of them. */
 const fast = (summary: string) => proxyActivities<Activities>({ ...FAST, summary });
-const long = (summary: string) => proxyActivities<Activities>({ ...LONG, summary });
+
+/** At most `limit` of the calls at once (bounded fan-out): a counter and workflow conditions, deterministic. */
+function limiter(limit: number) {
+  let running = 0;
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    await condition(() => running < limit);
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+    }
+  };
+}
 const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
 /** The run's live "current details" in the Web UI (Temporal markdown): stage, counts, rates, rejects by reason. */
@@ -44,6 +59,7 @@ function currentDetails(p: Progress, startedMs: number, nowMs: number, rejected:
     `**Parsed:** ${p.parsed}/${p.inputs} sources, ${p.chunks}/${p.chunksTotal} chunks, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined), ${Math.round(p.lines / secs)} lines/s`,
   ];
   if (p.facts !== null) lines.push(`**Facts:** ${p.facts}`);
+  if (p.texts) lines.push(`**Texts:** ${p.texts.done}/${p.texts.total} (${Math.round(p.texts.done / secs)} texts/s over the run)`);
   if (p.docsWritten !== null) lines.push(`**Documents written:** ${p.docsWritten}`);
   if (rejected && Object.keys(rejected).length) lines.push(`**Rejected:** ${Object.entries(rejected).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return lines.join('\n\n');
@@ -68,7 +84,12 @@ function summarise(source: string, chunks: ChunkSummary[]): ParseSummary {
  * into checked documents, write the manifest. Only references (paths) and small summaries pass through here.
  */
 export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
-  const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, docsWritten: null };
+  const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null };
+  // long activities heartbeat; a silent one (its worker gone) is retried elsewhere after this long
+  const heartbeatTimeout = `${input.config.activities.heartbeatSeconds}s`;
+  const long = (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary });
+  const llm = (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary, taskQueue: `${workflowInfo().taskQueue}-llm` });
+  const chunkSlot = limiter(input.config.parse.parallelChunks);
   setHandler(progressQuery, () => progress);
   const started = workflowInfo().startTime.getTime();
   let rejected: Record<string, number> | null = null;
@@ -88,7 +109,7 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   progress.chunksTotal = scans.reduce((a, s) => a + s.chunks.length, 0);
   const parsed: ParseSummary[] = await Promise.all(scans.map(async (scan) => {
     const chunks: ChunkSummary[] = await Promise.all(scan.chunks.map(async (chunk) => {
-      const c = await long(`parse ${fileName(scan.source)} chunk ${chunk.index + 1}/${scan.chunks.length}`).parseChunk({ modelPath: scan.modelPath, chunk, outDir: input.outDir, config: input.config });
+      const c = await chunkSlot(() => long(`parse ${fileName(scan.source)} chunk ${chunk.index + 1}/${scan.chunks.length}`).parseChunk({ modelPath: scan.modelPath, chunk, outDir: input.outDir, config: input.config }));
       progress.chunks++;
       progress.lines += c.counts.lines;
       progress.records += c.counts.records;
@@ -121,9 +142,23 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   upsertSearchAttributes([{ key: FORGE_FACTS, value: facts.facts }]);
 
   enter('expand');
-  // expansion goes to the LLM task queue (`<queue>-llm`): its workers' LLM concurrency is set apart from parsing
-  const { expandRunFacts } = proxyActivities<Activities>({ ...LONG, taskQueue: `${workflowInfo().taskQueue}-llm`, summary: `expand ${facts.facts} facts` });
-  const expanded: ExpandSummary = await expandRunFacts({ outDir: input.outDir, factsPath: facts.factsPath, config: input.config });
+  const plannedTexts = await fast('plan expansion').planExpansion({ outDir: input.outDir, factsPath: facts.factsPath, config: input.config });
+  progress.texts = { done: 0, total: plannedTexts.jobs };
+  // batches go to the LLM task queue (`<queue>-llm`), a bounded number at once, each with what is left of the budget
+  const { budget, prices } = input.config.expand;
+  const spent = { tokens: 0, cost: 0 };
+  const batchSlot = limiter(input.config.expand.parallelBatches);
+  const batches = (await Promise.all(Array.from({ length: plannedTexts.batches }, (_, batch) => batchSlot(async (): Promise<BatchSummary | null> => {
+    const left = { maxTokens: budget.maxTokens === null ? null : budget.maxTokens - spent.tokens, maxCostUsd: budget.maxCostUsd === null ? null : budget.maxCostUsd - spent.cost };
+    if ((left.maxTokens !== null && left.maxTokens <= 0) || (left.maxCostUsd !== null && left.maxCostUsd <= 0)) return null; // the budget is spent: not started
+    const b = await llm(`expand batch ${batch + 1}/${plannedTexts.batches}`).expandBatch({ outDir: input.outDir, factsPath: facts.factsPath, batch, config: input.config, budget: left });
+    spent.tokens += b.usage.prompt_tokens + b.usage.completion_tokens;
+    spent.cost += (b.usage.prompt_tokens * prices.prompt + b.usage.completion_tokens * prices.completion) / 1e6;
+    progress.texts!.done += b.jobs;
+    show();
+    return b;
+  })))).filter((b): b is BatchSummary => b !== null);
+  const expanded: ExpandSummary = await fast('collect and de-duplicate documents').collectDocuments({ outDir: input.outDir, config: input.config, batches, planned: plannedTexts.jobs });
   progress.docsWritten = expanded.written;
   rejected = expanded.rejected;
   upsertSearchAttributes([{ key: FORGE_DOCS_WRITTEN, value: expanded.written }]);

@@ -5,7 +5,8 @@ import { conversion, ucumCode } from '../knowledge/units';
 import type { Lang } from './documents';
 import { BANNED_OPENINGS } from './prompts';
 
-export type RejectReason = 'unfaithful_number' | 'unfaithful_unit' | 'unfaithful_entity' | 'stock_opening' | 'pii' | 'wrong_language' | 'too_short' | 'duplicate' | 'near_duplicate' | 'invalid_output';
+export type { RejectReason } from './documents';
+import type { RejectReason } from './documents';
 
 /** Enumeration markers at the start of a line ("1.", "2)", "3、", "Q1:") are layout, not claims. */
 const LIST_MARKER = /^[ \t]*(?:[QA]|步骤|问|答)?\d{1,2}[.)、:：][ \t]/gm;

@@ -57,3 +57,12 @@ export type RealDocument = z.infer<typeof RealDocument>;
 /** A line of a shard: a synthetic document or a real one (`origin` tells which). */
 export const ShardDocument = z.discriminatedUnion('origin', [CorpusDocument, RealDocument]);
 export type ShardDocument = z.infer<typeof ShardDocument>;
+
+/** Why a text did not become a document. */
+export const RejectReason = z.enum(['unfaithful_number', 'unfaithful_unit', 'unfaithful_entity', 'stock_opening', 'pii', 'wrong_language', 'too_short', 'duplicate', 'near_duplicate', 'invalid_output']);
+export type RejectReason = z.infer<typeof RejectReason>;
+
+/** A text that did not become a document, with the reason (rejected.jsonl). */
+export const RejectedLine = z.object({
+  fact_ids: z.array(z.string()), input: Input, style: Style, audience: Audience, lang: Lang, reason: RejectReason, detail: z.string().optional(),
+});

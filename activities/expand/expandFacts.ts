@@ -40,6 +40,8 @@ export interface ExpandOptions {
   /** near-duplicate removal: documents at least `threshold` similar (MinHash estimate of Jaccard over 5-gram shingles) to one kept before - in this run, or in `index` from earlier runs of the same output directory - are rejected */
   nearDuplicates?: { threshold: number; index?: NearDuplicateIndex };
   budget?: Budget;
+  /** false: leave de-duplication to the caller (texts written in batches are de-duplicated together) */
+  dedup?: boolean;
   /** called after each text, with how many are done of how many */
   onProgress?: (done: number, total: number) => void;
 }
@@ -119,26 +121,34 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       origin: 'synthetic',
     };
   });
-  // exact duplicates (same normalised text) are kept once; near-duplicates too, when asked
+  const written = results.filter((d): d is CorpusDocument => d !== null);
+  const docs = opts.dedup === false ? written : dedupDocuments(written, rejected, opts.nearDuplicates ?? null);
+  docs.sort((a, b) => a.id.localeCompare(b.id));
+  return { docs, generated, rejected, skipped, stopped: skipped ? 'budget' : null, usage, cached };
+}
+
+/**
+ * Keep each text once: exact duplicates (same normalised text) and, when asked, near-duplicates (MinHash)
+ * of a document kept before - in this list, or in `near.index` from earlier runs - go to `rejected`.
+ */
+export function dedupDocuments(docs: readonly CorpusDocument[], rejected: Rejected[], near: { threshold: number; index?: NearDuplicateIndex } | null): CorpusDocument[] {
   const seen = new Set<string>();
-  const near = opts.nearDuplicates ? { threshold: opts.nearDuplicates.threshold, index: opts.nearDuplicates.index ?? new NearDuplicateIndex(opts.nearDuplicates.threshold) } : null;
-  const docs: CorpusDocument[] = [];
-  for (const d of results) {
-    if (!d) continue;
+  const index = near ? near.index ?? new NearDuplicateIndex(near.threshold) : null;
+  const out: CorpusDocument[] = [];
+  for (const d of docs) {
     const dup = (reason: RejectReason, detail?: string) => rejected.push({ fact_ids: d.fact_ids, input: d.input, style: d.style, audience: d.audience, lang: d.lang, reason, ...(detail ? { detail } : {}) });
     const key = sha256(normaliseForDedup(d.text));
     if (seen.has(key)) { dup('duplicate'); continue; }
     seen.add(key);
-    if (near && !near.index.has(d.id)) { // a document an earlier run of this directory kept is itself, not a duplicate
+    if (index && !index.has(d.id)) { // a document an earlier run of this directory kept is itself, not a duplicate
       const sig = minhash(d.text);
-      const hit = near.index.near(sig);
+      const hit = index.near(sig);
       if (hit) { dup('near_duplicate', `${Math.round(hit.similarity * 100)} % like ${hit.id}`); continue; }
-      near.index.add(d.id, sig);
+      index.add(d.id, sig);
     }
-    docs.push({ ...d, quality: { ...d.quality, checks: [...d.quality.checks, near ? 'unique_near' : 'unique'] } });
+    out.push({ ...d, quality: { ...d.quality, checks: [...d.quality.checks, index ? 'unique_near' : 'unique'] } });
   }
-  docs.sort((a, b) => a.id.localeCompare(b.id));
-  return { docs, generated, rejected, skipped, stopped: skipped ? 'budget' : null, usage, cached };
+  return out;
 }
 
 /** Run `fn` over `items` with at most `limit` in flight. */

@@ -19,6 +19,8 @@ export const RunConfig = z.object({
   parse: z.object({
     /** target size of a chunk: sources are cut on line boundaries and chunks parsed in parallel */
     chunkBytes: z.number().int().min(4096).default(8 * 1024 * 1024),
+    /** chunk activities a run has going at once (bounded fan-out), across all workers */
+    parallelChunks: z.number().int().positive().max(1000).default(64),
   }).strict().prefault({}),
   /** change detection on time series: baseline samples, CUSUM slack and threshold (in standard deviations) */
   series: z.object({
@@ -30,6 +32,8 @@ export const RunConfig = z.object({
   }).strict().prefault({}),
   /** what the run is filed under in the Web UI (search attribute ForgeDomain); unset: the first graph file's name */
   domain: z.string().min(1).max(100).nullable().default(null),
+  /** how soon a silent activity (its worker gone) is retried elsewhere; long activities heartbeat far more often */
+  activities: z.object({ heartbeatSeconds: z.number().int().min(2).max(3600).default(120) }).strict().prefault({}),
   /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
   graphs: z.array(z.string()).default([]),
   facts: z.object({
@@ -65,6 +69,9 @@ export const RunConfig = z.object({
     /** texts in flight at most; against an LLM endpoint the limit adapts below it (slow start from `initialConcurrency`, halved on 429/5xx) */
     concurrency: z.number().int().positive().max(256).default(16),
     initialConcurrency: z.number().int().positive().max(256).default(4),
+    /** texts per expansion activity, and how many such activities a run has going at once (across all LLM workers) */
+    batchSize: z.number().int().positive().default(200),
+    parallelBatches: z.number().int().positive().max(1000).default(8),
     /** tries per request on 429, 5xx, timeouts and lost connections */
     maxAttempts: z.number().int().min(1).max(20).default(6),
     /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */

@@ -32,6 +32,18 @@ export interface ParseSummary {
 
 export interface FactsSummary { facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string }
 
+/** One expansion batch: its texts generated (accepted or rejected), skipped for the budget, from the cache, and what they cost. */
+export interface BatchSummary {
+  batch: number;
+  jobs: number;
+  generated: number;
+  skipped: number;
+  cached: number;
+  usage: { prompt_tokens: number; completion_tokens: number };
+  requests: number | null;
+  generator: Generator;
+}
+
 export interface ExpandSummary {
   generated: number;
   rejected: Record<string, number>;

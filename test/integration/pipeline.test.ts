@@ -198,7 +198,7 @@ describe('a run cut into small chunks', () => {
     const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
     const run = async (chunkBytes: number) => {
       const outDir = tempDir(`chunks-${chunkBytes}`);
-      const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config: { ...base, parse: { chunkBytes } } });
+      const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config: { ...base, parse: { ...base.parse, chunkBytes } } });
       await waitForRun(handle, () => undefined);
       const history = await handle.fetchHistory();
       const chunkActivities = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk').length;

@@ -37,10 +37,10 @@ test('splitCypher splits on statement ends and drops comment lines', () => {
   expect(splitCypher(seed).every((s) => !s.includes(';\n'))).toBe(true);
 });
 
-test('progress bar: stages take their share, parsing by chunks, expansion by texts done', () => {
+test('progress bar: stages take their share, parsing by chunks, expansion by texts of finished batches', () => {
   const p = { ...EMPTY_PROGRESS, stage: 'parse' as const, chunks: 1, chunksTotal: 2 };
-  expect(progressBar(p, null, 20)).toBe('[######..............]  28%');
-  expect(progressBar({ ...p, stage: 'expand' }, { done: 50, total: 100 }, 20)).toBe('[###############.....]  77%');
-  expect(progressBar({ ...p, stage: 'done' }, null, 10)).toBe('[##########] 100%');
-  expect(progressBar(null, null, 10)).toBe('[..........]   0%');
+  expect(progressBar(p, 20)).toBe('[######..............]  28%');
+  expect(progressBar({ ...p, stage: 'expand', texts: { done: 50, total: 100 } }, 20)).toBe('[###############.....]  77%');
+  expect(progressBar({ ...p, stage: 'done' }, 10)).toBe('[##########] 100%');
+  expect(progressBar(null, 10)).toBe('[..........]   0%');
 });
