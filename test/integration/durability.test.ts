@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { loadRunConfig, type RunConfig } from '../../activities/run/config';
+import { startRun } from '../../cli/runs';
+import { readEnv, type ForgeEnv } from '../../infra/env';
+import { neo4jUri, ROOT, startNeo4j, startTemporal, stopService, temporalAddress, type ServiceLayout } from '../../infra/services';
+import { connectClient } from '../../infra/temporal';
+import { progressQuery, type Progress } from '../../workflows';
+import { EXAMPLE, EXAMPLE_INPUTS, readManifest, readShardLines, tempDir } from './runHelpers';
+
+/**
+ * Runs survive their infrastructure: a worker killed with SIGKILL mid-run, the Temporal dev server restarted
+ * on the same SQLite file mid-run, Neo4j restarted mid-run. Each run completes with the same documents as
+ * an undisturbed run. Real processes throughout: workers are `forge worker` processes, and these servers are
+ * their own (ports 27233/27687, data under var/durability), so restarting them disturbs no other test.
+ */
+jest.setTimeout(300_000);
+
+const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'durability'), temporal: { port: 27233, uiPort: 28233 }, neo4j: { port: 27687, heapMb: 512, pagecacheMb: 64 } };
+const log = (l: string) => process.stderr.write(`[durability] ${l}\n`);
+const queue = `forge-durability-${process.pid}`;
+const env: ForgeEnv = readEnv({ TEMPORAL_ADDRESS: temporalAddress(LAYOUT), NEO4J_URI: neo4jUri(LAYOUT), FORGE_TASK_QUEUE: queue });
+const workerEnv = { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress, NEO4J_URI: env.neo4jUri, FORGE_TASK_QUEUE: queue, OPENAI_BASE_URL: '' };
+const workers = new Set<ChildProcess>();
+let client: Client;
+let config: RunConfig;
+let baseline: { ids: string[]; counts: unknown };
+
+/** A `forge worker` process (its own process group, so SIGKILL reaches the node process behind bin.js), once it polls. */
+async function startWorker(): Promise<ChildProcess> {
+  const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker'], { env: workerEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  workers.add(w);
+  w.on('exit', () => workers.delete(w));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    w.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('worker polling')) resolve(); });
+    w.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    w.once('exit', (code) => reject(new Error(`worker exited (${code}): ${out}`)));
+  });
+  return w;
+}
+const killHard = (w: ChildProcess) => process.kill(-w.pid!, 'SIGKILL');
+
+beforeAll(async () => {
+  for (const s of ['temporal', 'neo4j'] as const) await stopService(LAYOUT, s, log);
+  rmSync(LAYOUT.varDir, { recursive: true, force: true });
+  await startTemporal(LAYOUT, log);
+  await startNeo4j(LAYOUT, log);
+  client = await connectClient(env);
+  const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+  // many small expansion batches one after another: the run is in its expansion stage long enough to disturb
+  config = {
+    ...base,
+    expand: { ...base.expand, languages: ['en'], variants: 3, bundles: { pairs: 4, triples: 2, variants: 1 }, batchSize: 3, parallelBatches: 1 },
+    activities: { heartbeatSeconds: 5 },
+  };
+  await startWorker();
+  const outDir = tempDir('durable-baseline');
+  await completed(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }));
+  baseline = outcome(outDir);
+});
+
+afterAll(async () => {
+  for (const w of workers) killHard(w);
+  for (const s of ['temporal', 'neo4j'] as const) await stopService(LAYOUT, s, log);
+});
+
+function outcome(outDir: string) {
+  const m = readManifest(outDir);
+  return { ids: readShardLines(outDir).map((d) => d.id).sort(), counts: m.counts };
+}
+
+/** The run's result, asking again while the Temporal server is away. */
+async function completed(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await handle.result();
+      return;
+    } catch (e) {
+      if (i > 120 || /failed|terminated|cancel/i.test((e as Error).name + (e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+/** The attempt numbers of the run's activities of one type (the attempt that completed is the last). */
+async function attempts(handle: WorkflowHandle, type: string): Promise<number[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
+  return events.filter((e) => e.activityTaskStartedEventAttributes && scheduled.get(String(e.activityTaskStartedEventAttributes.scheduledEventId)) === type)
+    .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
+}
+
+/** Wait until the run's progress says so. */
+async function until(handle: WorkflowHandle, pred: (p: Progress) => boolean): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const p = await handle.query(progressQuery).catch(() => null);
+    if (p && pred(p)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the run never reached the awaited point');
+}
+
+test('a worker killed with SIGKILL mid-expansion: another worker finishes the run, with the same documents', async () => {
+  const [victim] = [...workers];
+  const outDir = tempDir('durable-kill');
+  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+  await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+  killHard(victim);
+  await startWorker();
+  const done = completed(handle);
+  const watchdog = setInterval(() => void handle.describe().then((d) => log(`${d.status.name}; pending ${JSON.stringify(d.raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.state, a.lastFailure?.message]))}`)), 10_000);
+  await done.finally(() => clearInterval(watchdog));
+  expect(outcome(outDir)).toEqual(baseline);
+  // the batch the dead worker held went silent, timed out on its heartbeat and ran again elsewhere
+  expect(Math.max(...(await attempts(handle, 'expandBatch')))).toBeGreaterThan(1);
+});
+
+test('the Temporal dev server restarted mid-run (same SQLite file): the run completes with the same documents', async () => {
+  const outDir = tempDir('durable-temporal');
+  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+  await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+  await stopService(LAYOUT, 'temporal', log);
+  await new Promise((r) => setTimeout(r, 2000));
+  await startTemporal(LAYOUT, log);
+  await completed(handle);
+  expect(outcome(outDir)).toEqual(baseline);
+  expect(workers.size).toBeGreaterThan(0); // the workers rode it out
+});
+
+test('Neo4j restarted mid-run: the graph activities wait for it and the run completes with the same documents', async () => {
+  const outDir = tempDir('durable-neo4j');
+  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+  await until(handle, (p) => p.stage !== 'prepare');
+  await stopService(LAYOUT, 'neo4j', log);
+  // the run comes to need the graph while Neo4j is away, and waits there
+  await until(handle, (p) => p.stage === 'knowledge');
+  await new Promise((r) => setTimeout(r, 3000));
+  expect((await handle.query(progressQuery)).stage).toBe('knowledge');
+  await startNeo4j(LAYOUT, log);
+  await completed(handle);
+  expect(outcome(outDir)).toEqual(baseline);
+});
