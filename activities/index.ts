@@ -85,6 +85,10 @@ export function createActivities(deps: ActivityDeps) {
       for (const g of input.config.graphs) {
         if (!(await stat(g).catch(() => null))) throw fail('InvalidConfig', `graph file not found: ${g}`);
       }
+      if (input.config.backup.path && !(await stat(input.config.backup.path).catch(() => null))) throw fail('InvalidConfig', `backup corpus not found: ${input.config.backup.path}`);
+      if ((input.config.review.minQuality > 0 || input.config.backup.mixRatio > 0) && !input.config.backup.path) {
+        throw fail('InvalidConfig', `backup.mixRatio and review.minQuality need a real-data corpus: set backup.path`);
+      }
       await mkdir(input.outDir, { recursive: true });
       return { inputs, configHash: sha256(canonicalJson(input.config)).slice(0, 16), schemaFile: deps.schemaFile };
     },

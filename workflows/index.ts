@@ -91,6 +91,9 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   const llm = (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary, taskQueue: `${workflowInfo().taskQueue}-llm` });
   const chunkSlot = limiter(input.config.parse.parallelChunks);
   setHandler(progressQuery, () => progress);
+  // answered from the start: `forge review` on a run that has not come to its review says so
+  const reviewState: ReviewState = { state: 'pending', samplePath: null, shards: [], deadline: null };
+  setHandler(reviewQuery, () => reviewState);
   const started = workflowInfo().startTime.getTime();
   let rejected: Record<string, number> | null = null;
   const show = () => setCurrentDetails(currentDetails(progress, started, Date.now(), rejected));
@@ -166,7 +169,7 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   // the corpus: real documents mixed in, curriculum order, shards planned, a sample of each for review
   enter('review');
   const plan: CorpusPlanSummary = await fast('plan corpus and review sample').planCorpus({ outDir: input.outDir, documentsPath: expanded.documentsPath, config: input.config });
-  const review = await spotCheck(input, plan, show);
+  const review = await spotCheck(input, plan, reviewState, show);
 
   const failed = [
     ...plan.lowQuality.map((q) => ({ shard: q.shard, reason: `mean quality ${q.quality} below ${input.config.review.minQuality}` })),
@@ -191,11 +194,11 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
  * waits for the `review` Update up to `review.timeoutSeconds`; then `review.onTimeout` decides: approve, fail
  * the run, or fall back (every shard replaced from the backup corpus).
  */
-async function spotCheck(input: RunInput, plan: CorpusPlanSummary, show: () => void): Promise<ReviewOutcome> {
+async function spotCheck(input: RunInput, plan: CorpusPlanSummary, reviewState: ReviewState, show: () => void): Promise<ReviewOutcome> {
   const cfg = input.config.review;
-  const state: ReviewState = { state: cfg.wait ? 'awaiting' : 'not_requested', samplePath: plan.samplePath, shards: plan.shards, deadline: null };
+  const state = reviewState;
+  Object.assign(state, { state: cfg.wait ? 'awaiting' : 'not_requested', samplePath: plan.samplePath, shards: plan.shards });
   let outcome: ReviewOutcome = { requested: cfg.wait, decision: null, reason: null, shards: [], reviewer: null, timed_out: false };
-  setHandler(reviewQuery, () => state);
   if (!cfg.wait) return outcome;
   state.deadline = new Date(Date.now() + cfg.timeoutSeconds * 1000).toISOString();
   setHandler(reviewUpdate, (d: ReviewDecision) => {

@@ -128,3 +128,15 @@ test('no review in time with policy fail, or a rejection with no backup corpus: 
   await rejected.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', reason: 'wrong plant' }] });
   expect(failureMessage(await rejected.result().catch((e: unknown) => e))).toMatch(/shard\(s\) failed \(rejected in review: wrong plant\) and no backup corpus is configured/);
 });
+
+test('a backup corpus that is not there, or real data asked for without one, fails the run at once with the reason', async () => {
+  const missing = join(tempDir('no-backup'), 'nowhere.jsonl');
+  const a = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir: tempDir('bad-backup'), config: await config({ backup: { path: missing } }) });
+  expect(failureMessage(await a.result().catch((e: unknown) => e))).toBe(`backup corpus not found: ${missing}`);
+  const b = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir: tempDir('bad-mix'), config: await config({ backup: { mixRatio: 0.3 } }) });
+  expect(failureMessage(await b.result().catch((e: unknown) => e))).toBe('backup.mixRatio and review.minQuality need a real-data corpus: set backup.path');
+  // and forge review on a run that has not come to its review says so
+  const c = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir: tempDir('early-review'), config: await config({}) });
+  expect((await cli('review', c.workflowId)).stdout).toMatch(/is not waiting for a review \((pending|not_requested)\)/);
+  await c.result();
+});
