@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadRunConfig } from '../../activities/run/config';
+import { loadRunConfig, type RunConfig } from '../../activities/run/config';
+import type { ForgeEnv } from '../../infra/env';
 import { connectClient } from '../../infra/temporal';
 import { createForgeWorker } from '../../infra/worker';
 import { startRun, waitForRun } from '../../cli/runs';
@@ -31,17 +32,22 @@ afterAll(async () => {
   await server?.close();
 });
 
-test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoint and checks every answer', async () => {
-  const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'test-model' });
+/** The example run into `outDir` on a worker of its own for `env` (the example configuration, changed by `change`). */
+async function runExampleWith(env: ForgeEnv, outDir: string, change: (c: RunConfig) => RunConfig = (c) => c): Promise<void> {
   const fw = await createForgeWorker(env, { workflowBundle });
-  const outDir = tempDir('llm');
   try {
     const client = await connectClient(env);
-    const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    const config = change(await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []));
     await fw.worker.runUntil(async () => waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
   } finally {
     await fw.close();
   }
+}
+
+test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoint and checks every answer', async () => {
+  const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'test-model' });
+  const outDir = tempDir('llm');
+  await runExampleWith(env, outDir);
   const m = readManifest(outDir);
   expect(m.generator).toEqual({ kind: 'llm', model: 'test-model' });
   // one request per (fact, style, language), plus the retried 500
@@ -62,14 +68,7 @@ test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoi
 
   // a rerun of the same run into the same directory sends no request: every answer comes from the cache
   const before = server.requests.length;
-  const fw2 = await createForgeWorker(env, { workflowBundle });
-  try {
-    const client = await connectClient(env);
-    const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    await fw2.worker.runUntil(async () => waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
-  } finally {
-    await fw2.close();
-  }
+  await runExampleWith(env, outDir);
   expect(server.requests.length).toBe(before);
   const m2 = readManifest(outDir);
   expect(m2.generation).toMatchObject({ requests: 0, prompt_tokens: 0, completion_tokens: 0, cached: m.counts.docs_generated });
@@ -100,16 +99,8 @@ test('expansion runs on the LLM task queue: a main-only worker and an LLM-only w
 
 test('a token budget stops a run cleanly: it completes with what was written, and the manifest says why and how much was left', async () => {
   const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'budget-model' });
-  const fw = await createForgeWorker(env, { workflowBundle });
   const outDir = tempDir('llm-budget');
-  try {
-    const client = await connectClient(env);
-    const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    const config = { ...base, expand: { ...base.expand, concurrency: 1, budget: { maxTokens: 20_000, maxCostUsd: null }, prices: { prompt: 2.5, completion: 10 } } };
-    await fw.worker.runUntil(async () => waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
-  } finally {
-    await fw.close();
-  }
+  await runExampleWith(env, outDir, (base) => ({ ...base, expand: { ...base.expand, concurrency: 1, budget: { maxTokens: 20_000, maxCostUsd: null }, prices: { prompt: 2.5, completion: 10 } } }));
   const m = readManifest(outDir);
   expect(m.generation.stopped).toBe('budget');
   expect(m.generation.skipped).toBeGreaterThan(0);

@@ -3,7 +3,6 @@ import { promisify } from 'node:util';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Driver } from 'neo4j-driver';
 import { OperationRecord } from '../../activities/parse/records';
 import { openBatches } from '../../activities/parse/sampleBatch';
@@ -14,34 +13,25 @@ import { ucumCode } from '../../activities/knowledge/units';
 import { exportGraph } from '../../graphs/graphDump';
 import { FORGE_DOCS_WRITTEN, FORGE_DOMAIN, FORGE_RUN_ID, FORGE_STAGE } from '../../workflows/searchAttributes';
 import { countFacts, loadGraphFiles, openDriver, readGraphSnapshot, toNative } from '../../graphs/store';
-import { connectClient } from '../../infra/temporal';
-import { createForgeWorker, type ForgeWorker } from '../../infra/worker';
 import { failureMessage, startRun, waitForRun } from '../../cli/runs';
 import { testEnv } from './testEnv';
-import { allFiles, bundle, dataLines, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, ROOT, tempDir } from './runHelpers';
+import { allFiles, dataLines, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, ROOT, runningWorker, tempDir } from './runHelpers';
 
 jest.setTimeout(120_000);
 const execFileP = promisify(execFile);
 
 const env = testEnv();
-let workflowBundle: WorkflowBundleWithSourceMap;
-let fw: ForgeWorker;
-let running: Promise<void>;
 let client: Client;
+let stopWorker: () => Promise<void>;
 let driver: Driver;
 
 beforeAll(async () => {
-  workflowBundle = await bundle();
-  fw = await createForgeWorker(env, { workflowBundle });
-  running = fw.worker.run();
-  client = await connectClient(env);
+  ({ client, stop: stopWorker } = await runningWorker(env));
   driver = openDriver(env.neo4jUri, null, null);
 });
 
 afterAll(async () => {
-  fw?.worker.shutdown();
-  await running;
-  await fw?.close();
+  await stopWorker?.();
   await driver?.close();
 });
 

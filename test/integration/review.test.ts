@@ -3,32 +3,24 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { difficulty } from '../../activities/expand/assemble';
 import { loadRunConfig, type RunConfig } from '../../activities/run/config';
 import type { ReviewDecision } from '../../activities/run/contracts';
 import { failureMessage, startRun, waitForRun } from '../../cli/runs';
-import { connectClient } from '../../infra/temporal';
-import { createForgeWorker, type ForgeWorker } from '../../infra/worker';
 import { reviewQuery, reviewUpdate } from '../../workflows';
-import { bundle, EXAMPLE, EXAMPLE_INPUTS, readManifest, readShardLines, ROOT, tempDir } from './runHelpers';
+import { EXAMPLE, EXAMPLE_INPUTS, readManifest, readShardLines, ROOT, runningWorker, tempDir } from './runHelpers';
 import { testEnv } from './testEnv';
 
 jest.setTimeout(120_000);
 const execFileP = promisify(execFile);
 
 const env = testEnv();
-let workflowBundle: WorkflowBundleWithSourceMap;
-let fw: ForgeWorker;
-let running: Promise<void>;
 let client: Client;
+let stopWorker: () => Promise<void>;
 let backup: string;
 
 beforeAll(async () => {
-  workflowBundle = await bundle();
-  fw = await createForgeWorker(env, { workflowBundle });
-  running = fw.worker.run();
-  client = await connectClient(env);
+  ({ client, stop: stopWorker } = await runningWorker(env));
   // a real-data corpus: plant notes as maintenance teams write them, plus lines that must be left out
   backup = join(tempDir('backup'), 'plant-notes.jsonl');
   const notes = Array.from({ length: 80 }, (_, i) => JSON.stringify(i % 2
@@ -38,9 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  fw?.worker.shutdown();
-  await running;
-  await fw?.close();
+  await stopWorker?.();
 });
 
 /** The example line with a small mix (fewer texts, several shards) and the given review and backup settings. */

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { CorpusDocument, ShardDocument } from '../../activities/expand/documents';
 import { Manifest } from '../../activities/run/contracts';
+import type { Client } from '@temporalio/client';
+import type { ForgeEnv } from '../../infra/env';
+import { connectClient } from '../../infra/temporal';
+import { createForgeWorker } from '../../infra/worker';
 
 export const ROOT = join(__dirname, '..', '..');
 export const EXAMPLE = join(ROOT, 'examples', 'moulding-line');
@@ -50,4 +54,19 @@ export function dataLines(file: string): number {
   const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   if (file.endsWith('.csv')) return lines.length - 1;
   return lines.filter((l) => !l.trimStart().startsWith('#')).length;
+}
+
+/** A worker for the whole test file, running until `stop()`; and a client. */
+export async function runningWorker(env: ForgeEnv): Promise<{ client: Client; stop: () => Promise<void> }> {
+  const fw = await createForgeWorker(env, { workflowBundle: await bundle() });
+  const running = fw.worker.run();
+  const client = await connectClient(env);
+  return {
+    client,
+    stop: async () => {
+      fw.worker.shutdown();
+      await running;
+      await fw.close();
+    },
+  };
 }
