@@ -22,7 +22,7 @@ import { OFFLINE_GENERATOR } from './expand/offlineExpander';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
-import { documentsPath, readBackup, readDocuments, readPlan, samplePath, writeDocuments, writePlan } from './expand/corpusFiles';
+import { documentsPath, readBackup, readDocuments, readPlan, realPath, samplePath, writeDocuments, writePlan } from './expand/corpusFiles';
 import { RejectedLine, type CorpusDocument, type RealDocument, type ShardDocument } from './expand/documents';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
@@ -251,6 +251,8 @@ export function createActivities(deps: ActivityDeps) {
       const ordered = config.shards.order === 'curriculum' ? curriculumOrder(all) : [...all].sort((a, b) => a.id.localeCompare(b.id));
       const plan = planCorpus(ordered, config.shards.maxDocs, config.shards.maxBytes, config.shards.format);
       await writePlan(outDir, { shards: plan, mixed: mixed.map((d) => d.id), spare: spare.map((d) => d.id) });
+      // the screened real documents, so that writing the shards reads them as planned (not the backup again)
+      await writeDocuments(realPath(outDir), [...mixed, ...spare]);
       const sample = reviewSample(plan, new Map(ordered.map((d) => [d.id, d])), config.review.perShard);
       await writeDocuments(samplePath(outDir), sample);
       return {
@@ -264,8 +266,7 @@ export function createActivities(deps: ActivityDeps) {
     async writeCorpus(input: { outDir: string; documentsPath: string; config: RunConfig; failed: { shard: string; reason: string }[] }): Promise<CorpusSummary> {
       const { config, outDir } = input;
       const plan = await readPlan(outDir);
-      const backup = config.backup.path ? (await readBackup(config.backup.path, piiOptions(config))).docs : [];
-      const byId = new Map<string, ShardDocument>([...(await readDocuments(input.documentsPath)), ...backup].map((d) => [d.id, d]));
+      const byId = new Map<string, ShardDocument>([...(await readDocuments(input.documentsPath)), ...(await readDocuments(realPath(outDir)))].map((d) => [d.id, d]));
       const spare = plan.spare.map((id) => byId.get(id)).filter((d): d is RealDocument => d?.origin === 'real');
       const { shards, replacements } = replaceShards(plan.shards, byId, new Map(input.failed.map((f) => [f.shard, f.reason])), spare);
       const infos = await writeShards(outDir, plan.shards.map((p, i) => ({ name: p.name, docs: shards[i] })).filter((s) => s.docs.length), config.shards.format);

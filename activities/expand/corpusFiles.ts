@@ -9,6 +9,8 @@ import { ShardDocument } from './documents';
 /** Where a run directory keeps the assembly's intermediate files. */
 export const documentsPath = (outDir: string) => join(outDir, 'documents', 'synthetic.jsonl');
 export const planPath = (outDir: string) => join(outDir, 'documents', 'plan.json');
+/** The backup corpus's documents as screened when the corpus was planned (mixed in and spare). */
+export const realPath = (outDir: string) => join(outDir, 'documents', 'real.jsonl');
 export const samplePath = (outDir: string) => join(outDir, 'review', 'sample.jsonl');
 
 /** The backup corpus: a JSON-lines file, or every `*.jsonl` file of a directory (in name order). */
