@@ -1,9 +1,6 @@
 /** Timestamp parsing for plant exports: ISO-8601 with or without offset; naive times take the source's zone. */
 const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
-// the common case, full ISO-8601 with a zone, read by its fields (no string-to-date parse per row)
-const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
-const zoneMinutes = new Map<string, number | null>();
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const daysIn = (y: number, m: number) => (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[m - 1]);
 
@@ -15,27 +12,17 @@ export function parseTimestamp(text: string, offset: string): string | null {
 
 /** As `parseTimestamp`, as epoch milliseconds (UTC). */
 export function parseInstant(text: string, offset: string): number | null {
-  const fast = ISO_ZONED.exec(text);
-  if (fast) {
-    const y = Number(fast[1]), mo = Number(fast[2]), d = Number(fast[3]), h = Number(fast[4]), mi = Number(fast[5]), s = Number(fast[6]);
-    if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-    let off = zoneMinutes.get(fast[8]);
-    if (off === undefined) zoneMinutes.set(fast[8], (off = offsetMinutes(fast[8])));
-    if (off === null) return null;
-    return Date.UTC(y, mo - 1, d, h, mi, s) - off * 60_000 + (fast[7] ? Math.round(Number(fast[7]) * 1000) : 0);
-  }
+  const fast = isoZoned(text);
+  if (fast === fast) return fast; // not NaN: the common form, valid or not
   const m = TS.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
-  const nums = [y, mo, d, h, mi, s].map(Number);
-  const local = Date.UTC(nums[0], nums[1] - 1, nums[2], nums[3], nums[4], nums[5]);
-  const check = new Date(local);
-  if (check.getUTCFullYear() !== nums[0] || check.getUTCMonth() !== nums[1] - 1 || check.getUTCDate() !== nums[2]
-    || check.getUTCHours() !== nums[3] || check.getUTCMinutes() !== nums[4] || check.getUTCSeconds() !== nums[5]) return null;
+  const [yn, mon, dn, hn, mn, sn] = [y, mo, d, h, mi, s].map(Number);
+  if (mon < 1 || mon > 12 || dn < 1 || dn > daysIn(yn, mon) || hn > 23 || mn > 59 || sn > 59) return null;
   const offMin = offsetMinutes(zone ?? offset);
   if (offMin === null) return null;
   const ms = frac ? Math.round(Number(frac) * 1000) : 0;
-  return local - offMin * 60_000 + ms;
+  return ((daysFromCivil(yn, mon, dn) * 24 + hn) * 60 + mn - offMin) * 60_000 + sn * 1000 + ms;
 }
 
 export function offsetMinutes(zone: string): number | null {
@@ -44,4 +31,53 @@ export function offsetMinutes(zone: string): number | null {
   if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
   const v = Number(m[2]) * 60 + Number(m[3]);
   return m[1] === '-' ? -v : v;
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48, b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+/**
+ * The common case read by its characters (no regular expression, no allocation): full ISO-8601 with a
+ * zone, `YYYY-MM-DDTHH:MM:SS[.f{1,3}](Z|+HH:MM)`. Epoch milliseconds, null when it has that form but is
+ * not a valid time, NaN when it has another form.
+ */
+function isoZoned(t: string): number | null {
+  const n = t.length;
+  if (n < 20 || n > 29 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return NaN;
+  const c = twoDigits(t, 0), yy = twoDigits(t, 2), mo = twoDigits(t, 5), d = twoDigits(t, 8), h = twoDigits(t, 11), mi = twoDigits(t, 14), s = twoDigits(t, 17);
+  if (c < 0 || yy < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return NaN;
+  let i = 19;
+  let ms = 0;
+  if (t.charCodeAt(i) === 46) {
+    let scale = 100;
+    for (i++; i < n && scale >= 1; i++, scale /= 10) {
+      const v = t.charCodeAt(i) - 48;
+      if (v < 0 || v > 9) break;
+      ms += v * scale;
+    }
+    if (i === 20) return NaN;
+  }
+  let off: number;
+  if (i === n - 1 && t.charCodeAt(i) === 90) off = 0;
+  else if (i === n - 6 && (t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45) && t.charCodeAt(i + 3) === 58) {
+    const oh = twoDigits(t, i + 1), om = twoDigits(t, i + 4);
+    if (oh < 0 || om < 0) return NaN;
+    if (oh > 23 || om > 59) return null;
+    off = (t.charCodeAt(i) === 45 ? -1 : 1) * (oh * 60 + om);
+  } else return NaN;
+  const y = c * 100 + yy;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi - off) * 60_000 + s * 1000 + ms;
 }

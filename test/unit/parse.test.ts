@@ -27,6 +27,11 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2024-02-29T23:59:59.5+08:00', 'Z')).toBe('2024-02-29T15:59:59.500Z');
     expect(parseInstant('2026-01-01T00:00:00.123Z', '+08:00')).toBe(Date.UTC(2026, 0, 1) + 123);
   });
+  test('years below 100 are read as written (ISO year 0 and 99), with and without a zone', () => {
+    expect(parseTimestamp('0099-12-31T23:59:59Z', '+08:00')).toBe('0099-12-31T23:59:59.000Z');
+    expect(parseInstant('0000-02-29T00:00:00Z', 'Z')).toBe(new Date('0000-02-29T00:00:00Z').getTime());
+    expect(parseInstant('0000-02-29 08:00:00', '+08:00')).toBe(new Date('0000-02-29T00:00:00Z').getTime());
+  });
   test.each(['2026-03-02 25:61:00', '02/03/2026 10:04', '2026-02-30 10:00', 'yesterday', '2026-02-29T00:00:00Z', '2026-01-01T24:00:00Z',
     '2026-01-01T23:60:00Z', '2026-01-01T00:00:00+25:00'])('rejects %s', (t) => {
     expect(parseTimestamp(t, 'Z')).toBeNull();
@@ -168,6 +173,17 @@ describe('source specs', () => {
     const spec = SourceSpec.parse({ format: 'csv', csv: { layout: 'long', long: { tag: 'tag', value: 'value', unit: 'unit' } } });
     const long = await parseSourceText(spec, 'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,A,T1,1,degC\n2026-03-02T08:00:00Z,A,P1,2,bar\n2026-03-02T08:00:01Z,A,T1,3,degC\n', o);
     expect(long.records.map((r) => r.kind === 'samples' && [r.lines, r.values])).toEqual([[[2, 4], { T1: [1, 3] }], [[3], { P1: [2] }]]);
+  });
+  test('a batch column with a bad entry is not a valid record, and the issue names the entry', () => {
+    const b = { kind: 'samples', id: 'x-2', source: 's.csv', line: 2, ts: '2026-03-02T08:00:00.000Z', asset: 'A', lines: [2, 3], times: [0, 1000], units: { t: 'degC' }, values: { t: [1, 2] }, labels: { q: ['OK', ''] } };
+    const issues = (x: unknown) => SampleBatch.safeParse(x).error?.issues.map((i) => [i.path.join('.'), i.message]);
+    expect(issues(b)).toBeUndefined();
+    expect(issues({ ...b, values: { t: [1, '2'] } })).toEqual([['values.t.1', 'expected finite numbers, found "2"']]);
+    expect(issues({ ...b, values: { t: [1, null] } })).toEqual([['values.t.1', 'expected finite numbers, found null']]);
+    expect(issues({ ...b, times: 'now' })).toEqual([['times', 'expected an array of finite numbers']]);
+    expect(issues({ ...b, lines: [2, 2.5] })).toEqual([['lines.1', 'expected line numbers, found 2.5']]);
+    expect(issues({ ...b, lines: [], times: [], values: { t: [] }, labels: {} })).toEqual([['lines', 'has no rows']]);
+    expect(issues({ ...b, labels: { q: ['OK', 3] } })).toEqual([['labels.q.1', 'expected strings, found 3']]);
   });
   test('a batch whose columns disagree in length is not a valid record', () => {
     const b = { kind: 'samples', id: 'x-2', source: 's.csv', line: 2, ts: '2026-03-02T08:00:00.000Z', asset: 'A', lines: [2, 3], times: [0, 1000], units: { t: 'degC' }, values: { t: [1] }, labels: {} };
