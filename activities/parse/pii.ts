@@ -187,6 +187,9 @@ function count(counts: PiiCounts, type: PiiType): void {
   counts[type] = (counts[type] ?? 0) + 1;
 }
 
+/** A masked value and the types found in it; `generation` is the masker's when it was computed (-1: not kept). */
+interface MemoEntry { out: string; types: PiiType[]; generation: number }
+
 /**
  * Finds and masks personal data, and remembers (as keyed digests, never in clear) the names it found,
  * so that a name seen once with a trigger word - or in a name column, or in another chunk of the same
@@ -198,7 +201,11 @@ export class PiiMasker {
   private readonly key: string;
   /** digests by name, and masked results of short values (table cells repeat): both bounded */
   private readonly digestMemo = new Map<string, string>();
-  private readonly valueMemo = { t: new Map<string, { out: string; types: PiiType[] }>(), n: new Map<string, { out: string; types: PiiType[] }>() };
+  private readonly valueMemo = { t: new Map<string, MemoEntry>(), n: new Map<string, MemoEntry>() };
+  /** bumped whenever a name is learned: memo entries from before it are stale */
+  private generation = 0;
+  /** the last value of each table column (`cell`) */
+  private readonly lastCells: { value: string; entry: MemoEntry }[] = [];
   private static readonly MEMO_LIMIT = 20_000;
   private static readonly MEMO_MAX_LENGTH = 64;
 
@@ -224,7 +231,11 @@ export class PiiMasker {
 
   /** Mask every personal datum found in free text. */
   text(text: string): string {
-    return this.memo('t', text, () => this.apply(text, this.detect(text)));
+    return this.textEntry(text).out;
+  }
+
+  private textEntry(text: string): MemoEntry {
+    return this.memoEntry('t', text, () => this.apply(text, this.detect(text)));
   }
 
   /**
@@ -232,22 +243,38 @@ export class PiiMasker {
    * learned, so that results and counts are the same as without the memo. Only short values are kept,
    * and only while no new name has been learned since (a new name can change a later result).
    */
-  private memo(mode: 't' | 'n', value: string, compute: () => string): string {
-    if (value.length > PiiMasker.MEMO_MAX_LENGTH) return compute();
+  private memoEntry(mode: 't' | 'n', value: string, compute: () => string): MemoEntry {
+    if (value.length > PiiMasker.MEMO_MAX_LENGTH) return { out: compute(), types: [], generation: -1 };
     const memo = this.valueMemo[mode];
     const hit = memo.get(value);
-    if (hit !== undefined) {
-      for (const t of hit.types) count(this.counts, t);
-      return hit.out;
-    }
+    if (hit !== undefined) return this.replay(hit);
     const before = { ...this.counts };
     const learned = this.digests.size;
     const out = compute();
-    if (this.digests.size !== learned) { this.valueMemo.t.clear(); this.valueMemo.n.clear(); } // bare-name results may change from now on
+    if (this.digests.size !== learned) { this.valueMemo.t.clear(); this.valueMemo.n.clear(); this.generation++; } // bare-name results may change from now on
     const types = (Object.keys(this.counts) as PiiType[]).flatMap((t) => Array<PiiType>((this.counts[t] ?? 0) - (before[t] ?? 0)).fill(t));
     if (memo.size >= PiiMasker.MEMO_LIMIT) memo.clear();
-    memo.set(value, { out, types });
-    return out;
+    const entry = { out, types, generation: this.generation };
+    memo.set(value, entry);
+    return entry;
+  }
+
+  /** A memo hit: its counts counted again, so that counts are the same as without the memo. */
+  private replay(entry: MemoEntry): MemoEntry {
+    for (const t of entry.types) count(this.counts, t);
+    return entry;
+  }
+
+  /**
+   * Mask a cell of table column `slot` (free text, or a name field): as `text` or `nameField`, and faster
+   * when the column repeats its last value, as table columns do row after row (no memo lookup).
+   */
+  cell(slot: number, value: string, isName: boolean): string {
+    const last = this.lastCells[slot];
+    if (last !== undefined && last.value === value && last.entry.generation === this.generation) return this.replay(last.entry).out;
+    const entry = isName ? this.nameFieldEntry(value) : this.textEntry(value);
+    if (entry.generation >= 0) this.lastCells[slot] = { value, entry };
+    return entry.out;
   }
 
   /**
@@ -255,7 +282,11 @@ export class PiiMasker {
    * free text, and the text before the first bracket or comma as a name.
    */
   nameField(value: string): string {
-    return this.memo('n', value, () => this.maskNameField(value));
+    return this.nameFieldEntry(value).out;
+  }
+
+  private nameFieldEntry(value: string): MemoEntry {
+    return this.memoEntry('n', value, () => this.maskNameField(value));
   }
 
   private maskNameField(value: string): string {
