@@ -20,7 +20,7 @@ export async function* readLineBlocks(path: string, start: number, end: number, 
     let carry = Buffer.alloc(0);
     while (pos < end) {
       const want = Math.min(blockBytes, end - pos);
-      const buf = Buffer.alloc(want);
+      const buf = Buffer.allocUnsafe(want); // filled by the read below (bytesRead of it used)
       const { bytesRead } = await fh.read(buf, 0, want, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;

@@ -1,4 +1,4 @@
-import { appendFile, rename, stat, truncate, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, open, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
 import { ParseContext, type ParseOptions, type ParseResult, type SourceParser } from './parseResult';
@@ -32,12 +32,20 @@ export interface ChunkProgress {
 
 export interface ChunkOutput { recordsPath: string; quarantinePath: string; counts: ChunkProgress['counts']; pii: PiiCounts }
 
+/**
+ * Bytes per block of a chunk: small enough that a block's rows and cells die young (a 1 MiB block lives
+ * through young-generation collections and is copied; at 256 KiB the CSV pass spends ~5 % in GC, not ~20 %),
+ * large enough that per-block costs (a write, a heartbeat) stay small.
+ */
+export const PARSE_BLOCK_BYTES = 256 << 10;
+
 export const chunkFiles = (outDir: string, source: string, index: number) => {
   const n = String(index).padStart(5, '0');
   return { records: join(outDir, 'records', `${source}.${n}.jsonl`), quarantine: join(outDir, 'quarantine', `${source}.${n}.jsonl`) };
 };
 
-const jsonl = (xs: unknown[]) => (xs.length ? xs.map((x) => JSON.stringify(x)).join('\n') + '\n' : '');
+/** Records as JSON lines, UTF-8 (its length is the bytes written, for resuming). */
+const jsonl = (xs: unknown[]) => Buffer.from(xs.length ? xs.map((x) => JSON.stringify(x)).join('\n') + '\n' : '');
 
 /**
  * Parse one chunk into `records/<source>.<NNNNN>.jsonl` and `quarantine/<source>.<NNNNN>.jsonl`, block by
@@ -72,20 +80,26 @@ export async function parseChunkToFiles(args: {
   }
   const parser = createParser(model, ctx);
   const scanned = new Set(model.nameDigests);
-  let bytes = { records: resume?.recordsBytes ?? 0, quarantine: resume?.quarantineBytes ?? 0 };
-  const blocks = prefetch(readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes));
-  for await (const block of blocks) {
-    parser.block(block.text, block.firstLine);
-    const out = ctx.take();
-    const r = jsonl(out.records);
-    const q = jsonl(out.quarantine);
-    if (r) await appendFile(partial.records, r);
-    if (q) await appendFile(partial.quarantine, q);
-    bytes = { records: bytes.records + Buffer.byteLength(r), quarantine: bytes.quarantine + Buffer.byteLength(q) };
-    args.onProgress?.({
-      offset: block.next, line: block.firstLine + block.newlines, recordsBytes: bytes.records, quarantineBytes: bytes.quarantine,
-      counts: { ...ctx.counts }, pii: { ...ctx.mask.counts }, digests: ctx.mask.knownNameDigests().filter((d) => !scanned.has(d)),
-    });
+  const files = { records: await open(partial.records, 'a'), quarantine: await open(partial.quarantine, 'a') };
+  try {
+    let bytes = { records: resume?.recordsBytes ?? 0, quarantine: resume?.quarantineBytes ?? 0 };
+    const blocks = prefetch(readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes ?? PARSE_BLOCK_BYTES));
+    for await (const block of blocks) {
+      parser.block(block.text, block.firstLine);
+      const out = ctx.take();
+      const r = jsonl(out.records);
+      const q = jsonl(out.quarantine);
+      if (r.length) await files.records.write(r);
+      if (q.length) await files.quarantine.write(q);
+      bytes = { records: bytes.records + r.length, quarantine: bytes.quarantine + q.length };
+      args.onProgress?.({
+        offset: block.next, line: block.firstLine + block.newlines, recordsBytes: bytes.records, quarantineBytes: bytes.quarantine,
+        counts: { ...ctx.counts }, pii: { ...ctx.mask.counts }, digests: ctx.mask.knownNameDigests().filter((d) => !scanned.has(d)),
+      });
+    }
+  } finally {
+    await files.records.close();
+    await files.quarantine.close();
   }
   await rename(partial.records, final.records);
   await rename(partial.quarantine, final.quarantine);

@@ -26,6 +26,29 @@ export const SampleRecord = z.object({
 });
 
 /**
+ * A column of a batch, checked in one loop: a batch holds ~10^5 entries, and a schema per entry costs
+ * several times more when record files are read back. The issue names the first bad entry.
+ */
+function column<T>(what: string, ok: (x: unknown) => x is T) {
+  return z.unknown().transform((xs, ctx) => {
+    if (!Array.isArray(xs)) {
+      ctx.addIssue({ code: 'custom', message: `expected an array of ${what}` });
+      return z.NEVER;
+    }
+    for (let i = 0; i < xs.length; i++) {
+      if (!ok(xs[i])) {
+        ctx.addIssue({ code: 'custom', path: [i], message: `expected ${what}, found ${JSON.stringify(xs[i])}` });
+        return z.NEVER;
+      }
+    }
+    return xs as T[];
+  });
+}
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const lineNumber = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
+const text = (x: unknown): x is string => typeof x === 'string';
+
+/**
  * The rows of one asset in one block of a time-series export, by column: row `i` is line `lines[i]` at
  * `times[i]` (epoch milliseconds, UTC) with reading `values[tag][i]` in `units[tag]` and text label
  * `labels[column][i]` ("" when the cell was empty). `line` and `ts` are the first row's. A long table
@@ -35,11 +58,11 @@ export const SampleRecord = z.object({
 export const SampleBatch = z.object({
   kind: z.literal('samples'),
   ...Provenance,
-  lines: z.array(z.number().int().positive()).min(1),
-  times: z.array(z.number().finite()),
+  lines: column('line numbers', lineNumber).refine((l) => l.length > 0, 'has no rows'),
+  times: column('finite numbers', finite),
   units: z.record(z.string(), z.string()),
-  values: z.record(z.string(), z.array(z.number().finite())),
-  labels: z.record(z.string(), z.array(z.string())),
+  values: z.record(z.string(), column('finite numbers', finite)),
+  labels: z.record(z.string(), column('strings', text)),
 }).superRefine((b, ctx) => {
   const n = b.lines.length;
   const columns: [string[], number][] = [[['times'], b.times.length], ...Object.entries(b.values).map(([k, v]): [string[], number] => [['values', k], v.length]),

@@ -33,20 +33,21 @@ function splitCells(text: string, delimiter: string): string[] {
 }
 
 /**
- * Rows of a block of whole lines with their line numbers, parsed by Papa Parse (RFC 4180 quoting). A block
- * without quotes has one row per line; with quotes, a row may span lines, so rows are placed by the
- * parser's cursor.
+ * Call `fn` with the cells of every row of a block of whole lines, and the row's line number; blank lines are
+ * skipped. Parsed by Papa Parse (RFC 4180 quoting). A block without quotes has one row per line and goes
+ * through Papa's core parser (`Papa.Parser`, its fast mode: no per-row copy); with quotes a row may span
+ * lines, so rows are placed by the parser's cursor.
  */
-export function csvRows(text: string, delimiter: string, firstLine: number): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = [];
+export function eachCsvRow(text: string, delimiter: string, firstLine: number, fn: (cells: string[], line: number) => void): void {
   const keep = (cells: string[], line: number) => {
     if (cells.length === 1 && cells[0].trim() === '') return; // a blank line
     for (let i = 0; i < cells.length; i++) cells[i] = cells[i].trim();
-    rows.push({ cells, line });
+    fn(cells, line);
   };
   if (!text.includes('"')) {
-    Papa.parse<string[]>(text, { delimiter, newline: '\n' }).data.forEach((cells, i) => keep(cells.length && cells[cells.length - 1].endsWith('\r') ? [...cells.slice(0, -1), cells[cells.length - 1].slice(0, -1)] : cells, firstLine + i));
-    return rows;
+    const rows: string[][] = new Papa.Parser({ delimiter, newline: '\n' }).parse(text, 0, false).data;
+    for (let i = 0; i < rows.length; i++) keep(rows[i], firstLine + i); // trim() also drops a line's \r
+    return;
   }
   let line = firstLine;
   let at = 0;
@@ -60,7 +61,6 @@ export function csvRows(text: string, delimiter: string, firstLine: number): { c
       at = end + 1;
     },
   });
-  return rows;
 }
 
 /**
@@ -84,7 +84,7 @@ export class CsvSeriesParser implements SourceParser {
   private readonly labelIsName: boolean[];
   private readonly batches = new Map<string, SampleBatchBuilder>();
   /** per-row work arrays, copied into the batch */
-  private readonly scratch = { values: [] as number[], labels: [] as string[] };
+  private readonly scratch: { values: number[]; labels: string[] };
   private readonly long: { tag: number; value: number; unit: number } | null;
   private readonly csv: SourceSpec['csv'];
 
@@ -118,17 +118,15 @@ export class CsvSeriesParser implements SourceParser {
     this.labelCols = role.flatMap((r, i) => (r === 'label' ? [i] : []));
     this.labelNames = this.labelCols.map((i) => this.columns[i].name);
     this.labelIsName = this.labelNames.map(isNameField);
+    this.scratch = { values: this.long ? [0] : this.readings.map(() => 0), labels: this.labelCols.map(() => '') };
     this.start = csv.timeFormat === 'index' ? Date.parse(csv.start) : 0;
   }
 
   block(text: string, firstLine: number): void {
     const csv = this.csv;
-    const rows = this.delimiter === 'whitespace' ? [] as { cells: string[]; line: number }[] : csvRows(firstLine === 1 ? text.replace(/^\uFEFF/, '') : text, this.delimiter, firstLine);
-    if (this.delimiter === 'whitespace') eachLine(text, firstLine, (raw, line) => rows.push({ cells: raw.trim().split(/\s+/), line }));
-    for (const { cells, line } of rows) {
-      if (line === 1 && csv.headerRow) continue;
-      this.row(cells, line);
-    }
+    const row = (cells: string[], line: number) => (line === 1 && csv.headerRow ? undefined : this.row(cells, line));
+    if (this.delimiter === 'whitespace') eachLine(text, firstLine, (raw, line) => row(raw.trim().split(/\s+/), line));
+    else eachCsvRow(firstLine === 1 ? text.replace(/^\uFEFF/, '') : text, this.delimiter, firstLine, row);
     for (const b of this.batches.values()) this.ctx.acceptChecked(b.record(this.ctx.opts.source), b.lines.length);
     this.batches.clear();
   }
@@ -142,44 +140,51 @@ export class CsvSeriesParser implements SourceParser {
 
   private row(cells: string[], line: number): void {
     const { ctx, columns, csv } = this;
-    // a quarantined row keeps its text, masked cell by cell with the columns' roles
-    const raw = () => cells
-      .map((c, i) => (i < columns.length && isNameField(columns[i].name) && c !== '' ? ctx.mask.nameField(c) : ctx.mask.text(c)))
-      .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(this.delimiter === 'whitespace' ? ' ' : this.delimiter);
     ctx.line();
-    if (cells.length !== columns.length) return ctx.quarantine(line, raw(), `expected ${columns.length} columns, found ${cells.length}`);
+    if (cells.length !== columns.length) return this.reject(cells, line, `expected ${columns.length} columns, found ${cells.length}`);
     const t = this.time(cells, line);
-    if (t === null) return ctx.quarantine(line, raw(), `invalid timestamp "${cells[this.tsCol]}" in column ${columns[this.tsCol].name}`);
+    if (t === null) return this.reject(cells, line, `invalid timestamp "${cells[this.tsCol]}" in column ${columns[this.tsCol].name}`);
     const values = this.scratch.values;
-    values.length = 0;
     let tag = '', unit = '';
     if (this.long) {
       const { value } = this.long;
       const v = cells[value] === '' ? NaN : Number(cells[value]);
       const name = cells[this.long.tag];
-      if (!name) return ctx.quarantine(line, raw(), `empty tag in column ${columns[this.long.tag].name}`);
-      if (!Number.isFinite(v)) return ctx.quarantine(line, raw(), `non-numeric value "${cells[value]}" in column ${columns[value].name}`);
+      if (!name) return this.reject(cells, line, `empty tag in column ${columns[this.long.tag].name}`);
+      if (!Number.isFinite(v)) return this.reject(cells, line, `non-numeric value "${cells[value]}" in column ${columns[value].name}`);
       tag = csv.tags[name]?.parameter ?? name;
       unit = (this.long.unit >= 0 ? cells[this.long.unit] : '') || csv.tags[name]?.unit || '';
-      values.push(v);
+      values[0] = v;
     } else {
-      for (const i of this.readings) {
-        const cell = cells[i];
+      const readings = this.readings;
+      for (let j = 0; j < readings.length; j++) {
+        const cell = cells[readings[j]];
         const v = cell === '' ? NaN : Number(cell);
-        if (!Number.isFinite(v)) return ctx.quarantine(line, raw(), `non-numeric value "${cell}" in column ${columns[i].name}`);
-        values.push(v);
+        if (!Number.isFinite(v)) return this.reject(cells, line, `non-numeric value "${cell}" in column ${columns[readings[j]].name}`);
+        values[j] = v;
       }
     }
     const asset = this.assetCol >= 0 ? cells[this.assetCol] : (csv.assetValue ?? ctx.opts.source);
-    if (!asset) return ctx.quarantine(line, raw(), `empty asset in column ${columns[this.assetCol].name}`);
+    if (!asset) return this.reject(cells, line, `empty asset in column ${columns[this.assetCol].name}`);
     const labels = this.scratch.labels;
     for (let k = 0; k < this.labelCols.length; k++) {
-      const i = this.labelCols[k];
-      const cell = cells[i];
-      labels[k] = cell === '' ? '' : this.labelIsName[k] ? ctx.mask.nameField(cell) : ctx.mask.text(cell);
+      const cell = cells[this.labelCols[k]];
+      labels[k] = cell === '' ? '' : ctx.mask.cell(k, cell, this.labelIsName[k]);
     }
     const b = this.long ? this.batch(`${asset}\u0000${tag}\u0000${unit}`, asset, [tag], [unit]) : this.batch(asset, asset, this.wideTags, this.wideUnits);
     b.push(line, t, values, labels);
+  }
+
+  private reject(cells: string[], line: number, reason: string): void {
+    this.ctx.quarantine(line, this.maskedRow(cells), reason);
+  }
+
+  /** A quarantined row keeps its text, masked cell by cell with the columns' roles. */
+  private maskedRow(cells: string[]): string {
+    const { ctx, columns } = this;
+    return cells
+      .map((c, i) => (i < columns.length && isNameField(columns[i].name) && c !== '' ? ctx.mask.nameField(c) : ctx.mask.text(c)))
+      .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(this.delimiter === 'whitespace' ? ' ' : this.delimiter);
   }
 
   /** The row's time, epoch milliseconds, or null when the cell is not a valid time. */
