@@ -1,22 +1,31 @@
 import type { MathNode } from 'mathjs' with { 'resolution-mode': 'require' };
 
-// mathjs ships CommonJS (lib/cjs, its "require" export) in a package marked "type": "module", whose one set
-// of types TypeScript reads as ESM: load the CommonJS build, typed by those declarations
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { all, create } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' } });
-
 /**
  * Derived quantities are graph data: a `Parameter` may carry a formula over other parameters (power =
  * torque x speed x 2 pi / 60). Formulas are evaluated with mathjs's expression parser - never `eval` -
  * in an instance stripped of the functions that could reach outside the formula, and a formula may name
  * only the parameters it is given, the constants `pi` and `e`, and plain math functions.
+ *
+ * mathjs is loaded on first use (it takes ~0.4 s and ~70 MB to load, which `forge parse` and the CLI need not
+ * pay). It ships CommonJS (lib/cjs, its "require" export) in a package marked "type": "module", whose one
+ * set of types TypeScript reads as ESM: the CommonJS build is loaded, typed by those declarations.
  */
-const math = create(all);
-const parse = math.parse; // kept for our own use before formulas lose it (the mathjs security guide's recipe)
-const refuse = (name: string) => () => {
-  throw new Error(`${name} is not available in formulas`);
-};
-math.import({ import: refuse('import'), createUnit: refuse('createUnit'), evaluate: refuse('evaluate'), parse: refuse('parse'), simplify: refuse('simplify'), derivative: refuse('derivative'), compile: refuse('compile') }, { override: true });
+let formulaParser: ((formula: string) => MathNode) | null = null;
+
+function parse(formula: string): MathNode {
+  if (!formulaParser) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { all, create } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' } });
+    const math = create(all);
+    const own = math.parse; // kept for our own use before formulas lose it (the mathjs security guide's recipe)
+    const refuse = (name: string) => () => {
+      throw new Error(`${name} is not available in formulas`);
+    };
+    math.import({ import: refuse('import'), createUnit: refuse('createUnit'), evaluate: refuse('evaluate'), parse: refuse('parse'), simplify: refuse('simplify'), derivative: refuse('derivative'), compile: refuse('compile') }, { override: true });
+    formulaParser = own;
+  }
+  return formulaParser(formula);
+}
 
 const FUNCTIONS = new Set(['abs', 'sqrt', 'cbrt', 'exp', 'log', 'log10', 'log2', 'pow', 'min', 'max', 'sin', 'cos', 'tan', 'atan2', 'floor', 'ceil', 'round', 'sign', 'hypot']);
 const CONSTANTS = new Set(['pi', 'e']);
