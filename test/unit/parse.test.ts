@@ -174,6 +174,14 @@ describe('source specs', () => {
     const long = await parseSourceText(spec, 'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,A,T1,1,degC\n2026-03-02T08:00:00Z,A,P1,2,bar\n2026-03-02T08:00:01Z,A,T1,3,degC\n', o);
     expect(long.records.map((r) => r.kind === 'samples' && [r.lines, r.values])).toEqual([[[2, 4], { T1: [1, 3] }], [[3], { P1: [2] }]]);
   });
+  test('CRLF lines, blank lines and padded cells keep their line numbers, with and without quotes', async () => {
+    const plain = await parseCsvSeries('timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z, A ,1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n', o);
+    const quoted = await parseCsvSeries('timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z,"A",1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n', o);
+    for (const r of [plain, quoted]) {
+      expect(r.records.map((b) => b.kind === 'samples' && [b.asset, b.lines, b.values])).toEqual([['A', [2, 5], { t: [1, 3] }]]);
+      expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([[4, 'non-numeric value "x" in column t']]);
+    }
+  });
   test('a batch column with a bad entry is not a valid record, and the issue names the entry', () => {
     const b = { kind: 'samples', id: 'x-2', source: 's.csv', line: 2, ts: '2026-03-02T08:00:00.000Z', asset: 'A', lines: [2, 3], times: [0, 1000], units: { t: 'degC' }, values: { t: [1, 2] }, labels: { q: ['OK', ''] } };
     const issues = (x: unknown) => SampleBatch.safeParse(x).error?.issues.map((i) => [i.path.join('.'), i.message]);
