@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { canonicalJson } from './common/canonicalJson';
 import { readJsonl, sha256, sha256File, toJsonl, writeFileAtomic } from './common/files';
-import { readLineBlocks, type ChunkRef, type LineBlock } from './parse/chunks';
-import { parseChunkToFiles, type ChunkProgress } from './parse/parseChunk';
+import { readLineBlocks, type LineBlock } from './parse/chunks';
+import { parseChunkToFiles, seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import type { PiiOptions } from './parse/pii';
 import { scanBlockBytes, scanBlocks } from './parse/scanSource';
@@ -28,7 +28,7 @@ import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
-import type { BatchSummary, ChunkSummary, CorpusPlanSummary, CorpusSummary, ExpandSummary, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
+import type { BatchSummary, ChunkSummary, CorpusPlanSummary, CorpusSummary, ExpandSummary, ExpandTotals, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
 import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
 
 export interface ActivityDeps {
@@ -112,27 +112,29 @@ export function createActivities(deps: ActivityDeps) {
       });
       const modelPath = await writeModel(outDir, model);
       await removeStaleParts(outDir, source.name, model.chunks.length);
-      return { source: source.name, modelPath, chunks: model.chunks, sha256: hash, lines: model.lines, bytes: model.bytes, format: source.spec.format };
+      return { source: source.name, modelPath, chunks: model.chunks.length, sha256: hash, lines: model.lines, bytes: model.bytes, format: source.spec.format };
     },
 
     /**
      * Stage 1b: parse one chunk. Progress is heartbeated after every block; a retried attempt resumes from
      * the last heartbeat with output identical to an undisturbed run.
      */
-    async parseChunk(input: { modelPath: string; chunk: ChunkRef; outDir: string; config: RunConfig }): Promise<ChunkSummary> {
+    async parseChunk(input: { modelPath: string; chunk: number; outDir: string; config: RunConfig }): Promise<ChunkSummary> {
       const model = await readModel(input.modelPath);
+      const chunk = model.chunks[input.chunk];
+      if (!chunk) throw fail('InvalidConfig', `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model file ${input.modelPath} changed since the scan?)`);
       const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
       return asFailure(() => parseChunkToFiles({
-        model, chunk: input.chunk, outDir: input.outDir, resume, onProgress: (p) => heartbeat(p),
+        model, chunk, outDir: input.outDir, resume, onProgress: (p) => heartbeat(p),
         opts: { source: model.source, timezone: model.spec.timezone ?? input.config.timezone, pii: piiOptions(input.config) },
       }).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
     },
 
     /** Stage 1c: windows, changes and state events of a table source's series -> records/<source>.series.jsonl. */
-    async segmentSeries(input: { source: string; recordFiles: string[]; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number }> {
-      const path = join(input.outDir, 'records', `${input.source}.series.jsonl`);
+    async segmentSeries(input: { source: string; chunks: number; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number }> {
+      const path = seriesFile(input.outDir, input.source);
       const tmp = `${path}.partial`;
-      const counts = await segmentRecordFiles(input.recordFiles, tmp, { ...DEFAULT_SERIES_OPTIONS, ...input.config.series }, () => heartbeat());
+      const counts = await segmentRecordFiles(sourceRecordFiles(input.outDir, input), tmp, { ...DEFAULT_SERIES_OPTIONS, ...input.config.series }, () => heartbeat());
       await rename(tmp, path);
       return { path, ...counts };
     },
@@ -149,8 +151,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Stage 2: join records with the graph, derive facts, MERGE them into Neo4j and write facts.jsonl. */
-    async deriveRunFacts(input: { outDir: string; recordFiles: string[]; runId: string; config: RunConfig }): Promise<FactsSummary> {
-      const records = (await Promise.all(input.recordFiles.map((f) => readJsonl(f, OperationRecord)))).flat();
+    async deriveRunFacts(input: { outDir: string; sources: { source: string; chunks: number; series?: unknown }[]; runId: string; config: RunConfig }): Promise<FactsSummary> {
+      const files = input.sources.flatMap((p) => sourceRecordFiles(input.outDir, p));
+      const records = (await Promise.all(files.map((f) => readJsonl(f, OperationRecord)))).flat();
       const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
       try {
         checkGraphFormulas(graph);
@@ -198,14 +201,14 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Stage 3c: the batches' documents together, exact and near-duplicates removed (also against earlier runs of the directory). */
-    async collectDocuments(input: { outDir: string; config: RunConfig; batches: BatchSummary[]; planned: number }): Promise<ExpandSummary> {
-      const { config, outDir } = input;
-      const batches = [...input.batches].sort((a, b) => a.batch - b.batch);
+    async collectDocuments(input: { outDir: string; config: RunConfig; totals: ExpandTotals; planned: number }): Promise<ExpandSummary> {
+      const { config, outDir, totals } = input;
       const rejected: Rejected[] = [];
       const written: CorpusDocument[] = [];
-      for (const b of batches) {
-        written.push(...(await readDocuments(batchPath(outDir, b.batch))).filter((d): d is CorpusDocument => d.origin === 'synthetic'));
-        rejected.push(...(await readJsonl(batchRejectedPath(outDir, b.batch), RejectedLine)));
+      for (let b = 0; b < totals.started; b++) {
+        written.push(...(await readDocuments(batchPath(outDir, b))).filter((d): d is CorpusDocument => d.origin === 'synthetic'));
+        rejected.push(...(await readJsonl(batchRejectedPath(outDir, b), RejectedLine)));
+        if (b % 100 === 99) heartbeat();
       }
       const threshold = config.expand.nearDuplicateThreshold;
       const index = threshold > 0 ? await loadDedupIndex(outDir, threshold) : undefined;
@@ -221,19 +224,13 @@ export function createActivities(deps: ActivityDeps) {
       };
       const byReason: Record<string, number> = {};
       for (const r of rejected) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
-      const usage = { prompt_tokens: 0, completion_tokens: 0 };
-      for (const b of batches) {
-        usage.prompt_tokens += b.usage.prompt_tokens;
-        usage.completion_tokens += b.usage.completion_tokens;
-      }
-      const requests = batches.some((b) => b.requests !== null) ? batches.reduce((a, b) => a + (b.requests ?? 0), 0) : null;
-      const skipped = batches.reduce((a, b) => a + b.skipped, 0) + (input.planned - batches.reduce((a, b) => a + b.jobs, 0));
+      const skipped = totals.skipped + (input.planned - totals.jobs);
       return {
-        generated: batches.reduce((a, b) => a + b.generated, 0), rejected: byReason, written: docs.length,
+        generated: totals.generated, rejected: byReason, written: docs.length,
         tokens: docs.reduce((a, d) => a + d.tokens, 0),
         byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), byAudience: tally((d) => d.audience), byInput: tally((d) => d.input),
-        documentsPath: docsPath, generator: batches[0]?.generator ?? OFFLINE_GENERATOR,
-        usage: { ...usage, cost_usd: roundUsd(costOf(usage, config.expand.prices)), cached: batches.reduce((a, b) => a + b.cached, 0), requests },
+        documentsPath: docsPath, generator: totals.generator ?? OFFLINE_GENERATOR,
+        usage: { ...totals.usage, cost_usd: roundUsd(costOf(totals.usage, config.expand.prices)), cached: totals.cached, requests: totals.requests },
         skipped, stopped: skipped ? 'budget' : null,
       };
     },

@@ -1,7 +1,11 @@
-import { ApplicationFailure, type ActivityOptions, condition, defineQuery, defineUpdate, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { NON_RETRYABLE } from '../activities/run/errors';
-import type { BatchSummary, ChunkSummary, CorpusPlanSummary, ExpandSummary, FactsSummary, ParseSummary, ReviewDecision, ReviewOutcome, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
+import { ApplicationFailure, condition, defineQuery, defineUpdate, executeChild, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { CorpusPlanSummary, ExpandSummary, FactsSummary, ParseSummary, ReviewDecision, ReviewOutcome, RunInput, RunResult, ScanSummary } from '../activities/run/contracts';
+import { expandProgressSignal, fast, fileName, longActivities, parseProgressSignal } from './common';
+import { EMPTY_EXPAND_TOTALS, expandFacts } from './expandFacts';
+import { EMPTY_TOTALS, parseSource } from './parseSource';
+
+export { expandFacts } from './expandFacts';
+export { parseSource } from './parseSource';
 import { FORGE_DOCS_WRITTEN, FORGE_FACTS, FORGE_STAGE } from './searchAttributes';
 
 export type Stage = 'prepare' | 'parse' | 'knowledge' | 'expand' | 'review' | 'manifest' | 'done';
@@ -28,29 +32,6 @@ export const reviewQuery = defineQuery<ReviewState>('review');
 /** The reviewer's decision: validated (a rejection needs a reason; shards must be the run's; only while the run waits). */
 export const reviewUpdate = defineUpdate<ReviewOutcome, [ReviewDecision]>('review');
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE] };
-
-const FAST: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
-/** activities that stream a whole source or chunk: they heartbeat their progress */
-const LONG: ActivityOptions = { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry };
-/** Activities with a one-line summary that the Web UI shows on each of them. */
-const fast = (summary: string) => proxyActivities<Activities>({ ...FAST, summary });
-
-/** At most `limit` of the calls at once (bounded fan-out): a counter and workflow conditions, deterministic. */
-function limiter(limit: number) {
-  let running = 0;
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    await condition(() => running < limit);
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-    }
-  };
-}
-const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
-
 /** The run's live "current details" in the Web UI (Temporal markdown): stage, counts, rates, rejects by reason. */
 function currentDetails(p: Progress, startedMs: number, nowMs: number, rejected: Record<string, number> | null): string {
   const secs = Math.max(1, (nowMs - startedMs) / 1000);
@@ -65,31 +46,14 @@ function currentDetails(p: Progress, startedMs: number, nowMs: number, rejected:
   return lines.join('\n\n');
 }
 
-/** One source's chunk results added up (plain arithmetic: deterministic). */
-function summarise(source: string, chunks: ChunkSummary[]): ParseSummary {
-  const pii: Record<string, number> = {};
-  for (const c of chunks) for (const [k, v] of Object.entries(c.pii)) pii[k] = (pii[k] ?? 0) + (v ?? 0);
-  return {
-    source, pii,
-    lines: chunks.reduce((a, c) => a + c.counts.lines, 0),
-    records: chunks.reduce((a, c) => a + c.counts.records, 0),
-    quarantined: chunks.reduce((a, c) => a + c.counts.quarantined, 0),
-    recordFiles: chunks.map((c) => c.recordsPath),
-    quarantineFiles: chunks.map((c) => c.quarantinePath),
-  };
-}
-
 /**
  * One corpus run: parse every source (in parallel), derive facts against the knowledge graph, expand them
  * into checked documents, write the manifest. Only references (paths) and small summaries pass through here.
  */
 export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null };
-  // long activities heartbeat; a silent one (its worker gone) is retried elsewhere after this long
-  const heartbeatTimeout = `${input.config.activities.heartbeatSeconds}s`;
-  const long = (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary });
-  const llm = (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary, taskQueue: `${workflowInfo().taskQueue}-llm` });
-  const chunkSlot = limiter(input.config.parse.parallelChunks);
+  const { long } = longActivities(input.config);
+  const runId = workflowInfo().workflowId;
   setHandler(progressQuery, () => progress);
   // answered from the start: `forge review` on a run that has not come to its review says so
   const reviewState: ReviewState = { state: 'pending', samplePath: null, shards: [], deadline: null };
@@ -106,40 +70,35 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
 
   const prepared = await fast(`prepare: ${input.inputs.length} inputs`).prepareRun({ inputs: input.inputs, outDir: input.outDir, config: input.config });
 
-  // stage 1: a scan per source (chunk plan, templates, name digests), then every chunk of every source in parallel
+  // stage 1: a scan per source (chunk plan, templates, name digests), then a child workflow per source parses its
+  // chunks in parallel (continuing as new every `parse.continueAsNewAfter` chunks) and reports progress by signal
   enter('parse');
+  setHandler(parseProgressSignal, (d) => {
+    progress.chunks += d.chunks;
+    progress.lines += d.lines;
+    progress.records += d.records;
+    progress.quarantined += d.quarantined;
+    show();
+  });
   const scans: ScanSummary[] = await Promise.all(prepared.inputs.map((source) => long(`scan ${fileName(source.path)}`).scanSource({ source, outDir: input.outDir, config: input.config })));
-  progress.chunksTotal = scans.reduce((a, s) => a + s.chunks.length, 0);
-  const parsed: ParseSummary[] = await Promise.all(scans.map(async (scan) => {
-    const chunks: ChunkSummary[] = await Promise.all(scan.chunks.map(async (chunk) => {
-      const c = await chunkSlot(() => long(`parse ${fileName(scan.source)} chunk ${chunk.index + 1}/${scan.chunks.length}`).parseChunk({ modelPath: scan.modelPath, chunk, outDir: input.outDir, config: input.config }));
-      progress.chunks++;
-      progress.lines += c.counts.lines;
-      progress.records += c.counts.records;
-      progress.quarantined += c.counts.quarantined;
-      show();
-      return c;
-    }));
-    const summary = summarise(scan.source, chunks);
-    if (summary.lines > 0 && summary.records === 0) {
-      throw ApplicationFailure.nonRetryable(
-        `${scan.source} is wholly unreadable: all ${summary.lines} lines were quarantined (see ${summary.quarantineFiles[0]} for the reasons; check the source's format and header)`,
-        'UnreadableSource');
-    }
-    if (scan.format === 'csv') {
-      // time series: steady/transition windows, changes and state events, from the source's samples in order
-      const series = await long(`segment ${fileName(scan.source)}`).segmentSeries({ source: scan.source, recordFiles: summary.recordFiles, outDir: input.outDir, config: input.config });
-      summary.recordFiles.push(series.path);
-      summary.series = { windows: series.windows, changes: series.changes, states: series.states };
-    }
+  progress.chunksTotal = scans.reduce((a, s) => a + s.chunks, 0);
+  const parallel = Math.max(1, Math.floor(input.config.parse.parallelChunks / scans.length));
+  const parsed: ParseSummary[] = await Promise.all(scans.map(async (scan, i) => {
+    const summary = await executeChild(parseSource, {
+      workflowId: `${runId}/parse/${i + 1}-${fileName(scan.source)}`,
+      staticSummary: `parse ${fileName(scan.source)}: ${scan.chunks} chunks`,
+      staticDetails: `**Source:** ${scan.source} (${scan.format}, ${scan.bytes} bytes, ${scan.lines} lines)\n\n**Chunks:** ${scan.chunks}, ${parallel} at once, continuing as new every ${input.config.parse.continueAsNewAfter}`,
+      args: [{ parent: runId, scan, outDir: input.outDir, config: input.config, parallel, from: 0, totals: EMPTY_TOTALS }],
+    });
     progress.parsed++;
+    show();
     return summary;
   }));
 
   enter('knowledge');
   await fast(`load ${input.config.graphs.length} graph files`).loadGraph({ files: [prepared.schemaFile, ...input.config.graphs] });
   const facts: FactsSummary = await fast('derive facts').deriveRunFacts({
-    outDir: input.outDir, recordFiles: parsed.flatMap((p) => p.recordFiles), runId: input.runId, config: input.config,
+    outDir: input.outDir, sources: parsed.map((p) => ({ source: p.source, chunks: p.chunks, series: p.series })), runId: input.runId, config: input.config,
   });
   progress.facts = facts.facts;
   upsertSearchAttributes([{ key: FORGE_FACTS, value: facts.facts }]);
@@ -147,21 +106,18 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   enter('expand');
   const plannedTexts = await fast('plan expansion').planExpansion({ outDir: input.outDir, factsPath: facts.factsPath, config: input.config });
   progress.texts = { done: 0, total: plannedTexts.jobs };
-  // batches go to the LLM task queue (`<queue>-llm`), a bounded number at once, each with what is left of the budget
-  const { budget, prices } = input.config.expand;
-  const spent = { tokens: 0, cost: 0 };
-  const batchSlot = limiter(input.config.expand.parallelBatches);
-  const batches = (await Promise.all(Array.from({ length: plannedTexts.batches }, (_, batch) => batchSlot(async (): Promise<BatchSummary | null> => {
-    const left = { maxTokens: budget.maxTokens === null ? null : budget.maxTokens - spent.tokens, maxCostUsd: budget.maxCostUsd === null ? null : budget.maxCostUsd - spent.cost };
-    if ((left.maxTokens !== null && left.maxTokens <= 0) || (left.maxCostUsd !== null && left.maxCostUsd <= 0)) return null; // the budget is spent: not started
-    const b = await llm(`expand batch ${batch + 1}/${plannedTexts.batches}`).expandBatch({ outDir: input.outDir, factsPath: facts.factsPath, batch, config: input.config, budget: left });
-    spent.tokens += b.usage.prompt_tokens + b.usage.completion_tokens;
-    spent.cost += (b.usage.prompt_tokens * prices.prompt + b.usage.completion_tokens * prices.completion) / 1e6;
-    progress.texts!.done += b.jobs;
+  // batches go to the LLM task queue (`<queue>-llm`) from a child workflow, a bounded number at once, each with what is left of the budget
+  setHandler(expandProgressSignal, (d) => {
+    progress.texts!.done += d.texts;
     show();
-    return b;
-  })))).filter((b): b is BatchSummary => b !== null);
-  const expanded: ExpandSummary = await fast('collect and de-duplicate documents').collectDocuments({ outDir: input.outDir, config: input.config, batches, planned: plannedTexts.jobs });
+  });
+  const totals = await executeChild(expandFacts, {
+    workflowId: `${runId}/expand`,
+    staticSummary: `expand ${facts.facts} facts: ${plannedTexts.jobs} texts in ${plannedTexts.batches} batches`,
+    staticDetails: `**Batches:** ${plannedTexts.batches} of ${plannedTexts.batchSize} texts, ${input.config.expand.parallelBatches} at once on the LLM task queue, continuing as new every ${input.config.expand.continueAsNewAfter}`,
+    args: [{ parent: runId, outDir: input.outDir, factsPath: facts.factsPath, config: input.config, batches: plannedTexts.batches, from: 0, totals: EMPTY_EXPAND_TOTALS }],
+  });
+  const expanded: ExpandSummary = await fast('collect and de-duplicate documents').collectDocuments({ outDir: input.outDir, config: input.config, totals, planned: plannedTexts.jobs });
   progress.docsWritten = expanded.written;
   rejected = expanded.rejected;
   upsertSearchAttributes([{ key: FORGE_DOCS_WRITTEN, value: expanded.written }]);

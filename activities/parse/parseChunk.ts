@@ -44,6 +44,15 @@ export const chunkFiles = (outDir: string, source: string, index: number) => {
   return { records: join(outDir, 'records', `${source}.${n}.jsonl`), quarantine: join(outDir, 'quarantine', `${source}.${n}.jsonl`) };
 };
 
+/** Where segmentation writes a table source's windows, changes and state events. */
+export const seriesFile = (outDir: string, source: string) => join(outDir, 'records', `${source}.series.jsonl`);
+
+/** A parsed source's record files, in order: one per chunk, then its series file when it was segmented. */
+export function sourceRecordFiles(outDir: string, p: { source: string; chunks: number; series?: unknown }): string[] {
+  const files = Array.from({ length: p.chunks }, (_, i) => chunkFiles(outDir, p.source, i).records);
+  return p.series ? [...files, seriesFile(outDir, p.source)] : files;
+}
+
 /** Records as JSON lines, UTF-8 (its length is the bytes written, for resuming). */
 const jsonl = (xs: unknown[]) => Buffer.from(xs.length ? xs.map((x) => JSON.stringify(x)).join('\n') + '\n' : '');
 

@@ -19,8 +19,13 @@ export const RunConfig = z.object({
   parse: z.object({
     /** target size of a chunk: sources are cut on line boundaries and chunks parsed in parallel */
     chunkBytes: z.number().int().min(4096).default(8 * 1024 * 1024),
-    /** chunk activities a run has going at once (bounded fan-out), across all workers */
+    /** chunk activities a run has going at once (bounded fan-out), across all workers; shared evenly among its sources */
     parallelChunks: z.number().int().positive().max(1000).default(64),
+    /**
+     * a source is parsed by a child workflow that continues as new after this many chunks, so its event
+     * history stays small (~3.3 events per chunk) however large the source
+     */
+    continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
   }).strict().prefault({}),
   /** change detection on time series: baseline samples, CUSUM slack and threshold (in standard deviations) */
   series: z.object({
@@ -72,6 +77,8 @@ export const RunConfig = z.object({
     /** texts per expansion activity, and how many such activities a run has going at once (across all LLM workers) */
     batchSize: z.number().int().positive().default(200),
     parallelBatches: z.number().int().positive().max(1000).default(8),
+    /** expansion runs in a child workflow that continues as new after this many batches */
+    continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
     /** tries per request on 429, 5xx, timeouts and lost connections */
     maxAttempts: z.number().int().min(1).max(20).default(6),
     /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */

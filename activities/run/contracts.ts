@@ -3,7 +3,6 @@ import type { RunConfig } from './config';
 import type { Generator } from '../expand/documents';
 import type { ShardInfo } from '../expand/shards';
 import type { PiiCounts } from '../parse/pii';
-import type { ChunkRef } from '../parse/chunks';
 import type { InputRef } from '../parse/parseFile';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
@@ -17,15 +16,25 @@ export interface RunInput {
 export type { InputRef };
 export interface PreparedRun { inputs: InputRef[]; configHash: string; schemaFile: string }
 
-/** What the scan of one source found: its model file, its chunks, its hash and size. */
-export interface ScanSummary { source: string; modelPath: string; chunks: ChunkRef[]; sha256: string; lines: number; bytes: number; format: string }
+/**
+ * What the scan of one source found: its model file (which holds the chunk plan: a large source has ~10^4
+ * chunks, too many to pass through the workflow), its number of chunks, its hash and size.
+ */
+export interface ScanSummary { source: string; modelPath: string; chunks: number; sha256: string; lines: number; bytes: number; format: string }
 
 /** What one chunk of a source produced. */
 export interface ChunkSummary { recordsPath: string; quarantinePath: string; counts: { lines: number; records: number; quarantined: number }; pii: PiiCounts }
 
-/** One source, all chunks together. */
-export interface ParseSummary {
-  source: string; lines: number; records: number; quarantined: number; pii: PiiCounts; recordFiles: string[]; quarantineFiles: string[];
+/** Counts of parsed lines, added up over chunks. */
+export interface ParseTotals { lines: number; records: number; quarantined: number; pii: PiiCounts }
+
+/**
+ * One source, all chunks together. Its files go by name (`sourceRecordFiles`): records/<source>.<NNNNN>.jsonl
+ * and quarantine/<source>.<NNNNN>.jsonl per chunk, records/<source>.series.jsonl for a table.
+ */
+export interface ParseSummary extends ParseTotals {
+  source: string;
+  chunks: number;
   /** for time-series sources: what segmentation found */
   series?: { windows: number; changes: number; states: number };
 }
@@ -42,6 +51,21 @@ export interface BatchSummary {
   usage: { prompt_tokens: number; completion_tokens: number };
   requests: number | null;
   generator: Generator;
+}
+
+/**
+ * Expansion batches added up. Batches start in order and the budget only shrinks, so the batches run are
+ * 0 .. started-1; the rest were never started (their texts count as skipped).
+ */
+export interface ExpandTotals {
+  started: number;
+  jobs: number;
+  generated: number;
+  skipped: number;
+  cached: number;
+  usage: { prompt_tokens: number; completion_tokens: number };
+  requests: number | null;
+  generator: Generator | null;
 }
 
 export interface ExpandSummary {

@@ -6,6 +6,7 @@ import { loadRunConfig, type RunConfig } from '../../activities/run/config';
 import { startRun } from '../../cli/runs';
 import { readEnv, type ForgeEnv } from '../../infra/env';
 import { neo4jUri, ROOT, startNeo4j, startTemporal, stopService, temporalAddress, type ServiceLayout } from '../../infra/services';
+import { runHistories } from '../../infra/runHistory';
 import { connectClient } from '../../infra/temporal';
 import { progressQuery, type Progress } from '../../workflows';
 import { EXAMPLE, EXAMPLE_INPUTS, readManifest, readShardLines, tempDir } from './runHelpers';
@@ -84,12 +85,13 @@ async function completed(handle: WorkflowHandle): Promise<void> {
     }
   }
 }
-/** The attempt numbers of the run's activities of one type (the attempt that completed is the last). */
+/** The attempt numbers of the run's activities of one type, in the run and its child workflows (the attempt that completed is the last). */
 async function attempts(handle: WorkflowHandle, type: string): Promise<number[]> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const scheduled = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
-  return events.filter((e) => e.activityTaskStartedEventAttributes && scheduled.get(String(e.activityTaskStartedEventAttributes.scheduledEventId)) === type)
-    .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
+  return (await runHistories(client, handle)).flatMap(({ events }) => {
+    const scheduled = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
+    return events.filter((e) => e.activityTaskStartedEventAttributes && scheduled.get(String(e.activityTaskStartedEventAttributes.scheduledEventId)) === type)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
+  });
 }
 
 /** Wait until the run's progress says so. */
@@ -115,7 +117,7 @@ test('a worker killed with SIGKILL mid-expansion: another worker finishes the ru
   expect(outcome(outDir)).toEqual(baseline);
   // what the dead worker held was lost and done again elsewhere: a batch (silent, timed out on its heartbeat,
   // run again) or the run's next workflow task (timed out on the dead worker's sticky queue, then redone)
-  const events = (await handle.fetchHistory()).events ?? [];
+  const events = (await runHistories(client, handle)).flatMap((h) => h.events);
   const redone = Math.max(...(await attempts(handle, 'expandBatch'))) > 1 || events.some((e) => e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes);
   expect(redone).toBe(true);
 });

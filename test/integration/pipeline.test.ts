@@ -14,6 +14,8 @@ import { exportGraph } from '../../graphs/graphDump';
 import { FORGE_DOCS_WRITTEN, FORGE_DOMAIN, FORGE_RUN_ID, FORGE_STAGE } from '../../workflows/searchAttributes';
 import { countFacts, loadGraphFiles, openDriver, readGraphSnapshot, toNative } from '../../graphs/store';
 import { failureMessage, startRun, waitForRun } from '../../cli/runs';
+import { runHistories, scheduledActivities } from '../../infra/runHistory';
+import { progressQuery } from '../../workflows';
 import { testEnv } from './testEnv';
 import { allFiles, dataLines, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, ROOT, runningWorker, tempDir } from './runHelpers';
 
@@ -74,12 +76,15 @@ describe('a run on the example line', () => {
     expect(listed).toEqual([handle.workflowId]);
     const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(meta.currentDetails).toMatch(/\*\*Stage:\*\* done[\s\S]*\*\*Documents written:\*\* \d+/);
-    const history = await handle.fetchHistory();
-    const summaries = await Promise.all(history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map(async (e) => {
-      const p = e.userMetadata?.summary;
-      return p?.data ? JSON.parse(Buffer.from(p.data).toString('utf8')) as string : null;
-    }));
-    expect(summaries).toEqual(expect.arrayContaining(['scan sensors.csv', 'parse sensors.csv chunk 1/1', 'derive facts', 'write manifest and dataset card']));
+    // the run, a child workflow per source and one for expansion, each with its summary and details
+    const histories = await runHistories(client, handle);
+    expect(histories.map((h) => h.type).sort()).toEqual(['expandFacts', 'parseSource', 'parseSource', 'parseSource', 'synthesizeCorpus']);
+    const sensors = client.workflow.getHandle(histories.find((h) => h.type === 'parseSource' && h.workflowId.endsWith('sensors.csv'))!.workflowId);
+    expect(await (await sensors.describe()).staticSummary()).toBe('parse sensors.csv: 1 chunks');
+    expect(await (await sensors.describe()).staticDetails()).toMatch(/\*\*Source:\*\* sensors\.csv \(csv, \d+ bytes, \d+ lines\)/);
+    expect((await sensors.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails).toMatch(/\*\*Chunks:\*\* 1\/1/);
+    const summaries = scheduledActivities(histories).map((a) => a.summary);
+    expect(summaries).toEqual(expect.arrayContaining(['scan sensors.csv', 'parse sensors.csv chunk 1/1', 'segment sensors.csv', 'derive facts', 'expand batch 1/2', 'write manifest and dataset card']));
     expect(summaries.filter((x) => x === null)).toEqual([]);
   });
 
@@ -186,22 +191,49 @@ describe('a run on the example line', () => {
 describe('a run cut into small chunks', () => {
   test('parses every chunk as its own activity, with the same records, counts and documents as one chunk per source', async () => {
     const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    const run = async (chunkBytes: number) => {
+    const run = async (chunkBytes: number, small = false) => {
       const outDir = tempDir(`chunks-${chunkBytes}`);
-      const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config: { ...base, parse: { ...base.parse, chunkBytes } } });
+      // small: every child workflow continues as new after 3 chunks / 1 batch, 1 chunk of a source at once
+      const config = small
+        ? { ...base, parse: { ...base.parse, chunkBytes, continueAsNewAfter: 3, parallelChunks: 3 }, expand: { ...base.expand, continueAsNewAfter: 1 } }
+        : { ...base, parse: { ...base.parse, chunkBytes } };
+      const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
       await waitForRun(handle, () => undefined);
-      const history = await handle.fetchHistory();
-      const chunkActivities = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk').length;
+      const histories = await runHistories(client, handle);
+      const chunkActivities = scheduledActivities(histories).filter((a) => a.type === 'parseChunk').length;
       // sample batches follow the blocks read, so chunking regroups them: compare rows, in line order
       const records = ['sensors.csv', 'events.log', 'workorders.txt'].map((src) => readdirSync(join(outDir, 'records')).filter((f) => f.startsWith(`${src}.`)).sort()
         .flatMap((f) => openBatches(readFileSync(join(outDir, 'records', f), 'utf8').split('\n').filter(Boolean).map((l) => OperationRecord.parse(JSON.parse(l)))))
         .map((r) => JSON.stringify(r)).sort());
-      return { outDir, chunkActivities, records, manifest: readManifest(outDir) };
+      // per run of a workflow: how many of its parseChunk activities were out at once, at most
+      const inFlight = histories.map((h) => {
+        const chunkEvents = new Set(h.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk').map((e) => String(e.eventId)));
+        let now = 0, most = 0;
+        for (const e of h.events) {
+          if (chunkEvents.has(String(e.eventId))) most = Math.max(most, ++now);
+          const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+          if (closed && chunkEvents.has(String(closed.scheduledEventId))) now--;
+        }
+        return most;
+      });
+      const runsOf = (type: string) => histories.filter((h) => h.type === type).length;
+      return { outDir, chunkActivities, records, manifest: readManifest(outDir), inFlight: Math.max(...inFlight), parseRuns: runsOf('parseSource'), expandRuns: runsOf('expandFacts'), progress: await handle.query(progressQuery) };
     };
-    const small = await run(4096);
+    const small = await run(4096, true);
     const big = await run(8 * 1024 * 1024);
     expect(big.chunkActivities).toBe(3);
     expect(small.chunkActivities).toBeGreaterThanOrEqual(6); // 28 KB of input in chunks of about 4 KB
+    // continue-as-new: a source of n chunks takes ceil(n / 3) runs of its child workflow, expansion one run per batch
+    expect([big.parseRuns, big.expandRuns]).toEqual([3, 1]);
+    expect(small.parseRuns).toBeGreaterThan(3);
+    expect(small.expandRuns).toBe(Math.ceil(small.progress.texts!.total / base.expand.batchSize));
+    expect(small.expandRuns).toBeGreaterThan(1);
+    // bounded fan-out: 3 chunks at once shared by 3 sources
+    expect(small.inFlight).toBe(1);
+    expect(big.inFlight).toBe(1);
+    // the run's progress, reported by its children's signals, adds up to the whole
+    expect(small.progress).toMatchObject({ chunks: small.chunkActivities, chunksTotal: small.chunkActivities, parsed: 3, lines: small.manifest.counts.lines, records: small.manifest.counts.records });
+    expect(small.progress.texts!.done).toBe(small.progress.texts!.total);
     expect(small.records).toEqual(big.records);
     expect(small.manifest.counts).toEqual(big.manifest.counts);
     expect(readDocs(small.outDir).map((d) => d.id)).toEqual(readDocs(big.outDir).map((d) => d.id));
