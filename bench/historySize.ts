@@ -1,10 +1,11 @@
 /**
- * A run over 1,000,000 input lines stays well within Temporal's limits: the workflow passes file paths and
- * small summaries, never records, and fans out a bounded number of chunk activities at once. Generates a
- * wide CSV export of the demo line (--lines data rows), runs the whole pipeline on its own servers
- * (Temporal 37233, Neo4j 37687, data under var/bench) with an in-process worker, and prints the run's
- * history length and size beside Temporal's limits (51,200 events, 50 MB), per activity type.
- *   npx ts-node --transpile-only bench/historySize.ts [--lines 1000000] [--chunk-mb 8]
+ * A run over 1,000,000 input lines stays well within Temporal's limits: the workflows pass file paths,
+ * chunk numbers and small summaries, never records; a child workflow per source (and one for expansion)
+ * fans out a bounded number of activities at once and continues as new every N chunks (batches). Generates
+ * a wide CSV export of the demo line (--lines data rows), runs the whole pipeline on its own servers
+ * (Temporal 37233, Neo4j 37687, data under var/bench) with an in-process worker, and prints the history
+ * length and size of every run of every workflow beside Temporal's per-run limits (51,200 events, 50 MB).
+ *   npx ts-node --transpile-only bench/historySize.ts [--lines 1000000] [--chunk-mb 8] [--continue-after N]
  */
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +15,11 @@ import { loadRunConfig } from '../activities/run/config';
 import { startRun } from '../cli/runs';
 import { readEnv } from '../infra/env';
 import { neo4jUri, ROOT, startNeo4j, startTemporal, stopService, temporalAddress, type ServiceLayout } from '../infra/services';
+import { runHistories, scheduledActivities } from '../infra/runHistory';
 import { connectClient } from '../infra/temporal';
 import { createForgeWorker } from '../infra/worker';
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000000' }, 'chunk-mb': { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000000' }, 'chunk-mb': { type: 'string', default: '8' }, 'continue-after': { type: 'string' } } });
 const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'bench'), temporal: { port: 37233, uiPort: 38233 }, neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 } };
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 
@@ -52,20 +54,20 @@ async function main(): Promise<void> {
   try {
     const client = await connectClient(env);
     const base = await loadRunConfig(join(ROOT, 'examples', 'moulding-line', 'forge.config.json'), []);
-    const config = { ...base, parse: { ...base.parse, chunkBytes: Number(values['chunk-mb']) * 1024 * 1024 } };
+    const continueAsNewAfter = values['continue-after'] ? Number(values['continue-after']) : base.parse.continueAsNewAfter;
+    const config = { ...base, parse: { ...base.parse, chunkBytes: Number(values['chunk-mb']) * 1024 * 1024, continueAsNewAfter } };
     const t0 = Date.now();
     const result = await fw.worker.runUntil(async () => (await startRun(client, env, { inputs: [sensors], outDir: join(dir, 'out'), config })).result().then(async (r) => ({ r, handle: client.workflow.getHandle(`forge-${r.runId}`) })));
     const secs = (Date.now() - t0) / 1000;
-    const desc = await result.handle.describe();
-    const events = (await result.handle.fetchHistory()).events ?? [];
+    const histories = await runHistories(client, result.handle);
     const byType: Record<string, number> = {};
-    for (const e of events) {
-      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (name) byType[name] = (byType[name] ?? 0) + 1;
-    }
-    const sizeBytes = Number(desc.raw.workflowExecutionInfo?.historySizeBytes ?? 0);
-    console.log(`run over ${result.r.counts.lines} input lines (${(n * 95 / 1e6).toFixed(0)} MB CSV, ${values['chunk-mb']} MiB chunks) in ${secs.toFixed(0)} s: ${result.r.counts.records} records, ${result.r.counts.facts} facts, ${result.r.counts.docs_written} documents`);
-    console.log(`history: ${desc.historyLength} events (Temporal's limit 51,200; warns at 10,240), ${(sizeBytes / 1024).toFixed(0)} KiB (limit 50 MB)`);
+    for (const a of scheduledActivities(histories)) byType[a.type] = (byType[a.type] ?? 0) + 1;
+    const largest = histories.reduce((a, h) => (h.events.length > a.events.length ? h : a));
+    const total = histories.reduce((a, h) => a + h.events.length, 0);
+    console.log(`run over ${result.r.counts.lines} input lines (${(n * 95 / 1e6).toFixed(0)} MB CSV, ${values['chunk-mb']} MiB chunks, continue-as-new every ${config.parse.continueAsNewAfter} chunks / ${config.expand.continueAsNewAfter} batches) in ${secs.toFixed(0)} s: ${result.r.counts.records} records, ${result.r.counts.facts} facts, ${result.r.counts.docs_written} documents`);
+    console.log(`histories (Temporal's limits per run: 51,200 events, warning at 10,240; 50 MB):`);
+    for (const h of histories) console.log(`  ${h.type.padEnd(16)} ${h.workflowId} run ${h.runId.slice(0, 8)}: ${h.events.length} events, ${(h.sizeBytes / 1024).toFixed(0)} KiB`);
+    console.log(`largest: ${largest.events.length} events (${largest.type}); all ${histories.length} runs together: ${total} events`);
     console.log(`activities: ${Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {
     await fw.close();

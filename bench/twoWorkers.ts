@@ -13,6 +13,7 @@ import { loadRunConfig } from '../activities/run/config';
 import { startRun } from '../cli/runs';
 import { readEnv } from '../infra/env';
 import { neo4jUri, ROOT, startNeo4j, startTemporal, stopService, temporalAddress, type ServiceLayout } from '../infra/services';
+import { runHistories } from '../infra/runHistory';
 import { connectClient } from '../infra/temporal';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
     const run = async (label: string) => {
       const handle = await startRun(client, env, { inputs: INPUTS, outDir: mkdtempSync(join(tmpdir(), 'forge-bench-')), config });
       const result = await handle.result();
-      const events = (await handle.fetchHistory()).events ?? [];
+      // expansion runs in the run's expandFacts child workflow (one run of it: fewer batches than expand.continueAsNewAfter)
+      const [{ events }] = (await runHistories(client, handle)).filter((h) => h.type === 'expandFacts');
       const types = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
       const ms = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
       const first = events.find((e) => types.get(String(e.eventId)) === 'expandBatch')!;
