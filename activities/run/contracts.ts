@@ -41,32 +41,24 @@ export interface ParseSummary extends ParseTotals {
 
 export interface FactsSummary { facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string }
 
-/** One expansion batch: its texts generated (accepted or rejected), skipped for the budget, from the cache, and what they cost. */
-export interface BatchSummary {
-  batch: number;
+/** Texts of expansion batches: generated (accepted or rejected), skipped for the budget, from the cache, and what they cost. */
+interface BatchCounts {
   jobs: number;
   generated: number;
   skipped: number;
   cached: number;
   usage: { prompt_tokens: number; completion_tokens: number };
   requests: number | null;
-  generator: Generator;
 }
+
+/** One expansion batch. */
+export interface BatchSummary extends BatchCounts { batch: number; generator: Generator }
 
 /**
  * Expansion batches added up. Batches start in order and the budget only shrinks, so the batches run are
  * 0 .. started-1; the rest were never started (their texts count as skipped).
  */
-export interface ExpandTotals {
-  started: number;
-  jobs: number;
-  generated: number;
-  skipped: number;
-  cached: number;
-  usage: { prompt_tokens: number; completion_tokens: number };
-  requests: number | null;
-  generator: Generator | null;
-}
+export interface ExpandTotals extends BatchCounts { started: number; generator: Generator | null }
 
 export interface ExpandSummary {
   generated: number;
