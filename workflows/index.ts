@@ -3,10 +3,11 @@ import type { CorpusPlanSummary, ExpandSummary, FactsSummary, ParseSummary, Revi
 import { expandProgressSignal, fast, fileName, longActivities, parseProgressSignal } from './common';
 import { EMPTY_EXPAND_TOTALS, expandFacts } from './expandFacts';
 import { EMPTY_TOTALS, parseSource } from './parseSource';
+import { FORGE_DOCS_WRITTEN, FORGE_FACTS, FORGE_STAGE } from './searchAttributes';
 
+// the run's child workflows, registered with it
 export { expandFacts } from './expandFacts';
 export { parseSource } from './parseSource';
-import { FORGE_DOCS_WRITTEN, FORGE_FACTS, FORGE_STAGE } from './searchAttributes';
 
 export type Stage = 'prepare' | 'parse' | 'knowledge' | 'expand' | 'review' | 'manifest' | 'done';
 export interface Progress {
@@ -53,7 +54,7 @@ function currentDetails(p: Progress, startedMs: number, nowMs: number, rejected:
 export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null };
   const { long } = longActivities(input.config);
-  const runId = workflowInfo().workflowId;
+  const workflowId = workflowInfo().workflowId;
   setHandler(progressQuery, () => progress);
   // answered from the start: `forge review` on a run that has not come to its review says so
   const reviewState: ReviewState = { state: 'pending', samplePath: null, shards: [], deadline: null };
@@ -85,10 +86,10 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   const parallel = Math.max(1, Math.floor(input.config.parse.parallelChunks / scans.length));
   const parsed: ParseSummary[] = await Promise.all(scans.map(async (scan, i) => {
     const summary = await executeChild(parseSource, {
-      workflowId: `${runId}/parse/${i + 1}-${fileName(scan.source)}`,
+      workflowId: `${workflowId}/parse/${i + 1}-${fileName(scan.source)}`,
       staticSummary: `parse ${fileName(scan.source)}: ${scan.chunks} chunks`,
       staticDetails: `**Source:** ${scan.source} (${scan.format}, ${scan.bytes} bytes, ${scan.lines} lines)\n\n**Chunks:** ${scan.chunks}, ${parallel} at once, continuing as new every ${input.config.parse.continueAsNewAfter}`,
-      args: [{ parent: runId, scan, outDir: input.outDir, config: input.config, parallel, from: 0, totals: EMPTY_TOTALS }],
+      args: [{ parent: workflowId, scan, outDir: input.outDir, config: input.config, parallel, from: 0, totals: EMPTY_TOTALS }],
     });
     progress.parsed++;
     show();
@@ -112,10 +113,10 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
     show();
   });
   const totals = await executeChild(expandFacts, {
-    workflowId: `${runId}/expand`,
+    workflowId: `${workflowId}/expand`,
     staticSummary: `expand ${facts.facts} facts: ${plannedTexts.jobs} texts in ${plannedTexts.batches} batches`,
     staticDetails: `**Batches:** ${plannedTexts.batches} of ${plannedTexts.batchSize} texts, ${input.config.expand.parallelBatches} at once on the LLM task queue, continuing as new every ${input.config.expand.continueAsNewAfter}`,
-    args: [{ parent: runId, outDir: input.outDir, factsPath: facts.factsPath, config: input.config, batches: plannedTexts.batches, from: 0, totals: EMPTY_EXPAND_TOTALS }],
+    args: [{ parent: workflowId, outDir: input.outDir, factsPath: facts.factsPath, config: input.config, batches: plannedTexts.batches, from: 0, totals: EMPTY_EXPAND_TOTALS }],
   });
   const expanded: ExpandSummary = await fast('collect and de-duplicate documents').collectDocuments({ outDir: input.outDir, config: input.config, totals, planned: plannedTexts.jobs });
   progress.docsWritten = expanded.written;
@@ -138,7 +139,7 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
 
   enter('manifest');
   const result = await fast('write manifest and dataset card').writeManifest({
-    outDir: input.outDir, runId: input.runId, workflowId: workflowInfo().workflowId, configHash: prepared.configHash,
+    outDir: input.outDir, runId: input.runId, workflowId, configHash: prepared.configHash,
     config: input.config, inputs: scans.map((s, i) => ({ ...s, path: prepared.inputs[i].path })), parsed, facts, expanded, plan, review, corpus,
   });
   enter('done');
