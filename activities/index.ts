@@ -12,7 +12,7 @@ import { scanBlockBytes, scanBlocks } from './parse/scanSource';
 import { segmentRecordFiles } from './parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS } from './parse/series/segmentSeries';
 import { OperationRecord } from './parse/records';
-import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from './knowledge/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS, FactInputs } from './knowledge/deriveFacts';
 import { checkGraphFormulas } from './knowledge/graphSnapshot';
 import { Fact } from './knowledge/facts';
 import { costOf, dedupDocuments, expandJobs, type Rejected, type TextExpander } from './expand/expandFacts';
@@ -152,15 +152,19 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Stage 2: join records with the graph, derive facts, MERGE them into Neo4j and write facts.jsonl. */
     async deriveRunFacts(input: { outDir: string; sources: { source: string; chunks: number; series?: unknown }[]; runId: string; config: RunConfig }): Promise<FactsSummary> {
-      const files = input.sources.flatMap((p) => sourceRecordFiles(input.outDir, p));
-      const records = (await Promise.all(files.map((f) => readJsonl(f, OperationRecord)))).flat();
       const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
       try {
         checkGraphFormulas(graph);
       } catch (e) {
         throw fail('InvalidGraph', `the knowledge graph's derived quantities: ${(e as Error).message}`);
       }
-      const { facts, unlinked } = deriveFacts(records, graph, { ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
+      // record files one at a time: samples go into per-asset tables, their records are not kept
+      const inputs = new FactInputs(graph);
+      for (const file of input.sources.flatMap((p) => sourceRecordFiles(input.outDir, p))) {
+        for (const r of await readJsonl(file, OperationRecord)) inputs.add(r);
+        heartbeat();
+      }
+      const { facts, unlinked } = inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
       heartbeat();
       const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
       const factsPath = join(input.outDir, 'facts.jsonl');

@@ -7,7 +7,7 @@ import { GraphIndex } from './linking';
 import { maintenanceFacts } from './maintenanceFacts';
 import { outOfSpecFacts } from './outOfSpecFacts';
 import { thresholdRuleFacts, type RuleFactOptions } from './ruleFacts';
-import { buildSeriesTables } from './seriesTable';
+import { SeriesTableBuilder } from './seriesTable';
 import { DEFAULT_MINE_OPTIONS } from './thresholdRules';
 
 export interface DeriveOptions extends RuleFactOptions {
@@ -28,19 +28,46 @@ export interface DeriveResult {
 }
 
 /**
+ * What fact derivation reads, collected one record at a time so that record files can be streamed: samples
+ * go into per-asset tables as they come (their records are not kept), events and work orders are kept.
+ */
+export class FactInputs {
+  readonly unlinked: Record<string, number> = {};
+  readonly events: TimedEvent[] = [];
+  readonly orders: WorkOrderRecord[] = [];
+  private readonly index: GraphIndex;
+  private readonly tables: SeriesTableBuilder;
+
+  constructor(graph: GraphSnapshot) {
+    this.index = new GraphIndex(graph);
+    this.tables = new SeriesTableBuilder(this.index, this.unlinked);
+  }
+
+  add(r: OperationRecord | SampleRecord): void {
+    if (r.kind === 'samples' || r.kind === 'sample') this.tables.add(r);
+    // events without a time (sources configured so) cannot be placed in a chain
+    else if (r.kind === 'event' && r.ts !== null) this.events.push(r as TimedEvent);
+    else if (r.kind === 'work_order') this.orders.push(r);
+  }
+
+  /** Derive the facts, with evidence and provenance. Pure and deterministic. */
+  derive(opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
+    const { index, events, orders } = this;
+    const tables = this.tables.finish();
+    const facts: Fact[] = [
+      ...[...outOfSpecFacts(tables, events as EventRecord[], index, opts), ...eventChainFacts(events, index), ...maintenanceFacts(orders, index)].map(withId),
+      ...thresholdRuleFacts(tables, index, opts),
+    ];
+    return { facts: facts.sort((a, b) => a.id.localeCompare(b.id)), unlinked: this.unlinked };
+  }
+}
+
+/**
  * Join records with the knowledge graph and derive facts with evidence and provenance. Pure and deterministic.
  * Samples may come as batches (as record files hold them) or as single rows.
  */
-export function deriveFacts(records: readonly (OperationRecord | SampleRecord)[], graph: GraphSnapshot, opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
-  const index = new GraphIndex(graph);
-  const unlinked: Record<string, number> = {};
-  const tables = buildSeriesTables(records, index, unlinked);
-  // events without a time (sources configured so) cannot be placed in a chain
-  const events = records.filter((r): r is TimedEvent => r.kind === 'event' && r.ts !== null);
-  const orders = records.filter((r): r is WorkOrderRecord => r.kind === 'work_order');
-  const facts: Fact[] = [
-    ...[...outOfSpecFacts(tables, events as EventRecord[], index, opts), ...eventChainFacts(events, index), ...maintenanceFacts(orders, index)].map(withId),
-    ...thresholdRuleFacts(tables, index, opts),
-  ];
-  return { facts: facts.sort((a, b) => a.id.localeCompare(b.id)), unlinked };
+export function deriveFacts(records: Iterable<OperationRecord | SampleRecord>, graph: GraphSnapshot, opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
+  const inputs = new FactInputs(graph);
+  for (const r of records) inputs.add(r);
+  return inputs.derive(opts);
 }

@@ -32,43 +32,86 @@ export const rowSource = (t: SeriesTable, i: number) => `${t.sources[t.sourceOf[
 type Link = { spec: ParameterSpec; convert: (v: number) => number } | { reason: string };
 
 /**
- * Build one table per asset from sample rows and batches. Readings that cannot be joined with a
- * parameter are counted in `unlinked` by reason (one per reading), never dropped silently.
+ * Builds one table per asset from sample rows and batches, added one record at a time (record files can
+ * be streamed: a batch is not kept once its rows are in the table). Readings that cannot be joined with
+ * a parameter are counted in `unlinked` by reason (one per reading), never dropped silently.
  */
-export function buildSeriesTables(records: readonly (OperationRecord | SampleRecord)[], index: GraphIndex, unlinked: Record<string, number>): SeriesTable[] {
-  const tables = new Map<string, SeriesTable & { at: Map<number, number> }>();
-  const links = new Map<string, Link>();
-  const linkOf = (tag: string, unit: string): Link => {
+export class SeriesTableBuilder {
+  private readonly tables = new Map<string, SeriesTable & { at: Map<number, number> }>();
+  private readonly links = new Map<string, Link>();
+  private readonly sourceIds = new Map<string, number>();
+
+  constructor(private readonly index: GraphIndex, private readonly unlinked: Record<string, number>) {}
+
+  /** Add a record: samples (rows or batches) go into their asset's table, other kinds are ignored. */
+  add(r: OperationRecord | SampleRecord): void {
+    if (r.kind === 'samples') {
+      const tags = Object.keys(r.values).map((tag) => ({ tag, link: this.linkOf(tag, r.units[tag]) }));
+      for (const { link } of tags) if ('reason' in link) bump(this.unlinked, link.reason, r.lines.length);
+      const linked = tags.filter((x): x is { tag: string; link: Extract<Link, { spec: ParameterSpec }> } => 'spec' in x.link);
+      const labelNames = Object.keys(r.labels);
+      for (let i = 0; i < r.lines.length; i++) {
+        this.put(r.asset, r.source, r.lines[i], r.times[i],
+          linked.map(({ tag, link }) => [link.spec.id, link.convert(r.values[tag][i])]),
+          labelNames.filter((k) => r.labels[k][i] !== '').map((k) => [k, r.labels[k][i]]));
+      }
+    } else if (r.kind === 'sample') {
+      const values: [string, number][] = [];
+      for (const [tag, m] of Object.entries(r.values)) {
+        const link = this.linkOf(tag, m.unit);
+        if ('reason' in link) bump(this.unlinked, link.reason);
+        else values.push([link.spec.id, link.convert(m.value)]);
+      }
+      this.put(r.asset, r.source, r.line, Date.parse(r.ts), values, Object.entries(r.labels));
+    }
+  }
+
+  /** The tables, by asset, with the graph's derived quantities computed. */
+  finish(): SeriesTable[] {
+    const formulas = this.index.graph.parameters.filter((p) => p.formula).map((p) => ({ id: p.id, formula: p.formula! }));
+    const out: SeriesTable[] = [];
+    for (const t of [...this.tables.values()].sort((a, b) => a.asset.localeCompare(b.asset))) {
+      for (const col of t.columns.values()) pad(col, t.n, NaN);
+      for (const col of t.labels.values()) pad(col, t.n, '');
+      addDerived(t, formulas);
+      const { at: _at, ...table } = t;
+      table.sources = [...this.sourceIds.keys()];
+      out.push(table);
+    }
+    return out;
+  }
+
+  private linkOf(tag: string, unit: string): Link {
     const key = `${tag}\u0000${unit}`;
-    let l = links.get(key);
+    let l = this.links.get(key);
     if (!l) {
-      const spec = index.parameter(tag);
+      const spec = this.index.parameter(tag);
       if (!spec) l = { reason: `no graph parameter for tag "${tag}"` };
       else if (spec.formula) l = { reason: `tag "${tag}" is ${spec.id}, which the graph computes from a formula` };
       else {
         const c = conversion(unit, spec.unit);
         l = c.ok ? { spec, convert: c.convert } : { reason: `unit "${unit}" of tag "${tag}" does not convert to ${spec.id} (${spec.unit}): ${c.reason}` };
       }
-      links.set(key, l);
+      this.links.set(key, l);
     }
     return l;
-  };
-  const tableOf = (asset: string) => {
-    let t = tables.get(asset);
-    if (!t) tables.set(asset, (t = { asset, n: 0, sources: [], sourceOf: [], lines: [], times: [], columns: new Map(), derived: new Set(), labels: new Map(), at: new Map() }));
-    return t;
-  };
-  const sourceIds = new Map<string, number>();
+  }
 
-  // one instant of one asset: `values` already linked; a row is reused when it has none of these columns yet
-  const put = (asset: string, source: string, line: number, time: number, values: [string, number][], labels: [string, string][]) => {
-    const t = tableOf(asset);
+  private tableOf(asset: string) {
+    let t = this.tables.get(asset);
+    if (!t) this.tables.set(asset, (t = { asset, n: 0, sources: [], sourceOf: [], lines: [], times: [], columns: new Map(), derived: new Set(), labels: new Map(), at: new Map() }));
+    return t;
+  }
+
+  /** One instant of one asset: `values` already linked; a row is reused when it has none of these columns yet. */
+  private put(asset: string, source: string, line: number, time: number, values: [string, number][], labels: [string, string][]): void {
+    const t = this.tableOf(asset);
     let row = t.at.get(time);
     if (row === undefined || values.some(([id]) => Number.isFinite(t.columns.get(id)?.[row!] ?? NaN))) {
       row = t.n++;
       t.at.set(time, row);
-      let s = sourceIds.get(source);
-      if (s === undefined) sourceIds.set(source, (s = sourceIds.size));
+      let s = this.sourceIds.get(source);
+      if (s === undefined) this.sourceIds.set(source, (s = this.sourceIds.size));
       t.sourceOf.push(s);
       t.lines.push(line);
       t.times.push(time);
@@ -78,41 +121,14 @@ export function buildSeriesTables(records: readonly (OperationRecord | SampleRec
       const col = labelOf(t.labels, name, t.n);
       if (col[row] === '') col[row] = v;
     }
-  };
-
-  for (const r of records) {
-    if (r.kind === 'samples') {
-      const tags = Object.keys(r.values).map((tag) => ({ tag, link: linkOf(tag, r.units[tag]) }));
-      for (const { link } of tags) if ('reason' in link) bump(unlinked, link.reason, r.lines.length);
-      const linked = tags.filter((x): x is { tag: string; link: Extract<Link, { spec: ParameterSpec }> } => 'spec' in x.link);
-      const labelNames = Object.keys(r.labels);
-      for (let i = 0; i < r.lines.length; i++) {
-        put(r.asset, r.source, r.lines[i], r.times[i],
-          linked.map(({ tag, link }) => [link.spec.id, link.convert(r.values[tag][i])]),
-          labelNames.filter((k) => r.labels[k][i] !== '').map((k) => [k, r.labels[k][i]]));
-      }
-    } else if (r.kind === 'sample') {
-      const values: [string, number][] = [];
-      for (const [tag, m] of Object.entries(r.values)) {
-        const link = linkOf(tag, m.unit);
-        if ('reason' in link) bump(unlinked, link.reason);
-        else values.push([link.spec.id, link.convert(m.value)]);
-      }
-      put(r.asset, r.source, r.line, Date.parse(r.ts), values, Object.entries(r.labels));
-    }
   }
+}
 
-  const formulas = index.graph.parameters.filter((p) => p.formula).map((p) => ({ id: p.id, formula: p.formula! }));
-  const out: SeriesTable[] = [];
-  for (const t of [...tables.values()].sort((a, b) => a.asset.localeCompare(b.asset))) {
-    for (const col of t.columns.values()) pad(col, t.n, NaN);
-    for (const col of t.labels.values()) pad(col, t.n, '');
-    addDerived(t, formulas);
-    const { at: _at, ...table } = t;
-    table.sources = [...sourceIds.keys()];
-    out.push(table);
-  }
-  return out;
+/** One table per asset from sample rows and batches (see `SeriesTableBuilder`). */
+export function buildSeriesTables(records: Iterable<OperationRecord | SampleRecord>, index: GraphIndex, unlinked: Record<string, number>): SeriesTable[] {
+  const builder = new SeriesTableBuilder(index, unlinked);
+  for (const r of records) builder.add(r);
+  return builder.finish();
 }
 
 /** Compute the graph's derived quantities whose inputs the table has (a read column of the same id wins). */
