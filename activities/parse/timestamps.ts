@@ -17,12 +17,15 @@ export function parseInstant(text: string, offset: string): number | null {
   const m = TS.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
-  const [yn, mon, dn, hn, mn, sn] = [y, mo, d, h, mi, s].map(Number);
-  if (mon < 1 || mon > 12 || dn < 1 || dn > daysIn(yn, mon) || hn > 23 || mn > 59 || sn > 59) return null;
   const offMin = offsetMinutes(zone ?? offset);
   if (offMin === null) return null;
-  const ms = frac ? Math.round(Number(frac) * 1000) : 0;
-  return ((daysFromCivil(yn, mon, dn) * 24 + hn) * 60 + mn - offMin) * 60_000 + sn * 1000 + ms;
+  return instant(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), frac ? Math.round(Number(frac) * 1000) : 0, offMin);
+}
+
+/** Epoch milliseconds of a wall-clock time at a UTC offset (minutes), or null when the fields are not a valid time. */
+function instant(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offMin: number): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi - offMin) * 60_000 + s * 1000 + ms;
 }
 
 export function offsetMinutes(zone: string): number | null {
@@ -77,7 +80,5 @@ function isoZoned(t: string): number | null {
     if (oh > 23 || om > 59) return null;
     off = (t.charCodeAt(i) === 45 ? -1 : 1) * (oh * 60 + om);
   } else return NaN;
-  const y = c * 100 + yy;
-  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-  return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi - off) * 60_000 + s * 1000 + ms;
+  return instant(c * 100 + yy, mo, d, h, mi, s, ms, off);
 }
