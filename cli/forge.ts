@@ -229,11 +229,11 @@ async function dispatch(argv: string[]): Promise<void> {
         const opts = { source: ref.name, timezone: ref.spec.timezone ?? config.timezone, pii };
         const model = await scanSource(ref.path, ref.spec, { ...opts, chunkBytes: config.parse.chunkBytes });
         await writeModel(outDir, model);
-        let lines = 0, records = 0, quarantined = 0;
+        let lines = 0, records = 0, quarantined = 0, untimed = 0;
         const files: string[] = [];
         for (const chunk of model.chunks) {
           const c = await parseChunkToFiles({ model, chunk, outDir, opts });
-          lines += c.counts.lines; records += c.counts.records; quarantined += c.counts.quarantined;
+          lines += c.counts.lines; records += c.counts.records; quarantined += c.counts.quarantined; untimed += c.counts.untimed;
           files.push(c.recordsPath);
         }
         let series = '';
@@ -241,7 +241,8 @@ async function dispatch(argv: string[]): Promise<void> {
           const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...DEFAULT_SERIES_OPTIONS, ...config.series });
           series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events`;
         }
-        out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''})${series}`);
+        const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}` : '';
+        out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`);
       }
       return;
     }

@@ -16,12 +16,13 @@ export interface ParseSourceInput {
   totals: ParseTotals;
 }
 
-export const EMPTY_TOTALS: ParseTotals = { lines: 0, records: 0, quarantined: 0, pii: {} };
+export const EMPTY_TOTALS: ParseTotals = { lines: 0, records: 0, quarantined: 0, untimed: 0, pii: {} };
 
 function addChunk(t: ParseTotals, c: ChunkSummary): void {
   t.lines += c.counts.lines;
   t.records += c.counts.records;
   t.quarantined += c.counts.quarantined;
+  t.untimed += c.counts.untimed;
   for (const [k, v] of Object.entries(c.pii)) t.pii[k as keyof ParseTotals['pii']] = (t.pii[k as keyof ParseTotals['pii']] ?? 0) + (v ?? 0);
 }
 

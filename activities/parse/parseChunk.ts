@@ -13,7 +13,7 @@ import { TemplateMatcher } from './templates/templateModel';
 export function createParser(model: SourceModel, ctx: ParseContext): SourceParser {
   switch (model.spec.format) {
     case 'csv': return new CsvSeriesParser(ctx, model.spec, model.headerLine);
-    case 'text': return new TextLogParser(ctx, model.spec, model.templates ? new TemplateMatcher(model.templates) : null);
+    case 'text': return new TextLogParser(ctx, model.spec, model.templates ? new TemplateMatcher(model.templates) : null, model.time);
     case 'jsonl': return new JsonEventParser(ctx);
     case 'workorders': return new WorkOrderParser(ctx);
   }
@@ -25,7 +25,7 @@ export interface ChunkProgress {
   line: number;
   recordsBytes: number;
   quarantineBytes: number;
-  counts: { lines: number; records: number; quarantined: number };
+  counts: { lines: number; records: number; quarantined: number; untimed: number };
   pii: PiiCounts;
   digests: string[];
 }

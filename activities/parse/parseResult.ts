@@ -44,7 +44,7 @@ export class ParseContext {
   readonly mask: PiiMasker;
   private records: OperationRecord[] = [];
   private quarantined: QuarantineEntry[] = [];
-  readonly counts = { lines: 0, records: 0, quarantined: 0 };
+  readonly counts = { lines: 0, records: 0, quarantined: 0, untimed: 0 };
 
   constructor(readonly opts: ParseOptions) {
     this.mask = new PiiMasker(opts.pii, opts.knownNames ?? []);
@@ -53,6 +53,11 @@ export class ParseContext {
   /** Count one data line read. */
   line(): void {
     this.counts.lines++;
+  }
+
+  /** Count a record kept without a time: its time text could not be read. */
+  untimed(): void {
+    this.counts.untimed++;
   }
 
   /** Quarantine a line; its text is masked first, so quarantine never holds personal data either. */

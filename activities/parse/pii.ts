@@ -39,7 +39,7 @@ export interface Finding { type: PiiType; start: number; end: number; value: str
 const PRIORITY: readonly PiiType[] = ['email', 'id_number', 'bank_card', 'ip', 'mac', 'phone', 'plate', 'employee_id', 'name'];
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+const RESIDENT_ID = /(?<![0-9A-Za-z_-])\d{17}[\dXx](?![0-9A-Za-z])/g;
 // 16-19 digits, plain or in groups of four
 const CARD = /(?<![\d-])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![\d-])|(?<!\d)\d{16,19}(?!\d)/g;
 const CARD_CONTEXT = /(卡号|银行卡|信用卡|借记卡|储蓄卡|账号|帐号|card|acct|account|iban|visa|mastercard|unionpay|银联|工资卡)/i;

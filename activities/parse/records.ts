@@ -80,12 +80,14 @@ export const TemplateParam = z.object({
 /**
  * One alarm or event line (free-text log or JSON lines). `text` is the PII-masked message; free-text
  * lines also carry the mined template (`template_id` is the event type) and its typed parameters.
- * `ts` is null only for sources configured without a time.
+ * `ts` is null for sources without a time and for lines whose time text could not be read (`time_text`).
  */
 export const EventRecord = z.object({
   kind: z.literal('event'),
   ...Provenance,
   ts: Instant.nullable(),
+  /** the line's time text (masked) when it could not be read as a time: `ts` is then null */
+  time_text: z.string().optional(),
   level: z.string(),
   code: z.string().nullable(),
   state: z.enum(['raised', 'cleared', 'info']),

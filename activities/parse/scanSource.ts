@@ -4,15 +4,21 @@ import { ParseContext, type ParseOptions } from './parseResult';
 import { isNameField } from './pii';
 import { TextLogParser } from './parsers/textLog';
 import { eachLine } from './parsers/lines';
-import type { SourceModel } from './sourceModel';
+import type { SourceModel, SourceTime } from './sourceModel';
 import type { SourceSpec } from './sourceSpec';
 import { Drain } from './templates/drain';
 import { drainOptions, freezeTemplates } from './templates/templateModel';
+import { detectTime, KNOWN_TIME_FORMATS, TIME_FIELD_NAME } from './timeFormats';
 
 export interface ScanOptions extends ParseOptions {
   /** target size of a chunk; chunks end on line boundaries */
   chunkBytes: number;
+  /** the year of times written without one, unless the source config sets it (scanSource: the file's modification year) */
+  year?: number;
 }
+
+/** Lines of a text log read to detect its time format. */
+const TIME_SAMPLE = 500;
 
 /**
  * One pass over a source: plan its chunks, learn the names in it (as keyed digests) and mine the
@@ -21,7 +27,8 @@ export interface ScanOptions extends ParseOptions {
 export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<LineBlock>, path: string, spec: SourceSpec, opts: ScanOptions): Promise<SourceModel> {
   const ctx = new ParseContext(opts);
   const drain = spec.format === 'text' ? new Drain(drainOptions(spec.text.miner)) : null;
-  const text = spec.format === 'text' ? new TextLogParser(ctx, spec, null) : null;
+  const text = spec.format === 'text' ? new TextLogParser(ctx, spec, null, null) : null;
+  const timeSample: Record<string, string>[] = [];
   const chunks: ChunkRef[] = [];
   let chunkStart = 0;
   let chunkFirstLine = 1;
@@ -44,6 +51,7 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
   return {
     source: opts.source, path, spec, bytes: offset, lines, chunks, headerLine,
     templates: drain ? freezeTemplates(drain, spec.text.miner) : null,
+    time: text ? sourceTime(spec, text.headerFields, timeSample, opts) : null,
     nameDigests: ctx.mask.knownNameDigests(),
   };
 
@@ -51,8 +59,10 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
   function learn(raw: string): void {
     switch (spec.format) {
       case 'text': {
-        const split = text!.split(raw);
-        if (!('reason' in split)) drain!.add(ctx.mask.text(split.fields.Content));
+        const fields = text!.split(raw);
+        if (!fields) return;
+        drain!.add(ctx.mask.text(fields.Content));
+        if (timeSample.length < TIME_SAMPLE) timeSample.push(fields);
         return;
       }
       case 'jsonl': {
@@ -75,6 +85,23 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
   }
 }
 
+/**
+ * A text log's time: the configured fields and format, or those that read the most of the sample. A
+ * configured format that reads none of a non-empty sample is an error (a wrong setting, not bad lines).
+ */
+function sourceTime(spec: SourceSpec, header: readonly string[], sample: Record<string, string>[], opts: ScanOptions): SourceTime | null {
+  const year = spec.text.year ?? opts.year ?? new Date().getUTCFullYear();
+  const ctx = { offset: spec.timezone ?? opts.timezone, year };
+  const candidates = spec.text.timeFields ?? header.filter((f) => TIME_FIELD_NAME.test(f));
+  if (!candidates.length) return null;
+  const formats = spec.text.timeFormat ? [spec.text.timeFormat] : KNOWN_TIME_FORMATS;
+  const found = detectTime(sample, spec.text.timeFields ? [] : candidates, formats, ctx, spec.text.timeFields);
+  if (found) return { fields: found.fields, format: found.format, year };
+  if (spec.text.timeFormat && sample.length) throw new Error(`time format "${spec.text.timeFormat}" reads none of the first ${sample.length} lines' times (fields ${candidates.join(', ')})`);
+  // nothing readable: the lines keep their time text (time_text), with the default reading
+  return { fields: candidates, format: formats[0], year };
+}
+
 function firstLineOf(text: string): string {
   const nl = text.indexOf('\n');
   return (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
@@ -84,6 +111,6 @@ function firstLineOf(text: string): string {
 export const scanBlockBytes = (chunkBytes: number) => Math.max(1024, Math.min(1 << 20, Math.floor(chunkBytes / 4)));
 
 export async function scanSource(path: string, spec: SourceSpec, opts: ScanOptions): Promise<SourceModel> {
-  const { size } = await stat(path);
-  return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes)), path, spec, opts);
+  const { size, mtime } = await stat(path);
+  return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes)), path, spec, { year: mtime.getUTCFullYear(), ...opts });
 }

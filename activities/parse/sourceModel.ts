@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { SourceSpec } from './sourceSpec';
 import { TemplateModelData } from './templates/templateModel';
 
+/** The time of a text log's lines: the header fields that hold it, their format, the year of year-less times. */
+export const SourceTime = z.object({ fields: z.array(z.string()).min(1), format: z.string(), year: z.number().int() });
+export type SourceTime = z.infer<typeof SourceTime>;
+
 const ChunkRefSchema = z.object({ index: z.number().int(), start: z.number().int(), end: z.number().int(), firstLine: z.number().int() });
 
 /**
@@ -18,6 +22,8 @@ export const SourceModel = z.object({
   chunks: z.array(ChunkRefSchema),
   headerLine: z.string().nullable(),
   templates: TemplateModelData.nullable(),
+  /** a text log's time, as detected by the scan or configured; null when its lines carry none */
+  time: SourceTime.nullable().default(null),
   nameDigests: z.array(z.string()),
 });
 export type SourceModel = z.infer<typeof SourceModel>;

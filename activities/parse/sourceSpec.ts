@@ -37,14 +37,17 @@ export const SourceSpec = z.object({
   text: z.object({
     /** Loghub/logparser header notation */
     header: z.string().default('<Date> <Time> <Level> <Component> <Content>'),
-    /** header fields that hold the time, joined with a space */
-    timeFields: z.array(z.string()).optional(),
+    /** header fields that hold the time, joined with a space; detected from the time-like field names when not set */
+    timeFields: z.array(z.string()).min(1).optional(),
+    /**
+     * the time format (`iso`, `epoch_s`, `epoch_ms`, or a pattern such as "yyyy-MM-dd HH:mm:ss,SSS", see
+     * timeFormats.ts); detected from a sample of the source when not set
+     */
+    timeFormat: z.string().optional(),
+    /** the year of times written without one (syslog); the data file's modification year when not set */
+    year: z.number().int().min(1).max(9999).optional(),
     /** the header field naming the asset; the source name when absent */
     assetField: z.string().default('Component'),
-    /** allowed values of a Level field (case-insensitive); empty allows any */
-    levels: z.array(z.string()).default(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ALARM', 'FATAL', 'CRITICAL']),
-    /** whether a line without a readable time is quarantined */
-    requireTime: z.boolean().default(true),
     miner: MinerSettings.prefault({}),
   }).strict().prefault({}),
 }).strict();

@@ -1,5 +1,8 @@
-/** Timestamp parsing for plant exports: ISO-8601 with or without offset; naive times take the source's zone. */
-const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+/**
+ * Timestamp parsing for plant exports: ISO-8601 with or without offset (fractions after `.` or `,`, as log4j
+ * writes them); naive times take the source's zone. Other forms: `timeFormats.ts`.
+ */
+const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})([.,]\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const daysIn = (y: number, m: number) => (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[m - 1]);
@@ -19,11 +22,11 @@ export function parseInstant(text: string, offset: string): number | null {
   const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
   const offMin = offsetMinutes(zone ?? offset);
   if (offMin === null) return null;
-  return instant(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), frac ? Math.round(Number(frac) * 1000) : 0, offMin);
+  return instantOf(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), frac ? Math.floor(Number(`0.${frac.slice(1)}`) * 1000 + 1e-6) : 0, offMin);
 }
 
 /** Epoch milliseconds of a wall-clock time at a UTC offset (minutes), or null when the fields are not a valid time. */
-function instant(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offMin: number): number | null {
+export function instantOf(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offMin: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
   return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi - offMin) * 60_000 + s * 1000 + ms;
 }
@@ -80,5 +83,5 @@ function isoZoned(t: string): number | null {
     if (oh > 23 || om > 59) return null;
     off = (t.charCodeAt(i) === 45 ? -1 : 1) * (oh * 60 + om);
   } else return NaN;
-  return instant(c * 100 + yy, mo, d, h, mi, s, ms, off);
+  return instantOf(c * 100 + yy, mo, d, h, mi, s, ms, off);
 }

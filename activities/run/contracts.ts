@@ -23,10 +23,15 @@ export interface PreparedRun { inputs: InputRef[]; configHash: string; schemaFil
 export interface ScanSummary { source: string; modelPath: string; chunks: number; sha256: string; lines: number; bytes: number; format: string }
 
 /** What one chunk of a source produced. */
-export interface ChunkSummary { recordsPath: string; quarantinePath: string; counts: { lines: number; records: number; quarantined: number }; pii: PiiCounts }
+export interface ChunkSummary { recordsPath: string; quarantinePath: string; counts: { lines: number; records: number; quarantined: number; untimed: number }; pii: PiiCounts }
 
 /** Counts of parsed lines, added up over chunks. */
-export interface ParseTotals { lines: number; records: number; quarantined: number; pii: PiiCounts }
+export interface ParseTotals {
+  lines: number; records: number; quarantined: number;
+  /** records kept without a time (their time text could not be read) */
+  untimed: number;
+  pii: PiiCounts;
+}
 
 /**
  * One source, all chunks together. Its files go by name (`sourceRecordFiles`): records/<source>.<NNNNN>.jsonl

@@ -128,7 +128,8 @@ describe('the example line', () => {
   test.each([
     // every operator cell of the 303 data rows holds a name and an employee id
     ['sensors.csv', 300, [52, 97, 252], { name: 302, employee_id: 302 }],
-    ['events.log', 25, [24, 26], { name: 9, employee_id: 3, phone: 3, email: 1 }],
+    // line 24 (cut by the log shipper) and line 26 (hour 25) keep their records, without a readable time
+    ['events.log', 27, [], { name: 9, employee_id: 3, phone: 3, email: 1 }],
     ['workorders.txt', 6, [7], { name: 6, employee_id: 6, phone: 1 }],
   ] as const)('%s: every data line is a valid record or quarantined, every datum masked once', async (file, records, quarantined, pii) => {
     const text = readFileSync(join(EXAMPLE, file), 'utf8');

@@ -26,9 +26,51 @@ export interface DrainOptions {
    * never as matching constants: shared variable slots cannot make two messages alike
    */
   constantSimilarity: boolean;
+  /**
+   * two differing `key=value` / `key:value` tokens with the same key generalise to `key=<*>` (the key stays a
+   * constant of the template), instead of the whole token becoming `<*>`
+   */
+  keyedTokens?: boolean;
+  /**
+   * consecutive tokens that are only variables and punctuation (`<*> (<*>)`, `<*>:<*> <*>`) are one
+   * token: a variable spanning a varying number of words keeps the message's other tokens aligned
+   */
+  joinVariables?: boolean;
+}
+
+/** Joins the parts of a variable run into one token (a no-break space, so the template still reads as text). */
+const VARIABLE_JOINER = '\u00a0';
+
+const KEYED = /^([^\s=:]*[A-Za-z_][^\s=:]*[=:])(.+)$/;
+
+/** The generalisation of two differing tokens: `key=<*>` when both are values of one key, else `<*>`. */
+export function mergeToken(template: string, token: string): string {
+  if (template === WILDCARD) return WILDCARD;
+  const a = KEYED.exec(template), b = KEYED.exec(token);
+  return a && b && a[1] === b[1] ? `${a[1]}${WILDCARD}` : WILDCARD;
+}
+
+/** Does a template token that holds `key=<*>` cover this message token (the same key, any value)? */
+export function keyCovers(template: string, token: string): boolean {
+  if (!template.endsWith(WILDCARD) || template.length <= WILDCARD.length) return false;
+  const key = template.slice(0, -WILDCARD.length);
+  return /[=:]$/.test(key) && token.length > key.length && token.startsWith(key);
 }
 
 const VARIABLE_TOKEN = /^(?:<\*>|[^\w\u4e00-\u9fff])*$/;
+
+/** Consecutive tokens that are only variables and punctuation, joined into one. */
+function joinVariableRuns(tokens: string[]): string[] {
+  const out: string[] = [];
+  let prevVariable = false;
+  for (const t of tokens) {
+    const variable = t.includes(WILDCARD) && VARIABLE_TOKEN.test(t);
+    if (variable && prevVariable) out[out.length - 1] += VARIABLE_JOINER + t;
+    else out.push(t);
+    prevVariable = variable;
+  }
+  return out;
+}
 
 /** A template's constant skeleton: tokens that are only variables and punctuation are left out. */
 export function skeleton(template: readonly string[]): string {
@@ -80,7 +122,8 @@ export class Drain {
         return WILDCARD;
       })
       : content;
-    const tokens = text.trim().split(/\s+/).filter((t) => t !== '');
+    let tokens = text.trim().split(/\s+/).filter((t) => t !== '');
+    if (this.opts.joinVariables && masked.length > 1) tokens = joinVariableRuns(tokens);
     return { tokens, masked };
   }
 
@@ -97,7 +140,11 @@ export class Drain {
     }
     found.size++;
     const t = found.template;
-    for (let i = 0; i < t.length; i++) if (t[i] !== tokens[i]) t[i] = WILDCARD;
+    const keyed = this.opts.keyedTokens;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === tokens[i] || (keyed && keyCovers(t[i], tokens[i]))) continue;
+      t[i] = keyed ? mergeToken(t[i], tokens[i]) : WILDCARD;
+    }
     return { cluster: found, message };
   }
 
@@ -134,6 +181,7 @@ export class Drain {
     let bestSim = -1;
     let bestParams = -1;
     const constantOnly = this.opts.constantSimilarity;
+    const keyed = this.opts.keyedTokens;
     for (const c of clusters) {
       let same = 0;
       let params = 0;
@@ -143,7 +191,7 @@ export class Drain {
           params++;
           continue;
         }
-        if (t[i] === tokens[i]) same++;
+        if (t[i] === tokens[i] || (keyed && keyCovers(t[i], tokens[i]))) same++;
       }
       const sim = t.length ? same / t.length : 1;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Drain, skeleton, WILDCARD, type Cluster, type DrainOptions, type MaskedMessage } from './drain';
+import { Drain, keyCovers, skeleton, WILDCARD, type Cluster, type DrainOptions, type MaskedMessage } from './drain';
 import { STANDARD_MASKS } from './masks';
 
 /** Mining settings of a text source (part of its configuration). */
 export const MinerSettings = z.object({
-  depth: z.number().int().min(3).max(12).default(4),
+  depth: z.number().int().min(3).max(12).default(5),
   similarity: z.number().min(0).max(1).default(0.5),
   maxChildren: z.number().int().min(2).default(100),
   /** extra variable patterns of this source, masked before the standard ones */
@@ -19,7 +19,7 @@ const PII_MASK = '\\[(?:NAME|EMPLOYEE_ID|PHONE|EMAIL|ID_NUMBER|BANK_CARD|IP|MAC|
 export function drainOptions(s: MinerSettings): DrainOptions {
   return {
     depth: s.depth, similarity: s.similarity, maxChildren: s.maxChildren, masks: [PII_MASK, ...s.masks, ...STANDARD_MASKS],
-    numbersAreVariables: true, mergeSkeletons: true, constantSimilarity: true,
+    numbersAreVariables: true, mergeSkeletons: true, constantSimilarity: true, keyedTokens: true, joinVariables: true,
   };
 }
 
@@ -87,6 +87,8 @@ export function extractParams(template: readonly string[], message: MaskedMessag
       for (let j = 0; j < placeholders; j++) out.push({ name: nameFor(i, template[i] ?? token), ...typeOf(message.masked[k++] ?? '') });
     } else if (template[i] === WILDCARD) {
       out.push({ name: nameFor(i, template[i]), ...typeOf(token) });
+    } else if (template[i] !== undefined && keyCovers(template[i], token)) {
+      out.push({ name: nameFor(i, template[i]), ...typeOf(token.slice(template[i].length - WILDCARD.length)) });
     }
   });
   return out;
