@@ -8,6 +8,7 @@ import type { SourceModel, SourceTime } from './sourceModel';
 import type { SourceSpec } from './sourceSpec';
 import { Drain } from './templates/drain';
 import { drainOptions, freezeTemplates } from './templates/templateModel';
+import { EnumerationCounter } from './templates/enumerations';
 import { detectTime, KNOWN_TIME_FORMATS, TIME_FIELD_NAME } from './timeFormats';
 
 export interface ScanOptions extends ParseOptions {
@@ -27,6 +28,7 @@ const TIME_SAMPLE = 500;
 export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<LineBlock>, path: string, spec: SourceSpec, opts: ScanOptions): Promise<SourceModel> {
   const ctx = new ParseContext(opts);
   const drain = spec.format === 'text' ? new Drain(drainOptions(spec.text.miner)) : null;
+  const enumerations = new EnumerationCounter();
   const text = spec.format === 'text' ? new TextLogParser(ctx, spec, null, null) : null;
   const timeSample: Record<string, string>[] = [];
   const chunks: ChunkRef[] = [];
@@ -50,7 +52,7 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
   if (spec.format === 'csv' && spec.csv.headerRow && headerLine === null) headerLine = '';
   return {
     source: opts.source, path, spec, bytes: offset, lines, chunks, headerLine,
-    templates: drain ? freezeTemplates(drain, spec.text.miner) : null,
+    templates: drain ? freezeTemplates(drain, spec.text.miner, enumerations) : null,
     time: text ? sourceTime(spec, text.headerFields, timeSample, opts) : null,
     nameDigests: ctx.mask.knownNameDigests(),
   };
@@ -61,7 +63,8 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
       case 'text': {
         const fields = text!.split(raw);
         if (!fields) return;
-        drain!.add(ctx.mask.text(fields.Content));
+        const { cluster, message } = drain!.add(ctx.mask.text(fields.Content));
+        enumerations.observe(cluster.id, message.tokens);
         if (timeSample.length < TIME_SAMPLE) timeSample.push(fields);
         return;
       }

@@ -1,6 +1,8 @@
 import { Drain, skeleton } from '../../activities/parse/templates/drain';
 import { compileLogFormat, matchLogFormat } from '../../activities/parse/templates/logFormat';
 import { STANDARD_MASKS } from '../../activities/parse/templates/masks';
+import { EnumerationCounter } from '../../activities/parse/templates/enumerations';
+import { drainOptions, freezeTemplates, MinerSettings, TemplateMatcher } from '../../activities/parse/templates/templateModel';
 
 const forge = () => new Drain({ depth: 4, similarity: 0.5, maxChildren: 100, masks: [...STANDARD_MASKS], numbersAreVariables: true, mergeSkeletons: true, constantSimilarity: true });
 
@@ -44,6 +46,47 @@ describe('Drain', () => {
 
   test('skeleton leaves out variable-only tokens', () => {
     expect(skeleton(['<*>', 'close,', '<*>', 'bytes', '(<*>', '<*>)', 'sent'])).toBe('close, bytes sent');
+  });
+});
+
+describe('the miner as forge parse runs it (default settings)', () => {
+  const settings = MinerSettings.parse({});
+  /** Mine messages as the scan does, then match them as a chunk does: the event id of each. */
+  function events(messages: string[]): string[] {
+    const d = new Drain(drainOptions(settings));
+    const counter = new EnumerationCounter();
+    for (const m of messages) {
+      const { cluster, message } = d.add(m);
+      counter.observe(cluster.id, message.tokens);
+    }
+    const matcher = new TemplateMatcher(freezeTemplates(d, settings, counter));
+    return messages.map((m) => matcher.match(m)!.templateId);
+  }
+
+  test('key=value tokens generalise to key=<*>, whichever value came first', () => {
+    const d = new Drain(drainOptions(settings));
+    const a = d.add('setSystemUiVisibility vis=c0000700 mask=ffffffff oldVal=708').cluster;
+    expect(d.add('setSystemUiVisibility vis=0 mask=1 oldVal=40000500').cluster).toBe(a);
+    expect(a.template).toEqual(['setSystemUiVisibility', 'vis=<*>', 'mask=<*>', 'oldVal=<*>']);
+  });
+
+  test('a variable spanning a varying number of words keeps the other tokens aligned', () => {
+    const ids = events([
+      'proxy.example.edu.hk:5070 close, 1190 bytes (1.16 KB) sent, 1671 bytes (1.63 KB) received, lifetime 00:02',
+      'proxy.example.edu.hk:5070 close, 451 bytes sent, 18846 bytes (18.4 KB) received, lifetime <1 sec',
+      'www.example.com:80 close, 45 bytes sent, 188 bytes received, lifetime 00:01',
+    ]);
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  test('a position holding a few plain words names different events; many words are a variable', () => {
+    const states = ['LOOKING', 'LEADING', 'FOLLOWING'];
+    const notes = states.flatMap((s, i) => [1, 2].map((k) => `Notification: ${i + k} (n.leader), ${s} (n.state)`));
+    const ids = events(notes);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids[0]).toBe(ids[1]);
+    const users = ['root', 'news', 'cyrus', 'test', 'guest'].map((u) => `session opened for user ${u} by (uid=0)`);
+    expect(new Set(events(users)).size).toBe(1);
   });
 });
 

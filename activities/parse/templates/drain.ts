@@ -50,6 +50,16 @@ export function mergeToken(template: string, token: string): string {
   return a && b && a[1] === b[1] ? `${a[1]}${WILDCARD}` : WILDCARD;
 }
 
+/**
+ * Do two tokens hold values of one key that are variables: the same `key=` on both sides, and each value a
+ * wildcard or holding a digit (Drain's rule for variables), so that `vis=c0000700` and `vis=<*>` are alike
+ * whichever of them came first.
+ */
+export function sameKeyedVariable(a: string, b: string): boolean {
+  const x = KEYED.exec(a), y = KEYED.exec(b);
+  return !!x && !!y && x[1] === y[1] && (x[2] === WILDCARD || HAS_DIGIT.test(x[2])) && (y[2] === WILDCARD || HAS_DIGIT.test(y[2]));
+}
+
 /** Does a template token that holds `key=<*>` cover this message token (the same key, any value)? */
 export function keyCovers(template: string, token: string): boolean {
   if (!template.endsWith(WILDCARD) || template.length <= WILDCARD.length) return false;
@@ -191,7 +201,7 @@ export class Drain {
           params++;
           continue;
         }
-        if (t[i] === tokens[i] || (keyed && keyCovers(t[i], tokens[i]))) same++;
+        if (t[i] === tokens[i] || (keyed && (keyCovers(t[i], tokens[i]) || sameKeyedVariable(t[i], tokens[i])))) same++;
       }
       const sim = t.length ? same / t.length : 1;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
@@ -211,7 +221,8 @@ export class Drain {
       const token = tokens[depth - 1];
       let next: TreeNode | undefined = n.children.get(token);
       if (!next) {
-        const variable = token === WILDCARD || (this.opts.numbersAreVariables && HAS_DIGIT.test(token));
+        // a token holding a masked variable (`vis=<*>`) routes as a variable, as one holding a digit does
+        const variable = token.includes(WILDCARD) || (this.opts.numbersAreVariables && HAS_DIGIT.test(token));
         if (variable) {
           next = n.children.get(WILDCARD);
           if (!next) n.children.set(WILDCARD, (next = node()));

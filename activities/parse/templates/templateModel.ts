@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Drain, keyCovers, skeleton, WILDCARD, type Cluster, type DrainOptions, type MaskedMessage } from './drain';
 import { STANDARD_MASKS } from './masks';
+import { EnumerationCounter, enumeratedTemplate } from './enumerations';
 
 /** Mining settings of a text source (part of its configuration). */
 export const MinerSettings = z.object({
@@ -31,13 +32,15 @@ export const TemplateModelData = z.object({
   eventOf: z.array(z.string()),
   /** per template id: the event's template text (its largest cluster's) */
   events: z.record(z.string(), z.object({ template: z.string(), size: z.number().int() })),
+  /** per cluster id: generalised positions that only held a few words, one event per word (enumerations.ts) */
+  enumerated: z.record(z.string(), z.object({ positions: z.array(z.number().int()), words: z.array(z.array(z.string())) })).default({}),
 });
 export type TemplateModelData = z.infer<typeof TemplateModelData>;
 
 export const templateId = (skel: string) => `t-${createHash('sha256').update(skel).digest('hex').slice(0, 12)}`;
 
 /** Freeze a miner: clusters grouped into events by constant skeleton; ids are hashes of the skeletons. */
-export function freezeTemplates(drain: Drain, settings: MinerSettings): TemplateModelData {
+export function freezeTemplates(drain: Drain, settings: MinerSettings, counter?: EnumerationCounter): TemplateModelData {
   const eventOf: string[] = [];
   const events: TemplateModelData['events'] = {};
   const best = new Map<string, Cluster>();
@@ -49,7 +52,7 @@ export function freezeTemplates(drain: Drain, settings: MinerSettings): Template
     events[id] = { template: '', size: (events[id]?.size ?? 0) + c.size };
   }
   for (const [id, c] of best) events[id].template = c.template.join(' ');
-  return { settings, clusters: drain.clusters.map((c) => ({ ...c })), eventOf, events };
+  return { settings, clusters: drain.clusters.map((c) => ({ ...c })), eventOf, events, enumerated: counter?.enumerated(drain.clusters) ?? {} };
 }
 
 export type ParamType = 'int' | 'float' | 'hex' | 'ip' | 'uuid' | 'time' | 'string';
@@ -105,7 +108,21 @@ export class TemplateMatcher {
   match(content: string): { templateId: string; template: string; params: TemplateParam[] } | null {
     const { cluster, message } = this.drain.match(content);
     if (!cluster) return null;
+    const params = extractParams(cluster.template, message);
+    const e = this.data.enumerated[cluster.id];
+    const named = e ? enumeratedTemplate(cluster.template, e, message.tokens) : null;
+    if (named) return { ...this.enumeratedEvent(named), params };
     const id = this.data.eventOf[cluster.id];
-    return { templateId: id, template: this.data.events[id].template, params: extractParams(cluster.template, message) };
+    return { templateId: id, template: this.data.events[id].template, params };
+  }
+
+  private readonly named = new Map<string, { templateId: string; template: string }>();
+
+  /** The event of a template whose enumerated words are filled in (memoised: a few per cluster). */
+  private enumeratedEvent(template: string[]): { templateId: string; template: string } {
+    const text = template.join(' ');
+    let ev = this.named.get(text);
+    if (!ev) this.named.set(text, (ev = { templateId: templateId(skeleton(template)), template: text }));
+    return ev;
   }
 }
