@@ -6,7 +6,7 @@
  * rate.  npx ts-node --transpile-only bench/tepDetection.ts [--k 1] [--h 12] [--baseline 30]
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseSourceText } from '../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
 import { segmentBatch } from '../activities/parse/series/segmentFiles';
@@ -14,7 +14,6 @@ import { DEFAULT_SERIES_OPTIONS, SeriesSegmenter, type SeriesEvent, type SeriesO
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { sharedDataset } from './lib/shared';
 
-const TEP = sharedDataset('tep');
 const ONSET = 160; // the fault is introduced after sample 160
 const UNITS = ['kscmh', 'kg/h', 'kg/h', 'kscmh', 'kscmh', 'kscmh', 'kPa', '%', 'Cel', 'kscmh', 'Cel', '%', 'kPa', 'm3/h', '%', 'kPa', 'm3/h', 'Cel', 'kg/h', 'kW', 'Cel', 'Cel',
   ...Array(19).fill('mol%'), ...Array(11).fill('%')];
@@ -28,8 +27,9 @@ export const TEP_SPEC = SourceSpec.parse({
   },
 });
 
-export async function detect(file: string, opts: SeriesOptions): Promise<{ events: SeriesEvent[]; samples: number }> {
-  const parsed = await parseSourceText(TEP_SPEC, readFileSync(join(TEP, file), 'utf8'), { source: file, timezone: 'Z', pii: DEFAULT_PII_OPTIONS });
+/** Parse and segment one TEP file (a path: the shared data set's, or the excerpts under test/fixtures/data/tep). */
+export async function detect(path: string, opts: SeriesOptions): Promise<{ events: SeriesEvent[]; samples: number }> {
+  const parsed = await parseSourceText(TEP_SPEC, readFileSync(path, 'utf8'), { source: basename(path), timezone: 'Z', pii: DEFAULT_PII_OPTIONS });
   const events: SeriesEvent[] = [];
   const seg = new SeriesSegmenter(opts, (e) => events.push(e));
   for (const r of parsed.records) if (r.kind === 'samples') segmentBatch(seg, r);
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const opts = { ...DEFAULT_SERIES_OPTIONS, k: num('--k', DEFAULT_SERIES_OPTIONS.k), h: num('--h', DEFAULT_SERIES_OPTIONS.h), baseline: num('--baseline', DEFAULT_SERIES_OPTIONS.baseline), rebaseline: num('--rebaseline', DEFAULT_SERIES_OPTIONS.rebaseline), minShift: num('--min-shift', DEFAULT_SERIES_OPTIONS.minShift) };
   console.log(`CUSUM k=${opts.k} h=${opts.h}, min shift ${opts.minShift} sd, baseline ${opts.baseline} samples (${opts.rebaseline} after a change); 52 variables, 960 samples per file, 3 min per sample`);
   for (const file of ['d00_te.dat', 'd01_te.dat', 'd02_te.dat']) {
-    const { events, samples } = await detect(file, opts);
+    const { events, samples } = await detect(join(sharedDataset('tep'), file), opts);
     const changes = events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change');
     const windows = events.filter((e) => e.kind === 'window').length;
     if (file === 'd00_te.dat') {
