@@ -13,15 +13,6 @@ import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { EventRecord } from '../../activities/parse/records';
 
-expect.extend({
-  toBeAtLeast(received: number, floor: number) {
-    return { pass: received >= floor, message: () => `expected ${received} to be at least ${floor}` };
-  },
-});
-declare module 'expect' {
-  interface AsymmetricMatchers { toBeAtLeast(floor: number): void }
-}
-
 const DATA = join(__dirname, '..', 'fixtures', 'data', 'loghub');
 const HEADERS = JSON.parse(readFileSync(join(DATA, 'headers.json'), 'utf8')) as Record<string, string>;
 
@@ -58,6 +49,7 @@ describe('Loghub-2k formats through forge parse (header format only)', () => {
     const truth = readFileSync(join(DATA, `${name}.events.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
     const groups = truth.map((_, i) => records.find((r) => r.line === i + 1)!.template_id!);
     // measured on these excerpts: 0.80 (Spark) to 1.0, eleven of the sixteen above 0.95
-    expect({ name, ga: groupAccuracy(groups, truth) }).toEqual({ name, ga: expect.toBeAtLeast(0.8) });
+    const ga = groupAccuracy(groups, truth);
+    expect({ name, ga, atLeast80: ga >= 0.8 }).toMatchObject({ name, atLeast80: true });
   });
 });
