@@ -8,7 +8,7 @@ import { readLineBlocks, type LineBlock } from './parse/chunks';
 import { parseChunkToFiles, seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import type { PiiOptions } from './parse/pii';
-import { scanBlockBytes, scanBlocks } from './parse/scanSource';
+import { grownPast, scanBlockBytes, scanBlocks } from './parse/scanSource';
 import { segmentRecordFiles } from './parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS } from './parse/series/segmentSeries';
 import { OperationRecord } from './parse/records';
@@ -26,7 +26,7 @@ import { documentsPath, readBackup, readDocuments, readPlan, realPath, samplePat
 import { RejectedLine, type CorpusDocument, type RealDocument, type ShardDocument } from './expand/documents';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
-import { mixOf, type RunConfig } from './run/config';
+import { mixOf, sourceParseOptions, type RunConfig } from './run/config';
 import type { NonRetryable } from './run/errors';
 import type { BatchSummary, ChunkSummary, CorpusPlanSummary, CorpusSummary, ExpandSummary, ExpandTotals, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
 import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
@@ -41,6 +41,8 @@ export interface ActivityDeps {
   schemaFile: string;
   /** the key of name pseudonyms (FORGE_PII_KEY); null masks names as [NAME] */
   piiKey: string | null;
+  /** key of the name digests: FORGE_PII_KEY or the installation's (infra/piiKey.ts) */
+  digestKey: string;
 }
 
 const fail = (type: NonRetryable, message: string) => ApplicationFailure.nonRetryable(message, type);
@@ -77,7 +79,8 @@ async function removeStaleParts(outDir: string, source: string, chunks: number):
 
 /** Thin activities around the pure stages; dependencies (one Neo4j driver, the expander) are injected. */
 export function createActivities(deps: ActivityDeps) {
-  const piiOptions = (config: RunConfig): PiiOptions => ({ ...config.pii, pseudonymKey: deps.piiKey });
+  const keys = { pseudonymKey: deps.piiKey, digestKey: deps.digestKey };
+  const piiOptions = (config: RunConfig): PiiOptions => ({ ...config.pii, ...keys });
   return {
     /** Check every input exists and can be parsed; hash them; create the run directory. */
     async prepareRun(input: { inputs: string[]; outDir: string; config: RunConfig }): Promise<PreparedRun> {
@@ -96,16 +99,16 @@ export function createActivities(deps: ActivityDeps) {
     /** Stage 1a: one pass over a source: chunk plan, name digests, mined templates -> models/<source>.json. */
     async scanSource(input: { source: InputRef; outDir: string; config: RunConfig }): Promise<ScanSummary> {
       const { source, outDir, config } = input;
-      const opts = { source: source.name, timezone: source.spec.timezone ?? config.timezone, pii: piiOptions(config), chunkBytes: config.parse.chunkBytes };
+      const opts = sourceParseOptions(source, config, keys);
       async function* withHeartbeat(): AsyncGenerator<LineBlock> {
-        for await (const b of readLineBlocks(source.path, 0, source.bytes, 1, scanBlockBytes(config.parse.chunkBytes))) {
+        for await (const b of readLineBlocks(source.path, 0, source.bytes, 1, scanBlockBytes(config.parse.chunkBytes), config.parse.maxLineBytes)) {
           heartbeat({ scanned: b.next });
           yield b;
         }
       }
       const [model, hash] = await asFailure(async () => {
         try {
-          return await Promise.all([scanBlocks(withHeartbeat(), source.path, source.spec, opts), sha256File(source.path)]);
+          return await Promise.all([scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }), sha256File(source.path)]);
         } catch (e) {
           throw e instanceof InputError ? e : new InputError('UnreadableSource', (e as Error).message);
         }
@@ -126,7 +129,7 @@ export function createActivities(deps: ActivityDeps) {
       const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
       return asFailure(() => parseChunkToFiles({
         model, chunk, outDir: input.outDir, resume, onProgress: (p) => heartbeat(p),
-        opts: { source: model.source, timezone: model.spec.timezone ?? input.config.timezone, pii: piiOptions(input.config) },
+        opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, keys),
       }).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
     },
 

@@ -3,15 +3,20 @@
 //
 // V8 sizes its heap by its limit: with the default limit a streaming parse lets garbage grow to ~450-520 MB
 // before collecting; with an explicit limit it stays near 300 MB at the same speed (bench/parseThroughput.ts).
-// So forge runs itself once more with --max-old-space-size, unless the user chose a limit.
+// So forge runs itself once more with --max-old-space-size, unless the user chose a limit. The child never
+// outlives this process: every signal this process gets is passed on (the child has a process group of its
+// own, so a terminal's Ctrl-C reaches it once, through here), and the child exits when this process is gone
+// (its IPC channel closes, even after a SIGKILL that no handler sees).
 const { spawn } = require('node:child_process');
 const HEAP = '--max-old-space-size=1536';
 const chosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'));
-if (!chosen) {
-  const child = spawn(process.execPath, [HEAP, ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-  // a terminal's Ctrl-C reaches the child itself (same process group); signals sent to this pid are passed on
-  process.on('SIGINT', () => undefined);
-  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+// `forge review` asks at the terminal: it runs in this process (a child in its own process group could not read it)
+const interactive = process.argv[2] === 'review';
+if (!chosen && !interactive) {
+  const child = spawn(process.execPath, [HEAP, ...process.execArgv, __filename, ...process.argv.slice(2)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true, env: { ...process.env, FORGE_PARENT_WATCH: '1' },
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
     if (signal) {
       process.removeAllListeners(signal);
@@ -19,6 +24,12 @@ if (!chosen) {
     } else process.exit(code ?? 1);
   });
 } else {
+  if (process.env.FORGE_PARENT_WATCH && process.channel) {
+    // the parent is gone (killed, even with SIGKILL): stop as its SIGTERM would have
+    process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    process.channel.unref();
+  }
+  delete process.env.FORGE_PARENT_WATCH;
   require('ts-node').register({ transpileOnly: true, swc: true, project: require('node:path').join(__dirname, '..', 'tsconfig.json') });
   require('./forge.ts').main(process.argv.slice(2));
 }

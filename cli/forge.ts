@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadRunConfig } from '../activities/run/config';
+import { loadRunConfig, sourceParseOptions } from '../activities/run/config';
+import { piiDigestKey } from '../infra/piiKey';
 import { describeInputs, writeModel } from '../activities/parse/parseFile';
 import { parseChunkToFiles } from '../activities/parse/parseChunk';
 import { scanSource } from '../activities/parse/scanSource';
@@ -220,14 +221,15 @@ async function dispatch(argv: string[]): Promise<void> {
       if (values.format !== undefined && !formats.includes(values.format as (typeof formats)[number])) throw new UsageError(`--format must be one of ${formats.join(', ')}`);
       const config = await loadRunConfig(values.config ?? null, []);
       const outDir = resolve(values.out);
-      const pii = { ...config.pii, pseudonymKey: env.piiKey };
+      const keys = { pseudonymKey: env.piiKey, digestKey: piiDigestKey(env) };
       for (const ref of await describeInputs(values.source, values.format as (typeof formats)[number] | undefined)) {
         if (values.header !== undefined) {
           if (ref.spec.format !== 'text') throw new UsageError(`--header applies to text logs; ${ref.name} is ${ref.spec.format}`);
           ref.spec = SourceSpec.parse({ ...ref.spec, text: { ...ref.spec.text, header: values.header } });
         }
-        const opts = { source: ref.name, timezone: ref.spec.timezone ?? config.timezone, pii };
-        const model = await scanSource(ref.path, ref.spec, { ...opts, chunkBytes: config.parse.chunkBytes });
+        const opts = sourceParseOptions(ref, config, keys);
+        const model = await scanSource(ref.path, ref.spec, opts);
+        for (const note of model.notes) out(`${ref.name}: ${note}`);
         await writeModel(outDir, model);
         let lines = 0, records = 0, quarantined = 0, untimed = 0;
         const files: string[] = [];

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { piiDigestKey } from './piiKey';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { checkNeo4j, openDriver } from '../graphs/store';
@@ -73,7 +74,7 @@ export async function createForgeWorker(env: ForgeEnv, opts: ForgeWorkerOptions 
     await driver.close();
     throw e;
   }
-  const activities = createActivities({ driver, neo4jUri: env.neo4jUri, expanderFor, schemaFile: join(ROOT, 'graphs', 'schema.cypher'), piiKey: env.piiKey });
+  const activities = createActivities({ driver, neo4jUri: env.neo4jUri, expanderFor, schemaFile: join(ROOT, 'graphs', 'schema.cypher'), piiKey: env.piiKey, digestKey: piiDigestKey(env) });
   const taskQueue = opts.taskQueue ?? env.taskQueue;
   const role = opts.role ?? 'all';
   const workers: Worker[] = [];

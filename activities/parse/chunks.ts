@@ -1,42 +1,122 @@
 import { open } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 
 /** A byte range of a source on line boundaries, and the number of its first line. */
 export interface ChunkRef { index: number; start: number; end: number; firstLine: number }
 
 const READ = 1 << 20;
 
-/** A block of whole lines: its text, the number of its first line, its newlines, and the byte offset just after it. */
-export interface LineBlock { text: string; firstLine: number; newlines: number; next: number }
+/** Lines longer than this are quarantined as `line_too_long` by default (`parse.maxLineBytes`). */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+/** A line the reader set aside: too long, or not UTF-8. Its place in the block's text is an empty line. */
+export interface RejectedRawLine { line: number; reason: 'line_too_long' | 'invalid_utf8'; detail: string; raw: string }
+
+/**
+ * A block of whole lines: its text, the number of its first line, its newlines, the byte offset just after
+ * it, and the lines the reader set aside (each stands in `text` as an empty line, so numbering holds).
+ */
+export interface LineBlock { text: string; firstLine: number; newlines: number; next: number; rejected?: RejectedRawLine[] }
+
+/** The start of a set-aside line kept in quarantine (masked there like any raw line). */
+const HEAD_CHARS = 200;
+const BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Read bytes [start, end) as blocks of whole lines of about `blockBytes` (a block always ends at a
- * newline, or at `end`). Memory stays at one block whatever the file size.
+ * newline, or at `end`). Memory stays at one block whatever the file size: a line longer than
+ * `maxLineBytes` is skipped to its end without being held, and reported as `line_too_long`; a line that
+ * is not valid UTF-8 is reported as `invalid_utf8` instead of being decoded with replacement characters.
+ * A UTF-8 byte-order mark at the start of the file is dropped.
  */
-export async function* readLineBlocks(path: string, start: number, end: number, firstLine: number, blockBytes = READ): AsyncGenerator<LineBlock> {
+export async function* readLineBlocks(path: string, start: number, end: number, firstLine: number, blockBytes = READ, maxLineBytes = DEFAULT_MAX_LINE_BYTES): AsyncGenerator<LineBlock> {
   const fh = await open(path);
   try {
     let pos = start;
     let line = firstLine;
     let carry = Buffer.alloc(0);
+    /** while skipping a line that is too long: its number, its bytes so far, its head */
+    let skipping: { line: number; bytes: number; head: string } | null = null;
+    let pending: RejectedRawLine[] = [];
     while (pos < end) {
       const want = Math.min(blockBytes, end - pos);
       const buf = Buffer.allocUnsafe(want); // filled by the read below (bytesRead of it used)
       const { bytesRead } = await fh.read(buf, 0, want, pos);
       if (bytesRead === 0) break;
+      let data = buf.subarray(0, bytesRead);
+      if (pos === 0 && data[0] === BOM[0] && data[1] === BOM[1] && data[2] === BOM[2]) data = data.subarray(3);
       pos += bytesRead;
-      const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      if (skipping) {
+        const nl = data.indexOf(10);
+        if (nl < 0) { skipping.bytes += data.length; continue; }
+        skipping.bytes += nl;
+        pending.push(tooLong(skipping, maxLineBytes));
+        skipping = null;
+        data = data.subarray(nl); // the newline stays: the skipped line is an empty first line of the next block
+      }
+      data = carry.length ? Buffer.concat([carry, data]) : data;
       const cut = pos >= end ? data.length : data.lastIndexOf(10) + 1;
-      if (cut === 0) { carry = data; continue; }
-      const text = data.subarray(0, cut).toString('utf8');
-      const newlines = countNewlines(data, cut);
-      yield { text, firstLine: line, newlines, next: pos - (data.length - cut) };
-      line += newlines;
+      if (cut === 0) {
+        if (data.length > maxLineBytes) {
+          skipping = { line, bytes: data.length, head: data.subarray(0, HEAD_CHARS * 4).toString('utf8').slice(0, HEAD_CHARS) };
+          carry = Buffer.alloc(0);
+        } else carry = data;
+        continue;
+      }
+      yield block(data.subarray(0, cut), line, pos - (data.length - cut), pending, maxLineBytes);
+      pending = [];
+      line += countNewlines(data, cut);
       carry = data.subarray(cut);
     }
-    if (carry.length) yield { text: carry.toString('utf8'), firstLine: line, newlines: countNewlines(carry, carry.length), next: pos };
+    if (skipping) pending.push(tooLong(skipping, maxLineBytes));
+    if (carry.length || pending.length) yield block(carry, line, pos, pending, maxLineBytes);
   } finally {
     await fh.close();
   }
+}
+
+function tooLong(s: { line: number; bytes: number; head: string }, max: number): RejectedRawLine {
+  return { line: s.line, reason: 'line_too_long', detail: `${s.bytes} bytes, over the limit of ${max} (parse.maxLineBytes)`, raw: s.head };
+}
+
+/** A block from whole lines of bytes: lines too long or not UTF-8 are set aside (empty lines in the text). */
+function block(bytes: Buffer, firstLine: number, next: number, rejected: RejectedRawLine[], maxLineBytes: number): LineBlock {
+  const newlines = countNewlines(bytes, bytes.length);
+  const longest = bytes.length > maxLineBytes;
+  if (isUtf8(bytes) && !longest) return { text: bytes.toString('utf8'), firstLine, newlines, next, ...(rejected.length ? { rejected } : {}) };
+  // slow path, rare: line by line
+  const parts: string[] = [];
+  let at = 0;
+  let line = firstLine;
+  while (at <= bytes.length) {
+    let nl = bytes.indexOf(10, at);
+    if (nl < 0) nl = bytes.length;
+    const raw = bytes.subarray(at, nl);
+    if (raw.length > maxLineBytes) {
+      rejected.push({ line, reason: 'line_too_long', detail: `${raw.length} bytes, over the limit of ${maxLineBytes} (parse.maxLineBytes)`, raw: raw.subarray(0, HEAD_CHARS * 4).toString('utf8').slice(0, HEAD_CHARS) });
+      parts.push('');
+    } else if (!isUtf8(raw)) {
+      const bad = firstInvalidByte(raw);
+      rejected.push({ line, reason: 'invalid_utf8', detail: `byte 0x${raw[bad].toString(16).padStart(2, '0')} at column ${bad + 1} is not UTF-8`, raw: raw.toString('utf8').slice(0, HEAD_CHARS) });
+      parts.push('');
+    } else parts.push(raw.toString('utf8'));
+    line++;
+    at = nl + 1;
+  }
+  return { text: parts.join('\n'), firstLine, newlines, next, rejected };
+}
+
+/** The offset of the first byte where `raw` stops being valid UTF-8. */
+function firstInvalidByte(raw: Buffer): number {
+  let lo = 0, hi = raw.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (isUtf8(raw.subarray(0, mid))) lo = mid;
+    else hi = mid;
+  }
+  // raw[0, lo) is valid (or ends inside a sequence the next bytes would complete): step to the sequence start
+  while (lo > 0 && (raw[lo] & 0xc0) === 0x80) lo--;
+  return Math.min(lo, raw.length - 1);
 }
 
 function countNewlines(buf: Buffer, upTo: number): number {

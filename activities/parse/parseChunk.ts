@@ -83,6 +83,9 @@ export async function parseChunkToFiles(args: {
     await writeFile(partial.quarantine, '');
   }
   const ctx = new ParseContext({ ...args.opts, knownNames: [...model.nameDigests, ...(resume?.digests ?? [])] });
+  if (model.keyCheck && model.keyCheck !== ctx.mask.keyCheck()) {
+    throw new Error(`${model.source} was scanned under another personal-data key: give every worker the same FORGE_PII_KEY`);
+  }
   if (resume) {
     Object.assign(ctx.counts, resume.counts);
     Object.assign(ctx.mask.counts, resume.pii);
@@ -92,8 +95,9 @@ export async function parseChunkToFiles(args: {
   const files = { records: await open(partial.records, 'a'), quarantine: await open(partial.quarantine, 'a') };
   try {
     let bytes = { records: resume?.recordsBytes ?? 0, quarantine: resume?.quarantineBytes ?? 0 };
-    const blocks = prefetch(readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes ?? PARSE_BLOCK_BYTES));
+    const blocks = prefetch(readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes ?? PARSE_BLOCK_BYTES, args.opts.maxLineBytes));
     for await (const block of blocks) {
+      ctx.rejectRaw(block.rejected);
       parser.block(block.text, block.firstLine);
       const out = ctx.take();
       const r = jsonl(out.records);
@@ -135,7 +139,10 @@ async function* prefetch<T>(it: AsyncGenerator<T>): AsyncGenerator<T> {
 export function parseBlocksInMemory(model: SourceModel, blocks: LineBlock[], opts: ParseOptions): ParseResult {
   const ctx = new ParseContext({ ...opts, knownNames: model.nameDigests });
   const parser = createParser(model, ctx);
-  for (const b of blocks) parser.block(b.text, b.firstLine);
+  for (const b of blocks) {
+    ctx.rejectRaw(b.rejected);
+    parser.block(b.text, b.firstLine);
+  }
   const { records, quarantine } = ctx.take();
   return { records, quarantine, lines: ctx.counts.lines, pii: { ...ctx.mask.counts } };
 }

@@ -55,18 +55,33 @@ export async function describeInput(p: string, format?: SourceFormatName): Promi
   const st = await stat(path).catch(() => null);
   if (!st) throw new InputError('InputNotFound', `input file not found: ${path}`);
   if (!st.isFile()) throw new InputError('InputNotFound', `input is not a file: ${path}`);
+  const fh = await open(path);
+  const buf = Buffer.alloc(4096);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0).finally(() => fh.close());
+  const head = buf.subarray(0, bytesRead);
+  const encoding = utf16(head);
+  if (encoding) throw new InputError('UnreadableSource', `${path} is ${encoding} text: Forge reads UTF-8 (convert it first, e.g. iconv -f ${encoding} -t UTF-8)`);
   if (!spec) {
     let fmt: SourceFormatName | null = format ?? null;
-    if (!fmt) {
-      const fh = await open(path);
-      const head = Buffer.alloc(4096);
-      const { bytesRead } = await fh.read(head, 0, head.length, 0).finally(() => fh.close());
-      fmt = detectFormat(path, head.subarray(0, bytesRead).toString('utf8'));
-    }
+    if (!fmt) fmt = detectFormat(path, head.toString('utf8'));
     if (!fmt) throw new InputError('UnreadableSource', `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log or work orders), --format, or a source config`);
     spec = SourceSpec.parse({ format: fmt });
   }
   return { path, name: basename(path), spec, bytes: st.size };
+}
+
+/** UTF-16 text, told by its byte-order mark or by NUL bytes beside ASCII: its name, or null. */
+function utf16(head: Buffer): 'UTF-16LE' | 'UTF-16BE' | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
+  if (head.length >= 8) {
+    let even = 0, odd = 0;
+    for (let i = 0; i + 1 < head.length; i += 2) { if (head[i] === 0) even++; if (head[i + 1] === 0) odd++; }
+    const pairs = head.length >> 1;
+    if (odd > pairs * 0.4 && even === 0) return 'UTF-16LE';
+    if (even > pairs * 0.4 && odd === 0) return 'UTF-16BE';
+  }
+  return null;
 }
 
 /** Describe all inputs of a run; names must differ, since provenance is `file:line`. */

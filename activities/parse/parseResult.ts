@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { OperationRecord, QuarantineEntry } from './records';
+import type { RejectedRawLine } from './chunks';
 import { PiiMasker, type PiiCounts, type PiiOptions } from './pii';
 
 /** What parsing (part of) a source produced. */
@@ -20,6 +21,8 @@ export interface ParseOptions {
   pii: PiiOptions;
   /** keyed digests of the names found anywhere in the source (by its scan) */
   knownNames?: readonly string[];
+  /** lines longer than this many bytes are quarantined as line_too_long (default 1 MiB) */
+  maxLineBytes?: number;
 }
 
 const sourcePrefix = new Map<string, string>();
@@ -60,10 +63,32 @@ export class ParseContext {
     this.counts.untimed++;
   }
 
-  /** Quarantine a line; its text is masked first, so quarantine never holds personal data either. */
+  /**
+   * Parse one line with `fn`: whatever it throws quarantines that line, with the error as its reason, and
+   * the source goes on. The line is counted once either way.
+   */
+  guard(line: number, raw: string | (() => string), fn: () => void): void {
+    const counted = this.counts.lines;
+    try {
+      fn();
+    } catch (e) {
+      if (this.counts.lines === counted) this.counts.lines++;
+      this.quarantine(line, typeof raw === 'string' ? raw : raw(), `parser_error: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
+  /** Quarantine the lines the reader set aside (too long, not UTF-8): each counted as a data line. */
+  rejectRaw(rejected: readonly RejectedRawLine[] | undefined): void {
+    for (const r of rejected ?? []) {
+      this.counts.lines++;
+      this.quarantine(r.line, r.raw, `${r.reason}: ${r.detail}`);
+    }
+  }
+
+  /** Quarantine a line; its text and reason are masked first, so quarantine never holds personal data either. */
   quarantine(line: number, raw: string, reason: string): void {
     this.counts.quarantined++;
-    this.quarantined.push({ source: this.opts.source, line, raw: this.mask.text(raw), reason });
+    this.quarantined.push({ source: this.opts.source, line, raw: this.mask.text(raw), reason: this.mask.again(reason) });
   }
 
   /**

@@ -30,6 +30,11 @@ export interface PiiOptions {
   employeeIdPatterns: string[];
   /** key of the name pseudonyms; null masks names as [NAME] */
   pseudonymKey?: string | null;
+  /**
+   * key of the name digests a source's scan hands to its chunks (never names in clear): the pseudonym key,
+   * or the installation's random key (infra/piiKey.ts); a fixed key only where neither is given (tests)
+   */
+  digestKey?: string | null;
 }
 export const DEFAULT_PII_OPTIONS: PiiOptions = { employeeIdPatterns: ['\\bE\\d{5}\\b'], pseudonymKey: null };
 
@@ -38,7 +43,8 @@ export interface Finding { type: PiiType; start: number; end: number; value: str
 /** Which finding wins where two overlap: the earlier type in this list. */
 const PRIORITY: readonly PiiType[] = ['email', 'id_number', 'bank_card', 'ip', 'mac', 'phone', 'plate', 'employee_id', 'name'];
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// (the look-behind starts a match only where a run of address characters starts: linear on long runs)
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const RESIDENT_ID = /(?<![0-9A-Za-z_-])\d{17}[\dXx](?![0-9A-Za-z])/g;
 // 16-19 digits, plain or in groups of four
 const CARD = /(?<![\d-])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![\d-])|(?<!\d)\d{16,19}(?!\d)/g;
@@ -58,7 +64,7 @@ const MAC = /(?<![\w:-])(?:[0-9A-Fa-f]{2}([:-]))(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-
 // mainland licence plates: province character, issuing-office letter, 5 (or 6 for new-energy) characters
 const PLATE = /[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·•\s-]?(?:[A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])/g;
 const EMPLOYEE_ID_BY_KEYWORD =
-  /(工号|员工号|员工编号|employee\s*(?:id|no\.?|number)|emp\.?\s*(?:id|no\.?)|badge(?:\s*no\.?)?)(\s*[:：#]?\s*)([A-Za-z]{0,3}\d{3,10})/gi;
+  /(工号|员工号|员工编号|employee\s*(?:id|no\.?|number)|emp\.?\s*(?:id|no\.?)|badge(?:\s*no\.?)?)(\s{0,4}[:：#]?\s{0,4})([A-Za-z]{0,3}\d{3,10})/gi;
 
 const ZH_TRIGGERS = ['姓名', '操作员', '操作工', '维修人员', '维修人', '维修工', '技术员', '班长', '质检员', '检验员', '工程师', '负责人', '联系人', '值班员'];
 const EN_TRIGGERS = ['operator', 'technician', 'tech', 'inspector', 'supervisor', 'engineer', 'foreman', 'mechanic', 'contact'];
@@ -212,9 +218,14 @@ export class PiiMasker {
   private readonly employeeIds: RegExp[];
 
   constructor(private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS, knownNames: Iterable<string> = []) {
-    this.key = opts.pseudonymKey ?? 'forge-names';
+    this.key = opts.pseudonymKey ?? opts.digestKey ?? 'forge-names';
     this.employeeIds = opts.employeeIdPatterns.map((src) => new RegExp(src, 'g'));
     for (const d of knownNames) this.digests.add(d);
+  }
+
+  /** A short check of the digest key (not the key, nor any name): chunks compare it with their scan's. */
+  keyCheck(): string {
+    return createHmac('sha256', this.key).update('forge key check').digest('hex').slice(0, 16);
   }
 
   /** Keyed digests of every name seen so far: what a later chunk needs to recognise them. */
@@ -227,6 +238,20 @@ export class PiiMasker {
     const found = resolveFindings([...typedFindings(text, this.employeeIds), ...nameFindings(text), ...this.bareNames(text)]);
     for (const f of found) if (f.type === 'name') this.learn(f.value);
     return found;
+  }
+
+  /**
+   * Mask text that repeats data masked and counted elsewhere (a quarantine reason quoting its line's cells):
+   * masked the same way, not counted a second time.
+   */
+  again(text: string): string {
+    const before = { ...this.counts };
+    const out = this.text(text);
+    for (const k of Object.keys(this.counts) as PiiType[]) {
+      if (before[k] === undefined) delete this.counts[k];
+      else this.counts[k] = before[k];
+    }
+    return out;
   }
 
   /** Mask every personal datum found in free text. */

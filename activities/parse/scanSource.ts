@@ -3,6 +3,7 @@ import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
 import { ParseContext, type ParseOptions } from './parseResult';
 import { isNameField } from './pii';
 import { TextLogParser } from './parsers/textLog';
+import { splitHeader, uniqueNames } from './parsers/csvSeries';
 import { eachLine } from './parsers/lines';
 import type { SourceModel, SourceTime } from './sourceModel';
 import type { SourceSpec } from './sourceSpec';
@@ -16,6 +17,8 @@ export interface ScanOptions extends ParseOptions {
   chunkBytes: number;
   /** the year of times written without one, unless the source config sets it (scanSource: the file's modification year) */
   year?: number;
+  /** whether the file has grown past `bytes` since the scan began (then its unfinished last line is left out) */
+  growing?: (bytes: number) => Promise<boolean>;
 }
 
 /** Lines of a text log read to detect its time format. */
@@ -37,9 +40,12 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
   let offset = 0;
   let lines = 0;
   let headerLine: string | null = null;
+  let lastText = '';
   for await (const block of blocks) {
     if (block.firstLine === 1 && spec.format === 'csv' && spec.csv.headerRow) headerLine = ctx.mask.text(firstLineOf(block.text));
-    if (spec.format !== 'csv') eachLine(block.text, block.firstLine, (raw) => learn(raw));
+    // a line the scan cannot learn from is left to the chunk pass, which quarantines it with the reason
+    if (spec.format !== 'csv') eachLine(block.text, block.firstLine, (raw) => { try { learn(raw); } catch { /* see above */ } });
+    lastText = block.text;
     lines = block.firstLine - 1 + block.newlines + (block.text.endsWith('\n') || block.text === '' ? 0 : 1);
     offset = block.next;
     if (offset - chunkStart >= opts.chunkBytes) {
@@ -48,6 +54,12 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
       chunkFirstLine = block.firstLine + block.newlines;
     }
   }
+  // a file still being written ends in a half-written line: read up to its last complete line
+  if (offset > 0 && !lastText.endsWith('\n') && opts.growing && (await opts.growing(offset))) {
+    const nl = lastText.lastIndexOf('\n');
+    offset -= Buffer.byteLength(lastText.slice(nl + 1));
+    lines -= 1;
+  }
   if (offset > chunkStart) chunks.push({ index: chunks.length, start: chunkStart, end: offset, firstLine: chunkFirstLine });
   if (spec.format === 'csv' && spec.csv.headerRow && headerLine === null) headerLine = '';
   return {
@@ -55,6 +67,8 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
     templates: drain ? freezeTemplates(drain, spec.text.miner, enumerations) : null,
     time: text ? sourceTime(spec, text.headerFields, timeSample, opts) : null,
     nameDigests: ctx.mask.knownNameDigests(),
+    keyCheck: ctx.mask.keyCheck(),
+    notes: spec.format === 'csv' && headerLine ? uniqueNames(splitHeader(headerLine, spec)).renamed : [],
   };
 
   // (a CSV source learns nothing here: its names live in name columns, masked by their role in every chunk)
@@ -115,5 +129,8 @@ export const scanBlockBytes = (chunkBytes: number) => Math.max(1024, Math.min(1 
 
 export async function scanSource(path: string, spec: SourceSpec, opts: ScanOptions): Promise<SourceModel> {
   const { size, mtime } = await stat(path);
-  return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes)), path, spec, { year: mtime.getUTCFullYear(), ...opts });
+  return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes), opts.maxLineBytes), path, spec, { year: mtime.getUTCFullYear(), growing: grownPast(path), ...opts });
 }
+
+/** Whether a file is now larger than `bytes`. */
+export const grownPast = (path: string) => async (bytes: number) => (await stat(path)).size > bytes;

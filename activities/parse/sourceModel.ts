@@ -25,5 +25,9 @@ export const SourceModel = z.object({
   /** a text log's time, as detected by the scan or configured; null when its lines carry none */
   time: SourceTime.nullable().default(null),
   nameDigests: z.array(z.string()),
+  /** a check of the key the digests were made with: a chunk under another key refuses the model */
+  keyCheck: z.string().default(''),
+  /** what the scan noticed and handled (a repeated column name read under another name, ...) */
+  notes: z.array(z.string()).default([]),
 });
 export type SourceModel = z.infer<typeof SourceModel>;

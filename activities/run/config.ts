@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { AUDIENCES, Audience, Lang, STYLES, Style } from '../expand/documents';
 import type { Mix } from '../expand/jobs';
 import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
-import { DEFAULT_PII_OPTIONS } from '../parse/pii';
+import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../parse/pii';
+import { DEFAULT_MAX_LINE_BYTES } from '../parse/chunks';
+import type { ParseOptions } from '../parse/parseResult';
+import type { SourceSpec } from '../parse/sourceSpec';
 import { DEFAULT_SERIES_OPTIONS } from '../parse/series/segmentSeries';
 
 const compiles = (src: string) => { try { new RegExp(src); return true; } catch { return false; } };
@@ -26,6 +29,8 @@ export const RunConfig = z.object({
      * history stays small (~3.3 events per chunk) however large the source
      */
     continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
+    /** a line longer than this is quarantined as line_too_long, never held in memory whole */
+    maxLineBytes: z.number().int().min(1024).default(DEFAULT_MAX_LINE_BYTES),
   }).strict().prefault({}),
   /** change detection on time series: baseline samples, CUSUM slack and threshold (in standard deviations) */
   series: z.object({
@@ -159,4 +164,13 @@ export function mixOf(expand: RunConfig['expand']): Mix {
     styles: expand.styles, audiences: expand.audiences, languages: expand.languages, variants: expand.variants,
     pairs: expand.bundles.pairs, triples: expand.bundles.triples, bundleVariants: expand.bundles.variants,
   };
+}
+
+/**
+ * How one source is parsed under a run's config: the same options for `forge parse` and for the workers'
+ * scan and chunk activities. `keys` are the installation's (infra/piiKey.ts).
+ */
+export function sourceParseOptions(source: { name: string; spec: SourceSpec }, config: RunConfig, keys: { pseudonymKey: string | null; digestKey: string }): ParseOptions & { chunkBytes: number } {
+  const pii: PiiOptions = { ...config.pii, ...keys };
+  return { source: source.name, timezone: source.spec.timezone ?? config.timezone, pii, maxLineBytes: config.parse.maxLineBytes, chunkBytes: config.parse.chunkBytes };
 }

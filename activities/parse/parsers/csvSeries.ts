@@ -27,6 +27,11 @@ export function sniffDelimiter(headerLine: string): string {
   return 'whitespace';
 }
 
+/** The column names of a table's header line (delimiter as configured, or sniffed). */
+export function splitHeader(headerLine: string, spec: SourceSpec): string[] {
+  return splitCells(headerLine, spec.csv.delimiter ?? sniffDelimiter(headerLine)).map((c) => parseHeaderCell(c).name);
+}
+
 function splitCells(text: string, delimiter: string): string[] {
   if (delimiter === 'whitespace') return text.trim().split(/\s+/);
   return (Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter }).data[0] ?? []).map((c) => c.trim());
@@ -38,7 +43,9 @@ function splitCells(text: string, delimiter: string): string[] {
  * through Papa's core parser (`Papa.Parser`, its fast mode: no per-row copy); with quotes a row may span
  * lines, so rows are placed by the parser's cursor.
  */
-export function eachCsvRow(text: string, delimiter: string, firstLine: number, fn: (cells: string[], line: number) => void): void {
+export function eachCsvRow(
+  text: string, delimiter: string, firstLine: number, fn: (cells: string[], line: number) => void, onBad: (line: number, raw: string, reason: string) => void = () => undefined,
+): void {
   const keep = (cells: string[], line: number) => {
     if (cells.length === 1 && cells[0].trim() === '') return; // a blank line
     for (let i = 0; i < cells.length; i++) cells[i] = cells[i].trim();
@@ -51,16 +58,42 @@ export function eachCsvRow(text: string, delimiter: string, firstLine: number, f
   }
   let line = firstLine;
   let at = 0;
+  let rest: string | null = null;
   Papa.parse<string[]>(text, {
     delimiter, newline: '\n',
-    step: (r) => {
+    step: (r, parser) => {
+      if (rest !== null) return;
+      if (r.errors.some((e) => e.code === 'MissingQuotes')) {
+        // a quote opened and never closed would swallow every later line: only its own line is set aside
+        const nl = text.indexOf('\n', at);
+        onBad(line, (nl < 0 ? text.slice(at) : text.slice(at, nl)).replace(/\r$/, ''), 'unbalanced quote: a quoted cell opened on this line is never closed');
+        rest = nl < 0 ? '' : text.slice(nl + 1);
+        parser.abort();
+        return;
+      }
       keep(r.data, line);
-      const end = r.meta.cursor;
+      const end = r.meta.cursor; // just past the row's newline
       for (let i = at; i < end; i++) if (text.charCodeAt(i) === 10) line++;
-      if (text.charCodeAt(end) === 10) line++;
-      at = end + 1;
+      at = end;
     },
   });
+  if (rest) eachCsvRow(rest, delimiter, line + 1, fn, onBad);
+}
+
+/** Column names made unique: a repeated name gets `_2`, `_3`... (never two columns under one name). */
+export function uniqueNames(names: readonly string[]): { names: string[]; renamed: string[] } {
+  const seen = new Map<string, number>();
+  const renamed: string[] = [];
+  const out = names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    if (k === 1) return n;
+    let alt = `${n}_${k}`;
+    while (names.includes(alt)) alt += '_';
+    renamed.push(`a second column "${n}" is read as "${alt}"`);
+    return alt;
+  });
+  return { names: out, renamed };
 }
 
 /**
@@ -94,7 +127,9 @@ export class CsvSeriesParser implements SourceParser {
     this.delimiter = csv.delimiter ?? sniffDelimiter(headerLine ?? '');
     const names = csv.headerRow ? splitCells(headerLine ?? '', this.delimiter) : csv.columns;
     if (!names || names.length === 0) throw new Error(`${source}: no column names (the first line is empty, or set csv.columns)`);
-    this.columns = names.map(parseHeaderCell).map((c) => ({ name: c.name, unit: csv.tags[c.name]?.unit ?? c.unit }));
+    const parsed = names.map(parseHeaderCell);
+    const unique = uniqueNames(parsed.map((c) => c.name)).names;
+    this.columns = parsed.map((c, i) => ({ name: unique[i], unit: csv.tags[unique[i]]?.unit ?? c.unit }));
     const find = (wanted: string | undefined, auto: RegExp) => (wanted !== undefined ? this.columns.findIndex((c) => c.name === wanted) : this.columns.findIndex((c) => auto.test(c.name)));
     this.tsCol = csv.timeFormat === 'index' ? -1 : find(csv.timestamp, TIME_COLUMNS);
     if (csv.timeFormat !== 'index' && this.tsCol < 0) {
@@ -124,9 +159,15 @@ export class CsvSeriesParser implements SourceParser {
 
   block(text: string, firstLine: number): void {
     const csv = this.csv;
-    const row = (cells: string[], line: number) => (line === 1 && csv.headerRow ? undefined : this.row(cells, line));
+    const ctx = this.ctx;
+    const row = (cells: string[], line: number) => (line === 1 && csv.headerRow ? undefined : ctx.guard(line, () => this.maskedRow(cells), () => this.row(cells, line)));
     if (this.delimiter === 'whitespace') eachLine(text, firstLine, (raw, line) => row(raw.trim().split(/\s+/), line));
-    else eachCsvRow(firstLine === 1 ? text.replace(/^\uFEFF/, '') : text, this.delimiter, firstLine, row);
+    else {
+      eachCsvRow(firstLine === 1 ? text.replace(/^\uFEFF/, '') : text, this.delimiter, firstLine, row, (line, raw, reason) => {
+        ctx.line();
+        ctx.quarantine(line, raw, reason);
+      });
+    }
     for (const b of this.batches.values()) this.ctx.acceptChecked(b.record(this.ctx.opts.source), b.lines.length);
     this.batches.clear();
   }
@@ -152,8 +193,9 @@ export class CsvSeriesParser implements SourceParser {
       const name = cells[this.long.tag];
       if (!name) return this.reject(cells, line, `empty tag in column ${columns[this.long.tag].name}`);
       if (!Number.isFinite(v)) return this.reject(cells, line, `non-numeric value "${cells[value]}" in column ${columns[value].name}`);
-      tag = csv.tags[name]?.parameter ?? name;
-      unit = (this.long.unit >= 0 ? cells[this.long.unit] : '') || csv.tags[name]?.unit || '';
+      // tags and units are cells too: masked (table cells repeat, so the column memo makes this cheap)
+      tag = csv.tags[name]?.parameter ?? ctx.mask.cell(this.labelCols.length, name, false);
+      unit = (this.long.unit >= 0 && cells[this.long.unit] ? ctx.mask.cell(this.labelCols.length + 1, cells[this.long.unit], false) : '') || csv.tags[name]?.unit || '';
       values[0] = v;
     } else {
       const readings = this.readings;

@@ -39,7 +39,7 @@ export class TextLogParser implements SourceParser {
   }
 
   block(text: string, firstLine: number): void {
-    eachLine(text, firstLine, (raw, line) => this.line(raw, line));
+    eachLine(text, firstLine, (raw, line) => this.ctx.guard(line, raw, () => this.line(raw, line)));
   }
 
   /** The header fields of a line (the message in `Content`), or null when it does not have the header format. */

@@ -8,14 +8,15 @@ const REQUIRED = ['symptom', 'cause', 'action'] as const;
 
 /**
  * Work orders exported one per line: `id | opened | asset | key: value | key: value ...`; `#` starts a comment.
- * symptom, cause and action are required; `downtime_min` is read as a number.
+ * symptom, cause and action are required; `downtime_min` is read as a number. Every part is PII-masked: the
+ * id, the asset, keys and values (a key given twice quarantines the line rather than overwrite).
  */
 export class WorkOrderParser implements SourceParser {
   constructor(private readonly ctx: ParseContext) {}
 
   block(text: string, firstLine: number): void {
     eachLine(text, firstLine, (raw, line) => {
-      if (!raw.trimStart().startsWith('#')) this.line(raw, line);
+      if (!raw.trimStart().startsWith('#')) this.ctx.guard(line, raw, () => this.line(raw, line));
     });
   }
 
@@ -34,7 +35,10 @@ export class WorkOrderParser implements SourceParser {
       const kv = /^([^:：]+)[:：]\s*(.*)$/s.exec(cell);
       if (!kv) { problems.push(`field without key: "${ctx.mask.text(cell)}"`); continue; }
       const key = kv[1].trim().toLowerCase();
-      fields[key] = isNameField(key) ? ctx.mask.nameField(kv[2]) : ctx.mask.text(kv[2]);
+      const value = isNameField(key) ? ctx.mask.nameField(kv[2]) : ctx.mask.text(kv[2]);
+      const masked = ctx.mask.text(key);
+      if (fields[masked] !== undefined) { problems.push(`field "${masked}" given twice`); continue; }
+      fields[masked] = value;
     }
     const missing = REQUIRED.filter((k) => !fields[k]);
     if (missing.length) problems.push(`missing ${missing.join(', ')}`);
@@ -43,7 +47,7 @@ export class WorkOrderParser implements SourceParser {
     if (problems.length) return ctx.quarantine(line, raw, problems.join('; '));
     const { symptom, cause, action, downtime_min: _d, ...others } = fields;
     ctx.accept(WorkOrderRecord, {
-      kind: 'work_order', id: recordId(source, line), source, line, ts, asset, order_id: orderId,
+      kind: 'work_order', id: recordId(source, line), source, line, ts, asset: ctx.mask.text(asset), order_id: ctx.mask.text(orderId),
       symptom, cause, action, fields: others, downtime_min: downtime,
     }, line, raw);
   }

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { readLineBlocks } from '../chunks';
 import { eachLine } from '../parsers/lines';
@@ -33,6 +34,7 @@ export function segmentBatch(seg: SeriesSegmenter, b: SampleBatch): void {
  * state events, written to `out` as JSON lines. Samples must be in time order per tag within the source.
  */
 export async function segmentRecordFiles(files: readonly string[], out: string, opts: SeriesOptions, onProgress?: () => void): Promise<{ windows: number; changes: number; states: number }> {
+  await mkdir(dirname(out), { recursive: true }); // a source with no lines wrote no record file
   const stream = createWriteStream(out);
   const counts = { windows: 0, changes: 0, states: 0 };
   let buffer: string[] = [];

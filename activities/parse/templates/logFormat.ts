@@ -1,3 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+
+// V8's linear-time regular-expression engine takes over from the backtracking one when a match backtracks
+// too much (it runs patterns without lookarounds or back-references, as header patterns are): a hostile
+// line then costs time linear in its length instead of polynomial in its number of words.
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
 /**
  * The Loghub/logparser header notation: `<Date> <Time> <Level> <Component>: <Content>`. Text outside
  * `<Field>` is a regular-expression fragment (so `\[<Pid>\]` and `(\[<PID>\])?` work as in logparser),
@@ -25,7 +32,7 @@ export function compileLogFormat(format: string): LogFormat {
   if (!fields.includes('Content')) throw new Error('header format: needs a <Content> field');
   let regex: RegExp;
   try {
-    regex = new RegExp(`^${src}$`);
+    regex = new RegExp(`^${src}$`, 's'); // 's': a carriage return inside a line is text like any other
   } catch (e) {
     throw new Error(`header format: not a valid pattern (${(e as Error).message})`);
   }

@@ -7,8 +7,8 @@ export const STANDARD_MASKS: readonly string[] = [
   // UUIDs
   '\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b',
   // e-mail addresses and URLs
-  '[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+',
-  '\\b[a-z][a-z0-9+.-]*://[^\\s,;"\'<>]+',
+  '(?<![\\w.+-])[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+',
+  '(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://[^\\s,;"\'<>]+',
   // IPv4 with optional port, MAC addresses
   '(?<![\\w.])(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?(?![\\w.])',
   '\\b(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}\\b',
