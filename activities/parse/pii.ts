@@ -50,9 +50,9 @@ const RESIDENT_ID = /(?<![0-9A-Za-z_-])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const CARD = /(?<![\d-])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![\d-])|(?<!\d)\d{16,19}(?!\d)/g;
 const CARD_CONTEXT = /(卡号|银行卡|信用卡|借记卡|储蓄卡|账号|帐号|card|acct|account|iban|visa|mastercard|unionpay|银联|工资卡)/i;
 // mainland mobile: optional +86, 1[3-9]x, then 8 digits, optionally grouped 3-4-4 with spaces or dashes
-const MOBILE = /(?<![\d+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)/g;
+const MOBILE = /(?<![\w+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\w)/g;
 // landline: area code 0xx / 0xxx, then 7-8 digits, optionally split
-const LANDLINE = /(?<![\d.])(?:\+?86[-\s]?)?\(?0\d{2,3}\)?[-\s]\d{3,4}[-\s]?\d{4}(?![\d.])/g;
+const LANDLINE = /(?<![\w.])(?:\+?86[-\s]?)?\(?0\d{2,3}\)?[-\s]\d{3,4}[-\s]?\d{4}(?![\w.])/g;
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
 const VERSION_CONTEXT = /(?:\bv|\bver\.?|version|firmware|\bfw|\bsw|release|\bspec|section|clause|\brev|§|固件|版本|标准|条款|章节)\s*[:：]?\s*$/i;
@@ -66,13 +66,41 @@ const PLATE = /[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙�
 const EMPLOYEE_ID_BY_KEYWORD =
   /(工号|员工号|员工编号|employee\s*(?:id|no\.?|number)|emp\.?\s*(?:id|no\.?)|badge(?:\s*no\.?)?)(\s{0,4}[:：#]?\s{0,4})([A-Za-z]{0,3}\d{3,10})/gi;
 
+/**
+ * Identifiers in key=value / key: value form (`emp_id=GH93140`, `user=E2023456`, `工号=A1234`). Keys of staff
+ * ids mask any value; keys of accounts mask a value unless it is a system account (root, admin, ...).
+ */
+const ID_KEYS = 'emp(?:loyee)?[_ .-]?(?:id|no|num(?:ber)?|code)|empid|empno|staff[_ .-]?(?:id|no)|worker[_ .-]?(?:id|no)|operator[_ .-]?(?:id|no)|' +
+  'badge(?:[_ .-]?(?:id|no))?|person(?:nel)?[_ .-]?(?:id|no)|工号|员工号|员工编号|人员编号|工卡号';
+const ACCOUNT_KEYS = 'user(?:[_ .-]?(?:id|name))?|userid|username|login|logname|account|owner|用户|用户名|账号|帐号|登录名';
+const KEYED_ID = new RegExp(`(?<![\\w])(${ID_KEYS}|${ACCOUNT_KEYS})(\\s{0,3}[=:：]\\s{0,3}"?)([A-Za-z0-9][\\w.@-]{0,40}[A-Za-z0-9]|[A-Za-z0-9])(?![\\w.@=:-])`, 'gi');
+const ACCOUNT_KEY = new RegExp(`^(?:${ACCOUNT_KEYS})$`, 'i');
+/**
+ * Is an account's value a person's: a staff-id shape (E2023456, op1234) or a login made of a person's names
+ * (zhang.wei, li_na, lina_123)? Service accounts (git, zookeeper, root), products (CentOS-4) and dotted
+ * component names (com.apple.x) are not.
+ */
+function personalAccount(v: string): boolean {
+  if (SYSTEM_ACCOUNTS.has(v.toLowerCase())) return false;
+  return /^[A-Za-z]{0,3}\d{3,10}$/.test(v) || /^[a-z]+[._][a-z]+\d{0,4}$/i.test(v) || /^[a-z]+_\d{1,6}$/i.test(v);
+}
+const SYSTEM_ACCOUNTS = new Set(('root admin administrator guest nobody daemon system sys bin mail ftp www www-data apache nginx httpd postgres mysql ' +
+  'oracle test user unknown anonymous operator news cyrus sshd uucp lp sync shutdown halt games gopher adm null none true false').split(' '));
+
 const ZH_TRIGGERS = ['姓名', '操作员', '操作工', '维修人员', '维修人', '维修工', '技术员', '班长', '质检员', '检验员', '工程师', '负责人', '联系人', '值班员'];
-const EN_TRIGGERS = ['operator', 'technician', 'tech', 'inspector', 'supervisor', 'engineer', 'foreman', 'mechanic', 'contact'];
+const EN_TRIGGERS = ['operator', 'technician', 'tech', 'inspector', 'supervisor', 'engineer', 'foreman', 'mechanic', 'contact', 'operators', 'technicians',
+  'inspectors', 'engineers', 'mechanics', 'contacts'];
+/** verbs that record who did a thing: "signed off by John Doe", "checked by", "由李娜确认" */
+const EN_BY = /\b(?:signed(?: off)?|checked|approved|reported|confirmed|performed|done|written|recorded|inspected|verified|reviewed|repaired|replaced|acknowledged|handed over|assigned|entered|logged|completed|released|closed|opened|authori[sz]ed)\s+(?:by|to)\s+((?:[A-Za-z][A-Za-z'’.-]*)(?:\s+[A-Za-z][A-Za-z'’.-]*){0,2})/gi;
+const ZH_BY = /由\s*([\u4e00-\u9fff]{2,4}?)\s*(?:确认|负责|完成|签字|签收|签名|处理|检查|操作|记录|批准|审核|执行|更换|维修|跟进|填写|复核)|(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4}?)\s*(?:签字|签收|签名)/g;
+/** joins a further name to a name list: 操作员张伟、李娜、王芳 / operators John Smith, Mary Jones and Li Na */
+const ZH_LIST_NEXT = /^\s*[、,，/和与及跟]\s*([\u4e00-\u9fff]{2,4})/;
+const EN_LIST_NEXT = /^(\s*(?:,|&|\/|\band\b)\s*)((?:[A-Za-z][A-Za-z'’.-]*)(?:\s+[A-Za-z][A-Za-z'’.-]*){0,2})/i;
 const ZH_NAME = new RegExp(`(${ZH_TRIGGERS.join('|')})([\\s:：]*)([\\u4e00-\\u9fff]{2,4})`, 'g');
 const ZH_COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐'];
 const EN_NAME = new RegExp(`\\b(${EN_TRIGGERS.join('|')})\\b([\\s:：]+)((?:[A-Za-z][A-Za-z'’.-]*)(?:\\s+[A-Za-z][A-Za-z'’.-]*){0,2})`, 'gi');
 /** characters that follow a Chinese name but do not belong to it (verbs, particles) */
-const ZH_NAME_STOP = new Set('将把在已对发确更调报处检巡到的了和与及从向为被让给说称抽负联是有也都就还再又没不很'.split(''));
+const ZH_NAME_STOP = new Set('将把在已对发确更调报处检巡到的了和与及从向为被让给说称抽负联是有也都就还再又没不很完签复填执批审跟'.split(''));
 /** the most common Chinese surnames (a name after a trigger word usually starts with one) */
 const ZH_SURNAMES = new Set(('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝').split(''));
 /** capitalised English words that follow "Operator:" in dialogue and are not names */
@@ -80,7 +108,30 @@ const EN_NOT_NAMES = new Set(('We What That It The How Yes No About Check Then T
   'Would Will Do Does Did If When Where Why Which Who A An And But Or So Not Please Thanks Thank OK Ok Let Plan First After Before Now Call Stop Start ' +
   'Raise Lower Reduce Replace Clean Inspect Confirm Read Take Keep Note Out In On At For From With By To Up Down Also Just Only Same Good Fine Right ' +
   'Sure Hello Hi Well Okay Got Looks Seems Shift Line Machine Alarm Maintenance Quality Production').split(' '));
-const EN_NAME_WORD = /^(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]\.)$/;
+/** a capitalised name word: Wei, O'Brien, D’Angelo, Jean-Luc, Smith-Jones, an initial (J.) */
+const EN_NAME_WORD = /^(?:[A-Z][a-z]*['’][A-Z]?[a-z]+|[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*|[A-Z]\.)$/;
+/** the common Chinese surnames in pinyin: a surname written in capitals (ZHANG Wei) or in lower case (zhang wei) */
+const PINYIN_SURNAMES = new Set(('zhang wang li liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han feng deng cao ' +
+  'peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lu ding ren shen yao cui zhong tan fan jin shi liao jia xia fu fang bai zou meng xiong ' +
+  'qin qiu yin xue yan duan lei hou long tao gu mao hao gong shao wan qian dai mo kong xiang chang wen kang niu ge xing an qi yi qiao pang ni zhuang nie ' +
+  'yue zhai ouyang situ shangguan zhuge sima murong').split(' '));
+const PINYIN_SYLLABLE = '(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v)';
+const PINYIN_GIVEN = new RegExp(`^(?:${PINYIN_SYLLABLE}){1,2}$`);
+/** English words that look like pinyin given names and are not (after "operator li" ...) */
+const NOT_GIVEN = new Set('a an and as at he her his in is it on or our she the to we you yes no hang long men ran bang tan ban pan fan can man ding'.split(' '));
+
+/** Is this word a name word: capitalised, a pinyin surname in capitals (first only), or - lower case - pinyin? */
+function nameWord(w: string, i: number, words: readonly string[]): boolean {
+  if (EN_NAME_WORD.test(w)) return true;
+  const lower = w.toLowerCase();
+  if (i === 0 && /^[A-Z]{2,}$/.test(w) && PINYIN_SURNAMES.has(lower)) return words.length > 1 && EN_NAME_WORD.test(words[1]); // ZHANG Wei
+  if (/^[a-z]+$/.test(w)) {
+    // zhang wei: a lower-case pinyin surname, then a pinyin given name
+    if (i === 0) return PINYIN_SURNAMES.has(w) && words.length > 1 && /^[a-z]+$/.test(words[1]) && PINYIN_GIVEN.test(words[1]) && !NOT_GIVEN.has(words[1]);
+    return /^[a-z]+$/.test(words[0]) && PINYIN_GIVEN.test(w) && !NOT_GIVEN.has(w) && i === 1;
+  }
+  return false;
+}
 
 /** ISO 7064 MOD 11-2 check and a valid birth date: a real 18-digit resident id, not a lot number. */
 export function isResidentId(s: string): boolean {
@@ -135,40 +186,94 @@ function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] 
     ...collect(LANDLINE, text, 'phone'),
     ...collect(PLATE, text, 'plate'),
     ...collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', () => true, 3),
+    ...collect(KEYED_ID, text, 'employee_id', (m) => !ACCOUNT_KEY.test(m[1]) || personalAccount(m[3]), 3),
     ...employeeIds.flatMap((re) => collect(re, text, 'employee_id')),
   ];
 }
 
-/** Names after trigger words ("operator Zhang Wei", "操作员 李娜"). */
+/** A Chinese name candidate cut at its end: stop characters (verbs, particles) dropped, at most 3 characters unless compound. */
+function zhNameAt(name: string): string {
+  let n = ZH_COMPOUND_SURNAMES.some((c) => name.startsWith(c)) ? name : name.slice(0, 3);
+  while (n.length > 2 && ZH_NAME_STOP.has(n[n.length - 1])) n = n.slice(0, -1);
+  return n;
+}
+const hasZhSurname = (n: string) => ZH_SURNAMES.has(n[0]) || ZH_COMPOUND_SURNAMES.some((c) => n.startsWith(c));
+
+/** The name words at the start of `words` (a capitalised or pinyin full name), and how many there are. */
+function englishName(words: string): { parts: string[]; k: number } {
+  const parts = words.split(/\s+/).map((w, i, all) => (i === all.length - 1 || !EN_NAME_WORD.test(w) ? w.replace(/[.,;:!?)\]]+$/, '') : w));
+  let k = 0;
+  while (k < parts.length && nameWord(parts[k], k, parts) && !EN_NOT_NAMES.has(parts[k])) k++;
+  return { parts, k };
+}
+
+/** Names after trigger words ("operator Zhang Wei", "操作员 李娜"), after recording verbs, and the names listed after them. */
 function nameFindings(text: string): Finding[] {
   const out: Finding[] = [];
+  const zhList = (end: number) => {
+    // 操作员张伟、李娜、王芳: each further name in the list (with a surname)
+    for (let m = ZH_LIST_NEXT.exec(text.slice(end, end + 16)); m; m = ZH_LIST_NEXT.exec(text.slice(end, end + 16))) {
+      const n = zhNameAt(m[1]);
+      if (!hasZhSurname(n) || ZH_NAME_STOP.has(n[0])) return;
+      const start = end + m[0].length - m[1].length;
+      out.push({ type: 'name', start, end: start + n.length, value: n });
+      end = start + n.length;
+    }
+  };
+  const enList = (end: number) => {
+    for (let m = EN_LIST_NEXT.exec(text.slice(end, end + 80)); m; m = EN_LIST_NEXT.exec(text.slice(end, end + 80))) {
+      const { parts, k } = englishName(m[2]);
+      if (k < 2) return; // a list goes on with full names
+      const start = end + m[1].length;
+      const stop = start + text.slice(start).indexOf(parts[k - 1]) + parts[k - 1].length;
+      out.push({ type: 'name', start, end: stop, value: parts.slice(0, k).join(' ') });
+      end = stop;
+    }
+  };
   ZH_NAME.lastIndex = 0;
   for (let m = ZH_NAME.exec(text); m; m = ZH_NAME.exec(text)) {
     const [whole, kw, sep, name] = m;
-    let n = ZH_COMPOUND_SURNAMES.some((c) => name.startsWith(c)) ? name : name.slice(0, 3);
-    while (n.length > 2 && ZH_NAME_STOP.has(n[n.length - 1])) n = n.slice(0, -1);
+    const n = zhNameAt(name);
     const start = m.index + kw.length + sep.length;
     const next = text.charAt(start + n.length);
     const bounded = next === '' || !/[\u4e00-\u9fff]/.test(next);
     // A name starts with a known surname, or (no colon) is a clean word standing alone. After a colon the
     // trigger may be a dialogue role ("操作工：注塑机…"), so a surname is required there.
-    const surname = ZH_SURNAMES.has(n[0]) || ZH_COMPOUND_SURNAMES.some((c) => n.startsWith(c));
     // ("工程师建议" glues a word to its trigger: without a space, only a surname makes it a name)
     const clean = bounded && ![...n].some((c) => ZH_NAME_STOP.has(c)) && /\s/.test(sep) && !/[:：]/.test(sep);
-    if (!ZH_NAME_STOP.has(n[0]) && (surname || clean)) out.push({ type: 'name', start, end: start + n.length, value: n });
+    if (!ZH_NAME_STOP.has(n[0]) && (hasZhSurname(n) || clean)) {
+      out.push({ type: 'name', start, end: start + n.length, value: n });
+      zhList(start + n.length);
+    }
     ZH_NAME.lastIndex = m.index + whole.length - (name.length - n.length);
+  }
+  ZH_BY.lastIndex = 0;
+  for (let m = ZH_BY.exec(text); m; m = ZH_BY.exec(text)) {
+    const name = m[1] ?? m[2];
+    const n = zhNameAt(name);
+    if (n.length !== name.length || !hasZhSurname(n)) continue;
+    const start = m.index + m[0].indexOf(name);
+    out.push({ type: 'name', start, end: start + n.length, value: n });
   }
   EN_NAME.lastIndex = 0;
   for (let m = EN_NAME.exec(text); m; m = EN_NAME.exec(text)) {
     const [, kw, sep, words] = m;
-    const parts = words.split(/\s+/).map((w, i, all) => (i === all.length - 1 || !EN_NAME_WORD.test(w) ? w.replace(/[.,;:!?]+$/, '') : w));
-    let k = 0;
-    while (k < parts.length && EN_NAME_WORD.test(parts[k]) && !EN_NOT_NAMES.has(parts[k])) k++;
+    const { parts, k } = englishName(words);
     // after a colon the trigger may be a dialogue role ("Operator: Cycle time…"): a full name is required
     if (k === 0 || (k === 1 && /[:：]/.test(sep))) continue;
-    const value = parts.slice(0, k).join(' ');
     const start = m.index + kw.length + sep.length;
-    out.push({ type: 'name', start, end: start + text.slice(start).indexOf(parts[k - 1]) + parts[k - 1].length, value });
+    const end = start + text.slice(start).indexOf(parts[k - 1]) + parts[k - 1].length;
+    out.push({ type: 'name', start, end, value: parts.slice(0, k).join(' ') });
+    enList(end);
+  }
+  EN_BY.lastIndex = 0;
+  for (let m = EN_BY.exec(text); m; m = EN_BY.exec(text)) {
+    const { parts, k } = englishName(m[1]);
+    if (k < 2) continue; // "checked by Smith" is too thin; "checked by John Smith" is a name
+    const start = m.index + m[0].length - m[1].length;
+    const end = start + text.slice(start).indexOf(parts[k - 1]) + parts[k - 1].length;
+    out.push({ type: 'name', start, end, value: parts.slice(0, k).join(' ') });
+    enList(end);
   }
   return out;
 }

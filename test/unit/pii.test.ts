@@ -1,5 +1,5 @@
 import { DEFAULT_PII_OPTIONS, isNameField, isResidentId, luhnValid, MASK, PiiMasker } from '../../activities/parse/pii';
-import { evaluatePii, loadEvalSet } from '../../bench/piiEval';
+import { decoysKept, evaluatePii, loadEvalSet } from '../../bench/piiEval';
 
 const mask = (t: string) => {
   const m = new PiiMasker();
@@ -20,6 +20,19 @@ describe('PiiMasker.text', () => {
     ['mail liu.yang@hx-plastics.cn now', 'mail [EMAIL] now'],
     ['employee id: 88231 logged in', 'employee id: [EMPLOYEE_ID] logged in'],
     ['ID 11010519491231002X', 'ID [ID_NUMBER]'],
+    // forms real logs write
+    ['ack user=E2023456 emp_id=GH93140 reset', 'ack user=[EMPLOYEE_ID] emp_id=[EMPLOYEE_ID] reset'],
+    ['login: zhang.wei terminal 2', 'login: [EMPLOYEE_ID] terminal 2'],
+    ['操作员张伟、李娜、王芳到岗', '操作员[NAME]、[NAME]、[NAME]到岗'],
+    ['操作员林芳、欧阳涛完成换模', '操作员[NAME]、[NAME]完成换模'],
+    ['停机原因由李娜确认', '停机原因由[NAME]确认'],
+    ['点检表 张伟签字', '点检表 [NAME]签字'],
+    ['lockout signed off by John Doe at 10:00', 'lockout signed off by [NAME] at 10:00'],
+    ['operators John Smith, Mary Jones and Li Na finished', 'operators [NAME], [NAME] and [NAME] finished'],
+    ['operator ZHANG Wei reset it', 'operator [NAME] reset it'],
+    ['technician zhang wei replaced TC-2', 'technician [NAME] replaced TC-2'],
+    ["supervisor Kevin O'Brien approved", 'supervisor [NAME] approved'],
+    ['checked by Jean-Luc Martin and Anna Smith-Jones', 'checked by [NAME] and [NAME]'],
   ])('%s', (input, expected) => {
     expect(mask(input).text).toBe(expected);
   });
@@ -34,6 +47,12 @@ describe('PiiMasker.text', () => {
     '操作工：注塑机 IMM-01出来的件有烧焦痕。',
     '通知班长和维修人员。',
     'Cycle time stable at 30 s, OEE 86 %',
+    'authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=gw user=root',
+    'operator reset the alarm, signed off by QA Team',
+    '由系统确认，TIC-101 PV 231.5 degC',
+    'User ID: CentOS-4, owner: com.apple.iokit.IO80211Family',
+    '[req-f642cadd-7508-4db5-a059-07998751face] softheader=00131db8 81aa0003 00000002',
+    'operator he said the valve is fine',
   ])('leaves "%s" alone', (input) => {
     expect(mask(input).text).toBe(input);
   });
@@ -138,5 +157,6 @@ test('the evaluation set meets the targets: recall >= 0.99 structured, >= 0.95 n
     expect({ type: s.type, precision: s.precision >= 0.95 }).toEqual({ type: s.type, precision: true });
     expect({ type: s.type, recall: s.recall >= (s.type === 'name' ? 0.95 : 0.99) }).toEqual({ type: s.type, recall: true });
   }
-  expect(scores.find((s) => s.type === 'all')!.tp).toBeGreaterThanOrEqual(500);
+  expect(scores.find((s) => s.type === 'all')!.tp).toBeGreaterThanOrEqual(1000);
+  expect(decoysKept(loadEvalSet())).toBeGreaterThanOrEqual(0.98);
 });
