@@ -35,6 +35,7 @@ export function buildManifest(p: ManifestParts): Manifest {
       lines: sum(p.parsed.map((s) => s.lines)),
       records: sum(p.parsed.map((s) => s.records)),
       quarantined: sum(p.parsed.map((s) => s.quarantined)),
+      untimed: sum(p.parsed.map((s) => s.untimed ?? 0)),
       pii_masked: totalCount(pii),
       pii_by_type: pii as Record<string, number>,
       facts: p.facts.facts,

@@ -123,6 +123,8 @@ export const Manifest = z.object({
     lines: z.number().int(),
     records: z.number().int(),
     quarantined: z.number().int(),
+    /** records kept without a time: their time text could not be read (`ts: null`, `time_text`) */
+    untimed: z.number().int().default(0),
     pii_masked: z.number().int(),
     pii_by_type: z.record(z.string(), z.number().int()),
     facts: z.number().int(),
