@@ -244,6 +244,7 @@ async function dispatch(argv: string[]): Promise<void> {
           series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events`;
         }
         const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}` : '';
+        if (lines > 0 && untimed === lines) out(`${ref.name}: none of its lines has a time that can be read: check --header, or set text.timeFormat and text.timeFields in a source config`);
         out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`);
       }
       return;

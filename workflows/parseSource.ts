@@ -59,6 +59,12 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
       `${scan.source} is wholly unreadable: all ${summary.lines} lines were quarantined (see ${outDir}/quarantine/${scan.source}.00000.jsonl for the reasons; check the source's format and header)`,
       'UnreadableSource');
   }
+  if (summary.lines > 0 && summary.untimed === summary.lines) {
+    // every line has the header's shape but no line's time reads: the header (or the time format) is not this source's
+    throw ApplicationFailure.nonRetryable(
+      `${scan.source}: none of its ${summary.lines} lines has a time that can be read (see time_text in ${outDir}/records/${scan.source}.00000.jsonl; check the header format, or set text.timeFormat and text.timeFields in a source config)`,
+      'UnreadableSource');
+  }
   if (scan.format === 'csv') {
     // time series: steady/transition windows, changes and state events, from the source's samples in order
     const series = await long(`segment ${fileName(scan.source)}`).segmentSeries({ source: scan.source, chunks: scan.chunks, outDir, config });

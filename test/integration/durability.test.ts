@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadRunConfig, type RunConfig } from '../../activities/run/config';
@@ -29,7 +29,7 @@ let client: Client;
 let config: RunConfig;
 let baseline: { ids: string[]; counts: unknown };
 
-/** A `forge worker` process (its own process group, so SIGKILL reaches the node process behind bin.js), once it polls. */
+/** A `forge worker` process (bin.js and the node process it re-executes, in a process group of its own), once it polls. */
 async function startWorker(): Promise<ChildProcess> {
   const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker'], { env: workerEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   workers.add(w);
@@ -42,7 +42,22 @@ async function startWorker(): Promise<ChildProcess> {
   });
   return w;
 }
-const killHard = (w: ChildProcess) => process.kill(-w.pid!, 'SIGKILL');
+/** The processes whose parent is `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+}
+/** A machine's crash, as near as one process tree gets: the worker (bin.js's re-executed node) and bin.js, SIGKILL. */
+const killHard = (w: ChildProcess) => {
+  for (const pid of childrenOf(w.pid!)) process.kill(pid, 'SIGKILL');
+  process.kill(-w.pid!, 'SIGKILL');
+};
 
 beforeAll(async () => {
   for (const s of ['temporal', 'neo4j'] as const) await stopService(LAYOUT, s, log);
