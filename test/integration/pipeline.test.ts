@@ -254,7 +254,7 @@ describe('bad input', () => {
   test('a source whose lines have the header\'s shape but no readable time fails the run, saying what to set', async () => {
     const dir = tempDir('untimed');
     const path = join(dir, 'words.log');
-    writeFileSync(path, 'this is not a log line\nnor this one either\n');
+    writeFileSync(path, 'this is not a log line\nnor is this one a line\n');
     const handle = await startRun(client, env, { inputs: [path], outDir: join(dir, 'out'), config: await loadRunConfig(null, []) });
     const err = await handle.result().then(() => null, (e: unknown) => e);
     expect(failureMessage(err)).toMatch(/^words\.log: none of its 2 lines has a time that can be read .*set text\.timeFormat and text\.timeFields/);
