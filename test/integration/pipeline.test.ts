@@ -242,22 +242,17 @@ describe('a run cut into small chunks', () => {
 });
 
 describe('bad input', () => {
-  test('a source with no readable line fails the run with a clear message', async () => {
-    const dir = tempDir('unreadable');
-    const path = join(dir, 'garbage.log');
-    writeFileSync(path, 'garbage\nnonsense\n');
+  test.each([
+    ['garbage.log', 'garbage\nnonsense\n', /^garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*quarantine\/garbage\.log\.00000\.jsonl/],
+    // the header's five fields, but no line's time reads: the header is not this source's
+    ['words.log', 'this is not a log line\nnor is this one a line\n', /^words\.log: none of its 2 lines has a time that can be read .*set text\.timeFormat and text\.timeFields/],
+  ])('%s: a source with no readable line fails the run, saying what to check', async (name, text, message) => {
+    const dir = tempDir(name);
+    const path = join(dir, name);
+    writeFileSync(path, text);
     const handle = await startRun(client, env, { inputs: [path], outDir: join(dir, 'out'), config: await loadRunConfig(null, []) });
     const err = await handle.result().then(() => null, (e: unknown) => e);
-    expect(failureMessage(err)).toMatch(/^garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*quarantine\/garbage\.log\.00000\.jsonl/);
-  });
-
-  test('a source whose lines have the header\'s shape but no readable time fails the run, saying what to set', async () => {
-    const dir = tempDir('untimed');
-    const path = join(dir, 'words.log');
-    writeFileSync(path, 'this is not a log line\nnor is this one a line\n');
-    const handle = await startRun(client, env, { inputs: [path], outDir: join(dir, 'out'), config: await loadRunConfig(null, []) });
-    const err = await handle.result().then(() => null, (e: unknown) => e);
-    expect(failureMessage(err)).toMatch(/^words\.log: none of its 2 lines has a time that can be read .*set text\.timeFormat and text\.timeFields/);
+    expect(failureMessage(err)).toMatch(message);
   });
 
   test('a missing input file fails the run at once, naming the file, without retries', async () => {
