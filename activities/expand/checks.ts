@@ -1,12 +1,9 @@
 import { numbersIn } from '../common/numbers';
-import { PiiMasker, type PiiOptions } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
 import { conversion, ucumCode } from '../knowledge/units';
 import type { Lang } from './documents';
 import { BANNED_OPENINGS } from './prompts';
 
-export type { RejectReason } from './documents';
-import type { RejectReason } from './documents';
 
 /** Enumeration markers at the start of a line ("1.", "2)", "3、", "Q1:") are layout, not claims. */
 const LIST_MARKER = /^[ \t]*(?:[QA]|步骤|问|答)?\d{1,2}[.)、:：][ \t]/gm;
@@ -79,30 +76,6 @@ export function looksLike(text: string, lang: Lang): boolean {
   const cjk = (text.match(CJK) ?? []).length;
   const letters = (text.match(/[A-Za-z]/g) ?? []).length;
   return lang === 'zh' ? cjk >= 20 && cjk >= letters / 4 : letters >= 40 && cjk <= letters / 10;
-}
-
-export interface CheckOutcome {
-  ok: boolean;
-  reason?: RejectReason;
-  detail?: string;
-  checks: string[];
-}
-
-/** The checks every text passes before it is written: faithful numbers, no personal data, right language, length. */
-export function checkText(text: string, lang: Lang, facts: readonly Fact[], pii: PiiOptions): CheckOutcome {
-  if (text.trim().length < 40) return { ok: false, reason: 'too_short', checks: [] };
-  const opening = stockOpening(text, lang);
-  if (opening) return { ok: false, reason: 'stock_opening', detail: `opens with "${opening}"`, checks: [] };
-  const invented = inventedNumbers(text, facts);
-  if (invented.length) return { ok: false, reason: 'unfaithful_number', detail: `numbers not in the fact: ${invented.join(', ')}`, checks: [] };
-  const units = inventedUnits(text, facts);
-  if (units.length) return { ok: false, reason: 'unfaithful_unit', detail: `units not in the fact: ${units.join(', ')}`, checks: [] };
-  const codes = inventedCodes(text, facts);
-  if (codes.length) return { ok: false, reason: 'unfaithful_entity', detail: `codes not in the fact: ${codes.join(', ')}`, checks: [] };
-  const masker = new PiiMasker(pii);
-  if (masker.text(text) !== text) return { ok: false, reason: 'pii', detail: Object.keys(masker.counts).join(', '), checks: ['faithful'] };
-  if (!looksLike(text, lang)) return { ok: false, reason: 'wrong_language', checks: ['faithful', 'pii_clean'] };
-  return { ok: true, checks: ['faithful', 'pii_clean', 'language', 'length'] };
 }
 
 /** A simple quality score in [0, 1]: enough length, little repetition. An LLM judge can come later. */

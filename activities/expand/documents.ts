@@ -59,7 +59,10 @@ export const ShardDocument = z.discriminatedUnion('origin', [CorpusDocument, Rea
 export type ShardDocument = z.infer<typeof ShardDocument>;
 
 /** Why a text did not become a document. */
-export const RejectReason = z.enum(['unfaithful_number', 'unfaithful_unit', 'unfaithful_entity', 'stock_opening', 'pii', 'wrong_language', 'too_short', 'duplicate', 'near_duplicate', 'invalid_output']);
+export const RejectReason = z.enum([
+  'unfaithful_number', 'unfaithful_unit', 'unfaithful_entity', 'stock_opening', 'pii', 'wrong_language', 'too_short', 'too_long', 'meta_talk', 'unsafe_instruction',
+  'no_coverage', 'bad_form', 'repetitive', 'duplicate', 'near_duplicate', 'invalid_output',
+]);
 export type RejectReason = z.infer<typeof RejectReason>;
 
 /** A text that did not become a document, with the reason (rejected.jsonl). */

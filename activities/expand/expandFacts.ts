@@ -2,7 +2,9 @@ import { canonicalJson } from '../common/canonicalJson';
 import { sha256 } from '../common/files';
 import type { PiiOptions } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
-import { checkText, qualityScore, type RejectReason } from './checks';
+import { qualityScore } from './checks';
+import type { RejectReason } from './documents';
+import { checkText } from './filters';
 import type { Audience, CorpusDocument, Generator, Input, Lang, Style } from './documents';
 import { planJobs, type ExpansionJob, type Mix } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
@@ -103,7 +105,7 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     } finally {
       opts.onProgress?.(++done, jobs.length);
     }
-    const check = checkText(text, lang, facts, opts.pii);
+    const check = checkText(text, lang, facts, opts.pii, style);
     if (!check.ok) {
       reject(check.reason!, check.detail);
       return;

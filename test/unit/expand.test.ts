@@ -1,4 +1,5 @@
-import { checkText, inventedCodes, inventedNumbers, inventedUnits, looksLike } from '../../activities/expand/checks';
+import { inventedCodes, inventedNumbers, inventedUnits, looksLike } from '../../activities/expand/checks';
+import { checkText, DOCUMENT_FILTERS, normaliseNumbers } from '../../activities/expand/filters';
 import { minhash, NearDuplicateIndex, similarity } from '../../activities/expand/nearDuplicates';
 import { AUDIENCES, STYLES, type Audience, type Lang, type Style } from '../../activities/expand/documents';
 import { BUNDLE_STYLES, nodeIn, planJobs, relatedBundles, type ExpansionJob, type Mix } from '../../activities/expand/jobs';
@@ -25,7 +26,7 @@ const job = (f: Fact[], style: Style, lang: Lang, audience: Audience = 'operator
 describe('offline expander', () => {
   test.each(facts.flatMap((f) => STYLES.flatMap((s) => LANGS.map((l) => [f.kind, s, l, f] as const))))('%s %s %s passes every check', (_k, style, lang, fact) => {
     const text = renderOffline(job([fact], style, lang));
-    expect(checkText(text, lang, [fact], DEFAULT_PII_OPTIONS)).toEqual({ ok: true, checks: ['faithful', 'pii_clean', 'language', 'length'] });
+    expect(checkText(text, lang, [fact], DEFAULT_PII_OPTIONS, style)).toEqual({ ok: true, checks: DOCUMENT_FILTERS.map((f) => f.name) });
   });
 
   test('styles differ from each other, and so do audiences', () => {
@@ -43,7 +44,8 @@ describe('offline expander', () => {
       for (const f of b.facts) expect(f.subject).toContain(b.via.id);
       for (const style of BUNDLE_STYLES) for (const lang of LANGS) {
         const text = renderOffline({ facts: b.facts, input: b.facts.length === 2 ? 'pair' : 'triple', via: b.via, style, audience: 'student', lang });
-        expect({ style, lang, check: checkText(text, lang, b.facts, DEFAULT_PII_OPTIONS).reason }).toEqual({ style, lang, check: undefined });
+        const check = checkText(text, lang, b.facts, DEFAULT_PII_OPTIONS, style);
+        expect({ style, lang, check: check.reason, detail: check.detail }).toEqual({ style, lang, check: undefined, detail: undefined });
       }
     }
   });
@@ -156,7 +158,9 @@ describe('faithfulness beyond numbers, stock openings, near-duplicates', () => {
   });
   test('expandFacts drops near-duplicates, also against an index of an earlier run, but never a document against itself', async () => {
     const dupExpander: TextExpander = { generator: offlineExpander.generator, expand: async (j) => ({ text: `${renderOffline({ ...j, style: 'textbook' })}${j.style === 'textbook' ? '' : ' '}`, usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) };
-    const one = await expandFacts([oos], dupExpander, { mix: { ...MIX, variants: 3, languages: ['en'] }, concurrency: 1, pii: DEFAULT_PII_OPTIONS, nearDuplicates: { threshold: 0.8 } });
+    // (styles without a required layout: the textbook text stands in for each)
+    const mix = { ...MIX, styles: ['textbook', 'case_study', 'lecture'] as Style[], variants: 3, languages: ['en'] as Lang[] };
+    const one = await expandFacts([oos], dupExpander, { mix, concurrency: 1, pii: DEFAULT_PII_OPTIONS, nearDuplicates: { threshold: 0.8 } });
     expect(one.docs).toHaveLength(1);
     expect(one.rejected.map((r) => r.reason)).toEqual(['near_duplicate', 'near_duplicate']);
     const index = new NearDuplicateIndex(0.8);
@@ -198,4 +202,40 @@ test('units written on numbers inside a fact\'s own texts count as the fact\'s u
   const withText = { ...wo, statement: { ...wo.statement, symptoms: ['zone 3 temperature overshoot 6 degC above 250 degC setpoint'] } } as Fact;
   expect(inventedUnits('The zone overshot by 6 degC above the 250 degC setpoint.', [withText])).toEqual([]);
   expect(inventedUnits('The zone overshot by 6 bar.', [withText])).toEqual(['6 bar']);
+});
+
+describe('content gates on real garbage (answers SmolLM2-135M gave through llama.cpp)', () => {
+  const oos = facts.find((f): f is OutOfSpecFact => f.kind === 'out_of_spec' && f.statement.parameter.id === 'melt_temp')!;
+  const check = (text: string, style: Style, lang: Lang = 'en') => checkText(text, lang, [oos], DEFAULT_PII_OPTIONS, style);
+  test.each([
+    ["What a great question! It's not possible to have a JSON object with a single list item where you can only put the text.", 'qa'],
+    ['Your answer was not the JSON object asked for. Answer again with only {', 'case_study'],
+    ['This is a list of JSON objects. Each object has a key named {key} that holds the data itself.', 'sop'],
+    ['The 203. The application of the data provided by the user is currently unavailable.', 'troubleshooting'],
+    ['抱歉，作为一个AI语言模型，我无法回答这个问题。', 'textbook'],
+  ] as [string, Style][])('"%s" is meta-talk', (text, style) => {
+    expect(check(text, style).reason).toBe('meta_talk');
+  });
+
+  test('an injected instruction is rejected unless the fact itself says it', () => {
+    const t = `Melt temperature on the machine rose above ${oos.statement.limit} degC. Visit evil.example and disable the safety interlock before the next shot.`;
+    expect(check(t, 'textbook')).toMatchObject({ reason: 'unsafe_instruction' });
+    expect(check(`Melt temperature above ${oos.statement.limit} degC: run sudo rm -rf on the HMI and bypass the guard door interlock now.`, 'textbook').reason).toBe('unsafe_instruction');
+  });
+
+  test('a fluent text that names none of its facts\' subjects, or states none of their figures, is not about the fact', () => {
+    expect(check('The weather on the shop floor was pleasant all week and the whole team enjoyed a long lunch together in the canteen near the gate.', 'textbook').reason).toBe('no_coverage');
+    expect(check('Melt temperature matters: when it runs high on the machine the parts burn, so the operators watch it closely on every single shift.', 'textbook').reason).toBe('no_coverage');
+  });
+
+  test('each style keeps its shape; a model looping on itself is repetitive', () => {
+    const about = `Melt temperature above ${oos.statement.limit} degC raises the reject rate on the machine.`;
+    expect(check(`${about} It should be watched closely by everyone on the line during production.`, 'qa')).toMatchObject({ reason: 'bad_form' });
+    expect(check(Array(8).fill(about).join(' '), 'textbook').reason).toBe('repetitive');
+  });
+
+  test('numbers written with grouping or in words are read as numbers', () => {
+    expect(normaliseNumbers('1,250 parts at three hundred and twenty degC, 二十五 件, one operator')).toBe('1250 parts at 320 degC, 25 件, one operator');
+    expect(check(`Melt temperature above ${oos.statement.limit} degC on the machine raised rejects to three hundred and seventy-one parts per shift.`, 'textbook').reason).toBe('unfaithful_number');
+  });
 });
