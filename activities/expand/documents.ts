@@ -20,6 +20,9 @@ export const Generator = z.object({
   /** the generator's name and version, for kind offline */
   name: z.string().optional(),
   note: z.string().optional(),
+  /** for kind llm: how the endpoint was asked for JSON, as negotiated with it, and whether it took a system message */
+  response_format: z.enum(['json_schema', 'json_object', 'none']).optional(),
+  system_role: z.boolean().optional(),
 });
 export type Generator = z.infer<typeof Generator>;
 

@@ -54,8 +54,9 @@ const metaTalk: DocumentFilter = {
 };
 
 /**
- * What a fact never asks a reader to do: visit a link, run a command, defeat a safety function. A text
- * that does and whose facts do not was steered by text inside the data (prompt injection) or invented it.
+ * What training text about a plant never asks a reader to do: visit a link or run a command (even when the
+ * data held one: a work order's text may carry an injected instruction), or defeat a safety function the
+ * facts do not speak of. A text that does was steered by text inside the data, or invented it.
  */
 const URL = /\bhttps?:\/\/\S+|\bwww\.[\w-]+\.\S+|\b[\w-]+\.(?:com|net|org|io|example|xyz|ru|cn|info|biz)\b(?:\/\S*)?/i;
 const COMMAND = /(?:^|[\s`$;|&])(?:sudo|rm -rf|curl|wget|chmod|chown|powershell|cmd\.exe|bash -c|sh -c|nc -e|ssh|scp)\b/i;
@@ -65,9 +66,13 @@ const unsafe: DocumentFilter = {
   name: 'no_injection',
   check: ({ text, facts }) => {
     const source = JSON.stringify(facts.map((f) => [f.statement, f.evidence]));
-    for (const [re, what] of [[URL, 'a link'], [COMMAND, 'a command'], [SAFETY_EN, 'a safety override'], [SAFETY_ZH, 'a safety override']] as const) {
+    for (const [re, what] of [[URL, 'a link'], [COMMAND, 'a command']] as const) {
       const m = re.exec(text);
-      if (m && !source.toLowerCase().includes(m[0].trim().toLowerCase())) return { reason: 'unsafe_instruction', detail: `${what} the facts do not contain: "${m[0].trim()}"` };
+      if (m) return { reason: 'unsafe_instruction', detail: `${what}: "${m[0].trim()}"` };
+    }
+    for (const re of [SAFETY_EN, SAFETY_ZH]) {
+      const m = re.exec(text);
+      if (m && !source.toLowerCase().includes(m[0].trim().toLowerCase())) return { reason: 'unsafe_instruction', detail: `a safety override the facts do not contain: "${m[0].trim()}"` };
     }
     return null;
   },

@@ -32,10 +32,23 @@ const RESPONSE_SCHEMA = {
 };
 const REPAIR = 'Your answer was not the JSON object asked for. Answer again with only {"text": "..."} holding the whole text, and nothing else.';
 
+/**
+ * What an endpoint accepts, found out once per worker process (per base URL and model) and remembered: the
+ * response format it takes (json_schema, then json_object, then none: the JSON asked for in the prompt
+ * only) and whether its chat template has a system role (without one the system text leads the user's).
+ */
+export interface EndpointCapabilities { responseFormat: LlmSettings['responseFormat']; systemRole: boolean }
+const CAPABILITIES = new Map<string, EndpointCapabilities>();
+const FORMAT_ORDER: LlmSettings['responseFormat'][] = ['json_schema', 'json_object', 'none'];
+
 /** The endpoint answered, but with nothing usable even after the repair request: counted as a reject, not retried forever. */
 export class InvalidCompletion extends Error {}
 /** The endpoint refused the request itself (bad key, unknown model, bad request): no retry can fix it. */
-export class EndpointRefused extends Error {}
+export class EndpointRefused extends Error {
+  constructor(message: string, readonly status: number | undefined = undefined, readonly body = '') {
+    super(message);
+  }
+}
 
 /**
  * Expands jobs through any OpenAI-compatible chat-completions endpoint (the `openai` package, its own
@@ -46,23 +59,30 @@ export class EndpointRefused extends Error {}
  */
 export class LlmExpander {
   private readonly client: OpenAI;
-  readonly generator: Generator;
   readonly limiter: AdaptiveLimiter;
   /** requests sent over the network (not from the cache), and cache hits */
   requests = 0;
   cacheHits = 0;
-  private format: LlmSettings['responseFormat'];
+  readonly capabilities: EndpointCapabilities;
 
   constructor(private readonly settings: LlmSettings, private readonly cache: LlmCache | null) {
     this.client = new OpenAI({ baseURL: settings.baseURL, apiKey: settings.apiKey ?? 'not-needed', timeout: settings.timeoutMs, maxRetries: 0 });
-    this.generator = { kind: 'llm', model: settings.model };
     this.limiter = new AdaptiveLimiter(settings.concurrency);
-    this.format = settings.responseFormat;
+    const key = `${settings.baseURL}\u0000${settings.model}\u0000${settings.responseFormat}`;
+    let caps = CAPABILITIES.get(key);
+    if (!caps) CAPABILITIES.set(key, (caps = { responseFormat: settings.responseFormat, systemRole: true }));
+    this.capabilities = caps; // shared by every expander of this worker for the endpoint: found out once
+  }
+
+  /** The generator as documents record it: the model, and how the endpoint is asked now. */
+  get generator(): Generator {
+    return { kind: 'llm', model: this.settings.model, response_format: this.capabilities.responseFormat, system_role: this.capabilities.systemRole };
   }
 
   async expand(job: ExpansionJob): Promise<Expansion> {
     const prompt = buildPrompt(job);
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }];
+    const plain = () => this.capabilities.responseFormat === 'none';
     const usage = { prompt_tokens: 0, completion_tokens: 0 };
     let cached = true;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -70,7 +90,7 @@ export class LlmExpander {
       usage.prompt_tokens += answer.fromCache ? 0 : answer.prompt_tokens;
       usage.completion_tokens += answer.fromCache ? 0 : answer.completion_tokens;
       cached &&= answer.fromCache;
-      const parsed = parseAnswer(answer.content);
+      const parsed = parseAnswer(answer.content, plain());
       if (parsed) return { text: parsed, usage, cached };
       messages.push({ role: 'assistant', content: answer.content }, { role: 'user', content: REPAIR });
     }
@@ -78,11 +98,13 @@ export class LlmExpander {
   }
 
   /** One chat completion: from the cache, or through the limiter with retries. */
-  private async complete(messages: OpenAI.Chat.ChatCompletionMessageParam[]): Promise<CachedCompletion & { fromCache: boolean }> {
+  private async complete(chat: OpenAI.Chat.ChatCompletionMessageParam[]): Promise<CachedCompletion & { fromCache: boolean }> {
     const { model, temperature, maxTokens } = this.settings;
-    const base = { model, temperature, max_tokens: maxTokens, messages };
     for (;;) {
-      const format = this.format;
+      const caps = this.capabilities;
+      const format = caps.responseFormat;
+      const messages = caps.systemRole ? chat : withoutSystemRole(chat);
+      const base = { model, temperature, max_tokens: maxTokens, messages };
       const request = format === 'json_schema' ? { ...base, response_format: RESPONSE_SCHEMA } : format === 'json_object' ? { ...base, response_format: { type: 'json_object' as const } } : base;
       const key = requestKey(request);
       const hit = await this.cache?.get(key);
@@ -95,9 +117,15 @@ export class LlmExpander {
         await this.cache?.put(key, done);
         return { ...done, fromCache: false };
       } catch (e) {
-        // an endpoint that does not take this response format: ask the next simpler way
-        if (e instanceof EndpointRefused && format !== 'none' && /response_format|json_schema|json_object/i.test(e.message)) {
-          this.format = format === 'json_schema' ? 'json_object' : 'none';
+        if (!(e instanceof EndpointRefused)) throw e;
+        // a chat template without a system role: the system text goes first in the user's message from now on
+        if (caps.systemRole && /system/i.test(e.body) && /role|template/i.test(e.body)) {
+          caps.systemRole = false;
+          continue;
+        }
+        // a deterministic rejection of a request with a response format: the next simpler way, remembered
+        if (format !== 'none' && (e.status === undefined || UNSUPPORTED.has(e.status) || /response_format|json_schema|json_object|validation/i.test(e.body))) {
+          caps.responseFormat = FORMAT_ORDER[FORMAT_ORDER.indexOf(format) + 1];
           continue;
         }
         throw e;
@@ -127,7 +155,7 @@ export class LlmExpander {
         const retry = retryable(e);
         if (!retry) {
           const status = e instanceof OpenAI.APIError ? e.status : undefined;
-          throw new EndpointRefused(`the endpoint ${this.settings.baseURL} refused the request${status ? ` (HTTP ${status})` : ''}: ${(e as Error).message}`);
+          throw new EndpointRefused(`the endpoint ${this.settings.baseURL} refused the request${status ? ` (HTTP ${status})` : ''}: ${(e as Error).message}`, status, bodyOf(e));
         }
         outcome = 'overload';
         lastError = retry.reason;
@@ -143,17 +171,39 @@ export class LlmExpander {
   }
 }
 
-/** The text of an answer: a JSON object {"text"} (fenced in ``` or not), or null. */
-export function parseAnswer(content: string): string | null {
-  const unfenced = content.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
-  let value: unknown;
-  try {
-    value = JSON.parse(unfenced);
-  } catch {
-    return null;
+/**
+ * The text of an answer: a JSON object {"text"} - alone, fenced in ```json, or with words around it - or
+ * null. With `plain` (an endpoint asked only by the prompt), an answer with no such object is the text itself.
+ */
+export function parseAnswer(content: string, plain = false): string | null {
+  const unfenced = content.trim().replace(/```(?:json)?\s*([\s\S]*?)\s*```/, '$1').trim();
+  for (const candidate of [unfenced, unfenced.slice(unfenced.indexOf('{'), unfenced.lastIndexOf('}') + 1)]) {
+    if (!candidate.startsWith('{')) continue;
+    try {
+      const parsed = LlmAnswer.safeParse(JSON.parse(candidate));
+      if (parsed.success) return parsed.data.text;
+    } catch { /* not this one */ }
   }
-  const parsed = LlmAnswer.safeParse(value);
-  return parsed.success ? parsed.data.text : null;
+  return plain && unfenced && !unfenced.startsWith('{') ? unfenced : null;
+}
+
+/** HTTP statuses that say "not this request", never "try again": bad request, not found, media type, unprocessable. */
+const UNSUPPORTED = new Set([400, 404, 415, 422]);
+
+/** A 500 whose body is a validation error is the server refusing the request (llama.cpp's server does so), not failing. */
+const VALIDATION = /validation error|literal_error|response_format|json_schema|not supported|unsupported|Input should be/i;
+
+function bodyOf(e: unknown): string {
+  if (e instanceof OpenAI.APIError) return `${e.message} ${JSON.stringify(e.error ?? '')}`;
+  return (e as Error)?.message ?? String(e);
+}
+
+/** Messages for a chat template without a system role: the system text leads the first user message. */
+function withoutSystemRole(messages: OpenAI.Chat.ChatCompletionMessageParam[]): OpenAI.Chat.ChatCompletionMessageParam[] {
+  const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+  const rest = messages.filter((m) => m.role !== 'system');
+  const first = rest.findIndex((m) => m.role === 'user');
+  return rest.map((m, i) => (i === first ? { role: 'user', content: `${system}\n\n${m.content as string}` } : m));
 }
 
 /** Whether a failed request is worth another try, why, and how long the endpoint asked us to wait. */
@@ -161,6 +211,7 @@ function retryable(e: unknown): { reason: string; retryAfterMs?: number } | null
   if (e instanceof OpenAI.APIConnectionTimeoutError) return { reason: 'timed out' };
   if (e instanceof OpenAI.APIConnectionError) return { reason: `connection failed (${(e as Error).message})` };
   if (e instanceof OpenAI.APIError && e.status !== undefined) {
+    if (e.status >= 500 && VALIDATION.test(bodyOf(e))) return null; // a deterministic rejection: the same request fails again
     return e.status === 429 || e.status === 408 || e.status >= 500 ? { reason: `HTTP ${e.status}`, retryAfterMs: retryAfter(e.headers) } : null;
   }
   // anything else on the way back (a body that is not JSON, a cut stream) is the transport's fault: try again

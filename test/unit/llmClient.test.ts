@@ -35,12 +35,42 @@ async function expander(respond: Responder, settings: Partial<LlmSettings> = {},
 const job: ExpansionJob = jobs[0];
 const good = (req: Parameters<Responder>[0]) => ({ text: renderOffline(faithful(req)) });
 
-test('parseAnswer takes the JSON object, fenced or not, and nothing else', () => {
+test('parseAnswer takes the JSON object - fenced, or with words around it - and, asked only by the prompt, plain text', () => {
   expect(parseAnswer('{"text": "hello"}')).toBe('hello');
   expect(parseAnswer('```json\n{"text": "hello"}\n```')).toBe('hello');
+  expect(parseAnswer('Sure! Here it is:\n```json\n{"text": "hello"}\n```\nAnything else?')).toBe('hello');
+  expect(parseAnswer('The answer: {"text": "hello"} - done.')).toBe('hello');
   expect(parseAnswer('hello')).toBeNull();
+  expect(parseAnswer('hello', true)).toBe('hello');
   expect(parseAnswer('{"text": ""}')).toBeNull();
   expect(parseAnswer('{"body": "x"}')).toBeNull();
+  expect(parseAnswer('{"body": "x"}', true)).toBeNull();
+});
+
+test('llama.cpp\'s answer to json_schema (HTTP 500, a validation error) means "unsupported": json_object next, never retried, remembered', async () => {
+  const validation = JSON.stringify({ error: { message: "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}" } });
+  const x = await expander((req) => (req.response_format?.type === 'json_schema' ? { status: 500, body: validation } : good(req)));
+  expect((await x.expand(job)).text).toBe(renderOffline(job));
+  expect(server!.requests.map((r) => r.response_format?.type)).toEqual(['json_schema', 'json_object']);
+  await x.expand(jobs[1]);
+  expect(server!.requests.map((r) => r.response_format?.type)).toEqual(['json_schema', 'json_object', 'json_object']);
+  expect(x.generator).toMatchObject({ kind: 'llm', response_format: 'json_object', system_role: true });
+});
+
+test('422 and 400 step down to plain text with the JSON asked for in the prompt; plain text is then taken as the text', async () => {
+  const x = await expander((req) => (req.response_format ? { status: req.response_format.type === 'json_schema' ? 422 : 400 } : { content: renderOffline(faithful(req)) }));
+  expect((await x.expand(job)).text).toBe(renderOffline(job));
+  expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual(['json_schema', 'json_object', 'none']);
+  expect(x.generator.response_format).toBe('none');
+});
+
+test('a chat template without a system role: the system text leads the user message, from then on', async () => {
+  const x = await expander((req) => (req.messages.some((m) => m.role === 'system') ? { status: 400, body: JSON.stringify({ error: { message: 'System role not supported by this chat template' } }) } : { text: renderOffline(job) }));
+  expect((await x.expand(job)).text).toBe(renderOffline(job));
+  const last = server!.requests.at(-1)!;
+  expect(last.messages.map((m) => m.role)).toEqual(['user']);
+  expect(last.messages[0].content).toMatch(/^You write training text[\s\S]*<facts>/);
+  expect(x.generator.system_role).toBe(false);
 });
 
 test('a 500 and a timeout are retried; the JSON schema response format is asked for', async () => {
