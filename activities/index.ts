@@ -18,7 +18,8 @@ import { Fact } from './knowledge/facts';
 import { costOf, dedupDocuments, expandJobs, type Rejected, type TextExpander } from './expand/expandFacts';
 import { batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
 import { planJobs } from './expand/jobs';
-import { OFFLINE_GENERATOR } from './expand/offlineExpander';
+import { OFFLINE_GENERATOR, offlineExpander } from './expand/offlineExpander';
+import { assessQuality, describeQuality, inFailedGroup, type QualityReport } from './expand/qualityFloor';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
@@ -208,15 +209,28 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Stage 3c: the batches' documents together, exact and near-duplicates removed (also against earlier runs of the directory). */
-    async collectDocuments(input: { outDir: string; config: RunConfig; totals: ExpandTotals; planned: number }): Promise<ExpandSummary> {
+    async collectDocuments(input: { outDir: string; factsPath: string; config: RunConfig; totals: ExpandTotals; planned: number }): Promise<ExpandSummary> {
       const { config, outDir, totals } = input;
-      const rejected: Rejected[] = [];
-      const written: CorpusDocument[] = [];
+      let rejected: Rejected[] = [];
+      let written: CorpusDocument[] = [];
       for (let b = 0; b < totals.started; b++) {
         written.push(...(await readDocuments(batchPath(outDir, b))).filter((d): d is CorpusDocument => d.origin === 'synthetic'));
         rejected.push(...(await readJsonl(batchRejectedPath(outDir, b), RejectedLine)));
         if (b % 100 === 99) heartbeat();
       }
+      // the quality floor, on what the generator wrote (before de-duplication, which is no fault of its texts)
+      const assessed = assessQuality(written, rejected, config.expand.qualityFloor);
+      const action: QualityReport['action'] = !assessed.below.length ? 'none' : config.expand.onLowQuality === 'fail' ? 'fail' : config.backup.path ? 'backup' : 'offline';
+      if (action === 'offline') {
+        // the groups under the floor are written by the offline expander instead, labelled as such
+        const facts = await readJsonl(input.factsPath, Fact);
+        const jobs = (await Promise.all(Array.from({ length: totals.started }, (_, b) => readJobBatch(outDir, facts, b)))).flat().filter((j) => inFailedGroup(assessed.below, j));
+        const fallback = { generator: { ...OFFLINE_GENERATOR, note: `fallback: the LLM's texts fell under the quality floor (${assessed.below.join(', ')})` }, expand: offlineExpander.expand };
+        const out = await expandJobs(jobs, fallback, { concurrency: 8, pii: piiOptions(config), dedup: false });
+        written = [...written.filter((d) => !inFailedGroup(assessed.below, d)), ...out.docs];
+        rejected = [...rejected.filter((r) => !inFailedGroup(assessed.below, r)), ...out.rejected];
+      }
+      const quality: QualityReport = { ...assessed, action, summary: describeQuality({ ...assessed, action }) };
       const threshold = config.expand.nearDuplicateThreshold;
       const index = threshold > 0 ? await loadDedupIndex(outDir, threshold) : undefined;
       const docs = dedupDocuments(written, rejected, index ? { threshold, index } : null).sort((a, b) => a.id.localeCompare(b.id));
@@ -238,7 +252,7 @@ export function createActivities(deps: ActivityDeps) {
         byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), byAudience: tally((d) => d.audience), byInput: tally((d) => d.input),
         documentsPath: docsPath, generator: totals.generator ?? OFFLINE_GENERATOR,
         usage: { ...totals.usage, cost_usd: roundUsd(costOf(totals.usage, config.expand.prices)), cached: totals.cached, requests: totals.requests },
-        skipped, stopped: skipped ? 'budget' : null,
+        skipped, stopped: skipped ? 'budget' : null, quality,
       };
     },
 

@@ -128,6 +128,8 @@ async function dispatch(argv: string[]): Promise<void> {
       out(`Web UI: ${uiLink(env, handle.workflowId)}`);
       if (values.wait) {
         const result = await waitForRun(handle, (l) => out(`  ${l}`));
+        const manifest = JSON.parse(await readFile(result.manifestPath, 'utf8')) as { quality_floor?: { summary: string } };
+        if (manifest.quality_floor) out(manifest.quality_floor.summary);
         out(`done: ${result.counts.docs_written} documents in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`);
       }
       return;

@@ -43,7 +43,7 @@ export function runDomain(config: RunConfig): string {
   return config.domain ?? (config.graphs[0] ? basename(config.graphs[0]).replace(/\.[^.]+$/, '') : 'general');
 }
 
-export const EMPTY_PROGRESS: Progress = { stage: 'prepare', inputs: 0, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null };
+export const EMPTY_PROGRESS: Progress = { stage: 'prepare', inputs: 0, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null, quality: null };
 
 /**
  * A progress bar from the run's progress query: each stage has its share of the bar (parsing by chunks,

@@ -24,6 +24,8 @@ export interface Progress {
   /** texts of the expansion: those whose batch is done, of all planned */
   texts: { done: number; total: number } | null;
   docsWritten: number | null;
+  /** the quality floor's verdict on the generated texts, once expansion is done */
+  quality: string | null;
 }
 export const progressQuery = defineQuery<Progress>('progress');
 
@@ -43,6 +45,7 @@ function currentDetails(p: Progress, startedMs: number, nowMs: number, rejected:
   if (p.facts !== null) lines.push(`**Facts:** ${p.facts}`);
   if (p.texts) lines.push(`**Texts:** ${p.texts.done}/${p.texts.total} (${Math.round(p.texts.done / secs)} texts/s over the run)`);
   if (p.docsWritten !== null) lines.push(`**Documents written:** ${p.docsWritten}`);
+  if (p.quality !== null) lines.push(`**Quality:** ${p.quality}`);
   if (rejected && Object.keys(rejected).length) lines.push(`**Rejected:** ${Object.entries(rejected).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return lines.join('\n\n');
 }
@@ -52,7 +55,7 @@ function currentDetails(p: Progress, startedMs: number, nowMs: number, rejected:
  * into checked documents, write the manifest. Only references (paths) and small summaries pass through here.
  */
 export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
-  const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null };
+  const progress: Progress = { stage: 'prepare', inputs: input.inputs.length, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null, quality: null };
   const { long } = longActivities(input.config);
   const workflowId = workflowInfo().workflowId;
   setHandler(progressQuery, () => progress);
@@ -118,8 +121,12 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
     staticDetails: `**Batches:** ${plannedTexts.batches} of ${plannedTexts.batchSize} texts, ${input.config.expand.parallelBatches} at once on the LLM task queue, continuing as new every ${input.config.expand.continueAsNewAfter}`,
     args: [{ parent: workflowId, outDir: input.outDir, factsPath: facts.factsPath, config: input.config, batches: plannedTexts.batches, from: 0, totals: EMPTY_EXPAND_TOTALS }],
   });
-  const expanded: ExpandSummary = await fast('collect and de-duplicate documents').collectDocuments({ outDir: input.outDir, config: input.config, totals, planned: plannedTexts.jobs });
+  const expanded: ExpandSummary = await fast('collect and de-duplicate documents').collectDocuments({ outDir: input.outDir, factsPath: facts.factsPath, config: input.config, totals, planned: plannedTexts.jobs });
   progress.docsWritten = expanded.written;
+  progress.quality = expanded.quality.summary;
+  if (expanded.quality.action === 'fail') {
+    throw ApplicationFailure.nonRetryable(`${expanded.quality.summary} (expand.onLowQuality = fail; see ${input.outDir}/rejected.jsonl)`, 'QualityFloor');
+  }
   rejected = expanded.rejected;
   upsertSearchAttributes([{ key: FORGE_DOCS_WRITTEN, value: expanded.written }]);
 
@@ -129,6 +136,8 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   const review = await spotCheck(input, plan, reviewState, show);
 
   const failed = [
+    // a group of texts under the quality floor, with a backup corpus: every shard is written from real data
+    ...(expanded.quality.action === 'backup' ? plan.shards.map((shard) => ({ shard, reason: expanded.quality.summary })) : []),
     ...plan.lowQuality.map((q) => ({ shard: q.shard, reason: `mean quality ${q.quality} below ${input.config.review.minQuality}` })),
     ...(review.decision === 'reject' ? (review.shards.length ? review.shards : plan.shards).map((shard) => ({ shard, reason: `rejected in review: ${review.reason}` })) : []),
   ].filter((f, i, all) => all.findIndex((x) => x.shard === f.shard) === i);

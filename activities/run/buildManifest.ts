@@ -66,6 +66,7 @@ export function buildManifest(p: ManifestParts): Manifest {
       backup: p.config.backup.path, backup_rejected: p.plan.real.rejected, order: p.plan.order,
     },
     fallback: p.corpus.replacements,
+    quality_floor: p.expanded.quality,
     generator: p.expanded.generator,
     config: p.config,
   };
@@ -122,7 +123,8 @@ Load it with \`datasets.load_dataset("path/to/this/directory")\`.
 - Shard order: ${m.mix.order === 'curriculum' ? 'a curriculum, from basic to complex (knowledge lists and definitions first, bundles of related facts, case studies and troubleshooting last)' : 'by document id'}.
 
 ## Checks
-Every document passed: numbers, units and plant codes faithful to its facts; no personal data; the right language; a minimum length; no stock opening; exact and near-duplicate removal (MinHash). Rejected: ${list(m.counts.docs_rejected)} (\`rejected.jsonl\` has each with its reason).
+Every document passed: numbers (grouped or in words too), units and plant codes faithful to its facts; no talk about the request, no refusals; no links, commands or safety overrides steered by the data; no personal data; the right language; length bounds; it names its facts' subjects and states their figures; its style's form; no looping repetition; exact and near-duplicate removal (MinHash). Rejected: ${list(m.counts.docs_rejected)} (\`rejected.jsonl\` has each with its reason).
+- ${m.quality_floor ? m.quality_floor.summary : 'quality floor: not measured'}.
 
 ## Fields
 \`id\`, \`text\`, \`lang\`, \`style\`, \`audience\`, \`input\` (fact, pair, triple), \`fact_ids\`, \`sources\` (\`file:line\` of the raw lines behind the facts), \`generator\`, \`quality\` (score and checks), \`tokens\`, \`usage\`${format === 'parquet' ? ' (in Parquet, the nested fields are JSON text)' : ''}. \`manifest.json\` has the counts, shard hashes and the configuration (hash \`${m.config_hash}\`); \`facts.jsonl\` the facts.

@@ -86,6 +86,12 @@ export const RunConfig = z.object({
     continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
     /** tries per request on 429, 5xx, timeouts and lost connections */
     maxAttempts: z.number().int().min(1).max(20).default(6),
+    /**
+     * the quality floor: the share of generated texts that must pass every filter, for the run, each style and
+     * each language; a group under it is replaced (backup corpus, else the offline expander) or fails the run
+     */
+    qualityFloor: z.number().min(0).max(1).default(0.3),
+    onLowQuality: z.enum(['fallback', 'fail']).default('fallback'),
     /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */
     responseFormat: z.enum(['json_schema', 'json_object', 'none']).default('json_schema'),
     /** a run stops generating cleanly once it has spent this many tokens or this much (prices: USD per million tokens) */

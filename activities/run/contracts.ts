@@ -4,6 +4,7 @@ import type { Generator } from '../expand/documents';
 import type { ShardInfo } from '../expand/shards';
 import type { PiiCounts } from '../parse/pii';
 import type { InputRef } from '../parse/parseFile';
+import type { QualityReport } from '../expand/qualityFloor';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
 export interface RunInput {
@@ -81,6 +82,8 @@ export interface ExpandSummary {
   usage: { prompt_tokens: number; completion_tokens: number; cost_usd: number; cached: number; requests: number | null };
   skipped: number;
   stopped: 'budget' | null;
+  /** the quality floor: accepted shares, the groups under it, and what was done */
+  quality: QualityReport;
 }
 
 /** What the corpus plan holds: shard names, the review sample, shards under the quality floor, the real data used. */
@@ -142,6 +145,11 @@ export const Manifest = z.object({
   by_audience: z.record(z.string(), z.number().int()),
   by_input: z.record(z.string(), z.number().int()),
   /** generation cost: prompt and completion tokens sent and received, estimated cost (prices from the configuration), cache hits, requests */
+  /** the quality floor's verdict (expand/qualityFloor.ts) */
+  quality_floor: z.object({
+    floor: z.number(), accepted_share: z.number().nullable(), by_style: z.record(z.string(), z.number()), by_lang: z.record(z.string(), z.number()),
+    below: z.array(z.string()), top_reasons: z.array(z.string()), action: z.enum(['none', 'backup', 'offline', 'fail']), summary: z.string(),
+  }).optional(),
   generation: z.object({
     prompt_tokens: z.number().int(), completion_tokens: z.number().int(), cost_usd: z.number(), cached: z.number().int(), requests: z.number().int().nullable(),
     /** why generation stopped early (a budget), and how many planned texts it left unwritten */
