@@ -227,8 +227,12 @@ export function createActivities(deps: ActivityDeps) {
         const jobs = (await Promise.all(Array.from({ length: totals.started }, (_, b) => readJobBatch(outDir, facts, b)))).flat().filter((j) => inFailedGroup(assessed.below, j));
         const fallback = { generator: { ...OFFLINE_GENERATOR, note: `fallback: the LLM's texts fell under the quality floor (${assessed.below.join(', ')})` }, expand: offlineExpander.expand };
         const out = await expandJobs(jobs, fallback, { concurrency: 8, pii: piiOptions(config), dedup: false });
+        // the LLM's rejections stay in rejected.jsonl; its accepted texts of those groups go there too, replaced
+        const replaced = written.filter((d) => inFailedGroup(assessed.below, d));
         written = [...written.filter((d) => !inFailedGroup(assessed.below, d)), ...out.docs];
-        rejected = [...rejected.filter((r) => !inFailedGroup(assessed.below, r)), ...out.rejected];
+        rejected = [...rejected, ...out.rejected, ...replaced.map((d): Rejected => ({
+          fact_ids: d.fact_ids, input: d.input, style: d.style, audience: d.audience, lang: d.lang, reason: 'quality_floor', detail: `replaced by the offline text: its group is under the floor (${assessed.below.join(', ')})`,
+        }))];
       }
       const quality: QualityReport = { ...assessed, action, summary: describeQuality({ ...assessed, action }) };
       const threshold = config.expand.nearDuplicateThreshold;

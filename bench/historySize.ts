@@ -20,7 +20,7 @@ import { connectClient } from '../infra/temporal';
 import { createForgeWorker } from '../infra/worker';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000000' }, 'chunk-mb': { type: 'string', default: '8' }, 'continue-after': { type: 'string' } } });
-const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'bench'), temporal: { port: 37233, uiPort: 38233 }, neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 } };
+const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'bench'), temporal: { port: 37233, uiPort: 38233 }, neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 }, llm: { port: 38080, threads: 2 } };
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 
 /** The demo line's export, `n` rows at 1 s: melt temperature drifts above its window now and then, with burn marks. */

@@ -19,7 +19,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const { values } = parseArgs({ options: { latency: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } } });
-const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'bench'), temporal: { port: 37233, uiPort: 38233 }, neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 } };
+const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'bench'), temporal: { port: 37233, uiPort: 38233 }, neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 }, llm: { port: 38080, threads: 2 } };
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 const EXAMPLE = join(ROOT, 'examples', 'moulding-line');
 const INPUTS = ['sensors.csv', 'events.log', 'workorders.txt'].map((f) => join(EXAMPLE, f));

@@ -35,7 +35,9 @@ const load = {
 
 const USAGE = `forge - industrial operations data to training corpora
 
-  forge services up|down|status        local Temporal dev server (Web UI http://localhost:8233) and Neo4j
+  forge services up [--local-model]|down|status
+                                       local Temporal dev server (Web UI http://localhost:8233) and Neo4j;
+                                       --local-model: llama.cpp's server with SmolLM2-135M on :8080 too
   forge worker [--queue Q] [--role all|main|llm] [--llm-slots N]
                                        run a worker (main queue Q and LLM queue Q-llm); start more, on more machines, to scale out
   forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
@@ -96,7 +98,7 @@ async function dispatch(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   const env = readEnv();
   switch (cmd) {
-    case 'services': return services(rest[0], env);
+    case 'services': return services(rest[0], env, rest.includes('--local-model'));
     case 'worker': {
       const { values } = parseFlags(rest, { queue: { type: 'string' }, role: { type: 'string' }, 'llm-slots': { type: 'string' } });
       const role = (values.role ?? 'all') as WorkerRole;
@@ -257,21 +259,25 @@ async function dispatch(argv: string[]): Promise<void> {
   }
 }
 
-async function services(sub: string | undefined, env: ReturnType<typeof readEnv>): Promise<void> {
-  const { DEFAULT_LAYOUT, serviceStatus, startNeo4j, startTemporal, stopService } = load.services();
+async function services(sub: string | undefined, env: ReturnType<typeof readEnv>, localModel: boolean): Promise<void> {
+  const { DEFAULT_LAYOUT, LOCAL_MODEL, localModelUrl, serviceStatus, startLocalModel, startNeo4j, startTemporal, stopService } = load.services();
   switch (sub) {
     case 'up':
       if (env.temporalExternal) out(`Temporal: using ${env.temporalAddress} (TEMPORAL_ADDRESS)`);
       else out(`Temporal: ${(await startTemporal(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.temporalAddress}, Web UI http://localhost:${DEFAULT_LAYOUT.temporal.uiPort}`);
       if (env.neo4jExternal) out(`Neo4j: using ${env.neo4jUri} (NEO4J_URI)`);
       else out(`Neo4j: ${(await startNeo4j(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.neo4jUri}`);
+      if (localModel) {
+        out(`local model: ${(await startLocalModel(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${localModelUrl(DEFAULT_LAYOUT)}`);
+        out(`  export OPENAI_BASE_URL=${localModelUrl(DEFAULT_LAYOUT)} FORGE_MODEL=${LOCAL_MODEL}   # then start the worker`);
+      }
       return;
     case 'down':
-      for (const s of ['temporal', 'neo4j'] as const) out(`${s}: ${(await stopService(DEFAULT_LAYOUT, s)) ? 'stopped' : 'was not started by forge'}`);
+      for (const s of ['temporal', 'neo4j', 'llm'] as const) out(`${s}: ${(await stopService(DEFAULT_LAYOUT, s)) ? 'stopped' : 'was not started by forge'}`);
       return;
     case 'status':
       for (const s of await serviceStatus(DEFAULT_LAYOUT)) out(`${s.name}: ${s.answers ? 'answering' : 'not answering'} at ${s.address}${s.pid ? ` (pid ${s.pid}, started by forge)` : ''}`);
       return;
-    default: throw new UsageError('services up|down|status');
+    default: throw new UsageError('services up [--local-model]|down|status');
   }
 }

@@ -14,20 +14,24 @@ export interface ServiceLayout {
   varDir: string;
   temporal: { port: number; uiPort: number };
   neo4j: { port: number; heapMb: number; pagecacheMb: number };
+  /** the local model server (llama.cpp's, infra/llm/install.sh): its port and threads */
+  llm: { port: number; threads: number };
 }
 export const DEFAULT_LAYOUT: ServiceLayout = {
   varDir: join(ROOT, 'var'),
   temporal: { port: 7233, uiPort: 8233 },
   neo4j: { port: 7687, heapMb: 512, pagecacheMb: 128 },
+  llm: { port: 8080, threads: 2 },
 };
 /** The test suite's own servers, apart from a developer's running ones. */
 export const TEST_LAYOUT: ServiceLayout = {
   varDir: join(ROOT, 'var', 'test'),
   temporal: { port: 17233, uiPort: 18233 },
   neo4j: { port: 17687, heapMb: 512, pagecacheMb: 64 },
+  llm: { port: 18080, threads: 2 },
 };
 
-export type ServiceName = 'temporal' | 'neo4j';
+export type ServiceName = 'temporal' | 'neo4j' | 'llm';
 type Log = (line: string) => void;
 const defaultLog: Log = (line) => process.stderr.write(`[forge] ${line}\n`);
 
@@ -173,6 +177,38 @@ export async function startNeo4j(l: ServiceLayout, log: Log = defaultLog): Promi
   return true;
 }
 
+/** The local model's OpenAI-compatible base URL, and the model name it answers to. */
+export const localModelUrl = (l: ServiceLayout) => `http://127.0.0.1:${l.llm.port}/v1`;
+export const LOCAL_MODEL = 'SmolLM2-135M-Instruct';
+
+export async function localModelAnswers(baseURL: string): Promise<boolean> {
+  const res = await fetch(`${baseURL}/models`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+  return !!res && res.ok;
+}
+
+/**
+ * Start a local OpenAI-compatible model server - llama.cpp's (llama-cpp-python[server], pinned) serving
+ * SmolLM2-135M-Instruct - unless one answers already. infra/llm/install.sh installs both on first use
+ * (compiles llama.cpp: ~3 min on 2 cores; pip caches the build).
+ */
+export async function startLocalModel(l: ServiceLayout, log: Log = defaultLog): Promise<boolean> {
+  const url = localModelUrl(l);
+  if (runningPid(l, 'llm') !== null || (await localModelAnswers(url))) {
+    await waitFor('the local model', runningPid(l, 'llm'), logFile(l, 'llm'), 120_000, () => localModelAnswers(url));
+    return false;
+  }
+  const res = spawnSync('bash', [join(ROOT, 'infra', 'llm', 'install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (res.status !== 0) throw new Error(`installing the local model failed (infra/llm/install.sh exited with ${res.status})`);
+  const model = resolve(ROOT, res.stdout.trim().split('\n').pop()!);
+  log(`starting the local model server on ${url} (llama.cpp, ${LOCAL_MODEL}, ${l.llm.threads} threads)`);
+  const pid = startDetached(l, 'llm', join(ROOT, '.tools', 'llama', 'venv', 'bin', 'python'), [
+    '-m', 'llama_cpp.server', '--model', model, '--model_alias', LOCAL_MODEL, '--host', '127.0.0.1', '--port', String(l.llm.port),
+    '--n_ctx', '4096', '--n_threads', String(l.llm.threads),
+  ], ROOT);
+  await waitFor('the local model', pid, logFile(l, 'llm'), 120_000, () => localModelAnswers(url));
+  return true;
+}
+
 /** Stop a server this project started (SIGTERM to its process group, SIGKILL after 30 s). */
 export async function stopService(l: ServiceLayout, s: ServiceName, log: Log = defaultLog): Promise<boolean> {
   const pid = runningPid(l, s);
@@ -192,5 +228,6 @@ export async function serviceStatus(l: ServiceLayout): Promise<ServiceStatus[]> 
   return [
     { name: 'temporal', address: temporalAddress(l), pid: runningPid(l, 'temporal'), answers: await temporalAnswers(temporalAddress(l)) },
     { name: 'neo4j', address: neo4jUri(l), pid: runningPid(l, 'neo4j'), answers: await neo4jAnswers(neo4jUri(l)) },
+    { name: 'llm', address: localModelUrl(l), pid: runningPid(l, 'llm'), answers: await localModelAnswers(localModelUrl(l)) },
   ];
 }

@@ -19,7 +19,7 @@ import { EXAMPLE, EXAMPLE_INPUTS, readManifest, readShardLines, tempDir } from '
  */
 jest.setTimeout(300_000);
 
-const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'durability'), temporal: { port: 27233, uiPort: 28233 }, neo4j: { port: 27687, heapMb: 512, pagecacheMb: 64 } };
+const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'durability'), temporal: { port: 27233, uiPort: 28233 }, neo4j: { port: 27687, heapMb: 512, pagecacheMb: 64 }, llm: { port: 28080, threads: 2 } };
 const log = (l: string) => process.stderr.write(`[durability] ${l}\n`);
 const queue = `forge-durability-${process.pid}`;
 const env: ForgeEnv = readEnv({ TEMPORAL_ADDRESS: temporalAddress(LAYOUT), NEO4J_URI: neo4jUri(LAYOUT), FORGE_TASK_QUEUE: queue });

@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startNeo4j, startTemporal, stopService, TEST_LAYOUT, type ServiceName } from '../../infra/services';
+import { startLocalModel, startNeo4j, startTemporal, stopService, TEST_LAYOUT, type ServiceName } from '../../infra/services';
 
 const log = (l: string) => process.stderr.write(`[forge test] ${l}\n`);
 
 /**
- * Start the real servers for the integration tests on their own ports and data dirs, and remember what was
+ * Start the real servers for the integration tests (Temporal, Neo4j, a local model) on their own ports and data dirs, and remember what was
  * started for globalTeardown. If one cannot start, the other is stopped again before the error is raised
  * (Jest runs no teardown after a failed setup).
  */
@@ -22,6 +22,8 @@ export default async function globalSetup(): Promise<void> {
   try {
     if (await startTemporal(TEST_LAYOUT, log)) started.push('temporal');
     if (await startNeo4j(TEST_LAYOUT, log)) started.push('neo4j');
+    // a real OpenAI-compatible server no one here wrote (llama.cpp + SmolLM2-135M), for localModel.test.ts
+    if (await startLocalModel(TEST_LAYOUT, log)) started.push('llm');
   } catch (e) {
     for (const s of started.reverse()) await stopService(TEST_LAYOUT, s, log);
     throw e;

@@ -7,6 +7,7 @@ import { connectClient } from '../../infra/temporal';
 import { createForgeWorker } from '../../infra/worker';
 import { startRun, waitForRun } from '../../cli/runs';
 import { startOpenAiTestServer, type OpenAiTestServer } from '../fixtures/openaiServer';
+import { faithfulText } from '../fixtures/promptJob';
 import { testEnv } from './testEnv';
 import { bundle, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, tempDir } from './runHelpers';
 
@@ -17,14 +18,14 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   workflowBundle = await bundle();
-  // Faithful text in the asked language, except troubleshooting dialogues, which invent a number;
-  // the very first request fails with a 500 that the client retries.
+  // Faithful text in the asked style and language (what the prompt's facts say), except troubleshooting
+  // dialogues, which invent a number; the very first request fails with a 500 that the client retries.
   server = await startOpenAiTestServer((req, n) => {
     if (n === 1) return { status: 500 };
+    const text = faithfulText(req);
     const user = req.messages.find((m) => m.role === 'user')!.content;
-    const zh = user.includes('Language: Simplified Chinese');
-    if (user.includes('troubleshooting dialogue')) return { text: zh ? '操作工：温度到了 987654 度，怎么办？维修技师：先停机检查加热圈和热电偶，再确认工艺窗口。' : 'Operator: it reached 987654 degrees. Technician: stop the machine and check the heaters and thermocouples first.' };
-    return { text: zh ? '根据工厂记录，这一工艺参数偏离推荐窗口时会影响制品质量，应按知识图谱中的措施及时处理并确认恢复。' : 'According to the plant records, when this process parameter leaves its recommended window the parts suffer, and the actions from the knowledge graph bring it back.' };
+    if (user.includes('troubleshooting dialogue')) return { text: `${text}\n${user.includes('Language: Simplified Chinese') ? '操作工：温度到了 987654 度。' : 'Operator: it reached 987654 degrees.'}` };
+    return { text };
   });
 });
 
@@ -49,16 +50,20 @@ test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoi
   const outDir = tempDir('llm');
   await runExampleWith(env, outDir);
   const m = readManifest(outDir);
-  expect(m.generator).toEqual({ kind: 'llm', model: 'test-model' });
+  expect(m.generator).toEqual({ kind: 'llm', model: 'test-model', response_format: 'json_schema', system_role: true });
+  // every troubleshooting text was rejected: that style is under the quality floor, written offline instead
+  expect(m.quality_floor).toMatchObject({ action: 'offline', below: ['style:troubleshooting'], by_style: { troubleshooting: 0 } });
   // one request per (fact, style, language), plus the retried 500
   expect(server.requests).toHaveLength(m.counts.docs_generated + 1);
   expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set(['test-model']));
   // the invented number in every troubleshooting dialogue is caught
   expect(m.counts.docs_rejected.unfaithful_number).toBe(m.counts.facts * 2);
-  expect(m.by_style.troubleshooting).toBeUndefined();
   const docs = readDocs(outDir);
   expect(docs.length).toBe(m.counts.docs_written);
-  for (const d of docs) expect(d.generator).toEqual({ kind: 'llm', model: 'test-model' });
+  for (const d of docs) {
+    if (d.style === 'troubleshooting') expect(d.generator).toMatchObject({ kind: 'offline', note: expect.stringMatching(/^fallback: the LLM's texts fell under the quality floor \(style:troubleshooting\)/) });
+    else expect(d.generator).toEqual({ kind: 'llm', model: 'test-model', response_format: 'json_schema', system_role: true });
+  }
   // the prompt carries the fact's own evidence
   expect(server.requests.some((r) => r.messages[1].content.includes('"n_out"'))).toBe(true);
   // what it cost is in the manifest, per run and per shard
@@ -94,7 +99,7 @@ test('expansion runs on the LLM task queue: a main-only worker and an LLM-only w
     await llm.close();
   }
   // the main worker has no endpoint: documents by the model prove the expansion ran on the LLM worker
-  expect(readManifest(outDir).generator).toEqual({ kind: 'llm', model: 'llm-queue-model' });
+  expect(readManifest(outDir).generator).toMatchObject({ kind: 'llm', model: 'llm-queue-model' });
 });
 
 test('a token budget stops a run cleanly: it completes with what was written, and the manifest says why and how much was left', async () => {
