@@ -170,7 +170,10 @@ export const Manifest = z.object({
   mix: z.object({ synthetic: z.number().int(), real: z.number().int(), real_ratio: z.number(), backup: z.string().nullable(), backup_rejected: z.record(z.string(), z.number().int()), order: z.enum(['curriculum', 'id']) }),
   /** shards whose synthetic documents were replaced from the backup corpus, and why */
   fallback: z.array(z.object({ shard: z.string(), reason: z.string(), replaced: z.number().int(), from_backup: z.number().int() })),
-  generator: z.object({ kind: z.string(), model: z.string().optional(), name: z.string().optional(), note: z.string().optional() }),
+  generator: z.object({
+    kind: z.string(), model: z.string().optional(), name: z.string().optional(), note: z.string().optional(),
+    response_format: z.enum(['json_schema', 'json_object', 'none']).optional(), system_role: z.boolean().optional(),
+  }),
   config: z.unknown(),
 });
 export type Manifest = z.infer<typeof Manifest>;
