@@ -28,8 +28,12 @@ export function inventedCodes(text: string, facts: readonly Fact[]): string[] {
   return [...new Set((text.match(CODE) ?? []).filter((c) => !json.includes(c)))];
 }
 
-/** A number with a unit after it: `250 °C`, `30 bar`, `2.6kW`. */
-const WITH_UNIT = /(?<![\w.-])(\d+(?:\.\d+)?)\s?(°[CF]|℃|℉|[A-Za-zµμ]+(?:\/[A-Za-z]+)?)(?![A-Za-z])/g;
+/**
+ * A number with a unit after it: `250 °C`, `30 bar`, `2.6kW`, and UCUM codes with dots and braces read as
+ * one unit: `13.4 N.m`, `2 um.N.m`, `1200 {rev}/min` (a sentence's full stop is not part of a unit).
+ */
+const UNIT_PART = '(?:\\{[^}\\s]{1,16}\\}|[A-Za-zµμ]+\\d?)';
+const WITH_UNIT = new RegExp(`(?<![\\w.-])(\\d+(?:\\.\\d+)?)\\s?(°[CF]|℃|℉|${UNIT_PART}(?:[./]${UNIT_PART})*)(?![A-Za-z])`, 'g');
 /** English words that happen to be UCUM codes (at = technical atmosphere, are = 100 m2, a = year): read as words. */
 const WORDS = new Set(['at', 'a', 'are', 'ar', 'in', 'b', 't', 'p', 'g', 'm', 'h']);
 /** Units of time and counts are how every fact is told (durations, rates): not checked against the parameter's unit. */
