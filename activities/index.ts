@@ -16,6 +16,7 @@ import { DEFAULT_DERIVE_OPTIONS, FactInputs } from './knowledge/deriveFacts';
 import { checkGraphFormulas } from './knowledge/graphSnapshot';
 import { Fact } from './knowledge/facts';
 import { costOf, dedupDocuments, expandJobs, type Rejected, type TextExpander } from './expand/expandFacts';
+import type { TextJudge } from './expand/llmJudge';
 import { batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
 import { planJobs } from './expand/jobs';
 import { OFFLINE_GENERATOR, offlineExpander } from './expand/offlineExpander';
@@ -38,6 +39,8 @@ export interface ActivityDeps {
   /** the expander for a run's settings: the offline templates, or the configured LLM endpoint */
   /** the expander for a run's settings; an LLM one caches its requests under `cacheDir` */
   expanderFor: (settings: RunConfig['expand'], cacheDir: string) => TextExpander;
+  /** the optional LLM judge of the run's settings (expand.judge), or null */
+  judgeFor?: (settings: RunConfig['expand']) => TextJudge | null;
   /** the graph schema file, loaded before any domain graph */
   schemaFile: string;
   /** the key of name pseudonyms (FORGE_PII_KEY); null masks names as [NAME] */
@@ -195,7 +198,7 @@ export function createActivities(deps: ActivityDeps) {
       const outcome = await expandJobs(jobs, expander, {
         // twice as many texts in flight as requests: while one text is checked, another's request is already out
         concurrency: 2 * config.expand.concurrency, pii: piiOptions(config), dedup: false,
-        budget: { ...input.budget, prices: config.expand.prices },
+        budget: { ...input.budget, prices: config.expand.prices }, judge: deps.judgeFor?.(config.expand) ?? null,
         onProgress: (done, total) => heartbeat({ done, total }),
       }).catch((e: unknown) => {
         throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;

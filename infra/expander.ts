@@ -1,4 +1,5 @@
 import type { TextExpander } from '../activities/expand/expandFacts';
+import { LlmJudge, type TextJudge } from '../activities/expand/llmJudge';
 import { FileLlmCache } from '../activities/expand/llmCache';
 import { LlmExpander } from '../activities/expand/llmExpander';
 import { offlineExpander } from '../activities/expand/offlineExpander';
@@ -17,4 +18,9 @@ export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand'], 
     baseURL, apiKey, model, temperature: s.temperature, maxTokens: s.maxTokens, timeoutMs: s.timeoutMs, maxAttempts: s.maxAttempts,
     concurrency: { initial: Math.min(s.initialConcurrency, s.concurrency), min: 1, max: s.concurrency }, responseFormat: s.responseFormat,
   }, new FileLlmCache(cacheDir));
+}
+
+/** The run's LLM judge (expand.judge: its own endpoint and model; key from FORGE_JUDGE_API_KEY), or null. */
+export function judgeFor(settings: RunConfig['expand']): TextJudge | null {
+  return settings.judge ? new LlmJudge(settings.judge, process.env.FORGE_JUDGE_API_KEY ?? null) : null;
 }

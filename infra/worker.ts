@@ -4,7 +4,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { checkNeo4j, openDriver } from '../graphs/store';
 import type { ForgeEnv } from './env';
-import { expanderFactory } from './expander';
+import { expanderFactory, judgeFor } from './expander';
 import { ROOT } from './services';
 import { connectWorker } from './temporal';
 
@@ -74,7 +74,7 @@ export async function createForgeWorker(env: ForgeEnv, opts: ForgeWorkerOptions 
     await driver.close();
     throw e;
   }
-  const activities = createActivities({ driver, neo4jUri: env.neo4jUri, expanderFor, schemaFile: join(ROOT, 'graphs', 'schema.cypher'), piiKey: env.piiKey, digestKey: piiDigestKey(env) });
+  const activities = createActivities({ driver, neo4jUri: env.neo4jUri, expanderFor, judgeFor, schemaFile: join(ROOT, 'graphs', 'schema.cypher'), piiKey: env.piiKey, digestKey: piiDigestKey(env) });
   const taskQueue = opts.taskQueue ?? env.taskQueue;
   const role = opts.role ?? 'all';
   const workers: Worker[] = [];

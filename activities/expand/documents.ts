@@ -64,7 +64,7 @@ export type ShardDocument = z.infer<typeof ShardDocument>;
 /** Why a text did not become a document. */
 export const RejectReason = z.enum([
   'unfaithful_number', 'unfaithful_unit', 'unfaithful_entity', 'stock_opening', 'pii', 'wrong_language', 'too_short', 'too_long', 'meta_talk', 'unsafe_instruction',
-  'no_coverage', 'bad_form', 'repetitive', 'duplicate', 'near_duplicate', 'invalid_output', 'quality_floor',
+  'no_coverage', 'bad_form', 'repetitive', 'duplicate', 'near_duplicate', 'invalid_output', 'quality_floor', 'judge',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 

@@ -5,6 +5,7 @@ import type { Fact } from '../knowledge/facts';
 import { qualityScore } from './checks';
 import type { RejectReason } from './documents';
 import { checkText } from './filters';
+import type { TextJudge } from './llmJudge';
 import type { Audience, CorpusDocument, Generator, Input, Lang, Style } from './documents';
 import { planJobs, type ExpansionJob, type Mix } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
@@ -44,6 +45,8 @@ export interface ExpandOptions {
   budget?: Budget;
   /** false: leave de-duplication to the caller (texts written in batches are de-duplicated together) */
   dedup?: boolean;
+  /** an optional second model that may reject a text the filters passed */
+  judge?: TextJudge | null;
   /** called after each text, with how many are done of how many */
   onProgress?: (done: number, total: number) => void;
 }
@@ -109,6 +112,14 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     if (!check.ok) {
       reject(check.reason!, check.detail);
       return;
+    }
+    if (opts.judge) {
+      const verdict = await opts.judge.judge(text, facts, lang, style);
+      if (verdict) {
+        reject(verdict.reason, verdict.detail);
+        return;
+      }
+      check.checks.push('judge');
     }
     const tokens = countTokens(text);
     const body = { text, lang, style, audience, input, fact_ids: facts.map((f) => f.id) };

@@ -13,6 +13,16 @@ import { DEFAULT_SERIES_OPTIONS } from '../parse/series/segmentSeries';
 const compiles = (src: string) => { try { new RegExp(src); return true; } catch { return false; } };
 
 /** A run's configuration (a JSON file given with `--config`); every field has a default. */
+/** The optional LLM judge (expand/llmJudge.ts): its own OpenAI-compatible endpoint and model; its key from FORGE_JUDGE_API_KEY. */
+export const JudgeSettings = z.object({
+  baseURL: z.string().url(),
+  model: z.string().min(1),
+  /** the lowest score (1-5) on faithfulness and on usefulness a text may get */
+  floor: z.number().int().min(1).max(5).default(3),
+  timeoutMs: z.number().int().positive().default(60_000),
+}).strict();
+export type JudgeSettings = z.infer<typeof JudgeSettings>;
+
 export const RunConfig = z.object({
   /** UTC offset for timestamps written without one, e.g. "+08:00" */
   timezone: z.string().regex(/^(Z|[+-]\d{2}:?\d{2})$/, 'an offset such as "Z" or "+08:00"').default('Z'),
@@ -92,6 +102,8 @@ export const RunConfig = z.object({
      */
     qualityFloor: z.number().min(0).max(1).default(0.3),
     onLowQuality: z.enum(['fallback', 'fail']).default('fallback'),
+    /** an optional LLM judge on its own endpoint (off by default): texts under its floor are rejected as `judge` */
+    judge: JudgeSettings.nullable().default(null),
     /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */
     responseFormat: z.enum(['json_schema', 'json_object', 'none']).default('json_schema'),
     /** a run stops generating cleanly once it has spent this many tokens or this much (prices: USD per million tokens) */

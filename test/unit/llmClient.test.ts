@@ -7,6 +7,7 @@ import { planJobs, type ExpansionJob } from '../../activities/expand/jobs';
 import { FileLlmCache } from '../../activities/expand/llmCache';
 import { EndpointRefused, InvalidCompletion, LlmExpander, parseAnswer, type LlmSettings } from '../../activities/expand/llmExpander';
 import { renderOffline } from '../../activities/expand/offlineExpander';
+import { LlmJudge } from '../../activities/expand/llmJudge';
 import { deriveFacts } from '../../activities/knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { GRAPH, samples } from '../fixtures/graph';
@@ -164,4 +165,21 @@ test('adaptive limiter: slow start doubles per window, overload halves once per 
   expect(l.limit).toBe(4); // additive now: +1 per window
   for (let k = 0; k < 10; k++) round('overload');
   expect(l.limit).toBe(1);
+});
+
+test('the optional LLM judge: a text under its floor is rejected as judge with both scores; an unreadable verdict passes it on', async () => {
+  const verdicts = ['{"faithfulness": 2, "usefulness": 5}', 'Scores: {"faithfulness": 5, "usefulness": 4}', 'no idea'];
+  server = await startOpenAiTestServer((_req, n) => ({ content: verdicts[n - 1] }));
+  const judge = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
+  const text = renderOffline(job);
+  expect(await judge.judge(text, job.facts, 'en', job.style)).toEqual({ reason: 'judge', detail: 'faithfulness 2, usefulness 5 (floor 3)' });
+  expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
+  expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
+  expect(server.requests[0].messages[1].content).toContain('<facts>');
+  // through expandJobs: the judge's rejection is one rejected line like any other
+  await server.close();
+  server = await startOpenAiTestServer(() => ({ content: '{"faithfulness": 1, "usefulness": 1}' }));
+  const strict = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
+  const out = await expandJobs(jobs, { generator: { kind: 'offline' }, expand: async (j) => ({ text: renderOffline(j), usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) }, { concurrency: 2, pii: DEFAULT_PII_OPTIONS, judge: strict });
+  expect({ docs: out.docs.length, generated: out.generated, reasons: out.rejected.map((r) => r.reason) }).toEqual({ docs: 0, generated: jobs.length, reasons: jobs.map(() => 'judge') });
 });
