@@ -171,14 +171,15 @@ export function createActivities(deps: ActivityDeps) {
         for (const r of await readJsonl(file, OperationRecord)) inputs.add(r);
         heartbeat();
       }
-      const { facts, unlinked } = inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
+      const { facts, unlinked, rulesSetAside } = inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
+      await writeFileAtomic(join(input.outDir, 'rules_set_aside.jsonl'), toJsonl(rulesSetAside));
       heartbeat();
       const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
       const factsPath = join(input.outDir, 'facts.jsonl');
       await writeFileAtomic(factsPath, toJsonl(facts));
       const byKind: Record<string, number> = {};
       for (const f of facts) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
-      return { facts: facts.length, byKind, unlinked, links, factsPath };
+      return { facts: facts.length, byKind, unlinked, links, factsPath, rulesSetAside: rulesSetAside.length };
     },
 
     /** Stage 3a: plan every text of the run (facts and bundles in the configured mix), cut into batches. */

@@ -6,7 +6,7 @@ import type { GraphSnapshot } from './graphSnapshot';
 import { GraphIndex } from './linking';
 import { maintenanceFacts } from './maintenanceFacts';
 import { outOfSpecFacts } from './outOfSpecFacts';
-import { thresholdRuleFacts, type RuleFactOptions } from './ruleFacts';
+import { thresholdRuleFacts, type RuleFactOptions, type SetAsideRule } from './ruleFacts';
 import { SeriesTableBuilder } from './seriesTable';
 import { DEFAULT_MINE_OPTIONS } from './thresholdRules';
 
@@ -25,6 +25,8 @@ export interface DeriveResult {
   facts: Fact[];
   /** measurements that could not be joined with the graph, by reason */
   unlinked: Record<string, number>;
+  /** threshold-rule candidates tested and not kept, each with its reason */
+  rulesSetAside: SetAsideRule[];
 }
 
 /**
@@ -54,11 +56,12 @@ export class FactInputs {
   derive(opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
     const { index, events, orders } = this;
     const tables = this.tables.finish();
+    const rules = thresholdRuleFacts(tables, index, opts);
     const facts: Fact[] = [
       ...[...outOfSpecFacts(tables, events as EventRecord[], index, opts), ...eventChainFacts(events, index), ...maintenanceFacts(orders, index)].map(withId),
-      ...thresholdRuleFacts(tables, index, opts),
+      ...rules.facts,
     ];
-    return { facts: facts.sort((a, b) => a.id.localeCompare(b.id)), unlinked: this.unlinked };
+    return { facts: facts.sort((a, b) => a.id.localeCompare(b.id)), unlinked: this.unlinked, rulesSetAside: rules.setAside };
   }
 }
 

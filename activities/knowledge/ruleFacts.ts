@@ -4,7 +4,7 @@ import type { Fact, GraphAgreementFact, ThresholdRuleFact } from './facts';
 import type { GraphIndex } from './linking';
 import { mainDefect, qualityOutcome } from './outOfSpecFacts';
 import { rowSource, type SeriesTable } from './seriesTable';
-import { type Condition, type MinedRule, type MineOptions, mineThresholdRules, tidy } from './thresholdRules';
+import { type Condition, describeRule, type MinedRule, type MineOptions, mineThresholdRules, tidy } from './thresholdRules';
 
 export interface RuleFactOptions {
   rules: MineOptions & {
@@ -25,8 +25,9 @@ const METHOD = 'cut points searched on even rows by log-likelihood ratio; one-si
  * (the quality label) become much more likely. Then, for each single or band rule on a parameter with a
  * recommended limit on the same side, whether the mined threshold confirms or contradicts that limit.
  */
-export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphIndex, opts: RuleFactOptions): Fact[] {
+export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphIndex, opts: RuleFactOptions): { facts: Fact[]; setAside: SetAsideRule[] } {
   const facts: Fact[] = [];
+  const setAside: SetAsideRule[] = [];
   for (const t of tables) {
     const outcome = qualityOutcome(t, opts);
     if (!outcome) continue;
@@ -40,14 +41,18 @@ export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphI
       if (new Set(f.filter(Number.isFinite)).size > 1) features[id] = f;
     }
     const mined = mineThresholdRules({ features, outcome: y }, opts.rules);
+    for (const s of mined.set_aside) setAside.push({ asset: t.asset, outcome: opts.qualityLabel, rule: describeRule(s.shape), reason: s.reason });
     for (const rule of mined.rules) {
       const ruleFact = withId(toRuleFact(t, index, rule, known, positives, mined.tested, opts));
       facts.push(ruleFact);
       for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance)) facts.push(withId(a));
     }
   }
-  return facts;
+  return { facts, setAside };
 }
+
+/** A rule candidate that was tested and not kept, and why (`rules_set_aside.jsonl` in the run directory). */
+export interface SetAsideRule { asset: string; outcome: string; rule: string; reason: string }
 
 function conditionsOf(rule: MinedRule): { combine: 'all' | 'any'; conditions: Condition[] } {
   const s = rule.shape;

@@ -121,8 +121,16 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   const positivesAll = countTrue(data.outcome, all);
   const setAside: MineResult['set_aside'] = [];
   const accepted: MinedRule[] = [];
-  const ranked = tested.map((t, k) => ({ ...t, q: q[k] })).filter((t) => t.q <= opts.alpha)
-    .map((t) => ({ ...t, ev: evidenceOf(t.shape, data, all, positivesAll, t.p, t.q) }))
+  // every candidate ends kept or set aside with its reason: failed validation, too small, too weak, ...
+  const withQ = tested.map((t, k) => ({ ...t, q: q[k] }));
+  for (const t of withQ) if (t.q > opts.alpha) setAside.push({ shape: t.shape, reason: `failed validation: q = ${t.q.toPrecision(2)} > ${opts.alpha} on the validation half` });
+  const significant = withQ.filter((t) => t.q <= opts.alpha).map((t) => ({ ...t, ev: evidenceOf(t.shape, data, all, positivesAll, t.p, t.q) }));
+  for (const t of significant) {
+    const { support, lift } = t.ev.evidence;
+    if (support < opts.minSupport) setAside.push({ shape: t.shape, reason: `below support: covers ${support} rows, fewer than ${opts.minSupport}` });
+    else if (lift < opts.minLift) setAside.push({ shape: t.shape, reason: `too weak: lift ${round(lift)} under ${opts.minLift}` });
+  }
+  const ranked = significant
     .filter((t) => t.ev.evidence.support >= opts.minSupport && t.ev.evidence.lift >= opts.minLift)
     .sort((a, b) => a.p - b.p || b.ev.evidence.lift - a.ev.evidence.lift || describeRule(a.shape).localeCompare(describeRule(b.shape)));
   for (const t of ranked) {

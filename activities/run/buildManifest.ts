@@ -41,6 +41,7 @@ export function buildManifest(p: ManifestParts): Manifest {
       facts: p.facts.facts,
       facts_by_kind: p.facts.byKind,
       unlinked: p.facts.unlinked,
+      rules_set_aside: p.facts.rulesSetAside ?? 0,
       docs_generated: p.expanded.generated,
       docs_rejected: p.expanded.rejected,
       docs_written: p.expanded.written,

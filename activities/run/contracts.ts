@@ -45,7 +45,11 @@ export interface ParseSummary extends ParseTotals {
   series?: { windows: number; changes: number; states: number };
 }
 
-export interface FactsSummary { facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string }
+export interface FactsSummary {
+  facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string;
+  /** threshold-rule candidates tested and not kept (rules_set_aside.jsonl, each with its reason) */
+  rulesSetAside: number;
+}
 
 /** Texts of expansion batches: generated (accepted or rejected), skipped for the budget, from the cache, and what they cost. */
 interface BatchCounts {
@@ -133,6 +137,8 @@ export const Manifest = z.object({
     facts: z.number().int(),
     facts_by_kind: z.record(z.string(), z.number().int()),
     unlinked: z.record(z.string(), z.number().int()),
+    /** threshold-rule candidates tested and set aside, each with its reason in rules_set_aside.jsonl */
+    rules_set_aside: z.number().int().default(0),
     docs_generated: z.number().int(),
     docs_rejected: z.record(z.string(), z.number().int()),
     docs_written: z.number().int(),
