@@ -25,7 +25,7 @@ import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
 import { documentsPath, readBackup, readDocuments, readPlan, realPath, samplePath, writeDocuments, writePlan } from './expand/corpusFiles';
-import { RejectedLine, type CorpusDocument, type RealDocument, type ShardDocument } from './expand/documents';
+import { rejectedLine, RejectedLine, type CorpusDocument, type RealDocument, type ShardDocument } from './expand/documents';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
 import { mixOf, sourceParseOptions, type RunConfig } from './run/config';
@@ -234,9 +234,8 @@ export function createActivities(deps: ActivityDeps) {
         // the LLM's rejections stay in rejected.jsonl; its accepted texts of those groups go there too, replaced
         const replaced = written.filter((d) => inFailedGroup(assessed.below, d));
         written = [...written.filter((d) => !inFailedGroup(assessed.below, d)), ...out.docs];
-        rejected = [...rejected, ...out.rejected, ...replaced.map((d): Rejected => ({
-          fact_ids: d.fact_ids, input: d.input, style: d.style, audience: d.audience, lang: d.lang, reason: 'quality_floor', detail: `replaced by the offline text: its group is under the floor (${assessed.below.join(', ')})`,
-        }))];
+        rejected = [...rejected, ...out.rejected,
+          ...replaced.map((d) => rejectedLine(d, 'quality_floor', `replaced by the offline text: its group is under the floor (${assessed.below.join(', ')})`, d.text))];
       }
       const quality: QualityReport = { ...assessed, action, summary: describeQuality({ ...assessed, action }) };
       const threshold = config.expand.nearDuplicateThreshold;

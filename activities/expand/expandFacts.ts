@@ -1,12 +1,12 @@
 import { canonicalJson } from '../common/canonicalJson';
 import { sha256 } from '../common/files';
-import type { PiiOptions } from '../parse/pii';
+import { PiiMasker, type PiiOptions } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
 import { qualityScore } from './checks';
 import type { RejectReason } from './documents';
 import { checkText } from './filters';
 import type { TextJudge } from './llmJudge';
-import type { Audience, CorpusDocument, Generator, Input, Lang, Style } from './documents';
+import { rejectedLine, type CorpusDocument, type Generator, type RejectedLine } from './documents';
 import { planJobs, type ExpansionJob, type Mix } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
 import { InvalidCompletion } from './llmExpander';
@@ -51,7 +51,7 @@ export interface ExpandOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface Rejected { fact_ids: string[]; input: Input; style: Style; audience: Audience; lang: Lang; reason: RejectReason; detail?: string }
+export type Rejected = RejectedLine;
 
 export interface ExpandOutcome {
   docs: CorpusDocument[];
@@ -84,7 +84,9 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
   };
   await mapPool(jobs, opts.concurrency, async (job, i) => {
     const { facts, input, style, audience, lang } = job;
-    const reject = (reason: RejectReason, detail?: string) => rejected.push({ fact_ids: facts.map((f) => f.id), input, style, audience, lang, reason, ...(detail ? { detail } : {}) });
+    // a rejected text is written down masked: it passed no PII check (a model can invent a phone number)
+    const reject = (reason: RejectReason, detail?: string, text?: string) =>
+      rejected.push(rejectedLine({ fact_ids: facts.map((f) => f.id), input, style, audience, lang }, reason, detail, text === undefined ? undefined : new PiiMasker(opts.pii).text(text)));
     if (spent()) { // texts already in flight finish; none starts after the budget is reached
       skipped++;
       opts.onProgress?.(++done, jobs.length);
@@ -103,20 +105,20 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     } catch (e) {
       if (!(e instanceof InvalidCompletion)) throw e;
       generated++;
-      reject('invalid_output', (e as Error).message);
+      reject('invalid_output', (e as Error).message, e.answer || undefined);
       return;
     } finally {
       opts.onProgress?.(++done, jobs.length);
     }
     const check = checkText(text, lang, facts, opts.pii, style);
     if (!check.ok) {
-      reject(check.reason!, check.detail);
+      reject(check.reason!, check.detail, text);
       return;
     }
     if (opts.judge) {
       const verdict = await opts.judge.judge(text, facts, lang, style);
       if (verdict) {
-        reject(verdict.reason, verdict.detail);
+        reject(verdict.reason, verdict.detail, text);
         return;
       }
       check.checks.push('judge');
@@ -149,7 +151,7 @@ export function dedupDocuments(docs: readonly CorpusDocument[], rejected: Reject
   const index = near ? near.index ?? new NearDuplicateIndex(near.threshold) : null;
   const out: CorpusDocument[] = [];
   for (const d of docs) {
-    const dup = (reason: RejectReason, detail?: string) => rejected.push({ fact_ids: d.fact_ids, input: d.input, style: d.style, audience: d.audience, lang: d.lang, reason, ...(detail ? { detail } : {}) });
+    const dup = (reason: RejectReason, detail?: string) => rejected.push(rejectedLine(d, reason, detail, d.text));
     const key = sha256(normaliseForDedup(d.text));
     if (seen.has(key)) { dup('duplicate'); continue; }
     seen.add(key);

@@ -42,7 +42,12 @@ const CAPABILITIES = new Map<string, EndpointCapabilities>();
 const FORMAT_ORDER: LlmSettings['responseFormat'][] = ['json_schema', 'json_object', 'none'];
 
 /** The endpoint answered, but with nothing usable even after the repair request: counted as a reject, not retried forever. */
-export class InvalidCompletion extends Error {}
+export class InvalidCompletion extends Error {
+  /** the last answer, as the endpoint gave it */
+  constructor(message: string, readonly answer = '') {
+    super(message);
+  }
+}
 /** The endpoint refused the request itself (bad key, unknown model, bad request): no retry can fix it. */
 export class EndpointRefused extends Error {
   constructor(message: string, readonly status: number | undefined = undefined, readonly body = '') {
@@ -94,7 +99,7 @@ export class LlmExpander {
       if (parsed) return { text: parsed, usage, cached };
       messages.push({ role: 'assistant', content: answer.content }, { role: 'user', content: REPAIR });
     }
-    throw new InvalidCompletion('the answer was not a JSON object {"text": ...}, also after the repair request');
+    throw new InvalidCompletion('the answer was not a JSON object {"text": ...}, also after the repair request', String(messages.at(-2)?.content ?? ''));
   }
 
   /** One chat completion: from the cache, or through the limiter with retries. */

@@ -183,3 +183,10 @@ test('the optional LLM judge: a text under its floor is rejected as judge with b
   const out = await expandJobs(jobs, { generator: { kind: 'offline' }, expand: async (j) => ({ text: renderOffline(j), usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) }, { concurrency: 2, pii: DEFAULT_PII_OPTIONS, judge: strict });
   expect({ docs: out.docs.length, generated: out.generated, reasons: out.rejected.map((r) => r.reason) }).toEqual({ docs: 0, generated: jobs.length, reasons: jobs.map(() => 'judge') });
 });
+
+test('one rejection path: a rejected text is one line with its job, reason, detail and the text, masked', async () => {
+  const leaky = `${renderOffline(job)}\nCall operator Zhang Wei on 13812345678.`;
+  const out = await expandJobs([job], { generator: { kind: 'offline' }, expand: async () => ({ text: leaky, usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) }, { concurrency: 1, pii: DEFAULT_PII_OPTIONS });
+  expect(out.rejected).toEqual([{ fact_ids: job.facts.map((f) => f.id), input: job.input, style: job.style, audience: job.audience, lang: job.lang, reason: 'pii', detail: expect.any(String), text: expect.stringContaining('operator [NAME] on [PHONE]') }]);
+  expect(JSON.stringify(out.rejected)).not.toMatch(/Zhang Wei|13812345678/);
+});
