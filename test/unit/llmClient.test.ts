@@ -185,8 +185,8 @@ test('the optional LLM judge: a text under its floor is rejected as judge with b
 });
 
 test('one rejection path: a rejected text is one line with its job, reason, detail and the text, masked', async () => {
-  const leaky = `${renderOffline(job)}\nCall operator Zhang Wei on 13812345678.`;
+  const leaky = `${renderOffline(job)}\nCall operator Zhang Wei or mail zhang.wei@example.com.`;
   const out = await expandJobs([job], { generator: { kind: 'offline' }, expand: async () => ({ text: leaky, usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) }, { concurrency: 1, pii: DEFAULT_PII_OPTIONS });
-  expect(out.rejected).toEqual([{ fact_ids: job.facts.map((f) => f.id), input: job.input, style: job.style, audience: job.audience, lang: job.lang, reason: 'pii', detail: expect.any(String), text: expect.stringContaining('operator [NAME] on [PHONE]') }]);
-  expect(JSON.stringify(out.rejected)).not.toMatch(/Zhang Wei|13812345678/);
+  expect(out.rejected).toEqual([{ fact_ids: job.facts.map((f) => f.id), input: job.input, style: job.style, audience: job.audience, lang: job.lang, reason: 'pii', detail: expect.any(String), text: expect.stringContaining('operator [NAME] or mail [EMAIL]') }]);
+  expect(JSON.stringify(out.rejected)).not.toMatch(/Zhang Wei|zhang\.wei@/);
 });
