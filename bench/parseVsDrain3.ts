@@ -1,0 +1,95 @@
+/**
+ * `forge parse` end to end beside Drain3 (the tool a user would pick instead), on Loghub-2k's OpenStack log
+ * repeated 200 times (400,000 lines, ~119 MB; CRLF lines as published): both run in turn, several rounds;
+ * prints per tool the median wall time, lines/s, peak RSS, and the ratio Drain3 / Forge. Drain3 0.9.11 is
+ * installed by this script into the git-ignored .tools/drain3 venv (pip), run with logparser's header
+ * regex and its OpenStack masks ("with masks") and without. Forge: the command a user runs, default settings
+ * (PII masking, typed records, templates), on the cores it finds.
+ *   npx ts-node --transpile-only bench/parseVsDrain3.ts [--rounds 3] [--repeat 200]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sharedDataset } from './lib/shared';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, repeat: { type: 'string', default: '200' } } });
+const ROOT = join(__dirname, '..');
+const VENV = join(ROOT, '.tools', 'drain3');
+const HEADER = '<Logrecord> <Date> <Time> <Pid> <Level> <Component> \\[<ADDR>\\] <Content>';
+const MASKS = ['((\\d+\\.){3}\\d+,?)+', '/.+?\\s', '\\d+'];
+
+const DRAIN3 = `
+import re, sys, time
+from drain3 import TemplateMiner
+from drain3.template_miner_config import TemplateMinerConfig
+from drain3.masking import MaskingInstruction
+path, masks = sys.argv[1], sys.argv[2] == 'masks'
+cfg = TemplateMinerConfig()
+cfg.drain_sim_th, cfg.drain_depth, cfg.profiling_enabled = 0.5, 5, False
+if masks:
+    cfg.masking_instructions = [MaskingInstruction(r, '<*>') for r in ${JSON.stringify(MASKS)}]
+miner = TemplateMiner(config=cfg)
+header = re.compile(r'^(?P<Logrecord>.*?)\\s+(?P<Date>.*?)\\s+(?P<Time>.*?)\\s+(?P<Pid>.*?)\\s+(?P<Level>.*?)\\s+(?P<Component>.*?)\\s+\\[(?P<ADDR>.*?)\\]\\s+(?P<Content>.*?)$')
+n = 0
+with open(path, encoding='utf-8') as f:
+    for line in f:
+        m = header.match(line.strip())
+        miner.add_log_message(m.group('Content') if m else line.strip())
+        n += 1
+print(n, len(miner.drain.clusters))
+`;
+
+function ensureDrain3(): string {
+  const py = join(VENV, 'bin', 'python');
+  if (!existsSync(py)) {
+    execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+    execFileSync(join(VENV, 'bin', 'pip'), ['install', '--quiet', 'drain3==0.9.11'], { stdio: 'inherit' });
+  }
+  return py;
+}
+
+/** Wall seconds and peak RSS (MB) of one command, from GNU time. */
+function timed(cmd: string, args: string[]): { wall: number; rssMb: number; out: string } {
+  const res = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (res.status !== 0) throw new Error(`${cmd} failed: ${res.stderr.slice(-500)}`);
+  const [wall, kb] = res.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wall, rssMb: kb / 1024, out: res.stdout };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-vs-drain3-'));
+  try {
+    const log = join(dir, 'openstack.log');
+    const one = readFileSync(join(sharedDataset('loghub-2k'), 'OpenStack', 'OpenStack_2k.log'));
+    const piece = one[one.length - 1] === 10 ? one : Buffer.concat([one, Buffer.from('\r\n')]);
+    writeFileSync(log, Buffer.concat(Array(Number(values.repeat)).fill(piece)));
+    const lines = readFileSync(log).toString('latin1').split('\n').filter((l) => l.trim()).length;
+    const config = join(dir, 'openstack.json');
+    writeFileSync(config, JSON.stringify({ path: log, format: 'text', text: { header: HEADER } }));
+    writeFileSync(join(dir, 'drain3_run.py'), DRAIN3);
+    const py = ensureDrain3();
+    const runs: Record<string, { wall: number; rssMb: number }[]> = { forge: [], 'drain3 with masks': [], 'drain3 without masks': [] };
+    for (let r = 0; r < Number(values.rounds); r++) {
+      const out = join(dir, `out-${r}`);
+      runs.forge.push(timed(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'parse', '--source', config, '--out', out]));
+      rmSync(out, { recursive: true, force: true });
+      runs['drain3 with masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'masks']));
+      runs['drain3 without masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'none']));
+    }
+    console.log(`${lines} lines (${(readFileSync(log).length / 1e6).toFixed(0)} MB), ${values.rounds} rounds, ${cpus().length} cores`);
+    const forgeWall = median(runs.forge.map((x) => x.wall));
+    for (const [name, xs] of Object.entries(runs)) {
+      const wall = median(xs.map((x) => x.wall));
+      console.log(`${name.padEnd(22)} median ${wall.toFixed(2)} s (${xs.map((x) => x.wall.toFixed(2)).join(' / ')}), ${Math.round(lines / wall)} lines/s, peak RSS ${Math.max(...xs.map((x) => x.rssMb)).toFixed(0)} MB` +
+        (name === 'forge' ? '' : `; Forge's speed / this: ${(wall / forgeWall).toFixed(2)}x`));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
