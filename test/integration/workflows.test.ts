@@ -1,0 +1,123 @@
+/**
+ * The real workflows on the real Temporal dev server with fake activities (temporalio/samples-typescript's
+ * way): what only the orchestration decides - the bounded chunk fan-out, continue-as-new, the budget stop,
+ * the review timeout and fallback, the quality floor - checked in seconds, without parsing or an LLM.
+ */
+import { Context } from '@temporalio/activity';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { Activities } from '../../activities';
+import { loadRunConfig, type RunConfig } from '../../activities/run/config';
+import type { ExpandSummary } from '../../activities/run/contracts';
+import type { QualityReport } from '../../activities/expand/qualityFloor';
+import { failureMessage, startRun, waitForRun } from '../../cli/runs';
+import { connectClient, connectWorker } from '../../infra/temporal';
+import { testEnv } from './testEnv';
+import { bundle } from './runHelpers';
+
+jest.setTimeout(60_000);
+
+const env = testEnv();
+let client: Client;
+let workflowBundle: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  client = await connectClient(env);
+  workflowBundle = await bundle();
+});
+
+/** What the fakes saw. */
+interface Seen { chunkRuns: Set<string>; inFlight: number; maxInFlight: number; chunks: number; batches: number[]; failed: { shard: string; reason: string }[] }
+
+/** Fake activities: small summaries, chunk activities that take a little time, a chosen quality verdict. */
+function fakes(seen: Seen, opts: { chunks: number; batches: number; tokensPerBatch: number; quality: QualityReport['action'] }): Partial<Activities> {
+  const quality: QualityReport = {
+    floor: 0.3, accepted_share: opts.quality === 'none' ? 0.9 : 0.1, by_style: {}, by_lang: {}, below: opts.quality === 'none' ? [] : ['run'],
+    top_reasons: ['meta_talk (9)'], action: opts.quality, summary: `quality floor 0.3: ${opts.quality}`,
+  };
+  return {
+    prepareRun: async (i) => ({ inputs: i.inputs.map((p) => ({ path: p, name: p.split('/').pop()!, spec: { format: 'text' } as never, bytes: 100 })), configHash: 'h', schemaFile: 's' }),
+    scanSource: async (i) => ({ source: i.source.name, modelPath: 'm', chunks: opts.chunks, sha256: 'x', lines: opts.chunks * 10, bytes: 100, format: 'text' }),
+    parseChunk: async () => {
+      seen.chunkRuns.add(Context.current().info.workflowExecution?.runId ?? "?");
+      seen.maxInFlight = Math.max(seen.maxInFlight, ++seen.inFlight);
+      await new Promise((r) => setTimeout(r, 40));
+      seen.inFlight--;
+      seen.chunks++;
+      return { recordsPath: 'r', quarantinePath: 'q', counts: { lines: 10, records: 10, quarantined: 0, untimed: 0 }, pii: {} };
+    },
+    loadGraph: async () => 1,
+    deriveRunFacts: async () => ({ facts: 3, byKind: { out_of_spec: 3 }, unlinked: {}, links: 0, factsPath: 'f', rulesSetAside: 0 }),
+    planExpansion: async () => ({ jobs: opts.batches * 10, batches: opts.batches, batchSize: 10 }),
+    expandBatch: async (i) => {
+      seen.batches.push(i.batch);
+      return { batch: i.batch, jobs: 10, generated: 10, skipped: 0, cached: 0, usage: { prompt_tokens: opts.tokensPerBatch, completion_tokens: 0 }, requests: 10, generator: { kind: 'llm', model: 'fake' } };
+    },
+    collectDocuments: async (i): Promise<ExpandSummary> => ({
+      generated: i.totals.generated, rejected: {}, written: i.totals.generated, tokens: 0, byLang: {}, byStyle: {}, byAudience: {}, byInput: {}, documentsPath: 'd',
+      generator: { kind: 'llm', model: 'fake' }, usage: { ...i.totals.usage, cost_usd: 0, cached: 0, requests: i.totals.requests }, skipped: 0, stopped: null, quality,
+    }),
+    planCorpus: async () => ({ shards: ['part-00000.jsonl', 'part-00001.jsonl'], samplePath: 's', sampled: 2, lowQuality: [], real: { available: 0, mixed: 0, rejected: {} }, order: 'id' }),
+    writeCorpus: async (i) => {
+      seen.failed.push(...i.failed);
+      return { shards: [], replacements: [] };
+    },
+    writeManifest: async (i) => ({ runId: i.runId, outDir: i.outDir, manifestPath: 'manifest.json', counts: {} as never }),
+  };
+}
+
+/** Run one workflow on a worker (main and LLM queue) with the fakes; its result, or its failure message. */
+async function run(config: RunConfig, opts: Parameters<typeof fakes>[1]): Promise<{ seen: Seen; error: string | null }> {
+  const seen: Seen = { chunkRuns: new Set(), inFlight: 0, maxInFlight: 0, chunks: 0, batches: [], failed: [] };
+  const taskQueue = `wf-fakes-${Math.random().toString(36).slice(2, 8)}`;
+  const activities = fakes(seen, opts);
+  const connection = await connectWorker(env);
+  const main = await Worker.create({ connection, namespace: env.temporalNamespace, taskQueue, workflowBundle, activities });
+  const llm = await Worker.create({ connection, namespace: env.temporalNamespace, taskQueue: `${taskQueue}-llm`, activities });
+  let error: string | null = null;
+  const llmRun = llm.run();
+  try {
+    await main.runUntil(async () => {
+      const handle = await startRun(client, { ...env, taskQueue }, { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config });
+      await waitForRun(handle, () => undefined, 100).catch((e: unknown) => { error = failureMessage(e); });
+    });
+  } finally {
+    llm.shutdown();
+    await llmRun;
+    await connection.close();
+  }
+  return { seen, error };
+}
+
+const base = async (change: (c: RunConfig) => RunConfig = (c) => c) => change(await loadRunConfig(null, []));
+
+test('bounded chunk fan-out and continue-as-new: 12 chunks, 2 at once, a new run of the child every 5', async () => {
+  const config = await base((c) => ({ ...c, parse: { ...c.parse, parallelChunks: 2, continueAsNewAfter: 5 } }));
+  const { seen, error } = await run(config, { chunks: 12, batches: 1, tokensPerBatch: 10, quality: 'none' });
+  expect(error).toBeNull();
+  expect(seen.chunks).toBe(12);
+  expect(seen.maxInFlight).toBe(2);
+  expect(seen.chunkRuns.size).toBe(3);
+});
+
+test('the budget stops expansion cleanly: no batch starts once the tokens are spent', async () => {
+  const config = await base((c) => ({ ...c, expand: { ...c.expand, parallelBatches: 1, budget: { maxTokens: 2500, maxCostUsd: null } } }));
+  const { seen, error } = await run(config, { chunks: 1, batches: 10, tokensPerBatch: 1000, quality: 'none' });
+  expect(error).toBeNull();
+  expect(seen.batches).toEqual([0, 1, 2]);
+});
+
+test('a review that does not come in time: the fallback replaces every shard from the backup corpus', async () => {
+  const config = await base((c) => ({ ...c, review: { ...c.review, wait: true, timeoutSeconds: 1, onTimeout: 'fallback' }, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } }));
+  const { seen, error } = await run(config, { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'none' });
+  expect(error).toBeNull();
+  expect(seen.failed.map((f) => f.shard)).toEqual(['part-00000.jsonl', 'part-00001.jsonl']);
+  expect(seen.failed[0].reason).toMatch(/no review within 1 s \(policy: fallback\)/);
+});
+
+test('the quality floor: "fail" fails the run naming it; "backup" writes every shard from the backup corpus', async () => {
+  const failing = await run(await base(), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'fail' });
+  expect(failing.error).toMatch(/^quality floor 0.3: fail \(expand.onLowQuality = fail/);
+  const backup = await run(await base((c) => ({ ...c, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } })), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'backup' });
+  expect(backup.error).toBeNull();
+  expect(backup.seen.failed.map((f) => [f.shard, f.reason])).toEqual([['part-00000.jsonl', 'quality floor 0.3: backup'], ['part-00001.jsonl', 'quality floor 0.3: backup']]);
+});
