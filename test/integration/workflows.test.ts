@@ -116,7 +116,7 @@ test('a review that does not come in time: the fallback replaces every shard fro
 
 test('the quality floor: "fail" fails the run naming it; "backup" writes every shard from the backup corpus', async () => {
   const failing = await run(await base(), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'fail' });
-  expect(failing.error).toMatch(/^quality floor 0.3: fail \(expand.onLowQuality = fail/);
+  expect(failing.error).toMatch(/failed: quality floor 0.3: fail \(expand.onLowQuality = fail/);
   const backup = await run(await base((c) => ({ ...c, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } })), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'backup' });
   expect(backup.error).toBeNull();
   expect(backup.seen.failed.map((f) => [f.shard, f.reason])).toEqual([['part-00000.jsonl', 'quality floor 0.3: backup'], ['part-00001.jsonl', 'quality floor 0.3: backup']]);
