@@ -29,7 +29,7 @@ import { rejectedLine, RejectedLine, type CorpusDocument, type RealDocument, typ
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard, roundUsd } from './run/buildManifest';
 import { mixOf, sourceParseOptions, type RunConfig } from './run/config';
-import type { NonRetryable } from './run/errors';
+import type { NonRetryable } from '../workflows/errors';
 import type { BatchSummary, ChunkSummary, CorpusPlanSummary, CorpusSummary, ExpandSummary, ExpandTotals, FactsSummary, InputRef, PreparedRun, RunResult, ScanSummary } from './run/contracts';
 import { isUnavailable, mergeFacts, neo4jUnreachable, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
 

@@ -1,6 +1,6 @@
 import { type ActivityOptions, defineSignal, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE } from '../activities/run/errors';
+import { NON_RETRYABLE } from './errors';
 import type { RunConfig } from '../activities/run/config';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE] };
