@@ -42,3 +42,22 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ForgeEnv {
 export function workflowUiUrl(workflowId: string, env: ForgeEnv, uiBase = process.env.FORGE_UI_URL ?? LOCAL_UI_URL): string {
   return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(env.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
+
+/**
+ * Warnings for a Neo4j that is not on this machine and is reached without credentials or without TLS
+ * (`bolt://` / `neo4j://` instead of `bolt+s://` / `neo4j+s://`): the graph and its facts travel in clear.
+ */
+export function neo4jWarnings(env: Pick<ForgeEnv, 'neo4jUri' | 'neo4jUser' | 'neo4jPassword'>): string[] {
+  let url: URL;
+  try {
+    url = new URL(env.neo4jUri);
+  } catch {
+    return [];
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\./.test(host)) return [];
+  const out: string[] = [];
+  if (!env.neo4jUser || !env.neo4jPassword) out.push(`NEO4J_URI ${env.neo4jUri} is another machine, reached without credentials: set NEO4J_USERNAME and NEO4J_PASSWORD`);
+  if (!/\+s{1,2}c?$/.test(url.protocol.replace(/:$/, ''))) out.push(`NEO4J_URI ${env.neo4jUri} is another machine, reached without TLS: use bolt+s:// or neo4j+s://`);
+  return out;
+}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { neo4jWarnings } from './env';
 import { piiDigestKey } from './piiKey';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -60,6 +61,7 @@ export interface ForgeWorkerOptions {
  */
 export async function createForgeWorker(env: ForgeEnv, opts: ForgeWorkerOptions = {}): Promise<ForgeWorker> {
   const expanderFor = expanderFactory(env);
+  for (const w of neo4jWarnings(env)) process.stderr.write(`[forge] warning: ${w}\n`);
   const driver = openDriver(env.neo4jUri, env.neo4jUser, env.neo4jPassword);
   try {
     await checkNeo4j(driver, env.neo4jUri);

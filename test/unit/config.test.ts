@@ -1,3 +1,4 @@
+import { neo4jWarnings } from '../../infra/env';
 import { EMPTY_PROGRESS, progressBar } from '../../cli/runs';
 import { join } from 'node:path';
 import { parseRunConfig, RunConfig } from '../../activities/run/config';
@@ -43,4 +44,17 @@ test('progress bar: stages take their share, parsing by chunks, expansion by tex
   expect(progressBar({ ...p, stage: 'expand', texts: { done: 50, total: 100 } }, 20)).toBe('[###############.....]  77%');
   expect(progressBar({ ...p, stage: 'done' }, 10)).toBe('[##########] 100%');
   expect(progressBar(null, 10)).toBe('[..........]   0%');
+});
+
+describe('a remote Neo4j without credentials or TLS is warned about', () => {
+  test.each([
+    ['bolt://127.0.0.1:7687', null, 0],
+    ['bolt://localhost:7687', null, 0],
+    ['bolt://graph.plant.internal:7687', null, 2],
+    ['bolt://graph.plant.internal:7687', 'secret', 1],
+    ['neo4j+s://graph.plant.internal:7687', 'secret', 0],
+    ['bolt+ssc://10.0.0.5:7687', null, 1],
+  ] as const)('%s (password %s): %i warnings', (uri, password, n) => {
+    expect(neo4jWarnings({ neo4jUri: uri, neo4jUser: password ? 'neo4j' : null, neo4jPassword: password })).toHaveLength(n);
+  });
 });
