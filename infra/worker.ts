@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { llmQueue } from '../workflows/common';
 import { neo4jWarnings } from './env';
 import { piiDigestKey } from './piiKey';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -10,7 +11,7 @@ import { ROOT } from './services';
 import { connectWorker } from './temporal';
 
 /** The task queue a run's LLM activities go to: beside the main queue, so LLM concurrency is set apart from parsing. */
-export const llmQueue = (taskQueue: string) => `${taskQueue}-llm`;
+export { llmQueue };
 
 export type WorkerRole = 'all' | 'main' | 'llm';
 

@@ -3,6 +3,9 @@ import type { Activities } from '../activities';
 import { NON_RETRYABLE } from './errors';
 import type { RunConfig } from '../activities/run/config';
 
+/** The LLM task queue of a main task queue: expansion activities go there (workers with `--role llm` poll it). */
+export const llmQueue = (taskQueue: string) => `${taskQueue}-llm`;
+
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE] };
 const FAST: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
 /** activities that stream a whole source or chunk: they heartbeat their progress */
@@ -19,7 +22,7 @@ export function longActivities(config: RunConfig) {
   const heartbeatTimeout = `${config.activities.heartbeatSeconds}s`;
   return {
     long: (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary }),
-    llm: (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary, taskQueue: `${workflowInfo().taskQueue}-llm` }),
+    llm: (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary, taskQueue: llmQueue(workflowInfo().taskQueue) }),
   };
 }
 

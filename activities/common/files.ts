@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, writeFile, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
+import { describeIssues } from './issues';
 
 /** Write a file under a temporary name and rename it into place: readers never see half a file. */
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
@@ -28,7 +29,7 @@ export async function readJsonl<S extends z.ZodType>(path: string, schema: S): P
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const parsed = schema.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`${path}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    if (!parsed.success) throw new Error(`${path}:${i + 1}: ${describeIssues(parsed.error, '')}`);
     out.push(parsed.data);
   });
   return out;

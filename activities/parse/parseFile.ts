@@ -5,6 +5,7 @@ import type { NonRetryable } from '../../workflows/errors';
 import type { LineBlock } from './chunks';
 import { detectFormat } from './detectFormat';
 import { parseBlocksInMemory } from './parseChunk';
+import { describeIssues } from '../common/issues';
 import type { ParseOptions, ParseResult } from './parseResult';
 import { scanBlocks } from './scanSource';
 import { SourceModel } from './sourceModel';
@@ -34,7 +35,7 @@ async function readSourceConfig(path: string): Promise<{ dataPath: string; spec:
   if (!file.success) throw new InputError('InvalidConfig', `${path}: a source config needs "path" (the data file) and "format"`);
   const { path: data, ...rest } = file.data;
   const spec = SourceSpec.safeParse(rest);
-  if (!spec.success) throw new InputError('InvalidConfig', `${path}: ${spec.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!spec.success) throw new InputError('InvalidConfig', `${path}: ${describeIssues(spec.error, '(root)')}`);
   return { dataPath: resolve(dirname(path), data), spec: spec.data };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import { describeIssues } from '../common/issues';
 import type { OperationRecord, QuarantineEntry } from './records';
 import type { RejectedRawLine } from './chunks';
 import { PiiMasker, type PiiCounts, type PiiOptions } from './pii';
@@ -34,10 +35,6 @@ export function recordId(source: string, line: number): string {
   return `${prefix}-${line}`;
 }
 
-/** Zod issues as one readable line: `field: message; field: message`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || 'record'}: ${i.message}`).join('; ');
-}
 
 /**
  * The state of parsing one chunk of a source: its masker, the records and quarantined lines not yet

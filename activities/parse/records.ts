@@ -71,6 +71,7 @@ export const SampleBatch = z.object({
   for (const tag of Object.keys(b.values)) if (b.units[tag] === undefined) ctx.addIssue({ code: 'custom', path: ['units', tag], message: 'missing unit' });
 });
 
+/** A typed parameter of a mined template: named after the key it follows, typed from its value. */
 export const TemplateParam = z.object({
   name: z.string(),
   type: z.enum(['int', 'float', 'hex', 'ip', 'uuid', 'time', 'string']),
@@ -111,12 +112,11 @@ export const WorkOrderRecord = z.object({
   downtime_min: z.number().nonnegative().nullable(),
 });
 
-const SeriesProvenance = { id: z.string().min(1), source: z.string().min(1), line: z.number().int().positive(), ts: Instant, asset: z.string().min(1) };
 
 /** A steady or transition window of one tag: statistics over its samples (lines `line`..`last_line`). */
 export const WindowRecord = z.object({
   kind: z.literal('window'),
-  ...SeriesProvenance,
+  ...Provenance,
   tag: z.string(),
   unit: z.string(),
   state: z.enum(['steady', 'transition']),
@@ -128,7 +128,7 @@ export const WindowRecord = z.object({
 /** A change of one tag: a mean shift or a setpoint change, dated to its onset (`ts`, `line`), with its detection. */
 export const ChangeRecord = z.object({
   kind: z.literal('change'),
-  ...SeriesProvenance,
+  ...Provenance,
   tag: z.string(),
   unit: z.string(),
   change: z.enum(['mean_shift', 'setpoint']),
@@ -141,7 +141,7 @@ export const ChangeRecord = z.object({
 });
 
 /** A state column (status, mode, alarm flag) changing value. */
-export const StateRecord = z.object({ kind: z.literal('state'), ...SeriesProvenance, tag: z.string(), from: z.string(), to: z.string() });
+export const StateRecord = z.object({ kind: z.literal('state'), ...Provenance, tag: z.string(), from: z.string(), to: z.string() });
 
 export const OperationRecord = z.discriminatedUnion('kind', [SampleBatch, EventRecord, WorkOrderRecord, WindowRecord, ChangeRecord, StateRecord]);
 export type WindowRecord = z.infer<typeof WindowRecord>;
@@ -152,6 +152,7 @@ export type SampleBatch = z.infer<typeof SampleBatch>;
 export type EventRecord = z.infer<typeof EventRecord>;
 export type WorkOrderRecord = z.infer<typeof WorkOrderRecord>;
 export type OperationRecord = z.infer<typeof OperationRecord>;
+export type TemplateParam = z.infer<typeof TemplateParam>;
 
 /** A line that could not become a record: kept with its (masked) text and the reason. */
 export const QuarantineEntry = z.object({

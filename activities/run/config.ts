@@ -6,6 +6,7 @@ import type { Mix } from '../expand/jobs';
 import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../parse/pii';
 import { DEFAULT_MAX_LINE_BYTES } from '../parse/chunks';
+import { describeIssues } from '../common/issues';
 import type { ParseOptions } from '../parse/parseResult';
 import type { SourceSpec } from '../parse/sourceSpec';
 import { DEFAULT_SERIES_OPTIONS } from '../parse/series/segmentSeries';
@@ -153,7 +154,7 @@ export class InvalidConfig extends Error {}
 export function parseRunConfig(value: unknown, baseDir: string, name = 'config'): RunConfig {
   const parsed = RunConfig.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidConfig(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new InvalidConfig(`${name}: ${describeIssues(parsed.error, '(root)')}`);
   }
   const d = parsed.data;
   return { ...d, graphs: d.graphs.map((g) => resolve(baseDir, g)), backup: { ...d.backup, path: d.backup.path === null ? null : resolve(baseDir, d.backup.path) } };

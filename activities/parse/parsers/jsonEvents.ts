@@ -4,7 +4,8 @@ import { parseInstant } from '../timestamps';
 import { compileTimeFormat, KNOWN_TIME_FORMATS, type TimeReader } from '../timeFormats';
 import { normaliseLevel } from '../levels';
 import { isNameField } from '../pii';
-import { describeIssues, recordId, type ParseContext, type SourceParser } from '../parseResult';
+import { describeIssues } from '../../common/issues';
+import { recordId, type ParseContext, type SourceParser } from '../parseResult';
 import { eventState } from './textLog';
 import { eachLine } from './lines';
 

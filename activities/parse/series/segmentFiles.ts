@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { readLineBlocks } from '../chunks';
 import { eachLine } from '../parsers/lines';
-import { describeIssues, recordId } from '../parseResult';
+import { describeIssues } from '../../common/issues';
+import { recordId } from '../parseResult';
 import { OperationRecord, SampleBatch } from '../records';
 import { isStateColumn, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Drain, keyCovers, skeleton, WILDCARD, type Cluster, type DrainOptions, type MaskedMessage } from './drain';
 import { STANDARD_MASKS } from './masks';
+import { MASK_TOKEN } from '../pii';
+import type { TemplateParam } from '../records';
 import { EnumerationCounter, enumeratedTemplate } from './enumerations';
 
 /** Mining settings of a text source (part of its configuration). */
@@ -15,7 +17,7 @@ export const MinerSettings = z.object({
 export type MinerSettings = z.infer<typeof MinerSettings>;
 
 // masks and pseudonyms written by the PII stage are variables too
-const PII_MASK = '\\[(?:NAME|EMPLOYEE_ID|PHONE|EMAIL|ID_NUMBER|BANK_CARD|IP|MAC|PLATE)(?::[0-9a-f]{6})?\\]';
+const PII_MASK = MASK_TOKEN.source;
 
 export function drainOptions(s: MinerSettings): DrainOptions {
   return {
@@ -55,8 +57,7 @@ export function freezeTemplates(drain: Drain, settings: MinerSettings, counter?:
   return { settings, clusters: drain.clusters.map((c) => ({ ...c })), eventOf, events, enumerated: counter?.enumerated(drain.clusters) ?? {} };
 }
 
-export type ParamType = 'int' | 'float' | 'hex' | 'ip' | 'uuid' | 'time' | 'string';
-export interface TemplateParam { name: string; type: ParamType; value: string | number }
+type ParamType = TemplateParam['type'];
 
 function typeOf(v: string): { type: ParamType; value: string | number } {
   if (/^[-+]?\d+$/.test(v) && Math.abs(Number(v)) <= Number.MAX_SAFE_INTEGER) return { type: 'int', value: Number(v) };
