@@ -64,7 +64,7 @@ export async function productPath(name: string, outDir: string, miner: Record<st
 function tuned(name: string, lines: string[]): { groups: string[]; templates: string[] } {
   const s = SETTINGS[name];
   const format = compileLogFormat(s.log_format);
-  const drain = new Drain({ depth: s.depth, similarity: s.st, maxChildren: 100, numbersAreVariables: true, mergeSkeletons: true, constantSimilarity: true, masks: [...STANDARD_MASKS, ...s.regex] });
+  const drain = new Drain({ depth: s.depth, similarity: s.st, maxChildren: 100, numbersAreVariables: true, constantSimilarity: true, masks: [...STANDARD_MASKS, ...s.regex] });
   const assigned = lines.map((l) => drain.add(matchLogFormat(format, l)?.Content ?? l).cluster);
   return { groups: assigned.map((c) => skeleton(c.template)), templates: assigned.map((c) => c.template.join(' ')) };
 }

@@ -6,24 +6,13 @@ import { qualityScore } from './checks';
 import type { RejectReason } from './documents';
 import { checkText } from './filters';
 import type { TextJudge } from './llmJudge';
-import { rejectedLine, type CorpusDocument, type Generator, type RejectedLine } from './documents';
+import { rejectedLine, type CorpusDocument, type RejectedLine } from './documents';
 import { planJobs, type ExpansionJob, type Mix } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
-import { InvalidCompletion } from './llmExpander';
+import { InvalidCompletion, type Expansion, type TextExpander } from './expander';
+export type { Expansion, TextExpander } from './expander';
 import { countTokens } from './tokens';
 
-/** A job's text, and what it cost: tokens sent and received over the network (0 from the cache or offline). */
-export interface Expansion {
-  text: string;
-  usage: { prompt_tokens: number; completion_tokens: number };
-  cached: boolean;
-}
-
-/** Anything that turns a job (facts, style, audience, language) into text: the offline templates or an LLM. */
-export interface TextExpander {
-  readonly generator: Generator;
-  expand(job: ExpansionJob): Promise<Expansion>;
-}
 
 /** A run's spending limit: generation stops cleanly once the tokens or the estimated cost reach it. */
 export interface Budget {

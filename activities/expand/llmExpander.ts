@@ -2,7 +2,8 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import { AdaptiveLimiter } from './adaptiveLimiter';
 import type { Generator } from './documents';
-import type { Expansion } from './expandFacts';
+import { InvalidCompletion, type Expansion } from './expander';
+export { InvalidCompletion } from './expander';
 import type { ExpansionJob } from './jobs';
 import { type CachedCompletion, type LlmCache, requestKey } from './llmCache';
 import { buildPrompt } from './prompts';
@@ -41,13 +42,6 @@ export interface EndpointCapabilities { responseFormat: LlmSettings['responseFor
 const CAPABILITIES = new Map<string, EndpointCapabilities>();
 const FORMAT_ORDER: LlmSettings['responseFormat'][] = ['json_schema', 'json_object', 'none'];
 
-/** The endpoint answered, but with nothing usable even after the repair request: counted as a reject, not retried forever. */
-export class InvalidCompletion extends Error {
-  /** the last answer, as the endpoint gave it */
-  constructor(message: string, readonly answer = '') {
-    super(message);
-  }
-}
 /** The endpoint refused the request itself (bad key, unknown model, bad request): no retry can fix it. */
 export class EndpointRefused extends Error {
   constructor(message: string, readonly status: number | undefined = undefined, readonly body = '') {

@@ -53,7 +53,3 @@ export const SourceSpec = z.object({
 }).strict();
 export type SourceSpec = z.infer<typeof SourceSpec>;
 export type SourceFormatName = SourceSpec['format'];
-
-export function defaultSpec(format: SourceFormatName): SourceSpec {
-  return SourceSpec.parse({ format });
-}

@@ -4,7 +4,7 @@ import { STANDARD_MASKS } from '../../activities/parse/templates/masks';
 import { EnumerationCounter } from '../../activities/parse/templates/enumerations';
 import { drainOptions, freezeTemplates, MinerSettings, TemplateMatcher } from '../../activities/parse/templates/templateModel';
 
-const forge = () => new Drain({ depth: 4, similarity: 0.5, maxChildren: 100, masks: [...STANDARD_MASKS], numbersAreVariables: true, mergeSkeletons: true, constantSimilarity: true });
+const forge = () => new Drain({ depth: 4, similarity: 0.5, maxChildren: 100, masks: [...STANDARD_MASKS], numbersAreVariables: true, constantSimilarity: true });
 
 describe('Drain', () => {
   test('messages of one event share a cluster; differing positions become <*>', () => {

@@ -17,11 +17,6 @@ export interface DrainOptions {
   /** treat every token with a digit as a variable when routing (Drain's rule) */
   numbersAreVariables: boolean;
   /**
-   * group clusters whose templates have the same constant skeleton (tokens made only of variables and
-   * punctuation left out): one event for messages whose variables span a varying number of tokens
-   */
-  mergeSkeletons: boolean;
-  /**
    * tokens made of variables and punctuation (`<*>:`, `(<*>)`) count as variables, as `<*>` does, and
    * never as matching constants: shared variable slots cannot make two messages alike
    */

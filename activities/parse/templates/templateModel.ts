@@ -22,7 +22,7 @@ const PII_MASK = MASK_TOKEN.source;
 export function drainOptions(s: MinerSettings): DrainOptions {
   return {
     depth: s.depth, similarity: s.similarity, maxChildren: s.maxChildren, masks: [PII_MASK, ...s.masks, ...STANDARD_MASKS],
-    numbersAreVariables: true, mergeSkeletons: true, constantSimilarity: true, keyedTokens: true, joinVariables: true,
+    numbersAreVariables: true, constantSimilarity: true, keyedTokens: true, joinVariables: true,
   };
 }
 
