@@ -3,8 +3,8 @@ import { graphAgreementEn, graphAgreementZh, thresholdRuleEn, thresholdRuleZh } 
 import type { Generator, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
 import { opening, renderGeneric, titleOf } from './offlineGeneric';
-import type { TextExpander } from './expandFacts';
-import { cap, listEn, listZh } from './textParts';
+import type { TextExpander } from './expander';
+import { cap, listEn, listZh, type ClassicStyle, type Templates } from './textParts';
 
 /**
  * The deterministic offline expander: used when no LLM endpoint is configured. It writes each fact in every
@@ -24,7 +24,6 @@ export const offlineExpander: TextExpander = {
 };
 
 /** The styles with a hand-written form per kind of fact; the others are built from a fact's points (offlineGeneric.ts). */
-export type ClassicStyle = 'textbook' | 'qa' | 'sop' | 'troubleshooting';
 const CLASSIC: readonly Style[] = ['textbook', 'qa', 'sop', 'troubleshooting'];
 
 export function renderOffline(job: ExpansionJob): string {
@@ -44,7 +43,6 @@ function renderFact(fact: Fact, style: ClassicStyle, lang: Lang): string {
   }
 }
 
-type Templates<F> = Record<ClassicStyle, (f: F) => string>;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** Out of range is worse for quality only when the reject rate out of range is higher than inside. */
 const harms = (o: NonNullable<OutOfSpecFact['statement']['outcome']>) => o.ng_rate_out_pct > o.ng_rate_in_pct;

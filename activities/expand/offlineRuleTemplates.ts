@@ -1,9 +1,7 @@
 import type { GraphAgreementFact, ThresholdRuleFact } from '../knowledge/facts';
-import type { ClassicStyle } from './offlineExpander';
-import { cap, listEn, listZh } from './textParts';
+import { cap, listEn, listZh, type Templates } from './textParts';
 
 /** Offline templates for mined threshold rules and their agreement with the graph's limits (see offlineExpander.ts). */
-type Templates<F> = Record<ClassicStyle, (f: F) => string>;
 type Cond = ThresholdRuleFact['statement']['conditions'][number];
 
 const condEn = (c: Cond) => `${c.parameter.name} is ${c.op === '>' ? 'above' : 'below'} ${c.threshold} ${c.parameter.unit}`;
