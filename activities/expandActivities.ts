@@ -1,0 +1,105 @@
+import { heartbeat } from '@temporalio/activity';
+import { join } from 'node:path';
+import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
+import { Fact } from './knowledge/facts';
+import { costOf, dedupDocuments, expandJobs, type Rejected } from './expand/expandFacts';
+import { batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
+import { planJobs } from './expand/jobs';
+import { OFFLINE_GENERATOR, offlineExpander } from './expand/offlineExpander';
+import { assessQuality, describeQuality, inFailedGroup, type QualityReport } from './expand/qualityFloor';
+import { EndpointRefused, LlmExpander } from './expand/llmExpander';
+import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
+import { documentsPath, readDocuments, writeDocuments } from './expand/corpusFiles';
+import { rejectedLine, RejectedLine, type CorpusDocument } from './expand/documents';
+import { roundUsd } from './run/buildManifest';
+import { mixOf, type RunConfig } from './run/config';
+import type { BatchSummary, ExpandSummary, ExpandTotals } from './run/contracts';
+import { fail, piiOptionsFor, type ActivityDeps } from './deps';
+
+/** Stage 3: facts expanded into checked texts, in batches on the LLM queue, collected under the quality floor. */
+export function createExpandActivities(deps: ActivityDeps) {
+  const piiOptions = piiOptionsFor(deps);
+  return {
+    /** Stage 3a: plan every text of the run (facts and bundles in the configured mix), cut into batches. */
+    async planExpansion(input: { outDir: string; factsPath: string; config: RunConfig }): Promise<{ jobs: number; batches: number; batchSize: number }> {
+      const facts = await readJsonl(input.factsPath, Fact);
+      const jobs = planJobs(facts, mixOf(input.config.expand));
+      const batchSize = input.config.expand.batchSize;
+      await writeJobPlan(input.outDir, jobs, batchSize);
+      return { jobs: jobs.length, batches: Math.ceil(jobs.length / batchSize), batchSize };
+    },
+
+    /** Stage 3b (LLM task queue): write and check one batch's texts, within what is left of the budget. */
+    async expandBatch(input: { outDir: string; factsPath: string; batch: number; config: RunConfig; budget: { maxTokens: number | null; maxCostUsd: number | null } }): Promise<BatchSummary> {
+      const { config } = input;
+      const jobs = await readJobBatch(input.outDir, await readJsonl(input.factsPath, Fact), input.batch);
+      const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'));
+      const outcome = await expandJobs(jobs, expander, {
+        // twice as many texts in flight as requests: while one text is checked, another's request is already out
+        concurrency: 2 * config.expand.concurrency, pii: piiOptions(config), dedup: false,
+        budget: { ...input.budget, prices: config.expand.prices }, judge: deps.judgeFor?.(config.expand) ?? null,
+        onProgress: (done, total) => heartbeat({ done, total }),
+      }).catch((e: unknown) => {
+        throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;
+      });
+      await writeDocuments(batchPath(input.outDir, input.batch), outcome.docs);
+      await writeFileAtomic(batchRejectedPath(input.outDir, input.batch), toJsonl(outcome.rejected));
+      return {
+        batch: input.batch, jobs: jobs.length, generated: outcome.generated, skipped: outcome.skipped, cached: outcome.cached,
+        usage: outcome.usage, requests: expander instanceof LlmExpander ? expander.requests : null, generator: expander.generator,
+      };
+    },
+
+    /** Stage 3c: the batches' documents together, exact and near-duplicates removed (also against earlier runs of the directory). */
+    async collectDocuments(input: { outDir: string; factsPath: string; config: RunConfig; totals: ExpandTotals; planned: number }): Promise<ExpandSummary> {
+      const { config, outDir, totals } = input;
+      let rejected: Rejected[] = [];
+      let written: CorpusDocument[] = [];
+      for (let b = 0; b < totals.started; b++) {
+        written.push(...(await readDocuments(batchPath(outDir, b))).filter((d): d is CorpusDocument => d.origin === 'synthetic'));
+        rejected.push(...(await readJsonl(batchRejectedPath(outDir, b), RejectedLine)));
+        if (b % 100 === 99) heartbeat();
+      }
+      // the quality floor, on what the generator wrote (before de-duplication, which is no fault of its texts)
+      const assessed = assessQuality(written, rejected, config.expand.qualityFloor);
+      const action: QualityReport['action'] = !assessed.below.length ? 'none' : config.expand.onLowQuality === 'fail' ? 'fail' : config.backup.path ? 'backup' : 'offline';
+      if (action === 'offline') {
+        // the groups under the floor are written by the offline expander instead, labelled as such
+        const facts = await readJsonl(input.factsPath, Fact);
+        const jobs = (await Promise.all(Array.from({ length: totals.started }, (_, b) => readJobBatch(outDir, facts, b)))).flat().filter((j) => inFailedGroup(assessed.below, j));
+        const fallback = { generator: { ...OFFLINE_GENERATOR, note: `fallback: the LLM's texts fell under the quality floor (${assessed.below.join(', ')})` }, expand: offlineExpander.expand };
+        const out = await expandJobs(jobs, fallback, { concurrency: 8, pii: piiOptions(config), dedup: false });
+        // the LLM's rejections stay in rejected.jsonl; its accepted texts of those groups go there too, replaced
+        const replaced = written.filter((d) => inFailedGroup(assessed.below, d));
+        written = [...written.filter((d) => !inFailedGroup(assessed.below, d)), ...out.docs];
+        rejected = [...rejected, ...out.rejected,
+          ...replaced.map((d) => rejectedLine(d, 'quality_floor', `replaced by the offline text: its group is under the floor (${assessed.below.join(', ')})`, d.text))];
+      }
+      const quality: QualityReport = { ...assessed, action, summary: describeQuality({ ...assessed, action }) };
+      const threshold = config.expand.nearDuplicateThreshold;
+      const index = threshold > 0 ? await loadDedupIndex(outDir, threshold) : undefined;
+      const docs = dedupDocuments(written, rejected, index ? { threshold, index } : null).sort((a, b) => a.id.localeCompare(b.id));
+      if (index) await saveDedupIndex(outDir, index);
+      const docsPath = documentsPath(outDir);
+      await writeDocuments(docsPath, docs);
+      await writeFileAtomic(join(outDir, 'rejected.jsonl'), toJsonl(rejected));
+      const tally = (key: (d: CorpusDocument) => string) => {
+        const out: Record<string, number> = {};
+        for (const d of docs) out[key(d)] = (out[key(d)] ?? 0) + 1;
+        return out;
+      };
+      const byReason: Record<string, number> = {};
+      for (const r of rejected) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
+      const skipped = totals.skipped + (input.planned - totals.jobs);
+      return {
+        generated: totals.generated, rejected: byReason, written: docs.length,
+        tokens: docs.reduce((a, d) => a + d.tokens, 0),
+        byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), byAudience: tally((d) => d.audience), byInput: tally((d) => d.input),
+        documentsPath: docsPath, generator: totals.generator ?? OFFLINE_GENERATOR,
+        usage: { ...totals.usage, cost_usd: roundUsd(costOf(totals.usage, config.expand.prices)), cached: totals.cached, requests: totals.requests },
+        skipped, stopped: skipped ? 'budget' : null, quality,
+      };
+    },
+
+  };
+}

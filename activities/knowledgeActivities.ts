@@ -1,0 +1,54 @@
+import { heartbeat, ApplicationFailure } from '@temporalio/activity';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
+import { sourceRecordFiles } from './parse/parseChunk';
+import { OperationRecord } from './parse/records';
+import { DEFAULT_DERIVE_OPTIONS, FactInputs } from './knowledge/deriveFacts';
+import { checkGraphFormulas } from './knowledge/graphSnapshot';
+import type { RunConfig } from './run/config';
+import type { FactsSummary } from './run/contracts';
+import { mergeFacts, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
+import { fail, withNeo4j, type ActivityDeps } from './deps';
+
+/** Stage 2: the knowledge graph loaded, facts derived from the records and written back. */
+export function createKnowledgeActivities(deps: ActivityDeps) {
+  return {
+    /** Load the graph schema and the domain graphs, idempotently. */
+    async loadGraph(input: { files: string[] }): Promise<number> {
+      const files = await Promise.all(input.files.map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })));
+      try {
+        return await withNeo4j(deps.neo4jUri, () => loadGraphFiles(deps.driver, files));
+      } catch (e) {
+        if (e instanceof ApplicationFailure) throw e;
+        throw fail('InvalidGraph', (e as Error).message);
+      }
+    },
+
+    /** Stage 2: join records with the graph, derive facts, MERGE them into Neo4j and write facts.jsonl. */
+    async deriveRunFacts(input: { outDir: string; sources: { source: string; chunks: number; series?: unknown }[]; runId: string; config: RunConfig }): Promise<FactsSummary> {
+      const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
+      try {
+        checkGraphFormulas(graph);
+      } catch (e) {
+        throw fail('InvalidGraph', `the knowledge graph's derived quantities: ${(e as Error).message}`);
+      }
+      // record files one at a time: samples go into per-asset tables, their records are not kept
+      const inputs = new FactInputs(graph);
+      for (const file of input.sources.flatMap((p) => sourceRecordFiles(input.outDir, p))) {
+        for (const r of await readJsonl(file, OperationRecord)) inputs.add(r);
+        heartbeat();
+      }
+      const { facts, unlinked, rulesSetAside } = inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
+      await writeFileAtomic(join(input.outDir, 'rules_set_aside.jsonl'), toJsonl(rulesSetAside));
+      heartbeat();
+      const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
+      const factsPath = join(input.outDir, 'facts.jsonl');
+      await writeFileAtomic(factsPath, toJsonl(facts));
+      const byKind: Record<string, number> = {};
+      for (const f of facts) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+      return { facts: facts.length, byKind, unlinked, links, factsPath, rulesSetAside: rulesSetAside.length };
+    },
+
+  };
+}

@@ -1,0 +1,91 @@
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import { readdir, rename, rm, stat, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { canonicalJson } from './common/canonicalJson';
+import { sha256, sha256File } from './common/files';
+import { readLineBlocks, type LineBlock } from './parse/chunks';
+import { parseChunkToFiles, seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
+import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
+import { grownPast, scanBlockBytes, scanBlocks } from './parse/scanSource';
+import { segmentRecordFiles } from './parse/series/segmentFiles';
+import { DEFAULT_SERIES_OPTIONS } from './parse/series/segmentSeries';
+import { sourceParseOptions, type RunConfig } from './run/config';
+import type { ChunkSummary, InputRef, PreparedRun, ScanSummary } from './run/contracts';
+import { asFailure, fail, type ActivityDeps } from './deps';
+
+/** Remove chunk outputs of a source beyond its current chunk count (left by an earlier run of the directory). */
+async function removeStaleParts(outDir: string, source: string, chunks: number): Promise<void> {
+  for (const dir of ['records', 'quarantine']) {
+    for (const f of await readdir(join(outDir, dir)).catch(() => [] as string[])) {
+      const m = f.startsWith(`${source}.`) ? /\.(\d{5})\.jsonl(\.partial)?$/.exec(f) : null;
+      if (m && Number(m[1]) >= chunks) await rm(join(outDir, dir, f), { force: true });
+    }
+  }
+}
+
+/** Stage 1: the sources - inputs checked, each scanned once, its chunks parsed, a table's series segmented. */
+export function createParseActivities(deps: ActivityDeps) {
+  const keys = { pseudonymKey: deps.piiKey, digestKey: deps.digestKey };
+  return {
+    /** Check every input exists and can be parsed; hash them; create the run directory. */
+    async prepareRun(input: { inputs: string[]; outDir: string; config: RunConfig }): Promise<PreparedRun> {
+      const inputs = await asFailure(() => describeInputs(input.inputs));
+      for (const g of input.config.graphs) {
+        if (!(await stat(g).catch(() => null))) throw fail('InvalidConfig', `graph file not found: ${g}`);
+      }
+      if (input.config.backup.path && !(await stat(input.config.backup.path).catch(() => null))) throw fail('InvalidConfig', `backup corpus not found: ${input.config.backup.path}`);
+      if ((input.config.review.minQuality > 0 || input.config.backup.mixRatio > 0) && !input.config.backup.path) {
+        throw fail('InvalidConfig', `backup.mixRatio and review.minQuality need a real-data corpus: set backup.path`);
+      }
+      await mkdir(input.outDir, { recursive: true });
+      return { inputs, configHash: sha256(canonicalJson(input.config)).slice(0, 16), schemaFile: deps.schemaFile };
+    },
+
+    /** Stage 1a: one pass over a source: chunk plan, name digests, mined templates -> models/<source>.json. */
+    async scanSource(input: { source: InputRef; outDir: string; config: RunConfig }): Promise<ScanSummary> {
+      const { source, outDir, config } = input;
+      const opts = sourceParseOptions(source, config, keys);
+      async function* withHeartbeat(): AsyncGenerator<LineBlock> {
+        for await (const b of readLineBlocks(source.path, 0, source.bytes, 1, scanBlockBytes(config.parse.chunkBytes), config.parse.maxLineBytes)) {
+          heartbeat({ scanned: b.next });
+          yield b;
+        }
+      }
+      const [model, hash] = await asFailure(async () => {
+        try {
+          return await Promise.all([scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }), sha256File(source.path)]);
+        } catch (e) {
+          throw e instanceof InputError ? e : new InputError('UnreadableSource', (e as Error).message);
+        }
+      });
+      const modelPath = await writeModel(outDir, model);
+      await removeStaleParts(outDir, source.name, model.chunks.length);
+      return { source: source.name, modelPath, chunks: model.chunks.length, sha256: hash, lines: model.lines, bytes: model.bytes, format: source.spec.format };
+    },
+
+    /**
+     * Stage 1b: parse one chunk. Progress is heartbeated after every block; a retried attempt resumes from
+     * the last heartbeat with output identical to an undisturbed run.
+     */
+    async parseChunk(input: { modelPath: string; chunk: number; outDir: string; config: RunConfig }): Promise<ChunkSummary> {
+      const model = await readModel(input.modelPath);
+      const chunk = model.chunks[input.chunk];
+      if (!chunk) throw fail('InvalidConfig', `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model file ${input.modelPath} changed since the scan?)`);
+      const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
+      return asFailure(() => parseChunkToFiles({
+        model, chunk, outDir: input.outDir, resume, onProgress: (p) => heartbeat(p),
+        opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, keys),
+      }).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
+    },
+
+    /** Stage 1c: windows, changes and state events of a table source's series -> records/<source>.series.jsonl. */
+    async segmentSeries(input: { source: string; chunks: number; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number }> {
+      const path = seriesFile(input.outDir, input.source);
+      const tmp = `${path}.partial`;
+      const counts = await segmentRecordFiles(sourceRecordFiles(input.outDir, input), tmp, { ...DEFAULT_SERIES_OPTIONS, ...input.config.series }, () => heartbeat());
+      await rename(tmp, path);
+      return { path, ...counts };
+    },
+
+  };
+}
