@@ -172,6 +172,13 @@ function collect(re: RegExp, text: string, type: PiiType, accept: (m: RegExpExec
   return out;
 }
 
+/** How many colons `s` holds. */
+function colons(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) n++;
+  return n;
+}
+
 /** Typed personal data (everything but names) in `text`; `employeeIds` are the site's patterns, compiled. */
 function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] {
   const before = (m: RegExpExecArray, n = 24) => text.slice(Math.max(0, m.index - n), m.index);
@@ -180,7 +187,8 @@ function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] 
     ...collect(RESIDENT_ID, text, 'id_number', (m) => isResidentId(m[0])),
     ...collect(CARD, text, 'bank_card', (m) => luhnValid(m[0]) && (CARD_CONTEXT.test(before(m, 30)) || /[ -]/.test(m[0]))),
     ...collect(IPV4, text, 'ip', (m) => !VERSION_CONTEXT.test(before(m, 12))),
-    ...collect(IPV6, text, 'ip', (m) => (m[0].match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m[0]) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m[0])),
+    // an IPv6 address has "::" or eight groups (seven colons): lines with neither skip the long pattern
+    ...(text.includes('::') || colons(text) >= 7 ? collect(IPV6, text, 'ip', (m) => (m[0].match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m[0]) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m[0])) : []),
     ...collect(MAC, text, 'mac'),
     ...collect(MOBILE, text, 'phone'),
     ...collect(LANDLINE, text, 'phone'),
