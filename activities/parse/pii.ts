@@ -172,6 +172,8 @@ function collect(re: RegExp, text: string, type: PiiType, accept: (m: RegExpExec
   return out;
 }
 
+const HAS_CJK = /[\u4e00-\u9fff]/;
+
 /** How many colons `s` holds. */
 function colons(s: string): number {
   let n = 0;
@@ -183,7 +185,7 @@ function colons(s: string): number {
 function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] {
   const before = (m: RegExpExecArray, n = 24) => text.slice(Math.max(0, m.index - n), m.index);
   return [
-    ...collect(EMAIL, text, 'email'),
+    ...(text.includes('@') ? collect(EMAIL, text, 'email') : []),
     ...collect(RESIDENT_ID, text, 'id_number', (m) => isResidentId(m[0])),
     ...collect(CARD, text, 'bank_card', (m) => luhnValid(m[0]) && (CARD_CONTEXT.test(before(m, 30)) || /[ -]/.test(m[0]))),
     ...collect(IPV4, text, 'ip', (m) => !VERSION_CONTEXT.test(before(m, 12))),
@@ -192,7 +194,7 @@ function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] 
     ...collect(MAC, text, 'mac'),
     ...collect(MOBILE, text, 'phone'),
     ...collect(LANDLINE, text, 'phone'),
-    ...collect(PLATE, text, 'plate'),
+    ...(HAS_CJK.test(text) ? collect(PLATE, text, 'plate') : []),
     ...collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', () => true, 3),
     ...collect(KEYED_ID, text, 'employee_id', (m) => !ACCOUNT_KEY.test(m[1]) || personalAccount(m[3]), 3),
     ...employeeIds.flatMap((re) => collect(re, text, 'employee_id')),
@@ -238,8 +240,10 @@ function nameFindings(text: string): Finding[] {
       end = stop;
     }
   };
+  // (the Chinese patterns need Chinese characters: a line without any skips them)
+  const cjk = HAS_CJK.test(text);
   ZH_NAME.lastIndex = 0;
-  for (let m = ZH_NAME.exec(text); m; m = ZH_NAME.exec(text)) {
+  for (let m = cjk ? ZH_NAME.exec(text) : null; m; m = ZH_NAME.exec(text)) {
     const [whole, kw, sep, name] = m;
     const n = zhNameAt(name);
     const start = m.index + kw.length + sep.length;
@@ -256,7 +260,7 @@ function nameFindings(text: string): Finding[] {
     ZH_NAME.lastIndex = m.index + whole.length - (name.length - n.length);
   }
   ZH_BY.lastIndex = 0;
-  for (let m = ZH_BY.exec(text); m; m = ZH_BY.exec(text)) {
+  for (let m = cjk ? ZH_BY.exec(text) : null; m; m = ZH_BY.exec(text)) {
     const name = m[1] ?? m[2];
     const n = zhNameAt(name);
     if (n.length !== name.length || !hasZhSurname(n)) continue;
