@@ -16,13 +16,15 @@ export const fast = (summary: string) => proxyActivities<Activities>({ ...FAST, 
 
 /**
  * Long activities, which heartbeat: a silent one (its worker gone) is retried elsewhere after
- * `activities.heartbeatSeconds`. `llm` ones go to the LLM task queue (`<queue>-llm`).
+ * `activities.heartbeatSeconds`. `llm` ones go to the LLM task queue (`<queue>-llm`); a batch there may
+ * take hours against a slow local model (one answer at a time, ~10 s each), so only the heartbeat - after
+ * every text - bounds it: a 2-hour limit would cut a batch that is progressing and redo it.
  */
 export function longActivities(config: RunConfig) {
   const heartbeatTimeout = `${config.activities.heartbeatSeconds}s`;
   return {
     long: (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary }),
-    llm: (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary, taskQueue: llmQueue(workflowInfo().taskQueue) }),
+    llm: (summary: string) => proxyActivities<Activities>({ ...LONG, startToCloseTimeout: '24 hours', heartbeatTimeout, summary, taskQueue: llmQueue(workflowInfo().taskQueue) }),
   };
 }
 
