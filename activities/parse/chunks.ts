@@ -50,7 +50,7 @@ export async function* readLineBlocks(path: string, start: number, end: number, 
         const nl = data.indexOf(10);
         if (nl < 0) { skipping.bytes += data.length; continue; }
         skipping.bytes += nl;
-        pending.push(tooLong(skipping, maxLineBytes));
+        pending.push(tooLong(skipping.line, skipping.bytes, skipping.head, maxLineBytes));
         skipping = null;
         data = data.subarray(nl); // the newline stays: the skipped line is an empty first line of the next block
       }
@@ -58,26 +58,30 @@ export async function* readLineBlocks(path: string, start: number, end: number, 
       const cut = pos >= end ? data.length : data.lastIndexOf(10) + 1;
       if (cut === 0) {
         if (data.length > maxLineBytes) {
-          skipping = { line, bytes: data.length, head: data.subarray(0, HEAD_CHARS * 4).toString('utf8').slice(0, HEAD_CHARS) };
+          skipping = { line, bytes: data.length, head: headOf(data) };
           carry = Buffer.alloc(0);
         } else carry = data;
         continue;
       }
-      yield block(data.subarray(0, cut), line, pos - (data.length - cut), pending, maxLineBytes);
+      const b = block(data.subarray(0, cut), line, pos - (data.length - cut), pending, maxLineBytes);
+      yield b;
       pending = [];
-      line += countNewlines(data, cut);
+      line += b.newlines;
       carry = data.subarray(cut);
     }
-    if (skipping) pending.push(tooLong(skipping, maxLineBytes));
+    if (skipping) pending.push(tooLong(skipping.line, skipping.bytes, skipping.head, maxLineBytes));
     if (carry.length || pending.length) yield block(carry, line, pos, pending, maxLineBytes);
   } finally {
     await fh.close();
   }
 }
 
-function tooLong(s: { line: number; bytes: number; head: string }, max: number): RejectedRawLine {
-  return { line: s.line, reason: 'line_too_long', detail: `${s.bytes} bytes, over the limit of ${max} (parse.maxLineBytes)`, raw: s.head };
+function tooLong(line: number, bytes: number, head: string, max: number): RejectedRawLine {
+  return { line, reason: 'line_too_long', detail: `${bytes} bytes, over the limit of ${max} (parse.maxLineBytes)`, raw: head };
 }
+
+/** The start of a line as quarantine keeps it: HEAD_CHARS characters. */
+const headOf = (raw: Buffer) => raw.subarray(0, HEAD_CHARS * 4).toString('utf8').slice(0, HEAD_CHARS);
 
 /** A block from whole lines of bytes: lines too long or not UTF-8 are set aside (empty lines in the text). */
 function block(bytes: Buffer, firstLine: number, next: number, rejected: RejectedRawLine[], maxLineBytes: number): LineBlock {
@@ -93,7 +97,7 @@ function block(bytes: Buffer, firstLine: number, next: number, rejected: Rejecte
     if (nl < 0) nl = bytes.length;
     const raw = bytes.subarray(at, nl);
     if (raw.length > maxLineBytes) {
-      rejected.push({ line, reason: 'line_too_long', detail: `${raw.length} bytes, over the limit of ${maxLineBytes} (parse.maxLineBytes)`, raw: raw.subarray(0, HEAD_CHARS * 4).toString('utf8').slice(0, HEAD_CHARS) });
+      rejected.push(tooLong(line, raw.length, headOf(raw), maxLineBytes));
       parts.push('');
     } else if (!isUtf8(raw)) {
       const bad = firstInvalidByte(raw);

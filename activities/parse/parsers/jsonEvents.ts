@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { EventRecord } from '../records';
-import { parseInstant } from '../timestamps';
 import { compileTimeFormat, KNOWN_TIME_FORMATS, type TimeReader } from '../timeFormats';
 import { normaliseLevel } from '../levels';
 import { isNameField } from '../pii';
@@ -33,12 +32,9 @@ function maskJson(v: unknown, ctx: ParseContext, depth: number): unknown {
   return v;
 }
 
-/** A JSON event's time: ISO-8601, epoch seconds or milliseconds, or a known log form; null when none reads it. */
+/** A JSON event's time: the first of the known forms (ISO-8601 first, epoch seconds and milliseconds among them) that reads it; null when none does. */
 function readAnyTime(ts: string | number, zone: string): number | null {
   const text = String(ts).trim();
-  const iso = parseInstant(text, zone);
-  if (iso !== null) return iso;
-  if (/^\d{9,13}(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * (text.split('.')[0].length <= 10 ? 1000 : 1));
   for (const f of KNOWN_TIME_FORMATS) {
     const ms = readerFor(f, zone)(text);
     if (ms !== null) return ms;
