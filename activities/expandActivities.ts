@@ -7,6 +7,7 @@ import { batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expa
 import { planJobs } from './expand/jobs';
 import { OFFLINE_GENERATOR, offlineExpander } from './expand/offlineExpander';
 import { assessQuality, describeQuality, inFailedGroup, type QualityReport } from './expand/qualityFloor';
+import type { QualityTally } from './expand/qualityStop';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { documentsPath, readDocuments, writeDocuments } from './expand/corpusFiles';
@@ -30,7 +31,7 @@ export function createExpandActivities(deps: ActivityDeps) {
     },
 
     /** Stage 3b (LLM task queue): write and check one batch's texts, within what is left of the budget. */
-    async expandBatch(input: { outDir: string; factsPath: string; batch: number; config: RunConfig; budget: { maxTokens: number | null; maxCostUsd: number | null } }): Promise<BatchSummary> {
+    async expandBatch(input: { outDir: string; factsPath: string; batch: number; config: RunConfig; budget: { maxTokens: number | null; maxCostUsd: number | null }; quality?: QualityTally }): Promise<BatchSummary> {
       const { config } = input;
       const jobs = await readJobBatch(input.outDir, await readJsonl(input.factsPath, Fact), input.batch);
       const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'));
@@ -38,6 +39,7 @@ export function createExpandActivities(deps: ActivityDeps) {
         // twice as many texts in flight as requests: while one text is checked, another's request is already out
         concurrency: 2 * config.expand.concurrency, pii: piiOptions(config), dedup: false,
         budget: { ...input.budget, prices: config.expand.prices }, judge: deps.judgeFor?.(config.expand) ?? null,
+        qualityStop: { floor: config.expand.qualityFloor, after: config.expand.qualityStopAfter, prior: input.quality ?? { accepted: 0, checked: 0 } },
         onProgress: (done, total) => heartbeat({ done, total }),
       }).catch((e: unknown) => {
         throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;
@@ -45,7 +47,7 @@ export function createExpandActivities(deps: ActivityDeps) {
       await writeDocuments(batchPath(input.outDir, input.batch), outcome.docs);
       await writeFileAtomic(batchRejectedPath(input.outDir, input.batch), toJsonl(outcome.rejected));
       return {
-        batch: input.batch, jobs: jobs.length, generated: outcome.generated, skipped: outcome.skipped, cached: outcome.cached,
+        batch: input.batch, jobs: jobs.length, generated: outcome.generated, accepted: outcome.accepted, skipped: outcome.skipped, cached: outcome.cached, stopped: outcome.stopped,
         usage: outcome.usage, requests: expander instanceof LlmExpander ? expander.requests : null, generator: expander.generator,
       };
     },
@@ -66,7 +68,9 @@ export function createExpandActivities(deps: ActivityDeps) {
       if (action === 'offline') {
         // the groups under the floor are written by the offline expander instead, labelled as such
         const facts = await readJsonl(input.factsPath, Fact);
-        const jobs = (await Promise.all(Array.from({ length: totals.started }, (_, b) => readJobBatch(outDir, facts, b)))).flat().filter((j) => inFailedGroup(assessed.below, j));
+        // after a stop for quality, the batches never started are written offline too: the run is not cut short
+        const batches = totals.stopped === 'quality' ? Math.ceil(input.planned / config.expand.batchSize) : totals.started;
+        const jobs = (await Promise.all(Array.from({ length: batches }, (_, b) => readJobBatch(outDir, facts, b)))).flat().filter((j) => inFailedGroup(assessed.below, j));
         const fallback = { generator: { ...OFFLINE_GENERATOR, note: `fallback: the LLM's texts fell under the quality floor (${assessed.below.join(', ')})` }, expand: offlineExpander.expand };
         const out = await expandJobs(jobs, fallback, { concurrency: 8, pii: piiOptions(config), dedup: false });
         // the LLM's rejections stay in rejected.jsonl; its accepted texts of those groups go there too, replaced
@@ -75,7 +79,8 @@ export function createExpandActivities(deps: ActivityDeps) {
         rejected = [...rejected, ...out.rejected,
           ...replaced.map((d) => rejectedLine(d, 'quality_floor', `replaced by the offline text: its group is under the floor (${assessed.below.join(', ')})`, d.text))];
       }
-      const quality: QualityReport = { ...assessed, action, summary: describeQuality({ ...assessed, action }) };
+      const early = totals.stopped === 'quality' ? `; the LLM stopped early, after ${totals.generated} of ${input.planned} texts` : '';
+      const quality: QualityReport = { ...assessed, action, summary: describeQuality({ ...assessed, action }) + early };
       const threshold = config.expand.nearDuplicateThreshold;
       const index = threshold > 0 ? await loadDedupIndex(outDir, threshold) : undefined;
       const docs = dedupDocuments(written, rejected, index ? { threshold, index } : null).sort((a, b) => a.id.localeCompare(b.id));
@@ -97,7 +102,7 @@ export function createExpandActivities(deps: ActivityDeps) {
         byLang: tally((d) => d.lang), byStyle: tally((d) => d.style), byAudience: tally((d) => d.audience), byInput: tally((d) => d.input),
         documentsPath: docsPath, generator: totals.generator ?? OFFLINE_GENERATOR,
         usage: { ...totals.usage, cost_usd: roundUsd(costOf(totals.usage, config.expand.prices)), cached: totals.cached, requests: totals.requests },
-        skipped, stopped: skipped ? 'budget' : null, quality,
+        skipped, stopped: skipped ? totals.stopped ?? 'budget' : null, quality,
       };
     },
 

@@ -16,23 +16,26 @@ export interface ExpandFactsInput {
   totals: ExpandTotals;
 }
 
-export const EMPTY_EXPAND_TOTALS: ExpandTotals = { started: 0, jobs: 0, generated: 0, skipped: 0, cached: 0, usage: { prompt_tokens: 0, completion_tokens: 0 }, requests: null, generator: null };
+export const EMPTY_EXPAND_TOTALS: ExpandTotals = { started: 0, jobs: 0, generated: 0, accepted: 0, skipped: 0, stopped: null, cached: 0, usage: { prompt_tokens: 0, completion_tokens: 0 }, requests: null, generator: null };
 
 function addBatch(t: ExpandTotals, b: BatchSummary): void {
   t.jobs += b.jobs;
   t.generated += b.generated;
+  t.accepted += b.accepted;
   t.skipped += b.skipped;
   t.cached += b.cached;
   t.usage.prompt_tokens += b.usage.prompt_tokens;
   t.usage.completion_tokens += b.usage.completion_tokens;
   if (b.requests !== null) t.requests = (t.requests ?? 0) + b.requests;
   t.generator ??= b.generator;
+  t.stopped ??= b.stopped;
 }
 
 /**
  * Stage 3b, a child workflow of the run: expansion batches on the LLM task queue, at most
- * `expand.parallelBatches` at once, each given what is left of the budget; once the budget is spent no
- * further batch starts. After `expand.continueAsNewAfter` batches it continues as new with the totals so far.
+ * `expand.parallelBatches` at once, each given what is left of the budget and the run's quality so far;
+ * once the budget is spent or a batch stopped for quality (expand/qualityStop.ts), no further batch starts.
+ * After `expand.continueAsNewAfter` batches it continues as new with the totals so far.
  */
 export async function expandFacts(input: ExpandFactsInput): Promise<ExpandTotals> {
   const { config } = input;
@@ -45,22 +48,22 @@ export async function expandFacts(input: ExpandFactsInput): Promise<ExpandTotals
     (d) => parent.signal(expandProgressSignal, { texts: d.texts }), 'batches');
   const show = () => setCurrentDetails(`**Batches:** ${totals.started}/${input.batches} started (this run of the workflow: ${input.from + 1}-${end})\n\n**Texts:** ${totals.generated} generated, ${totals.cached} from the cache, ${totals.usage.prompt_tokens + totals.usage.completion_tokens} tokens`);
   show();
-  let stopped = false;
   const slot = limiter(config.expand.parallelBatches);
   await Promise.all(Array.from({ length: end - input.from }, (_, k) => input.from + k).map((batch) => slot(async () => {
     const spent = { tokens: totals.usage.prompt_tokens + totals.usage.completion_tokens, cost: (totals.usage.prompt_tokens * prices.prompt + totals.usage.completion_tokens * prices.completion) / 1e6 };
     const left = { maxTokens: budget.maxTokens === null ? null : budget.maxTokens - spent.tokens, maxCostUsd: budget.maxCostUsd === null ? null : budget.maxCostUsd - spent.cost };
-    if (stopped || (left.maxTokens !== null && left.maxTokens <= 0) || (left.maxCostUsd !== null && left.maxCostUsd <= 0)) {
-      stopped = true; // the budget is spent: this batch and every later one are not started
+    if (totals.stopped || (left.maxTokens !== null && left.maxTokens <= 0) || (left.maxCostUsd !== null && left.maxCostUsd <= 0)) {
+      totals.stopped ??= 'budget'; // this batch and every later one are not started
       return;
     }
     totals.started = batch + 1;
-    const b = await llm(`expand batch ${batch + 1}/${input.batches}`).expandBatch({ outDir: input.outDir, factsPath: input.factsPath, batch, config, budget: left });
+    const quality = { accepted: totals.accepted, checked: totals.generated };
+    const b = await llm(`expand batch ${batch + 1}/${input.batches}`).expandBatch({ outDir: input.outDir, factsPath: input.factsPath, batch, config, budget: left, quality });
     addBatch(totals, b);
     show();
     await report.add({ texts: b.jobs, batches: 1 });
   })));
   await report.flush();
-  if (end < input.batches && !stopped) return continueAsNew<typeof expandFacts>({ ...input, from: end, totals });
+  if (end < input.batches && !totals.stopped) return continueAsNew<typeof expandFacts>({ ...input, from: end, totals });
   return totals;
 }

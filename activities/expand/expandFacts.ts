@@ -9,7 +9,8 @@ import type { TextJudge } from './llmJudge';
 import { rejectedLine, type CorpusDocument, type RejectedLine } from './documents';
 import { planJobs, type ExpansionJob, type Mix } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
-import { InvalidCompletion, type Expansion, type TextExpander } from './expander';
+import { Aborted, InvalidCompletion, type Expansion, type TextExpander } from './expander';
+import { surelyBelowFloor, type QualityTally } from './qualityStop';
 export type { Expansion, TextExpander } from './expander';
 import { countTokens } from './tokens';
 
@@ -36,20 +37,30 @@ export interface ExpandOptions {
   dedup?: boolean;
   /** an optional second model that may reject a text the filters passed */
   judge?: TextJudge | null;
+  /**
+   * stop early for quality (qualityStop.ts): once `after` texts are checked - these and `prior`, the run's
+   * texts before this call - a share of accepted texts surely under `floor` starts no more and cuts those in flight
+   */
+  qualityStop?: { floor: number; after: number; prior: QualityTally };
   /** called after each text, with how many are done of how many */
   onProgress?: (done: number, total: number) => void;
 }
 
 export type Rejected = RejectedLine;
 
+/** Why generation stopped before every planned text was written. */
+export type StopReason = 'budget' | 'quality';
+
 export interface ExpandOutcome {
   docs: CorpusDocument[];
   /** jobs whose text was generated (accepted or rejected) */
   generated: number;
   rejected: Rejected[];
-  /** jobs not started because the budget was reached */
+  /** jobs not written because the budget was reached or the quality was surely too low (`stopped`) */
   skipped: number;
-  stopped: 'budget' | null;
+  stopped: StopReason | null;
+  /** texts that passed every check (before de-duplication) */
+  accepted: number;
   /** tokens sent and received over the network, by all jobs, accepted or not; texts that came from the cache */
   usage: { prompt_tokens: number; completion_tokens: number };
   cached: number;
@@ -66,17 +77,30 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
   const results: (CorpusDocument | null)[] = new Array(jobs.length).fill(null);
   let done = 0;
   const usage = { prompt_tokens: 0, completion_tokens: 0 };
-  let cached = 0, generated = 0, skipped = 0;
+  let cached = 0, generated = 0, skipped = 0, accepted = 0;
+  let stopped: StopReason | null = null;
+  const cut = new AbortController();
   const spent = () => {
     const b = opts.budget;
     return !!b && ((b.maxTokens !== null && usage.prompt_tokens + usage.completion_tokens >= b.maxTokens) || (b.maxCostUsd !== null && costOf(usage, b.prices) >= b.maxCostUsd));
+  };
+  const poor = () => {
+    const q = opts.qualityStop;
+    return !!q && surelyBelowFloor({ accepted: q.prior.accepted + accepted, checked: q.prior.checked + accepted + rejected.length }, q.floor, q.after);
+  };
+  /** the reason to start no more texts, if there is one now; once stopped, stopped for good */
+  const stopNow = () => {
+    stopped ??= spent() ? 'budget' : poor() ? 'quality' : null;
+    if (stopped === 'quality') cut.abort(); // texts in flight are not wanted either
+    return stopped;
   };
   await mapPool(jobs, opts.concurrency, async (job, i) => {
     const { facts, input, style, audience, lang } = job;
     // a rejected text is written down masked: it passed no PII check (a model can invent a phone number)
     const reject = (reason: RejectReason, detail?: string, text?: string) =>
       rejected.push(rejectedLine({ fact_ids: facts.map((f) => f.id), input, style, audience, lang }, reason, detail, text === undefined ? undefined : new PiiMasker(opts.pii).text(text)));
-    if (spent()) { // texts already in flight finish; none starts after the budget is reached
+    // after the budget is reached texts in flight finish and none starts; after a quality stop, none goes on
+    if (stopNow()) {
       skipped++;
       opts.onProgress?.(++done, jobs.length);
       return;
@@ -84,7 +108,7 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     let text: string;
     let jobUsage: Expansion['usage'];
     try {
-      const out = await expander.expand(job);
+      const out = await expander.expand(job, cut.signal);
       text = out.text.trim();
       jobUsage = out.usage;
       usage.prompt_tokens += out.usage.prompt_tokens;
@@ -92,9 +116,14 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       if (out.cached) cached++;
       generated++;
     } catch (e) {
+      if (e instanceof Aborted) {
+        skipped++;
+        return;
+      }
       if (!(e instanceof InvalidCompletion)) throw e;
       generated++;
       reject('invalid_output', (e as Error).message, e.answer || undefined);
+      stopNow();
       return;
     } finally {
       opts.onProgress?.(++done, jobs.length);
@@ -102,12 +131,14 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     const check = checkText(text, lang, facts, opts.pii, style);
     if (!check.ok) {
       reject(check.reason!, check.detail, text);
+      stopNow();
       return;
     }
     if (opts.judge) {
       const verdict = await opts.judge.judge(text, facts, lang, style);
       if (verdict) {
         reject(verdict.reason, verdict.detail, text);
+        stopNow();
         return;
       }
       check.checks.push('judge');
@@ -124,11 +155,12 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       usage: jobUsage,
       origin: 'synthetic',
     };
+    accepted++;
   });
   const written = results.filter((d): d is CorpusDocument => d !== null);
   const docs = opts.dedup === false ? written : dedupDocuments(written, rejected, opts.nearDuplicates ?? null);
   docs.sort((a, b) => a.id.localeCompare(b.id));
-  return { docs, generated, rejected, skipped, stopped: skipped ? 'budget' : null, usage, cached };
+  return { docs, generated, rejected, skipped, stopped: skipped ? stopped ?? 'budget' : null, usage, cached, accepted };
 }
 
 /**

@@ -11,7 +11,15 @@ export interface Expansion {
 /** Anything that turns a job (facts, style, audience, language) into text: the offline templates or an LLM. */
 export interface TextExpander {
   readonly generator: Generator;
-  expand(job: ExpansionJob): Promise<Expansion>;
+  /** `signal`: the caller no longer wants the text (generation stopped early); an aborted call throws `Aborted` */
+  expand(job: ExpansionJob, signal?: AbortSignal): Promise<Expansion>;
+}
+
+/** The text was no longer wanted: its request was cut off. Not a reject, not an error: the job counts as skipped. */
+export class Aborted extends Error {
+  constructor() {
+    super('generation stopped: the text is no longer wanted');
+  }
 }
 
 /** The endpoint answered, but with nothing usable even after the repair request: counted as a reject, not retried forever. */

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import { AdaptiveLimiter } from './adaptiveLimiter';
 import type { Generator } from './documents';
-import { InvalidCompletion, type Expansion } from './expander';
+import { Aborted, InvalidCompletion, type Expansion } from './expander';
 export { InvalidCompletion } from './expander';
 import type { ExpansionJob } from './jobs';
 import { type CachedCompletion, type LlmCache, requestKey } from './llmCache';
@@ -78,14 +78,14 @@ export class LlmExpander {
     return { kind: 'llm', model: this.settings.model, response_format: this.capabilities.responseFormat, system_role: this.capabilities.systemRole };
   }
 
-  async expand(job: ExpansionJob): Promise<Expansion> {
+  async expand(job: ExpansionJob, signal?: AbortSignal): Promise<Expansion> {
     const prompt = buildPrompt(job);
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }];
     const plain = () => this.capabilities.responseFormat === 'none';
     const usage = { prompt_tokens: 0, completion_tokens: 0 };
     let cached = true;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const answer = await this.complete(messages);
+      const answer = await this.complete(messages, signal);
       usage.prompt_tokens += answer.fromCache ? 0 : answer.prompt_tokens;
       usage.completion_tokens += answer.fromCache ? 0 : answer.completion_tokens;
       cached &&= answer.fromCache;
@@ -97,7 +97,7 @@ export class LlmExpander {
   }
 
   /** One chat completion: from the cache, or through the limiter with retries. */
-  private async complete(chat: OpenAI.Chat.ChatCompletionMessageParam[]): Promise<CachedCompletion & { fromCache: boolean }> {
+  private async complete(chat: OpenAI.Chat.ChatCompletionMessageParam[], signal?: AbortSignal): Promise<CachedCompletion & { fromCache: boolean }> {
     const { model, temperature, maxTokens } = this.settings;
     for (;;) {
       const caps = this.capabilities;
@@ -112,7 +112,7 @@ export class LlmExpander {
         return { ...hit, fromCache: true };
       }
       try {
-        const done = await this.send(request);
+        const done = await this.send(request, signal);
         await this.cache?.put(key, done);
         return { ...done, fromCache: false };
       } catch (e) {
@@ -132,15 +132,16 @@ export class LlmExpander {
     }
   }
 
-  private async send(request: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming): Promise<CachedCompletion> {
+  private async send(request: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, signal?: AbortSignal): Promise<CachedCompletion> {
     let lastError = '';
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
       await this.limiter.acquire();
       let outcome: 'ok' | 'overload' | 'other' = 'other';
       let backoff = 0;
       try {
+        if (signal?.aborted) throw new Aborted();
         this.requests++;
-        const res = await this.client.chat.completions.create(request);
+        const res = await this.client.chat.completions.create(request, { signal });
         outcome = 'ok';
         const content = res.choices?.[0]?.message?.content ?? '';
         const promptText = request.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
@@ -151,6 +152,7 @@ export class LlmExpander {
           completion_tokens: res.usage?.completion_tokens || countTokens(content),
         };
       } catch (e) {
+        if (signal?.aborted) throw new Aborted();
         const retry = retryable(e);
         if (!retry) {
           const status = e instanceof OpenAI.APIError ? e.status : undefined;

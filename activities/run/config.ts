@@ -103,6 +103,11 @@ export const RunConfig = z.object({
      */
     qualityFloor: z.number().min(0).max(1).default(0.3),
     onLowQuality: z.enum(['fallback', 'fail']).default('fallback'),
+    /**
+     * once this many texts are checked, generation stops early when the accepted share is surely under the
+     * floor (expand/qualityStop.ts: the 99 % Wilson upper bound below it); 0 generates every planned text
+     */
+    qualityStopAfter: z.number().int().min(0).default(20),
     /** an optional LLM judge on its own endpoint (off by default): texts under its floor are rejected as `judge` */
     judge: JudgeSettings.nullable().default(null),
     /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */

@@ -5,6 +5,7 @@ import type { ShardInfo } from '../expand/shards';
 import type { PiiCounts } from '../parse/pii';
 import type { InputRef } from '../parse/parseFile';
 import type { QualityReport } from '../expand/qualityFloor';
+import type { StopReason } from '../expand/expandFacts';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
 export interface RunInput {
@@ -55,6 +56,8 @@ export interface FactsSummary {
 interface BatchCounts {
   jobs: number;
   generated: number;
+  /** of the generated texts, those that passed every check */
+  accepted: number;
   skipped: number;
   cached: number;
   usage: { prompt_tokens: number; completion_tokens: number };
@@ -62,13 +65,13 @@ interface BatchCounts {
 }
 
 /** One expansion batch. */
-export interface BatchSummary extends BatchCounts { batch: number; generator: Generator }
+export interface BatchSummary extends BatchCounts { batch: number; generator: Generator; stopped: StopReason | null }
 
 /**
  * Expansion batches added up. Batches start in order and the budget only shrinks, so the batches run are
  * 0 .. started-1; the rest were never started (their texts count as skipped).
  */
-export interface ExpandTotals extends BatchCounts { started: number; generator: Generator | null }
+export interface ExpandTotals extends BatchCounts { started: number; generator: Generator | null; stopped: StopReason | null }
 
 export interface ExpandSummary {
   generated: number;
@@ -85,7 +88,7 @@ export interface ExpandSummary {
   /** what generation cost: tokens over the network, texts from the cache, requests sent; jobs skipped when the budget stopped the run */
   usage: { prompt_tokens: number; completion_tokens: number; cost_usd: number; cached: number; requests: number | null };
   skipped: number;
-  stopped: 'budget' | null;
+  stopped: StopReason | null;
   /** the quality floor: accepted shares, the groups under it, and what was done */
   quality: QualityReport;
 }
@@ -158,8 +161,8 @@ export const Manifest = z.object({
   }).optional(),
   generation: z.object({
     prompt_tokens: z.number().int(), completion_tokens: z.number().int(), cost_usd: z.number(), cached: z.number().int(), requests: z.number().int().nullable(),
-    /** why generation stopped early (a budget), and how many planned texts it left unwritten */
-    stopped: z.enum(['budget']).nullable(), skipped: z.number().int(),
+    /** why generation stopped early (the budget, or quality surely under the floor), and how many planned texts it left unwritten */
+    stopped: z.enum(['budget', 'quality']).nullable(), skipped: z.number().int(),
   }),
   shards: z.array(z.object({
     path: z.string(), docs: z.number().int(), bytes: z.number().int(), sha256: z.string(),

@@ -26,10 +26,14 @@ beforeAll(async () => {
 });
 
 /** What the fakes saw. */
-interface Seen { chunkRuns: Set<string>; inFlight: number; maxInFlight: number; chunks: number; batches: number[]; failed: { shard: string; reason: string }[] }
+interface Seen {
+  chunkRuns: Set<string>; inFlight: number; maxInFlight: number; chunks: number; batches: number[]; failed: { shard: string; reason: string }[];
+  /** the run's quality so far as each batch was given it, and the totals collectDocuments got */
+  priors: { accepted: number; checked: number }[]; totals: { stopped: string | null; accepted: number } | null;
+}
 
 /** Fake activities: small summaries, chunk activities that take a little time, a chosen quality verdict. */
-function fakes(seen: Seen, opts: { chunks: number; batches: number; tokensPerBatch: number; quality: QualityReport['action'] }): Partial<Activities> {
+function fakes(seen: Seen, opts: { chunks: number; batches: number; tokensPerBatch: number; quality: QualityReport['action']; stopForQualityAt?: number }): Partial<Activities> {
   const quality: QualityReport = {
     floor: 0.3, accepted_share: opts.quality === 'none' ? 0.9 : 0.1, by_style: {}, by_lang: {}, below: opts.quality === 'none' ? [] : ['run'],
     top_reasons: ['meta_talk (9)'], action: opts.quality, summary: `quality floor 0.3: ${opts.quality}`,
@@ -50,9 +54,14 @@ function fakes(seen: Seen, opts: { chunks: number; batches: number; tokensPerBat
     planExpansion: async () => ({ jobs: opts.batches * 10, batches: opts.batches, batchSize: 10 }),
     expandBatch: async (i) => {
       seen.batches.push(i.batch);
-      return { batch: i.batch, jobs: 10, generated: 10, skipped: 0, cached: 0, usage: { prompt_tokens: opts.tokensPerBatch, completion_tokens: 0 }, requests: 10, generator: { kind: 'llm', model: 'fake' } };
+      seen.priors.push(i.quality ?? { accepted: -1, checked: -1 });
+      const stop = i.batch === opts.stopForQualityAt;
+      return {
+        batch: i.batch, jobs: 10, generated: stop ? 4 : 10, accepted: stop ? 0 : 9, skipped: stop ? 6 : 0, cached: 0, stopped: stop ? 'quality' : null,
+        usage: { prompt_tokens: opts.tokensPerBatch, completion_tokens: 0 }, requests: 10, generator: { kind: 'llm', model: 'fake' },
+      };
     },
-    collectDocuments: async (i): Promise<ExpandSummary> => ({
+    collectDocuments: async (i): Promise<ExpandSummary> => (seen.totals = { stopped: i.totals.stopped, accepted: i.totals.accepted }, {
       generated: i.totals.generated, rejected: {}, written: i.totals.generated, tokens: 0, byLang: {}, byStyle: {}, byAudience: {}, byInput: {}, documentsPath: 'd',
       generator: { kind: 'llm', model: 'fake' }, usage: { ...i.totals.usage, cost_usd: 0, cached: 0, requests: i.totals.requests }, skipped: 0, stopped: null, quality,
     }),
@@ -67,7 +76,7 @@ function fakes(seen: Seen, opts: { chunks: number; batches: number; tokensPerBat
 
 /** Run one workflow on a worker (main and LLM queue) with the fakes; its result, or its failure message. */
 async function run(config: RunConfig, opts: Parameters<typeof fakes>[1]): Promise<{ seen: Seen; error: string | null }> {
-  const seen: Seen = { chunkRuns: new Set(), inFlight: 0, maxInFlight: 0, chunks: 0, batches: [], failed: [] };
+  const seen: Seen = { chunkRuns: new Set(), inFlight: 0, maxInFlight: 0, chunks: 0, batches: [], failed: [], priors: [], totals: null };
   const taskQueue = `wf-fakes-${Math.random().toString(36).slice(2, 8)}`;
   const activities = fakes(seen, opts);
   const connection = await connectWorker(env);
@@ -104,6 +113,15 @@ test('the budget stops expansion cleanly: no batch starts once the tokens are sp
   const { seen, error } = await run(config, { chunks: 1, batches: 10, tokensPerBatch: 1000, quality: 'none' });
   expect(error).toBeNull();
   expect(seen.batches).toEqual([0, 1, 2]);
+});
+
+test('a batch stopped for quality: no batch starts after it, each batch was given the run\'s quality so far', async () => {
+  const config = await base((c) => ({ ...c, expand: { ...c.expand, parallelBatches: 1 } }));
+  const { seen, error } = await run(config, { chunks: 1, batches: 6, tokensPerBatch: 10, quality: 'offline', stopForQualityAt: 2 });
+  expect(error).toBeNull();
+  expect(seen.batches).toEqual([0, 1, 2]);
+  expect(seen.priors).toEqual([{ accepted: 0, checked: 0 }, { accepted: 9, checked: 10 }, { accepted: 18, checked: 20 }]);
+  expect(seen.totals).toEqual({ stopped: 'quality', accepted: 18 });
 });
 
 test('a review that does not come in time: the fallback replaces every shard from the backup corpus', async () => {

@@ -190,3 +190,31 @@ test('one rejection path: a rejected text is one line with its job, reason, deta
   expect(out.rejected).toEqual([{ fact_ids: job.facts.map((f) => f.id), input: job.input, style: job.style, audience: job.audience, lang: job.lang, reason: 'pii', detail: expect.any(String), text: expect.stringContaining('operator [NAME] or mail [EMAIL]') }]);
   expect(JSON.stringify(out.rejected)).not.toMatch(/Zhang Wei|zhang\.wei@/);
 });
+
+describe('stopping early for quality', () => {
+  /** SmolLM2-135M's answers through llama.cpp's server, as quoted in issue 13: valid JSON, no training text */
+  const garbage: Responder = () => ({ text: "What a great question! It's not possible to have a JSON object with a single list item where you can only put the text." });
+  const stop = (prior = { accepted: 0, checked: 0 }) => ({ floor: 0.3, after: 20, prior });
+  const many = Array.from({ length: 60 }, (_, i) => jobs[i % jobs.length]);
+
+  test('a garbage generator is stopped once its share is surely under the floor; texts in flight are cut, the rest skipped', async () => {
+    const out = await expandJobs(many, await expander(garbage, {}, null, 30), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, qualityStop: stop() });
+    expect(out.stopped).toBe('quality');
+    expect(out.accepted).toBe(0);
+    expect(out.generated).toBeGreaterThanOrEqual(20);
+    expect(out.generated).toBeLessThan(20 + 8);
+    expect(out.rejected).toHaveLength(out.generated);
+    expect(out.generated + out.skipped).toBe(many.length);
+    expect(server!.requests.length).toBeLessThan(many.length);
+  });
+
+  test('a good generator is never stopped; a run already surely under the floor starts nothing', async () => {
+    const fine = await expandJobs(many, await expander(good), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, qualityStop: stop({ accepted: 1, checked: 10 }) });
+    expect(fine.stopped).toBeNull();
+    expect(fine.accepted).toBe(many.length);
+    await server!.close();
+    const none = await expandJobs(jobs, await expander(good), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, qualityStop: stop({ accepted: 2, checked: 60 }) });
+    expect(none).toMatchObject({ stopped: 'quality', generated: 0, skipped: jobs.length });
+    expect(server!.requests).toHaveLength(0);
+  });
+});
