@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import { join } from 'node:path';
 import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
 import { Fact } from './knowledge/facts';
@@ -7,7 +7,7 @@ import { batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expa
 import { planJobs } from './expand/jobs';
 import { OFFLINE_GENERATOR, offlineExpander } from './expand/offlineExpander';
 import { assessQuality, describeQuality, inFailedGroup, type QualityReport } from './expand/qualityFloor';
-import type { QualityTally } from './expand/qualityStop';
+import { LiveQuality, type QualityTally } from './expand/qualityStop';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { documentsPath, readDocuments, writeDocuments } from './expand/corpusFiles';
@@ -35,14 +35,25 @@ export function createExpandActivities(deps: ActivityDeps) {
       const { config } = input;
       const jobs = await readJobBatch(input.outDir, await readJsonl(input.factsPath, Fact), input.batch);
       const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'));
+      const ctx = Context.current();
+      // the run's batches on this worker share their quality as it is counted (the expand workflow names the run)
+      const live = LiveQuality.join(ctx.info.workflowExecution?.workflowId ?? null, input.quality ?? { accepted: 0, checked: 0 });
+      // alive while it waits: against a slow endpoint a text can take minutes (queued requests, retries), and
+      // only a worker that is gone should miss the heartbeat timeout; a timed-out attempt is cancelled here
+      let progress = { done: 0, total: jobs.length };
+      const alive = setInterval(() => ctx.heartbeat(progress), 5_000);
       const outcome = await expandJobs(jobs, expander, {
         // twice as many texts in flight as requests: while one text is checked, another's request is already out
         concurrency: 2 * config.expand.concurrency, pii: piiOptions(config), dedup: false,
         budget: { ...input.budget, prices: config.expand.prices }, judge: deps.judgeFor?.(config.expand) ?? null,
-        qualityStop: { floor: config.expand.qualityFloor, after: config.expand.qualityStopAfter, prior: input.quality ?? { accepted: 0, checked: 0 } },
-        onProgress: (done, total) => heartbeat({ done, total }),
+        qualityStop: { floor: config.expand.qualityFloor, after: config.expand.qualityStopAfter, live },
+        signal: ctx.cancellationSignal,
+        onProgress: (done, total) => heartbeat((progress = { done, total })),
       }).catch((e: unknown) => {
         throw e instanceof EndpointRefused ? fail('EndpointRefused', e.message) : e;
+      }).finally(() => {
+        clearInterval(alive);
+        live.leave();
       });
       await writeDocuments(batchPath(input.outDir, input.batch), outcome.docs);
       await writeFileAtomic(batchRejectedPath(input.outDir, input.batch), toJsonl(outcome.rejected));

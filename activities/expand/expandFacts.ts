@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { canonicalJson } from '../common/canonicalJson';
 import { sha256 } from '../common/files';
 import { PiiMasker, type PiiOptions } from '../parse/pii';
@@ -10,7 +11,7 @@ import { rejectedLine, type CorpusDocument, type RejectedLine } from './document
 import { planJobs, type ExpansionJob, type Mix } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
 import { Aborted, InvalidCompletion, type Expansion, type TextExpander } from './expander';
-import { surelyBelowFloor, type QualityTally } from './qualityStop';
+import { surelyBelowFloor, type LiveQuality } from './qualityStop';
 export type { Expansion, TextExpander } from './expander';
 import { countTokens } from './tokens';
 
@@ -38,10 +39,13 @@ export interface ExpandOptions {
   /** an optional second model that may reject a text the filters passed */
   judge?: TextJudge | null;
   /**
-   * stop early for quality (qualityStop.ts): once `after` texts are checked - these and `prior`, the run's
-   * texts before this call - a share of accepted texts surely under `floor` starts no more and cuts those in flight
+   * stop early for quality (qualityStop.ts): once `after` of the run's texts are checked (`live`: those of
+   * finished batches, of this call and of the run's other batches running here), an accepted share surely
+   * under `floor` starts no more texts and cuts those in flight
    */
-  qualityStop?: { floor: number; after: number; prior: QualityTally };
+  qualityStop?: { floor: number; after: number; live: LiveQuality };
+  /** the caller's cancellation (an activity cancelled or timed out): requests in flight are cut and the call throws */
+  signal?: AbortSignal;
   /** called after each text, with how many are done of how many */
   onProgress?: (done: number, total: number) => void;
 }
@@ -79,20 +83,25 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
   const usage = { prompt_tokens: 0, completion_tokens: 0 };
   let cached = 0, generated = 0, skipped = 0, accepted = 0;
   let stopped: StopReason | null = null;
-  const cut = new AbortController();
   const spent = () => {
     const b = opts.budget;
     return !!b && ((b.maxTokens !== null && usage.prompt_tokens + usage.completion_tokens >= b.maxTokens) || (b.maxCostUsd !== null && costOf(usage, b.prices) >= b.maxCostUsd));
   };
-  const poor = () => {
-    const q = opts.qualityStop;
-    return !!q && surelyBelowFloor({ accepted: q.prior.accepted + accepted, checked: q.prior.checked + accepted + rejected.length }, q.floor, q.after);
-  };
+  const q = opts.qualityStop;
+  // what cuts a request: a quality stop of the run, or the caller's cancellation
+  const cut = q && opts.signal ? AbortSignal.any([q.live.signal, opts.signal]) : q?.live.signal ?? opts.signal;
+  if (cut) setMaxListeners(Infinity, cut); // one listener per request in flight
+  const poor = () => !!q && (q.live.signal.aborted || surelyBelowFloor(q.live.tally, q.floor, q.after));
   /** the reason to start no more texts, if there is one now; once stopped, stopped for good */
   const stopNow = () => {
     stopped ??= spent() ? 'budget' : poor() ? 'quality' : null;
-    if (stopped === 'quality') cut.abort(); // texts in flight are not wanted either
+    if (stopped === 'quality') q!.live.stop(); // texts in flight are not wanted either, in any batch of the run here
     return stopped;
+  };
+  /** a text checked: counted for the run's quality, and the rule looked at */
+  const checked = (ok: boolean) => {
+    q?.live.count(ok);
+    stopNow();
   };
   await mapPool(jobs, opts.concurrency, async (job, i) => {
     const { facts, input, style, audience, lang } = job;
@@ -100,6 +109,7 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     const reject = (reason: RejectReason, detail?: string, text?: string) =>
       rejected.push(rejectedLine({ fact_ids: facts.map((f) => f.id), input, style, audience, lang }, reason, detail, text === undefined ? undefined : new PiiMasker(opts.pii).text(text)));
     // after the budget is reached texts in flight finish and none starts; after a quality stop, none goes on
+    opts.signal?.throwIfAborted();
     if (stopNow()) {
       skipped++;
       opts.onProgress?.(++done, jobs.length);
@@ -108,7 +118,7 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     let text: string;
     let jobUsage: Expansion['usage'];
     try {
-      const out = await expander.expand(job, cut.signal);
+      const out = await expander.expand(job, cut);
       text = out.text.trim();
       jobUsage = out.usage;
       usage.prompt_tokens += out.usage.prompt_tokens;
@@ -117,13 +127,14 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       generated++;
     } catch (e) {
       if (e instanceof Aborted) {
+        opts.signal?.throwIfAborted();
         skipped++;
         return;
       }
       if (!(e instanceof InvalidCompletion)) throw e;
       generated++;
       reject('invalid_output', (e as Error).message, e.answer || undefined);
-      stopNow();
+      checked(false);
       return;
     } finally {
       opts.onProgress?.(++done, jobs.length);
@@ -131,14 +142,14 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     const check = checkText(text, lang, facts, opts.pii, style);
     if (!check.ok) {
       reject(check.reason!, check.detail, text);
-      stopNow();
+      checked(false);
       return;
     }
     if (opts.judge) {
       const verdict = await opts.judge.judge(text, facts, lang, style);
       if (verdict) {
         reject(verdict.reason, verdict.detail, text);
-        stopNow();
+        checked(false);
         return;
       }
       check.checks.push('judge');
@@ -156,7 +167,9 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
       origin: 'synthetic',
     };
     accepted++;
+    checked(true);
   });
+  opts.signal?.throwIfAborted();
   const written = results.filter((d): d is CorpusDocument => d !== null);
   const docs = opts.dedup === false ? written : dedupDocuments(written, rejected, opts.nearDuplicates ?? null);
   docs.sort((a, b) => a.id.localeCompare(b.id));

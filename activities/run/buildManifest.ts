@@ -116,7 +116,7 @@ Load it with \`datasets.load_dataset("path/to/this/directory")\`.
 
 ## Generation
 - Generator: ${gen}.
-- Cost: ${g.prompt_tokens} prompt and ${g.completion_tokens} completion tokens${g.cost_usd ? `, about ${g.cost_usd} USD at the configured prices` : ''}; ${g.cached} texts from the request cache.${g.stopped ? ` Generation stopped early (${g.stopped}): ${g.skipped} planned texts were not written.` : ''}
+- Cost: ${g.prompt_tokens} prompt and ${g.completion_tokens} completion tokens${g.cost_usd ? `, about ${g.cost_usd} USD at the configured prices` : ''}; ${g.cached} texts from the request cache.${g.stopped === 'budget' ? ` Generation stopped early (budget): ${g.skipped} planned texts were not written.` : ''}${g.stopped === 'quality' ? ` The LLM stopped early (quality surely under the floor): ${g.skipped} planned texts were not asked of it; the quality floor below says what was written instead.` : ''}
 
 ## Review and real data
 - Human spot-check: ${m.review.sampled} documents sampled (\`${m.review.sample}\`); ${m.review.requested ? (m.review.timed_out ? `no review came in time: ${m.review.reason}` : `decision: ${m.review.decision}${m.review.reason ? ` (${m.review.reason})` : ''}${m.review.reviewer ? ` by ${m.review.reviewer}` : ''}`) : 'the run did not wait for a review'}.

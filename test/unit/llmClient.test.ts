@@ -8,6 +8,7 @@ import { FileLlmCache } from '../../activities/expand/llmCache';
 import { EndpointRefused, InvalidCompletion, LlmExpander, parseAnswer, type LlmSettings } from '../../activities/expand/llmExpander';
 import { renderOffline } from '../../activities/expand/offlineExpander';
 import { LlmJudge } from '../../activities/expand/llmJudge';
+import { LiveQuality } from '../../activities/expand/qualityStop';
 import { deriveFacts } from '../../activities/knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { GRAPH, samples } from '../fixtures/graph';
@@ -194,7 +195,7 @@ test('one rejection path: a rejected text is one line with its job, reason, deta
 describe('stopping early for quality', () => {
   /** SmolLM2-135M's answers through llama.cpp's server, as quoted in issue 13: valid JSON, no training text */
   const garbage: Responder = () => ({ text: "What a great question! It's not possible to have a JSON object with a single list item where you can only put the text." });
-  const stop = (prior = { accepted: 0, checked: 0 }) => ({ floor: 0.3, after: 20, prior });
+  const stop = (prior = { accepted: 0, checked: 0 }) => ({ floor: 0.3, after: 20, live: LiveQuality.join(null, prior) });
   const many = Array.from({ length: 60 }, (_, i) => jobs[i % jobs.length]);
 
   test('a garbage generator is stopped once its share is surely under the floor; texts in flight are cut, the rest skipped', async () => {
@@ -206,6 +207,25 @@ describe('stopping early for quality', () => {
     expect(out.rejected).toHaveLength(out.generated);
     expect(out.generated + out.skipped).toBe(many.length);
     expect(server!.requests.length).toBeLessThan(many.length);
+  });
+
+  test('two batches of one run in one process count together and stop together', async () => {
+    const x = await expander(garbage, {}, null, 30);
+    const [a, b] = [LiveQuality.join('run-1/expand', { accepted: 0, checked: 0 }), LiveQuality.join('run-1/expand', { accepted: 0, checked: 0 })];
+    const outs = await Promise.all([a, b].map((live) => expandJobs(many, x, { concurrency: 4, pii: DEFAULT_PII_OPTIONS, qualityStop: { floor: 0.3, after: 20, live } }).finally(() => live.leave())));
+    const generated = outs[0].generated + outs[1].generated;
+    expect(outs.map((o) => o.stopped)).toEqual(['quality', 'quality']);
+    expect(generated).toBeGreaterThanOrEqual(20);
+    expect(generated).toBeLessThan(20 + 8); // not 20 each
+    expect(LiveQuality.join('run-1/expand', { accepted: 0, checked: 0 }).tally).toEqual({ accepted: 0, checked: 0 }); // both left: a fresh start
+  });
+
+  test('a cancelled call (its activity timed out or cancelled) cuts its requests and throws instead of returning part of a batch', async () => {
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(new Error('activity cancelled')), 100);
+    const started = Date.now();
+    await expect(expandJobs(many, await expander(good, {}, null, 400), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, signal: cancel.signal, qualityStop: stop() })).rejects.toThrow('activity cancelled');
+    expect(Date.now() - started).toBeLessThan(400); // the requests in flight were cut, not waited for
   });
 
   test('a good generator is never stopped; a run already surely under the floor starts nothing', async () => {
