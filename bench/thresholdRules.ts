@@ -27,7 +27,7 @@ export function thresholdErrors(planted: RuleShape, found: RuleShape): number[] 
 }
 
 function features(s: RuleShape): string[] {
-  return s.kind === 'single' ? [s.condition.feature] : s.kind === 'band' ? [s.feature] : s.conditions.map((c) => c.feature);
+  return s.kind === 'single' ? [s.condition.feature] : s.kind === 'band' || s.kind === 'interval' ? [s.feature] : s.kind === 'conjunction' ? s.conditions.map((c) => c.feature) : [];
 }
 
 function main(): void {

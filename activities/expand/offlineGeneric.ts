@@ -2,7 +2,7 @@ import type { Fact } from '../knowledge/facts';
 import type { Audience, Lang } from './documents';
 import { factSheet } from './factSheet';
 import type { ExpansionJob } from './jobs';
-import { ruleEn, ruleZh } from './offlineRuleTemplates';
+import { outcomeRiskEn, outcomeRiskZh, ruleEn, ruleZh } from './offlineRuleTemplates';
 import { cap } from './textParts';
 
 /**
@@ -18,7 +18,7 @@ export function titleOf(f: Fact, lang: Lang): string {
       const s = f.statement, up = s.direction === 'above';
       return en ? `${s.parameter.name} ${up ? 'above' : 'below'} ${s.limit} ${s.parameter.unit} on ${s.asset.name}` : `${s.asset.name_zh}${s.parameter.name_zh}${up ? '高于' : '低于'} ${s.limit} ${s.parameter.unit}`;
     }
-    case 'threshold_rule': return en ? `reject risk on ${f.statement.asset.name} when ${ruleEn(f.statement)}` : `${f.statement.asset.name_zh}在${ruleZh(f.statement)}时的不合格风险`;
+    case 'threshold_rule': return en ? `${outcomeRiskEn(f.statement)} on ${f.statement.asset.name} when ${ruleEn(f.statement)}` : `${f.statement.asset.name_zh}在${ruleZh(f.statement)}时的${outcomeRiskZh(f.statement)}`;
     case 'graph_agreement': {
       const s = f.statement;
       return en ? `the ${s.side} limit of ${s.parameter.name} (${s.spec_limit} ${s.parameter.unit}) against the production data` : `${s.parameter.name_zh}${s.side === 'upper' ? '上限' : '下限'}（${s.spec_limit} ${s.parameter.unit}）与生产数据的对照`;

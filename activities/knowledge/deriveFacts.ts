@@ -17,7 +17,7 @@ export interface DeriveOptions extends RuleFactOptions {
   maxSources: number;
 }
 export const DEFAULT_DERIVE_OPTIONS: DeriveOptions = {
-  minSupport: 3, maxSources: 100, qualityLabel: 'quality', badQuality: ['NG', 'FAIL', 'REJECT', 'SCRAP', '不合格'],
+  minSupport: 3, maxSources: 100, qualityLabel: 'quality', badQuality: ['NG', 'FAIL', 'REJECT', 'SCRAP', '不合格'], outcomes: [],
   rules: { ...DEFAULT_MINE_OPTIONS, minPositives: 10, agreementTolerance: 0.05 },
 };
 

@@ -65,18 +65,36 @@ export const MaintenanceStatement = z.object({
 export const RuleCondition = z.object({ parameter: ParameterRef, op: z.enum(['>', '<']), threshold: z.number() });
 
 /**
- * Where an outcome becomes much more likely: one condition, a band (below a or above b: `any`), or two
- * conditions together (`all`). Mined from the data alone; the graph's specs are not used to find it.
+ * An outcome rules are mined for (config `facts.outcomes`): a label column, the values that mean it, what
+ * it means (texts speak of rejected parts, failures or alarms) and its graph node (a failure mode or an
+ * effect, by id or name), whose failure mode, effects and actions the rule's facts carry.
+ */
+export const OutcomeSpec = z.object({
+  label: z.string().min(1),
+  values: z.array(z.string().min(1)).min(1).default(['1']),
+  meaning: z.enum(['quality_reject', 'failure', 'alarm']).default('failure'),
+  node: z.string().min(1).nullable().default(null),
+}).strict();
+export type OutcomeSpec = z.infer<typeof OutcomeSpec>;
+
+/**
+ * Where an outcome becomes much more likely: one condition, outside an interval (below a or above b:
+ * `any`), inside one (above a and below b), or two conditions together (`all`) - each possibly within one
+ * category of a text column (`category`: thresholds per variant), or the category alone. Mined from the
+ * data alone; the graph's specs are not used to find it.
  */
 export const ThresholdRuleStatement = z.object({
   asset: NamedNode,
-  shape: z.enum(['single', 'band', 'conjunction']),
+  shape: z.enum(['single', 'band', 'interval', 'conjunction', 'category']),
   combine: z.enum(['all', 'any']),
-  conditions: z.array(RuleCondition).min(1).max(2),
+  conditions: z.array(RuleCondition).max(2),
+  category: z.object({ column: z.string(), value: z.string() }).nullable(),
   outcome: z.object({
-    /** the label column and the values that count as the outcome */
+    /** the label column and the values that count as the outcome, what it means and its graph node */
     label: z.string(),
     values: z.array(z.string()),
+    meaning: OutcomeSpec.shape.meaning.removeDefault(),
+    node: NamedNode.nullable(),
     main_defect: NamedNode.extend({ n: z.number().int() }).nullable(),
   }),
   /** failure modes the graph links to a parameter of the rule in the rule's direction */
@@ -129,6 +147,10 @@ export const Fact = z.discriminatedUnion('kind', [
       confidence_pct: z.number(), rest_rate_pct: z.number(), base_rate_pct: z.number(), lift: z.number(),
       ci_level_pct: z.number(), ci_pct: z.tuple([z.number(), z.number()]), recall_pct: z.number(),
       p_value: z.number(), q_value: z.number(), candidates_tested: z.number().int(),
+      /** no covered row without the outcome: a deterministic rule */
+      exact: z.boolean(),
+      /** rules nearly as good when this one was chosen, not kept */
+      alternatives: z.array(z.string()),
       method: z.string(),
     }),
   }),

@@ -1,10 +1,10 @@
 import { round } from '../common/numbers';
 import { assetNode, parameterRef, uniq, withId } from './factParts';
-import type { Fact, GraphAgreementFact, ThresholdRuleFact } from './facts';
-import type { GraphIndex } from './linking';
+import type { Fact, GraphAgreementFact, NamedNode, OutcomeSpec, ThresholdRuleFact } from './facts';
+import { normaliseName, type GraphIndex } from './linking';
 import { mainDefect, qualityOutcome } from './outOfSpecFacts';
 import { rowSource, type SeriesTable } from './seriesTable';
-import { type Condition, describeRule, type MinedRule, type MineOptions, mineThresholdRules, tidy } from './thresholdRules';
+import { type Condition, describeRule, type MinedRule, type MineOptions, mineThresholdRules, type RuleShape, tidy } from './thresholdRules';
 
 export interface RuleFactOptions {
   rules: MineOptions & {
@@ -13,80 +13,160 @@ export interface RuleFactOptions {
     /** a mined threshold within this share of the spec's width (of the limit when the range is open) confirms the spec */
     agreementTolerance: number;
   };
+  /** the outcomes to mine rules for; none: the quality label (`qualityLabel`, `badQuality`) as rejected parts */
+  outcomes: OutcomeSpec[];
   qualityLabel: string;
   badQuality: string[];
   maxSources: number;
 }
 
-const METHOD = 'cut points searched on even rows by log-likelihood ratio; one-sided Fisher exact test on odd rows; Benjamini-Hochberg over all candidates; a rule must add to stronger rules on the rows they leave';
+const METHOD = 'sequential covering: conditions grown on even rows by FOIL gain (G-test p < 0.001), pruned on odd rows (one-sided Fisher), each rule tested on the odd rows earlier rules leave (Bonferroni), Benjamini-Hochberg q over all rules tested';
+
+/** The outcomes of a run: those configured, else the quality label as rejected parts. */
+export function outcomesOf(opts: Pick<RuleFactOptions, 'outcomes' | 'qualityLabel' | 'badQuality'>): OutcomeSpec[] {
+  return opts.outcomes.length ? opts.outcomes : [{ label: opts.qualityLabel, values: opts.badQuality, meaning: 'quality_reject', node: null }];
+}
+
+/** A text column can be a condition when it is filled on nearly every row and has a few values (variant, shift, lot). */
+const MAX_CATEGORIES = 12;
+const FILLED_SHARE = 0.95;
+/**
+ * A text column derived from the outcomes (a "machine failure" flag that is the union of the failure
+ * labels): one of its values holds on this share of the rows of every outcome, and on fewer than half of
+ * all rows. It restates them and is never a condition. (With one outcome this reads a column that marks
+ * nearly all of its rows; with several, a real category such as a variant is not the same for all.)
+ */
+const RESTATES = 0.98;
+
+function restatingColumns(t: SeriesTable, outcomes: readonly OutcomeSpec[]): Map<string, string> {
+  const ys = outcomes.map((o) => labelOutcome(t, o)).filter((y): y is (boolean | null)[] => !!y && y.some(Boolean));
+  const out = new Map<string, string>();
+  if (!ys.length) return out;
+  for (const [name, col] of t.labels) {
+    const values = new Set(col.map((v) => v.trim()).filter(Boolean));
+    if (values.size > MAX_CATEGORIES) continue;
+    for (const v of values) {
+      const share = col.filter((x) => x.trim() === v).length / col.length;
+      if (share >= 0.5) continue;
+      if (ys.every((y) => {
+        const rows = y.flatMap((b, i) => (b ? [i] : []));
+        return rows.filter((i) => col[i].trim() === v).length >= RESTATES * rows.length;
+      })) out.set(name, v);
+    }
+  }
+  return out;
+}
 
 /**
- * Threshold rules per asset, from the data alone plus the graph's derived quantities: where bad parts
- * (the quality label) become much more likely. Then, for each single or band rule on a parameter with a
- * recommended limit on the same side, whether the mined threshold confirms or contradicts that limit.
+ * Threshold rules per asset and outcome, from the data alone plus the graph's derived quantities and the
+ * text columns as categories. Then, for each single or band rule on a parameter with a recommended limit
+ * on the same side, whether the mined threshold confirms or contradicts that limit. The outcomes' own
+ * columns, and columns that restate an outcome, are never conditions.
  */
 export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphIndex, opts: RuleFactOptions): { facts: Fact[]; setAside: SetAsideRule[] } {
   const facts: Fact[] = [];
   const setAside: SetAsideRule[] = [];
+  const outcomes = outcomesOf(opts);
+  const outcomeColumns = new Set([...outcomes.map((o) => o.label), opts.qualityLabel]);
   for (const t of tables) {
-    const outcome = qualityOutcome(t, opts);
-    if (!outcome) continue;
-    const known = outcome.flatMap((y, i) => (y === null ? [] : [i]));
-    const y = known.map((i) => outcome[i] === true);
-    const positives = y.filter(Boolean).length;
-    if (known.length < 2 * opts.rules.minSupport || positives < opts.rules.minPositives) continue;
-    const features: Record<string, Float64Array> = {};
-    for (const [id, col] of t.columns) {
-      const f = Float64Array.from(known, (i) => col[i]);
-      if (new Set(f.filter(Number.isFinite)).size > 1) features[id] = f;
-    }
-    const mined = mineThresholdRules({ features, outcome: y }, opts.rules);
-    for (const s of mined.set_aside) setAside.push({ asset: t.asset, outcome: opts.qualityLabel, rule: describeRule(s.shape), reason: s.reason });
-    for (const rule of mined.rules) {
-      const ruleFact = withId(toRuleFact(t, index, rule, known, positives, mined.tested, opts));
-      facts.push(ruleFact);
-      for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance)) facts.push(withId(a));
+    const restating = restatingColumns(t, outcomes);
+    for (const [name, value] of restating) setAside.push({ asset: t.asset, outcome: outcomes.map((o) => o.label).join(', '), rule: `${name} = ${value}`, reason: 'restates the outcomes: holds on nearly every row of each of them; the column is never a condition' });
+    for (const spec of outcomes) {
+      const outcome = labelOutcome(t, spec);
+      if (!outcome) continue;
+      const known = outcome.flatMap((y, i) => (y === null ? [] : [i]));
+      const y = known.map((i) => outcome[i] === true);
+      const positives = y.filter(Boolean).length;
+      if (known.length < 2 * opts.rules.minSupport || positives < opts.rules.minPositives) continue;
+      const features: Record<string, Float64Array> = {};
+      for (const [id, col] of t.columns) {
+        const f = Float64Array.from(known, (i) => col[i]);
+        if (new Set(f.filter(Number.isFinite)).size > 1) features[id] = f;
+      }
+      const categories: Record<string, string[]> = {};
+      for (const [name, col] of t.labels) {
+        if (outcomeColumns.has(name) || restating.has(name)) continue;
+        const c = known.map((i) => col[i].trim());
+        const distinct = new Set(c.filter((v) => v !== ''));
+        const filled = c.filter((v) => v !== '').length;
+        if (filled < FILLED_SHARE * known.length || distinct.size < 2 || distinct.size > MAX_CATEGORIES) continue;
+        categories[name] = c;
+      }
+      const mined = mineThresholdRules({ features, categories, outcome: y }, opts.rules);
+      for (const s of mined.set_aside) setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
+      for (const rule of mined.rules) {
+        const ruleFact = withId(toRuleFact(t, index, rule, known, outcome, spec, positives, mined.tested, opts));
+        facts.push(ruleFact);
+        for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance)) facts.push(withId(a));
+      }
     }
   }
   return { facts, setAside };
 }
 
+/** The outcome of each row (null where the label is empty). */
+export function labelOutcome(t: SeriesTable, spec: Pick<OutcomeSpec, 'label' | 'values'>): (boolean | null)[] | null {
+  return qualityOutcome(t, { qualityLabel: spec.label, badQuality: spec.values });
+}
+
 /** A rule candidate that was tested and not kept, and why (`rules_set_aside.jsonl` in the run directory). */
 export interface SetAsideRule { asset: string; outcome: string; rule: string; reason: string }
 
-function conditionsOf(rule: MinedRule): { combine: 'all' | 'any'; conditions: Condition[] } {
-  const s = rule.shape;
-  if (s.kind === 'single') return { combine: 'all', conditions: [s.condition] };
-  if (s.kind === 'band') return { combine: 'any', conditions: [{ feature: s.feature, op: '<', threshold: s.below }, { feature: s.feature, op: '>', threshold: s.above }] };
-  return { combine: 'all', conditions: s.conditions };
+function conditionsOf(shape: RuleShape): { combine: 'all' | 'any'; conditions: Condition[] } {
+  switch (shape.kind) {
+    case 'single': return { combine: 'all', conditions: [shape.condition] };
+    case 'band': return { combine: 'any', conditions: [{ feature: shape.feature, op: '<', threshold: shape.below }, { feature: shape.feature, op: '>', threshold: shape.above }] };
+    case 'interval': return { combine: 'all', conditions: [{ feature: shape.feature, op: '>', threshold: shape.above }, { feature: shape.feature, op: '<', threshold: shape.below }] };
+    case 'conjunction': return { combine: 'all', conditions: shape.conditions };
+    case 'category': return { combine: 'all', conditions: [] };
+  }
 }
 
-function toRuleFact(t: SeriesTable, index: GraphIndex, rule: MinedRule, known: number[], positives: number, tested: number, opts: RuleFactOptions): Omit<ThresholdRuleFact, 'id'> {
-  const { combine, conditions } = conditionsOf(rule);
+/** The failure modes a rule names: its outcome's node when that is a failure mode, else those the graph links to its parameters in its direction (quality rejects only). */
+function failureModesOf(conditions: Condition[], spec: OutcomeSpec, index: GraphIndex) {
+  const all = index.graph.parameters.flatMap((p) => p.failure_modes);
+  const { direction: _d, ...node } = (spec.node && all.find((m) => m.id === spec.node || normaliseName(m.name) === normaliseName(spec.node!))) || { direction: '' };
+  if ('id' in node) return [node as Omit<typeof all[number], 'direction'>];
+  if (spec.meaning !== 'quality_reject') return [];
+  return conditions.flatMap((c) => index.parameterById(c.feature)!.failure_modes
+    .filter((m) => m.direction === (c.op === '>' ? 'above' : 'below')).map(({ direction: _x, ...m }) => m));
+}
+
+/** The outcome's graph node: a failure mode or an effect, by id or name. */
+function outcomeNode(spec: OutcomeSpec, index: GraphIndex): NamedNode | null {
+  if (!spec.node) return null;
+  const mode = index.graph.parameters.flatMap((p) => p.failure_modes).find((m) => m.id === spec.node || normaliseName(m.name) === normaliseName(spec.node!));
+  const node = mode ?? index.effect(spec.node);
+  return node ? { id: node.id, name: node.name, name_zh: node.name_zh } : null;
+}
+
+function toRuleFact(t: SeriesTable, index: GraphIndex, rule: MinedRule, known: number[], outcome: (boolean | null)[], spec: OutcomeSpec, positives: number, tested: number, opts: RuleFactOptions): Omit<ThresholdRuleFact, 'id'> {
+  const { combine, conditions } = conditionsOf(rule.shape);
   const ev = rule.evidence;
   const covered = rule.rows.map((k) => known[k]);
-  const bad = new Set(qualityOutcome(t, opts)!.flatMap((v, i) => (v ? [i] : [])));
+  const bad = new Set(outcome.flatMap((v, i) => (v ? [i] : [])));
   const coveredBad = covered.filter((i) => bad.has(i));
-  const modes = conditions.flatMap((c) => index.parameterById(c.feature)!.failure_modes
-    .filter((m) => m.direction === (c.op === '>' ? 'above' : 'below')).map(({ direction: _d, ...m }) => m));
-  const main = mainDefect(t, coveredBad, index);
+  const modes = failureModesOf(conditions, spec, index);
+  const main = spec.meaning === 'quality_reject' ? mainDefect(t, coveredBad, index) : null;
+  const node = outcomeNode(spec, index);
   const pct = (x: number) => round(100 * x, 1);
   return {
     kind: 'threshold_rule',
-    subject: uniq([...conditions.map((c) => c.feature), index.equipmentFor(t.asset)?.id, ...modes.map((m) => m.id), main?.id]),
+    subject: uniq([...conditions.map((c) => c.feature), index.equipmentFor(t.asset)?.id, node?.id, ...modes.map((m) => m.id), main?.id]),
     statement: {
       asset: assetNode(t.asset, index),
       shape: rule.shape.kind,
       combine,
       conditions: conditions.map((c) => ({ parameter: parameterRef(index.parameterById(c.feature)!), op: c.op, threshold: c.threshold })),
-      outcome: { label: opts.qualityLabel, values: opts.badQuality, main_defect: main },
+      category: rule.shape.category ?? null,
+      outcome: { label: spec.label, values: spec.values, meaning: spec.meaning, node, main_defect: main },
       failure_modes: modes.filter((m, k) => modes.findIndex((x) => x.id === m.id) === k),
     },
     evidence: {
       n: known.length, support: ev.support, positives: ev.positives,
       confidence_pct: pct(ev.confidence), rest_rate_pct: pct(ev.rest_rate), base_rate_pct: pct(positives / known.length), lift: round(ev.lift, 2),
       ci_level_pct: 95, ci_pct: [pct(ev.ci[0]), pct(ev.ci[1])], recall_pct: pct(ev.recall),
-      p_value: ev.p_value, q_value: ev.q_value, candidates_tested: tested, method: METHOD,
+      p_value: ev.p_value, q_value: ev.q_value, candidates_tested: tested, exact: ev.exact, alternatives: rule.alternatives, method: METHOD,
     },
     sources: [...coveredBad, ...covered.filter((i) => !bad.has(i))].slice(0, opts.maxSources).map((i) => rowSource(t, i)),
   };
@@ -95,7 +175,8 @@ function toRuleFact(t: SeriesTable, index: GraphIndex, rule: MinedRule, known: n
 /** Agreement of a single or band rule's thresholds with the graph's limits on the same side. */
 function agreements(rule: ThresholdRuleFact, index: GraphIndex, tolerance: number): Omit<GraphAgreementFact, 'id'>[] {
   const s = rule.statement;
-  if (s.shape === 'conjunction') return []; // a threshold that holds only together with another is no limit of its own
+  // a threshold that holds only together with another, or within one category, is no limit of its own
+  if (s.shape !== 'single' && s.shape !== 'band' || s.category) return [];
   const out: Omit<GraphAgreementFact, 'id'>[] = [];
   for (const c of s.conditions) {
     const spec = index.parameterById(c.parameter.id)!;

@@ -1,24 +1,37 @@
 import { wilsonInterval } from './stats';
 
 /**
- * Threshold rules: the cut points at which an outcome (defect, failure, alarm) becomes much more likely,
- * found from the data alone - single conditions (`x > a`, `x < a`), bands (`x < a or x > b`) and
- * conjunctions of two conditions.
+ * Threshold rules: the conditions under which an outcome (defect, failure, alarm) becomes much more
+ * likely, found from the data alone. Shapes: a single threshold (`x > a`), an interval inside or outside
+ * [a, b], two conditions together (on two parameters), any of these within one category of a text column
+ * (variant, shift, lot) - thresholds per category - and a category alone. Derived quantities (power,
+ * differences) are columns like any other, computed by the caller from the graph's formulas.
  *
- * Honest statistics by sample splitting: cut points are searched on one half of the rows (even
- * positions), and every candidate is tested on the other half (odd positions), one-sided Fisher exact
- * test; the p-values of all candidates tried are controlled together with Benjamini-Hochberg. A rule
- * must also reach `minLift` and `minSupport`, and add as much to the stronger rules kept before it
- * (the same lift, significant after Bonferroni, on the validation rows they do not cover), so that a parameter correlated with a real cause does not
- * become a second fact. A rule that separates the outcome (almost) perfectly restates it and is set
- * aside with a reason.
+ * Sequential covering (RIPPER's grow / prune / cover, with honest statistics by sample splitting):
+ * - grow, on the discovery half (even rows): start from everything, add the condition with the largest
+ *   FOIL gain (positives kept x gain in log precision), while it is significant there (G-test);
+ * - prune, on the validation half (odd rows): drop every condition that does not make the rule more
+ *   precise than its parent without it there (one-sided Fisher test within the rows the rest keeps);
+ * - accept, on the validation half: the rule raises the rate on the rows earlier rules leave (one-sided
+ *   Fisher, Bonferroni over `maxRules`), with `minLift` and `minSupport` over all rows;
+ * - cover: the rows it covers leave both halves, and the next rule is grown on what is left.
+ * A rule within a category is tried in every other category of its column (thresholds per variant). Two
+ * one-sided rules on one parameter become one rule outside [a, b]. A deterministic rule is kept and
+ * marked exact: restating the outcome means reading the outcome's own column, which the caller never
+ * passes. Every candidate ends kept or set aside with its reason; near-equivalent alternatives are named.
  */
 
 export type Condition = { feature: string; op: '>' | '<'; threshold: number };
+/** rows whose text column `column` holds `value` */
+export type CategoryCondition = { column: string; value: string };
 export type RuleShape =
-  | { kind: 'single'; condition: Condition }
-  | { kind: 'band'; feature: string; below: number; above: number }
-  | { kind: 'conjunction'; conditions: [Condition, Condition] };
+  | { kind: 'single'; condition: Condition; category?: CategoryCondition }
+  /** outside [below, above]: x < below or x > above */
+  | { kind: 'band'; feature: string; below: number; above: number; category?: CategoryCondition }
+  /** inside: above < x < below */
+  | { kind: 'interval'; feature: string; above: number; below: number; category?: CategoryCondition }
+  | { kind: 'conjunction'; conditions: [Condition, Condition]; category?: CategoryCondition }
+  | { kind: 'category'; category: CategoryCondition };
 
 export interface RuleEvidence {
   /** rows the rule covers / with the outcome, over all rows */
@@ -32,159 +45,307 @@ export interface RuleEvidence {
   ci: [number, number];
   /** share of all outcomes the rule covers */
   recall: number;
-  /** validation half: one-sided Fisher p-value and Benjamini-Hochberg q-value */
+  /** validation half: one-sided Fisher p-value and Benjamini-Hochberg q-value over every rule tested */
   p_value: number;
   q_value: number;
+  /** no covered row without the outcome: a deterministic rule */
+  exact: boolean;
 }
 
-export interface MinedRule { shape: RuleShape; evidence: RuleEvidence; rows: number[] }
+export interface MinedRule {
+  shape: RuleShape;
+  evidence: RuleEvidence;
+  rows: number[];
+  /** rules nearly as good as this one when it was chosen (other parameters or cuts): not kept, named */
+  alternatives: string[];
+}
 
 export interface MineOptions {
   /** fewest rows a rule covers (in all rows) */
   minSupport: number;
   minLift: number;
-  /** false discovery rate */
+  /** significance of a rule on the validation half (Bonferroni over `maxRules`) and of a pruned condition */
   alpha: number;
-  /** a rule covering at least this share of outcomes at this confidence restates the outcome */
-  restateShare: number;
+  /** rules per outcome at most */
+  maxRules: number;
 }
-export const DEFAULT_MINE_OPTIONS: MineOptions = { minSupport: 20, minLift: 2, alpha: 0.05, restateShare: 0.98 };
+export const DEFAULT_MINE_OPTIONS: MineOptions = { minSupport: 20, minLift: 2, alpha: 0.05, maxRules: 12 };
 
 export interface MineResult { rules: MinedRule[]; tested: number; set_aside: { shape: RuleShape; reason: string }[] }
 
-/** Rows by column: `features[name][i]` (NaN when missing) and `outcome[i]`. */
-export interface RuleData { features: Record<string, ArrayLike<number>>; outcome: ArrayLike<boolean> }
+/**
+ * Rows by column: `features[name][i]` (NaN when missing), `categories[column][i]` ('' when missing) and
+ * `outcome[i]`. The outcome's own column, and columns derived from it, must not be among them.
+ */
+export interface RuleData { features: Record<string, ArrayLike<number>>; categories?: Record<string, ArrayLike<string>>; outcome: ArrayLike<boolean> }
+
+/** A rule while it grows: every condition holds, and the category when there is one. */
+interface Body { conditions: Condition[]; category: CategoryCondition | null }
+
+/** G-test (log-likelihood ratio) a growing condition must reach on the discovery half: p < 0.001 at 1 df. */
+const G_MIN = 10.83;
+/** fewest rows of a rule cut in another category of a kept rule's column (thresholds per variant) */
+const FAMILY_SUPPORT = 3;
+/** alternatives: other conditions whose FOIL gain is at least this share of the chosen one's */
+const NEAR = 0.95;
+
+function shapeOf(b: Body): RuleShape | null {
+  const cat = b.category ? { category: b.category } : {};
+  const c = b.conditions;
+  if (c.length === 0) return b.category ? { kind: 'category', category: b.category } : null;
+  if (c.length === 1) return { kind: 'single', condition: c[0], ...cat };
+  if (c[0].feature === c[1].feature) {
+    const lo = c.find((x) => x.op === '>')!, hi = c.find((x) => x.op === '<')!;
+    return { kind: 'interval', feature: lo.feature, above: lo.threshold, below: hi.threshold, ...cat };
+  }
+  return { kind: 'conjunction', conditions: [...c].sort((a, b) => a.feature.localeCompare(b.feature)) as [Condition, Condition], ...cat };
+}
 
 export function describeRule(s: RuleShape): string {
   const c = (x: Condition) => `${x.feature} ${x.op} ${x.threshold}`;
-  if (s.kind === 'single') return c(s.condition);
-  if (s.kind === 'band') return `${s.feature} < ${s.below} or ${s.feature} > ${s.above}`;
-  return `${c(s.conditions[0])} and ${c(s.conditions[1])}`;
+  const body = s.kind === 'single' ? c(s.condition)
+    : s.kind === 'band' ? (s.category ? `(${s.feature} < ${s.below} or ${s.feature} > ${s.above})` : `${s.feature} < ${s.below} or ${s.feature} > ${s.above}`)
+      : s.kind === 'interval' ? `${s.above} < ${s.feature} < ${s.below}`
+        : s.kind === 'conjunction' ? `${c(s.conditions[0])} and ${c(s.conditions[1])}` : '';
+  return [s.category ? `${s.category.column} = ${s.category.value}` : '', body].filter(Boolean).join(' and ');
 }
+
+const holds = (c: Condition, data: RuleData, i: number) => {
+  const v = data.features[c.feature][i];
+  return c.op === '>' ? v > c.threshold : v < c.threshold;
+};
+const inCategory = (c: CategoryCondition, data: RuleData, i: number) => data.categories?.[c.column]?.[i] === c.value;
+const bodyHolds = (b: Body, data: RuleData, i: number) => (!b.category || inCategory(b.category, data, i)) && b.conditions.every((c) => holds(c, data, i));
 
 export function covers(s: RuleShape, data: RuleData, i: number): boolean {
-  if (s.kind === 'single') return holds(s.condition, data, i);
-  if (s.kind === 'band') {
-    const v = data.features[s.feature][i];
-    return v < s.below || v > s.above;
+  if (s.category && !inCategory(s.category, data, i)) return false;
+  switch (s.kind) {
+    case 'single': return holds(s.condition, data, i);
+    case 'band': {
+      const v = data.features[s.feature][i];
+      return v < s.below || v > s.above;
+    }
+    case 'interval': {
+      const v = data.features[s.feature][i];
+      return v > s.above && v < s.below;
+    }
+    case 'conjunction': return holds(s.conditions[0], data, i) && holds(s.conditions[1], data, i);
+    case 'category': return true;
   }
-  return holds(s.conditions[0], data, i) && holds(s.conditions[1], data, i);
 }
 
-/** Mine threshold rules. Deterministic: the same data give the same rules. */
+/** Mine the rules of one outcome. Deterministic: the same data give the same rules. */
 export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_MINE_OPTIONS): MineResult {
-  const n = data.outcome.length;
+  const y = data.outcome;
+  const n = y.length;
   const names = Object.keys(data.features).sort();
+  const columns = Object.keys(data.categories ?? {}).sort();
+  const values = new Map(columns.map((c) => [c, [...new Set(Array.from(data.categories![c]))].filter((v) => v !== '').sort()]));
   const all = Array.from({ length: n }, (_, i) => i);
-  const discovery = all.filter((i) => i % 2 === 0);
-  const validation = all.filter((i) => i % 2 === 1);
+  let discovery = all.filter((i) => i % 2 === 0);
+  let validation = all.filter((i) => i % 2 === 1);
   const fisher = new FisherTest(n);
   const minTail = Math.max(3, Math.floor(opts.minSupport / 2));
   const steps = Object.fromEntries(names.map((f) => [f, resolution(data.features[f], discovery)]));
-  const cut = (f: string, rows: readonly number[], op: '>' | '<') => bestCut(data, f, rows, op, minTail, steps[f]);
-
-  // candidates from the discovery half
-  const candidates: RuleShape[] = [];
-  const singles = new Map<string, { high: Condition | null; low: Condition | null; best: Condition | null }>();
-  for (const f of names) {
-    const high = cut(f, discovery, '>');
-    const low = cut(f, discovery, '<');
-    const best = [high, low].filter((x): x is Cut => !!x).sort((a, b) => b.g - a.g)[0] ?? null;
-    singles.set(f, { high: high?.condition ?? null, low: low?.condition ?? null, best: best?.condition ?? null });
-    if (high) candidates.push({ kind: 'single', condition: high.condition });
-    if (low) candidates.push({ kind: 'single', condition: low.condition });
-    if (high && low && low.condition.threshold < high.condition.threshold) candidates.push({ kind: 'band', feature: f, below: low.condition.threshold, above: high.condition.threshold });
-  }
-  const seenPairs = new Set<string>();
-  for (const f of names) {
-    const first = singles.get(f)!.best;
-    if (!first) continue;
-    const inF = discovery.filter((i) => holds(first, data, i));
-    for (const g of names) {
-      if (g === f) continue;
-      const second = [cut(g, inF, '>'), cut(g, inF, '<')].filter((x): x is Cut => !!x).sort((a, b) => b.g - a.g)[0];
-      if (!second) continue;
-      // refine the first cut among the rows the second condition keeps
-      const inG = discovery.filter((i) => holds(second.condition, data, i));
-      const refined = cut(f, inG, first.op)?.condition ?? first;
-      const pair = [refined, second.condition].sort((a, b) => a.feature.localeCompare(b.feature)) as [Condition, Condition];
-      const key = pair.map((c) => `${c.feature}${c.op}`).join('&');
-      if (seenPairs.has(key)) continue;
-      seenPairs.add(key);
-      candidates.push({ kind: 'conjunction', conditions: pair });
-    }
-  }
-
-  // test every candidate on the validation half; Benjamini-Hochberg over all of them
-  const tested = candidates.map((shape) => ({ shape, p: validationP(shape, data, validation, fisher) }));
-  const q = benjaminiHochberg(tested.map((t) => t.p));
-  const positivesAll = countTrue(data.outcome, all);
   const setAside: MineResult['set_aside'] = [];
-  const accepted: MinedRule[] = [];
-  // every candidate ends kept or set aside with its reason: failed validation, too small, too weak, ...
-  const withQ = tested.map((t, k) => ({ ...t, q: q[k] }));
-  for (const t of withQ) if (t.q > opts.alpha) setAside.push({ shape: t.shape, reason: `failed validation: q = ${t.q.toPrecision(2)} > ${opts.alpha} on the validation half` });
-  const significant = withQ.filter((t) => t.q <= opts.alpha).map((t) => ({ ...t, ev: evidenceOf(t.shape, data, all, positivesAll, t.p, t.q) }));
-  for (const t of significant) {
-    const { support, lift } = t.ev.evidence;
-    if (support < opts.minSupport) setAside.push({ shape: t.shape, reason: `below support: covers ${support} rows, fewer than ${opts.minSupport}` });
-    else if (lift < opts.minLift) setAside.push({ shape: t.shape, reason: `too weak: lift ${round(lift)} under ${opts.minLift}` });
-  }
-  const ranked = significant
-    .filter((t) => t.ev.evidence.support >= opts.minSupport && t.ev.evidence.lift >= opts.minLift)
-    .sort((a, b) => a.p - b.p || b.ev.evidence.lift - a.ev.evidence.lift || describeRule(a.shape).localeCompare(describeRule(b.shape)));
-  for (const t of ranked) {
-    const { evidence, rows } = t.ev;
-    if (evidence.recall >= opts.restateShare && evidence.confidence >= opts.restateShare) {
-      setAside.push({ shape: t.shape, reason: `separates the outcome almost perfectly (recall ${round(evidence.recall)}, confidence ${round(evidence.confidence)}): it restates the outcome` });
-      continue;
+  const tested: { shape: RuleShape; p: number }[] = [];
+  const kept: { shape: RuleShape; p: number; alternatives: string[] }[] = [];
+
+  /** the best cut of `f` over `rows` on side `op`, by FOIL gain, with its G on those rows */
+  const cutOf = (f: string, rows: readonly number[], op: '>' | '<', tail = minTail) => bestCut(data, f, rows, op, tail, steps[f]);
+
+  const grow = (rows: readonly number[]): { body: Body; alternatives: string[] } | null => {
+    const body: Body = { conditions: [], category: null };
+    const alternatives: string[] = [];
+    let cover = rows;
+    for (let step = 0; step < 3; step++) {
+      const P = countTrue(y, cover);
+      if (P < minTail || P === cover.length) break;
+      const options: { add: Body; gain: number; g: number }[] = [];
+      if (body.conditions.length < 2) {
+        for (const f of names) for (const op of ['>', '<'] as const) {
+          if (body.conditions.some((c) => c.feature === f && c.op === op)) continue;
+          const cut = cutOf(f, cover, op);
+          if (cut) options.push({ add: { conditions: [cut.condition], category: null }, gain: cut.gain, g: cut.g });
+        }
+      }
+      if (!body.category) {
+        for (const column of columns) for (const value of values.get(column)!) {
+          const cat = { column, value };
+          const inside = cover.filter((i) => inCategory(cat, data, i));
+          const k = countTrue(y, inside);
+          if (inside.length < minTail || k === 0) continue;
+          options.push({ add: { conditions: [], category: cat }, gain: foilGain(k, inside.length, P, cover.length), g: gTest(k, inside.length, P, cover.length) });
+        }
+      }
+      options.sort((a, b) => b.gain - a.gain || label(a.add).localeCompare(label(b.add)));
+      const best = options[0];
+      if (!best || best.gain <= 0 || best.g < G_MIN) break;
+      const next = { conditions: [...body.conditions, ...best.add.conditions], category: body.category ?? best.add.category };
+      for (const o of options.slice(1)) {
+        if (o.gain < NEAR * best.gain) break;
+        const alt = shapeOf({ conditions: [...body.conditions, ...o.add.conditions], category: body.category ?? o.add.category });
+        if (alt) alternatives.push(describeRule(alt));
+      }
+      body.conditions = next.conditions;
+      body.category = next.category;
+      cover = cover.filter((i) => bodyHolds(body, data, i));
     }
-    // does it add to the rules kept so far? test it on the validation rows none of them covers
-    // (Bonferroni over the ranked candidates: each of them gets this test)
-    if (accepted.length) {
-      const uncovered = validation.filter((i) => !accepted.some((r) => covers(r.shape, data, i)));
-      const counts = split(t.shape, data, uncovered);
-      const p = fisher.oneSided(counts);
-      const [a, m, k, all] = counts;
-      const lift = m && k ? (a / m) / (k / all) : 0;
-      if (p > opts.alpha / ranked.length || lift < opts.minLift) {
-        setAside.push({ shape: t.shape, reason: `explained by the stronger rules (${accepted.map((r) => describeRule(r.shape)).join('; ')}): on the rows they leave, lift ${lift.toFixed(2)}, p = ${p.toPrecision(2)}` });
-        continue;
+    return body.conditions.length || body.category ? { body, alternatives } : null;
+  };
+
+  /** drop every condition that does not make the rule more precise on the validation half */
+  const prune = (grown: Body, rows: readonly number[]): Body => {
+    const body: Body = { conditions: [...grown.conditions], category: grown.category };
+    for (let again = true; again;) {
+      again = false;
+      const parts: (Condition | CategoryCondition)[] = [...body.conditions, ...(body.category ? [body.category] : [])];
+      if (parts.length < 2) break;
+      for (const part of parts) {
+        const parent: Body = 'feature' in part ? { conditions: body.conditions.filter((c) => c !== part), category: body.category } : { conditions: body.conditions, category: null };
+        const within = rows.filter((i) => bodyHolds(parent, data, i));
+        const p = fisher.oneSided(split((i) => ('feature' in part ? holds(part, data, i) : inCategory(part, data, i)), y, within));
+        if (p > opts.alpha) {
+          const whole = shapeOf(body), rest = shapeOf(parent);
+          if (whole && rest) setAside.push({ shape: whole, reason: `not more precise than its parent (${describeRule(rest)}) on the validation half: p = ${p.toPrecision(2)}` });
+          Object.assign(body, parent);
+          again = true;
+          break;
+        }
       }
     }
-    accepted.push({ shape: t.shape, evidence, rows });
+    return body;
+  };
+
+  /** a rule's test on the validation rows earlier rules leave; the reason when it fails */
+  const judge = (shape: RuleShape, minSupport = opts.minSupport): { p: number; reason: string | null } => {
+    const p = fisher.oneSided(split((i) => covers(shape, data, i), y, validation));
+    tested.push({ shape, p });
+    let support = 0, hits = 0;
+    for (const i of all) if (covers(shape, data, i)) {
+      support++;
+      if (y[i]) hits++;
+    }
+    const lift = support && countTrue(y, all) ? (hits / support) / (countTrue(y, all) / n) : 0;
+    const bound = opts.alpha / opts.maxRules;
+    if (p > bound) return { p, reason: `failed validation: p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the validation rows earlier rules leave` };
+    if (support < minSupport) return { p, reason: `below support: covers ${support} rows, fewer than ${minSupport}` };
+    if (lift < opts.minLift) return { p, reason: `too weak: lift ${round(lift)} under ${opts.minLift}` };
+    return { p, reason: null };
+  };
+
+  const keep = (shape: RuleShape, p: number, alternatives: string[]) => {
+    kept.push({ shape, p, alternatives });
+    discovery = discovery.filter((i) => !covers(shape, data, i));
+    validation = validation.filter((i) => !covers(shape, data, i));
+  };
+
+  while (kept.length < opts.maxRules) {
+    const grown = grow(discovery);
+    if (!grown) break;
+    const body = prune(grown.body, validation);
+    const shape = shapeOf(body);
+    if (!shape) break;
+    const verdict = judge(shape);
+    if (verdict.reason) {
+      setAside.push({ shape, reason: verdict.reason });
+      break;
+    }
+    keep(shape, verdict.p, grown.alternatives);
+    // thresholds per category: the same conditions, cut anew, in every other category of the column; a
+    // small category may hold few outcomes, so there the rule needs only FAMILY_SUPPORT rows (still tested)
+    if (body.category && body.conditions.length) {
+      for (const value of values.get(body.category.column)!) {
+        if (value === body.category.value) continue;
+        const category = { column: body.category.column, value };
+        const sibling: Body = { conditions: [], category };
+        for (const c of body.conditions) {
+          const rows = discovery.filter((i) => bodyHolds(sibling, data, i));
+          const cut = cutOf(c.feature, rows, c.op, 2);
+          if (cut) sibling.conditions.push(cut.condition);
+        }
+        const s = sibling.conditions.length === body.conditions.length ? shapeOf(sibling) : null;
+        if (!s) continue;
+        const v = judge(s, FAMILY_SUPPORT);
+        if (v.reason) setAside.push({ shape: s, reason: v.reason });
+        else keep(s, v.p, []);
+      }
+    }
   }
-  return { rules: accepted, tested: tested.length, set_aside: setAside };
+
+  const merged = mergeBands(kept);
+  for (const m of merged.setAside) setAside.push(m);
+  const q = benjaminiHochberg(tested.map((t) => t.p));
+  const qOf = (shape: RuleShape) => Math.max(...tested.flatMap((t, k) => (t.shape === shape ? [q[k]] : [])), 0);
+  const positivesAll = countTrue(y, all);
+  const rules = merged.rules.map((r) => {
+    const ev = evidenceOf(r.shape, data, all, positivesAll, r.p, r.parts.length ? Math.max(...r.parts.map(qOf)) : qOf(r.shape));
+    return { shape: r.shape, evidence: ev.evidence, rows: ev.rows, alternatives: r.alternatives };
+  });
+  return { rules, tested: tested.length, set_aside: setAside };
 }
 
-interface Cut { condition: Condition; g: number }
+/** Two one-sided rules on one parameter (and category), low below high, are one rule outside [low, high]. */
+function mergeBands(kept: { shape: RuleShape; p: number; alternatives: string[] }[]) {
+  const rules: { shape: RuleShape; p: number; alternatives: string[]; parts: RuleShape[] }[] = kept.map((k) => ({ ...k, parts: [] }));
+  const setAside: MineResult['set_aside'] = [];
+  for (let a = 0; a < rules.length; a++) {
+    const A = rules[a].shape;
+    if (A.kind !== 'single') continue;
+    for (let b = a + 1; b < rules.length; b++) {
+      const B = rules[b].shape;
+      if (B.kind !== 'single' || B.condition.feature !== A.condition.feature || B.condition.op === A.condition.op) continue;
+      if (A.category?.column !== B.category?.column || A.category?.value !== B.category?.value) continue;
+      const low = A.condition.op === '<' ? A : B, high = A.condition.op === '<' ? B : A;
+      if (low.condition.threshold >= high.condition.threshold) continue;
+      const band: RuleShape = { kind: 'band', feature: A.condition.feature, below: low.condition.threshold, above: high.condition.threshold, ...(A.category ? { category: A.category } : {}) };
+      for (const s of [A, B]) setAside.push({ shape: s, reason: `one side of ${describeRule(band)}: kept as that rule` });
+      rules[a] = { shape: band, p: Math.max(rules[a].p, rules[b].p), alternatives: [...rules[a].alternatives, ...rules[b].alternatives], parts: [A, B] };
+      rules.splice(b, 1);
+      break;
+    }
+  }
+  return { rules, setAside };
+}
+
+const label = (b: Body) => describeRule(shapeOf(b)!);
+
+/** FOIL gain of keeping `k` of `m` rows from a cover with `K` positives in `N` rows. */
+function foilGain(k: number, m: number, K: number, N: number): number {
+  return k > 0 ? k * (Math.log(k / m) - Math.log(K / N)) : 0;
+}
+
+/** G-test statistic of a 2 x 2 table: `k` of `m` rows against `K` of `N`. */
+function gTest(k: number, m: number, K: number, N: number): number {
+  return 2 * (logLik(k, m) + logLik(K - k, N - m) - logLik(K, N));
+}
+
+interface Cut { condition: Condition; gain: number; g: number }
 
 /**
- * The cut of feature `f` over `rows` that best separates a high-rate tail (`op` side) from the rest:
- * the largest log-likelihood ratio (G) of two rates, with at least `minTail` rows on each side and a
- * tail rate above the rest. The threshold is the midpoint between the neighbouring values, rounded to
- * the feature's resolution `step` (people write 245, not 244.956; the evidence is counted at the rounded value).
+ * The cut of feature `f` over `rows` whose `op` side has the largest FOIL gain, with at least `minTail`
+ * rows on it. The threshold is the midpoint between the neighbouring values, rounded to the feature's
+ * resolution `step` (people write 245, not 244.956).
  */
 function bestCut(data: RuleData, f: string, rows: readonly number[], op: '>' | '<', minTail: number, step: number): Cut | null {
   const x = data.features[f];
   const pts = rows.filter((i) => Number.isFinite(x[i])).map((i) => ({ v: x[i], y: data.outcome[i] ? 1 : 0 }));
-  if (pts.length < 2 * minTail) return null;
+  if (pts.length < minTail + 1) return null;
   pts.sort((a, b) => (op === '>' ? b.v - a.v : a.v - b.v)); // the tail first
   const total = pts.length;
   const K = pts.reduce((a, p) => a + p.y, 0);
   if (K === 0) return null;
-  let best: Cut | null = null;
+  let best: { m: number; k: number; gain: number } | null = null;
   let k = 0;
   for (let m = 1; m < total; m++) {
     k += pts[m - 1].y;
-    if (pts[m].v === pts[m - 1].v) continue; // cut only between distinct values
-    if (m < minTail || total - m < minTail) continue;
-    const rateTail = k / m, rateRest = (K - k) / (total - m);
-    if (rateTail <= rateRest) continue;
-    const g = logLik(k, m) + logLik(K - k, total - m) - logLik(K, total);
-    if (!best || g > best.g) best = { condition: { feature: f, op, threshold: tidy(Math.round((pts[m - 1].v + pts[m].v) / 2 / step) * step) }, g };
+    if (pts[m].v === pts[m - 1].v || m < minTail) continue; // cut only between distinct values
+    const gain = foilGain(k, m, K, total);
+    if (gain > 0 && (!best || gain > best.gain)) best = { m, k, gain };
   }
-  return best;
+  if (!best) return null;
+  const threshold = tidy(Math.round((pts[best.m - 1].v + pts[best.m].v) / 2 / step) * step);
+  return { condition: { feature: f, op, threshold }, gain: best.gain, g: gTest(best.k, best.m, K, total) };
 }
 
 /** A round step for a feature's thresholds: the power of ten at or below 1/200 of its range (30 degC -> 0.1). */
@@ -204,34 +365,17 @@ function logLik(k: number, n: number): number {
   return term(k) + term(n - k);
 }
 
-function holds(c: Condition, data: RuleData, i: number): boolean {
-  const v = data.features[c.feature][i];
-  return c.op === '>' ? v > c.threshold : v < c.threshold;
-}
-
-/** Contingency counts of a rule over rows: [covered with outcome, covered, outcome in all, all]. */
-function split(s: RuleShape, data: RuleData, rows: readonly number[]): [number, number, number, number] {
+/** Contingency counts over rows: [marked with outcome, marked, outcome in all, all]. */
+function split(mark: (i: number) => boolean, y: ArrayLike<boolean>, rows: readonly number[]): [number, number, number, number] {
   let a = 0, m = 0, k = 0;
   for (const i of rows) {
-    const y = data.outcome[i];
-    if (y) k++;
-    if (covers(s, data, i)) {
+    if (y[i]) k++;
+    if (mark(i)) {
       m++;
-      if (y) a++;
+      if (y[i]) a++;
     }
   }
   return [a, m, k, rows.length];
-}
-
-/**
- * The validation p-value of a rule. A conjunction must beat each of its conditions alone: within the
- * rows one condition keeps, the other must still raise the rate; its p-value is the larger of the two.
- */
-function validationP(s: RuleShape, data: RuleData, rows: readonly number[], fisher: FisherTest): number {
-  if (s.kind !== 'conjunction') return fisher.oneSided(split(s, data, rows));
-  const [c1, c2] = s.conditions;
-  const within = (c: Condition) => rows.filter((i) => holds(c, data, i));
-  return Math.max(fisher.oneSided(split({ kind: 'single', condition: c2 }, data, within(c1))), fisher.oneSided(split({ kind: 'single', condition: c1 }, data, within(c2))));
 }
 
 function evidenceOf(s: RuleShape, data: RuleData, rows: readonly number[], positives: number, p: number, q: number): { evidence: RuleEvidence; rows: number[] } {
@@ -246,7 +390,7 @@ function evidenceOf(s: RuleShape, data: RuleData, rows: readonly number[], posit
     evidence: {
       support: hit.length, positives: a, confidence: round(confidence), rest_rate: round(restN ? (positives - a) / restN : 0),
       lift: round(positives ? confidence / (positives / n) : 0), ci: [round(lo), round(hi)], recall: round(positives ? a / positives : 0),
-      p_value: Number(p.toPrecision(3)), q_value: Number(q.toPrecision(3)),
+      p_value: Number(p.toPrecision(3)), q_value: Number(q.toPrecision(3)), exact: hit.length > 0 && a === hit.length,
     },
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AUDIENCES, Audience, Lang, STYLES, Style } from '../expand/documents';
 import type { Mix } from '../expand/jobs';
 import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
+import { OutcomeSpec } from '../knowledge/facts';
 import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../parse/pii';
 import { DEFAULT_MAX_LINE_BYTES } from '../parse/chunks';
 import { describeIssues } from '../common/issues';
@@ -61,6 +62,8 @@ export const RunConfig = z.object({
     /** fewest out-of-range samples that make an out-of-spec fact */
     minSupport: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.minSupport),
     maxSources: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.maxSources),
+    /** the outcomes threshold rules are mined for (label, values, meaning, graph node); none: the quality label below */
+    outcomes: z.array(OutcomeSpec).default([]),
     /** the label column that tells a bad part, and the values that mean bad */
     qualityLabel: z.string().min(1).default(DEFAULT_DERIVE_OPTIONS.qualityLabel),
     badQuality: z.array(z.string().min(1)).min(1).default(DEFAULT_DERIVE_OPTIONS.badQuality),
@@ -69,7 +72,7 @@ export const RunConfig = z.object({
       minSupport: z.number().int().min(4).default(DEFAULT_DERIVE_OPTIONS.rules.minSupport),
       minLift: z.number().min(1).default(DEFAULT_DERIVE_OPTIONS.rules.minLift),
       alpha: z.number().gt(0).lt(1).default(DEFAULT_DERIVE_OPTIONS.rules.alpha),
-      restateShare: z.number().gt(0).max(1).default(DEFAULT_DERIVE_OPTIONS.rules.restateShare),
+      maxRules: z.number().int().min(1).max(100).default(DEFAULT_DERIVE_OPTIONS.rules.maxRules),
       minPositives: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.rules.minPositives),
       agreementTolerance: z.number().min(0).max(1).default(DEFAULT_DERIVE_OPTIONS.rules.agreementTolerance),
     }).strict().prefault({}),
