@@ -10,6 +10,8 @@
  * - OSF: tool wear x torque above 11,000 (L), 12,000 (M), 13,000 (H) min.Nm;
  * - RNF: 0.1 % at random.
  */
+import { rng } from './plantedRules';
+
 export interface MachineRow {
   udi: number; product: string; type: 'L' | 'M' | 'H'; air_k: number; process_k: number; speed_rpm: number; torque_nm: number; wear_min: number;
   failure: number; TWF: number; HDF: number; PWF: number; OSF: number; RNF: number;
@@ -25,18 +27,6 @@ export const DOCUMENTED = [
   { label: 'OSF', rule: 'variant H: strain > 13000 min.Nm', category: 'H', thresholds: [{ feature: 'strain', op: '>', value: 13000 }] },
   { label: 'TWF', rule: 'tool wear > 200 min', thresholds: [{ feature: 'wear', op: '>', value: 200 }] },
 ] as const;
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { u, normal: (mu: number, sd: number) => mu + sd * Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()) };
-}
 
 export function machineFailures(n = 10_000, seed = 7): MachineRow[] {
   const r = rng(seed);

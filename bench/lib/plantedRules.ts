@@ -22,7 +22,7 @@ export const PLANTED: PlantedRule[] = [
 export const BASE_RATE = 0.01;
 
 /** A small seeded generator (mulberry32) and normal draws (Box-Muller): the same seed, the same data. */
-function rng(seed: number): { u: () => number; normal: (mu: number, sd: number) => number } {
+export function rng(seed: number): { u: () => number; normal: (mu: number, sd: number) => number } {
   let a = seed >>> 0;
   const u = () => {
     a = (a + 0x6d2b79f5) >>> 0;
