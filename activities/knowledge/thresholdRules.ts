@@ -160,7 +160,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     let cover = rows;
     for (let step = 0; step < 3; step++) {
       const P = countTrue(y, cover);
-      if (P < minTail || P === cover.length) break;
+      if (P < 3 || P === cover.length) break; // a few outcomes left can still make a rule: support and the test decide
       const options: { add: Body; gain: number; g: number }[] = [];
       if (body.conditions.length < 2) {
         for (const f of names) for (const op of ['>', '<'] as const) {
