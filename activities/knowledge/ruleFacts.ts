@@ -38,8 +38,8 @@ const FILLED_SHARE = 0.95;
  */
 const RESTATES = 0.98;
 
-function restatingColumns(t: SeriesTable, outcomes: readonly OutcomeSpec[]): Map<string, string> {
-  const ys = outcomes.map((o) => labelOutcome(t, o)).filter((y): y is (boolean | null)[] => !!y && y.some(Boolean));
+function restatingColumns(t: SeriesTable, outcomes: readonly ((boolean | null)[] | null)[]): Map<string, string> {
+  const ys = outcomes.filter((y): y is (boolean | null)[] => !!y && y.some(Boolean));
   const out = new Map<string, string>();
   if (!ys.length) return out;
   for (const [name, col] of t.labels) {
@@ -69,10 +69,11 @@ export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphI
   const outcomes = outcomesOf(opts);
   const outcomeColumns = new Set([...outcomes.map((o) => o.label), opts.qualityLabel]);
   for (const t of tables) {
-    const restating = restatingColumns(t, outcomes);
+    const labelled = outcomes.map((spec) => labelOutcome(t, spec));
+    const restating = restatingColumns(t, labelled);
     for (const [name, value] of restating) setAside.push({ asset: t.asset, outcome: outcomes.map((o) => o.label).join(', '), rule: `${name} = ${value}`, reason: 'restates the outcomes: holds on nearly every row of each of them; the column is never a condition' });
-    for (const spec of outcomes) {
-      const outcome = labelOutcome(t, spec);
+    for (const [k, spec] of outcomes.entries()) {
+      const outcome = labelled[k];
       if (!outcome) continue;
       const known = outcome.flatMap((y, i) => (y === null ? [] : [i]));
       const y = known.map((i) => outcome[i] === true);
@@ -122,11 +123,19 @@ function conditionsOf(shape: RuleShape): { combine: 'all' | 'any'; conditions: C
   }
 }
 
-/** The failure modes a rule names: its outcome's node when that is a failure mode, else those the graph links to its parameters in its direction (quality rejects only). */
+/** The graph failure mode an outcome names (by id or name), without the direction it has on a parameter. */
+function outcomeFailureMode(spec: OutcomeSpec, index: GraphIndex) {
+  if (!spec.node) return undefined;
+  const found = index.graph.parameters.flatMap((p) => p.failure_modes).find((m) => m.id === spec.node || normaliseName(m.name) === normaliseName(spec.node!));
+  if (!found) return undefined;
+  const { direction: _d, ...mode } = found;
+  return mode;
+}
+
+/** The failure modes a rule names: its outcome's failure mode, else those the graph links to its parameters in its direction (quality rejects only). */
 function failureModesOf(conditions: Condition[], spec: OutcomeSpec, index: GraphIndex) {
-  const all = index.graph.parameters.flatMap((p) => p.failure_modes);
-  const { direction: _d, ...node } = (spec.node && all.find((m) => m.id === spec.node || normaliseName(m.name) === normaliseName(spec.node!))) || { direction: '' };
-  if ('id' in node) return [node as Omit<typeof all[number], 'direction'>];
+  const mode = outcomeFailureMode(spec, index);
+  if (mode) return [mode];
   if (spec.meaning !== 'quality_reject') return [];
   return conditions.flatMap((c) => index.parameterById(c.feature)!.failure_modes
     .filter((m) => m.direction === (c.op === '>' ? 'above' : 'below')).map(({ direction: _x, ...m }) => m));
@@ -134,9 +143,7 @@ function failureModesOf(conditions: Condition[], spec: OutcomeSpec, index: Graph
 
 /** The outcome's graph node: a failure mode or an effect, by id or name. */
 function outcomeNode(spec: OutcomeSpec, index: GraphIndex): NamedNode | null {
-  if (!spec.node) return null;
-  const mode = index.graph.parameters.flatMap((p) => p.failure_modes).find((m) => m.id === spec.node || normaliseName(m.name) === normaliseName(spec.node!));
-  const node = mode ?? index.effect(spec.node);
+  const node = outcomeFailureMode(spec, index) ?? (spec.node ? index.effect(spec.node) : undefined);
   return node ? { id: node.id, name: node.name, name_zh: node.name_zh } : null;
 }
 
