@@ -37,7 +37,7 @@ export function createExpandActivities(deps: ActivityDeps) {
       const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'));
       const ctx = Context.current();
       // the run's batches on this worker share their quality as it is counted (the expand workflow names the run)
-      const live = LiveQuality.join(ctx.info.workflowExecution?.workflowId ?? null, input.quality ?? { accepted: 0, checked: 0 });
+      const live = new LiveQuality(ctx.info.workflowExecution?.workflowId ?? null, input.quality ?? { accepted: 0, checked: 0 });
       // alive while it waits: against a slow endpoint a text can take minutes (queued requests, retries), and
       // only a worker that is gone should miss the heartbeat timeout; a timed-out attempt is cancelled here
       let progress = { done: 0, total: jobs.length };

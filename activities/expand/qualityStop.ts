@@ -33,18 +33,14 @@ export function surelyBelowFloor(t: QualityTally, floor: number, after: number):
  * on as `prior` to batches started later): nothing is counted twice.
  */
 export class LiveQuality {
-  private readonly shared: { tally: QualityTally; cut: AbortController; batches: number };
+  private readonly shared: SharedQuality;
 
-  private constructor(private readonly key: string | null, private readonly prior: QualityTally) {
+  /** A batch's view: `key` names its run (null: not shared), `prior` holds the run's texts of batches already done. */
+  constructor(private readonly key: string | null, private readonly prior: QualityTally) {
     const found = key === null ? undefined : RUNNING.get(key);
     this.shared = found ?? { tally: { accepted: 0, checked: 0 }, cut: new AbortController(), batches: 0 };
     if (key !== null && !found) RUNNING.set(key, this.shared);
     this.shared.batches++;
-  }
-
-  /** A batch's view: `key` names its run (null: not shared), `prior` holds the run's texts of batches already done. */
-  static join(key: string | null, prior: QualityTally): LiveQuality {
-    return new LiveQuality(key, prior);
   }
 
   /** this batch's own counts */
@@ -79,4 +75,6 @@ export class LiveQuality {
   }
 }
 
-const RUNNING = new Map<string, { tally: QualityTally; cut: AbortController; batches: number }>();
+/** What the running batches of one run in this process share: their counts, the switch, how many there are. */
+interface SharedQuality { tally: QualityTally; cut: AbortController; batches: number }
+const RUNNING = new Map<string, SharedQuality>();

@@ -144,6 +144,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   const all = Array.from({ length: n }, (_, i) => i);
   let discovery = all.filter((i) => i % 2 === 0);
   let validation = all.filter((i) => i % 2 === 1);
+  const positivesAll = countTrue(y, all);
   const fisher = new FisherTest(n);
   const minTail = Math.max(3, Math.floor(opts.minSupport / 2));
   const steps = Object.fromEntries(names.map((f) => [f, resolution(data.features[f], discovery)]));
@@ -226,7 +227,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       support++;
       if (y[i]) hits++;
     }
-    const lift = support && countTrue(y, all) ? (hits / support) / (countTrue(y, all) / n) : 0;
+    const lift = support && positivesAll ? (hits / support) / (positivesAll / n) : 0;
     const bound = opts.alpha / opts.maxRules;
     if (p > bound) return { p, reason: `failed validation: p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the validation rows earlier rules leave` };
     if (support < minSupport) return { p, reason: `below support: covers ${support} rows, fewer than ${minSupport}` };
@@ -277,7 +278,6 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   for (const m of merged.setAside) setAside.push(m);
   const q = benjaminiHochberg(tested.map((t) => t.p));
   const qOf = (shape: RuleShape) => Math.max(...tested.flatMap((t, k) => (t.shape === shape ? [q[k]] : [])), 0);
-  const positivesAll = countTrue(y, all);
   const rules = merged.rules.map((r) => {
     const ev = evidenceOf(r.shape, data, all, positivesAll, r.p, r.parts.length ? Math.max(...r.parts.map(qOf)) : qOf(r.shape));
     return { shape: r.shape, evidence: ev.evidence, rows: ev.rows, alternatives: r.alternatives };

@@ -195,7 +195,7 @@ test('one rejection path: a rejected text is one line with its job, reason, deta
 describe('stopping early for quality', () => {
   /** SmolLM2-135M's answers through llama.cpp's server, as quoted in issue 13: valid JSON, no training text */
   const garbage: Responder = () => ({ text: "What a great question! It's not possible to have a JSON object with a single list item where you can only put the text." });
-  const stop = (prior = { accepted: 0, checked: 0 }) => ({ floor: 0.3, after: 20, live: LiveQuality.join(null, prior) });
+  const stop = (prior = { accepted: 0, checked: 0 }) => ({ floor: 0.3, after: 20, live: new LiveQuality(null, prior) });
   const many = Array.from({ length: 60 }, (_, i) => jobs[i % jobs.length]);
 
   test('a garbage generator is stopped once its share is surely under the floor; texts in flight are cut, the rest skipped', async () => {
@@ -211,13 +211,13 @@ describe('stopping early for quality', () => {
 
   test('two batches of one run in one process count together and stop together', async () => {
     const x = await expander(garbage, {}, null, 30);
-    const [a, b] = [LiveQuality.join('run-1/expand', { accepted: 0, checked: 0 }), LiveQuality.join('run-1/expand', { accepted: 0, checked: 0 })];
+    const [a, b] = [new LiveQuality('run-1/expand', { accepted: 0, checked: 0 }), new LiveQuality('run-1/expand', { accepted: 0, checked: 0 })];
     const outs = await Promise.all([a, b].map((live) => expandJobs(many, x, { concurrency: 4, pii: DEFAULT_PII_OPTIONS, qualityStop: { floor: 0.3, after: 20, live } }).finally(() => live.leave())));
     const generated = outs[0].generated + outs[1].generated;
     expect(outs.map((o) => o.stopped)).toEqual(['quality', 'quality']);
     expect(generated).toBeGreaterThanOrEqual(20);
     expect(generated).toBeLessThan(20 + 8); // not 20 each
-    expect(LiveQuality.join('run-1/expand', { accepted: 0, checked: 0 }).tally).toEqual({ accepted: 0, checked: 0 }); // both left: a fresh start
+    expect(new LiveQuality('run-1/expand', { accepted: 0, checked: 0 }).tally).toEqual({ accepted: 0, checked: 0 }); // both left: a fresh start
   });
 
   test('a cancelled call (its activity timed out or cancelled) cuts its requests and throws instead of returning part of a batch', async () => {
