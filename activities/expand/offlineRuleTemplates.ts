@@ -29,12 +29,15 @@ function wordsOf(s: ThresholdRuleFact['statement']) {
   const name = o.node?.name ?? o.label, nameZh = o.node?.name_zh ?? o.label;
   if (o.meaning === 'quality_reject') {
     return { bad: 'rejected parts', events: 'rejects', rate: 'reject rate', items: 'parts', were: 'were rejected', known: 'a known quality result', risk: 'reject risk',
-      badZh: '不合格品', rateZh: '不合格率', itemsZh: '制品', wereZh: '不合格', riskZh: '不合格风险' };
+      hold: 'parts made meanwhile', check: 'parts', release: 'Release parts again once the condition no longer holds and a first part passes inspection.',
+      badZh: '不合格品', rateZh: '不合格率', itemsZh: '制品', itemZh: '件', countedZh: '件制品', knownZh: '件有质量结果的制品', unitZh: '件', wereZh: '不合格', riskZh: '不合格风险' };
   }
   const alarm = o.meaning === 'alarm';
   return { bad: alarm ? `${name} alarms` : `${name} failures`, events: alarm ? `${name} alarms` : `${name} failures`, rate: alarm ? `${name} alarm rate` : `${name} failure rate`,
     items: 'records', were: alarm ? `raised ${name}` : `ended in ${name}`, known: 'a known outcome', risk: alarm ? `${name} alarm risk` : `${name} risk`,
-    badZh: alarm ? `${nameZh}报警` : `${nameZh}故障`, rateZh: alarm ? `${nameZh}报警率` : `${nameZh}故障率`, itemsZh: '条记录', wereZh: alarm ? `触发${nameZh}` : `发生${nameZh}`, riskZh: alarm ? `${nameZh}报警风险` : `${nameZh}风险` };
+    hold: 'machine', check: 'the machine', release: 'Release the machine again once the condition no longer holds and the inspection found nothing.',
+    itemsZh: '记录', itemZh: '记录', countedZh: '条记录', knownZh: '条有结果的记录', unitZh: '条',
+    badZh: alarm ? `${nameZh}报警` : `${nameZh}故障`, rateZh: alarm ? `${nameZh}报警率` : `${nameZh}故障率`, wereZh: alarm ? `触发${nameZh}` : `发生${nameZh}`, riskZh: alarm ? `${nameZh}报警风险` : `${nameZh}风险` };
 }
 export const outcomeRiskEn = (s: ThresholdRuleFact['statement']) => wordsOf(s).risk;
 export const outcomeRiskZh = (s: ThresholdRuleFact['statement']) => wordsOf(s).riskZh;
@@ -74,9 +77,9 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
     const steps = [
       `Watch for this condition on ${s.asset.name}: ${ruleEn(s)}.`,
       ...s.conditions.filter((c) => c.parameter.formula).map((c) => `Compute ${c.parameter.name} as ${c.parameter.formula} from the current readings.`),
-      `When the condition holds, hold the ${w.items === 'parts' ? 'parts made meanwhile' : 'machine'} for inspection${s.outcome.main_defect ? `, looking first for ${s.outcome.main_defect.name}` : ''}.`,
+      `When the condition holds, hold the ${w.hold} for inspection${s.outcome.main_defect ? `, looking first for ${s.outcome.main_defect.name}` : ''}.`,
       ...actions.map((a) => `${cap(a)}.`),
-      w.items === 'parts' ? 'Release parts again once the condition no longer holds and a first part passes inspection.' : 'Release the machine again once the condition no longer holds and the inspection found nothing.',
+      w.release,
     ];
     return [`Standard operating procedure: ${w.risk} on ${s.asset.name}`, '', ...steps.map((t, i) => `${i + 1}. ${t}`), '',
       `Why: ${e.confidence_pct}% of ${w.items} under this condition ${w.were}, against ${e.rest_rate_pct}% otherwise (${e.support} of ${e.n} ${w.items}).`].join('\n');
@@ -88,7 +91,7 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
       `Operator: Could that be chance?`,
       `Process engineer: Unlikely: it held on rows it was not found on, ${e.support} ${w.items} are behind it, and its q-value is ${e.q_value}.`];
     if (modesOf(f).length) lines.push(`Process engineer: It fits ${listEn(modesOf(f).map((m) => m.name))}${s.outcome.main_defect ? `, and the defect we see is ${s.outcome.main_defect.name}` : ''}.`);
-    lines.push(`Operator: So we keep out of that condition and check ${w.items === 'parts' ? 'parts' : 'the machine'} when it happens.`);
+    lines.push(`Operator: So we keep out of that condition and check ${w.check} when it happens.`);
     return lines.join('\n');
   },
 };
@@ -97,7 +100,7 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
   textbook(f) {
     const s = f.statement, e = f.evidence, w = wordsOf(s);
     const out = [`生产记录显示，${s.asset.name_zh}存在一个明确的阈值：当${ruleZh(s)}时，出现${w.badZh}的可能性显著升高。`,
-      `在 ${e.n} ${w.itemsZh === '制品' ? '件有质量结果的制品' : '条有结果的记录'}中，有 ${e.support} ${w.itemsZh === '制品' ? '件' : '条'}处于该条件下，其中 ${e.confidence_pct}% ${w.wereZh}（${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），其余仅为 ${e.rest_rate_pct}%；总体${w.rateZh}为 ${e.base_rate_pct}%，提升度为 ${e.lift}。`];
+      `在 ${e.n} ${w.knownZh}中，有 ${e.support} ${w.unitZh}处于该条件下，其中 ${e.confidence_pct}% ${w.wereZh}（${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），其余仅为 ${e.rest_rate_pct}%；总体${w.rateZh}为 ${e.base_rate_pct}%，提升度为 ${e.lift}。`];
     if (s.outcome.main_defect) out.push(`这些不合格品中最常见的缺陷是${s.outcome.main_defect.name_zh}。`);
     out.push(derivedZh(s));
     if (modesOf(f).length) out.push(`知识图谱给出的机理是：${listZh(modesOf(f).map((m) => m.name_zh))}。`);
@@ -108,7 +111,7 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
     const s = f.statement, e = f.evidence, w = wordsOf(s);
     const qa: [string, string][] = [
       [`${s.asset.name_zh}在什么条件下${w.badZh}会明显增多？`, `当${ruleZh(s)}时。`],
-      [`影响有多大？`, `该条件下的 ${e.support} ${w.itemsZh === '制品' ? '件制品' : '条记录'}中 ${e.confidence_pct}% ${w.wereZh}，其余为 ${e.rest_rate_pct}%，相对总体 ${e.base_rate_pct}% 的提升度为 ${e.lift}。`],
+      [`影响有多大？`, `该条件下的 ${e.support} ${w.countedZh}中 ${e.confidence_pct}% ${w.wereZh}，其余为 ${e.rest_rate_pct}%，相对总体 ${e.base_rate_pct}% 的提升度为 ${e.lift}。`],
       [`结论可靠吗？`, `${w.rateZh}的 ${e.ci_level_pct}% 置信区间为 ${e.ci_pct[0]}-${e.ci_pct[1]}%；在留出数据上检验，对 ${e.candidates_tested} 条候选规则做多重检验校正后 q 值为 ${e.q_value}。`],
     ];
     if (s.outcome.main_defect) qa.push([`主要是什么缺陷？`, `主要是${s.outcome.main_defect.name_zh}。`]);
@@ -127,12 +130,12 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
       '条件解除且首件检验合格后，方可恢复放行。',
     ];
     return [`标准作业程序：${s.asset.name_zh}的${w.riskZh}`, '', ...steps.map((t, i) => `${i + 1}. ${t}`), '',
-      `依据：该条件下 ${e.confidence_pct}% 的${w.itemsZh === '制品' ? '制品' : '记录'}${w.wereZh}，其余仅 ${e.rest_rate_pct}%（${e.n} 件中有 ${e.support} 件处于该条件）。`].join('\n');
+      `依据：该条件下 ${e.confidence_pct}% 的${w.itemsZh}${w.wereZh}，其余仅 ${e.rest_rate_pct}%（${e.n} 件中有 ${e.support} 件处于该条件）。`].join('\n');
   },
   troubleshooting(f) {
     const s = f.statement, e = f.evidence, w = wordsOf(s);
     const lines = [`操作工：${s.asset.name_zh}的${w.rateZh}时高时低，找不到原因。`,
-      `工艺工程师：记录里有规律。当${ruleZh(s)}时，${e.confidence_pct}% 的${w.itemsZh === '制品' ? '件' : '记录'}${w.wereZh}，其他时候只有 ${e.rest_rate_pct}%。`,
+      `工艺工程师：记录里有规律。当${ruleZh(s)}时，${e.confidence_pct}% 的${w.itemZh}${w.wereZh}，其他时候只有 ${e.rest_rate_pct}%。`,
       `操作工：会不会是巧合？`,
       `工艺工程师：不太可能：它在未参与挖掘的数据上同样成立，背后有 ${e.support} 件制品，q 值为 ${e.q_value}。`];
     if (modesOf(f).length) lines.push(`工艺工程师：这和${listZh(modesOf(f).map((m) => m.name_zh))}相符${s.outcome.main_defect ? `，我们看到的缺陷正是${s.outcome.main_defect.name_zh}` : ''}。`);
