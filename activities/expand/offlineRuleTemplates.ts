@@ -130,7 +130,7 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
       '条件解除且首件检验合格后，方可恢复放行。',
     ];
     return [`标准作业程序：${s.asset.name_zh}的${w.riskZh}`, '', ...steps.map((t, i) => `${i + 1}. ${t}`), '',
-      `依据：该条件下 ${e.confidence_pct}% 的${w.itemsZh}${w.wereZh}，其余仅 ${e.rest_rate_pct}%（${e.n} 件中有 ${e.support} 件处于该条件）。`].join('\n');
+      `依据：该条件下 ${e.confidence_pct}% 的${w.itemsZh}${w.wereZh}，其余仅 ${e.rest_rate_pct}%（${e.n} ${w.unitZh}中有 ${e.support} ${w.unitZh}处于该条件）。`].join('\n');
   },
   troubleshooting(f) {
     const s = f.statement, e = f.evidence, w = wordsOf(s);
