@@ -13,30 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonl } from '../activities/common/files';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from '../activities/knowledge/deriveFacts';
-import type { GraphSnapshot } from '../activities/knowledge/graphSnapshot';
 import type { ThresholdRuleFact } from '../activities/knowledge/facts';
 import { OperationRecord } from '../activities/parse/records';
-import { DOCUMENTED, machineFailures, machineFailuresCsv } from './lib/machineFailures';
+import { DOCUMENTED, MACHINE_GRAPH, machineFailures, machineFailuresCsv } from './lib/machineFailures';
 
 const args = process.argv.slice(2);
 const num = (k: string, d: number) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
 
-const p = (id: string, name: string, name_zh: string, unit: string, aliases: string[], formula: string | null = null) =>
-  ({ id, name, name_zh, unit, min: null, max: null, target: null, formula, aliases, failure_modes: [], alarms: [] });
-/** The graph a user writes for the machine: what is measured, what is derived, no thresholds. */
-export const MACHINE_GRAPH: GraphSnapshot = {
-  parameters: [
-    p('air_temp', 'air temperature', '环境温度', 'K', ['Air temperature']),
-    p('process_temp', 'process temperature', '过程温度', 'K', ['Process temperature']),
-    p('speed', 'rotational speed', '转速', '{rev}/min', ['Rotational speed']),
-    p('torque', 'torque', '扭矩', 'N.m', ['Torque']),
-    p('wear', 'tool wear', '刀具磨损时间', 'min', ['Tool wear']),
-    p('temp_diff', 'process-to-air temperature difference', '过程与环境温差', 'K', [], 'process_temp - air_temp'),
-    p('power', 'mechanical power', '机械功率', 'W', [], 'torque * speed * 2 * pi / 60'),
-    p('strain', 'tool strain', '刀具应变', 'min.N.m', [], 'wear * torque'),
-  ],
-  equipment: [], effects: [], causes: [], alarms: [],
-};
 const OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({ label, values: ['1'], meaning: 'failure' as const, node: null }));
 
 async function main(): Promise<void> {

@@ -10,6 +10,8 @@
  * - OSF: tool wear x torque above 11,000 (L), 12,000 (M), 13,000 (H) min.Nm;
  * - RNF: 0.1 % at random.
  */
+import type { GraphSnapshot } from '../../activities/knowledge/graphSnapshot';
+import type { SampleBatch } from '../../activities/parse/records';
 import { rng } from './plantedRules';
 
 export interface MachineRow {
@@ -66,4 +68,37 @@ export function machineFailures(n = 10_000, seed = 7): MachineRow[] {
 export function machineFailuresCsv(rows: readonly MachineRow[]): string {
   const head = 'UDI,Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],Machine failure,TWF,HDF,PWF,OSF,RNF';
   return [head, ...rows.map((r) => [r.udi, r.product, r.type, r.air_k, r.process_k, r.speed_rpm, r.torque_nm, r.wear_min, r.failure, r.TWF, r.HDF, r.PWF, r.OSF, r.RNF].join(','))].join('\n') + '\n';
+}
+
+const param = (id: string, name: string, name_zh: string, unit: string, aliases: string[], formula: string | null = null, failure_modes: GraphSnapshot['parameters'][number]['failure_modes'] = []) =>
+  ({ id, name, name_zh, unit, min: null, max: null, target: null, formula, aliases, failure_modes, alarms: [] });
+/** The graph a user writes for the machine: what is measured, what is derived, one failure mode; no thresholds. */
+export const MACHINE_GRAPH: GraphSnapshot = {
+  parameters: [
+    param('air_temp', 'air temperature', '环境温度', 'K', ['Air temperature']),
+    param('process_temp', 'process temperature', '过程温度', 'K', ['Process temperature']),
+    param('speed', 'rotational speed', '转速', '{rev}/min', ['Rotational speed']),
+    param('torque', 'torque', '扭矩', 'N.m', ['Torque']),
+    param('wear', 'tool wear', '刀具磨损时间', 'min', ['Tool wear']),
+    param('temp_diff', 'process-to-air temperature difference', '过程与环境温差', 'K', [], 'process_temp - air_temp'),
+    // a user's link: high power as the way into overstrain (it must not make every high-power fact an overstrain one)
+    param('power', 'mechanical power', '机械功率', 'W', [], 'torque * speed * 2 * pi / 60', [{
+      id: 'fm:overstrain', name: 'tool overstrain', name_zh: '刀具过载', severity: 4, direction: 'above', effects: [], causes: [], actions: [{ id: 'action:change_tool', name: 'change the tool', name_zh: '更换刀具' }],
+    }]),
+    param('strain', 'tool strain', '刀具应变', 'min.N.m', [], 'wear * torque'),
+  ],
+  equipment: [], effects: [], causes: [], alarms: [],
+};
+
+/** The rows as one sample batch, as `forge parse` writes a wide CSV without a time column. */
+export function machineFailureBatch(rows: readonly MachineRow[]): SampleBatch {
+  const col = <K extends keyof MachineRow>(k: K) => rows.map((r) => r[k]);
+  const text = (k: keyof MachineRow) => rows.map((r) => String(r[k]));
+  return {
+    kind: 'samples', id: 'machine-1', source: 'machine.csv', line: 2, ts: '2026-01-01T00:00:00.000Z', asset: 'machine.csv',
+    lines: rows.map((_, i) => i + 2), times: rows.map((_, i) => Date.UTC(2026, 0, 1) + i * 60_000),
+    units: { 'Air temperature': 'K', 'Process temperature': 'K', 'Rotational speed': 'rpm', Torque: 'Nm', 'Tool wear': 'min' },
+    values: { 'Air temperature': col('air_k'), 'Process temperature': col('process_k'), 'Rotational speed': col('speed_rpm'), Torque: col('torque_nm'), 'Tool wear': col('wear_min') },
+    labels: { Type: text('type'), 'Machine failure': text('failure'), TWF: text('TWF'), HDF: text('HDF'), PWF: text('PWF'), OSF: text('OSF'), RNF: text('RNF') },
+  };
 }
