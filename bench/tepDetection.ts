@@ -1,9 +1,10 @@
 /**
  * Change detection on the Tennessee Eastman process (../shared/datasets/tep): the test files hold 960
  * samples (3 min apart); in d01_te / d02_te faults 1 and 2 start after sample 160. Parses each file through
- * stage one (whitespace table, index time) and segments every variable. Prints, per file, the first change
- * after the onset and its delay, the changes before it (false), and for the normal d00_te the false-event
- * rate.  npx ts-node --transpile-only bench/tepDetection.ts [--k 1] [--h 12] [--baseline 30]
+ * stage one (whitespace table, index time) and segments every variable. Beside it, PCA Hotelling T² trained
+ * on the normal training file d00.dat (bench/lib/pcaT2.ts). Prints false events per hour on the normal
+ * d00_te, and for d01_te / d02_te the first alarm after the onset, its delay, how often normal data alarms
+ * that early (a detection only when rarer than 5 %), and the alarms before the onset.  npx ts-node --transpile-only bench/tepDetection.ts [--k 1] [--h 12] [--baseline 30]
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -13,6 +14,7 @@ import { segmentBatch } from '../activities/parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { sharedDataset } from './lib/shared';
+import { hotellingT2, type PcaModel, trainPca } from './lib/pcaT2';
 
 const ONSET = 160; // the fault is introduced after sample 160
 const UNITS = ['kscmh', 'kg/h', 'kg/h', 'kscmh', 'kscmh', 'kscmh', 'kPa', '%', 'Cel', 'kscmh', 'Cel', '%', 'kPa', 'm3/h', '%', 'kPa', 'm3/h', 'Cel', 'kg/h', 'kW', 'Cel', 'Cel',
@@ -37,27 +39,53 @@ export async function detect(path: string, opts: SeriesOptions): Promise<{ event
   return { events, samples: parsed.lines - parsed.quarantine.length };
 }
 
+/** Sample numbers (1-based, = data line) at which an alarm starts: Forge's change events, or runs of T² over its limit. */
+type Alarms = number[];
+
+/** How often normal data raises an alarm within `span` samples of a random start: the chance of a detection that early. */
+function chanceWithin(normal: Alarms, samples: number, span: number): number {
+  let hit = 0, starts = 0;
+  for (let s = 1; s + span <= samples; s++, starts++) if (normal.some((a) => a >= s && a < s + span)) hit++;
+  return starts ? hit / starts : 1;
+}
+
+function t2Alarms(model: PcaModel, rows: readonly number[][]): Alarms {
+  const out: Alarms = [];
+  let over = false;
+  rows.forEach((r, i) => {
+    const now = hotellingT2(model, r) > model.limit;
+    if (now && !over) out.push(i + 1);
+    over = now;
+  });
+  return out;
+}
+
+const table = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+
 async function main(): Promise<void> {
   const a = process.argv.slice(2);
   const num = (k: string, d: number) => (a.includes(k) ? Number(a[a.indexOf(k) + 1]) : d);
   const opts = { ...DEFAULT_SERIES_OPTIONS, k: num('--k', DEFAULT_SERIES_OPTIONS.k), h: num('--h', DEFAULT_SERIES_OPTIONS.h), baseline: num('--baseline', DEFAULT_SERIES_OPTIONS.baseline), rebaseline: num('--rebaseline', DEFAULT_SERIES_OPTIONS.rebaseline), minShift: num('--min-shift', DEFAULT_SERIES_OPTIONS.minShift) };
-  console.log(`CUSUM k=${opts.k} h=${opts.h}, min shift ${opts.minShift} sd, baseline ${opts.baseline} samples (${opts.rebaseline} after a change); 52 variables, 960 samples per file, 3 min per sample`);
-  for (const file of ['d00_te.dat', 'd01_te.dat', 'd02_te.dat']) {
-    const { events, samples } = await detect(join(sharedDataset('tep'), file), opts);
-    const changes = events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change');
-    const windows = events.filter((e) => e.kind === 'window').length;
-    if (file === 'd00_te.dat') {
-      const vars = new Set(changes.map((c) => c.tag)).size;
-      const rate = changes.length / (samples * 52);
-      console.log(`${file}: ${changes.length} change events on normal data in ${vars} of 52 variables; false-event rate ${(rate * 1000).toFixed(2)} per 1000 variable-samples; ${samples} samples with no event in ${(100 * (1 - new Set(changes.map((c) => c.detected_line)).size / samples)).toFixed(1)}% of them; ${windows} windows`);
-      continue;
-    }
-    // a data line is sample number = line (no header)
-    const early = changes.filter((c) => c.detected_line <= ONSET);
-    const after = changes.filter((c) => c.detected_line > ONSET).sort((x, y) => x.detected_line - y.detected_line);
-    const first = after[0];
-    const vars = new Set(after.filter((c) => c.detected_line <= ONSET + 20).map((c) => c.tag));
-    console.log(`${file}: onset flagged at sample ${first?.detected_line ?? '-'} (${first?.tag ?? 'none'}, ${first?.change} ${first?.direction}), delay ${first ? first.detected_line - ONSET : '-'} samples = ${first ? (first.detected_line - ONSET) * 3 : '-'} min; ${vars.size} variables changed within 20 samples of the onset; ${early.length} change events before the onset (false); ${windows} windows`);
+  const dir = sharedDataset('tep');
+  // the peer: PCA T² trained on the normal training file (d00.dat is stored transposed: 52 x 500)
+  const training = table(join(dir, 'd00.dat'));
+  const pca = trainPca(training[0].map((_, i) => training.map((r) => r[i])));
+  console.log(`Forge: stage one's segmentation (CUSUM k=${opts.k} h=${opts.h}, min shift ${opts.minShift} sd, baseline ${opts.baseline} samples) on each variable; PCA T²: ${pca.loadings.length} components (90 % of the variance) of d00.dat, limit its 99th percentile; 52 variables, 3 min per sample`);
+  const forgeAlarms = async (file: string) => (await detect(join(dir, file), opts)).events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line);
+  const normal = { forge: await forgeAlarms('d00_te.dat'), t2: t2Alarms(pca, table(join(dir, 'd00_te.dat'))) };
+  const samples = 960, hours = (samples * 3) / 60;
+  console.log(`d00_te (normal, ${hours} h): false events per hour - Forge ${(normal.forge.length / hours).toFixed(2)} (${normal.forge.length}), PCA T² ${(normal.t2.length / hours).toFixed(2)} (${normal.t2.length})`);
+  for (const file of ['d01_te.dat', 'd02_te.dat']) {
+    const alarms = { forge: await forgeAlarms(file), t2: t2Alarms(pca, table(join(dir, file))) };
+    const line = (who: 'forge' | 't2') => {
+      const first = alarms[who].filter((x) => x > ONSET).sort((x, y) => x - y)[0];
+      const early = alarms[who].filter((x) => x <= ONSET).length;
+      if (first === undefined) return `no alarm after the onset; ${early} before it`;
+      const delay = first - ONSET;
+      const chance = chanceWithin(normal[who], samples, delay);
+      return `first alarm ${delay} samples (${delay * 3} min) after the onset; normal data alarms that early ${(100 * chance).toFixed(1)} % of the time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ${early} alarms before the onset`;
+    };
+    console.log(`${file}:\n  Forge     ${line('forge')}\n  PCA T²    ${line('t2')}`);
   }
 }
 
