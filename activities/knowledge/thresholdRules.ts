@@ -84,6 +84,8 @@ interface Body { conditions: Condition[]; category: CategoryCondition | null }
 
 /** G-test (log-likelihood ratio) a growing condition must reach on the discovery half: p < 0.001 at 1 df. */
 const G_MIN = 10.83;
+/** a rule sharing at least this share of its rows with rules kept before restates them */
+const OVERLAP = 0.5;
 /** fewest rows of a rule cut in another category of a kept rule's column (thresholds per variant) */
 const FAMILY_SUPPORT = 3;
 /** alternatives: other conditions whose FOIL gain is at least this share of the chosen one's */
@@ -235,13 +237,26 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     return { p, reason: null };
   };
 
-  const keep = (shape: RuleShape, p: number, alternatives: string[]) => {
-    kept.push({ shape, p, alternatives });
+  /** the rows a rule covers leave both halves: the next rule is grown on what is left */
+  const cover = (shape: RuleShape) => {
     discovery = discovery.filter((i) => !covers(shape, data, i));
     validation = validation.filter((i) => !covers(shape, data, i));
   };
+  const keep = (shape: RuleShape, p: number, alternatives: string[]) => {
+    kept.push({ shape, p, alternatives });
+    cover(shape);
+  };
+  /** the share of a rule's rows (all rows) that kept rules already cover */
+  const overlap = (shape: RuleShape) => {
+    let mine = 0, shared = 0;
+    for (const i of all) if (covers(shape, data, i)) {
+      mine++;
+      if (kept.some((k) => covers(k.shape, data, i))) shared++;
+    }
+    return mine ? shared / mine : 0;
+  };
 
-  while (kept.length < opts.maxRules) {
+  for (let round = 0; kept.length < opts.maxRules && round < 3 * opts.maxRules; round++) {
     const grown = grow(discovery);
     if (!grown) break;
     const body = prune(grown.body, validation);
@@ -251,6 +266,13 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     if (verdict.reason) {
       setAside.push({ shape, reason: verdict.reason });
       break;
+    }
+    // a rule that mostly restates one kept before (the edge of an interval found again) is no new fact
+    const shared = overlap(shape);
+    if (shared >= OVERLAP) {
+      setAside.push({ shape, reason: `restates kept rules: ${Math.round(100 * shared)} % of its rows are theirs` });
+      cover(shape);
+      continue;
     }
     keep(shape, verdict.p, grown.alternatives);
     // thresholds per category: the same conditions, cut anew, in every other category of the column; a

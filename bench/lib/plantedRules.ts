@@ -57,3 +57,20 @@ export function plantedShots(n: number, seed = 42): { columns: Record<string, nu
   }
   return { columns, outcome };
 }
+
+/** A second outcome (an alarm) on the same shots, with the shapes the first lacks: inside [a, b], thresholds per material lot. */
+export const PLANTED_ALARM: (PlantedRule & { lot?: string })[] = [
+  { name: 'inside: 31 < cycle_time < 33', shape: { kind: 'interval', feature: 'cycle_time', above: 31, below: 33 }, rate: 0.3 },
+  { name: 'lot A: humidity > 60', lot: 'A', shape: { kind: 'single', condition: { feature: 'humidity', op: '>', threshold: 60 }, category: { column: 'lot', value: 'A' } }, rate: 0.5 },
+  { name: 'lot B: humidity > 70', lot: 'B', shape: { kind: 'single', condition: { feature: 'humidity', op: '>', threshold: 70 }, category: { column: 'lot', value: 'B' } }, rate: 0.5 },
+];
+
+/** The material lot of each shot and the alarm outcome, drawn apart (seed + 1000) so that `plantedShots` stays as it was. */
+export function plantedAlarms(columns: Record<string, number[]>, seed = 42): { lot: string[]; alarm: boolean[] } {
+  const r = rng(seed + 1000);
+  const n = columns.humidity.length;
+  const lot = Array.from({ length: n }, () => ['A', 'B', 'C'][Math.floor(3 * r.u())]);
+  const data = { features: columns, categories: { lot }, outcome: [] };
+  const alarm = Array.from({ length: n }, (_, i) => r.u() < Math.max(BASE_RATE, ...PLANTED_ALARM.filter((p) => covers(p.shape, data, i)).map((p) => p.rate)));
+  return { lot, alarm };
+}

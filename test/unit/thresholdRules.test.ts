@@ -1,6 +1,6 @@
 import { compileFormula, deriveColumns } from '../../activities/knowledge/derivedQuantities';
 import { benjaminiHochberg, describeRule, mineThresholdRules } from '../../activities/knowledge/thresholdRules';
-import { PLANTED, POWER_FORMULA, plantedShots } from '../../bench/lib/plantedRules';
+import { PLANTED, POWER_FORMULA, plantedAlarms, plantedShots } from '../../bench/lib/plantedRules';
 import { thresholdErrors } from '../../bench/thresholdRules';
 
 describe('derived quantities', () => {
@@ -55,7 +55,7 @@ describe('threshold rules', () => {
   });
   test('every rule tested is kept (or is a side of a kept band) or set aside with its reason', () => {
     const kinds = new Set(res.set_aside.map((x) => x.reason.split(/[:(]/)[0].trim()));
-    expect([...kinds].every((k) => ['failed validation', 'below support', 'too weak', 'not more precise than its parent', 'one side of'].some((x) => k.startsWith(x)))).toBe(true);
+    expect([...kinds].every((k) => ['failed validation', 'below support', 'too weak', 'not more precise than its parent', 'one side of', 'restates kept rules'].some((x) => k.startsWith(x)))).toBe(true);
     expect(res.tested).toBeGreaterThanOrEqual(res.rules.length);
     expect(res.set_aside.some((x) => /failed validation/.test(x.reason))).toBe(true); // the covering stops at a rule that does not hold
   });
@@ -76,4 +76,13 @@ describe('threshold rules', () => {
   test('Benjamini-Hochberg q-values', () => {
     expect(benjaminiHochberg([0.01, 0.04, 0.03, 0.5]).map((q) => Number(q.toFixed(4)))).toEqual([0.04, 0.0533, 0.0533, 0.5]);
   });
+});
+
+test('an interval and thresholds per lot on a second outcome, found once each: the edge of a kept interval is not a second rule', () => {
+  const { columns } = plantedShots(60_000, 2);
+  const { lot, alarm } = plantedAlarms(columns, 2);
+  const r = mineThresholdRules({ features: { ...columns, ...deriveColumns(columns, [POWER_FORMULA]) }, categories: { lot }, outcome: alarm });
+  expect(r.rules.map((x) => describeRule(x.shape))).toEqual(expect.arrayContaining([expect.stringMatching(/^3[01](\.\d+)? < cycle_time < 3[23]/), 'lot = A and humidity > 60', 'lot = B and humidity > 70']));
+  expect(r.rules.filter((x) => x.shape.kind === 'interval')).toHaveLength(1);
+  expect(r.set_aside.map((x) => x.reason)).toContainEqual(expect.stringMatching(/^restates kept rules: \d+ % of its rows are theirs/));
 });
