@@ -7,16 +7,13 @@
  * is counted as skipped, stopped for `quality`, and the floor's action (backup, offline, fail) follows.
  */
 
+import { wilsonInterval } from '../knowledge/stats';
+
 /** z of the two-sided 99 % interval */
 export const STOP_Z = 2.576;
 
-/** The upper end of the Wilson score interval of `ok` successes in `n` trials. */
-export function wilsonUpper(ok: number, n: number, z = STOP_Z): number {
-  if (n <= 0) return 1;
-  const p = ok / n;
-  const z2 = z * z;
-  return Math.min(1, (p + z2 / (2 * n) + z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n));
-}
+/** The upper end of the Wilson score interval of `ok` successes in `n` trials (the one interval facts use too). */
+export const wilsonUpper = (ok: number, n: number, z = STOP_Z): number => wilsonInterval(ok, n, z)[1];
 
 /** The texts checked so far (accepted or rejected) and how many of them were accepted. */
 export interface QualityTally { accepted: number; checked: number }
