@@ -6,13 +6,15 @@
  * d00_te, and for d01_te / d02_te the first alarm after the onset, its delay, how often normal data alarms
  * that early (a detection only when rarer than 5 %), and the alarms before the onset.  npx ts-node --transpile-only bench/tepDetection.ts [--k 1] [--h 12] [--baseline 30]
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseSourceText } from '../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
 import { segmentBatch } from '../activities/parse/series/segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
+import { calibrateOnReference } from '../activities/parse/series/calibrate';
 import { sharedDataset } from './lib/shared';
 import { hotellingT2, type PcaModel, trainPca } from './lib/pcaT2';
 
@@ -30,10 +32,11 @@ export const TEP_SPEC = SourceSpec.parse({
 });
 
 /** Parse and segment one TEP file (a path: the shared data set's, or the excerpts under test/fixtures/data/tep). */
-export async function detect(path: string, opts: SeriesOptions): Promise<{ events: SeriesEvent[]; samples: number }> {
-  const parsed = await parseSourceText(TEP_SPEC, readFileSync(path, 'utf8'), { source: basename(path), timezone: 'Z', pii: DEFAULT_PII_OPTIONS });
+export async function detect(path: string, opts: SeriesOptions, spec: SourceSpec = TEP_SPEC): Promise<{ events: SeriesEvent[]; samples: number }> {
+  const parsed = await parseSourceText(spec, readFileSync(path, 'utf8'), { source: basename(path), timezone: 'Z', pii: DEFAULT_PII_OPTIONS });
   const events: SeriesEvent[] = [];
-  const seg = new SeriesSegmenter(opts, (e) => events.push(e));
+  // as `forge parse` and the workflow do: a source's reference of normal operation calibrates each tag first
+  const seg = new SeriesSegmenter({ ...opts, shiftFloor: await calibrateOnReference(spec, opts) }, (e) => events.push(e));
   for (const r of parsed.records) if (r.kind === 'samples') segmentBatch(seg, r);
   seg.finish();
   return { events, samples: parsed.lines - parsed.quarantine.length };
@@ -71,21 +74,30 @@ async function main(): Promise<void> {
   const training = table(join(dir, 'd00.dat'));
   const pca = trainPca(training[0].map((_, i) => training.map((r) => r[i])));
   console.log(`Forge: stage one's segmentation (CUSUM k=${opts.k} h=${opts.h}, min shift ${opts.minShift} sd, baseline ${opts.baseline} samples) on each variable; PCA T²: ${pca.loadings.length} components (90 % of the variance) of d00.dat, limit its 99th percentile; 52 variables, 3 min per sample`);
-  const forgeAlarms = async (file: string) => (await detect(join(dir, file), opts)).events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line);
-  const normal = { forge: await forgeAlarms('d00_te.dat'), t2: t2Alarms(pca, table(join(dir, 'd00_te.dat'))) };
+  // the reference of normal operation a user would name in the source config: d00.dat (25 h), in the files' layout
+  const refPath = join(mkdtempSync(join(tmpdir(), 'forge-tep-')), 'd00_reference.dat');
+  writeFileSync(refPath, training[0].map((_, i) => training.map((r) => r[i]).join('  ')).join('\n') + '\n');
+  const withReference = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: refPath } });
   const samples = 960, hours = (samples * 3) / 60;
-  console.log(`d00_te (normal, ${hours} h): false events per hour - Forge ${(normal.forge.length / hours).toFixed(2)} (${normal.forge.length}), PCA T² ${(normal.t2.length / hours).toFixed(2)} (${normal.t2.length})`);
+  const t2 = { name: 'PCA T²', alarms: (file: string) => Promise.resolve(t2Alarms(pca, table(join(dir, file)))) };
+  const forge = (spec: SourceSpec) => async (file: string) => (await detect(join(dir, file), opts, spec)).events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line);
+  const methods = [{ name: 'Forge, defaults', alarms: forge(TEP_SPEC) }, { name: 'Forge, csv.reference d00.dat', alarms: forge(withReference) }, t2];
+  const normal = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
+  console.log(`d00_te (normal, ${hours} h): false events per hour - ${methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', ')}`);
   for (const file of ['d01_te.dat', 'd02_te.dat']) {
-    const alarms = { forge: await forgeAlarms(file), t2: t2Alarms(pca, table(join(dir, file))) };
-    const line = (who: 'forge' | 't2') => {
-      const first = alarms[who].filter((x) => x > ONSET).sort((x, y) => x - y)[0];
-      const early = alarms[who].filter((x) => x <= ONSET).length;
-      if (first === undefined) return `no alarm after the onset; ${early} before it`;
+    console.log(`${file}:`);
+    for (const [k, m] of methods.entries()) {
+      const alarms = await m.alarms(file);
+      const first = alarms.filter((x) => x > ONSET).sort((x, y) => x - y)[0];
+      const early = alarms.filter((x) => x <= ONSET).length;
+      if (first === undefined) {
+        console.log(`  ${m.name.padEnd(28)} no alarm after the onset; ${early} before it`);
+        continue;
+      }
       const delay = first - ONSET;
-      const chance = chanceWithin(normal[who], samples, delay);
-      return `first alarm ${delay} samples (${delay * 3} min) after the onset; normal data alarms that early ${(100 * chance).toFixed(1)} % of the time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ${early} alarms before the onset`;
-    };
-    console.log(`${file}:\n  Forge     ${line('forge')}\n  PCA T²    ${line('t2')}`);
+      const chance = chanceWithin(normal[k], samples, delay);
+      console.log(`  ${m.name.padEnd(28)} first alarm ${delay} samples (${delay * 3} min) after the onset; normal data alarms that early ${(100 * chance).toFixed(1)} % of the time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ${early} alarms before the onset`);
+    }
   }
 }
 

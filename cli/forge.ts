@@ -7,6 +7,7 @@ import { describeInputs, writeModel } from '../activities/parse/parseFile';
 import { parseChunkToFiles } from '../activities/parse/parseChunk';
 import { scanSource } from '../activities/parse/scanSource';
 import { segmentRecordFiles } from '../activities/parse/series/segmentFiles';
+import { calibrateOnReference } from '../activities/parse/series/calibrate';
 import { DEFAULT_SERIES_OPTIONS } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { writeFileAtomic } from '../activities/common/files';
@@ -244,7 +245,9 @@ async function dispatch(argv: string[]): Promise<void> {
         }
         let series = '';
         if (ref.spec.format === 'csv') {
-          const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...DEFAULT_SERIES_OPTIONS, ...config.series });
+          const seriesOpts = { ...DEFAULT_SERIES_OPTIONS, ...config.series };
+          const shiftFloor = await calibrateOnReference(ref.spec, seriesOpts);
+          const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...seriesOpts, shiftFloor });
           series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events`;
         }
         const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}` : '';

@@ -36,6 +36,12 @@ async function readSourceConfig(path: string): Promise<{ dataPath: string; spec:
   const { path: data, ...rest } = file.data;
   const spec = SourceSpec.safeParse(rest);
   if (!spec.success) throw new InputError('InvalidConfig', `${path}: ${describeIssues(spec.error, '(root)')}`);
+  const reference = spec.data.csv.reference;
+  if (reference !== undefined) {
+    const at = resolve(dirname(path), reference);
+    if (!(await stat(at).catch(() => null))?.isFile()) throw new InputError('InputNotFound', `${path}: csv.reference: reference file not found: ${at}`);
+    spec.data.csv.reference = at;
+  }
   return { dataPath: resolve(dirname(path), data), spec: spec.data };
 }
 

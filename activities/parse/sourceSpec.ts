@@ -32,6 +32,11 @@ export const SourceSpec = z.object({
     /** the asset when no column names it */
     assetValue: z.string().optional(),
     tags: z.record(z.string(), TagSpec).default({}),
+    /**
+     * a file of normal operation in the same layout (relative to the source config): each tag's change
+     * detector is calibrated on it to `series.falseEventsPerWeek` (series/calibrate.ts)
+     */
+    reference: z.string().min(1).optional(),
     long: z.object({ tag: z.string().default('tag'), value: z.string().default('value'), unit: z.string().optional() }).strict().prefault({}),
   }).strict().prefault({}),
   text: z.object({

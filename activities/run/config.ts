@@ -51,6 +51,8 @@ export const RunConfig = z.object({
     k: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.k),
     h: z.number().positive().default(DEFAULT_SERIES_OPTIONS.h),
     minShift: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.minShift),
+    /** with a source's `csv.reference`: false change events per tag and week its calibration allows */
+    falseEventsPerWeek: z.number().positive().default(DEFAULT_SERIES_OPTIONS.falseEventsPerWeek),
   }).strict().prefault({}),
   /** what the run is filed under in the Web UI (search attribute ForgeDomain); unset: the first graph file's name */
   domain: z.string().min(1).max(100).nullable().default(null),

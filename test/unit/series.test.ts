@@ -1,5 +1,10 @@
 import { SeriesSegmenter, DEFAULT_SERIES_OPTIONS, type SeriesEvent } from '../../activities/parse/series/segmentSeries';
-import { detect } from '../../bench/tepDetection';
+import { calibrateOnReference } from '../../activities/parse/series/calibrate';
+import { describeInput } from '../../activities/parse/parseFile';
+import { SourceSpec } from '../../activities/parse/sourceSpec';
+import { detect, TEP_SPEC } from '../../bench/tepDetection';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let seed = 7;
@@ -82,7 +87,28 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
     const { events, samples } = await detect(join(TEP, 'd00_te.dat'), DEFAULT_SERIES_OPTIONS);
     const withEvent = new Set(events.filter((e) => e.kind === 'change').map((e) => (e as Extract<SeriesEvent, { kind: 'change' }>).detected_line)).size;
     expect(samples).toBe(480);
-    // with the default settings 11.4 % of normal samples carry a (false) event; series.minShift 3 brings it to 2.1 %
-    expect(withEvent / samples).toBeLessThan(0.15);
+    // 3.1 % of normal samples carry a (false) event with the default settings (11.4 % before each series was
+    // calibrated on how far its first baseline's means wander)
+    expect(withEvent / samples).toBeLessThan(0.05);
+  });
+  test('calibrated on a reference of normal operation (csv.reference): no false event, fault 1 within 5 samples, fault 2 within 15', async () => {
+    const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
+    const floors = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS);
+    expect(Object.keys(floors)).toHaveLength(52);
+    const changes = async (file: string) => (await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, spec)).events
+      .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line).sort((a, b) => a - b);
+    expect(await changes('d00_te.dat')).toEqual([]);
+    for (const [file, within] of [['d01_te.dat', 5], ['d02_te.dat', 15]] as const) {
+      const lines = await changes(file);
+      expect(lines.filter((l) => l <= 160)).toEqual([]);
+      expect(lines[0] - 160).toBeGreaterThan(0);
+      expect(lines[0] - 160).toBeLessThanOrEqual(within);
+    }
+  });
+  test('a source config whose reference file is missing is refused with the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forge-ref-'));
+    writeFileSync(join(dir, 'plant.csv'), 'time,TT1 (Cel)\n2026-01-01T00:00:00Z,1\n');
+    writeFileSync(join(dir, 'plant.json'), JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }));
+    await expect(describeInput(join(dir, 'plant.json'))).rejects.toThrow(`csv.reference: reference file not found: ${join(dir, 'normal.csv')}`);
   });
 });

@@ -19,10 +19,17 @@ export interface SeriesOptions {
    * CUSUM crossing is slow drift of normal operation: the baseline follows it, and no event is raised
    */
   minShift: number;
+  /** false change events per tag and week that calibration on a reference of normal operation allows */
+  falseEventsPerWeek: number;
+  /**
+   * per tag, the smallest shift of the mean (in the tag's unit) that is a change: calibrated on a
+   * reference of normal operation (calibrate.ts); a tag without one uses `minShift` alone
+   */
+  shiftFloor?: Readonly<Record<string, number>>;
   /** a standard deviation below this share of |mean| (or absolute 1e-9) is a piecewise-constant tag */
   constantTolerance: number;
 }
-export const DEFAULT_SERIES_OPTIONS: SeriesOptions = { baseline: 100, rebaseline: 20, k: 1, h: 12, minShift: 2, constantTolerance: 1e-6 };
+export const DEFAULT_SERIES_OPTIONS: SeriesOptions = { baseline: 100, rebaseline: 20, k: 1, h: 12, minShift: 2, falseEventsPerWeek: 1, constantTolerance: 1e-6 };
 
 /** One reading; `t` is its time in epoch milliseconds (UTC). */
 export interface SeriesSample { source: string; line: number; t: number; asset: string; tag: string; unit: string; value: number }
@@ -82,6 +89,7 @@ class Series {
   private mu = 0;
   private sigma = 1;
   private sigma0: number | null = null;
+  private floor = 0;
   private constant = false;
   private up = 0;
   private down = 0;
@@ -120,7 +128,7 @@ class Series {
     this.pending.push(s);
     if (this.up > this.opts.h || this.down > this.opts.h) {
       const after = this.pending.reduce((a, p) => a + p.value, 0) / this.pending.length;
-      if (Math.abs(after - this.mu) >= this.opts.minShift * this.sigma0!) return this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
+      if (Math.abs(after - this.mu) >= Math.max(this.opts.minShift * this.sigma0!, this.floor)) return this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
       // drift: follow it
       this.mu = after;
       this.up = 0;
@@ -161,7 +169,11 @@ class Series {
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
     const sigma = Math.max(mad, sd, spread / 6, 1e-9);
-    this.sigma0 ??= sigma;
+    if (this.sigma0 === null) {
+      this.sigma0 = sigma;
+      const dts = this.buffer.slice(1).map((b, i) => b.t - this.buffer[i].t).filter((d) => d > 0);
+      this.floor = this.opts.shiftFloor?.[this.key.tag] ?? wanderFloor(values, dts.length ? median(dts) : 0, this.opts);
+    }
     this.sigma = Math.max(sigma, this.sigma0);
     const w = new Window(this.afterChange ? 'transition' : 'steady');
     for (const b of this.buffer) w.addPoint(b);
@@ -200,6 +212,46 @@ class Series {
       first_line: w.firstLine, last_line: w.lastLine, start: iso(w.start), end: iso(w.end), stats: w.stats(),
     });
   }
+}
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * How far the mean of normal operation wanders, from readings of it taken every `dt` ms: two means of
+ * `rebaseline` readings (the span a change is judged on) differ by more than this about
+ * `falseEventsPerWeek` times a week if they vary as the block means of `values` do (normal quantile of
+ * the rate, x sqrt 2 for a difference). 0 when `values` hold fewer than three blocks.
+ */
+export function wanderFloor(values: readonly number[], dt: number, opts: Pick<SeriesOptions, 'rebaseline' | 'falseEventsPerWeek'>): number {
+  const w = opts.rebaseline;
+  const means: number[] = [];
+  for (let i = 0; i + w <= values.length; i += w) {
+    let sum = 0;
+    for (let j = i; j < i + w; j++) sum += values[j];
+    means.push(sum / w);
+  }
+  if (means.length < 3 || !(dt > 0)) return 0;
+  const m = means.reduce((a, v) => a + v, 0) / means.length;
+  const sd = Math.sqrt(means.reduce((a, v) => a + (v - m) ** 2, 0) / (means.length - 1));
+  const tail = Math.min(0.5, (opts.falseEventsPerWeek * w * dt) / WEEK_MS / 2);
+  return normalQuantile(1 - tail) * Math.SQRT2 * sd;
+}
+
+/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - 0.02425) return -normalQuantile(1 - p);
+  const q = p - 0.5, r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 const STATE_COLUMN = /^(state|status|mode|alarm|running|run|fault|状态|报警|模式)(_.*)?$/i;
