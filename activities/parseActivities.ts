@@ -80,15 +80,15 @@ export function createParseActivities(deps: ActivityDeps) {
     },
 
     /** Stage 1c: windows, changes and state events of a table source's series -> records/<source>.series.jsonl. */
-    async segmentSeries(input: { source: string; modelPath: string; chunks: number; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number }> {
+    async segmentSeries(input: { source: string; modelPath: string; chunks: number; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number; anomalies: number }> {
       const path = seriesFile(input.outDir, input.source);
       const tmp = `${path}.partial`;
       const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.config.series };
       // a reference of normal operation, when the source names one, calibrates each tag's detector
-      const shiftFloor = await asFailure(async () => calibrateOnReference((await readModel(input.modelPath)).spec, opts).catch((e: unknown) => {
+      const { shiftFloor, units } = await asFailure(async () => calibrateOnReference((await readModel(input.modelPath)).spec, opts).catch((e: unknown) => {
         throw e instanceof InputError ? e : new InputError('UnreadableSource', `${input.source}: csv.reference: ${(e as Error).message}`);
       }));
-      const counts = await segmentRecordFiles(sourceRecordFiles(input.outDir, input), tmp, { ...opts, shiftFloor }, () => heartbeat());
+      const counts = await segmentRecordFiles(sourceRecordFiles(input.outDir, input), tmp, { ...opts, shiftFloor }, () => heartbeat(), units);
       await rename(tmp, path);
       return { path, ...counts };
     },

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseSourceText } from '../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
-import { segmentBatch } from '../activities/parse/series/segmentFiles';
+import { monitorBatch, segmentBatch } from '../activities/parse/series/segmentFiles';
+import { UnitMonitor, type UnitAnomaly } from '../activities/parse/series/unitMonitor';
 import { DEFAULT_SERIES_OPTIONS, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { calibrateOnReference } from '../activities/parse/series/calibrate';
@@ -32,14 +33,20 @@ export const TEP_SPEC = SourceSpec.parse({
 });
 
 /** Parse and segment one TEP file (a path: the shared data set's, or the excerpts under test/fixtures/data/tep). */
-export async function detect(path: string, opts: SeriesOptions, spec: SourceSpec = TEP_SPEC): Promise<{ events: SeriesEvent[]; samples: number }> {
+export async function detect(path: string, opts: SeriesOptions, spec: SourceSpec = TEP_SPEC): Promise<{ events: SeriesEvent[]; anomalies: UnitAnomaly[]; samples: number }> {
   const parsed = await parseSourceText(spec, readFileSync(path, 'utf8'), { source: basename(path), timezone: 'Z', pii: DEFAULT_PII_OPTIONS });
   const events: SeriesEvent[] = [];
-  // as `forge parse` and the workflow do: a source's reference of normal operation calibrates each tag first
-  const seg = new SeriesSegmenter({ ...opts, shiftFloor: await calibrateOnReference(spec, opts) }, (e) => events.push(e));
-  for (const r of parsed.records) if (r.kind === 'samples') segmentBatch(seg, r);
+  const anomalies: UnitAnomaly[] = [];
+  // as `forge parse` and the workflow do: a source's reference of normal operation calibrates each tag and unit first
+  const { shiftFloor, units } = await calibrateOnReference(spec, opts);
+  const seg = new SeriesSegmenter({ ...opts, shiftFloor }, (e) => events.push(e));
+  const monitors = new Map(units.map((m) => [m.asset, new UnitMonitor(m, (a) => anomalies.push(a))]));
+  for (const r of parsed.records) if (r.kind === 'samples') {
+    segmentBatch(seg, r);
+    monitorBatch(monitors, r);
+  }
   seg.finish();
-  return { events, samples: parsed.lines - parsed.quarantine.length };
+  return { events, anomalies, samples: parsed.lines - parsed.quarantine.length };
 }
 
 /** Sample numbers (1-based, = data line) at which an alarm starts: Forge's change events, or runs of T² over its limit. */
@@ -81,7 +88,12 @@ async function main(): Promise<void> {
   const samples = 960, hours = (samples * 3) / 60;
   const t2 = { name: 'PCA T²', alarms: (file: string) => Promise.resolve(t2Alarms(pca, table(join(dir, file)))) };
   const forge = (spec: SourceSpec) => async (file: string) => (await detect(join(dir, file), opts, spec)).events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line);
-  const methods = [{ name: 'Forge, defaults', alarms: forge(TEP_SPEC) }, { name: 'Forge, csv.reference d00.dat', alarms: forge(withReference) }, t2];
+  const unit = async (file: string) => (await detect(join(dir, file), opts, withReference)).anomalies.map((x) => x.detected_line);
+  const both = async (file: string) => {
+    const d = await detect(join(dir, file), opts, withReference);
+    return [...d.events.filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line), ...d.anomalies.map((x) => x.detected_line)].sort((x, y) => x - y);
+  };
+  const methods = [{ name: 'Forge, defaults', alarms: forge(TEP_SPEC) }, { name: 'Forge, csv.reference d00.dat', alarms: forge(withReference) }, { name: 'Forge unit monitor (ref.)', alarms: unit }, { name: 'Forge, reference, all events', alarms: both }, t2];
   const normal = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
   console.log(`d00_te (normal, ${hours} h): false events per hour - ${methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', ')}`);
   for (const file of ['d01_te.dat', 'd02_te.dat']) {

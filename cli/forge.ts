@@ -246,9 +246,9 @@ async function dispatch(argv: string[]): Promise<void> {
         let series = '';
         if (ref.spec.format === 'csv') {
           const seriesOpts = { ...DEFAULT_SERIES_OPTIONS, ...config.series };
-          const shiftFloor = await calibrateOnReference(ref.spec, seriesOpts);
-          const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...seriesOpts, shiftFloor });
-          series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events`;
+          const { shiftFloor, units } = await calibrateOnReference(ref.spec, seriesOpts);
+          const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...seriesOpts, shiftFloor }, undefined, units);
+          series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events${units.length ? `, ${s.anomalies} anomalies of ${units.length} unit(s)` : ''}`;
         }
         const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}` : '';
         if (lines > 0 && untimed === lines) out(`${ref.name}: none of its lines has a time that can be read: check --header, or set text.timeFormat and text.timeFields in a source config`);

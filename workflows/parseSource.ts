@@ -68,7 +68,7 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
   if (scan.format === 'csv') {
     // time series: steady/transition windows, changes and state events, from the source's samples in order
     const series = await long(`segment ${fileName(scan.source)}`).segmentSeries({ source: scan.source, modelPath: scan.modelPath, chunks: scan.chunks, outDir, config });
-    summary.series = { windows: series.windows, changes: series.changes, states: series.states };
+    summary.series = { windows: series.windows, changes: series.changes, states: series.states, anomalies: series.anomalies };
   }
   return summary;
 }

@@ -140,10 +140,25 @@ export const ChangeRecord = z.object({
   delay_samples: z.number().int().nonnegative(),
 });
 
+/**
+ * A unit's rows leaving normal operation together (series/unitMonitor.ts): Hotelling T² or SPE over the
+ * limit calibrated on a reference, dated to the first row of the run, with the tags that contribute most.
+ */
+export const AnomalyRecord = z.object({
+  kind: z.literal('anomaly'),
+  ...Provenance,
+  statistic: z.enum(['T2', 'SPE']),
+  value: z.number(),
+  limit: z.number(),
+  detected_line: z.number().int().positive(),
+  detected: Instant,
+  contributions: z.array(z.object({ tag: z.string(), share: z.number() })),
+});
+
 /** A state column (status, mode, alarm flag) changing value. */
 export const StateRecord = z.object({ kind: z.literal('state'), ...Provenance, tag: z.string(), from: z.string(), to: z.string() });
 
-export const OperationRecord = z.discriminatedUnion('kind', [SampleBatch, EventRecord, WorkOrderRecord, WindowRecord, ChangeRecord, StateRecord]);
+export const OperationRecord = z.discriminatedUnion('kind', [SampleBatch, EventRecord, WorkOrderRecord, WindowRecord, ChangeRecord, StateRecord, AnomalyRecord]);
 export type WindowRecord = z.infer<typeof WindowRecord>;
 export type ChangeRecord = z.infer<typeof ChangeRecord>;
 export type StateRecord = z.infer<typeof StateRecord>;

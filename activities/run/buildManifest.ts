@@ -49,6 +49,7 @@ export function buildManifest(p: ManifestParts): Manifest {
         windows: sum(p.parsed.map((s) => s.series?.windows ?? 0)),
         changes: sum(p.parsed.map((s) => s.series?.changes ?? 0)),
         states: sum(p.parsed.map((s) => s.series?.states ?? 0)),
+        anomalies: sum(p.parsed.map((s) => s.series?.anomalies ?? 0)),
       },
     },
     tokens: p.expanded.tokens,

@@ -43,7 +43,7 @@ export interface ParseSummary extends ParseTotals {
   source: string;
   chunks: number;
   /** for time-series sources: what segmentation found */
-  series?: { windows: number; changes: number; states: number };
+  series?: { windows: number; changes: number; states: number; anomalies: number };
 }
 
 export interface FactsSummary {
@@ -145,8 +145,8 @@ export const Manifest = z.object({
     docs_generated: z.number().int(),
     docs_rejected: z.record(z.string(), z.number().int()),
     docs_written: z.number().int(),
-    /** time-series segmentation: windows, changes and state events (records beside the samples) */
-    series: z.object({ windows: z.number().int(), changes: z.number().int(), states: z.number().int() }),
+    /** time-series segmentation: windows, changes, state events and unit anomalies (records beside the samples) */
+    series: z.object({ windows: z.number().int(), changes: z.number().int(), states: z.number().int(), anomalies: z.number().int() }),
   }),
   tokens: z.number().int(),
   by_lang: z.record(z.string(), z.number().int()),

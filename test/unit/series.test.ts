@@ -1,11 +1,16 @@
 import { SeriesSegmenter, DEFAULT_SERIES_OPTIONS, type SeriesEvent } from '../../activities/parse/series/segmentSeries';
 import { calibrateOnReference } from '../../activities/parse/series/calibrate';
+import { seriesRecord } from '../../activities/parse/series/segmentFiles';
+import { PERSIST } from '../../activities/parse/series/unitMonitor';
+import { OperationRecord } from '../../activities/parse/records';
 import { describeInput } from '../../activities/parse/parseFile';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { detect, TEP_SPEC } from '../../bench/tepDetection';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+jest.setTimeout(30_000); // the first unit model loads mathjs (its eigen-decomposition), a few seconds under jest
 
 let seed = 7;
 const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2; // uniform in [-1, 1)
@@ -93,8 +98,8 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
   });
   test('calibrated on a reference of normal operation (csv.reference): no false event, fault 1 within 5 samples, fault 2 within 15', async () => {
     const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
-    const floors = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS);
-    expect(Object.keys(floors)).toHaveLength(52);
+    const { shiftFloor } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS);
+    expect(Object.keys(shiftFloor)).toHaveLength(52);
     const changes = async (file: string) => (await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, spec)).events
       .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line).sort((a, b) => a - b);
     expect(await changes('d00_te.dat')).toEqual([]);
@@ -110,5 +115,31 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
     writeFileSync(join(dir, 'plant.csv'), 'time,TT1 (Cel)\n2026-01-01T00:00:00Z,1\n');
     writeFileSync(join(dir, 'plant.json'), JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }));
     await expect(describeInput(join(dir, 'plant.json'))).rejects.toThrow(`csv.reference: reference file not found: ${join(dir, 'normal.csv')}`);
+  });
+});
+
+describe('a unit monitor trained on a reference (PCA T² and SPE, series/unitMonitor.ts)', () => {
+  const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
+  test('one model for the unit over its 52 tags, with fewer components than tags', async () => {
+    const { units } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS);
+    expect(units.map((u) => [u.asset, u.tags.length])).toEqual([['TEP', 52]]);
+    expect(units[0].loadings.length).toBeGreaterThan(3);
+    expect(units[0].loadings.length).toBeLessThan(52);
+  });
+  test('fault 1 is an anomaly soon after its onset, none before it, naming the tags that carry it; the records validate', async () => {
+    const { anomalies } = await detect(join(TEP, 'd01_te.dat'), DEFAULT_SERIES_OPTIONS, spec);
+    expect(anomalies.filter((a) => a.detected_line <= 160)).toEqual([]);
+    const first = anomalies[0];
+    expect(first.detected_line - 160).toBeGreaterThan(0);
+    expect(first.detected_line - 160).toBeLessThanOrEqual(10);
+    expect(first.detected_line - first.onset_line).toBe(PERSIST - 1);
+    expect(first.value).toBeGreaterThan(first.limit);
+    expect(first.contributions).toHaveLength(3);
+    expect(first.contributions.every((c) => /^XM(EAS|V)_\d+$/.test(c.tag) && c.share > 0 && c.share <= 1)).toBe(true);
+    expect(OperationRecord.safeParse(seriesRecord(first)).success).toBe(true);
+  });
+  test('without a reference there is no unit monitor', async () => {
+    expect((await calibrateOnReference(TEP_SPEC, DEFAULT_SERIES_OPTIONS)).units).toEqual([]);
+    expect((await detect(join(TEP, 'd01_te.dat'), DEFAULT_SERIES_OPTIONS)).anomalies).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { DEFAULT_PII_OPTIONS } from '../pii';
 import type { SourceSpec } from '../sourceSpec';
 import { segmentBatch } from './segmentFiles';
 import type { SampleBatch } from '../records';
+import { rowsOf, trainUnitModel, type UnitModel } from './unitMonitor';
 import { SeriesSegmenter, wanderFloor, type SeriesEvent, type SeriesOptions } from './segmentSeries';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -20,11 +21,11 @@ const ROUNDS = 5;
  * reference's length in weeks false events gets a floor just above the largest shift beyond that many
  * (with a day of reference and the default of one a week: above every shift the reference shows), and the
  * reference is segmented again with the floors until it raises no more than allowed. Returns the floors,
- * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`.
+ * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`, and a multivariate monitor per unit.
  */
-export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions): Promise<Record<string, number>> {
+export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions): Promise<Calibration> {
   const path = spec.csv.reference;
-  if (!path) return {};
+  if (!path) return { shiftFloor: {}, units: [] };
   const parsed = await parseSourceText({ ...spec, csv: { ...spec.csv, reference: undefined } }, await readFile(path, 'utf8'), {
     source: basename(path), timezone: spec.timezone ?? 'Z', pii: DEFAULT_PII_OPTIONS,
   });
@@ -55,8 +56,18 @@ export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions
     }
     if (!raised) break;
   }
-  return floors;
+  // and per unit (asset), the multivariate monitor trained on the same reference
+  const units = [...new Set(batches.map((b) => b.asset))].sort().flatMap((asset) => {
+    const tags = [...new Set(batches.filter((b) => b.asset === asset).flatMap((b) => Object.keys(b.values)))].sort();
+    const { rows, times } = rowsOf(batches, asset, tags);
+    const model = trainUnitModel(asset, tags, rows, times, opts.falseEventsPerWeek);
+    return model ? [model] : [];
+  });
+  return { shiftFloor: floors, units };
 }
+
+/** What a reference of normal operation calibrates: each tag's shift floor and each unit's monitor. */
+export interface Calibration { shiftFloor: Record<string, number>; units: UnitModel[] }
 
 /** Each tag's readings across the batches, in order (NaN, a missing reading, left out). */
 function columnsOf(batches: readonly SampleBatch[]): Map<string, number[]> {

@@ -8,9 +8,10 @@ import { describeIssues } from '../../common/issues';
 import { recordId } from '../parseResult';
 import { OperationRecord, SampleBatch } from '../records';
 import { isStateColumn, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
+import { UnitMonitor, type UnitAnomaly, type UnitModel } from './unitMonitor';
 
 /** A series event as a record: ids from the source, the tag, the kind and the line, so reruns give the same ids. */
-export function seriesRecord(e: SeriesEvent): OperationRecord {
+export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
   switch (e.kind) {
     case 'window':
       return { kind: 'window', id: `${recordId(e.source, e.first_line)}-w-${e.tag}`, source: e.source, line: e.first_line, ts: e.start, asset: e.asset, tag: e.tag, unit: e.unit, state: e.state, last_line: e.last_line, end: e.end, stats: e.stats };
@@ -18,7 +19,20 @@ export function seriesRecord(e: SeriesEvent): OperationRecord {
       return { kind: 'change', id: `${recordId(e.source, e.onset_line)}-c-${e.tag}`, source: e.source, line: e.onset_line, ts: e.onset, asset: e.asset, tag: e.tag, unit: e.unit, change: e.change, direction: e.direction, before: e.before, after: e.after, detected_line: e.detected_line, detected: e.detected, delay_samples: e.delay_samples };
     case 'state':
       return { kind: 'state', id: `${recordId(e.source, e.line)}-s-${e.tag}`, source: e.source, line: e.line, ts: e.ts, asset: e.asset, tag: e.tag, from: e.from, to: e.to };
+    case 'anomaly':
+      return {
+        kind: 'anomaly', id: `${recordId(e.source, e.onset_line)}-a-${e.statistic}`, source: e.source, line: e.onset_line, ts: e.onset, asset: e.asset,
+        statistic: e.statistic, value: e.value, limit: e.limit, detected_line: e.detected_line, detected: e.detected, contributions: e.contributions,
+      };
   }
+}
+
+/** Feed a batch's rows to the monitor of its unit, if it has one. */
+export function monitorBatch(monitors: ReadonlyMap<string, UnitMonitor>, b: SampleBatch): void {
+  const m = monitors.get(b.asset);
+  if (!m) return;
+  const columns = m.model.tags.map((t) => b.values[t]);
+  for (let i = 0; i < b.lines.length; i++) m.push(b.source, b.lines[i], b.times[i], columns.map((c) => c?.[i] ?? NaN));
 }
 
 /** Feed a batch to a segmenter: each tag's readings, then the labels (state columns), in row order. */
@@ -34,20 +48,24 @@ export function segmentBatch(seg: SeriesSegmenter, b: SampleBatch): void {
  * Segment the samples of a source - its record files in chunk order, streamed - into windows, changes and
  * state events, written to `out` as JSON lines. Samples must be in time order per tag within the source.
  */
-export async function segmentRecordFiles(files: readonly string[], out: string, opts: SeriesOptions, onProgress?: () => void): Promise<{ windows: number; changes: number; states: number }> {
+export async function segmentRecordFiles(
+  files: readonly string[], out: string, opts: SeriesOptions, onProgress?: () => void, units: readonly UnitModel[] = [],
+): Promise<{ windows: number; changes: number; states: number; anomalies: number }> {
   await mkdir(dirname(out), { recursive: true }); // a source with no lines wrote no record file
   const stream = createWriteStream(out);
-  const counts = { windows: 0, changes: 0, states: 0 };
+  const counts = { windows: 0, changes: 0, states: 0, anomalies: 0 };
   let buffer: string[] = [];
   const flush = async () => {
     if (!buffer.length) return;
     if (!stream.write(buffer.join(''))) await once(stream, 'drain');
     buffer = [];
   };
-  const seg = new SeriesSegmenter(opts, (e) => {
-    counts[e.kind === 'window' ? 'windows' : e.kind === 'change' ? 'changes' : 'states']++;
+  const write = (e: SeriesEvent | UnitAnomaly) => {
+    counts[e.kind === 'window' ? 'windows' : e.kind === 'change' ? 'changes' : e.kind === 'state' ? 'states' : 'anomalies']++;
     buffer.push(JSON.stringify(OperationRecord.parse(seriesRecord(e))) + '\n');
-  });
+  };
+  const seg = new SeriesSegmenter(opts, write);
+  const monitors = new Map(units.map((model) => [model.asset, new UnitMonitor(model, write)]));
   for (const file of files) {
     const { size } = await stat(file);
     for await (const block of readLineBlocks(file, 0, size, 1)) {
@@ -57,6 +75,7 @@ export async function segmentRecordFiles(files: readonly string[], out: string, 
         const b = SampleBatch.safeParse(value);
         if (!b.success) throw new Error(`${file}:${line}: not a valid samples record: ${describeIssues(b.error)}`);
         segmentBatch(seg, b.data);
+        monitorBatch(monitors, b.data);
       });
       await flush();
       onProgress?.();

@@ -1,0 +1,132 @@
+/**
+ * A multivariate monitor per unit (asset): PCA on the unit's tags over a reference of normal operation
+ * (standardised; the components that explain `EXPLAINED` of the variance), then on every complete row of
+ * the monitored data Hotelling's T² on those components and SPE (the squared residual off them). A
+ * statistic above its limit for `PERSIST` rows in a row is an anomaly, dated to the first of them and
+ * naming the tags that contribute most. Limits are calibrated on the reference: just above the largest
+ * value it shows when it is shorter than the rows one false event per `falseEventsPerWeek` allows, else
+ * that quantile of it. (MacGregor & Kourti 1995; contributions as in Westerhuis et al. 2000.)
+ */
+// mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
+import type { SampleBatch } from '../records';
+
+export const EXPLAINED = 0.9;
+/** rows in a row above a limit that make an anomaly */
+export const PERSIST = 3;
+/** a limit stands this far above the reference value it is set from */
+const MARGIN = 1.05;
+/** tags named per anomaly */
+const TOP = 3;
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+export interface UnitModel {
+  asset: string;
+  tags: string[];
+  mean: number[];
+  sd: number[];
+  loadings: number[][];
+  variances: number[];
+  limits: { T2: number; SPE: number };
+}
+
+export interface UnitAnomaly {
+  kind: 'anomaly'; source: string; asset: string; statistic: 'T2' | 'SPE'; value: number; limit: number;
+  onset_line: number; onset: string; detected_line: number; detected: string;
+  contributions: { tag: string; share: number }[];
+}
+
+/** Rows (tag values in `tags` order) of complete readings in the batches of one asset. */
+export function rowsOf(batches: readonly SampleBatch[], asset: string, tags: readonly string[]): { rows: number[][]; times: number[] } {
+  const rows: number[][] = [], times: number[] = [];
+  for (const b of batches) {
+    if (b.asset !== asset) continue;
+    for (let i = 0; i < b.lines.length; i++) {
+      const row = tags.map((t) => b.values[t]?.[i] ?? NaN);
+      if (row.every(Number.isFinite)) {
+        rows.push(row);
+        times.push(b.times[i]);
+      }
+    }
+  }
+  return { rows, times };
+}
+
+/** Train a unit's model on reference rows; null when there are too few rows or tags (fewer than 3 tags, rows < 5 x tags). */
+export function trainUnitModel(asset: string, tags: readonly string[], rows: readonly number[][], times: readonly number[], falseEventsPerWeek: number): UnitModel | null {
+  const n = rows.length, p = tags.length;
+  if (p < 3 || n < 5 * p) return null;
+  const mean = tags.map((_, j) => rows.reduce((a, r) => a + r[j], 0) / n);
+  const sd = mean.map((m, j) => Math.sqrt(rows.reduce((a, r) => a + (r[j] - m) ** 2, 0) / (n - 1)));
+  const live = sd.map((s) => s > 1e-12);
+  const z = rows.map((r) => r.map((v, j) => (live[j] ? (v - mean[j]) / sd[j] : 0)));
+  const cov = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => z.reduce((s, r) => s + r[a] * r[b], 0) / (n - 1)));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { eigs } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' } });
+  const { eigenvectors } = eigs(cov) as unknown as { eigenvectors: { value: number; vector: number[] }[] };
+  const pairs = eigenvectors.map((e) => ({ value: Number(e.value), vector: Array.from(e.vector as unknown as number[], Number) }))
+    .filter((e) => e.value > 1e-9).sort((a, b) => b.value - a.value);
+  const total = pairs.reduce((a, e) => a + e.value, 0);
+  let kept = 0, sum = 0;
+  while (kept < pairs.length && sum < EXPLAINED * total) sum += pairs[kept++].value;
+  const model: UnitModel = {
+    asset, tags: [...tags], mean, sd: sd.map((s) => (s > 1e-12 ? s : 1)),
+    loadings: pairs.slice(0, kept).map((e) => e.vector), variances: pairs.slice(0, kept).map((e) => e.value), limits: { T2: Infinity, SPE: Infinity },
+  };
+  // the limits: one false anomaly per falseEventsPerWeek, as a quantile of the reference - or above its largest value
+  const dt = times.length > 1 ? (times[times.length - 1] - times[0]) / (times.length - 1) : 0;
+  const q = dt > 0 ? Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS) : 0;
+  const limit = (xs: number[]) => {
+    const s = xs.sort((a, b) => a - b);
+    const k = Math.floor((1 - q) * n);
+    return k >= n - 1 ? s[n - 1] * MARGIN : s[k];
+  };
+  model.limits = { T2: limit(rows.map((r) => statistics(model, r).T2)), SPE: limit(rows.map((r) => statistics(model, r).SPE)) };
+  return model;
+}
+
+/** T² and SPE of one row, and each tag's contribution to them. */
+export function statistics(m: UnitModel, row: readonly number[]): { T2: number; SPE: number; t2c: number[]; spec: number[] } {
+  const z = row.map((v, j) => (v - m.mean[j]) / m.sd[j]);
+  const scores = m.loadings.map((w) => w.reduce((s, x, j) => s + x * z[j], 0));
+  const T2 = scores.reduce((a, t, k) => a + (t * t) / m.variances[k], 0);
+  const fitted = z.map((_, j) => m.loadings.reduce((s, w, k) => s + w[j] * scores[k], 0));
+  const spec = z.map((v, j) => (v - fitted[j]) ** 2);
+  const t2c = z.map((v, j) => v * m.loadings.reduce((s, w, k) => s + (scores[k] / m.variances[k]) * w[j], 0));
+  return { T2, SPE: spec.reduce((a, v) => a + v, 0), t2c, spec };
+}
+
+/** Watches one unit's rows in time order and emits an anomaly when a statistic stays above its limit for PERSIST rows. */
+export class UnitMonitor {
+  private run: Record<'T2' | 'SPE', { lines: number[]; times: number[]; contrib: number[]; max: number; emitted: boolean } | null> = { T2: null, SPE: null };
+
+  constructor(readonly model: UnitModel, private readonly emit: (a: UnitAnomaly) => void) {}
+
+  /** One row of the unit's tags (in `model.tags` order), from `source` at `line`, time `t` (epoch ms). */
+  push(source: string, line: number, t: number, row: readonly number[]): void {
+    if (!row.every(Number.isFinite)) return;
+    const s = statistics(this.model, row);
+    for (const stat of ['T2', 'SPE'] as const) {
+      const value = s[stat];
+      if (value <= this.model.limits[stat]) {
+        this.run[stat] = null;
+        continue;
+      }
+      const contrib = stat === 'T2' ? s.t2c.map((c) => Math.max(0, c)) : s.spec;
+      const r = (this.run[stat] ??= { lines: [], times: [], contrib: contrib.map(() => 0), max: 0, emitted: false });
+      r.lines.push(line);
+      r.times.push(t);
+      r.max = Math.max(r.max, value);
+      contrib.forEach((c, j) => (r.contrib[j] += c));
+      if (r.lines.length >= PERSIST && !r.emitted) {
+        r.emitted = true;
+        const total = r.contrib.reduce((a, c) => a + c, 0) || 1;
+        const contributions = r.contrib.map((c, j) => ({ tag: this.model.tags[j], share: Number((c / total).toFixed(3)) }))
+          .sort((a, b) => b.share - a.share || a.tag.localeCompare(b.tag)).slice(0, TOP);
+        this.emit({
+          kind: 'anomaly', source, asset: this.model.asset, statistic: stat, value: Number(r.max.toPrecision(6)), limit: Number(this.model.limits[stat].toPrecision(6)),
+          onset_line: r.lines[0], onset: new Date(r.times[0]).toISOString(), detected_line: line, detected: new Date(t).toISOString(), contributions,
+        });
+      }
+    }
+  }
+}
