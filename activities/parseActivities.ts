@@ -85,7 +85,7 @@ export function createParseActivities(deps: ActivityDeps) {
       const tmp = `${path}.partial`;
       const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.config.series };
       // a reference of normal operation, when the source names one, calibrates each tag's detector
-      const { shiftFloor, units } = await asFailure(async () => calibrateOnReference((await readModel(input.modelPath)).spec, opts).catch((e: unknown) => {
+      const { shiftFloor, units } = await asFailure(async () => calibrateOnReference((await readModel(input.modelPath)).spec, opts, input.source).catch((e: unknown) => {
         throw e instanceof InputError ? e : new InputError('UnreadableSource', `${input.source}: csv.reference: ${(e as Error).message}`);
       }));
       const counts = await segmentRecordFiles(sourceRecordFiles(input.outDir, input), tmp, { ...opts, shiftFloor }, () => heartbeat(), units);

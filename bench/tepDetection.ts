@@ -38,7 +38,7 @@ export async function detect(path: string, opts: SeriesOptions, spec: SourceSpec
   const events: SeriesEvent[] = [];
   const anomalies: UnitAnomaly[] = [];
   // as `forge parse` and the workflow do: a source's reference of normal operation calibrates each tag and unit first
-  const { shiftFloor, units } = await calibrateOnReference(spec, opts);
+  const { shiftFloor, units } = await calibrateOnReference(spec, opts, basename(path));
   const seg = new SeriesSegmenter({ ...opts, shiftFloor }, (e) => events.push(e));
   const monitors = new Map(units.map((m) => [m.asset, new UnitMonitor(m, (a) => anomalies.push(a))]));
   for (const r of parsed.records) if (r.kind === 'samples') {

@@ -246,7 +246,7 @@ async function dispatch(argv: string[]): Promise<void> {
         let series = '';
         if (ref.spec.format === 'csv') {
           const seriesOpts = { ...DEFAULT_SERIES_OPTIONS, ...config.series };
-          const { shiftFloor, units } = await calibrateOnReference(ref.spec, seriesOpts);
+          const { shiftFloor, units } = await calibrateOnReference(ref.spec, seriesOpts, ref.name);
           const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...seriesOpts, shiftFloor }, undefined, units);
           series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events${units.length ? `, ${s.anomalies} anomalies of ${units.length} unit(s)` : ''}`;
         }

@@ -98,7 +98,7 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
   });
   test('calibrated on a reference of normal operation (csv.reference): no false event, fault 1 within 5 samples, fault 2 within 15', async () => {
     const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
-    const { shiftFloor } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS);
+    const { shiftFloor } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'd01_te.dat');
     expect(Object.keys(shiftFloor)).toHaveLength(52);
     const changes = async (file: string) => (await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, spec)).events
       .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line).sort((a, b) => a - b);
@@ -121,7 +121,7 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
 describe('a unit monitor trained on a reference (PCA T² and SPE, series/unitMonitor.ts)', () => {
   const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
   test('one model for the unit over its 52 tags, with fewer components than tags', async () => {
-    const { units } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS);
+    const { units } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'd01_te.dat');
     expect(units.map((u) => [u.asset, u.tags.length])).toEqual([['TEP', 52]]);
     expect(units[0].loadings.length).toBeGreaterThan(3);
     expect(units[0].loadings.length).toBeLessThan(52);
@@ -139,7 +139,31 @@ describe('a unit monitor trained on a reference (PCA T² and SPE, series/unitMon
     expect(OperationRecord.safeParse(seriesRecord(first)).success).toBe(true);
   });
   test('without a reference there is no unit monitor', async () => {
-    expect((await calibrateOnReference(TEP_SPEC, DEFAULT_SERIES_OPTIONS)).units).toEqual([]);
+    expect((await calibrateOnReference(TEP_SPEC, DEFAULT_SERIES_OPTIONS, 'd01_te.dat')).units).toEqual([]);
     expect((await detect(join(TEP, 'd01_te.dat'), DEFAULT_SERIES_OPTIONS)).anomalies).toEqual([]);
   });
+});
+
+test('a reference for a table without an asset column: the unit is the source; a broken correlation no single tag shows is an SPE anomaly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-unit-'));
+  let s = 11;
+  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
+  const rows = (n: number, from: number, broken: (i: number) => boolean) => Array.from({ length: n }, (_, i) => {
+    const a = 50 + 5 * u(), b = a + 0.5 * u(), c = (broken(i) ? 250 - 2 * a : 2 * a + 50) + 0.5 * u();
+    return `${new Date(Date.UTC(2026, 0, 1) + (from + i) * 60_000).toISOString()},${a.toFixed(3)},${b.toFixed(3)},${c.toFixed(3)}`;
+  });
+  const head = 'time,TT1 (Cel),TT2 (Cel),FT3 (m3/h)';
+  writeFileSync(join(dir, 'normal.csv'), [head, ...rows(400, 0, () => false)].join('\n') + '\n');
+  writeFileSync(join(dir, 'plant.csv'), [head, ...rows(300, 1000, (i) => i >= 200)].join('\n') + '\n');
+  writeFileSync(join(dir, 'plant.json'), JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }));
+  const ref = await describeInput(join(dir, 'plant.json'));
+  const { units } = await calibrateOnReference(ref.spec, DEFAULT_SERIES_OPTIONS, ref.name);
+  expect(units.map((m) => m.asset)).toEqual(['plant.csv']);
+  const { events, anomalies } = await detect(ref.path, DEFAULT_SERIES_OPTIONS, ref.spec);
+  expect(events.filter((e) => e.kind === 'change')).toEqual([]); // the mean of FT3 stays where it was: no tag alone shows it
+  const first = anomalies[0];
+  expect(first).toMatchObject({ statistic: 'SPE', asset: 'plant.csv' });
+  expect(first.onset_line).toBeGreaterThanOrEqual(202); // row 200 of the data is line 202
+  expect(first.onset_line).toBeLessThanOrEqual(206);
+  expect(first.contributions[0].tag).toMatch(/^(TT1|FT3)$/);
 });

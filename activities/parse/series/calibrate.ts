@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { parseSourceText } from '../parseFile';
 import { DEFAULT_PII_OPTIONS } from '../pii';
 import type { SourceSpec } from '../sourceSpec';
 import { segmentBatch } from './segmentFiles';
 import type { SampleBatch } from '../records';
 import { rowsOf, trainUnitModel, type UnitModel } from './unitMonitor';
-import { SeriesSegmenter, wanderFloor, type SeriesEvent, type SeriesOptions } from './segmentSeries';
+import { samplingInterval, SeriesSegmenter, wanderFloor, WEEK_MS, type SeriesEvent, type SeriesOptions } from './segmentSeries';
 
-const WEEK_MS = 7 * 24 * 3600 * 1000;
 /** a floor is set just above the shift it must not flag */
 const MARGIN = 1.05;
 /** rounds of calibration: raising a tag's floor changes what the detector does after it, so check again */
@@ -16,18 +14,20 @@ const ROUNDS = 5;
 
 /**
  * Calibrate each tag's change detector on a reference of normal operation (a source's `csv.reference`,
- * the same layout as the source): the reference is parsed with the source's spec and segmented with the
- * run's settings; every change it raises is a false event. A tag allowed `falseEventsPerWeek` x the
+ * the same layout as the source). Each tag's floor starts at how far its mean wanders over the whole
+ * reference (`wanderFloor`). Then the reference is parsed with the source's spec - read as the source
+ * `source`, so that an asset named after the file is the same asset - and segmented with the run's
+ * settings and those floors; every change it raises is a false event. A tag allowed `falseEventsPerWeek` x the
  * reference's length in weeks false events gets a floor just above the largest shift beyond that many
  * (with a day of reference and the default of one a week: above every shift the reference shows), and the
  * reference is segmented again with the floors until it raises no more than allowed. Returns the floors,
  * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`, and a multivariate monitor per unit.
  */
-export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions): Promise<Calibration> {
+export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions, source: string): Promise<Calibration> {
   const path = spec.csv.reference;
   if (!path) return { shiftFloor: {}, units: [] };
   const parsed = await parseSourceText({ ...spec, csv: { ...spec.csv, reference: undefined } }, await readFile(path, 'utf8'), {
-    source: basename(path), timezone: spec.timezone ?? 'Z', pii: DEFAULT_PII_OPTIONS,
+    source, timezone: spec.timezone ?? 'Z', pii: DEFAULT_PII_OPTIONS,
   });
   const batches = parsed.records.filter((r): r is SampleBatch => r.kind === 'samples');
   const times = batches.flatMap((b) => [b.times[0], b.times[b.times.length - 1]]);
@@ -35,7 +35,7 @@ export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions
   const allowed = Math.floor(opts.falseEventsPerWeek * weeks);
   const floors: Record<string, number> = {};
   // how far the mean of normal operation wanders, from the whole reference
-  const dt = samplingInterval(batches);
+  const dt = samplingInterval(batches.flatMap((b) => b.times));
   for (const [tag, values] of columnsOf(batches)) {
     const floor = wanderFloor(values, dt, opts);
     if (floor > 0) floors[tag] = floor;
@@ -43,7 +43,10 @@ export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions
   for (let round = 0; round < ROUNDS; round++) {
     const shifts = new Map<string, number[]>();
     const seg = new SeriesSegmenter({ ...opts, shiftFloor: floors }, (e: SeriesEvent) => {
-      if (e.kind === 'change') shifts.set(e.tag, [...(shifts.get(e.tag) ?? []), Math.abs(e.after - e.before)]);
+      if (e.kind !== 'change') return;
+      const s = shifts.get(e.tag) ?? [];
+      s.push(Math.abs(e.after - e.before));
+      shifts.set(e.tag, s);
     });
     for (const b of batches) segmentBatch(seg, b);
     seg.finish();
@@ -78,11 +81,5 @@ function columnsOf(batches: readonly SampleBatch[]): Map<string, number[]> {
     out.set(tag, col);
   }
   return out;
-}
-
-/** The median time between rows, in milliseconds (0 when there are fewer than two). */
-function samplingInterval(batches: readonly SampleBatch[]): number {
-  const gaps = batches.flatMap((b) => b.times.slice(1).map((t, i) => t - b.times[i])).filter((d) => d > 0).sort((a, b) => a - b);
-  return gaps.length ? gaps[gaps.length >> 1] : 0;
 }
 

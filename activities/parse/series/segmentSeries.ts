@@ -171,8 +171,7 @@ class Series {
     const sigma = Math.max(mad, sd, spread / 6, 1e-9);
     if (this.sigma0 === null) {
       this.sigma0 = sigma;
-      const dts = this.buffer.slice(1).map((b, i) => b.t - this.buffer[i].t).filter((d) => d > 0);
-      this.floor = this.opts.shiftFloor?.[this.key.tag] ?? wanderFloor(values, dts.length ? median(dts) : 0, this.opts);
+      this.floor = this.opts.shiftFloor?.[this.key.tag] ?? wanderFloor(values, samplingInterval(this.buffer.map((b) => b.t)), this.opts);
     }
     this.sigma = Math.max(sigma, this.sigma0);
     const w = new Window(this.afterChange ? 'transition' : 'steady');
@@ -214,7 +213,13 @@ class Series {
   }
 }
 
-const WEEK_MS = 7 * 24 * 3600 * 1000;
+export const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+/** The median time between consecutive readings, in ms (0 with fewer than two, or none apart). */
+export function samplingInterval(times: readonly number[]): number {
+  const gaps = times.slice(1).map((t, i) => t - times[i]).filter((d) => d > 0);
+  return gaps.length ? median(gaps) : 0;
+}
 
 /**
  * How far the mean of normal operation wanders, from readings of it taken every `dt` ms: two means of

@@ -9,6 +9,7 @@
  */
 // mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
 import type { SampleBatch } from '../records';
+import { samplingInterval, WEEK_MS } from './segmentSeries';
 
 export const EXPLAINED = 0.9;
 /** rows in a row above a limit that make an anomaly */
@@ -17,7 +18,6 @@ export const PERSIST = 3;
 const MARGIN = 1.05;
 /** tags named per anomaly */
 const TOP = 3;
-const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export interface UnitModel {
   asset: string;
@@ -73,7 +73,7 @@ export function trainUnitModel(asset: string, tags: readonly string[], rows: rea
     loadings: pairs.slice(0, kept).map((e) => e.vector), variances: pairs.slice(0, kept).map((e) => e.value), limits: { T2: Infinity, SPE: Infinity },
   };
   // the limits: one false anomaly per falseEventsPerWeek, as a quantile of the reference - or above its largest value
-  const dt = times.length > 1 ? (times[times.length - 1] - times[0]) / (times.length - 1) : 0;
+  const dt = samplingInterval(times);
   const q = dt > 0 ? Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS) : 0;
   const limit = (xs: number[]) => {
     const s = xs.sort((a, b) => a - b);
