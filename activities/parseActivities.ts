@@ -7,9 +7,7 @@ import { readLineBlocks, type LineBlock } from './parse/chunks';
 import { parseChunkToFiles, seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import { grownPast, scanBlockBytes, scanBlocks } from './parse/scanSource';
-import { segmentRecordFiles } from './parse/series/segmentFiles';
-import { calibrateOnReference } from './parse/series/calibrate';
-import { DEFAULT_SERIES_OPTIONS } from './parse/series/segmentSeries';
+import { segmentSource } from './parse/series/segmentSource';
 import { sourceParseOptions, type RunConfig } from './run/config';
 import type { ChunkSummary, InputRef, PreparedRun, ScanSummary } from './run/contracts';
 import { asFailure, fail, type ActivityDeps } from './deps';
@@ -79,16 +77,13 @@ export function createParseActivities(deps: ActivityDeps) {
       }).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
     },
 
-    /** Stage 1c: windows, changes and state events of a table source's series -> records/<source>.series.jsonl. */
-    async segmentSeries(input: { source: string; modelPath: string; chunks: number; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number; anomalies: number }> {
+    /** Stage 1c: windows, changes, state events and unit anomalies of a table source's series -> records/<source>.series.jsonl. */
+    async segmentSeries(input: { source: string; modelPath: string; chunks: number; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number; anomalies: number; units: number }> {
       const path = seriesFile(input.outDir, input.source);
       const tmp = `${path}.partial`;
-      const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.config.series };
-      // a reference of normal operation, when the source names one, calibrates each tag's detector
-      const { shiftFloor, units } = await asFailure(async () => calibrateOnReference((await readModel(input.modelPath)).spec, opts, input.source).catch((e: unknown) => {
-        throw e instanceof InputError ? e : new InputError('UnreadableSource', `${input.source}: csv.reference: ${(e as Error).message}`);
+      const counts = await asFailure(async () => segmentSource({
+        source: input.source, spec: (await readModel(input.modelPath)).spec, files: sourceRecordFiles(input.outDir, input), out: tmp, series: input.config.series, onProgress: () => heartbeat(),
       }));
-      const counts = await segmentRecordFiles(sourceRecordFiles(input.outDir, input), tmp, { ...opts, shiftFloor }, () => heartbeat(), units);
       await rename(tmp, path);
       return { path, ...counts };
     },

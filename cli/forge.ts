@@ -6,9 +6,7 @@ import { piiDigestKey } from '../infra/piiKey';
 import { describeInputs, writeModel } from '../activities/parse/parseFile';
 import { parseChunkToFiles } from '../activities/parse/parseChunk';
 import { scanSource } from '../activities/parse/scanSource';
-import { segmentRecordFiles } from '../activities/parse/series/segmentFiles';
-import { calibrateOnReference } from '../activities/parse/series/calibrate';
-import { DEFAULT_SERIES_OPTIONS } from '../activities/parse/series/segmentSeries';
+import { segmentSource } from '../activities/parse/series/segmentSource';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { writeFileAtomic } from '../activities/common/files';
 import { readEnv } from '../infra/env';
@@ -245,10 +243,8 @@ async function dispatch(argv: string[]): Promise<void> {
         }
         let series = '';
         if (ref.spec.format === 'csv') {
-          const seriesOpts = { ...DEFAULT_SERIES_OPTIONS, ...config.series };
-          const { shiftFloor, units } = await calibrateOnReference(ref.spec, seriesOpts, ref.name);
-          const s = await segmentRecordFiles(files, join(outDir, 'records', `${ref.name}.series.jsonl`), { ...seriesOpts, shiftFloor }, undefined, units);
-          series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events${units.length ? `, ${s.anomalies} anomalies of ${units.length} unit(s)` : ''}`;
+          const s = await segmentSource({ source: ref.name, spec: ref.spec, files, out: join(outDir, 'records', `${ref.name}.series.jsonl`), series: config.series });
+          series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events${s.units ? `, ${s.anomalies} anomalies of ${s.units} unit(s)` : ''}`;
         }
         const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}` : '';
         if (lines > 0 && untimed === lines) out(`${ref.name}: none of its lines has a time that can be read: check --header, or set text.timeFormat and text.timeFields in a source config`);
