@@ -6,7 +6,8 @@ import { OperationRecord } from '../../activities/parse/records';
 import { describeInput } from '../../activities/parse/parseFile';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { detect, TEP_SPEC } from '../../bench/tepDetection';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -166,4 +167,9 @@ test('a reference for a table without an asset column: the unit is the source; a
   expect(first.onset_line).toBeGreaterThanOrEqual(202); // row 200 of the data is line 202
   expect(first.onset_line).toBeLessThanOrEqual(206);
   expect(first.contributions[0].tag).toMatch(/^(TT1|FT3)$/);
+  // the same through `forge parse` (chunked parse, then segmentSource): anomaly records in the series file
+  const stdout = execFileSync(process.execPath, [join(__dirname, '..', '..', 'cli', 'bin.js'), 'parse', '--source', join(dir, 'plant.json'), '--out', join(dir, 'out')], { encoding: 'utf8' });
+  expect(stdout).toMatch(/plant\.csv: 300 lines -> 300 records, 0 quarantined .*series: \d+ windows, 0 changes, 0 state events, [1-9]\d* anomalies of 1 unit\(s\)/);
+  const records = readFileSync(join(dir, 'out', 'records', 'plant.csv.series.jsonl'), 'utf8').trim().split('\n').map((l) => OperationRecord.parse(JSON.parse(l)));
+  expect(records.find((r) => r.kind === 'anomaly')).toMatchObject({ kind: 'anomaly', statistic: 'SPE', line: first.onset_line, asset: 'plant.csv' });
 });
