@@ -128,7 +128,7 @@ async function dispatch(argv: string[]): Promise<void> {
       out(`started ${handle.workflowId}`);
       out(`Web UI: ${uiLink(env, handle.workflowId)}`);
       if (values.wait) {
-        const result = await waitForRun(handle, (l) => out(`  ${l}`));
+        const result = await waitForRun(handle, (l) => out(`  ${l}`), { taskQueue: values.queue ?? env.taskQueue });
         const manifest = JSON.parse(await readFile(result.manifestPath, 'utf8')) as { quality_floor?: { summary: string } };
         if (manifest.quality_floor) out(manifest.quality_floor.summary);
         out(`done: ${result.counts.docs_written} documents in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`);

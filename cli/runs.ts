@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { RunConfig } from '../activities/run/config';
 import type { RunInput, RunResult } from '../activities/run/contracts';
 import { progressQuery, synthesizeCorpus, type Progress } from '../workflows';
@@ -65,20 +66,60 @@ export function describeProgress(p: Progress): string {
   return `${p.stage}: ${p.parsed}/${p.inputs} sources (${p.chunks}/${p.chunksTotal} chunks) parsed, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined)${facts}${docs}`;
 }
 
-/** Follow a run until it ends, printing each change of progress; throws with the run's own failure message. */
-export async function waitForRun(handle: WorkflowHandle<typeof synthesizeCorpus>, print: (line: string) => void, pollMs = 1000): Promise<RunResult> {
+/** How long one progress query is waited for. */
+const QUERY_WAIT_MS = 5_000;
+
+export interface WaitOptions {
+  /** between progress queries */
+  pollMs?: number;
+  /** the run's task queue: checked for workers once progress goes unanswered for `noWorkerAfterMs` */
+  taskQueue?: string;
+  noWorkerAfterMs?: number;
+}
+
+/**
+ * Follow a run until it ends, printing each change of progress; throws with the run's own failure message.
+ * A run nobody works on waits silently in Temporal: when its progress goes unanswered for a while and no
+ * worker polls its task queue, the CLI says so (once) and keeps waiting.
+ */
+export async function waitForRun(handle: WorkflowHandle<typeof synthesizeCorpus>, print: (line: string) => void, opts: WaitOptions = {}): Promise<RunResult> {
+  const { pollMs = 1000, taskQueue, noWorkerAfterMs = 20_000 } = opts;
   let last = '';
   let done = false;
+  let answered = Date.now();
+  let warned = false;
   const result = handle.result().finally(() => { done = true; });
   while (!done) {
-    const line = await handle.query(progressQuery).then(describeProgress).catch(() => last);
-    if (line !== last) print((last = line));
+    // a query waits for a worker to answer it: without one it does not come back soon, so it is not awaited long
+    const query = handle.query(progressQuery).then(describeProgress).catch(() => null);
+    let timer: NodeJS.Timeout | undefined;
+    const line = await Promise.race([query, new Promise<null>((r) => (timer = setTimeout(() => r(null), QUERY_WAIT_MS)))]).finally(() => clearTimeout(timer));
+    if (line !== null) {
+      answered = Date.now();
+      if (line !== last) print((last = line));
+    }
+    if (taskQueue && !warned && Date.now() - answered >= noWorkerAfterMs && !(await hasWorkflowPollers(handle, taskQueue))) {
+      warned = true;
+      print(`no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx forge worker"`);
+    }
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, pollMs))]);
   }
   try {
     return await result;
   } catch (e) {
     throw new Error(`run ${handle.workflowId} failed: ${failureMessage(e)}`);
+  }
+}
+
+/** Whether any worker polls `taskQueue` for workflow tasks (true when the server cannot tell: no false alarm). */
+async function hasWorkflowPollers(handle: WorkflowHandle, taskQueue: string): Promise<boolean> {
+  try {
+    const res = await handle.client.workflowService.describeTaskQueue({
+      namespace: handle.client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (res.pollers?.length ?? 0) > 0;
+  } catch {
+    return true;
   }
 }
 

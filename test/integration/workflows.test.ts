@@ -87,7 +87,7 @@ async function run(config: RunConfig, opts: Parameters<typeof fakes>[1]): Promis
   try {
     await main.runUntil(async () => {
       const handle = await startRun(client, { ...env, taskQueue }, { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config });
-      await waitForRun(handle, () => undefined, 100).catch((e: unknown) => { error = failureMessage(e); });
+      await waitForRun(handle, () => undefined, { pollMs: 100 }).catch((e: unknown) => { error = failureMessage(e); });
     });
   } finally {
     llm.shutdown();
@@ -138,4 +138,16 @@ test('the quality floor: "fail" fails the run naming it; "backup" writes every s
   const backup = await run(await base((c) => ({ ...c, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } })), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'backup' });
   expect(backup.error).toBeNull();
   expect(backup.seen.failed.map((f) => [f.shard, f.reason])).toEqual([['part-00000.jsonl', 'quality floor 0.3: backup'], ['part-00001.jsonl', 'quality floor 0.3: backup']]);
+});
+
+test('a run no worker polls for: waiting on it says so once, and goes on waiting', async () => {
+  const taskQueue = `wf-nobody-${Math.random().toString(36).slice(2, 8)}`;
+  const handle = await startRun(client, { ...env, taskQueue }, { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config: await base() });
+  const lines: string[] = [];
+  const waiting = waitForRun(handle, (l) => lines.push(l), { pollMs: 100, taskQueue, noWorkerAfterMs: 1000 }).catch((e: unknown) => failureMessage(e));
+  const deadline = Date.now() + 30_000;
+  while (!lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await handle.terminate('test over');
+  await waiting;
+  expect(lines).toEqual([`no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx forge worker"`]);
 });
