@@ -80,7 +80,8 @@ export function trainUnitModel(asset: string, tags: readonly string[], rows: rea
     const k = Math.floor((1 - q) * n);
     return k >= n - 1 ? s[n - 1] * MARGIN : s[k];
   };
-  model.limits = { T2: limit(rows.map((r) => statistics(model, r).T2)), SPE: limit(rows.map((r) => statistics(model, r).SPE)) };
+  const reference = rows.map((r) => statistics(model, r));
+  model.limits = { T2: limit(reference.map((x) => x.T2)), SPE: limit(reference.map((x) => x.SPE)) };
   return model;
 }
 
