@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
 import { sourceRecordFiles } from './parse/parseChunk';
 import { OperationRecord } from './parse/records';
-import { DEFAULT_DERIVE_OPTIONS, FactInputs } from './knowledge/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS, type DeriveResult, FactInputs } from './knowledge/deriveFacts';
+import { Fact } from './knowledge/facts';
+import { PrivacyReport } from './knowledge/privacy';
+import { SetAsideRule } from './knowledge/ruleFacts';
+import { z } from 'zod';
 import { checkGraphFormulas } from './knowledge/graphSnapshot';
 import type { RunConfig } from './run/config';
 import type { FactsSummary } from './run/contracts';
@@ -39,7 +43,7 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
         for (const r of await readJsonl(file, OperationRecord)) inputs.add(r);
         heartbeat();
       }
-      const { facts, unlinked, rulesSetAside } = inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts });
+      const { facts, unlinked, rulesSetAside, privacy } = await drawnOnce(input, () => inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts, privacy: input.config.privacy }));
       await writeFileAtomic(join(input.outDir, 'rules_set_aside.jsonl'), toJsonl(rulesSetAside));
       heartbeat();
       const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
@@ -47,8 +51,31 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       await writeFileAtomic(factsPath, toJsonl(facts));
       const byKind: Record<string, number> = {};
       for (const f of facts) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
-      return { facts: facts.length, byKind, unlinked, links, factsPath, rulesSetAside: rulesSetAside.length };
+      return { facts: facts.length, byKind, unlinked, links, factsPath, rulesSetAside: rulesSetAside.length, privacy };
     },
 
   };
 }
+
+/**
+ * A private release is drawn once per run: a retried attempt reuses the first attempt's noisy facts
+ * (kept in the run directory, keyed by run id) - two draws both reaching Neo4j would spend epsilon twice.
+ * Exact releases are deterministic and simply derived again.
+ */
+export async function drawnOnce(input: { outDir: string; runId: string; config: RunConfig }, derive: () => DeriveResult): Promise<DeriveResult> {
+  if (!input.config.privacy) return derive();
+  const path = join(input.outDir, 'private_release.json');
+  const earlier = await readFile(path, 'utf8').then((t) => PrivateRelease.safeParse(JSON.parse(t)), () => null);
+  if (earlier?.success && earlier.data.runId === input.runId) return earlier.data.result;
+  const result = derive();
+  await writeFileAtomic(path, JSON.stringify({ runId: input.runId, result }));
+  return result;
+}
+
+const PrivateRelease = z.object({
+  runId: z.string(),
+  result: z.object({
+    facts: z.array(Fact), unlinked: z.record(z.string(), z.number()), privacy: PrivacyReport,
+    rulesSetAside: z.array(SetAsideRule),
+  }),
+});

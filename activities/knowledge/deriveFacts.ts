@@ -6,7 +6,8 @@ import type { GraphSnapshot } from './graphSnapshot';
 import { GraphIndex } from './linking';
 import { maintenanceFacts } from './maintenanceFacts';
 import { outOfSpecFacts } from './outOfSpecFacts';
-import { thresholdRuleFacts, type RuleFactOptions, type SetAsideRule } from './ruleFacts';
+import { thresholdRuleFacts, WITHHELD_KINDS, type RuleFactOptions, type SetAsideRule } from './ruleFacts';
+import type { PrivacyReport, Rand } from './privacy';
 import { SeriesTableBuilder } from './seriesTable';
 import { DEFAULT_MINE_OPTIONS } from './thresholdRules';
 
@@ -17,7 +18,7 @@ export interface DeriveOptions extends RuleFactOptions {
   maxSources: number;
 }
 export const DEFAULT_DERIVE_OPTIONS: DeriveOptions = {
-  minSupport: 3, maxSources: 100, qualityLabel: 'quality', badQuality: ['NG', 'FAIL', 'REJECT', 'SCRAP', '不合格'], outcomes: [],
+  minSupport: 3, maxSources: 100, qualityLabel: 'quality', badQuality: ['NG', 'FAIL', 'REJECT', 'SCRAP', '不合格'], outcomes: [], privacy: null,
   rules: { ...DEFAULT_MINE_OPTIONS, minPositives: 10, agreementTolerance: 0.05 },
 };
 
@@ -27,6 +28,8 @@ export interface DeriveResult {
   unlinked: Record<string, number>;
   /** threshold-rule candidates tested and not kept, each with its reason */
   rulesSetAside: SetAsideRule[];
+  /** with `privacy`: the budget and what was withheld */
+  privacy: PrivacyReport | null;
 }
 
 /**
@@ -52,16 +55,20 @@ export class FactInputs {
     else if (r.kind === 'work_order') this.orders.push(r);
   }
 
-  /** Derive the facts, with evidence and provenance. Pure and deterministic. */
-  derive(opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
+  /**
+   * Derive the facts, with evidence and provenance. Pure and deterministic - except with `privacy`, where
+   * only threshold rules (and their agreement with the graph) are released, through noise drawn from `rand`.
+   */
+  derive(opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS, rand?: Rand): DeriveResult {
     const { index, events, orders } = this;
     const tables = this.tables.finish();
-    const rules = thresholdRuleFacts(tables, index, opts);
+    const rules = thresholdRuleFacts(tables, index, opts, rand);
     const facts: Fact[] = [
-      ...[...outOfSpecFacts(tables, events as EventRecord[], index, opts), ...eventChainFacts(events, index), ...maintenanceFacts(orders, index)].map(withId),
+      ...[...outOfSpecFacts(tables, events as EventRecord[], index, opts), ...eventChainFacts(events, index), ...maintenanceFacts(orders, index)]
+        .filter((f) => !opts.privacy || !WITHHELD_KINDS.includes(f.kind)).map(withId),
       ...rules.facts,
     ];
-    return { facts: facts.sort((a, b) => a.id.localeCompare(b.id)), unlinked: this.unlinked, rulesSetAside: rules.setAside };
+    return { facts: facts.sort((a, b) => a.id.localeCompare(b.id)), unlinked: this.unlinked, rulesSetAside: rules.setAside, privacy: rules.privacy };
   }
 }
 
@@ -69,8 +76,8 @@ export class FactInputs {
  * Join records with the knowledge graph and derive facts with evidence and provenance. Pure and deterministic.
  * Samples may come as batches (as record files hold them) or as single rows.
  */
-export function deriveFacts(records: Iterable<OperationRecord | SampleRecord>, graph: GraphSnapshot, opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS): DeriveResult {
+export function deriveFacts(records: Iterable<OperationRecord | SampleRecord>, graph: GraphSnapshot, opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS, rand?: Rand): DeriveResult {
   const inputs = new FactInputs(graph);
   for (const r of records) inputs.add(r);
-  return inputs.derive(opts);
+  return inputs.derive(opts, rand);
 }

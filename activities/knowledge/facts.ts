@@ -152,6 +152,8 @@ export const Fact = z.discriminatedUnion('kind', [
       /** rules nearly as good when this one was chosen, not kept */
       alternatives: z.array(z.string()),
       method: z.string(),
+      /** released with differential privacy: the run's epsilon and the Laplace scale of each count; null when not */
+      privacy: z.object({ epsilon: z.number(), noise_scale: z.number() }).nullable().default(null),
     }),
   }),
   z.object({

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { round } from '../common/numbers';
 import { assetNode, parameterRef, uniq, withId } from './factParts';
 import type { Fact, GraphAgreementFact, NamedNode, OutcomeSpec, ThresholdRuleFact } from './facts';
@@ -5,6 +6,9 @@ import { normaliseName, type GraphIndex } from './linking';
 import { mainDefect, qualityOutcome } from './outOfSpecFacts';
 import { rowSource, type SeriesTable } from './seriesTable';
 import { type Condition, describeRule, type MinedRule, type MineOptions, mineThresholdRules, type RuleShape, tidy } from './thresholdRules';
+import { benjaminiHochberg } from './thresholdRules';
+import { minePrivateRules, type PrivateMineResult } from './privateRules';
+import { PRIVACY_SPLIT, type PrivacyReport, type PrivacySettings, type Rand, secureRandom } from './privacy';
 
 export interface RuleFactOptions {
   rules: MineOptions & {
@@ -18,6 +22,8 @@ export interface RuleFactOptions {
   qualityLabel: string;
   badQuality: string[];
   maxSources: number;
+  /** differential privacy: rules mined and released through privateRules.ts; null: off */
+  privacy: PrivacySettings | null;
 }
 
 const METHOD = 'sequential covering: conditions grown on even rows by FOIL gain (G-test p < 0.001), pruned on odd rows (one-sided Fisher), each rule tested on the odd rows earlier rules leave (Bonferroni), Benjamini-Hochberg q over all rules tested';
@@ -63,10 +69,11 @@ function restatingColumns(t: SeriesTable, outcomes: readonly ((boolean | null)[]
  * on the same side, whether the mined threshold confirms or contradicts that limit. The outcomes' own
  * columns, and columns that restate an outcome, are never conditions.
  */
-export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphIndex, opts: RuleFactOptions): { facts: Fact[]; setAside: SetAsideRule[] } {
+export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphIndex, opts: RuleFactOptions, rand: Rand = secureRandom): { facts: Fact[]; setAside: SetAsideRule[]; privacy: PrivacyReport | null } {
   const facts: Fact[] = [];
   const setAside: SetAsideRule[] = [];
   const outcomes = outcomesOf(opts);
+  const privacy = opts.privacy && privacyLedger(opts.privacy, outcomes.length);
   const outcomeColumns = new Set([...outcomes.map((o) => o.label), opts.qualityLabel]);
   for (const t of tables) {
     const labelled = outcomes.map((spec) => labelOutcome(t, spec));
@@ -93,6 +100,18 @@ export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphI
         if (filled < FILLED_SHARE * known.length || distinct.size < 2 || distinct.size > MAX_CATEGORIES) continue;
         categories[name] = c;
       }
+      if (privacy) {
+        const mined = minePrivateRules({ features, outcome: y }, { ...opts.rules, ...privacy.settings, epsilon: privacy.perOutcome }, rand);
+        privacy.report(mined);
+        for (const s of mined.set_aside) setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
+        const q = benjaminiHochberg(mined.rules.map((r) => r.p_value));
+        for (const [k, rule] of mined.rules.entries()) {
+          const ruleFact = withId(privateRuleFact(t, index, rule, q[k], mined, spec, privacy.settings.epsilon));
+          facts.push(ruleFact);
+          for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance)) facts.push(withId(a));
+        }
+        continue;
+      }
       const mined = mineThresholdRules({ features, categories, outcome: y }, opts.rules);
       for (const s of mined.set_aside) setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
       for (const rule of mined.rules) {
@@ -102,7 +121,28 @@ export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphI
       }
     }
   }
-  return { facts, setAside };
+  return { facts, setAside, privacy: privacy ? privacy.result() : null };
+}
+
+/** fact kinds with no private release: a private run withholds them (deriveFacts.ts) */
+export const WITHHELD_KINDS: readonly string[] = ['out_of_spec', 'event_chain', 'maintenance_pattern'];
+
+function privacyLedger(settings: PrivacySettings, outcomes: number) {
+  const perOutcome = settings.epsilon / outcomes;
+  const fromData = new Set<string>();
+  // the Laplace scale of each rule count (privateRules.ts spends counts evenly among maxRules)
+  const noise = settings.maxRules / (PRIVACY_SPLIT.counts * perOutcome);
+  return {
+    settings, perOutcome,
+    report(m: PrivateMineResult) {
+      for (const f of m.bounds_from_data) fromData.add(f);
+    },
+    result: (): PrivacyReport => ({
+      epsilon: settings.epsilon, unit: 'row', per_outcome_epsilon: tidy(perOutcome), split: PRIVACY_SPLIT, max_rules: settings.maxRules, grid: settings.grid,
+      mechanisms: 'Laplace on counts (histograms of disjoint cells, sensitivity 1); exponential mechanism for each rule condition and threshold (utility: Youden J scaled to sensitivity 1)',
+      noise_scale: tidy(noise), bounds_from_data: [...fromData].sort(), withheld_kinds: [...WITHHELD_KINDS],
+    }),
+  };
 }
 
 /** The outcome of each row (null where the label is empty). */
@@ -111,7 +151,8 @@ export function labelOutcome(t: SeriesTable, spec: Pick<OutcomeSpec, 'label' | '
 }
 
 /** A rule candidate that was tested and not kept, and why (`rules_set_aside.jsonl` in the run directory). */
-export interface SetAsideRule { asset: string; outcome: string; rule: string; reason: string }
+export const SetAsideRule = z.object({ asset: z.string(), outcome: z.string(), rule: z.string(), reason: z.string() });
+export type SetAsideRule = z.infer<typeof SetAsideRule>;
 
 function conditionsOf(shape: RuleShape): { combine: 'all' | 'any'; conditions: Condition[] } {
   switch (shape.kind) {
@@ -147,37 +188,71 @@ function outcomeNode(spec: OutcomeSpec, index: GraphIndex): NamedNode | null {
   return node ? { id: node.id, name: node.name, name_zh: node.name_zh } : null;
 }
 
+/** The statement and subjects of a rule's fact (what it says, whichever way it was mined). */
+function ruleStatement(t: SeriesTable, index: GraphIndex, shape: RuleShape, spec: OutcomeSpec, main: ThresholdRuleFact['statement']['outcome']['main_defect']) {
+  const { combine, conditions } = conditionsOf(shape);
+  const modes = failureModesOf(conditions, spec, index);
+  const node = outcomeNode(spec, index);
+  return {
+    kind: 'threshold_rule' as const,
+    subject: uniq([...conditions.map((c) => c.feature), index.equipmentFor(t.asset)?.id, node?.id, ...modes.map((m) => m.id), main?.id]),
+    statement: {
+      asset: assetNode(t.asset, index),
+      shape: shape.kind,
+      combine,
+      conditions: conditions.map((c) => ({ parameter: parameterRef(index.parameterById(c.feature)!), op: c.op, threshold: c.threshold })),
+      category: shape.category ?? null,
+      outcome: { label: spec.label, values: spec.values, meaning: spec.meaning, node, main_defect: main },
+      failure_modes: modes.filter((m, k) => modes.findIndex((x) => x.id === m.id) === k),
+    },
+  };
+}
+
+const pct = (x: number) => round(100 * x, 1);
+
 function toRuleFact(t: SeriesTable, index: GraphIndex, rule: MinedRule, known: number[], outcome: (boolean | null)[], spec: OutcomeSpec, positives: number, tested: number, opts: RuleFactOptions): Omit<ThresholdRuleFact, 'id'> {
-  const { combine, conditions } = conditionsOf(rule.shape);
   const ev = rule.evidence;
   const covered = rule.rows.map((k) => known[k]);
   const bad = new Set(outcome.flatMap((v, i) => (v ? [i] : [])));
   const coveredBad = covered.filter((i) => bad.has(i));
-  const modes = failureModesOf(conditions, spec, index);
   const main = spec.meaning === 'quality_reject' ? mainDefect(t, coveredBad, index) : null;
-  const node = outcomeNode(spec, index);
-  const pct = (x: number) => round(100 * x, 1);
   return {
-    kind: 'threshold_rule',
-    subject: uniq([...conditions.map((c) => c.feature), index.equipmentFor(t.asset)?.id, node?.id, ...modes.map((m) => m.id), main?.id]),
-    statement: {
-      asset: assetNode(t.asset, index),
-      shape: rule.shape.kind,
-      combine,
-      conditions: conditions.map((c) => ({ parameter: parameterRef(index.parameterById(c.feature)!), op: c.op, threshold: c.threshold })),
-      category: rule.shape.category ?? null,
-      outcome: { label: spec.label, values: spec.values, meaning: spec.meaning, node, main_defect: main },
-      failure_modes: modes.filter((m, k) => modes.findIndex((x) => x.id === m.id) === k),
-    },
+    ...ruleStatement(t, index, rule.shape, spec, main),
     evidence: {
       n: known.length, support: ev.support, positives: ev.positives,
       confidence_pct: pct(ev.confidence), rest_rate_pct: pct(ev.rest_rate), base_rate_pct: pct(positives / known.length), lift: round(ev.lift, 2),
       ci_level_pct: 95, ci_pct: [pct(ev.ci[0]), pct(ev.ci[1])], recall_pct: pct(ev.recall),
-      p_value: ev.p_value, q_value: ev.q_value, candidates_tested: tested, exact: ev.exact, alternatives: rule.alternatives, method: METHOD,
+      p_value: ev.p_value, q_value: ev.q_value, candidates_tested: tested, exact: ev.exact, alternatives: rule.alternatives, method: METHOD, privacy: null,
     },
     sources: [...coveredBad, ...covered.filter((i) => !bad.has(i))].slice(0, opts.maxSources).map((i) => rowSource(t, i)),
   };
 }
+
+/**
+ * A privately mined rule's fact: every figure from the noisy counts (post-processing), no defect named
+ * (that would read the covered rows), and its sources the files, not the lines - which rows a rule
+ * covers is exactly what privacy withholds.
+ */
+function privateRuleFact(t: SeriesTable, index: GraphIndex, rule: PrivateMineResult['rules'][number], q: number, mined: PrivateMineResult, spec: OutcomeSpec, epsilon: number): Omit<ThresholdRuleFact, 'id'> {
+  const n = mined.positives + mined.negatives;
+  const support = rule.tp + rule.fp;
+  const confidence = support ? rule.tp / support : 0;
+  const base = n ? mined.positives / n : 0;
+  const rest = n - support > 0 ? Math.max(0, mined.positives - rule.tp) / (n - support) : 0;
+  return {
+    ...ruleStatement(t, index, rule.shape, spec, null),
+    evidence: {
+      n, support, positives: rule.tp,
+      confidence_pct: pct(confidence), rest_rate_pct: pct(rest), base_rate_pct: pct(base), lift: round(base ? confidence / base : 0, 2),
+      ci_level_pct: 95, ci_pct: [pct(rule.ci[0]), pct(rule.ci[1])], recall_pct: pct(mined.positives ? Math.min(1, rule.tp / mined.positives) : 0),
+      p_value: rule.p_value, q_value: Number(q.toPrecision(3)), candidates_tested: mined.tested, exact: false, alternatives: [],
+      method: PRIVATE_METHOD, privacy: { epsilon, noise_scale: mined.noise_scale },
+    },
+    sources: [...new Set(t.sources)],
+  };
+}
+
+const PRIVATE_METHOD = 'differentially private sequential covering: conditions and thresholds drawn by the exponential mechanism, counts with Laplace noise, accepted on noise-lowered counts (one-sided Fisher, Bonferroni); the interval widened by the noise';
 
 /** Agreement of a single or band rule's thresholds with the graph's limits on the same side. */
 function agreements(rule: ThresholdRuleFact, index: GraphIndex, tolerance: number): Omit<GraphAgreementFact, 'id'>[] {

@@ -12,3 +12,22 @@ export function wilsonInterval(k: number, n: number, z = 1.96): [number, number]
 export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
 }
+
+/** One-sided Fisher exact test (is the covered rate higher?) from log-factorials. */
+export class FisherTest {
+  private readonly lf: Float64Array;
+  constructor(maxN: number) {
+    this.lf = new Float64Array(maxN + 2);
+    for (let i = 2; i < this.lf.length; i++) this.lf[i] = this.lf[i - 1] + Math.log(i);
+  }
+  /** P(X >= a) for X hypergeometric: `m` rows drawn from `N` with `K` positives. */
+  oneSided([a, m, K, N]: [number, number, number, number]): number {
+    if (m === 0 || K === 0) return 1;
+    const lf = this.lf;
+    const lc = (n: number, k: number) => lf[n] - lf[k] - lf[n - k];
+    const denom = lc(N, m);
+    let p = 0;
+    for (let x = a; x <= Math.min(m, K); x++) p += Math.exp(lc(K, x) + lc(N - K, m - x) - denom);
+    return Math.min(1, p);
+  }
+}

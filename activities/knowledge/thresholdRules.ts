@@ -1,4 +1,4 @@
-import { wilsonInterval } from './stats';
+import { FisherTest, wilsonInterval } from './stats';
 
 /**
  * Threshold rules: the conditions under which an outcome (defect, failure, alarm) becomes much more
@@ -421,25 +421,6 @@ function countTrue(y: ArrayLike<boolean>, rows: readonly number[]): number {
   let k = 0;
   for (const i of rows) if (y[i]) k++;
   return k;
-}
-
-/** One-sided Fisher exact test (is the covered rate higher?) from log-factorials. */
-class FisherTest {
-  private readonly lf: Float64Array;
-  constructor(maxN: number) {
-    this.lf = new Float64Array(maxN + 2);
-    for (let i = 2; i < this.lf.length; i++) this.lf[i] = this.lf[i - 1] + Math.log(i);
-  }
-  /** P(X >= a) for X hypergeometric: `m` rows drawn from `N` with `K` positives. */
-  oneSided([a, m, K, N]: [number, number, number, number]): number {
-    if (m === 0 || K === 0) return 1;
-    const lf = this.lf;
-    const lc = (n: number, k: number) => lf[n] - lf[k] - lf[n - k];
-    const denom = lc(N, m);
-    let p = 0;
-    for (let x = a; x <= Math.min(m, K); x++) p += Math.exp(lc(K, x) + lc(N - K, m - x) - denom);
-    return Math.min(1, p);
-  }
 }
 
 /** Benjamini-Hochberg adjusted q-values, in the order given. */

@@ -1,6 +1,7 @@
 import { addCounts, totalCount, type PiiCounts } from '../parse/pii';
 import { costOf } from '../expand/expandFacts';
 import type { RunConfig } from './config';
+import type { PrivacyReport } from '../knowledge/privacy';
 import type { CorpusPlanSummary, CorpusSummary, ExpandSummary, FactsSummary, Manifest, ParseSummary, ReviewOutcome, ScanSummary } from './contracts';
 
 export interface ManifestParts {
@@ -68,10 +69,17 @@ export function buildManifest(p: ManifestParts): Manifest {
       backup: p.config.backup.path, backup_rejected: p.plan.real.rejected, order: p.plan.order,
     },
     fallback: p.corpus.replacements,
+    privacy: p.facts.privacy ?? null,
     quality_floor: p.expanded.quality,
     generator: p.expanded.generator,
     config: p.config,
   };
+}
+
+/** The card's privacy line: the guarantee, the budget split, what is not covered. */
+function privacyLine(p: PrivacyReport): string {
+  const pct = (x: number) => `${Math.round(100 * x)} %`;
+  return `${p.epsilon}-differentially private per row for the threshold-rule facts (${p.mechanisms}); epsilon ${p.per_outcome_epsilon} per outcome, split ${pct(p.split.totals)} outcome totals, ${pct(p.split.selection)} rule selection, ${pct(p.split.counts)} rule counts among at most ${p.max_rules} rules (count noise scale ${p.noise_scale}); withheld: ${p.withheld_kinds.join(', ')}; sources name files, not lines${p.bounds_from_data.length ? `; NOT private: threshold ranges taken from the data for ${p.bounds_from_data.join(', ')} (set privacy.bounds)` : ''}`;
 }
 
 /** A dataset card (Hugging Face format: YAML header with configs and data files, then prose) for the run directory. */
@@ -114,6 +122,7 @@ Load it with \`datasets.load_dataset("path/to/this/directory")\`.
 - Documents: ${n} written of ${m.counts.docs_generated} generated, in ${m.shards.length} shard(s) of \`shards/part-*.${format}\`; ${m.tokens} tokens (cl100k_base).
 - Mix: languages ${list(m.by_lang)}; styles ${list(m.by_style)}; audiences ${list(m.by_audience)}; written from ${list(m.by_input)} (pairs and triples are related facts written together).
 - Facts: ${m.counts.facts} (${list(m.counts.facts_by_kind)}), from ${m.inputs.length} input files, ${m.counts.lines} data lines -> ${m.counts.records} records (${m.counts.quarantined} lines quarantined, ${m.counts.pii_masked} personal data masked).
+- Privacy: ${m.privacy ? privacyLine(m.privacy) : 'exact figures (no differential privacy configured)'}.
 
 ## Generation
 - Generator: ${gen}.

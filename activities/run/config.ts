@@ -5,6 +5,7 @@ import { AUDIENCES, Audience, Lang, STYLES, Style } from '../expand/documents';
 import type { Mix } from '../expand/jobs';
 import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
 import { OutcomeSpec } from '../knowledge/facts';
+import { PrivacySettings } from '../knowledge/privacy';
 import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../parse/pii';
 import { DEFAULT_MAX_LINE_BYTES } from '../parse/chunks';
 import { describeIssues } from '../common/issues';
@@ -79,6 +80,11 @@ export const RunConfig = z.object({
       agreementTolerance: z.number().min(0).max(1).default(DEFAULT_DERIVE_OPTIONS.rules.agreementTolerance),
     }).strict().prefault({}),
   }).strict().prefault({}),
+  /**
+   * differential privacy (knowledge/privacy.ts): null releases exact figures; `{ "epsilon": 1 }` mines rules
+   * privately and releases only them, the budget split as the manifest records
+   */
+  privacy: PrivacySettings.nullable().default(null),
   expand: z.object({
     /** the mix: styles, audiences and languages; (style, audience) variants per fact and language; bundles of related facts */
     styles: z.array(Style).min(1).default([...STYLES]),

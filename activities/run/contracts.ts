@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrivacyReport } from '../knowledge/privacy';
 import type { RunConfig } from './config';
 import type { Generator } from '../expand/documents';
 import type { ShardInfo } from '../expand/shards';
@@ -50,6 +51,8 @@ export interface FactsSummary {
   facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string;
   /** threshold-rule candidates tested and not kept (rules_set_aside.jsonl, each with its reason) */
   rulesSetAside: number;
+  /** with `privacy` set: the budget spent and what was withheld */
+  privacy?: PrivacyReport | null;
 }
 
 /** Texts of expansion batches: generated (accepted or rejected), skipped for the budget, from the cache, and what they cost. */
@@ -155,6 +158,8 @@ export const Manifest = z.object({
   by_input: z.record(z.string(), z.number().int()),
   /** generation cost: prompt and completion tokens sent and received, estimated cost (prices from the configuration), cache hits, requests */
   /** the quality floor's verdict (expand/qualityFloor.ts) */
+  /** differential privacy: epsilon, its split, the mechanisms, what was withheld (null: exact figures released) */
+  privacy: PrivacyReport.nullable().default(null),
   quality_floor: z.object({
     floor: z.number(), accepted_share: z.number().nullable(), by_style: z.record(z.string(), z.number()), by_lang: z.record(z.string(), z.number()),
     below: z.array(z.string()), top_reasons: z.array(z.string()), action: z.enum(['none', 'backup', 'offline', 'fail']), summary: z.string(),
