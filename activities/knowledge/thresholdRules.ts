@@ -14,8 +14,12 @@ import { FisherTest, wilsonInterval } from './stats';
  *   precise than its parent without it there (one-sided Fisher test within the rows the rest keeps);
  * - accept, on the validation half: the rule raises the rate on the rows earlier rules leave (one-sided
  *   Fisher, Bonferroni over `maxRules`), with `minLift` and `minSupport` over all rows;
- * - cover: the rows it covers leave both halves, and the next rule is grown on what is left.
- * A rule within a category is tried in every other category of its column (thresholds per variant). Two
+ * - cover: the rows it covers leave both halves, and the next rule is grown on what is left;
+ * - a rule failing validation is set aside and growth starts again without its first condition, `RETRIES`
+ *   times at most (the discovery half may favour a proxy), counted in the Bonferroni bound.
+ * A rule within a category is tried in every other category of its column (thresholds per variant), cut and
+ * tested on all the rows left there, Bonferroni over the cuts it could have taken (the kept rule fixed its
+ * form; halves would split a small category's few outcomes to nothing). Two
  * one-sided rules on one parameter become one rule outside [a, b]. A deterministic rule is kept and
  * marked exact: restating the outcome means reading the outcome's own column, which the caller never
  * passes. Every candidate ends kept or set aside with its reason; near-equivalent alternatives are named.
@@ -87,7 +91,9 @@ const G_MIN = 10.83;
 /** a rule sharing at least this share of its rows with rules kept before restates them */
 const OVERLAP = 0.5;
 /** fewest rows of a rule cut in another category of a kept rule's column (thresholds per variant) */
-const FAMILY_SUPPORT = 3;
+const FAMILY_SUPPORT = 2;
+/** rules that fail validation, each followed by a new growth from another first condition; the test's Bonferroni counts them */
+const RETRIES = 2;
 /** alternatives: other conditions whose FOIL gain is at least this share of the chosen one's */
 const NEAR = 0.95;
 
@@ -157,9 +163,10 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   /** the best cut of `f` over `rows` on side `op`, by FOIL gain, with its G on those rows */
   const cutOf = (f: string, rows: readonly number[], op: '>' | '<', tail = minTail) => bestCut(data, f, rows, op, tail, steps[f]);
 
-  const grow = (rows: readonly number[]): { body: Body; alternatives: string[] } | null => {
+  const grow = (rows: readonly number[], banned: ReadonlySet<string>): { body: Body; alternatives: string[]; first: string } | null => {
     const body: Body = { conditions: [], category: null };
     const alternatives: string[] = [];
+    let first = '';
     let cover = rows;
     for (let step = 0; step < 3; step++) {
       const P = countTrue(y, cover);
@@ -167,7 +174,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       const options: { add: Body; gain: number; g: number }[] = [];
       if (body.conditions.length < 2) {
         for (const f of names) for (const op of ['>', '<'] as const) {
-          if (body.conditions.some((c) => c.feature === f && c.op === op)) continue;
+          if (body.conditions.some((c) => c.feature === f && c.op === op) || (step === 0 && banned.has(`${f} ${op}`))) continue;
           const cut = cutOf(f, cover, op);
           if (cut) options.push({ add: { conditions: [cut.condition], category: null }, gain: cut.gain, g: cut.g });
         }
@@ -175,6 +182,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       if (!body.category) {
         for (const column of columns) for (const value of values.get(column)!) {
           const cat = { column, value };
+          if (step === 0 && banned.has(`${column} = ${value}`)) continue;
           const inside = cover.filter((i) => inCategory(cat, data, i));
           const k = countTrue(y, inside);
           if (inside.length < minTail || k === 0) continue;
@@ -185,6 +193,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       const best = options[0];
       if (!best || best.gain <= 0 || best.g < G_MIN) break;
       const next = { conditions: [...body.conditions, ...best.add.conditions], category: body.category ?? best.add.category };
+      if (step === 0) first = best.add.category ? `${best.add.category.column} = ${best.add.category.value}` : `${best.add.conditions[0].feature} ${best.add.conditions[0].op}`;
       for (const o of options.slice(1)) {
         if (o.gain < NEAR * best.gain) break;
         const alt = shapeOf({ conditions: [...body.conditions, ...o.add.conditions], category: body.category ?? o.add.category });
@@ -194,7 +203,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       body.category = next.category;
       cover = cover.filter((i) => bodyHolds(body, data, i));
     }
-    return body.conditions.length || body.category ? { body, alternatives } : null;
+    return body.conditions.length || body.category ? { body, alternatives, first } : null;
   };
 
   /** drop every condition that does not make the rule more precise on the validation half */
@@ -220,9 +229,12 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     return body;
   };
 
-  /** a rule's test on the validation rows earlier rules leave; the reason when it fails */
-  const judge = (shape: RuleShape, minSupport = opts.minSupport): { p: number; reason: string | null } => {
-    const p = fisher.oneSided(split((i) => covers(shape, data, i), y, validation));
+  /**
+   * a rule's test on the validation rows earlier rules leave (or on `rows`, Bonferroni over the `tries`
+   * cuts its thresholds could have taken there); the reason when it fails
+   */
+  const judge = (shape: RuleShape, minSupport = opts.minSupport, rows: readonly number[] = validation, tries = 1): { p: number; reason: string | null } => {
+    const p = Math.min(1, tries * fisher.oneSided(split((i) => covers(shape, data, i), y, rows)));
     tested.push({ shape, p });
     let support = 0, hits = 0;
     for (const i of all) if (covers(shape, data, i)) {
@@ -230,8 +242,8 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       if (y[i]) hits++;
     }
     const lift = support && positivesAll ? (hits / support) / (positivesAll / n) : 0;
-    const bound = opts.alpha / opts.maxRules;
-    if (p > bound) return { p, reason: `failed validation: p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the validation rows earlier rules leave` };
+    const bound = opts.alpha / (opts.maxRules + RETRIES);
+    if (p > bound) return { p, reason: `failed validation: p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the ${rows === validation ? 'validation rows' : `rows, over ${tries} possible cuts,`} earlier rules leave` };
     if (support < minSupport) return { p, reason: `below support: covers ${support} rows, fewer than ${minSupport}` };
     if (lift < opts.minLift) return { p, reason: `too weak: lift ${round(lift)} under ${opts.minLift}` };
     return { p, reason: null };
@@ -256,8 +268,9 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     return mine ? shared / mine : 0;
   };
 
+  const banned = new Set<string>();
   for (let round = 0; kept.length < opts.maxRules && round < 3 * opts.maxRules; round++) {
-    const grown = grow(discovery);
+    const grown = grow(discovery, banned);
     if (!grown) break;
     const body = prune(grown.body, validation);
     const shape = shapeOf(body);
@@ -265,7 +278,10 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     const verdict = judge(shape);
     if (verdict.reason) {
       setAside.push({ shape, reason: verdict.reason });
-      break;
+      // the discovery half may have favoured a proxy (strain for tool wear): grow again from another start
+      if (banned.size >= RETRIES) break;
+      banned.add(grown.first);
+      continue;
     }
     // a rule that mostly restates one kept before (the edge of an interval found again) is no new fact
     const shared = overlap(shape);
@@ -275,21 +291,27 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       continue;
     }
     keep(shape, verdict.p, grown.alternatives);
-    // thresholds per category: the same conditions, cut anew, in every other category of the column; a
-    // small category may hold few outcomes, so there the rule needs only FAMILY_SUPPORT rows (still tested)
+    // thresholds per category: the same conditions, cut anew, in every other category of the column. The
+    // kept rule fixed the form, so a sibling needs no discovery half: a small category may hold only a few
+    // outcomes, which halves would split to nothing. Its cuts are chosen on all the rows left in the
+    // category and tested there, Bonferroni over every cut they could have taken (distinct values per
+    // condition), with only FAMILY_SUPPORT rows
     if (body.category && body.conditions.length) {
+      const left = [...discovery, ...validation].sort((a, b) => a - b);
       for (const value of values.get(body.category.column)!) {
         if (value === body.category.value) continue;
         const category = { column: body.category.column, value };
         const sibling: Body = { conditions: [], category };
+        let tries = 1;
         for (const c of body.conditions) {
-          const rows = discovery.filter((i) => bodyHolds(sibling, data, i));
+          const rows = left.filter((i) => bodyHolds(sibling, data, i));
+          tries *= new Set(rows.map((i) => data.features[c.feature][i])).size;
           const cut = cutOf(c.feature, rows, c.op, 2);
           if (cut) sibling.conditions.push(cut.condition);
         }
         const s = sibling.conditions.length === body.conditions.length ? shapeOf(sibling) : null;
         if (!s) continue;
-        const v = judge(s, FAMILY_SUPPORT);
+        const v = judge(s, FAMILY_SUPPORT, left.filter((i) => inCategory(category, data, i)), tries);
         if (v.reason) setAside.push({ shape: s, reason: v.reason });
         else keep(s, v.p, []);
       }

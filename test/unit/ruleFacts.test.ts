@@ -169,6 +169,24 @@ describe('several outcomes per run: machine failures by documented rules (AI4I-s
     expect(text).not.toMatch(/reject/);
   });
 
+  test('a variant with only two failures gets its own threshold: cut and tested on all its rows, Bonferroni over its cuts (seed 5)', () => {
+    const rows = machineFailures(10_000, 5);
+    expect(rows.filter((r) => r.type === 'H' && r.OSF).length).toBe(2);
+    const osf = deriveFacts([machineFailureBatch(rows)], MACHINE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, outcomes: [outcomes[3]] }).facts
+      .filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule' && f.statement.category?.value === 'H');
+    expect(osf).toHaveLength(1);
+    expect(osf[0].evidence).toMatchObject({ support: 2, positives: 2, exact: true });
+    expect(Math.abs(osf[0].statement.conditions[0].threshold / 13000 - 1)).toBeLessThan(0.05);
+    expect(osf[0].evidence.p_value).toBeLessThan(DEFAULT_DERIVE_OPTIONS.rules.alpha / DEFAULT_DERIVE_OPTIONS.rules.maxRules);
+  });
+
+  test('a proxy that fails validation is set aside and growth starts again from another condition (seed 8: strain, then tool wear)', () => {
+    const res = deriveFacts([machineFailureBatch(machineFailures(10_000, 8))], MACHINE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, outcomes: [outcomes[0]] });
+    expect(res.rulesSetAside).toContainEqual(expect.objectContaining({ outcome: 'TWF', rule: expect.stringMatching(/^strain > /), reason: expect.stringMatching(/failed validation/) }));
+    const twf = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
+    expect(twf.map((r) => cond(r))).toEqual(['wear >']);
+  });
+
   test('the union flag "Machine failure" restates the outcomes: never a condition, set aside with its reason', () => {
     expect(rules.some((r) => r.statement.category?.column === 'Machine failure')).toBe(false);
     expect(rulesSetAside).toContainEqual(expect.objectContaining({ rule: 'Machine failure = 1', reason: expect.stringMatching(/restates the outcomes/) }));
