@@ -223,9 +223,12 @@ export function samplingInterval(times: readonly number[]): number {
 
 /**
  * How far the mean of normal operation wanders, from readings of it taken every `dt` ms: two means of
- * `rebaseline` readings (the span a change is judged on) differ by more than this about
+ * `rebaseline` readings (the span a change is judged on) differ by more than this at most about
  * `falseEventsPerWeek` times a week if they vary as the block means of `values` do (normal quantile of
- * the rate, x sqrt 2 for a difference). 0 when `values` hold fewer than three blocks.
+ * the rate, x sqrt 2 for a difference). The block means' standard deviation is taken at its upper
+ * `WANDER_CONFIDENCE` bound (chi-square with blocks - 1 degrees of freedom): the start of a series gives
+ * only a few blocks (5 by default, bound x 2.4), a reference many (25, x 1.4), so a short look at normal
+ * operation does not promise a rate it cannot know. 0 when `values` hold fewer than three blocks.
  */
 export function wanderFloor(values: readonly number[], dt: number, opts: Pick<SeriesOptions, 'rebaseline' | 'falseEventsPerWeek'>): number {
   const w = opts.rebaseline;
@@ -239,7 +242,17 @@ export function wanderFloor(values: readonly number[], dt: number, opts: Pick<Se
   const m = means.reduce((a, v) => a + v, 0) / means.length;
   const sd = Math.sqrt(means.reduce((a, v) => a + (v - m) ** 2, 0) / (means.length - 1));
   const tail = Math.min(0.5, (opts.falseEventsPerWeek * w * dt) / WEEK_MS / 2);
-  return normalQuantile(1 - tail) * Math.SQRT2 * sd;
+  const df = means.length - 1;
+  return normalQuantile(1 - tail) * Math.SQRT2 * sd * Math.sqrt(df / chiSquareQuantile(1 - WANDER_CONFIDENCE, df));
+}
+
+/** confidence of the upper bound on the wander of normal operation (`wanderFloor`) */
+export const WANDER_CONFIDENCE = 0.95;
+
+/** The chi-square quantile at `p` with `df` degrees of freedom (Wilson-Hilferty; within ~7 % at df 4, closer above). */
+export function chiSquareQuantile(p: number, df: number): number {
+  const a = 2 / (9 * df);
+  return df * Math.max(0, 1 - a + normalQuantile(p) * Math.sqrt(a)) ** 3;
 }
 
 /** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
