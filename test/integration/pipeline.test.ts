@@ -245,19 +245,21 @@ describe('a run with differential privacy', () => {
   test('releases only private rule facts, records the budget in the manifest and the card, and names no raw line', async () => {
     const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
     const outDir = tempDir('private');
-    const config = { ...base, privacy: { epsilon: 50, maxRules: 3, grid: 100, bounds: {} }, expand: { ...base.expand, languages: ['en' as const], variants: 1, bundles: { pairs: 0, triples: 0, variants: 1 } } };
+    const config = { ...base, privacy: { epsilon: 1000, maxRules: 3, grid: 100, bounds: {} }, expand: { ...base.expand, languages: ['en' as const], variants: 1, bundles: { pairs: 0, triples: 0, variants: 1 } } };
     const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
     await waitForRun(handle, () => undefined);
     const manifest = readManifest(outDir);
-    expect(manifest.privacy).toMatchObject({ epsilon: 50, unit: 'row', split: { totals: 0.1, selection: 0.45, counts: 0.45 }, withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'] });
+    expect(manifest.privacy).toMatchObject({ epsilon: 1000, unit: 'row', split: { totals: 0.1, selection: 0.45, counts: 0.45 }, withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'] });
     expect(manifest.privacy!.bounds_from_data.length).toBeGreaterThan(0);
     expect(Object.keys(manifest.counts.facts_by_kind).every((k) => k === 'threshold_rule' || k === 'graph_agreement')).toBe(true);
     const facts = readFileSync(join(outDir, 'facts.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    // a generous epsilon, so that the example's rules pass the noise-aware test and documents are written
     expect(facts.length).toBe(manifest.counts.facts);
+    expect(facts.length).toBeGreaterThan(0);
     for (const f of facts) for (const s of f.sources) expect(s).not.toMatch(/:\d+$/);
     for (const d of readDocs(outDir)) for (const s of d.sources) expect(s).not.toMatch(/:\d+$/);
     const card = readFileSync(join(outDir, 'README.md'), 'utf8');
-    expect(card).toMatch(/Privacy: 50-differentially private per row/);
+    expect(card).toMatch(/Privacy: 1000-differentially private per row/);
     expect(card).toMatch(/NOT private: threshold ranges taken from the data/);
   });
 });
