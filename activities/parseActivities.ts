@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
 import { readLineBlocks, type LineBlock } from './parse/chunks';
-import { parseChunkToFiles, seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
+import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
+import { ChunkThreads } from './parse/threads/chunkThreads';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import { grownPast, scanBlockBytes, scanBlocks } from './parse/scanSource';
 import { segmentSource } from './parse/series/segmentSource';
@@ -25,6 +26,7 @@ async function removeStaleParts(outDir: string, source: string, chunks: number):
 /** Stage 1: the sources - inputs checked, each scanned once, its chunks parsed, a table's series segmented. */
 export function createParseActivities(deps: ActivityDeps) {
   const keys = { pseudonymKey: deps.piiKey, digestKey: deps.digestKey };
+  const threads = new ChunkThreads();
   return {
     /** Check every input exists and can be parsed; hash them; create the run directory. */
     async prepareRun(input: { inputs: string[]; outDir: string; config: RunConfig }): Promise<PreparedRun> {
@@ -71,10 +73,17 @@ export function createParseActivities(deps: ActivityDeps) {
       const chunk = model.chunks[input.chunk];
       if (!chunk) throw fail('InvalidConfig', `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model file ${input.modelPath} changed since the scan?)`);
       const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
-      return asFailure(() => parseChunkToFiles({
-        model, chunk, outDir: input.outDir, resume, onProgress: (p) => heartbeat(p),
-        opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, keys),
-      }).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
+      // on one of this process's threads, so that several chunk activities at once use every core; one that
+      // waits for a thread heartbeats meanwhile (with the progress it resumes from), so it is not timed out
+      let last = resume;
+      const beat = setInterval(() => heartbeat(last ?? undefined), 5_000);
+      try {
+        return await asFailure(() => threads.parse({
+          model, chunk, outDir: input.outDir, resume, opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, keys),
+        }, (p) => heartbeat((last = p))).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
+      } finally {
+        clearInterval(beat);
+      }
     },
 
     /** Stage 1c: windows, changes, state events and unit anomalies of a table source's series -> records/<source>.series.jsonl. */

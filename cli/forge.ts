@@ -5,6 +5,7 @@ import { loadRunConfig, sourceParseOptions } from '../activities/run/config';
 import { piiDigestKey } from '../infra/piiKey';
 import { describeInputs, writeModel } from '../activities/parse/parseFile';
 import { parseChunkToFiles } from '../activities/parse/parseChunk';
+import { ChunkThreads } from '../activities/parse/threads/chunkThreads';
 import { scanSource } from '../activities/parse/scanSource';
 import { segmentSource } from '../activities/parse/series/segmentSource';
 import { SourceSpec } from '../activities/parse/sourceSpec';
@@ -225,6 +226,8 @@ async function dispatch(argv: string[]): Promise<void> {
       const config = await loadRunConfig(values.config ?? null, []);
       const outDir = resolve(values.out);
       const keys = { pseudonymKey: env.piiKey, digestKey: piiDigestKey(env) };
+      const threads = new ChunkThreads();
+      try {
       for (const ref of await describeInputs(values.source, values.format as (typeof formats)[number] | undefined)) {
         if (values.header !== undefined) {
           if (ref.spec.format !== 'text') throw new UsageError(`--header applies to text logs; ${ref.name} is ${ref.spec.format}`);
@@ -235,11 +238,13 @@ async function dispatch(argv: string[]): Promise<void> {
         for (const note of model.notes) out(`${ref.name}: ${note}`);
         await writeModel(outDir, model);
         let lines = 0, records = 0, quarantined = 0, untimed = 0;
-        const files: string[] = [];
-        for (const chunk of model.chunks) {
-          const c = await parseChunkToFiles({ model, chunk, outDir, opts });
+        // the chunks on threads, one per core (a source of one chunk in this thread)
+        const outputs = model.chunks.length > 1
+          ? await Promise.all(model.chunks.map((chunk) => threads.parse({ model, chunk, outDir, opts })))
+          : await Promise.all(model.chunks.map((chunk) => parseChunkToFiles({ model, chunk, outDir, opts })));
+        const files = outputs.map((c) => c.recordsPath);
+        for (const c of outputs) {
           lines += c.counts.lines; records += c.counts.records; quarantined += c.counts.quarantined; untimed += c.counts.untimed;
-          files.push(c.recordsPath);
         }
         let series = '';
         if (ref.spec.format === 'csv') {
@@ -249,6 +254,9 @@ async function dispatch(argv: string[]): Promise<void> {
         const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}` : '';
         if (lines > 0 && untimed === lines) out(`${ref.name}: none of its lines has a time that can be read: check --header, or set text.timeFormat and text.timeFields in a source config`);
         out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`);
+      }
+      } finally {
+        await threads.close();
       }
       return;
     }

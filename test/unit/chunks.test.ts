@@ -6,6 +6,7 @@ import { parseChunkToFiles, type ChunkProgress } from '../../activities/parse/pa
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { scanSource } from '../../activities/parse/scanSource';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
+import { ChunkThreads } from '../../activities/parse/threads/chunkThreads';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'moulding-line');
 const tmp = () => mkdtempSync(join(tmpdir(), 'forge-chunks-'));
@@ -54,6 +55,41 @@ test('many small chunks give exactly the output of one chunk', async () => {
   expect(readAll(many.out, 'records')).toBe(readAll(one.out, 'records'));
   expect(readAll(many.out, 'quarantine')).toBe(readAll(one.out, 'quarantine'));
   expect(readAll(one.out, 'records')).not.toMatch(/Zhang Wei|李娜|13812345678/);
+});
+
+test('chunks parsed on worker threads, two at a time, give exactly the output of one chunk in this thread', async () => {
+  const path = bigLog();
+  const one = await parseAll(path, 'text', 1 << 30);
+  const spec = SourceSpec.parse({ format: 'text' });
+  const model = await scanSource(path, spec, { ...one.opts, chunkBytes: 3000 });
+  const out = tmp();
+  const threads = new ChunkThreads(2);
+  const progress: number[] = [];
+  try {
+    const outputs = await Promise.all(model.chunks.map((chunk) => threads.parse({ model, chunk, outDir: out, opts: one.opts }, (p) => progress.push(p.line))));
+    expect(outputs.map((o) => o.recordsPath)).toEqual(model.chunks.map((c) => expect.stringMatching(new RegExp(`events\\.log\\.${String(c.index).padStart(5, '0')}\\.jsonl$`))));
+    expect(outputs.reduce((a, o) => a + o.counts.lines, 0)).toBe(one.model.lines);
+  } finally {
+    await threads.close();
+  }
+  expect(model.chunks.length).toBeGreaterThan(10);
+  expect(progress.length).toBeGreaterThanOrEqual(model.chunks.length);
+  expect(readAll(out, 'records')).toBe(readAll(one.out, 'records'));
+  expect(readAll(out, 'quarantine')).toBe(readAll(one.out, 'quarantine'));
+});
+
+test('a chunk that fails on a thread fails with its reason, and the pool goes on', async () => {
+  const path = bigLog();
+  const { model, opts } = await parseAll(path, 'text', 1 << 30);
+  const threads = new ChunkThreads(1);
+  try {
+    const gone = { ...model, path: join(tmp(), 'missing.log') };
+    await expect(threads.parse({ model: gone, chunk: model.chunks[0], outDir: tmp(), opts })).rejects.toThrow(/ENOENT|no such file/);
+    const ok = await threads.parse({ model, chunk: model.chunks[0], outDir: tmp(), opts });
+    expect(ok.counts.lines).toBe(model.lines);
+  } finally {
+    await threads.close();
+  }
 });
 
 test('an interrupted chunk resumed from its last progress writes identical files', async () => {
