@@ -4,7 +4,8 @@ import { InputError } from '../parseFile';
 import type { ChunkJob, ThreadReply } from './chunkThreads';
 
 /** The thread's side: parse each chunk it is sent, reporting progress, then the output or the error. */
-parentPort!.on('message', (job: ChunkJob) => {
+parentPort!.on('message', (job: ChunkJob | 'close') => {
+  if (job === 'close') return parentPort!.close(); // the thread ends once its loop is empty
   const reply = (r: ThreadReply) => parentPort!.postMessage(r);
   parseChunkToFiles({ ...job, onProgress: (progress) => reply({ progress }) }).then(
     (done) => reply({ done }),

@@ -69,7 +69,11 @@ export class ChunkThreads {
     const all = [...this.all];
     this.all.clear();
     this.idle.length = 0;
-    await Promise.all(all.map((w) => w.terminate()));
+    // asked to end, not terminated: a thread torn down while native code (SWC's transpiler) is loaded may crash
+    await Promise.all(all.map((w) => new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+      w.postMessage('close');
+    })));
   }
 
   private acquire(): Promise<Worker> {
