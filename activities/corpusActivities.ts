@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from './common/files';
 import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
-import { readBackup, readDocuments, readPlan, realPath, samplePath, writeDocuments, writePlan } from './expand/corpusFiles';
+import {
+  readBackup,
+  readDocuments,
+  readPlan,
+  realPath,
+  samplePath,
+  writeDocuments,
+  writePlan,
+} from './expand/corpusFiles';
 import { type RealDocument, type ShardDocument } from './expand/documents';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard } from './run/buildManifest';
@@ -20,10 +28,15 @@ export function createCorpusActivities(deps: ActivityDeps) {
     async planCorpus(input: { outDir: string; documentsPath: string; config: RunConfig }): Promise<CorpusPlanSummary> {
       const { config, outDir } = input;
       const synthetic = await readDocuments(input.documentsPath);
-      const backup = config.backup.path ? await readBackup(config.backup.path, piiOptions(config)).catch((e: Error) => { throw fail('InvalidConfig', e.message); }) : { docs: [], rejected: {} };
+      const backup = config.backup.path
+        ? await readBackup(config.backup.path, piiOptions(config)).catch((e: Error) => {
+            throw fail('InvalidConfig', e.message);
+          })
+        : { docs: [], rejected: {} };
       const { mixed, spare } = mixReal(synthetic.length, backup.docs, config.backup.mixRatio);
       const all = [...synthetic, ...mixed];
-      const ordered = config.shards.order === 'curriculum' ? curriculumOrder(all) : [...all].sort((a, b) => a.id.localeCompare(b.id));
+      const ordered =
+        config.shards.order === 'curriculum' ? curriculumOrder(all) : [...all].sort((a, b) => a.id.localeCompare(b.id));
       const plan = planCorpus(ordered, config.shards.maxDocs, config.shards.maxBytes, config.shards.format);
       await writePlan(outDir, { shards: plan, mixed: mixed.map((d) => d.id), spare: spare.map((d) => d.id) });
       // the screened real documents, so that writing the shards reads them as planned (not the backup again)
@@ -31,25 +44,51 @@ export function createCorpusActivities(deps: ActivityDeps) {
       const sample = reviewSample(plan, new Map(ordered.map((d) => [d.id, d])), config.review.perShard);
       await writeDocuments(samplePath(outDir), sample);
       return {
-        shards: plan.map((p) => p.name), samplePath: samplePath(outDir), sampled: sample.length,
-        lowQuality: plan.filter((p) => p.quality !== null && p.quality < config.review.minQuality).map((p) => ({ shard: p.name, quality: p.quality! })),
-        real: { available: backup.docs.length, mixed: mixed.length, rejected: backup.rejected }, order: config.shards.order,
+        shards: plan.map((p) => p.name),
+        samplePath: samplePath(outDir),
+        sampled: sample.length,
+        lowQuality: plan
+          .filter((p) => p.quality !== null && p.quality < config.review.minQuality)
+          .map((p) => ({ shard: p.name, quality: p.quality! })),
+        real: { available: backup.docs.length, mixed: mixed.length, rejected: backup.rejected },
+        order: config.shards.order,
       };
     },
 
     /** Write the shards of the plan, the synthetic documents of failed shards replaced from the backup corpus. */
-    async writeCorpus(input: { outDir: string; documentsPath: string; config: RunConfig; failed: { shard: string; reason: string }[] }): Promise<CorpusSummary> {
+    async writeCorpus(input: {
+      outDir: string;
+      documentsPath: string;
+      config: RunConfig;
+      failed: { shard: string; reason: string }[];
+    }): Promise<CorpusSummary> {
       const { config, outDir } = input;
       const plan = await readPlan(outDir);
-      const byId = new Map<string, ShardDocument>([...(await readDocuments(input.documentsPath)), ...(await readDocuments(realPath(outDir)))].map((d) => [d.id, d]));
+      const byId = new Map<string, ShardDocument>(
+        [...(await readDocuments(input.documentsPath)), ...(await readDocuments(realPath(outDir)))].map((d) => [
+          d.id,
+          d,
+        ]),
+      );
       const spare = plan.spare.map((id) => byId.get(id)).filter((d): d is RealDocument => d?.origin === 'real');
-      const { shards, replacements } = replaceShards(plan.shards, byId, new Map(input.failed.map((f) => [f.shard, f.reason])), spare);
-      const infos = await writeShards(outDir, plan.shards.map((p, i) => ({ name: p.name, docs: shards[i] })).filter((s) => s.docs.length), config.shards.format);
+      const { shards, replacements } = replaceShards(
+        plan.shards,
+        byId,
+        new Map(input.failed.map((f) => [f.shard, f.reason])),
+        spare,
+      );
+      const infos = await writeShards(
+        outDir,
+        plan.shards.map((p, i) => ({ name: p.name, docs: shards[i] })).filter((s) => s.docs.length),
+        config.shards.format,
+      );
       return { shards: infos, replacements };
     },
 
     /** Write manifest.json and the dataset card. */
-    async writeManifest(input: Omit<Parameters<typeof buildManifest>[0], 'createdAt'> & { outDir: string }): Promise<RunResult> {
+    async writeManifest(
+      input: Omit<Parameters<typeof buildManifest>[0], 'createdAt'> & { outDir: string },
+    ): Promise<RunResult> {
       const { outDir, ...parts } = input;
       const manifest = buildManifest({ ...parts, createdAt: new Date().toISOString() });
       const manifestPath = join(outDir, 'manifest.json');

@@ -12,7 +12,12 @@ export type { ActivityDeps } from './deps';
  * expander, the keys) are injected.
  */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createParseActivities(deps), ...createKnowledgeActivities(deps), ...createExpandActivities(deps), ...createCorpusActivities(deps) };
+  return {
+    ...createParseActivities(deps),
+    ...createKnowledgeActivities(deps),
+    ...createExpandActivities(deps),
+    ...createCorpusActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -30,7 +30,12 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
     },
 
     /** Stage 2: join records with the graph, derive facts, MERGE them into Neo4j and write facts.jsonl. */
-    async deriveRunFacts(input: { outDir: string; sources: { source: string; chunks: number; series?: unknown }[]; runId: string; config: RunConfig }): Promise<FactsSummary> {
+    async deriveRunFacts(input: {
+      outDir: string;
+      sources: { source: string; chunks: number; series?: unknown }[];
+      runId: string;
+      config: RunConfig;
+    }): Promise<FactsSummary> {
       const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
       try {
         checkGraphFormulas(graph);
@@ -43,7 +48,9 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
         for (const r of await readJsonl(file, OperationRecord)) inputs.add(r);
         heartbeat();
       }
-      const { facts, unlinked, rulesSetAside, privacy } = await drawnOnce(input, () => inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts, privacy: input.config.privacy }));
+      const { facts, unlinked, rulesSetAside, privacy } = await drawnOnce(input, () =>
+        inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts, privacy: input.config.privacy }),
+      );
       await writeFileAtomic(join(input.outDir, 'rules_set_aside.jsonl'), toJsonl(rulesSetAside));
       heartbeat();
       const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
@@ -53,7 +60,6 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       for (const f of facts) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
       return { facts: facts.length, byKind, unlinked, links, factsPath, rulesSetAside: rulesSetAside.length, privacy };
     },
-
   };
 }
 
@@ -62,10 +68,16 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
  * (kept in the run directory, keyed by run id) - two draws both reaching Neo4j would spend epsilon twice.
  * Exact releases are deterministic and simply derived again.
  */
-export async function drawnOnce(input: { outDir: string; runId: string; config: RunConfig }, derive: () => DeriveResult): Promise<DeriveResult> {
+export async function drawnOnce(
+  input: { outDir: string; runId: string; config: RunConfig },
+  derive: () => DeriveResult,
+): Promise<DeriveResult> {
   if (!input.config.privacy) return derive();
   const path = join(input.outDir, 'private_release.json');
-  const earlier = await readFile(path, 'utf8').then((t) => PrivateRelease.safeParse(JSON.parse(t)), () => null);
+  const earlier = await readFile(path, 'utf8').then(
+    (t) => PrivateRelease.safeParse(JSON.parse(t)),
+    () => null,
+  );
   if (earlier?.success && earlier.data.runId === input.runId) return earlier.data.result;
   const result = derive();
   await writeFileAtomic(path, JSON.stringify({ runId: input.runId, result }));
@@ -75,7 +87,9 @@ export async function drawnOnce(input: { outDir: string; runId: string; config: 
 const PrivateRelease = z.object({
   runId: z.string(),
   result: z.object({
-    facts: z.array(Fact), unlinked: z.record(z.string(), z.number()), privacy: PrivacyReport,
+    facts: z.array(Fact),
+    unlinked: z.record(z.string(), z.number()),
+    privacy: PrivacyReport,
     rulesSetAside: z.array(SetAsideRule),
   }),
 });

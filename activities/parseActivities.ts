@@ -34,7 +34,8 @@ export function createParseActivities(deps: ActivityDeps) {
       for (const g of input.config.graphs) {
         if (!(await stat(g).catch(() => null))) throw fail('InvalidConfig', `graph file not found: ${g}`);
       }
-      if (input.config.backup.path && !(await stat(input.config.backup.path).catch(() => null))) throw fail('InvalidConfig', `backup corpus not found: ${input.config.backup.path}`);
+      if (input.config.backup.path && !(await stat(input.config.backup.path).catch(() => null)))
+        throw fail('InvalidConfig', `backup corpus not found: ${input.config.backup.path}`);
       if ((input.config.review.minQuality > 0 || input.config.backup.mixRatio > 0) && !input.config.backup.path) {
         throw fail('InvalidConfig', `backup.mixRatio and review.minQuality need a real-data corpus: set backup.path`);
       }
@@ -47,55 +48,109 @@ export function createParseActivities(deps: ActivityDeps) {
       const { source, outDir, config } = input;
       const opts = sourceParseOptions(source, config, keys);
       async function* withHeartbeat(): AsyncGenerator<LineBlock> {
-        for await (const b of readLineBlocks(source.path, 0, source.bytes, 1, scanBlockBytes(config.parse.chunkBytes), config.parse.maxLineBytes)) {
+        for await (const b of readLineBlocks(
+          source.path,
+          0,
+          source.bytes,
+          1,
+          scanBlockBytes(config.parse.chunkBytes),
+          config.parse.maxLineBytes,
+        )) {
           heartbeat({ scanned: b.next });
           yield b;
         }
       }
       const [model, hash] = await asFailure(async () => {
         try {
-          return await Promise.all([scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }), sha256File(source.path)]);
+          return await Promise.all([
+            scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }),
+            sha256File(source.path),
+          ]);
         } catch (e) {
           throw e instanceof InputError ? e : new InputError('UnreadableSource', (e as Error).message);
         }
       });
       const modelPath = await writeModel(outDir, model);
       await removeStaleParts(outDir, source.name, model.chunks.length);
-      return { source: source.name, modelPath, chunks: model.chunks.length, sha256: hash, lines: model.lines, bytes: model.bytes, format: source.spec.format };
+      return {
+        source: source.name,
+        modelPath,
+        chunks: model.chunks.length,
+        sha256: hash,
+        lines: model.lines,
+        bytes: model.bytes,
+        format: source.spec.format,
+      };
     },
 
     /**
      * Stage 1b: parse one chunk. Progress is heartbeated after every block; a retried attempt resumes from
      * the last heartbeat with output identical to an undisturbed run.
      */
-    async parseChunk(input: { modelPath: string; chunk: number; outDir: string; config: RunConfig }): Promise<ChunkSummary> {
+    async parseChunk(input: {
+      modelPath: string;
+      chunk: number;
+      outDir: string;
+      config: RunConfig;
+    }): Promise<ChunkSummary> {
       const model = await readModel(input.modelPath);
       const chunk = model.chunks[input.chunk];
-      if (!chunk) throw fail('InvalidConfig', `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model file ${input.modelPath} changed since the scan?)`);
+      if (!chunk)
+        throw fail(
+          'InvalidConfig',
+          `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model file ${input.modelPath} changed since the scan?)`,
+        );
       const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
       // on one of this process's threads, so that several chunk activities at once use every core; one that
       // waits for a thread heartbeats meanwhile (with the progress it resumes from), so it is not timed out
       let last = resume;
       const beat = setInterval(() => heartbeat(last ?? undefined), 5_000);
       try {
-        return await asFailure(() => threads.parse({
-          model, chunk, outDir: input.outDir, resume, opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, keys),
-        }, (p) => heartbeat((last = p))).catch((e) => { throw e instanceof InputError ? e : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`); }));
+        return await asFailure(() =>
+          threads
+            .parse(
+              {
+                model,
+                chunk,
+                outDir: input.outDir,
+                resume,
+                opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, keys),
+              },
+              (p) => heartbeat((last = p)),
+            )
+            .catch((e) => {
+              throw e instanceof InputError
+                ? e
+                : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`);
+            }),
+        );
       } finally {
         clearInterval(beat);
       }
     },
 
     /** Stage 1c: windows, changes, state events and unit anomalies of a table source's series -> records/<source>.series.jsonl. */
-    async segmentSeries(input: { source: string; modelPath: string; chunks: number; outDir: string; config: RunConfig }): Promise<{ path: string; windows: number; changes: number; states: number; anomalies: number; units: number }> {
+    async segmentSeries(input: {
+      source: string;
+      modelPath: string;
+      chunks: number;
+      outDir: string;
+      config: RunConfig;
+    }): Promise<{ path: string; windows: number; changes: number; states: number; anomalies: number; units: number }> {
       const path = seriesFile(input.outDir, input.source);
       const tmp = `${path}.partial`;
-      const counts = await asFailure(async () => segmentSource({
-        source: input.source, spec: (await readModel(input.modelPath)).spec, files: sourceRecordFiles(input.outDir, input), out: tmp, series: input.config.series, onProgress: () => heartbeat(),
-      }));
+      const counts = await asFailure(async () =>
+        segmentSource({
+          source: input.source,
+          spec: (await readModel(input.modelPath)).spec,
+          files: sourceRecordFiles(input.outDir, input),
+          out: tmp,
+          series: input.config.series,
+          onProgress: () => heartbeat(),
+        }),
+      );
       await rename(tmp, path);
       return { path, ...counts };
     },
-
   };
 }

@@ -16,45 +16,74 @@ import { RunConfig } from '../activities/run/config';
 import { LOCAL_MODEL, localModelUrl, ROOT, startLocalModel, stopService, type ServiceLayout } from '../infra/services';
 import { BENCH_JOBS } from './lib/benchJobs';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string', default: '12' }, threads: { type: 'string', default: '1,2' }, concurrency: { type: 'string', default: '1,2,4' } } });
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '12' },
+    threads: { type: 'string', default: '1,2' },
+    concurrency: { type: 'string', default: '1,2,4' },
+  },
+});
 const DEFAULTS = RunConfig.parse({}).expand;
 // English texts of single facts, every style in turn: what a small run asks of a model
 const JOBS = BENCH_JOBS.filter((j) => j.lang === 'en' && j.input === 'fact').slice(0, Number(values.jobs));
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 
 async function measure(label: string, baseURL: string, model: string, concurrency: number): Promise<void> {
-  const expander = new LlmExpander({
-    baseURL, apiKey: null, model, temperature: DEFAULTS.temperature, maxTokens: DEFAULTS.maxTokens, timeoutMs: DEFAULTS.timeoutMs, maxAttempts: DEFAULTS.maxAttempts,
-    concurrency: { initial: concurrency, min: 1, max: concurrency }, responseFormat: DEFAULTS.responseFormat,
-  }, null);
+  const expander = new LlmExpander(
+    {
+      baseURL,
+      apiKey: null,
+      model,
+      temperature: DEFAULTS.temperature,
+      maxTokens: DEFAULTS.maxTokens,
+      timeoutMs: DEFAULTS.timeoutMs,
+      maxAttempts: DEFAULTS.maxAttempts,
+      concurrency: { initial: concurrency, min: 1, max: concurrency },
+      responseFormat: DEFAULTS.responseFormat,
+    },
+    null,
+  );
   const t0 = performance.now();
   const out = await expandJobs(JOBS, expander, { concurrency: 2 * concurrency, pii: DEFAULT_PII_OPTIONS });
   const min = (performance.now() - t0) / 60_000;
   const reasons: Record<string, number> = {};
   for (const r of out.rejected) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
-  console.log(`${label.padEnd(34)} concurrency ${concurrency}: ${(out.generated / min).toFixed(1).padStart(6)} texts/min, ${expander.requests} requests, accepted ${out.docs.length}/${out.generated}` +
-    ` (${Math.round((100 * out.docs.length) / Math.max(1, out.generated))} %), response format ${expander.capabilities.responseFormat}; rejected ${JSON.stringify(reasons)}`);
+  console.log(
+    `${label.padEnd(34)} concurrency ${concurrency}: ${(out.generated / min).toFixed(1).padStart(6)} texts/min, ${expander.requests} requests, accepted ${out.docs.length}/${out.generated}` +
+      ` (${Math.round((100 * out.docs.length) / Math.max(1, out.generated))} %), response format ${expander.capabilities.responseFormat}; rejected ${JSON.stringify(reasons)}`,
+  );
 }
 
 async function main(): Promise<void> {
-  console.log(`${JOBS.length} English single-fact texts per measurement, Forge's default request settings (max_tokens ${DEFAULTS.maxTokens}, temperature ${DEFAULTS.temperature}, response format ${DEFAULTS.responseFormat} negotiated)`);
+  console.log(
+    `${JOBS.length} English single-fact texts per measurement, Forge's default request settings (max_tokens ${DEFAULTS.maxTokens}, temperature ${DEFAULTS.temperature}, response format ${DEFAULTS.responseFormat} negotiated)`,
+  );
   for (const threads of values.threads!.split(',').map(Number)) {
-    const layout: ServiceLayout = { varDir: join(ROOT, 'var', 'bench-llm'), temporal: { port: 0, uiPort: 0 }, neo4j: { port: 0, heapMb: 0, pagecacheMb: 0 }, llm: { port: 38080, threads } };
+    const layout: ServiceLayout = {
+      varDir: join(ROOT, 'var', 'bench-llm'),
+      temporal: { port: 0, uiPort: 0 },
+      neo4j: { port: 0, heapMb: 0, pagecacheMb: 0 },
+      llm: { port: 38080, threads },
+    };
     await stopService(layout, 'llm', log);
     await startLocalModel(layout, log);
     try {
-      for (const c of values.concurrency!.split(',').map(Number)) await measure(`llama.cpp + ${LOCAL_MODEL}, ${threads} thread(s)`, localModelUrl(layout), LOCAL_MODEL, c);
+      for (const c of values.concurrency!.split(',').map(Number))
+        await measure(`llama.cpp + ${LOCAL_MODEL}, ${threads} thread(s)`, localModelUrl(layout), LOCAL_MODEL, c);
     } finally {
       await stopService(layout, 'llm', log);
     }
   }
-  const child = fork(join(__dirname, 'lib', 'llmServerProcess.ts'), ['--latency', '200'], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
+  const child = fork(join(__dirname, 'lib', 'llmServerProcess.ts'), ['--latency', '200'], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+  });
   const baseURL = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { baseURL: string }).baseURL));
     child.once('exit', (code) => reject(new Error(`the test server exited (${code})`)));
   });
   try {
-    for (const c of values.concurrency!.split(',').map(Number)) await measure('test server (200 ms, faithful text)', baseURL, 'bench', c);
+    for (const c of values.concurrency!.split(',').map(Number))
+      await measure('test server (200 ms, faithful text)', baseURL, 'bench', c);
   } finally {
     child.disconnect();
   }

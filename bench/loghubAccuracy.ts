@@ -24,15 +24,41 @@ import { sharedDataset } from './lib/shared';
 const ROOT = sharedDataset('loghub-2k');
 // Drain's published GA on Loghub-2k (logparser README, exact figures)
 const DRAIN_GA: Record<string, number> = {
-  HDFS: 0.9975, Hadoop: 0.9475, Spark: 0.92, Zookeeper: 0.9665, OpenStack: 0.7325, BGL: 0.9625, HPC: 0.887, Thunderbird: 0.955,
-  Windows: 0.997, Linux: 0.69, Mac: 0.7865, Android: 0.911, HealthApp: 0.78, Apache: 1.0, OpenSSH: 0.7875, Proxifier: 0.5265,
+  HDFS: 0.9975,
+  Hadoop: 0.9475,
+  Spark: 0.92,
+  Zookeeper: 0.9665,
+  OpenStack: 0.7325,
+  BGL: 0.9625,
+  HPC: 0.887,
+  Thunderbird: 0.955,
+  Windows: 0.997,
+  Linux: 0.69,
+  Mac: 0.7865,
+  Android: 0.911,
+  HealthApp: 0.78,
+  Apache: 1.0,
+  OpenSSH: 0.7875,
+  Proxifier: 0.5265,
 };
-interface Setting { log_format: string; regex: string[]; st: number; depth: number }
-const SETTINGS = (JSON.parse(readFileSync(join(ROOT, '_benchmarks', 'logparser_Drain_benchmark_settings.json'), 'utf8')) as { settings: Record<string, Setting> }).settings;
+interface Setting {
+  log_format: string;
+  regex: string[];
+  st: number;
+  depth: number;
+}
+const SETTINGS = (
+  JSON.parse(readFileSync(join(ROOT, '_benchmarks', 'logparser_Drain_benchmark_settings.json'), 'utf8')) as {
+    settings: Record<string, Setting>;
+  }
+).settings;
 
 function groundTruth(file: string): { events: string[]; templates: string[] } | null {
   if (!existsSync(file)) return null;
-  const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
   return { events: rows.map((r) => r.EventId), templates: rows.map((r) => r.EventTemplate) };
 }
 
@@ -46,7 +72,9 @@ export async function productPath(name: string, outDir: string, miner: Record<st
   const counts = { lines: 0, quarantined: 0, untimed: 0 };
   for (const chunk of model.chunks) {
     const c = await parseChunkToFiles({ model, chunk, outDir, opts });
-    counts.lines += c.counts.lines; counts.quarantined += c.counts.quarantined; counts.untimed += c.counts.untimed;
+    counts.lines += c.counts.lines;
+    counts.quarantined += c.counts.quarantined;
+    counts.untimed += c.counts.untimed;
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const byLine = new Map<number, { group: string; template: string }>();
@@ -64,7 +92,14 @@ export async function productPath(name: string, outDir: string, miner: Record<st
 function tuned(name: string, lines: string[]): { groups: string[]; templates: string[] } {
   const s = SETTINGS[name];
   const format = compileLogFormat(s.log_format);
-  const drain = new Drain({ depth: s.depth, similarity: s.st, maxChildren: 100, numbersAreVariables: true, constantSimilarity: true, masks: [...STANDARD_MASKS, ...s.regex] });
+  const drain = new Drain({
+    depth: s.depth,
+    similarity: s.st,
+    maxChildren: 100,
+    numbersAreVariables: true,
+    constantSimilarity: true,
+    masks: [...STANDARD_MASKS, ...s.regex],
+  });
   const assigned = lines.map((l) => drain.add(matchLogFormat(format, l)?.Content ?? l).cluster);
   return { groups: assigned.map((c) => skeleton(c.template)), templates: assigned.map((c) => c.template.join(' ')) };
 }
@@ -72,7 +107,22 @@ function tuned(name: string, lines: string[]): { groups: string[]; templates: st
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const names = Object.keys(DRAIN_GA).filter((n) => wanted.length === 0 || wanted.includes(n));
-  const rows: string[][] = [['dataset', 'quarantined', 'untimed', 'time format', 'GA', 'Drain GA', 'GA khan22', 'GA jiang24', 'PA', 'PA jiang24', 'lines/s', 'tuned GA']];
+  const rows: string[][] = [
+    [
+      'dataset',
+      'quarantined',
+      'untimed',
+      'time format',
+      'GA',
+      'Drain GA',
+      'GA khan22',
+      'GA jiang24',
+      'PA',
+      'PA jiang24',
+      'lines/s',
+      'tuned GA',
+    ],
+  ];
   const sums = { ga: 0, drain: 0, beat: 0, tuned: 0 };
   for (const name of names) {
     const out = mkdtempSync(join(tmpdir(), 'loghub-'));
@@ -88,21 +138,45 @@ async function main(): Promise<void> {
       const templates = Array.from({ length: n }, (_, i) => p.byLine.get(i + 1)?.template ?? '');
       const ga = truths.map((t) => (t && t.events.length === n ? groupAccuracy(groups, t.events) : NaN));
       const pa = truths.map((t) => (t && t.templates.length === n ? parsingAccuracy(templates, t.templates) : NaN));
-      const raw = readFileSync(join(ROOT, name, `${name}_2k.log`), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+      const raw = readFileSync(join(ROOT, name, `${name}_2k.log`), 'utf8')
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '');
       const tg = groupAccuracy(tuned(name, raw).groups, truths[0]!.events);
-      sums.ga += ga[0]; sums.drain += DRAIN_GA[name]; sums.tuned += tg;
+      sums.ga += ga[0];
+      sums.drain += DRAIN_GA[name];
+      sums.tuned += tg;
       if (ga[0] >= DRAIN_GA[name]) sums.beat++;
       const f = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(4));
-      rows.push([name, String(p.counts.quarantined), String(p.counts.untimed), p.time ? `${p.time.fields.join('+')}: ${p.time.format}` : '-',
-        f(ga[0]), f(DRAIN_GA[name]), f(ga[1]), f(ga[2]), f(pa[0]), f(pa[2]), String(Math.round(p.counts.lines / p.secs)), f(tg)]);
+      rows.push([
+        name,
+        String(p.counts.quarantined),
+        String(p.counts.untimed),
+        p.time ? `${p.time.fields.join('+')}: ${p.time.format}` : '-',
+        f(ga[0]),
+        f(DRAIN_GA[name]),
+        f(ga[1]),
+        f(ga[2]),
+        f(pa[0]),
+        f(pa[2]),
+        String(Math.round(p.counts.lines / p.secs)),
+        f(tg),
+      ]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i])).join('  '));
-  console.log(`product path (forge parse, header format only): mean GA ${(sums.ga / names.length).toFixed(4)} (Drain published ${(sums.drain / names.length).toFixed(4)}); GA >= Drain on ${sums.beat} of ${names.length}`);
-  console.log(`tuned (Drain's per-log masks, st, depth; not what a user runs): mean GA ${(sums.tuned / names.length).toFixed(4)}`);
+  console.log(
+    `product path (forge parse, header format only): mean GA ${(sums.ga / names.length).toFixed(4)} (Drain published ${(sums.drain / names.length).toFixed(4)}); GA >= Drain on ${sums.beat} of ${names.length}`,
+  );
+  console.log(
+    `tuned (Drain's per-log masks, st, depth; not what a user runs): mean GA ${(sums.tuned / names.length).toFixed(4)}`,
+  );
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

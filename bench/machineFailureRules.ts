@@ -24,30 +24,58 @@ import { DOCUMENTED, MACHINE_GRAPH, machineFailures, machineFailuresCsv } from '
 const args = process.argv.slice(2);
 const num = (k: string, d: number) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
 
-const OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({ label, values: ['1'], meaning: 'failure' as const, node: null }));
+const OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
+  label,
+  values: ['1'],
+  meaning: 'failure' as const,
+  node: null,
+}));
 
 async function main(): Promise<void> {
   const rows = machineFailures(num('--rows', 10_000), num('--seed', 7));
   const dir = mkdtempSync(join(tmpdir(), 'forge-mf-'));
   writeFileSync(join(dir, 'machine.csv'), machineFailuresCsv(rows));
-  writeFileSync(join(dir, 'machine.json'), JSON.stringify({ path: 'machine.csv', format: 'csv', csv: { timeFormat: 'index', start: '2026-01-01T00:00:00Z', intervalSeconds: 60 } }));
+  writeFileSync(
+    join(dir, 'machine.json'),
+    JSON.stringify({
+      path: 'machine.csv',
+      format: 'csv',
+      csv: { timeFormat: 'index', start: '2026-01-01T00:00:00Z', intervalSeconds: 60 },
+    }),
+  );
   const t0 = performance.now();
-  execFileSync(process.execPath, [join(__dirname, '..', 'cli', 'bin.js'), 'parse', '--source', join(dir, 'machine.json'), '--out', join(dir, 'out')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(__dirname, '..', 'cli', 'bin.js'), 'parse', '--source', join(dir, 'machine.json'), '--out', join(dir, 'out')],
+    { stdio: 'inherit' },
+  );
   const recordsDir = join(dir, 'out', 'records');
-  const records = (await Promise.all(readdirSync(recordsDir).filter((f) => /\.\d+\.jsonl$/.test(f)).map((f) => readJsonl(join(recordsDir, f), OperationRecord)))).flat();
+  const records = (
+    await Promise.all(
+      readdirSync(recordsDir)
+        .filter((f) => /\.\d+\.jsonl$/.test(f))
+        .map((f) => readJsonl(join(recordsDir, f), OperationRecord)),
+    )
+  ).flat();
   const t1 = performance.now();
   const res = deriveFacts(records, MACHINE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, outcomes: OUTCOMES });
   const t2 = performance.now();
   const rules = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
-  console.log(`${rows.length} rows; parse ${((t1 - t0) / 1000).toFixed(1)} s, facts ${((t2 - t1) / 1000).toFixed(1)} s; ${rules.length} rule facts, ${res.rulesSetAside.length} set aside`);
+  console.log(
+    `${rows.length} rows; parse ${((t1 - t0) / 1000).toFixed(1)} s, facts ${((t2 - t1) / 1000).toFixed(1)} s; ${rules.length} rule facts, ${res.rulesSetAside.length} set aside`,
+  );
 
   // Forge's facts and the trees' majority leaves, read the same way
   const [table] = buildSeriesTables(records, new GraphIndex(MACHINE_GRAPH), {});
   const score = scoreSideBySide(DOCUMENTED, {
-    forge: forgeCandidates(rules), 'tree 2': treeCandidates(table, OUTCOMES, 'Type', 2), 'tree 3': treeCandidates(table, OUTCOMES, 'Type', 3),
+    forge: forgeCandidates(rules),
+    'tree 2': treeCandidates(table, OUTCOMES, 'Type', 2),
+    'tree 3': treeCandidates(table, OUTCOMES, 'Type', 3),
   });
   const other = rules.filter((r) => !DOCUMENTED.some((d) => d.label === r.statement.outcome.label));
-  console.log(`documented rules found within 5 %: Forge ${score.forge}/${DOCUMENTED.length}, decision tree depth 2 ${score['tree 2']}/${DOCUMENTED.length}, depth 3 ${score['tree 3']}/${DOCUMENTED.length}; Forge facts on the random-failure label: ${other.length}`);
+  console.log(
+    `documented rules found within 5 %: Forge ${score.forge}/${DOCUMENTED.length}, decision tree depth 2 ${score['tree 2']}/${DOCUMENTED.length}, depth 3 ${score['tree 3']}/${DOCUMENTED.length}; Forge facts on the random-failure label: ${other.length}`,
+  );
 }
 
 if (require.main === module) void main();

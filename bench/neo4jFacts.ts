@@ -30,8 +30,16 @@ async function main(): Promise<void> {
   const started = await startNeo4j(TEST_LAYOUT, (m) => console.log(`[bench] ${m}`));
   const driver = openDriver(neo4jUri(TEST_LAYOUT), null, null);
   try {
-    await loadGraphFiles(driver, ['schema', 'injection-moulding'].map((g) => ({ name: g, text: readFileSync(join(ROOT, 'graphs', `${g}.cypher`), 'utf8') })));
-    console.log(`facts into Neo4j 5.26 (embedded, heap ${TEST_LAYOUT.neo4j.heapMb} MB, page cache ${TEST_LAYOUT.neo4j.pagecacheMb} MB), ${N} facts per round`);
+    await loadGraphFiles(
+      driver,
+      ['schema', 'injection-moulding'].map((g) => ({
+        name: g,
+        text: readFileSync(join(ROOT, 'graphs', `${g}.cypher`), 'utf8'),
+      })),
+    );
+    console.log(
+      `facts into Neo4j 5.26 (embedded, heap ${TEST_LAYOUT.neo4j.heapMb} MB, page cache ${TEST_LAYOUT.neo4j.pagecacheMb} MB), ${N} facts per round`,
+    );
     for (const [round, batch] of [100, 500, 2000].entries()) {
       const facts = syntheticFacts(N, round);
       const t0 = performance.now();
@@ -40,9 +48,14 @@ async function main(): Promise<void> {
       const t1 = performance.now();
       await mergeFacts(driver, facts, `bench-${round}`, batch);
       const again = performance.now() - t1;
-      console.log(`batch ${String(batch).padStart(4)}: first write ${Math.round(N / (first / 1000))} facts/s (${Math.round(first)} ms, ${(links / N).toFixed(1)} [:ABOUT] links per fact); rewrite (all MERGE hits) ${Math.round(N / (again / 1000))} facts/s`);
-      for (let left = 1; left > 0;) {
-        const r = await driver.executeQuery('MATCH (f:Fact) WHERE $run IN f.runs WITH f LIMIT 5000 DETACH DELETE f RETURN count(*) AS n', { run: `bench-${round}` });
+      console.log(
+        `batch ${String(batch).padStart(4)}: first write ${Math.round(N / (first / 1000))} facts/s (${Math.round(first)} ms, ${(links / N).toFixed(1)} [:ABOUT] links per fact); rewrite (all MERGE hits) ${Math.round(N / (again / 1000))} facts/s`,
+      );
+      for (let left = 1; left > 0; ) {
+        const r = await driver.executeQuery(
+          'MATCH (f:Fact) WHERE $run IN f.runs WITH f LIMIT 5000 DETACH DELETE f RETURN count(*) AS n',
+          { run: `bench-${round}` },
+        );
         left = Number(r.records[0].get('n'));
       }
     }

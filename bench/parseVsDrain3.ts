@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sharedDataset } from './lib/shared';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, repeat: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, repeat: { type: 'string', default: '200' } },
+});
 const ROOT = join(__dirname, '..');
 const VENV = join(ROOT, '.tools', 'drain3');
 const HEADER = '<Logrecord> <Date> <Time> <Pid> <Level> <Component> \\[<ADDR>\\] <Content>';
@@ -67,25 +69,38 @@ function main(): void {
     const one = readFileSync(join(sharedDataset('loghub-2k'), 'OpenStack', 'OpenStack_2k.log'));
     const piece = one[one.length - 1] === 10 ? one : Buffer.concat([one, Buffer.from('\r\n')]);
     writeFileSync(log, Buffer.concat(Array(Number(values.repeat)).fill(piece)));
-    const lines = readFileSync(log).toString('latin1').split('\n').filter((l) => l.trim()).length;
+    const lines = readFileSync(log)
+      .toString('latin1')
+      .split('\n')
+      .filter((l) => l.trim()).length;
     const config = join(dir, 'openstack.json');
     writeFileSync(config, JSON.stringify({ path: log, format: 'text', text: { header: HEADER } }));
     writeFileSync(join(dir, 'drain3_run.py'), DRAIN3);
     const py = ensureDrain3();
-    const runs: Record<string, { wall: number; rssMb: number }[]> = { forge: [], 'drain3 with masks': [], 'drain3 without masks': [] };
+    const runs: Record<string, { wall: number; rssMb: number }[]> = {
+      forge: [],
+      'drain3 with masks': [],
+      'drain3 without masks': [],
+    };
     for (let r = 0; r < Number(values.rounds); r++) {
       const out = join(dir, `out-${r}`);
-      runs.forge.push(timed(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'parse', '--source', config, '--out', out]));
+      runs.forge.push(
+        timed(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'parse', '--source', config, '--out', out]),
+      );
       rmSync(out, { recursive: true, force: true });
       runs['drain3 with masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'masks']));
       runs['drain3 without masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'none']));
     }
-    console.log(`${lines} lines (${(readFileSync(log).length / 1e6).toFixed(0)} MB), ${values.rounds} rounds, ${cpus().length} cores`);
+    console.log(
+      `${lines} lines (${(readFileSync(log).length / 1e6).toFixed(0)} MB), ${values.rounds} rounds, ${cpus().length} cores`,
+    );
     const forgeWall = median(runs.forge.map((x) => x.wall));
     for (const [name, xs] of Object.entries(runs)) {
       const wall = median(xs.map((x) => x.wall));
-      console.log(`${name.padEnd(22)} median ${wall.toFixed(2)} s (${xs.map((x) => x.wall.toFixed(2)).join(' / ')}), ${Math.round(lines / wall)} lines/s, peak RSS ${Math.max(...xs.map((x) => x.rssMb)).toFixed(0)} MB` +
-        (name === 'forge' ? '' : `; Forge's speed / this: ${(wall / forgeWall).toFixed(2)}x`));
+      console.log(
+        `${name.padEnd(22)} median ${wall.toFixed(2)} s (${xs.map((x) => x.wall.toFixed(2)).join(' / ')}), ${Math.round(lines / wall)} lines/s, peak RSS ${Math.max(...xs.map((x) => x.rssMb)).toFixed(0)} MB` +
+          (name === 'forge' ? '' : `; Forge's speed / this: ${(wall / forgeWall).toFixed(2)}x`),
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,11 +18,22 @@ import { DOCUMENTED, MACHINE_GRAPH, machineFailureBatch, machineFailures } from 
 const args = process.argv.slice(2);
 const num = (k: string, d: number) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
 
-const OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({ label, values: ['1'], meaning: 'failure' as const, node: null }));
+const OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
+  label,
+  values: ['1'],
+  meaning: 'failure' as const,
+  node: null,
+}));
 /** ranges a machine's spec sheet gives, known without the data */
 const SPEC_SHEET: Record<string, [number, number]> = {
-  air_temp: [290, 310], process_temp: [300, 320], speed: [1000, 3000], torque: [0, 100], wear: [0, 300],
-  temp_diff: [0, 20], power: [0, 20_000], strain: [0, 30_000],
+  air_temp: [290, 310],
+  process_temp: [300, 320],
+  speed: [1000, 3000],
+  torque: [0, 100],
+  wear: [0, 300],
+  temp_diff: [0, 20],
+  power: [0, 20_000],
+  strain: [0, 30_000],
 };
 
 function main(): void {
@@ -37,7 +48,11 @@ function main(): void {
         const v = table.columns.get(c.parameter.id)![i];
         return c.op === '>' ? v > c.threshold : v < c.threshold;
       });
-      if ((r.statement.combine === 'all' ? hit.every(Boolean) : hit.some(Boolean)) && r.statement.outcome.values.includes(y[i])) tp++;
+      if (
+        (r.statement.combine === 'all' ? hit.every(Boolean) : hit.some(Boolean)) &&
+        r.statement.outcome.values.includes(y[i])
+      )
+        tp++;
     }
     return tp;
   };
@@ -47,18 +62,33 @@ function main(): void {
     const ms = performance.now() - t0;
     const rules = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
     const found = DOCUMENTED.map((d) => match(d, forgeCandidates(rules))).filter((m) => m.ok);
-    return { ms, rules: rules.length, found: found.length, errors: found.map((m) => m.error), deviations: privacy ? rules.map((r) => Math.abs(r.evidence.positives - truth(r))) : [], report: res.privacy };
+    return {
+      ms,
+      rules: rules.length,
+      found: found.length,
+      errors: found.map((m) => m.error),
+      deviations: privacy ? rules.map((r) => Math.abs(r.evidence.positives - truth(r))) : [],
+      report: res.privacy,
+    };
   };
   const exact = run(null);
   console.log(`${table.n} rows, 5 failure labels, 7 documented rules; ${repeats} draws per epsilon`);
-  console.log(`exact (no privacy):           ${exact.found}/7 found, ${exact.rules} rule facts, ${exact.ms.toFixed(0)} ms`);
-  for (const [label, bounds] of [['spec-sheet bounds (private)', SPEC_SHEET], ['data bounds (NOT private)', {}]] as const) {
+  console.log(
+    `exact (no privacy):           ${exact.found}/7 found, ${exact.rules} rule facts, ${exact.ms.toFixed(0)} ms`,
+  );
+  for (const [label, bounds] of [
+    ['spec-sheet bounds (private)', SPEC_SHEET],
+    ['data bounds (NOT private)', {}],
+  ] as const) {
     console.log(`-- ${label}`);
     for (const epsilon of [100, 30, 10, 3, 1]) {
       const runs = Array.from({ length: repeats }, () => run(PrivacySettings.parse({ epsilon, bounds })));
       const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-      const errs = runs.flatMap((r) => r.errors), devs = runs.flatMap((r) => r.deviations);
-      console.log(`epsilon ${String(epsilon).padStart(3)}: ${mean(runs.map((r) => r.found)).toFixed(1)}/7 found (best ${Math.max(...runs.map((r) => r.found))}), threshold error of found ${(100 * mean(errs)).toFixed(1)} %, ${mean(runs.map((r) => r.rules)).toFixed(1)} rule facts; |released - true positives| mean ${mean(devs).toFixed(1)} (Laplace scale ${runs[0].report!.noise_scale}), ${mean(runs.map((r) => r.ms)).toFixed(0)} ms`);
+      const errs = runs.flatMap((r) => r.errors),
+        devs = runs.flatMap((r) => r.deviations);
+      console.log(
+        `epsilon ${String(epsilon).padStart(3)}: ${mean(runs.map((r) => r.found)).toFixed(1)}/7 found (best ${Math.max(...runs.map((r) => r.found))}), threshold error of found ${(100 * mean(errs)).toFixed(1)} %, ${mean(runs.map((r) => r.rules)).toFixed(1)} rule facts; |released - true positives| mean ${mean(devs).toFixed(1)} (Laplace scale ${runs[0].report!.noise_scale}), ${mean(runs.map((r) => r.ms)).toFixed(0)} ms`,
+      );
     }
   }
 }

@@ -12,52 +12,118 @@ import { parseArgs } from 'node:util';
 import { loadRunConfig } from '../activities/run/config';
 import { startRun } from '../cli/runs';
 import { readEnv } from '../infra/env';
-import { neo4jUri, ROOT, startNeo4j, startTemporal, stopService, temporalAddress, type ServiceLayout } from '../infra/services';
+import {
+  neo4jUri,
+  ROOT,
+  startNeo4j,
+  startTemporal,
+  stopService,
+  temporalAddress,
+  type ServiceLayout,
+} from '../infra/services';
 import { runHistories } from '../infra/runHistory';
 import { connectClient } from '../infra/temporal';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-const { values } = parseArgs({ options: { latency: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } } });
-const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'bench'), temporal: { port: 37233, uiPort: 38233 }, neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 }, llm: { port: 38080, threads: 2 } };
+const { values } = parseArgs({
+  options: { latency: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } },
+});
+const LAYOUT: ServiceLayout = {
+  varDir: join(ROOT, 'var', 'bench'),
+  temporal: { port: 37233, uiPort: 38233 },
+  neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 },
+  llm: { port: 38080, threads: 2 },
+};
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 const EXAMPLE = join(ROOT, 'examples', 'moulding-line');
 const INPUTS = ['sensors.csv', 'events.log', 'workorders.txt'].map((f) => join(EXAMPLE, f));
 
 async function main(): Promise<void> {
-  const started = [await startTemporal(LAYOUT, log) && 'temporal', await startNeo4j(LAYOUT, log) && 'neo4j'].filter((x): x is 'temporal' | 'neo4j' => !!x);
-  const server = fork(join(__dirname, 'lib', 'llmServerProcess.ts'), ['--latency', values.latency!, '--echo'], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
-  const baseURL = await new Promise<string>((r) => server.once('message', (m) => r((m as { baseURL: string }).baseURL)));
-  const queue = `forge-bench-${process.pid}`;
-  const workerEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress(LAYOUT), NEO4J_URI: neo4jUri(LAYOUT), FORGE_TASK_QUEUE: queue, OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'bench', FORGE_MODEL: 'bench' };
-  const workers: ChildProcess[] = [];
-  const startWorker = (...args: string[]) => new Promise<ChildProcess>((resolve, reject) => {
-    const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker', ...args], { env: workerEnv, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-    workers.push(w);
-    w.stdout!.on('data', (d: Buffer) => d.toString().includes('worker polling') && resolve(w));
-    w.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
+  const started = [(await startTemporal(LAYOUT, log)) && 'temporal', (await startNeo4j(LAYOUT, log)) && 'neo4j'].filter(
+    (x): x is 'temporal' | 'neo4j' => !!x,
+  );
+  const server = fork(join(__dirname, 'lib', 'llmServerProcess.ts'), ['--latency', values.latency!, '--echo'], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
   });
+  const baseURL = await new Promise<string>((r) =>
+    server.once('message', (m) => r((m as { baseURL: string }).baseURL)),
+  );
+  const queue = `forge-bench-${process.pid}`;
+  const workerEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress(LAYOUT),
+    NEO4J_URI: neo4jUri(LAYOUT),
+    FORGE_TASK_QUEUE: queue,
+    OPENAI_BASE_URL: baseURL,
+    OPENAI_API_KEY: 'bench',
+    FORGE_MODEL: 'bench',
+  };
+  const workers: ChildProcess[] = [];
+  const startWorker = (...args: string[]) =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker', ...args], {
+        env: workerEnv,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      workers.push(w);
+      w.stdout!.on('data', (d: Buffer) => d.toString().includes('worker polling') && resolve(w));
+      w.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
+    });
   try {
     await startWorker('--role', 'main');
-    const env = readEnv({ TEMPORAL_ADDRESS: temporalAddress(LAYOUT), NEO4J_URI: neo4jUri(LAYOUT), FORGE_TASK_QUEUE: queue });
+    const env = readEnv({
+      TEMPORAL_ADDRESS: temporalAddress(LAYOUT),
+      NEO4J_URI: neo4jUri(LAYOUT),
+      FORGE_TASK_QUEUE: queue,
+    });
     const client = await connectClient(env);
     const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    const config = { ...base, expand: { ...base.expand, concurrency: Number(values.concurrency), initialConcurrency: Number(values.concurrency), batchSize: 20, parallelBatches: 16 } };
+    const config = {
+      ...base,
+      expand: {
+        ...base.expand,
+        concurrency: Number(values.concurrency),
+        initialConcurrency: Number(values.concurrency),
+        batchSize: 20,
+        parallelBatches: 16,
+      },
+    };
     const run = async (label: string) => {
-      const handle = await startRun(client, env, { inputs: INPUTS, outDir: mkdtempSync(join(tmpdir(), 'forge-bench-')), config });
+      const handle = await startRun(client, env, {
+        inputs: INPUTS,
+        outDir: mkdtempSync(join(tmpdir(), 'forge-bench-')),
+        config,
+      });
       const result = await handle.result();
       // expansion runs in the run's expandFacts child workflow (one run of it: fewer batches than expand.continueAsNewAfter)
       const [{ events }] = (await runHistories(client, handle)).filter((h) => h.type === 'expandFacts');
-      const types = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
-      const ms = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
+      const types = new Map(
+        events
+          .filter((e) => e.activityTaskScheduledEventAttributes)
+          .map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]),
+      );
+      const ms = (e: (typeof events)[number]) =>
+        Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
       const first = events.find((e) => types.get(String(e.eventId)) === 'expandBatch')!;
-      const done = events.filter((e) => e.activityTaskCompletedEventAttributes && types.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) === 'expandBatch');
+      const done = events.filter(
+        (e) =>
+          e.activityTaskCompletedEventAttributes &&
+          types.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) === 'expandBatch',
+      );
       const secs = (ms(done[done.length - 1]) - ms(first)) / 1000;
-      if (label) console.log(`${label} (${values.concurrency} requests in flight each, ${values.latency} ms per answer): ${result.counts.docs_generated} texts in ${done.length} batches, expansion ${secs.toFixed(2)} s = ${(result.counts.docs_generated / secs).toFixed(1)} texts/s`);
+      if (label)
+        console.log(
+          `${label} (${values.concurrency} requests in flight each, ${values.latency} ms per answer): ${result.counts.docs_generated} texts in ${done.length} batches, expansion ${secs.toFixed(2)} s = ${(result.counts.docs_generated / secs).toFixed(1)} texts/s`,
+        );
       return secs;
     };
     // both LLM workers warm first (a discarded run), then two workers, then one (the other stopped)
-    const [, second] = await Promise.all([startWorker('--role', 'llm', '--llm-slots', '1'), startWorker('--role', 'llm', '--llm-slots', '1')]);
+    const [, second] = await Promise.all([
+      startWorker('--role', 'llm', '--llm-slots', '1'),
+      startWorker('--role', 'llm', '--llm-slots', '1'),
+    ]);
     await run('');
     const two = await run('2 LLM workers');
     process.kill(-second.pid!, 'SIGTERM');
@@ -66,13 +132,22 @@ async function main(): Promise<void> {
     const seconds = [one, two];
     console.log(`speed-up with two workers: ${(seconds[0] / seconds[1]).toFixed(2)}x (goal >= 1.8x)`);
   } finally {
-    for (const w of workers) { try { process.kill(-w.pid!, 'SIGTERM'); } catch { /* gone */ } }
+    for (const w of workers) {
+      try {
+        process.kill(-w.pid!, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
     server.disconnect();
     for (const s of started) await stopService(LAYOUT, s, log);
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

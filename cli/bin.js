@@ -9,12 +9,16 @@
 // (its IPC channel closes, even after a SIGKILL that no handler sees).
 const { spawn } = require('node:child_process');
 const HEAP = '--max-old-space-size=1536';
-const chosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'));
+const chosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) =>
+  a.startsWith('--max-old-space-size'),
+);
 // `forge review` asks at the terminal: it runs in this process (a child in its own process group could not read it)
 const interactive = process.argv[2] === 'review';
 if (!chosen && !interactive) {
   const child = spawn(process.execPath, [HEAP, ...process.execArgv, __filename, ...process.argv.slice(2)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true, env: { ...process.env, FORGE_PARENT_WATCH: '1' },
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+    env: { ...process.env, FORGE_PARENT_WATCH: '1' },
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
@@ -30,6 +34,10 @@ if (!chosen && !interactive) {
     process.channel.unref();
   }
   delete process.env.FORGE_PARENT_WATCH;
-  require('ts-node').register({ transpileOnly: true, swc: true, project: require('node:path').join(__dirname, '..', 'tsconfig.json') });
+  require('ts-node').register({
+    transpileOnly: true,
+    swc: true,
+    project: require('node:path').join(__dirname, '..', 'tsconfig.json'),
+  });
   require('./forge.ts').main(process.argv.slice(2));
 }

@@ -21,7 +21,9 @@ export async function runDemo(env: ForgeEnv, out: (line: string) => void): Promi
   const stopStarted = async () => {
     for (const s of started.splice(0).reverse()) await stopService(DEFAULT_LAYOUT, s);
   };
-  const onSignal = () => { void stopStarted().finally(() => process.exit(130)); };
+  const onSignal = () => {
+    void stopStarted().finally(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -40,11 +42,18 @@ export async function runDemo(env: ForgeEnv, out: (line: string) => void): Promi
         return waitForRun(handle, (l) => out(`  ${l}`));
       });
       const c = result.counts;
-      out(`lines ${c.lines} -> records ${c.records}, quarantined ${c.quarantined}, personal data masked ${c.pii_masked}`);
-      out(`facts ${c.facts}; documents generated ${c.docs_generated}, written ${c.docs_written}, rejected ${JSON.stringify(c.docs_rejected)}`);
+      out(
+        `lines ${c.lines} -> records ${c.records}, quarantined ${c.quarantined}, personal data masked ${c.pii_masked}`,
+      );
+      out(
+        `facts ${c.facts}; documents generated ${c.docs_generated}, written ${c.docs_written}, rejected ${JSON.stringify(c.docs_rejected)}`,
+      );
       out(`shards: ${join(result.outDir, 'shards')}`);
       out(`manifest: ${result.manifestPath}`);
-      if (started.includes('temporal')) out('(the demo stops the servers it started; run "npx forge services up" first to keep the Web UI open afterwards)');
+      if (started.includes('temporal'))
+        out(
+          '(the demo stops the servers it started; run "npx forge services up" first to keep the Web UI open afterwards)',
+        );
     } finally {
       await fw.close();
     }

@@ -69,7 +69,11 @@ type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
  * next option, all belong to it. A bad argument is a usage error.
  */
 function parseFlags<O extends Options>(args: string[], options: O) {
-  const multi = new Set(Object.entries(options!).filter(([, o]) => o.multiple).map(([k]) => `--${k}`));
+  const multi = new Set(
+    Object.entries(options!)
+      .filter(([, o]) => o.multiple)
+      .map(([k]) => `--${k}`),
+  );
   const expanded: string[] = [];
   let current: string | null = null;
   for (const a of args) {
@@ -98,18 +102,31 @@ async function dispatch(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   const env = readEnv();
   switch (cmd) {
-    case 'services': return services(rest[0], env, rest.includes('--local-model'));
+    case 'services':
+      return services(rest[0], env, rest.includes('--local-model'));
     case 'worker': {
-      const { values } = parseFlags(rest, { queue: { type: 'string' }, role: { type: 'string' }, 'llm-slots': { type: 'string' } });
+      const { values } = parseFlags(rest, {
+        queue: { type: 'string' },
+        role: { type: 'string' },
+        'llm-slots': { type: 'string' },
+      });
       const role = (values.role ?? 'all') as WorkerRole;
       if (!['all', 'main', 'llm'].includes(role)) throw new UsageError('--role must be all, main or llm');
       const llmSlots = values['llm-slots'] === undefined ? undefined : Number(values['llm-slots']);
-      if (llmSlots !== undefined && !(Number.isInteger(llmSlots) && llmSlots > 0)) throw new UsageError('--llm-slots must be a positive whole number');
+      if (llmSlots !== undefined && !(Number.isInteger(llmSlots) && llmSlots > 0))
+        throw new UsageError('--llm-slots must be a positive whole number');
       const queue = values.queue ?? env.taskQueue;
       const { createForgeWorker, llmQueue } = load.worker();
       const w = await createForgeWorker(env, { taskQueue: queue, role, llmSlots });
-      const polls = role === 'all' ? `"${queue}" and "${llmQueue(queue)}"` : role === 'main' ? `"${queue}"` : `"${llmQueue(queue)}"`;
-      out(`worker polling task queue ${polls} on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`);
+      const polls =
+        role === 'all'
+          ? `"${queue}" and "${llmQueue(queue)}"`
+          : role === 'main'
+            ? `"${queue}"`
+            : `"${llmQueue(queue)}"`;
+      out(
+        `worker polling task queue ${polls} on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`,
+      );
       try {
         await w.worker.run();
       } finally {
@@ -119,25 +136,44 @@ async function dispatch(argv: string[]): Promise<void> {
     }
     case 'run': {
       const { values } = parseFlags(rest, {
-        input: { type: 'string', multiple: true }, out: { type: 'string' }, config: { type: 'string' }, wait: { type: 'boolean' }, queue: { type: 'string' },
+        input: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        config: { type: 'string' },
+        wait: { type: 'boolean' },
+        queue: { type: 'string' },
       });
-      if (!values.input?.length || !values.out) throw new UsageError('run needs --input PATH (one or more) and --out DIR');
+      if (!values.input?.length || !values.out)
+        throw new UsageError('run needs --input PATH (one or more) and --out DIR');
       const config = await loadRunConfig(values.config ?? null, DEFAULT_GRAPHS);
       const { startRun, uiLink, waitForRun } = load.runs();
       const client = await load.temporal().connectClient(env);
-      const handle = await startRun(client, env, { inputs: values.input, outDir: values.out, config, taskQueue: values.queue });
+      const handle = await startRun(client, env, {
+        inputs: values.input,
+        outDir: values.out,
+        config,
+        taskQueue: values.queue,
+      });
       out(`started ${handle.workflowId}`);
       out(`Web UI: ${uiLink(env, handle.workflowId)}`);
       if (values.wait) {
         const result = await waitForRun(handle, (l) => out(`  ${l}`), { taskQueue: values.queue ?? env.taskQueue });
-        const manifest = JSON.parse(await readFile(result.manifestPath, 'utf8')) as { quality_floor?: { summary: string } };
+        const manifest = JSON.parse(await readFile(result.manifestPath, 'utf8')) as {
+          quality_floor?: { summary: string };
+        };
         if (manifest.quality_floor) out(manifest.quality_floor.summary);
-        out(`done: ${result.counts.docs_written} documents in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`);
+        out(
+          `done: ${result.counts.docs_written} documents in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`,
+        );
       }
       return;
     }
     case 'status': {
-      const { values, positionals } = parseArgs({ args: rest, options: { watch: { type: 'boolean' } }, allowPositionals: true, strict: true });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { watch: { type: 'boolean' } },
+        allowPositionals: true,
+        strict: true,
+      });
       if (!positionals[0]) throw new UsageError('status needs a WORKFLOW_ID');
       const { describeProgress, EMPTY_PROGRESS, progressBar, uiLink } = load.runs();
       const { progressQuery } = load.workflows();
@@ -155,7 +191,8 @@ async function dispatch(argv: string[]): Promise<void> {
           out(`Web UI: ${uiLink(env, positionals[0])}`);
           return;
         }
-        const shown = desc.status.name === 'COMPLETED' ? { ...(progress ?? EMPTY_PROGRESS), stage: 'done' as const } : progress;
+        const shown =
+          desc.status.name === 'COMPLETED' ? { ...(progress ?? EMPTY_PROGRESS), stage: 'done' as const } : progress;
         const line = `${progressBar(shown)} ${running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name}`;
         process.stdout.write(process.stdout.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
         if (desc.status.name !== 'RUNNING') {
@@ -168,22 +205,46 @@ async function dispatch(argv: string[]): Promise<void> {
     }
     case 'review': {
       const { values, positionals } = parseArgs({
-        args: rest, allowPositionals: true, strict: true,
-        options: { approve: { type: 'boolean' }, reject: { type: 'string' }, shards: { type: 'string' }, reviewer: { type: 'string' }, show: { type: 'string' } },
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          approve: { type: 'boolean' },
+          reject: { type: 'string' },
+          shards: { type: 'string' },
+          reviewer: { type: 'string' },
+          show: { type: 'string' },
+        },
       });
       if (!positionals[0]) throw new UsageError('review needs a WORKFLOW_ID');
       if (values.approve && values.reject !== undefined) throw new UsageError('--approve or --reject REASON, not both');
       const client = await load.temporal().connectClient(env);
-      await load.review().reviewRun(client.workflow.getHandle(positionals[0]), {
-        approve: values.approve ?? false, reject: values.reject ?? null, shards: values.shards ? values.shards.split(',').map((x) => x.trim()).filter(Boolean) : [],
-        reviewer: values.reviewer ?? process.env.USER ?? null, show: values.show === undefined ? 3 : Number(values.show),
-      }, out);
+      await load.review().reviewRun(
+        client.workflow.getHandle(positionals[0]),
+        {
+          approve: values.approve ?? false,
+          reject: values.reject ?? null,
+          shards: values.shards
+            ? values.shards
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : [],
+          reviewer: values.reviewer ?? process.env.USER ?? null,
+          show: values.show === undefined ? 3 : Number(values.show),
+        },
+        out,
+      );
       return;
     }
     case 'search-attributes': {
       const client = await load.temporal().connectClient(env);
       const added = await load.searchAttributes().registerSearchAttributes(client.connection, env.temporalNamespace);
-      out(added.length ? `registered ${added.join(', ')} in namespace ${env.temporalNamespace}` : `namespace ${env.temporalNamespace} already has Forge's search attributes`);
+      out(
+        added.length
+          ? `registered ${added.join(', ')} in namespace ${env.temporalNamespace}`
+          : `namespace ${env.temporalNamespace} already has Forge's search attributes`,
+      );
       return;
     }
     case 'graph': {
@@ -192,22 +253,36 @@ async function dispatch(argv: string[]): Promise<void> {
       const driver = openDriver(env.neo4jUri, env.neo4jUser, env.neo4jPassword);
       try {
         if (rest[0] === 'load' && rest.length >= 2) {
-          const files = await Promise.all(rest.slice(1).map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })));
+          const files = await Promise.all(
+            rest.slice(1).map(async (f) => ({ name: f, text: await readFile(f, 'utf8') })),
+          );
           await checkNeo4j(driver, env.neo4jUri);
-          const schema = { name: 'graphs/schema.cypher', text: await readFile(join(GRAPHS_DIR, 'schema.cypher'), 'utf8') };
+          const schema = {
+            name: 'graphs/schema.cypher',
+            text: await readFile(join(GRAPHS_DIR, 'schema.cypher'), 'utf8'),
+          };
           const cypher = files.filter((f) => !f.name.endsWith('.json'));
           const n = await loadGraphFiles(driver, [schema, ...cypher]);
-          const dumps = files.filter((f) => f.name.endsWith('.json')).map((f) => ({ name: f.name, dump: readGraphDump(f.name, f.text) }));
+          const dumps = files
+            .filter((f) => f.name.endsWith('.json'))
+            .map((f) => ({ name: f.name, dump: readGraphDump(f.name, f.text) }));
           for (const { dump } of dumps) await loadGraphDump(driver, dump);
-          out(`loaded ${files.length} files (${n} statements, schema included${dumps.length ? `; ${dumps.reduce((a, d) => a + d.dump.nodes.length, 0)} nodes from JSON` : ''}) into ${env.neo4jUri}`);
+          out(
+            `loaded ${files.length} files (${n} statements, schema included${dumps.length ? `; ${dumps.reduce((a, d) => a + d.dump.nodes.length, 0)} nodes from JSON` : ''}) into ${env.neo4jUri}`,
+          );
         } else if (rest[0] === 'export') {
           const { values } = parseFlags(rest.slice(1), { out: { type: 'string' }, facts: { type: 'boolean' } });
           if (!values.out) throw new UsageError('graph export --out FILE.json|FILE.cypher [--facts]');
           await checkNeo4j(driver, env.neo4jUri);
           const dump = await exportGraph(driver, { facts: values.facts ?? false });
           const path = resolve(values.out);
-          await writeFileAtomic(path, path.endsWith('.cypher') ? dumpToCypher(dump) : JSON.stringify(dump, null, 1) + '\n');
-          out(`exported ${dump.nodes.length} nodes and ${dump.relationships.length} relationships${values.facts ? ' (facts included)' : ''} to ${path}`);
+          await writeFileAtomic(
+            path,
+            path.endsWith('.cypher') ? dumpToCypher(dump) : JSON.stringify(dump, null, 1) + '\n',
+          );
+          out(
+            `exported ${dump.nodes.length} nodes and ${dump.relationships.length} relationships${values.facts ? ' (facts included)' : ''} to ${path}`,
+          );
         } else {
           throw new UsageError('graph load FILE... | graph export --out FILE.json|FILE.cypher [--facts]');
         }
@@ -218,73 +293,128 @@ async function dispatch(argv: string[]): Promise<void> {
     }
     case 'parse': {
       const { values } = parseFlags(rest, {
-        source: { type: 'string', multiple: true }, out: { type: 'string' }, format: { type: 'string' }, header: { type: 'string' }, config: { type: 'string' },
+        source: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        header: { type: 'string' },
+        config: { type: 'string' },
       });
-      if (!values.source?.length || !values.out) throw new UsageError('parse needs --source FILE (one or more) and --out DIR');
+      if (!values.source?.length || !values.out)
+        throw new UsageError('parse needs --source FILE (one or more) and --out DIR');
       const formats = SourceSpec.shape.format.options;
-      if (values.format !== undefined && !formats.includes(values.format as (typeof formats)[number])) throw new UsageError(`--format must be one of ${formats.join(', ')}`);
+      if (values.format !== undefined && !formats.includes(values.format as (typeof formats)[number]))
+        throw new UsageError(`--format must be one of ${formats.join(', ')}`);
       const config = await loadRunConfig(values.config ?? null, []);
       const outDir = resolve(values.out);
       const keys = { pseudonymKey: env.piiKey, digestKey: piiDigestKey(env) };
       const threads = new ChunkThreads();
       try {
-      for (const ref of await describeInputs(values.source, values.format as (typeof formats)[number] | undefined)) {
-        if (values.header !== undefined) {
-          if (ref.spec.format !== 'text') throw new UsageError(`--header applies to text logs; ${ref.name} is ${ref.spec.format}`);
-          ref.spec = SourceSpec.parse({ ...ref.spec, text: { ...ref.spec.text, header: values.header } });
+        for (const ref of await describeInputs(values.source, values.format as (typeof formats)[number] | undefined)) {
+          if (values.header !== undefined) {
+            if (ref.spec.format !== 'text')
+              throw new UsageError(`--header applies to text logs; ${ref.name} is ${ref.spec.format}`);
+            ref.spec = SourceSpec.parse({ ...ref.spec, text: { ...ref.spec.text, header: values.header } });
+          }
+          const opts = sourceParseOptions(ref, config, keys);
+          const model = await scanSource(ref.path, ref.spec, opts);
+          for (const note of model.notes) out(`${ref.name}: ${note}`);
+          await writeModel(outDir, model);
+          let lines = 0,
+            records = 0,
+            quarantined = 0,
+            untimed = 0;
+          // the chunks on threads, one per core (a source of one chunk in this thread)
+          const outputs =
+            model.chunks.length > 1
+              ? await Promise.all(model.chunks.map((chunk) => threads.parse({ model, chunk, outDir, opts })))
+              : await Promise.all(model.chunks.map((chunk) => parseChunkToFiles({ model, chunk, outDir, opts })));
+          const files = outputs.map((c) => c.recordsPath);
+          for (const c of outputs) {
+            lines += c.counts.lines;
+            records += c.counts.records;
+            quarantined += c.counts.quarantined;
+            untimed += c.counts.untimed;
+          }
+          let series = '';
+          if (ref.spec.format === 'csv') {
+            const s = await segmentSource({
+              source: ref.name,
+              spec: ref.spec,
+              files,
+              out: join(outDir, 'records', `${ref.name}.series.jsonl`),
+              series: config.series,
+            });
+            series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events${s.units ? `, ${s.anomalies} anomalies of ${s.units} unit(s)` : ''}`;
+          }
+          const time = model.time
+            ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}`
+            : '';
+          if (lines > 0 && untimed === lines)
+            out(
+              `${ref.name}: none of its lines has a time that can be read: check --header, or set text.timeFormat and text.timeFields in a source config`,
+            );
+          out(
+            `${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`,
+          );
         }
-        const opts = sourceParseOptions(ref, config, keys);
-        const model = await scanSource(ref.path, ref.spec, opts);
-        for (const note of model.notes) out(`${ref.name}: ${note}`);
-        await writeModel(outDir, model);
-        let lines = 0, records = 0, quarantined = 0, untimed = 0;
-        // the chunks on threads, one per core (a source of one chunk in this thread)
-        const outputs = model.chunks.length > 1
-          ? await Promise.all(model.chunks.map((chunk) => threads.parse({ model, chunk, outDir, opts })))
-          : await Promise.all(model.chunks.map((chunk) => parseChunkToFiles({ model, chunk, outDir, opts })));
-        const files = outputs.map((c) => c.recordsPath);
-        for (const c of outputs) {
-          lines += c.counts.lines; records += c.counts.records; quarantined += c.counts.quarantined; untimed += c.counts.untimed;
-        }
-        let series = '';
-        if (ref.spec.format === 'csv') {
-          const s = await segmentSource({ source: ref.name, spec: ref.spec, files, out: join(outDir, 'records', `${ref.name}.series.jsonl`), series: config.series });
-          series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events${s.units ? `, ${s.anomalies} anomalies of ${s.units} unit(s)` : ''}`;
-        }
-        const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}` : '';
-        if (lines > 0 && untimed === lines) out(`${ref.name}: none of its lines has a time that can be read: check --header, or set text.timeFormat and text.timeFields in a source config`);
-        out(`${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`);
-      }
       } finally {
         await threads.close();
       }
       return;
     }
-    case 'demo': return load.demo().runDemo(env, out);
-    case undefined: case 'help': case '--help': case '-h': out(USAGE); return;
-    default: throw new UsageError(`unknown command "${cmd}"`);
+    case 'demo':
+      return load.demo().runDemo(env, out);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${cmd}"`);
   }
 }
 
 async function services(sub: string | undefined, env: ReturnType<typeof readEnv>, localModel: boolean): Promise<void> {
-  const { DEFAULT_LAYOUT, LOCAL_MODEL, localModelUrl, serviceStatus, startLocalModel, startNeo4j, startTemporal, stopService } = load.services();
+  const {
+    DEFAULT_LAYOUT,
+    LOCAL_MODEL,
+    localModelUrl,
+    serviceStatus,
+    startLocalModel,
+    startNeo4j,
+    startTemporal,
+    stopService,
+  } = load.services();
   switch (sub) {
     case 'up':
       if (env.temporalExternal) out(`Temporal: using ${env.temporalAddress} (TEMPORAL_ADDRESS)`);
-      else out(`Temporal: ${(await startTemporal(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.temporalAddress}, Web UI http://localhost:${DEFAULT_LAYOUT.temporal.uiPort}`);
+      else
+        out(
+          `Temporal: ${(await startTemporal(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.temporalAddress}, Web UI http://localhost:${DEFAULT_LAYOUT.temporal.uiPort}`,
+        );
       if (env.neo4jExternal) out(`Neo4j: using ${env.neo4jUri} (NEO4J_URI)`);
       else out(`Neo4j: ${(await startNeo4j(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.neo4jUri}`);
       if (localModel) {
-        out(`local model: ${(await startLocalModel(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${localModelUrl(DEFAULT_LAYOUT)}`);
-        out(`  export OPENAI_BASE_URL=${localModelUrl(DEFAULT_LAYOUT)} FORGE_MODEL=${LOCAL_MODEL}   # then start the worker`);
+        out(
+          `local model: ${(await startLocalModel(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${localModelUrl(DEFAULT_LAYOUT)}`,
+        );
+        out(
+          `  export OPENAI_BASE_URL=${localModelUrl(DEFAULT_LAYOUT)} FORGE_MODEL=${LOCAL_MODEL}   # then start the worker`,
+        );
       }
       return;
     case 'down':
-      for (const s of ['temporal', 'neo4j', 'llm'] as const) out(`${s}: ${(await stopService(DEFAULT_LAYOUT, s)) ? 'stopped' : 'was not started by forge'}`);
+      for (const s of ['temporal', 'neo4j', 'llm'] as const)
+        out(`${s}: ${(await stopService(DEFAULT_LAYOUT, s)) ? 'stopped' : 'was not started by forge'}`);
       return;
     case 'status':
-      for (const s of await serviceStatus(DEFAULT_LAYOUT)) out(`${s.name}: ${s.answers ? 'answering' : 'not answering'} at ${s.address}${s.pid ? ` (pid ${s.pid}, started by forge)` : ''}`);
+      for (const s of await serviceStatus(DEFAULT_LAYOUT))
+        out(
+          `${s.name}: ${s.answers ? 'answering' : 'not answering'} at ${s.address}${s.pid ? ` (pid ${s.pid}, started by forge)` : ''}`,
+        );
       return;
-    default: throw new UsageError('services up [--local-model]|down|status');
+    default:
+      throw new UsageError('services up [--local-model]|down|status');
   }
 }

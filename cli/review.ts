@@ -5,7 +5,13 @@ import type { ReviewDecision } from '../activities/run/contracts';
 import { reviewQuery, reviewUpdate } from '../workflows';
 import { failureMessage } from './runs';
 
-export interface ReviewArgs { approve: boolean; reject: string | null; shards: string[]; reviewer: string | null; show: number }
+export interface ReviewArgs {
+  approve: boolean;
+  reject: string | null;
+  shards: string[];
+  reviewer: string | null;
+  show: number;
+}
 
 /**
  * `forge review`: print the run's review sample (per shard, up to `show` documents, each cut to a few
@@ -21,7 +27,9 @@ export async function reviewRun(handle: WorkflowHandle, args: ReviewArgs, out: (
   const sample = await readSample(state.samplePath!);
   const byShard = new Map<string, typeof sample>();
   for (const d of sample) byShard.set(d.shard, [...(byShard.get(d.shard) ?? []), d]);
-  out(`Review sample of ${handle.workflowId}: ${sample.length} documents from ${state.shards.length} shards (${state.samplePath}); the run waits until ${state.deadline}.`);
+  out(
+    `Review sample of ${handle.workflowId}: ${sample.length} documents from ${state.shards.length} shards (${state.samplePath}); the run waits until ${state.deadline}.`,
+  );
   for (const [shard, docs] of byShard) {
     out('');
     out(`== ${shard}`);
@@ -29,7 +37,12 @@ export async function reviewRun(handle: WorkflowHandle, args: ReviewArgs, out: (
       const label = d.origin === 'synthetic' ? `${d.style}, ${d.audience}, ${d.input}` : `real, ${d.source}`;
       out(`-- ${d.id} (${d.lang}; ${label})`);
       const lines = d.text.split('\n');
-      out(lines.slice(0, 6).map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l)).join('\n') + (lines.length > 6 ? '\n...' : ''));
+      out(
+        lines
+          .slice(0, 6)
+          .map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l))
+          .join('\n') + (lines.length > 6 ? '\n...' : ''),
+      );
     }
   }
   let decision: ReviewDecision;
@@ -42,7 +55,10 @@ export async function reviewRun(handle: WorkflowHandle, args: ReviewArgs, out: (
       if (answer.startsWith('a')) decision = { decision: 'approve' };
       else if (answer.startsWith('r')) {
         const reason = (await rl.question('Reason: ')).trim();
-        const shards = (await rl.question('Shards to reject (comma-separated, empty = all): ')).split(',').map((x) => x.trim()).filter(Boolean);
+        const shards = (await rl.question('Shards to reject (comma-separated, empty = all): '))
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
         decision = { decision: 'reject', reason, shards };
       } else {
         out('No decision sent.');
@@ -52,8 +68,12 @@ export async function reviewRun(handle: WorkflowHandle, args: ReviewArgs, out: (
       rl.close();
     }
   }
-  const result = await handle.executeUpdate(reviewUpdate, { args: [{ ...decision, ...(args.reviewer ? { reviewer: args.reviewer } : {}) }] }).catch((e: unknown) => {
-    throw new Error(`the run refused the decision: ${failureMessage(e)}`);
-  });
-  out(`sent: ${result.decision}${result.reason ? ` (${result.reason})` : ''}${result.shards.length ? ` for ${result.shards.join(', ')}` : ''}`);
+  const result = await handle
+    .executeUpdate(reviewUpdate, { args: [{ ...decision, ...(args.reviewer ? { reviewer: args.reviewer } : {}) }] })
+    .catch((e: unknown) => {
+      throw new Error(`the run refused the decision: ${failureMessage(e)}`);
+    });
+  out(
+    `sent: ${result.decision}${result.reason ? ` (${result.reason})` : ''}${result.shards.length ? ` for ${result.shards.join(', ')}` : ''}`,
+  );
 }

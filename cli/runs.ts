@@ -14,14 +14,29 @@ export function newRunId(now = new Date()): string {
 }
 
 /** Start one run; returns its handle. Paths are made absolute: the worker reads them. */
-export async function startRun(client: Client, env: ForgeEnv, args: { inputs: string[]; outDir: string; config: RunConfig; runId?: string; taskQueue?: string }): Promise<WorkflowHandle<typeof synthesizeCorpus>> {
+export async function startRun(
+  client: Client,
+  env: ForgeEnv,
+  args: { inputs: string[]; outDir: string; config: RunConfig; runId?: string; taskQueue?: string },
+): Promise<WorkflowHandle<typeof synthesizeCorpus>> {
   const runId = args.runId ?? newRunId();
-  const input: RunInput = { runId, inputs: args.inputs.map((p) => resolve(p)), outDir: resolve(args.outDir), config: args.config };
+  const input: RunInput = {
+    runId,
+    inputs: args.inputs.map((p) => resolve(p)),
+    outDir: resolve(args.outDir),
+    config: args.config,
+  };
   const domain = runDomain(args.config);
   try {
     return await client.workflow.start(synthesizeCorpus, {
-      taskQueue: args.taskQueue ?? env.taskQueue, workflowId: `forge-${runId}`, args: [input],
-      typedSearchAttributes: [{ key: FORGE_RUN_ID, value: runId }, { key: FORGE_DOMAIN, value: domain }, { key: FORGE_STAGE, value: 'prepare' }],
+      taskQueue: args.taskQueue ?? env.taskQueue,
+      workflowId: `forge-${runId}`,
+      args: [input],
+      typedSearchAttributes: [
+        { key: FORGE_RUN_ID, value: runId },
+        { key: FORGE_DOMAIN, value: domain },
+        { key: FORGE_STAGE, value: 'prepare' },
+      ],
       staticSummary: `Forge ${domain}: ${input.inputs.length} input${input.inputs.length === 1 ? '' : 's'} -> ${input.outDir}`,
       staticDetails: [
         `**Run** ${runId} (domain ${domain})`,
@@ -33,7 +48,9 @@ export async function startRun(client: Client, env: ForgeEnv, args: { inputs: st
     });
   } catch (e) {
     if (/search attribute/i.test((e as Error).message)) {
-      throw new Error(`the namespace ${env.temporalNamespace} lacks Forge's search attributes (${(e as Error).message}): run "npx forge search-attributes" once for this cluster`);
+      throw new Error(
+        `the namespace ${env.temporalNamespace} lacks Forge's search attributes (${(e as Error).message}): run "npx forge search-attributes" once for this cluster`,
+      );
     }
     throw e;
   }
@@ -44,7 +61,20 @@ export function runDomain(config: RunConfig): string {
   return config.domain ?? (config.graphs[0] ? basename(config.graphs[0]).replace(/\.[^.]+$/, '') : 'general');
 }
 
-export const EMPTY_PROGRESS: Progress = { stage: 'prepare', inputs: 0, chunks: 0, chunksTotal: 0, parsed: 0, lines: 0, records: 0, quarantined: 0, facts: null, texts: null, docsWritten: null, quality: null };
+export const EMPTY_PROGRESS: Progress = {
+  stage: 'prepare',
+  inputs: 0,
+  chunks: 0,
+  chunksTotal: 0,
+  parsed: 0,
+  lines: 0,
+  records: 0,
+  quarantined: 0,
+  facts: null,
+  texts: null,
+  docsWritten: null,
+  quality: null,
+};
 
 /**
  * A progress bar from the run's progress query: each stage has its share of the bar (parsing by chunks,
@@ -54,7 +84,15 @@ export function progressBar(p: Progress | null, width = 30): string {
   let f = 0;
   if (p) {
     const parse = p.chunksTotal ? p.chunks / p.chunksTotal : 0;
-    f = { prepare: 0, parse: 0.05 + 0.45 * parse, knowledge: 0.5, expand: 0.6 + 0.35 * (p.texts?.total ? p.texts.done / p.texts.total : 0), review: 0.95, manifest: 0.98, done: 1 }[p.stage];
+    f = {
+      prepare: 0,
+      parse: 0.05 + 0.45 * parse,
+      knowledge: 0.5,
+      expand: 0.6 + 0.35 * (p.texts?.total ? p.texts.done / p.texts.total : 0),
+      review: 0.95,
+      manifest: 0.98,
+      done: 1,
+    }[p.stage];
   }
   const n = Math.round(f * width);
   return `[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${String(Math.round(f * 100)).padStart(3)}%`;
@@ -82,25 +120,44 @@ export interface WaitOptions {
  * A run nobody works on waits silently in Temporal: when its progress goes unanswered for a while and no
  * worker polls its task queue, the CLI says so (once) and keeps waiting.
  */
-export async function waitForRun(handle: WorkflowHandle<typeof synthesizeCorpus>, print: (line: string) => void, opts: WaitOptions = {}): Promise<RunResult> {
+export async function waitForRun(
+  handle: WorkflowHandle<typeof synthesizeCorpus>,
+  print: (line: string) => void,
+  opts: WaitOptions = {},
+): Promise<RunResult> {
   const { pollMs = 1000, taskQueue, noWorkerAfterMs = 20_000 } = opts;
   let last = '';
   let done = false;
   let answered = Date.now();
   let warned = false;
-  const result = handle.result().finally(() => { done = true; });
+  const result = handle.result().finally(() => {
+    done = true;
+  });
   while (!done) {
     // a query waits for a worker to answer it: without one it does not come back soon, so it is not awaited long
-    const query = handle.query(progressQuery).then(describeProgress).catch(() => null);
+    const query = handle
+      .query(progressQuery)
+      .then(describeProgress)
+      .catch(() => null);
     let timer: NodeJS.Timeout | undefined;
-    const line = await Promise.race([query, new Promise<null>((r) => (timer = setTimeout(() => r(null), QUERY_WAIT_MS)))]).finally(() => clearTimeout(timer));
+    const line = await Promise.race([
+      query,
+      new Promise<null>((r) => (timer = setTimeout(() => r(null), QUERY_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
     if (line !== null) {
       answered = Date.now();
       if (line !== last) print((last = line));
     }
-    if (taskQueue && !warned && Date.now() - answered >= noWorkerAfterMs && !(await hasWorkflowPollers(handle, taskQueue))) {
+    if (
+      taskQueue &&
+      !warned &&
+      Date.now() - answered >= noWorkerAfterMs &&
+      !(await hasWorkflowPollers(handle, taskQueue))
+    ) {
       warned = true;
-      print(`no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx forge worker"`);
+      print(
+        `no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx forge worker"`,
+      );
     }
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, pollMs))]);
   }
@@ -115,7 +172,9 @@ export async function waitForRun(handle: WorkflowHandle<typeof synthesizeCorpus>
 async function hasWorkflowPollers(handle: WorkflowHandle, taskQueue: string): Promise<boolean> {
   try {
     const res = await handle.client.workflowService.describeTaskQueue({
-      namespace: handle.client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      namespace: handle.client.options.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
     return (res.pollers?.length ?? 0) > 0;
   } catch {

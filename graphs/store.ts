@@ -6,14 +6,20 @@ import { GraphSnapshot } from '../activities/knowledge/graphSnapshot';
 /** One driver per process: created by the worker (or a CLI command) and passed to what needs it. */
 export function openDriver(uri: string, user: string | null, password: string | null): Driver {
   const auth = user ? neo4j.auth.basic(user, password ?? '') : undefined;
-  return neo4j.driver(uri, auth, { maxConnectionPoolSize: 20, connectionAcquisitionTimeout: 30_000, connectionTimeout: 10_000 });
+  return neo4j.driver(uri, auth, {
+    maxConnectionPoolSize: 20,
+    connectionAcquisitionTimeout: 30_000,
+    connectionTimeout: 10_000,
+  });
 }
 
 export function neo4jUnreachable(uri: string, cause?: unknown): Error {
   // the driver's message is a paragraph; its last "Caused by:" is the part that says what happened
   const text = cause instanceof Error ? cause.message : '';
   const why = text ? ` (${(/Caused by: (.*)$/s.exec(text)?.[1] ?? text).split('\n')[0].trim()})` : '';
-  return new Error(`Neo4j is not reachable at ${uri}${why}: start the local one with "npx forge services up", or set NEO4J_URI (+ NEO4J_USERNAME, NEO4J_PASSWORD) to your own`);
+  return new Error(
+    `Neo4j is not reachable at ${uri}${why}: start the local one with "npx forge services up", or set NEO4J_URI (+ NEO4J_USERNAME, NEO4J_PASSWORD) to your own`,
+  );
 }
 
 export function isUnavailable(e: unknown): boolean {
@@ -34,7 +40,13 @@ export async function checkNeo4j(driver: Driver, uri: string): Promise<void> {
 export function splitCypher(text: string): string[] {
   return text
     .split(/;[ \t]*(?:\r?\n|$)/)
-    .map((s) => s.split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n').trim())
+    .map((s) =>
+      s
+        .split('\n')
+        .filter((l) => !/^\s*\/\//.test(l))
+        .join('\n')
+        .trim(),
+    )
     .filter((s) => s !== '');
 }
 
@@ -66,13 +78,18 @@ export async function runCypherFiles(driver: Driver, files: { name: string; text
  */
 export async function loadGraphFiles(driver: Driver, files: { name: string; text: string }[]): Promise<number> {
   const n = await runCypherFiles(driver, files);
-  const res = await driver.executeQuery('MATCH (d:Parameter) WHERE d.formula IS NOT NULL RETURN d.id AS id, d.formula AS formula');
+  const res = await driver.executeQuery(
+    'MATCH (d:Parameter) WHERE d.formula IS NOT NULL RETURN d.id AS id, d.formula AS formula',
+  );
   const links = res.records.flatMap((r) => {
     const f = { id: r.get('id') as string, formula: r.get('formula') as string };
     return formulaInputs(f).map((input) => ({ from: f.id, to: input }));
   });
   if (links.length) {
-    await driver.executeQuery('UNWIND $links AS l MATCH (d:Parameter {id: l.from}), (p:Parameter {id: l.to}) MERGE (d)-[:COMPUTED_FROM]->(p)', { links });
+    await driver.executeQuery(
+      'UNWIND $links AS l MATCH (d:Parameter {id: l.from}), (p:Parameter {id: l.to}) MERGE (d)-[:COMPUTED_FROM]->(p)',
+      { links },
+    );
   }
   return n;
 }
@@ -91,7 +108,8 @@ const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.
 
 /** Read what fact derivation needs from the graph, validated. Lists are sorted by id for determinism. */
 export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> {
-  const q = async (cypher: string) => (await driver.executeQuery(cypher, {}, { routing: neo4j.routing.READ })).records.map((r) => toNative(r.get('x')));
+  const q = async (cypher: string) =>
+    (await driver.executeQuery(cypher, {}, { routing: neo4j.routing.READ })).records.map((r) => toNative(r.get('x')));
   const [parameters, equipment, effects, causes, alarms] = await Promise.all([
     q(`MATCH (p:Parameter)
        RETURN p {.id, .name, .name_zh, .unit, .min, .max, .target, .formula,
@@ -104,16 +122,26 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
     q('MATCH (e:Equipment) RETURN e {.id, .name, .name_zh} AS x'),
     q('MATCH (e:Effect) RETURN e {.id, .name, .name_zh, aliases: coalesce(e.aliases, [])} AS x'),
     q('MATCH (c:Cause) RETURN c {.id, .name, .name_zh} AS x'),
-    q('MATCH (a:Alarm) OPTIONAL MATCH (a)-[:MONITORS]->(p:Parameter) RETURN a {.id, .name, .name_zh, parameter: p.id} AS x'),
+    q(
+      'MATCH (a:Alarm) OPTIONAL MATCH (a)-[:MONITORS]->(p:Parameter) RETURN a {.id, .name, .name_zh, parameter: p.id} AS x',
+    ),
   ]);
   const snapshot = GraphSnapshot.parse({ parameters, equipment, effects, causes, alarms });
   for (const p of snapshot.parameters) {
-    p.failure_modes = byId(p.failure_modes).map((m) => ({ ...m, effects: byId(m.effects), causes: byId(m.causes), actions: byId(m.actions) }));
+    p.failure_modes = byId(p.failure_modes).map((m) => ({
+      ...m,
+      effects: byId(m.effects),
+      causes: byId(m.causes),
+      actions: byId(m.actions),
+    }));
     p.alarms = byId(p.alarms);
   }
   return {
-    parameters: byId(snapshot.parameters), equipment: byId(snapshot.equipment), effects: byId(snapshot.effects),
-    causes: byId(snapshot.causes), alarms: byId(snapshot.alarms),
+    parameters: byId(snapshot.parameters),
+    equipment: byId(snapshot.equipment),
+    effects: byId(snapshot.effects),
+    causes: byId(snapshot.causes),
+    alarms: byId(snapshot.alarms),
   };
 }
 
@@ -121,12 +149,22 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
  * MERGE facts as :Fact nodes (UNWIND batches), linked [:ABOUT] to the graph nodes they are about and, once
  * all are written, [:DERIVED_FROM] to the facts they build on (a graph agreement to its threshold rule).
  */
-export async function mergeFacts(driver: Driver, facts: readonly Fact[], runId: string, batchSize = 500): Promise<number> {
+export async function mergeFacts(
+  driver: Driver,
+  facts: readonly Fact[],
+  runId: string,
+  batchSize = 500,
+): Promise<number> {
   let linked = 0;
   for (let i = 0; i < facts.length; i += batchSize) {
     const rows = facts.slice(i, i + batchSize).map((f) => ({
-      id: f.id, kind: f.kind, subject: f.subject, sources: f.sources,
-      statement: JSON.stringify(f.statement), evidence: JSON.stringify(f.evidence), n: f.evidence.n,
+      id: f.id,
+      kind: f.kind,
+      subject: f.subject,
+      sources: f.sources,
+      statement: JSON.stringify(f.statement),
+      evidence: JSON.stringify(f.evidence),
+      n: f.evidence.n,
     }));
     const res = await driver.executeQuery(
       `UNWIND $rows AS f
@@ -143,7 +181,9 @@ export async function mergeFacts(driver: Driver, facts: readonly Fact[], runId: 
     );
     linked += toNative(res.records[0]?.get('links') ?? 0) as number;
   }
-  const derived = facts.flatMap((f) => (f.kind === 'graph_agreement' ? [{ from: f.id, to: f.statement.rule_fact }] : []));
+  const derived = facts.flatMap((f) =>
+    f.kind === 'graph_agreement' ? [{ from: f.id, to: f.statement.rule_fact }] : [],
+  );
   for (let i = 0; i < derived.length; i += batchSize) {
     await driver.executeQuery(
       `UNWIND $links AS l

@@ -39,7 +39,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ForgeEnv {
 }
 
 /** The Web UI link of a workflow: the local dev server's UI, or FORGE_UI_URL for a cluster's own UI. */
-export function workflowUiUrl(workflowId: string, env: ForgeEnv, uiBase = process.env.FORGE_UI_URL ?? LOCAL_UI_URL): string {
+export function workflowUiUrl(
+  workflowId: string,
+  env: ForgeEnv,
+  uiBase = process.env.FORGE_UI_URL ?? LOCAL_UI_URL,
+): string {
   return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(env.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
@@ -57,7 +61,11 @@ export function neo4jWarnings(env: Pick<ForgeEnv, 'neo4jUri' | 'neo4jUser' | 'ne
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host === '::1' || /^127\./.test(host)) return [];
   const out: string[] = [];
-  if (!env.neo4jUser || !env.neo4jPassword) out.push(`NEO4J_URI ${env.neo4jUri} is another machine, reached without credentials: set NEO4J_USERNAME and NEO4J_PASSWORD`);
-  if (!/\+s{1,2}c?$/.test(url.protocol.replace(/:$/, ''))) out.push(`NEO4J_URI ${env.neo4jUri} is another machine, reached without TLS: use bolt+s:// or neo4j+s://`);
+  if (!env.neo4jUser || !env.neo4jPassword)
+    out.push(
+      `NEO4J_URI ${env.neo4jUri} is another machine, reached without credentials: set NEO4J_USERNAME and NEO4J_PASSWORD`,
+    );
+  if (!/\+s{1,2}c?$/.test(url.protocol.replace(/:$/, '')))
+    out.push(`NEO4J_URI ${env.neo4jUri} is another machine, reached without TLS: use bolt+s:// or neo4j+s://`);
   return out;
 }

@@ -12,12 +12,26 @@ import type { ForgeEnv } from './env';
  */
 export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand'], cacheDir: string) => TextExpander {
   if (!env.openaiBaseUrl) return () => offlineExpander;
-  if (!env.model) throw new Error(`OPENAI_BASE_URL is set (${env.openaiBaseUrl}) but FORGE_MODEL is not: set it to the model name your endpoint serves`);
+  if (!env.model)
+    throw new Error(
+      `OPENAI_BASE_URL is set (${env.openaiBaseUrl}) but FORGE_MODEL is not: set it to the model name your endpoint serves`,
+    );
   const { openaiBaseUrl: baseURL, openaiApiKey: apiKey, model } = env;
-  return (s, cacheDir) => new LlmExpander({
-    baseURL, apiKey, model, temperature: s.temperature, maxTokens: s.maxTokens, timeoutMs: s.timeoutMs, maxAttempts: s.maxAttempts,
-    concurrency: { initial: Math.min(s.initialConcurrency, s.concurrency), min: 1, max: s.concurrency }, responseFormat: s.responseFormat,
-  }, new FileLlmCache(cacheDir));
+  return (s, cacheDir) =>
+    new LlmExpander(
+      {
+        baseURL,
+        apiKey,
+        model,
+        temperature: s.temperature,
+        maxTokens: s.maxTokens,
+        timeoutMs: s.timeoutMs,
+        maxAttempts: s.maxAttempts,
+        concurrency: { initial: Math.min(s.initialConcurrency, s.concurrency), min: 1, max: s.concurrency },
+        responseFormat: s.responseFormat,
+      },
+      new FileLlmCache(cacheDir),
+    );
 }
 
 /** The run's LLM judge (expand.judge: its own endpoint and model; key from FORGE_JUDGE_API_KEY), or null. */

@@ -20,15 +20,23 @@ export interface WorkflowRunHistory {
 export async function runHistories(client: Client, handle: WorkflowHandle): Promise<WorkflowRunHistory[]> {
   const out: WorkflowRunHistory[] = [];
   const visit = async (workflowId: string, runId: string | undefined): Promise<void> => {
-    for (let run: string | undefined = runId; ;) {
+    for (let run: string | undefined = runId; ; ) {
       const h = client.workflow.getHandle(workflowId, run);
       const [events, desc] = await Promise.all([h.fetchHistory().then((x) => x.events ?? []), h.describe()]);
-      out.push({ workflowId, runId: desc.runId, type: desc.type, events, sizeBytes: Number(desc.raw.workflowExecutionInfo?.historySizeBytes ?? 0) });
+      out.push({
+        workflowId,
+        runId: desc.runId,
+        type: desc.type,
+        events,
+        sizeBytes: Number(desc.raw.workflowExecutionInfo?.historySizeBytes ?? 0),
+      });
       for (const e of events) {
         const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
         if (child?.workflowId) await visit(child.workflowId, child.runId ?? undefined);
       }
-      run = events.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+      run =
+        events.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)
+          ?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
       if (!run) return;
     }
   };
@@ -37,9 +45,18 @@ export async function runHistories(client: Client, handle: WorkflowHandle): Prom
 }
 
 /** The activities scheduled in some histories, as [type, summary] pairs. */
-export function scheduledActivities(histories: readonly WorkflowRunHistory[]): { type: string; summary: string | null }[] {
-  return histories.flatMap((h) => h.events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => {
-    const data = e.userMetadata?.summary?.data;
-    return { type: e.activityTaskScheduledEventAttributes!.activityType?.name ?? '', summary: data ? JSON.parse(Buffer.from(data).toString('utf8')) as string : null };
-  }));
+export function scheduledActivities(
+  histories: readonly WorkflowRunHistory[],
+): { type: string; summary: string | null }[] {
+  return histories.flatMap((h) =>
+    h.events
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => {
+        const data = e.userMetadata?.summary?.data;
+        return {
+          type: e.activityTaskScheduledEventAttributes!.activityType?.name ?? '',
+          summary: data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : null,
+        };
+      }),
+  );
 }

@@ -13,15 +13,25 @@ export const devServerSearchAttributeFlags = (): string[] =>
  * Register Forge's search attributes in a namespace of an existing cluster, those it lacks (idempotent).
  * Returns the names added. A type clash with an attribute of the same name is an error naming it.
  */
-export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<string[]> {
+export async function registerSearchAttributes(
+  connection: Pick<Connection, 'operatorService'>,
+  namespace: string,
+): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const have = { ...existing.systemAttributes, ...existing.customAttributes } as Record<string, temporal.api.enums.v1.IndexedValueType>;
+  const have = { ...existing.systemAttributes, ...existing.customAttributes } as Record<
+    string,
+    temporal.api.enums.v1.IndexedValueType
+  >;
   const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
   for (const k of FORGE_SEARCH_ATTRIBUTES) {
     const want = TYPES[k.type];
     if (have[k.name] === undefined) missing[k.name] = want;
-    else if (have[k.name] !== want) throw new Error(`search attribute ${k.name} exists in namespace ${namespace} with another type (${INDEXED[have[k.name]]}); Forge needs ${k.type}`);
+    else if (have[k.name] !== want)
+      throw new Error(
+        `search attribute ${k.name} exists in namespace ${namespace} with another type (${INDEXED[have[k.name]]}); Forge needs ${k.type}`,
+      );
   }
-  if (Object.keys(missing).length) await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+  if (Object.keys(missing).length)
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
   return Object.keys(missing);
 }

@@ -52,7 +52,12 @@ export function ensureTemporalCli(log: Log = defaultLog): string {
   if (existsSync(bin)) return bin;
   log(`installing the Temporal CLI ${TEMPORAL_CLI_VERSION} into .tools/bin (go install, a few minutes the first time)`);
   mkdirSync(join(ROOT, '.tools', 'bin'), { recursive: true });
-  run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { env: { ...process.env, GOBIN: join(ROOT, '.tools', 'bin') } }, 'installing the Temporal CLI');
+  run(
+    'go',
+    ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
+    { env: { ...process.env, GOBIN: join(ROOT, '.tools', 'bin') } },
+    'installing the Temporal CLI',
+  );
   return bin;
 }
 
@@ -61,12 +66,22 @@ const LAUNCHER_CLASS = join(NEO4J_DIR, 'target', 'classes', 'dev', 'forge', 'neo
 
 /** The embedded-Neo4j launcher, built with Maven when missing or older than its sources. */
 export function ensureNeo4jLauncher(log: Log = defaultLog): void {
-  const sources = [join(NEO4J_DIR, 'pom.xml'), join(NEO4J_DIR, 'src', 'main', 'java', 'dev', 'forge', 'neo4j', 'Launcher.java')];
-  const built = existsSync(LAUNCHER_CLASS) && existsSync(join(NEO4J_DIR, 'target', 'lib'))
-    && sources.every((s) => statSync(s).mtimeMs <= statSync(LAUNCHER_CLASS).mtimeMs);
+  const sources = [
+    join(NEO4J_DIR, 'pom.xml'),
+    join(NEO4J_DIR, 'src', 'main', 'java', 'dev', 'forge', 'neo4j', 'Launcher.java'),
+  ];
+  const built =
+    existsSync(LAUNCHER_CLASS) &&
+    existsSync(join(NEO4J_DIR, 'target', 'lib')) &&
+    sources.every((s) => statSync(s).mtimeMs <= statSync(LAUNCHER_CLASS).mtimeMs);
   if (built) return;
   log('building the Neo4j launcher (Maven, Neo4j 5.26 from Maven Central; a minute or two the first time)');
-  run('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', join(NEO4J_DIR, 'pom.xml'), 'package', '-DskipTests'], {}, 'building the Neo4j launcher');
+  run(
+    'mvn',
+    ['-q', '-B', '-Dstyle.color=never', '-f', join(NEO4J_DIR, 'pom.xml'), 'package', '-DskipTests'],
+    {},
+    'building the Neo4j launcher',
+  );
 }
 
 function alive(pid: number): boolean {
@@ -107,11 +122,18 @@ function startDetached(l: ServiceLayout, s: ServiceName, cmd: string, args: stri
   return child.pid;
 }
 
-async function waitFor(what: string, pid: number | null, log: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+async function waitFor(
+  what: string,
+  pid: number | null,
+  log: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;
-    if (pid !== null && !alive(pid)) throw new Error(`${what} exited while starting; last lines of ${log}:\n${tail(log)}`);
+    if (pid !== null && !alive(pid))
+      throw new Error(`${what} exited while starting; last lines of ${log}:\n${tail(log)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${what} did not answer within ${timeoutMs / 1000} s; last lines of ${log}:\n${tail(log)}`);
@@ -146,15 +168,36 @@ export async function neo4jAnswers(uri: string): Promise<boolean> {
 export async function startTemporal(l: ServiceLayout, log: Log = defaultLog): Promise<boolean> {
   const address = temporalAddress(l);
   if (runningPid(l, 'temporal') !== null || (await temporalAnswers(address))) {
-    await waitFor('Temporal', runningPid(l, 'temporal'), logFile(l, 'temporal'), 120_000, () => temporalAnswers(address));
+    await waitFor('Temporal', runningPid(l, 'temporal'), logFile(l, 'temporal'), 120_000, () =>
+      temporalAnswers(address),
+    );
     return false;
   }
   const bin = ensureTemporalCli(log);
-  log(`starting Temporal dev server on ${address} (Web UI http://localhost:${l.temporal.uiPort}, data ${join(l.varDir, 'temporal.sqlite')})`);
-  const pid = startDetached(l, 'temporal', bin, [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(l.temporal.port), '--ui-port', String(l.temporal.uiPort),
-    '--db-filename', join(l.varDir, 'temporal.sqlite'), '--log-level', 'warn', ...devServerSearchAttributeFlags(),
-  ], ROOT);
+  log(
+    `starting Temporal dev server on ${address} (Web UI http://localhost:${l.temporal.uiPort}, data ${join(l.varDir, 'temporal.sqlite')})`,
+  );
+  const pid = startDetached(
+    l,
+    'temporal',
+    bin,
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(l.temporal.port),
+      '--ui-port',
+      String(l.temporal.uiPort),
+      '--db-filename',
+      join(l.varDir, 'temporal.sqlite'),
+      '--log-level',
+      'warn',
+      ...devServerSearchAttributeFlags(),
+    ],
+    ROOT,
+  );
   await waitFor('Temporal', pid, logFile(l, 'temporal'), 120_000, () => temporalAnswers(address));
   return true;
 }
@@ -167,12 +210,32 @@ export async function startNeo4j(l: ServiceLayout, log: Log = defaultLog): Promi
     return false;
   }
   ensureNeo4jLauncher(log);
-  log(`starting Neo4j on ${uri} (heap ${l.neo4j.heapMb} MB, page cache ${l.neo4j.pagecacheMb} MB, data ${join(l.varDir, 'neo4j')})`);
-  const pid = startDetached(l, 'neo4j', 'java', [
-    `-Xms${Math.min(128, l.neo4j.heapMb)}m`, `-Xmx${l.neo4j.heapMb}m`, '-XX:+UseSerialGC', '-XX:+ExitOnOutOfMemoryError',
-    '-cp', `${join(NEO4J_DIR, 'target', 'classes')}:${join(NEO4J_DIR, 'target', 'lib', '*')}`, 'dev.forge.neo4j.Launcher',
-    '--data', join(l.varDir, 'neo4j'), '--host', '127.0.0.1', '--port', String(l.neo4j.port), '--pagecache-mb', String(l.neo4j.pagecacheMb),
-  ], ROOT);
+  log(
+    `starting Neo4j on ${uri} (heap ${l.neo4j.heapMb} MB, page cache ${l.neo4j.pagecacheMb} MB, data ${join(l.varDir, 'neo4j')})`,
+  );
+  const pid = startDetached(
+    l,
+    'neo4j',
+    'java',
+    [
+      `-Xms${Math.min(128, l.neo4j.heapMb)}m`,
+      `-Xmx${l.neo4j.heapMb}m`,
+      '-XX:+UseSerialGC',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-cp',
+      `${join(NEO4J_DIR, 'target', 'classes')}:${join(NEO4J_DIR, 'target', 'lib', '*')}`,
+      'dev.forge.neo4j.Launcher',
+      '--data',
+      join(l.varDir, 'neo4j'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(l.neo4j.port),
+      '--pagecache-mb',
+      String(l.neo4j.pagecacheMb),
+    ],
+    ROOT,
+  );
   await waitFor('Neo4j', pid, logFile(l, 'neo4j'), 180_000, () => neo4jAnswers(uri));
   return true;
 }
@@ -197,14 +260,36 @@ export async function startLocalModel(l: ServiceLayout, log: Log = defaultLog): 
     await waitFor('the local model', runningPid(l, 'llm'), logFile(l, 'llm'), 120_000, () => localModelAnswers(url));
     return false;
   }
-  const res = spawnSync('bash', [join(ROOT, 'infra', 'llm', 'install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (res.status !== 0) throw new Error(`installing the local model failed (infra/llm/install.sh exited with ${res.status})`);
+  const res = spawnSync('bash', [join(ROOT, 'infra', 'llm', 'install.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (res.status !== 0)
+    throw new Error(`installing the local model failed (infra/llm/install.sh exited with ${res.status})`);
   const model = resolve(ROOT, res.stdout.trim().split('\n').pop()!);
   log(`starting the local model server on ${url} (llama.cpp, ${LOCAL_MODEL}, ${l.llm.threads} threads)`);
-  const pid = startDetached(l, 'llm', join(ROOT, '.tools', 'llama', 'venv', 'bin', 'python'), [
-    '-m', 'llama_cpp.server', '--model', model, '--model_alias', LOCAL_MODEL, '--host', '127.0.0.1', '--port', String(l.llm.port),
-    '--n_ctx', '4096', '--n_threads', String(l.llm.threads),
-  ], ROOT);
+  const pid = startDetached(
+    l,
+    'llm',
+    join(ROOT, '.tools', 'llama', 'venv', 'bin', 'python'),
+    [
+      '-m',
+      'llama_cpp.server',
+      '--model',
+      model,
+      '--model_alias',
+      LOCAL_MODEL,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(l.llm.port),
+      '--n_ctx',
+      '4096',
+      '--n_threads',
+      String(l.llm.threads),
+    ],
+    ROOT,
+  );
   await waitFor('the local model', pid, logFile(l, 'llm'), 120_000, () => localModelAnswers(url));
   return true;
 }
@@ -214,7 +299,17 @@ export async function stopService(l: ServiceLayout, s: ServiceName, log: Log = d
   const pid = runningPid(l, s);
   if (pid === null) return false;
   log(`stopping ${s} (pid ${pid})`);
-  const signal = (sig: NodeJS.Signals) => { try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* gone */ } } };
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
+  };
   signal('SIGTERM');
   const deadline = Date.now() + 30_000;
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -223,11 +318,26 @@ export async function stopService(l: ServiceLayout, s: ServiceName, log: Log = d
   return true;
 }
 
-export interface ServiceStatus { name: ServiceName; address: string; pid: number | null; answers: boolean }
+export interface ServiceStatus {
+  name: ServiceName;
+  address: string;
+  pid: number | null;
+  answers: boolean;
+}
 export async function serviceStatus(l: ServiceLayout): Promise<ServiceStatus[]> {
   return [
-    { name: 'temporal', address: temporalAddress(l), pid: runningPid(l, 'temporal'), answers: await temporalAnswers(temporalAddress(l)) },
+    {
+      name: 'temporal',
+      address: temporalAddress(l),
+      pid: runningPid(l, 'temporal'),
+      answers: await temporalAnswers(temporalAddress(l)),
+    },
     { name: 'neo4j', address: neo4jUri(l), pid: runningPid(l, 'neo4j'), answers: await neo4jAnswers(neo4jUri(l)) },
-    { name: 'llm', address: localModelUrl(l), pid: runningPid(l, 'llm'), answers: await localModelAnswers(localModelUrl(l)) },
+    {
+      name: 'llm',
+      address: localModelUrl(l),
+      pid: runningPid(l, 'llm'),
+      answers: await localModelAnswers(localModelUrl(l)),
+    },
   ];
 }

@@ -77,22 +77,41 @@ export async function createForgeWorker(env: ForgeEnv, opts: ForgeWorkerOptions 
     await driver.close();
     throw e;
   }
-  const activities = createActivities({ driver, neo4jUri: env.neo4jUri, expanderFor, judgeFor, schemaFile: join(ROOT, 'graphs', 'schema.cypher'), piiKey: env.piiKey, digestKey: piiDigestKey(env) });
+  const activities = createActivities({
+    driver,
+    neo4jUri: env.neo4jUri,
+    expanderFor,
+    judgeFor,
+    schemaFile: join(ROOT, 'graphs', 'schema.cypher'),
+    piiKey: env.piiKey,
+    digestKey: piiDigestKey(env),
+  });
   const taskQueue = opts.taskQueue ?? env.taskQueue;
   const role = opts.role ?? 'all';
   const workers: Worker[] = [];
   if (role !== 'llm') {
-    workers.push(await Worker.create({
-      connection, namespace: env.temporalNamespace, taskQueue,
-      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-      activities,
-    }));
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: env.temporalNamespace,
+        taskQueue,
+        ...(opts.workflowBundle
+          ? { workflowBundle: opts.workflowBundle }
+          : { workflowsPath: require.resolve('../workflows') }),
+        activities,
+      }),
+    );
   }
   if (role !== 'main') {
-    workers.push(await Worker.create({
-      connection, namespace: env.temporalNamespace, taskQueue: llmQueue(taskQueue),
-      activities: { expandBatch: activities.expandBatch }, maxConcurrentActivityTaskExecutions: opts.llmSlots ?? 4,
-    }));
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: env.temporalNamespace,
+        taskQueue: llmQueue(taskQueue),
+        activities: { expandBatch: activities.expandBatch },
+        maxConcurrentActivityTaskExecutions: opts.llmSlots ?? 4,
+      }),
+    );
   }
   return {
     worker: new WorkerGroup(workers),

@@ -6,7 +6,13 @@ import type { RunConfig } from '../activities/run/config';
 /** The LLM task queue of a main task queue: expansion activities go there (workers with `--role llm` poll it). */
 export const llmQueue = (taskQueue: string) => `${taskQueue}-llm`;
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE] };
+const retry = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes: [...NON_RETRYABLE],
+};
 const FAST: ActivityOptions = { startToCloseTimeout: '5 minutes', retry };
 /** activities that stream a whole source or chunk: they heartbeat their progress */
 const LONG: ActivityOptions = { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry };
@@ -24,7 +30,14 @@ export function longActivities(config: RunConfig) {
   const heartbeatTimeout = `${config.activities.heartbeatSeconds}s`;
   return {
     long: (summary: string) => proxyActivities<Activities>({ ...LONG, heartbeatTimeout, summary }),
-    llm: (summary: string) => proxyActivities<Activities>({ ...LONG, startToCloseTimeout: '24 hours', heartbeatTimeout, summary, taskQueue: llmQueue(workflowInfo().taskQueue) }),
+    llm: (summary: string) =>
+      proxyActivities<Activities>({
+        ...LONG,
+        startToCloseTimeout: '24 hours',
+        heartbeatTimeout,
+        summary,
+        taskQueue: llmQueue(workflowInfo().taskQueue),
+      }),
   };
 }
 
@@ -44,7 +57,8 @@ export function limiter(limit: number) {
       return await fn();
     } finally {
       const next = waiting.shift();
-      if (next) next(); // the slot passes on
+      if (next)
+        next(); // the slot passes on
       else running--;
     }
   };
@@ -63,7 +77,12 @@ export const parseProgressSignal = defineSignal<[ParseProgressDelta]>('parseProg
 export const expandProgressSignal = defineSignal<[{ texts: number }]>('expandProgress');
 
 /** Report progress to the parent every `every` units, and what is left at the end: `add` then `flush`. */
-export function batchedReport<D extends Record<string, number>>(every: number, zero: () => D, send: (d: D) => Promise<void>, unit: keyof D) {
+export function batchedReport<D extends Record<string, number>>(
+  every: number,
+  zero: () => D,
+  send: (d: D) => Promise<void>,
+  unit: keyof D,
+) {
   let pending = zero();
   const flush = async () => {
     if (!pending[unit]) return;

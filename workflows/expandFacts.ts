@@ -16,7 +16,18 @@ export interface ExpandFactsInput {
   totals: ExpandTotals;
 }
 
-export const EMPTY_EXPAND_TOTALS: ExpandTotals = { started: 0, jobs: 0, generated: 0, accepted: 0, skipped: 0, stopped: null, cached: 0, usage: { prompt_tokens: 0, completion_tokens: 0 }, requests: null, generator: null };
+export const EMPTY_EXPAND_TOTALS: ExpandTotals = {
+  started: 0,
+  jobs: 0,
+  generated: 0,
+  accepted: 0,
+  skipped: 0,
+  stopped: null,
+  cached: 0,
+  usage: { prompt_tokens: 0, completion_tokens: 0 },
+  requests: null,
+  generator: null,
+};
 
 function addBatch(t: ExpandTotals, b: BatchSummary): void {
   t.jobs += b.jobs;
@@ -44,25 +55,53 @@ export async function expandFacts(input: ExpandFactsInput): Promise<ExpandTotals
   const totals: ExpandTotals = { ...input.totals, usage: { ...input.totals.usage } };
   const end = Math.min(input.batches, input.from + config.expand.continueAsNewAfter);
   const parent = getExternalWorkflowHandle(input.parent);
-  const report = batchedReport<{ texts: number; batches: number }>(Math.max(1, Math.ceil(input.batches / PROGRESS_REPORTS)), () => ({ texts: 0, batches: 0 }),
-    (d) => parent.signal(expandProgressSignal, { texts: d.texts }), 'batches');
-  const show = () => setCurrentDetails(`**Batches:** ${totals.started}/${input.batches} started (this run of the workflow: ${input.from + 1}-${end})\n\n**Texts:** ${totals.generated} generated, ${totals.cached} from the cache, ${totals.usage.prompt_tokens + totals.usage.completion_tokens} tokens`);
+  const report = batchedReport<{ texts: number; batches: number }>(
+    Math.max(1, Math.ceil(input.batches / PROGRESS_REPORTS)),
+    () => ({ texts: 0, batches: 0 }),
+    (d) => parent.signal(expandProgressSignal, { texts: d.texts }),
+    'batches',
+  );
+  const show = () =>
+    setCurrentDetails(
+      `**Batches:** ${totals.started}/${input.batches} started (this run of the workflow: ${input.from + 1}-${end})\n\n**Texts:** ${totals.generated} generated, ${totals.cached} from the cache, ${totals.usage.prompt_tokens + totals.usage.completion_tokens} tokens`,
+    );
   show();
   const slot = limiter(config.expand.parallelBatches);
-  await Promise.all(Array.from({ length: end - input.from }, (_, k) => input.from + k).map((batch) => slot(async () => {
-    const spent = { tokens: totals.usage.prompt_tokens + totals.usage.completion_tokens, cost: (totals.usage.prompt_tokens * prices.prompt + totals.usage.completion_tokens * prices.completion) / 1e6 };
-    const left = { maxTokens: budget.maxTokens === null ? null : budget.maxTokens - spent.tokens, maxCostUsd: budget.maxCostUsd === null ? null : budget.maxCostUsd - spent.cost };
-    if (totals.stopped || (left.maxTokens !== null && left.maxTokens <= 0) || (left.maxCostUsd !== null && left.maxCostUsd <= 0)) {
-      totals.stopped ??= 'budget'; // this batch and every later one are not started
-      return;
-    }
-    totals.started = batch + 1;
-    const quality = { accepted: totals.accepted, checked: totals.generated };
-    const b = await llm(`expand batch ${batch + 1}/${input.batches}`).expandBatch({ outDir: input.outDir, factsPath: input.factsPath, batch, config, budget: left, quality });
-    addBatch(totals, b);
-    show();
-    await report.add({ texts: b.jobs, batches: 1 });
-  })));
+  await Promise.all(
+    Array.from({ length: end - input.from }, (_, k) => input.from + k).map((batch) =>
+      slot(async () => {
+        const spent = {
+          tokens: totals.usage.prompt_tokens + totals.usage.completion_tokens,
+          cost: (totals.usage.prompt_tokens * prices.prompt + totals.usage.completion_tokens * prices.completion) / 1e6,
+        };
+        const left = {
+          maxTokens: budget.maxTokens === null ? null : budget.maxTokens - spent.tokens,
+          maxCostUsd: budget.maxCostUsd === null ? null : budget.maxCostUsd - spent.cost,
+        };
+        if (
+          totals.stopped ||
+          (left.maxTokens !== null && left.maxTokens <= 0) ||
+          (left.maxCostUsd !== null && left.maxCostUsd <= 0)
+        ) {
+          totals.stopped ??= 'budget'; // this batch and every later one are not started
+          return;
+        }
+        totals.started = batch + 1;
+        const quality = { accepted: totals.accepted, checked: totals.generated };
+        const b = await llm(`expand batch ${batch + 1}/${input.batches}`).expandBatch({
+          outDir: input.outDir,
+          factsPath: input.factsPath,
+          batch,
+          config,
+          budget: left,
+          quality,
+        });
+        addBatch(totals, b);
+        show();
+        await report.add({ texts: b.jobs, batches: 1 });
+      }),
+    ),
+  );
   await report.flush();
   if (end < input.batches && !totals.stopped) return continueAsNew<typeof expandFacts>({ ...input, from: end, totals });
   return totals;

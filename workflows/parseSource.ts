@@ -1,7 +1,15 @@
 import { ApplicationFailure, continueAsNew, getExternalWorkflowHandle, setCurrentDetails } from '@temporalio/workflow';
 import type { RunConfig } from '../activities/run/config';
 import type { ChunkSummary, ParseSummary, ParseTotals, ScanSummary } from '../activities/run/contracts';
-import { batchedReport, fileName, limiter, longActivities, parseProgressSignal, PROGRESS_REPORTS, type ParseProgressDelta } from './common';
+import {
+  batchedReport,
+  fileName,
+  limiter,
+  longActivities,
+  parseProgressSignal,
+  PROGRESS_REPORTS,
+  type ParseProgressDelta,
+} from './common';
 
 export interface ParseSourceInput {
   /** the run's workflow id: progress goes there as signals */
@@ -23,7 +31,8 @@ function addChunk(t: ParseTotals, c: ChunkSummary): void {
   t.records += c.counts.records;
   t.quarantined += c.counts.quarantined;
   t.untimed += c.counts.untimed;
-  for (const [k, v] of Object.entries(c.pii)) t.pii[k as keyof ParseTotals['pii']] = (t.pii[k as keyof ParseTotals['pii']] ?? 0) + (v ?? 0);
+  for (const [k, v] of Object.entries(c.pii))
+    t.pii[k as keyof ParseTotals['pii']] = (t.pii[k as keyof ParseTotals['pii']] ?? 0) + (v ?? 0);
 }
 
 /**
@@ -37,19 +46,40 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
   const totals: ParseTotals = { ...input.totals, pii: { ...input.totals.pii } };
   const end = Math.min(scan.chunks, input.from + config.parse.continueAsNewAfter);
   const parent = getExternalWorkflowHandle(input.parent);
-  const report = batchedReport<ParseProgressDelta>(Math.max(1, Math.ceil(scan.chunks / PROGRESS_REPORTS)), () => ({ chunks: 0, lines: 0, records: 0, quarantined: 0 }),
-    (d) => parent.signal(parseProgressSignal, d), 'chunks');
+  const report = batchedReport<ParseProgressDelta>(
+    Math.max(1, Math.ceil(scan.chunks / PROGRESS_REPORTS)),
+    () => ({ chunks: 0, lines: 0, records: 0, quarantined: 0 }),
+    (d) => parent.signal(parseProgressSignal, d),
+    'chunks',
+  );
   let done = input.from;
-  const show = () => setCurrentDetails(`**Chunks:** ${done}/${scan.chunks} (this run of the workflow: ${input.from + 1}-${end})\n\n**Lines:** ${totals.lines} -> ${totals.records} records (${totals.quarantined} quarantined)`);
+  const show = () =>
+    setCurrentDetails(
+      `**Chunks:** ${done}/${scan.chunks} (this run of the workflow: ${input.from + 1}-${end})\n\n**Lines:** ${totals.lines} -> ${totals.records} records (${totals.quarantined} quarantined)`,
+    );
   show();
   const slot = limiter(input.parallel);
-  await Promise.all(Array.from({ length: end - input.from }, (_, k) => input.from + k).map(async (i) => {
-    const c = await slot(() => long(`parse ${fileName(scan.source)} chunk ${i + 1}/${scan.chunks}`).parseChunk({ modelPath: scan.modelPath, chunk: i, outDir, config }));
-    addChunk(totals, c);
-    done++;
-    show();
-    await report.add({ chunks: 1, lines: c.counts.lines, records: c.counts.records, quarantined: c.counts.quarantined });
-  }));
+  await Promise.all(
+    Array.from({ length: end - input.from }, (_, k) => input.from + k).map(async (i) => {
+      const c = await slot(() =>
+        long(`parse ${fileName(scan.source)} chunk ${i + 1}/${scan.chunks}`).parseChunk({
+          modelPath: scan.modelPath,
+          chunk: i,
+          outDir,
+          config,
+        }),
+      );
+      addChunk(totals, c);
+      done++;
+      show();
+      await report.add({
+        chunks: 1,
+        lines: c.counts.lines,
+        records: c.counts.records,
+        quarantined: c.counts.quarantined,
+      });
+    }),
+  );
   await report.flush();
   if (end < scan.chunks) return continueAsNew<typeof parseSource>({ ...input, from: end, totals });
 
@@ -57,18 +87,31 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
   if (summary.lines > 0 && summary.records === 0) {
     throw ApplicationFailure.nonRetryable(
       `${scan.source} is wholly unreadable: all ${summary.lines} lines were quarantined (see ${outDir}/quarantine/${scan.source}.00000.jsonl for the reasons; check the source's format and header)`,
-      'UnreadableSource');
+      'UnreadableSource',
+    );
   }
   if (summary.lines > 0 && summary.untimed === summary.lines) {
     // every line has the header's shape but no line's time reads: the header (or the time format) is not this source's
     throw ApplicationFailure.nonRetryable(
       `${scan.source}: none of its ${summary.lines} lines has a time that can be read (see time_text in ${outDir}/records/${scan.source}.00000.jsonl; check the header format, or set text.timeFormat and text.timeFields in a source config)`,
-      'UnreadableSource');
+      'UnreadableSource',
+    );
   }
   if (scan.format === 'csv') {
     // time series: steady/transition windows, changes and state events, from the source's samples in order
-    const series = await long(`segment ${fileName(scan.source)}`).segmentSeries({ source: scan.source, modelPath: scan.modelPath, chunks: scan.chunks, outDir, config });
-    summary.series = { windows: series.windows, changes: series.changes, states: series.states, anomalies: series.anomalies };
+    const series = await long(`segment ${fileName(scan.source)}`).segmentSeries({
+      source: scan.source,
+      modelPath: scan.modelPath,
+      chunks: scan.chunks,
+      outDir,
+      config,
+    });
+    summary.series = {
+      windows: series.windows,
+      changes: series.changes,
+      states: series.states,
+      anomalies: series.anomalies,
+    };
   }
   return summary;
 }

@@ -11,4 +11,10 @@ export const FORGE_STAGE = defineSearchAttributeKey('ForgeStage', 'KEYWORD');
 export const FORGE_FACTS = defineSearchAttributeKey('ForgeFacts', 'INT');
 export const FORGE_DOCS_WRITTEN = defineSearchAttributeKey('ForgeDocsWritten', 'INT');
 
-export const FORGE_SEARCH_ATTRIBUTES = [FORGE_RUN_ID, FORGE_DOMAIN, FORGE_STAGE, FORGE_FACTS, FORGE_DOCS_WRITTEN] as const;
+export const FORGE_SEARCH_ATTRIBUTES = [
+  FORGE_RUN_ID,
+  FORGE_DOMAIN,
+  FORGE_STAGE,
+  FORGE_FACTS,
+  FORGE_DOCS_WRITTEN,
+] as const;

@@ -51,7 +51,10 @@ export class AdaptiveLimiter {
     this.released++;
     if (outcome === 'ok') {
       // slow start until the first overload (one more slot per success: doubling per window), then additive
-      this.limitValue = Math.min(this.opts.max, this.limitValue + (this.decreases ? 1 / Math.max(1, this.limitValue) : 1));
+      this.limitValue = Math.min(
+        this.opts.max,
+        this.limitValue + (this.decreases ? 1 / Math.max(1, this.limitValue) : 1),
+      );
       this.peak = Math.max(this.peak, this.limitValue);
     } else if (outcome === 'overload') {
       // one cut per overload: requests already in flight when the limit was cut do not cut it again

@@ -4,7 +4,6 @@ import { conversion, ucumCode } from '../knowledge/units';
 import type { Lang } from './documents';
 import { BANNED_OPENINGS } from './prompts';
 
-
 /** Enumeration markers at the start of a line ("1.", "2)", "3、", "Q1:") are layout, not claims. */
 const LIST_MARKER = /^[ \t]*(?:[QA]|步骤|问|答)?\d{1,2}[.)、:：][ \t]/gm;
 
@@ -33,7 +32,10 @@ export function inventedCodes(text: string, facts: readonly Fact[]): string[] {
  * one unit: `13.4 N.m`, `2 um.N.m`, `1200 {rev}/min` (a sentence's full stop is not part of a unit).
  */
 const UNIT_PART = '(?:\\{[^}\\s]{1,16}\\}|[A-Za-zµμ]+\\d?)';
-const WITH_UNIT = new RegExp(`(?<![\\w.-])(\\d+(?:\\.\\d+)?)\\s?(°[CF]|℃|℉|${UNIT_PART}(?:[./]${UNIT_PART})*)(?![A-Za-z])`, 'g');
+const WITH_UNIT = new RegExp(
+  `(?<![\\w.-])(\\d+(?:\\.\\d+)?)\\s?(°[CF]|℃|℉|${UNIT_PART}(?:[./]${UNIT_PART})*)(?![A-Za-z])`,
+  'g',
+);
 /** English words that happen to be UCUM codes (at = technical atmosphere, are = 100 m2, a = year): read as words. */
 const WORDS = new Set(['at', 'a', 'are', 'ar', 'in', 'b', 't', 'p', 'g', 'm', 'h']);
 /** Units of time and counts are how every fact is told (durations, rates): not checked against the parameter's unit. */
@@ -47,7 +49,8 @@ export function inventedUnits(text: string, facts: readonly Fact[]): string[] {
   const units = new Set<string>();
   const visit = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'unit' && typeof x === 'string' ? units.add(x) : visit(x));
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) k === 'unit' && typeof x === 'string' ? units.add(x) : visit(x);
   };
   facts.forEach((f) => visit(f.statement));
   // and units the facts' own texts put on numbers (a work order's "6 degC above 250 degC setpoint")
@@ -62,7 +65,10 @@ export function inventedUnits(text: string, facts: readonly Fact[]): string[] {
       const c = conversion(unit, to);
       if (!c.ok) return false;
       const back = conversion(to, unit);
-      return back.ok && [...numbers].some((n) => Math.abs(back.convert(n) - Number(num)) <= 1e-6 * Math.max(1, Math.abs(Number(num))));
+      return (
+        back.ok &&
+        [...numbers].some((n) => Math.abs(back.convert(n) - Number(num)) <= 1e-6 * Math.max(1, Math.abs(Number(num))))
+      );
     });
     if (!exact) out.push(`${num} ${unit}`);
   }
@@ -84,7 +90,10 @@ export function looksLike(text: string, lang: Lang): boolean {
 
 /** A simple quality score in [0, 1]: enough length, little repetition. An LLM judge can come later. */
 export function qualityScore(text: string, tokens: number): number {
-  const words = text.toLowerCase().split(/[\s,.;:!?，。；：！？、]+/).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .split(/[\s,.;:!?，。；：！？、]+/)
+    .filter(Boolean);
   const grams = new Set<string>();
   let repeats = 0;
   for (let i = 0; i + 2 < words.length; i++) {

@@ -17,7 +17,12 @@ export const samplePath = (outDir: string) => join(outDir, 'review', 'sample.jso
 export async function readBackup(path: string, pii: PiiOptions): Promise<BackupReading> {
   const info = await stat(path).catch(() => null);
   if (!info) throw new Error(`backup corpus not found: ${path}`);
-  const files = info.isDirectory() ? (await readdir(path)).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(path, f)) : [path];
+  const files = info.isDirectory()
+    ? (await readdir(path))
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
   if (!files.length) throw new Error(`backup corpus ${path} holds no .jsonl file`);
   const out: BackupReading = { docs: [], rejected: {} };
   for (const f of files) {

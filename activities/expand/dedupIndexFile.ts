@@ -18,7 +18,10 @@ export async function loadDedupIndex(outDir: string, threshold: number): Promise
   for (const [i, line] of text.split('\n').entries()) {
     if (!line.trim()) continue;
     const parsed = Entry.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`${path}:${i + 1}: not a signature line (${parsed.error.issues[0]?.message}); delete the file to start the index afresh`);
+    if (!parsed.success)
+      throw new Error(
+        `${path}:${i + 1}: not a signature line (${parsed.error.issues[0]?.message}); delete the file to start the index afresh`,
+      );
     index.add(parsed.data.id, NearDuplicateIndex.decode(parsed.data.sig));
   }
   return index;

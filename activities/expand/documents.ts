@@ -63,19 +63,55 @@ export type ShardDocument = z.infer<typeof ShardDocument>;
 
 /** Why a text did not become a document. */
 export const RejectReason = z.enum([
-  'unfaithful_number', 'unfaithful_unit', 'unfaithful_entity', 'stock_opening', 'pii', 'wrong_language', 'too_short', 'too_long', 'meta_talk', 'unsafe_instruction',
-  'no_coverage', 'bad_form', 'repetitive', 'duplicate', 'near_duplicate', 'invalid_output', 'quality_floor', 'judge',
+  'unfaithful_number',
+  'unfaithful_unit',
+  'unfaithful_entity',
+  'stock_opening',
+  'pii',
+  'wrong_language',
+  'too_short',
+  'too_long',
+  'meta_talk',
+  'unsafe_instruction',
+  'no_coverage',
+  'bad_form',
+  'repetitive',
+  'duplicate',
+  'near_duplicate',
+  'invalid_output',
+  'quality_floor',
+  'judge',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 
 /** A text that did not become a document: its job, the reason, a detail, and the text when there was one (rejected.jsonl). */
 export const RejectedLine = z.object({
-  fact_ids: z.array(z.string()), input: Input, style: Style, audience: Audience, lang: Lang, reason: RejectReason, detail: z.string().optional(),
+  fact_ids: z.array(z.string()),
+  input: Input,
+  style: Style,
+  audience: Audience,
+  lang: Lang,
+  reason: RejectReason,
+  detail: z.string().optional(),
   text: z.string().optional(),
 });
 export type RejectedLine = z.infer<typeof RejectedLine>;
 
 /** The one way a rejected text is written down: its job's fields, the reason, a detail and the text. */
-export function rejectedLine(job: { fact_ids: string[]; input: Input; style: Style; audience: Audience; lang: Lang }, reason: RejectReason, detail?: string, text?: string): RejectedLine {
-  return { fact_ids: job.fact_ids, input: job.input, style: job.style, audience: job.audience, lang: job.lang, reason, ...(detail ? { detail } : {}), ...(text ? { text } : {}) };
+export function rejectedLine(
+  job: { fact_ids: string[]; input: Input; style: Style; audience: Audience; lang: Lang },
+  reason: RejectReason,
+  detail?: string,
+  text?: string,
+): RejectedLine {
+  return {
+    fact_ids: job.fact_ids,
+    input: job.input,
+    style: job.style,
+    audience: job.audience,
+    lang: job.lang,
+    reason,
+    ...(detail ? { detail } : {}),
+    ...(text ? { text } : {}),
+  };
 }

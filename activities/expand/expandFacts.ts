@@ -15,7 +15,6 @@ import { surelyBelowFloor, type LiveQuality } from './qualityStop';
 export type { Expansion, TextExpander } from './expander';
 import { countTokens } from './tokens';
 
-
 /** A run's spending limit: generation stops cleanly once the tokens or the estimated cost reach it. */
 export interface Budget {
   maxTokens: number | null;
@@ -71,25 +70,40 @@ export interface ExpandOutcome {
 }
 
 /** Expand every fact (and bundle) in the configured mix: planJobs, then expandJobs. */
-export async function expandFacts(facts: readonly Fact[], expander: TextExpander, opts: ExpandOptions & { mix: Mix }): Promise<ExpandOutcome> {
+export async function expandFacts(
+  facts: readonly Fact[],
+  expander: TextExpander,
+  opts: ExpandOptions & { mix: Mix },
+): Promise<ExpandOutcome> {
   return expandJobs(planJobs(facts, opts.mix), expander, opts);
 }
 
 /** Write every job's text, check it, drop duplicates; documents come sorted by id. */
-export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextExpander, opts: ExpandOptions): Promise<ExpandOutcome> {
+export async function expandJobs(
+  jobs: readonly ExpansionJob[],
+  expander: TextExpander,
+  opts: ExpandOptions,
+): Promise<ExpandOutcome> {
   const rejected: Rejected[] = [];
   const results: (CorpusDocument | null)[] = new Array(jobs.length).fill(null);
   let done = 0;
   const usage = { prompt_tokens: 0, completion_tokens: 0 };
-  let cached = 0, generated = 0, skipped = 0, accepted = 0;
+  let cached = 0,
+    generated = 0,
+    skipped = 0,
+    accepted = 0;
   let stopped: StopReason | null = null;
   const spent = () => {
     const b = opts.budget;
-    return !!b && ((b.maxTokens !== null && usage.prompt_tokens + usage.completion_tokens >= b.maxTokens) || (b.maxCostUsd !== null && costOf(usage, b.prices) >= b.maxCostUsd));
+    return (
+      !!b &&
+      ((b.maxTokens !== null && usage.prompt_tokens + usage.completion_tokens >= b.maxTokens) ||
+        (b.maxCostUsd !== null && costOf(usage, b.prices) >= b.maxCostUsd))
+    );
   };
   const q = opts.qualityStop;
   // what cuts a request: a quality stop of the run, or the caller's cancellation
-  const cut = q && opts.signal ? AbortSignal.any([q.live.signal, opts.signal]) : q?.live.signal ?? opts.signal;
+  const cut = q && opts.signal ? AbortSignal.any([q.live.signal, opts.signal]) : (q?.live.signal ?? opts.signal);
   if (cut) setMaxListeners(Infinity, cut); // one listener per request in flight
   const poor = () => !!q && (q.live.signal.aborted || surelyBelowFloor(q.live.tally, q.floor, q.after));
   /** the reason to start no more texts, if there is one now; once stopped, stopped for good */
@@ -107,7 +121,14 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
     const { facts, input, style, audience, lang } = job;
     // a rejected text is written down masked: it passed no PII check (a model can invent a phone number)
     const reject = (reason: RejectReason, detail?: string, text?: string) =>
-      rejected.push(rejectedLine({ fact_ids: facts.map((f) => f.id), input, style, audience, lang }, reason, detail, text === undefined ? undefined : new PiiMasker(opts.pii).text(text)));
+      rejected.push(
+        rejectedLine(
+          { fact_ids: facts.map((f) => f.id), input, style, audience, lang },
+          reason,
+          detail,
+          text === undefined ? undefined : new PiiMasker(opts.pii).text(text),
+        ),
+      );
     // after the budget is reached texts in flight finish and none starts; after a quality stop, none goes on
     opts.signal?.throwIfAborted();
     if (stopNow()) {
@@ -173,26 +194,46 @@ export async function expandJobs(jobs: readonly ExpansionJob[], expander: TextEx
   const written = results.filter((d): d is CorpusDocument => d !== null);
   const docs = opts.dedup === false ? written : dedupDocuments(written, rejected, opts.nearDuplicates ?? null);
   docs.sort((a, b) => a.id.localeCompare(b.id));
-  return { docs, generated, rejected, skipped, stopped: skipped ? stopped ?? 'budget' : null, usage, cached, accepted };
+  return {
+    docs,
+    generated,
+    rejected,
+    skipped,
+    stopped: skipped ? (stopped ?? 'budget') : null,
+    usage,
+    cached,
+    accepted,
+  };
 }
 
 /**
  * Keep each text once: exact duplicates (same normalised text) and, when asked, near-duplicates (MinHash)
  * of a document kept before - in this list, or in `near.index` from earlier runs - go to `rejected`.
  */
-export function dedupDocuments(docs: readonly CorpusDocument[], rejected: Rejected[], near: { threshold: number; index?: NearDuplicateIndex } | null): CorpusDocument[] {
+export function dedupDocuments(
+  docs: readonly CorpusDocument[],
+  rejected: Rejected[],
+  near: { threshold: number; index?: NearDuplicateIndex } | null,
+): CorpusDocument[] {
   const seen = new Set<string>();
-  const index = near ? near.index ?? new NearDuplicateIndex(near.threshold) : null;
+  const index = near ? (near.index ?? new NearDuplicateIndex(near.threshold)) : null;
   const out: CorpusDocument[] = [];
   for (const d of docs) {
     const dup = (reason: RejectReason, detail?: string) => rejected.push(rejectedLine(d, reason, detail, d.text));
     const key = sha256(normaliseForDedup(d.text));
-    if (seen.has(key)) { dup('duplicate'); continue; }
+    if (seen.has(key)) {
+      dup('duplicate');
+      continue;
+    }
     seen.add(key);
-    if (index && !index.has(d.id)) { // a document an earlier run of this directory kept is itself, not a duplicate
+    if (index && !index.has(d.id)) {
+      // a document an earlier run of this directory kept is itself, not a duplicate
       const sig = minhash(d.text);
       const hit = index.near(sig);
-      if (hit) { dup('near_duplicate', `${Math.round(hit.similarity * 100)} % like ${hit.id}`); continue; }
+      if (hit) {
+        dup('near_duplicate', `${Math.round(hit.similarity * 100)} % like ${hit.id}`);
+        continue;
+      }
       index.add(d.id, sig);
     }
     out.push({ ...d, quality: { ...d.quality, checks: [...d.quality.checks, index ? 'unique_near' : 'unique'] } });
@@ -201,7 +242,11 @@ export function dedupDocuments(docs: readonly CorpusDocument[], rejected: Reject
 }
 
 /** Run `fn` over `items` with at most `limit` in flight. */
-async function mapPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+async function mapPool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

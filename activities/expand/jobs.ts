@@ -43,7 +43,8 @@ export function planJobs(facts: readonly Fact[], mix: Mix): ExpansionJob[] {
       const u = unit++;
       for (let k = 0; k < Math.min(variants, styles.length * mix.audiences.length); k++) {
         const style = styles[(u + k) % styles.length];
-        const audience = mix.audiences[(k + Math.floor(u / styles.length) + Math.floor(k / styles.length)) % mix.audiences.length];
+        const audience =
+          mix.audiences[(k + Math.floor(u / styles.length) + Math.floor(k / styles.length)) % mix.audiences.length];
         jobs.push({ facts, input, via, style, audience, lang });
       }
     }
@@ -51,7 +52,8 @@ export function planJobs(facts: readonly Fact[], mix: Mix): ExpansionJob[] {
   for (const f of facts) add([f], 'fact', null, mix.styles, mix.variants);
   const bundleStyles = mix.styles.filter((s) => BUNDLE_STYLES.includes(s));
   for (const b of relatedBundles(facts, 2, mix.pairs)) add(b.facts, 'pair', b.via, bundleStyles, mix.bundleVariants);
-  for (const b of relatedBundles(facts, 3, mix.triples)) add(b.facts, 'triple', b.via, bundleStyles, mix.bundleVariants);
+  for (const b of relatedBundles(facts, 3, mix.triples))
+    add(b.facts, 'triple', b.via, bundleStyles, mix.bundleVariants);
   return jobs;
 }
 
@@ -70,7 +72,9 @@ export function relatedBundles(facts: readonly Fact[], size: 2 | 3, max: number)
     }
   }
   // per node, its candidate groups: facts of distinct kinds first, so a group connects different knowledge
-  const perNode = [...byNode.entries()].filter(([, fs]) => fs.length >= size).sort(([a], [b]) => a.localeCompare(b))
+  const perNode = [...byNode.entries()]
+    .filter(([, fs]) => fs.length >= size)
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, fs]) => ({ id, groups: combinations(fs, size).sort((a, b) => distinctKinds(b) - distinctKinds(a)) }));
   const out: { facts: Fact[]; via: NamedNode }[] = [];
   const seen = new Set<string>();
@@ -95,7 +99,10 @@ function combinations<T>(xs: readonly T[], k: number, limit = 50): T[][] {
   const out: T[][] = [];
   const walk = (start: number, acc: T[]) => {
     if (out.length >= limit) return;
-    if (acc.length === k) { out.push(acc); return; }
+    if (acc.length === k) {
+      out.push(acc);
+      return;
+    }
     for (let i = start; i < xs.length; i++) walk(i + 1, [...acc, xs[i]]);
   };
   walk(0, []);
@@ -107,9 +114,15 @@ export function nodeIn(fact: Fact, id: string): NamedNode | null {
   let hit: NamedNode | null = null;
   const visit = (v: unknown) => {
     if (hit || !v || typeof v !== 'object') return;
-    if (Array.isArray(v)) { v.forEach(visit); return; }
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
     const o = v as Record<string, unknown>;
-    if (o.id === id && typeof o.name === 'string' && typeof o.name_zh === 'string') { hit = { id, name: o.name, name_zh: o.name_zh }; return; }
+    if (o.id === id && typeof o.name === 'string' && typeof o.name_zh === 'string') {
+      hit = { id, name: o.name, name_zh: o.name_zh };
+      return;
+    }
     Object.values(o).forEach(visit);
   };
   visit(fact.statement);

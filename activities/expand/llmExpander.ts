@@ -29,22 +29,39 @@ export interface LlmSettings {
 export const LlmAnswer = z.object({ text: z.string().trim().min(1, 'empty text') });
 const RESPONSE_SCHEMA = {
   type: 'json_schema' as const,
-  json_schema: { name: 'forge_document', strict: true, schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false } },
+  json_schema: {
+    name: 'forge_document',
+    strict: true,
+    schema: {
+      type: 'object',
+      properties: { text: { type: 'string' } },
+      required: ['text'],
+      additionalProperties: false,
+    },
+  },
 };
-const REPAIR = 'Your answer was not the JSON object asked for. Answer again with only {"text": "..."} holding the whole text, and nothing else.';
+const REPAIR =
+  'Your answer was not the JSON object asked for. Answer again with only {"text": "..."} holding the whole text, and nothing else.';
 
 /**
  * What an endpoint accepts, found out once per worker process (per base URL and model) and remembered: the
  * response format it takes (json_schema, then json_object, then none: the JSON asked for in the prompt
  * only) and whether its chat template has a system role (without one the system text leads the user's).
  */
-export interface EndpointCapabilities { responseFormat: LlmSettings['responseFormat']; systemRole: boolean }
+export interface EndpointCapabilities {
+  responseFormat: LlmSettings['responseFormat'];
+  systemRole: boolean;
+}
 const CAPABILITIES = new Map<string, EndpointCapabilities>();
 const FORMAT_ORDER: LlmSettings['responseFormat'][] = ['json_schema', 'json_object', 'none'];
 
 /** The endpoint refused the request itself (bad key, unknown model, bad request): no retry can fix it. */
 export class EndpointRefused extends Error {
-  constructor(message: string, readonly status: number | undefined = undefined, readonly body = '') {
+  constructor(
+    message: string,
+    readonly status: number | undefined = undefined,
+    readonly body = '',
+  ) {
     super(message);
   }
 }
@@ -64,8 +81,16 @@ export class LlmExpander {
   cacheHits = 0;
   readonly capabilities: EndpointCapabilities;
 
-  constructor(private readonly settings: LlmSettings, private readonly cache: LlmCache | null) {
-    this.client = new OpenAI({ baseURL: settings.baseURL, apiKey: settings.apiKey ?? 'not-needed', timeout: settings.timeoutMs, maxRetries: 0 });
+  constructor(
+    private readonly settings: LlmSettings,
+    private readonly cache: LlmCache | null,
+  ) {
+    this.client = new OpenAI({
+      baseURL: settings.baseURL,
+      apiKey: settings.apiKey ?? 'not-needed',
+      timeout: settings.timeoutMs,
+      maxRetries: 0,
+    });
     this.limiter = new AdaptiveLimiter(settings.concurrency);
     const key = `${settings.baseURL}\u0000${settings.model}\u0000${settings.responseFormat}`;
     let caps = CAPABILITIES.get(key);
@@ -75,12 +100,20 @@ export class LlmExpander {
 
   /** The generator as documents record it: the model, and how the endpoint is asked now. */
   get generator(): Generator {
-    return { kind: 'llm', model: this.settings.model, response_format: this.capabilities.responseFormat, system_role: this.capabilities.systemRole };
+    return {
+      kind: 'llm',
+      model: this.settings.model,
+      response_format: this.capabilities.responseFormat,
+      system_role: this.capabilities.systemRole,
+    };
   }
 
   async expand(job: ExpansionJob, signal?: AbortSignal): Promise<Expansion> {
     const prompt = buildPrompt(job);
-    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }];
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
+      { role: 'system', content: prompt.system },
+      { role: 'user', content: prompt.user },
+    ];
     const plain = () => this.capabilities.responseFormat === 'none';
     const usage = { prompt_tokens: 0, completion_tokens: 0 };
     let cached = true;
@@ -93,18 +126,29 @@ export class LlmExpander {
       if (parsed) return { text: parsed, usage, cached };
       messages.push({ role: 'assistant', content: answer.content }, { role: 'user', content: REPAIR });
     }
-    throw new InvalidCompletion('the answer was not a JSON object {"text": ...}, also after the repair request', String(messages.at(-2)?.content ?? ''));
+    throw new InvalidCompletion(
+      'the answer was not a JSON object {"text": ...}, also after the repair request',
+      String(messages.at(-2)?.content ?? ''),
+    );
   }
 
   /** One chat completion: from the cache, or through the limiter with retries. */
-  private async complete(chat: OpenAI.Chat.ChatCompletionMessageParam[], signal?: AbortSignal): Promise<CachedCompletion & { fromCache: boolean }> {
+  private async complete(
+    chat: OpenAI.Chat.ChatCompletionMessageParam[],
+    signal?: AbortSignal,
+  ): Promise<CachedCompletion & { fromCache: boolean }> {
     const { model, temperature, maxTokens } = this.settings;
     for (;;) {
       const caps = this.capabilities;
       const format = caps.responseFormat;
       const messages = caps.systemRole ? chat : withoutSystemRole(chat);
       const base = { model, temperature, max_tokens: maxTokens, messages };
-      const request = format === 'json_schema' ? { ...base, response_format: RESPONSE_SCHEMA } : format === 'json_object' ? { ...base, response_format: { type: 'json_object' as const } } : base;
+      const request =
+        format === 'json_schema'
+          ? { ...base, response_format: RESPONSE_SCHEMA }
+          : format === 'json_object'
+            ? { ...base, response_format: { type: 'json_object' as const } }
+            : base;
       const key = requestKey(request);
       const hit = await this.cache?.get(key);
       if (hit) {
@@ -123,7 +167,12 @@ export class LlmExpander {
           continue;
         }
         // a deterministic rejection of a request with a response format: the next simpler way, remembered
-        if (format !== 'none' && (e.status === undefined || UNSUPPORTED.has(e.status) || /response_format|json_schema|json_object|validation/i.test(e.body))) {
+        if (
+          format !== 'none' &&
+          (e.status === undefined ||
+            UNSUPPORTED.has(e.status) ||
+            /response_format|json_schema|json_object|validation/i.test(e.body))
+        ) {
           caps.responseFormat = FORMAT_ORDER[FORMAT_ORDER.indexOf(format) + 1];
           continue;
         }
@@ -132,7 +181,10 @@ export class LlmExpander {
     }
   }
 
-  private async send(request: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, signal?: AbortSignal): Promise<CachedCompletion> {
+  private async send(
+    request: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+    signal?: AbortSignal,
+  ): Promise<CachedCompletion> {
     let lastError = '';
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
       await this.limiter.acquire();
@@ -156,7 +208,11 @@ export class LlmExpander {
         const retry = retryable(e);
         if (!retry) {
           const status = e instanceof OpenAI.APIError ? e.status : undefined;
-          throw new EndpointRefused(`the endpoint ${this.settings.baseURL} refused the request${status ? ` (HTTP ${status})` : ''}: ${(e as Error).message}`, status, bodyOf(e));
+          throw new EndpointRefused(
+            `the endpoint ${this.settings.baseURL} refused the request${status ? ` (HTTP ${status})` : ''}: ${(e as Error).message}`,
+            status,
+            bodyOf(e),
+          );
         }
         outcome = 'overload';
         lastError = retry.reason;
@@ -168,7 +224,9 @@ export class LlmExpander {
       }
       if (backoff && attempt < this.settings.maxAttempts) await new Promise((r) => setTimeout(r, backoff));
     }
-    throw new Error(`the endpoint ${this.settings.baseURL} did not answer after ${this.settings.maxAttempts} tries: ${lastError}`);
+    throw new Error(
+      `the endpoint ${this.settings.baseURL} did not answer after ${this.settings.maxAttempts} tries: ${lastError}`,
+    );
   }
 }
 
@@ -177,13 +235,18 @@ export class LlmExpander {
  * null. With `plain` (an endpoint asked only by the prompt), an answer with no such object is the text itself.
  */
 export function parseAnswer(content: string, plain = false): string | null {
-  const unfenced = content.trim().replace(/```(?:json)?\s*([\s\S]*?)\s*```/, '$1').trim();
+  const unfenced = content
+    .trim()
+    .replace(/```(?:json)?\s*([\s\S]*?)\s*```/, '$1')
+    .trim();
   for (const candidate of [unfenced, unfenced.slice(unfenced.indexOf('{'), unfenced.lastIndexOf('}') + 1)]) {
     if (!candidate.startsWith('{')) continue;
     try {
       const parsed = LlmAnswer.safeParse(JSON.parse(candidate));
       if (parsed.success) return parsed.data.text;
-    } catch { /* not this one */ }
+    } catch {
+      /* not this one */
+    }
   }
   return plain && unfenced && !unfenced.startsWith('{') ? unfenced : null;
 }
@@ -192,7 +255,8 @@ export function parseAnswer(content: string, plain = false): string | null {
 const UNSUPPORTED = new Set([400, 404, 415, 422]);
 
 /** A 500 whose body is a validation error is the server refusing the request (llama.cpp's server does so), not failing. */
-const VALIDATION = /validation error|literal_error|response_format|json_schema|not supported|unsupported|Input should be/i;
+const VALIDATION =
+  /validation error|literal_error|response_format|json_schema|not supported|unsupported|Input should be/i;
 
 function bodyOf(e: unknown): string {
   if (e instanceof OpenAI.APIError) return `${e.message} ${JSON.stringify(e.error ?? '')}`;
@@ -200,8 +264,13 @@ function bodyOf(e: unknown): string {
 }
 
 /** Messages for a chat template without a system role: the system text leads the first user message. */
-function withoutSystemRole(messages: OpenAI.Chat.ChatCompletionMessageParam[]): OpenAI.Chat.ChatCompletionMessageParam[] {
-  const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+function withoutSystemRole(
+  messages: OpenAI.Chat.ChatCompletionMessageParam[],
+): OpenAI.Chat.ChatCompletionMessageParam[] {
+  const system = messages
+    .filter((m) => m.role === 'system')
+    .map((m) => m.content)
+    .join('\n');
   const rest = messages.filter((m) => m.role !== 'system');
   const first = rest.findIndex((m) => m.role === 'user');
   return rest.map((m, i) => (i === first ? { role: 'user', content: `${system}\n\n${m.content as string}` } : m));
@@ -213,7 +282,9 @@ function retryable(e: unknown): { reason: string; retryAfterMs?: number } | null
   if (e instanceof OpenAI.APIConnectionError) return { reason: `connection failed (${(e as Error).message})` };
   if (e instanceof OpenAI.APIError && e.status !== undefined) {
     if (e.status >= 500 && VALIDATION.test(bodyOf(e))) return null; // a deterministic rejection: the same request fails again
-    return e.status === 429 || e.status === 408 || e.status >= 500 ? { reason: `HTTP ${e.status}`, retryAfterMs: retryAfter(e.headers) } : null;
+    return e.status === 429 || e.status === 408 || e.status >= 500
+      ? { reason: `HTTP ${e.status}`, retryAfterMs: retryAfter(e.headers) }
+      : null;
   }
   // anything else on the way back (a body that is not JSON, a cut stream) is the transport's fault: try again
   return { reason: `malformed response (${(e as Error).message})` };

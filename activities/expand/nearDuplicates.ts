@@ -32,8 +32,9 @@ function fnv(s: string): number {
 
 /** (a * x + b) mod p for 32-bit x without losing precision: split a into 16-bit halves. */
 function mulAddMod(a: number, x: number, b: number): number {
-  const hi = Math.floor(a / 65536), lo = a % 65536;
-  const t = ((hi * x) % PRIME) * 65536 % PRIME;
+  const hi = Math.floor(a / 65536),
+    lo = a % 65536;
+  const t = (((hi * x) % PRIME) * 65536) % PRIME;
   return (t + lo * x + b) % PRIME;
 }
 
@@ -98,11 +99,15 @@ export class NearDuplicateIndex {
 
   /** The index as lines `{id, sig}` (signature in base64), to keep beside a run's output. */
   entries(): { id: string; sig: string }[] {
-    return [...this.sigs.entries()].map(([id, s]) => ({ id, sig: Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('base64') }));
+    return [...this.sigs.entries()].map(([id, s]) => ({
+      id,
+      sig: Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('base64'),
+    }));
   }
   static decode(sig: string): Uint32Array {
     const buf = Buffer.from(sig, 'base64');
-    if (buf.length !== SIGNATURE_SIZE * 4) throw new Error(`a MinHash signature has ${SIGNATURE_SIZE * 4} bytes, not ${buf.length}`);
+    if (buf.length !== SIGNATURE_SIZE * 4)
+      throw new Error(`a MinHash signature has ${SIGNATURE_SIZE * 4} bytes, not ${buf.length}`);
     return new Uint32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   }
 }

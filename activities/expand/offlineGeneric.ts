@@ -15,18 +15,31 @@ export function titleOf(f: Fact, lang: Lang): string {
   const en = lang === 'en';
   switch (f.kind) {
     case 'out_of_spec': {
-      const s = f.statement, up = s.direction === 'above';
-      return en ? `${s.parameter.name} ${up ? 'above' : 'below'} ${s.limit} ${s.parameter.unit} on ${s.asset.name}` : `${s.asset.name_zh}${s.parameter.name_zh}${up ? '高于' : '低于'} ${s.limit} ${s.parameter.unit}`;
+      const s = f.statement,
+        up = s.direction === 'above';
+      return en
+        ? `${s.parameter.name} ${up ? 'above' : 'below'} ${s.limit} ${s.parameter.unit} on ${s.asset.name}`
+        : `${s.asset.name_zh}${s.parameter.name_zh}${up ? '高于' : '低于'} ${s.limit} ${s.parameter.unit}`;
     }
-    case 'threshold_rule': return en ? `${outcomeRiskEn(f.statement)} on ${f.statement.asset.name} when ${ruleEn(f.statement)}` : `${f.statement.asset.name_zh}在${ruleZh(f.statement)}时的${outcomeRiskZh(f.statement)}`;
+    case 'threshold_rule':
+      return en
+        ? `${outcomeRiskEn(f.statement)} on ${f.statement.asset.name} when ${ruleEn(f.statement)}`
+        : `${f.statement.asset.name_zh}在${ruleZh(f.statement)}时的${outcomeRiskZh(f.statement)}`;
     case 'graph_agreement': {
       const s = f.statement;
-      return en ? `the ${s.side} limit of ${s.parameter.name} (${s.spec_limit} ${s.parameter.unit}) against the production data` : `${s.parameter.name_zh}${s.side === 'upper' ? '上限' : '下限'}（${s.spec_limit} ${s.parameter.unit}）与生产数据的对照`;
+      return en
+        ? `the ${s.side} limit of ${s.parameter.name} (${s.spec_limit} ${s.parameter.unit}) against the production data`
+        : `${s.parameter.name_zh}${s.side === 'upper' ? '上限' : '下限'}（${s.spec_limit} ${s.parameter.unit}）与生产数据的对照`;
     }
-    case 'event_chain': return en ? `alarm ${f.statement.alarm.id} (${f.statement.alarm.name}) on ${f.statement.asset}` : `${f.statement.asset} 的报警 ${f.statement.alarm.id}（${f.statement.alarm.name_zh}）`;
+    case 'event_chain':
+      return en
+        ? `alarm ${f.statement.alarm.id} (${f.statement.alarm.name}) on ${f.statement.asset}`
+        : `${f.statement.asset} 的报警 ${f.statement.alarm.id}（${f.statement.alarm.name_zh}）`;
     case 'maintenance_pattern': {
       const c = f.statement.cause_node;
-      return en ? `work orders for ${c?.name ?? f.statement.cause}` : `“${c?.name_zh ?? f.statement.cause}”相关的维修工单`;
+      return en
+        ? `work orders for ${c?.name ?? f.statement.cause}`
+        : `“${c?.name_zh ?? f.statement.cause}”相关的维修工单`;
     }
   }
 }
@@ -41,9 +54,21 @@ export function sentencesOf(text: string, lang: Lang): string[] {
 const OPENING: Record<Lang, Record<Audience, string[]>> = {
   en: {
     student: ["Today's topic:", 'This lesson looks at', 'A worked example from a real plant:'],
-    operator: ['A point for everyone running the line:', 'On the shop floor this comes up often:', 'Worth knowing at the machine:'],
-    process_engineer: ['A finding from the production records:', 'From the process data:', 'Evidence for process decisions:'],
-    maintenance_technician: ['For maintenance, this one matters:', 'From the maintenance point of view:', 'A pattern for the maintenance team:'],
+    operator: [
+      'A point for everyone running the line:',
+      'On the shop floor this comes up often:',
+      'Worth knowing at the machine:',
+    ],
+    process_engineer: [
+      'A finding from the production records:',
+      'From the process data:',
+      'Evidence for process decisions:',
+    ],
+    maintenance_technician: [
+      'For maintenance, this one matters:',
+      'From the maintenance point of view:',
+      'A pattern for the maintenance team:',
+    ],
   },
   zh: {
     student: ['本节主题：', '本课讨论：', '来自真实工厂的案例：'],
@@ -76,7 +101,9 @@ function pick<T>(xs: readonly T[], job: ExpansionJob): T {
 }
 
 export const opening = (job: ExpansionJob, title: string) =>
-  job.lang === 'en' ? `${pick(OPENING.en[job.audience], job)} ${title}.` : `${pick(OPENING.zh[job.audience], job)}${title}。`;
+  job.lang === 'en'
+    ? `${pick(OPENING.en[job.audience], job)} ${title}.`
+    : `${pick(OPENING.zh[job.audience], job)}${title}。`;
 export const closing = (job: ExpansionJob) => CLOSING[job.lang][job.audience];
 
 const COUNT_WORD: Record<Lang, string[]> = { en: ['', 'one', 'two', 'three'], zh: ['', '一', '两', '三'] };
@@ -89,15 +116,26 @@ type Classic = (f: Fact, style: 'textbook' | 'qa' | 'sop' | 'troubleshooting') =
 
 /** Q&A pairs of a classic Q&A text. */
 function qaPairs(text: string): [string, string][] {
-  return text.split(/\n\s*\n/).map((block) => {
-    const [q, ...a] = block.split('\n');
-    return [q.replace(/^(Q:|问：)\s*/, ''), a.join(' ').replace(/^(A:|答：)\s*/, '')] as [string, string];
-  }).filter(([q, a]) => q && a);
+  return text
+    .split(/\n\s*\n/)
+    .map((block) => {
+      const [q, ...a] = block.split('\n');
+      return [q.replace(/^(Q:|问：)\s*/, ''), a.join(' ').replace(/^(A:|答：)\s*/, '')] as [string, string];
+    })
+    .filter(([q, a]) => q && a);
 }
 /** The numbered steps of a classic SOP text. */
-const stepsOf = (text: string) => text.split('\n').map((l) => /^\d+\.\s+(.*)$/.exec(l)?.[1]).filter((x): x is string => !!x);
+const stepsOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => /^\d+\.\s+(.*)$/.exec(l)?.[1])
+    .filter((x): x is string => !!x);
 /** The lines of a classic dialogue, without the speakers. */
-const linesOf = (text: string) => text.split('\n').map((l) => l.replace(/^[^:：]{1,20}[:：]\s*/, '')).filter(Boolean);
+const linesOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.replace(/^[^:：]{1,20}[:：]\s*/, ''))
+    .filter(Boolean);
 
 /**
  * Knowledge list, lecture and case study of one fact, each from a different source so that they do not
@@ -109,20 +147,32 @@ export function renderGeneric(job: ExpansionJob, classic: Classic): string {
   if (job.facts.length === 1) {
     const [f] = job.facts;
     const title = titleOf(f, job.lang);
-    if (job.style === 'knowledge_list') return [en ? `Key facts: ${title}` : `要点：${title}`, '', ...factSheet(f, job.lang).map((p) => `- ${p}`)].join('\n');
+    if (job.style === 'knowledge_list')
+      return [en ? `Key facts: ${title}` : `要点：${title}`, '', ...factSheet(f, job.lang).map((p) => `- ${p}`)].join(
+        '\n',
+      );
     if (job.style === 'lecture') {
       const pairs = qaPairs(classic(f, 'qa'));
-      const body = pairs.map(([q, a], i) => (en ? `${i === 0 ? 'Let us start with a question' : CONNECT_EN[i % CONNECT_EN.length] + ' you may ask'}: ${lower(q)} ${a}` : `${i === 0 ? '我们先看一个问题' : CONNECT_ZH[i % CONNECT_ZH.length] + '大家可能会问'}：${q}${a}`));
+      const body = pairs.map(([q, a], i) =>
+        en
+          ? `${i === 0 ? 'Let us start with a question' : CONNECT_EN[i % CONNECT_EN.length] + ' you may ask'}: ${lower(q)} ${a}`
+          : `${i === 0 ? '我们先看一个问题' : CONNECT_ZH[i % CONNECT_ZH.length] + '大家可能会问'}：${q}${a}`,
+      );
       return [opening(job, title), ...body, closing(job)].join(en ? ' ' : '');
     }
     if (job.style === 'case_study') {
       const [first] = sentencesOf(classic(f, 'textbook'), job.lang);
       const dialogue = linesOf(classic(f, 'troubleshooting'));
       const steps = stepsOf(classic(f, 'sop'));
-      return [en ? `Case study: ${cap(title)}` : `案例：${title}`, '',
+      return [
+        en ? `Case study: ${cap(title)}` : `案例：${title}`,
+        '',
         en ? `Situation: ${first}` : `背景：${first}`,
         en ? `What the team found: ${dialogue.join(' ')}` : `排查经过：${dialogue.join('')}`,
-        en ? `What was laid down: ${steps.map(lower).join('; ')}` : `形成的做法：${steps.join('；')}`, '', closing(job)].join('\n');
+        en ? `What was laid down: ${steps.map(lower).join('; ')}` : `形成的做法：${steps.join('；')}`,
+        '',
+        closing(job),
+      ].join('\n');
     }
   }
   // a bundle: a sentence on what connects the facts, then each fact in a form that suits the style
@@ -132,32 +182,71 @@ export function renderGeneric(job: ExpansionJob, classic: Classic): string {
   // a code as the plant writes it (ALM-203, IMM-01) is named beside the node's name; graph-internal ids (effect:...) are not
   const name = local === via.id || via.id.includes(':') ? local : en ? `${local} (${via.id})` : `${local}（${via.id}）`;
   const title = en ? `how ${n} findings about ${name} connect` : `与${name}有关的${n}条知识之间的联系`;
-  const connection = en ? `${job.facts.length === 2 ? 'Both findings concern' : 'All three findings concern'} ${name}, and each explains part of the others.` : `以下${n}条知识都与${name}有关，彼此可以相互印证。`;
+  const connection = en
+    ? `${job.facts.length === 2 ? 'Both findings concern' : 'All three findings concern'} ${name}, and each explains part of the others.`
+    : `以下${n}条知识都与${name}有关，彼此可以相互印证。`;
   const about = (f: Fact) => (en ? `On ${titleOf(f, 'en')}: ` : `关于${titleOf(f, 'zh')}：`);
   const partOf = (f: Fact): string => {
-    if (job.style === 'knowledge_list') return factSheet(f, job.lang).slice(0, 5).join(en ? '; ' : '；');
-    if (job.style === 'lecture' || job.style === 'qa') return qaPairs(classic(f, 'qa')).slice(0, 2).map(([q, a]) => `${q} ${a}`).join(en ? ' ' : '');
-    if (job.style === 'case_study') return linesOf(classic(f, 'troubleshooting')).slice(0, 4).join(en ? ' ' : '');
-    return sentencesOf(classic(f, 'textbook'), job.lang).slice(0, 2).join(en ? ' ' : '');
+    if (job.style === 'knowledge_list')
+      return factSheet(f, job.lang)
+        .slice(0, 5)
+        .join(en ? '; ' : '；');
+    if (job.style === 'lecture' || job.style === 'qa')
+      return qaPairs(classic(f, 'qa'))
+        .slice(0, 2)
+        .map(([q, a]) => `${q} ${a}`)
+        .join(en ? ' ' : '');
+    if (job.style === 'case_study')
+      return linesOf(classic(f, 'troubleshooting'))
+        .slice(0, 4)
+        .join(en ? ' ' : '');
+    return sentencesOf(classic(f, 'textbook'), job.lang)
+      .slice(0, 2)
+      .join(en ? ' ' : '');
   };
   const points = [connection, ...job.facts.map((f) => about(f) + partOf(f))];
   switch (job.style) {
     case 'knowledge_list':
       return [en ? `Key facts: ${title}` : `要点：${title}`, '', ...points.map((p) => `- ${p}`)].join('\n');
     case 'lecture': {
-      const body = points.map((p, i) => (i === 0 ? p : en ? `${CONNECT_EN[(i - 1) % CONNECT_EN.length]} ${lower(p)}` : `${CONNECT_ZH[(i - 1) % CONNECT_ZH.length]}${p}`));
+      const body = points.map((p, i) =>
+        i === 0
+          ? p
+          : en
+            ? `${CONNECT_EN[(i - 1) % CONNECT_EN.length]} ${lower(p)}`
+            : `${CONNECT_ZH[(i - 1) % CONNECT_ZH.length]}${p}`,
+      );
       return [opening(job, title), ...body, closing(job)].join(en ? ' ' : '');
     }
     case 'case_study': {
       const k = Math.max(1, Math.ceil(points.length / 3));
       const parts: [string, string][] = en
-        ? [['Situation', points.slice(0, k).join(' ')], ['Analysis', points.slice(k, 2 * k).join(' ')], ['Conclusion', points.slice(2 * k).join(' ')]]
-        : [['背景', points.slice(0, k).join('')], ['分析', points.slice(k, 2 * k).join('')], ['结论', points.slice(2 * k).join('')]];
-      return [en ? `Case study: ${cap(title)}` : `案例：${title}`, '', ...parts.filter(([, t]) => t).map(([h, t]) => (en ? `${h}: ${t}` : `${h}：${t}`)), '', closing(job)].join('\n');
+        ? [
+            ['Situation', points.slice(0, k).join(' ')],
+            ['Analysis', points.slice(k, 2 * k).join(' ')],
+            ['Conclusion', points.slice(2 * k).join(' ')],
+          ]
+        : [
+            ['背景', points.slice(0, k).join('')],
+            ['分析', points.slice(k, 2 * k).join('')],
+            ['结论', points.slice(2 * k).join('')],
+          ];
+      return [
+        en ? `Case study: ${cap(title)}` : `案例：${title}`,
+        '',
+        ...parts.filter(([, t]) => t).map(([h, t]) => (en ? `${h}: ${t}` : `${h}：${t}`)),
+        '',
+        closing(job),
+      ].join('\n');
     }
     case 'qa': {
-      const qa: [string, string][] = [[en ? `How are these findings connected?` : '这些知识之间有什么联系？', points[0]],
-        ...job.facts.map((f, i): [string, string] => [en ? `What is known about ${titleOf(f, 'en')}?` : `关于${titleOf(f, 'zh')}，已知什么？`, points[i + 1]])];
+      const qa: [string, string][] = [
+        [en ? `How are these findings connected?` : '这些知识之间有什么联系？', points[0]],
+        ...job.facts.map((f, i): [string, string] => [
+          en ? `What is known about ${titleOf(f, 'en')}?` : `关于${titleOf(f, 'zh')}，已知什么？`,
+          points[i + 1],
+        ]),
+      ];
       return qa.map(([q, a]) => (en ? `Q: ${q}\nA: ${a}` : `问：${q}\n答：${a}`)).join('\n\n');
     }
     default: // textbook (and any other style asked of a bundle)

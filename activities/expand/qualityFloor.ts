@@ -30,7 +30,11 @@ export const MIN_TEXTS = 5;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The accepted shares of the run's texts, and the groups under `floor`. The action is the caller's. */
-export function assessQuality(docs: readonly Pick<CorpusDocument, 'style' | 'lang'>[], rejected: readonly Pick<Rejected, 'style' | 'lang' | 'reason'>[], floor: number): Omit<QualityReport, 'action' | 'summary'> {
+export function assessQuality(
+  docs: readonly Pick<CorpusDocument, 'style' | 'lang'>[],
+  rejected: readonly Pick<Rejected, 'style' | 'lang' | 'reason'>[],
+  floor: number,
+): Omit<QualityReport, 'action' | 'summary'> {
   const count = (key: (x: { style: string; lang: string }) => string) => {
     const out = new Map<string, { ok: number; all: number }>();
     const bump = (k: string, ok: boolean) => {
@@ -51,12 +55,19 @@ export function assessQuality(docs: readonly Pick<CorpusDocument, 'style' | 'lan
   const byLang = shares(count((x) => x.lang));
   const below = [
     ...(accepted !== null && accepted < floor ? ['run'] : []),
-    ...Object.entries(byStyle).filter(([, s]) => s < floor).map(([k]) => `style:${k}`),
-    ...Object.entries(byLang).filter(([, s]) => s < floor).map(([k]) => `lang:${k}`),
+    ...Object.entries(byStyle)
+      .filter(([, s]) => s < floor)
+      .map(([k]) => `style:${k}`),
+    ...Object.entries(byLang)
+      .filter(([, s]) => s < floor)
+      .map(([k]) => `lang:${k}`),
   ];
   const reasons = new Map<string, number>();
   for (const r of rejected) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
-  const top = [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([k, n]) => `${k} (${n})`);
+  const top = [...reasons]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([k, n]) => `${k} (${n})`);
   return { floor, accepted_share: accepted, by_style: byStyle, by_lang: byLang, below, top_reasons: top };
 }
 
@@ -68,6 +79,11 @@ export function inFailedGroup(below: readonly string[], x: { style: string; lang
 /** One line for people (CLI, Web UI, card): what the floor found and did. */
 export function describeQuality(q: Omit<QualityReport, 'summary'>): string {
   if (!q.below.length) return `quality floor ${q.floor}: passed (accepted share ${q.accepted_share ?? '-'})`;
-  const what = { none: 'kept', backup: 'their shards replaced from the backup corpus', offline: 'their texts written by the offline expander instead (labelled offline)', fail: 'the run failed' }[q.action];
+  const what = {
+    none: 'kept',
+    backup: 'their shards replaced from the backup corpus',
+    offline: 'their texts written by the offline expander instead (labelled offline)',
+    fail: 'the run failed',
+  }[q.action];
   return `quality floor ${q.floor}: ${q.below.join(', ')} under it (accepted share ${q.accepted_share ?? '-'}; top rejections ${q.top_reasons.join(', ') || 'none'}): ${what}`;
 }

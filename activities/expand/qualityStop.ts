@@ -16,7 +16,10 @@ export const STOP_Z = 2.576;
 export const wilsonUpper = (ok: number, n: number, z = STOP_Z): number => wilsonInterval(ok, n, z)[1];
 
 /** The texts checked so far (accepted or rejected) and how many of them were accepted. */
-export interface QualityTally { accepted: number; checked: number }
+export interface QualityTally {
+  accepted: number;
+  checked: number;
+}
 
 /** Whether generation should stop: at least `after` texts checked (0: never) and the share surely under `floor`. */
 export function surelyBelowFloor(t: QualityTally, floor: number, after: number): boolean {
@@ -33,7 +36,10 @@ export class LiveQuality {
   private readonly shared: SharedQuality;
 
   /** A batch's view: `key` names its run (null: not shared), `prior` holds the run's texts of batches already done. */
-  constructor(private readonly key: string | null, private readonly prior: QualityTally) {
+  constructor(
+    private readonly key: string | null,
+    private readonly prior: QualityTally,
+  ) {
     const found = key === null ? undefined : RUNNING.get(key);
     this.shared = found ?? { tally: { accepted: 0, checked: 0 }, cut: new AbortController(), batches: 0 };
     if (key !== null && !found) RUNNING.set(key, this.shared);
@@ -52,7 +58,10 @@ export class LiveQuality {
 
   /** the run's texts known here: those of finished batches and of every batch of the run running in this process */
   get tally(): QualityTally {
-    return { accepted: this.prior.accepted + this.shared.tally.accepted, checked: this.prior.checked + this.shared.tally.checked };
+    return {
+      accepted: this.prior.accepted + this.shared.tally.accepted,
+      checked: this.prior.checked + this.shared.tally.checked,
+    };
   }
 
   get signal(): AbortSignal {
@@ -73,5 +82,9 @@ export class LiveQuality {
 }
 
 /** What the running batches of one run in this process share: their counts, the switch, how many there are. */
-interface SharedQuality { tally: QualityTally; cut: AbortController; batches: number }
+interface SharedQuality {
+  tally: QualityTally;
+  cut: AbortController;
+  batches: number;
+}
 const RUNNING = new Map<string, SharedQuality>();

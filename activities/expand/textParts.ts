@@ -5,6 +5,7 @@ export type ClassicStyle = 'textbook' | 'qa' | 'sop' | 'troubleshooting';
 /** One fact kind's templates, one per classic style. */
 export type Templates<F> = Record<ClassicStyle, (f: F) => string>;
 
-export const listEn = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+export const listEn = (xs: string[]) =>
+  xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 export const listZh = (xs: string[]) => xs.join('、');
 export const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

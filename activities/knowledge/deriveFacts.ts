@@ -18,7 +18,12 @@ export interface DeriveOptions extends RuleFactOptions {
   maxSources: number;
 }
 export const DEFAULT_DERIVE_OPTIONS: DeriveOptions = {
-  minSupport: 3, maxSources: 100, qualityLabel: 'quality', badQuality: ['NG', 'FAIL', 'REJECT', 'SCRAP', '不合格'], outcomes: [], privacy: null,
+  minSupport: 3,
+  maxSources: 100,
+  qualityLabel: 'quality',
+  badQuality: ['NG', 'FAIL', 'REJECT', 'SCRAP', '不合格'],
+  outcomes: [],
+  privacy: null,
   rules: { ...DEFAULT_MINE_OPTIONS, minPositives: 10, agreementTolerance: 0.05 },
 };
 
@@ -64,11 +69,21 @@ export class FactInputs {
     const tables = this.tables.finish();
     const rules = thresholdRuleFacts(tables, index, opts, rand);
     const facts: Fact[] = [
-      ...[...outOfSpecFacts(tables, events as EventRecord[], index, opts), ...eventChainFacts(events, index), ...maintenanceFacts(orders, index)]
-        .filter((f) => !opts.privacy || !WITHHELD_KINDS.includes(f.kind)).map(withId),
+      ...[
+        ...outOfSpecFacts(tables, events as EventRecord[], index, opts),
+        ...eventChainFacts(events, index),
+        ...maintenanceFacts(orders, index),
+      ]
+        .filter((f) => !opts.privacy || !WITHHELD_KINDS.includes(f.kind))
+        .map(withId),
       ...rules.facts,
     ];
-    return { facts: facts.sort((a, b) => a.id.localeCompare(b.id)), unlinked: this.unlinked, rulesSetAside: rules.setAside, privacy: rules.privacy };
+    return {
+      facts: facts.sort((a, b) => a.id.localeCompare(b.id)),
+      unlinked: this.unlinked,
+      rulesSetAside: rules.setAside,
+      privacy: rules.privacy,
+    };
   }
 }
 
@@ -76,7 +91,12 @@ export class FactInputs {
  * Join records with the knowledge graph and derive facts with evidence and provenance. Pure and deterministic.
  * Samples may come as batches (as record files hold them) or as single rows.
  */
-export function deriveFacts(records: Iterable<OperationRecord | SampleRecord>, graph: GraphSnapshot, opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS, rand?: Rand): DeriveResult {
+export function deriveFacts(
+  records: Iterable<OperationRecord | SampleRecord>,
+  graph: GraphSnapshot,
+  opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS,
+  rand?: Rand,
+): DeriveResult {
   const inputs = new FactInputs(graph);
   for (const r of records) inputs.add(r);
   return inputs.derive(opts, rand);

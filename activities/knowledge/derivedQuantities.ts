@@ -15,23 +15,61 @@ let formulaParser: ((formula: string) => MathNode) | null = null;
 function parse(formula: string): MathNode {
   if (!formulaParser) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { all, create } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' } });
+    const { all, create } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' }});
     const math = create(all);
     const own = math.parse; // kept for our own use before formulas lose it (the mathjs security guide's recipe)
     const refuse = (name: string) => () => {
       throw new Error(`${name} is not available in formulas`);
     };
-    math.import({ import: refuse('import'), createUnit: refuse('createUnit'), evaluate: refuse('evaluate'), parse: refuse('parse'), simplify: refuse('simplify'), derivative: refuse('derivative'), compile: refuse('compile') }, { override: true });
+    math.import(
+      {
+        import: refuse('import'),
+        createUnit: refuse('createUnit'),
+        evaluate: refuse('evaluate'),
+        parse: refuse('parse'),
+        simplify: refuse('simplify'),
+        derivative: refuse('derivative'),
+        compile: refuse('compile'),
+      },
+      { override: true },
+    );
     formulaParser = own;
   }
   return formulaParser(formula);
 }
 
-const FUNCTIONS = new Set(['abs', 'sqrt', 'cbrt', 'exp', 'log', 'log10', 'log2', 'pow', 'min', 'max', 'sin', 'cos', 'tan', 'atan2', 'floor', 'ceil', 'round', 'sign', 'hypot']);
+const FUNCTIONS = new Set([
+  'abs',
+  'sqrt',
+  'cbrt',
+  'exp',
+  'log',
+  'log10',
+  'log2',
+  'pow',
+  'min',
+  'max',
+  'sin',
+  'cos',
+  'tan',
+  'atan2',
+  'floor',
+  'ceil',
+  'round',
+  'sign',
+  'hypot',
+]);
 const CONSTANTS = new Set(['pi', 'e']);
 
-export interface Formula { id: string; formula: string }
-export interface CompiledFormula { id: string; inputs: string[]; evaluate: (scope: Record<string, number>) => number }
+export interface Formula {
+  id: string;
+  formula: string;
+}
+export interface CompiledFormula {
+  id: string;
+  inputs: string[];
+  evaluate: (scope: Record<string, number>) => number;
+}
 
 /** Parse and check a formula: the names it reads, or an error naming what is not allowed. */
 export function formulaInputs(f: Formula): string[] {
@@ -49,8 +87,14 @@ function checked(f: Formula): { node: MathNode; inputs: Set<string> } {
   node.traverse((n, _path, parent) => {
     if (n.type === 'FunctionNode') {
       const name = (n as unknown as { fn: { name?: string } }).fn.name ?? '';
-      if (!FUNCTIONS.has(name)) throw new Error(`formula of ${f.id} ("${f.formula}") calls ${name || 'an expression'}: only ${[...FUNCTIONS].join(', ')} are allowed`);
-    } else if (n.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n)) {
+      if (!FUNCTIONS.has(name))
+        throw new Error(
+          `formula of ${f.id} ("${f.formula}") calls ${name || 'an expression'}: only ${[...FUNCTIONS].join(', ')} are allowed`,
+        );
+    } else if (
+      n.type === 'SymbolNode' &&
+      !(parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n)
+    ) {
       const name = (n as unknown as { name: string }).name;
       if (!CONSTANTS.has(name)) inputs.add(name);
     } else if (!['OperatorNode', 'ConstantNode', 'ParenthesisNode', 'SymbolNode'].includes(n.type)) {
@@ -63,10 +107,13 @@ function checked(f: Formula): { node: MathNode; inputs: Set<string> } {
 /** Parse and check a formula against the parameters there are: the parameters it reads and how to evaluate it. */
 export function compileFormula(f: Formula, known: ReadonlySet<string>): CompiledFormula {
   const { node, inputs } = checked(f);
-  for (const name of inputs) if (!known.has(name)) throw new Error(`formula of ${f.id} ("${f.formula}") reads "${name}", which is not a parameter`);
+  for (const name of inputs)
+    if (!known.has(name))
+      throw new Error(`formula of ${f.id} ("${f.formula}") reads "${name}", which is not a parameter`);
   const code = node.compile();
   return {
-    id: f.id, inputs: [...inputs].sort(),
+    id: f.id,
+    inputs: [...inputs].sort(),
     evaluate: (scope) => {
       const v: unknown = code.evaluate({ ...scope });
       return typeof v === 'number' ? v : NaN;
@@ -78,7 +125,10 @@ export function compileFormula(f: Formula, known: ReadonlySet<string>): Compiled
  * Derived columns for rows by column: `columns[name][i]`. Formulas may build on one another (in any
  * order); a row missing an input gets NaN. A cycle or an unknown name is an error.
  */
-export function deriveColumns(columns: Record<string, ArrayLike<number>>, formulas: readonly Formula[]): Record<string, Float64Array> {
+export function deriveColumns(
+  columns: Record<string, ArrayLike<number>>,
+  formulas: readonly Formula[],
+): Record<string, Float64Array> {
   const known = new Set([...Object.keys(columns), ...formulas.map((f) => f.id)]);
   const compiled = formulas.map((f) => compileFormula(f, known));
   const out: Record<string, Float64Array> = {};

@@ -48,7 +48,9 @@ export function eventChainFacts(events: readonly TimedEvent[], index: GraphIndex
           episodes: episodes.length,
           raised: list.filter((e) => e.code === code && e.state === 'raised').length,
           unresolved: episodes.length - closed.length,
-          duration_min: durations.length ? { mean: round(mean(durations), 1), max: round(Math.max(...durations), 1) } : null,
+          duration_min: durations.length
+            ? { mean: round(mean(durations), 1), max: round(Math.max(...durations), 1) }
+            : null,
           actions: actionOutcomes(episodes).slice(0, 5),
         },
         evidence: { n: episodes.length, events: episodes.reduce((a, ep) => a + ep.lines.length, 0) },
@@ -64,7 +66,9 @@ export function eventChainFacts(events: readonly TimedEvent[], index: GraphIndex
  * number of episodes it was taken in, how many of those then cleared, and the mean minutes from the
  * action to the clear. Most used first.
  */
-function actionOutcomes(episodes: readonly { end: TimedEvent | null; actions: TimedEvent[] }[]): EventChainFact['statement']['actions'] {
+function actionOutcomes(
+  episodes: readonly { end: TimedEvent | null; actions: TimedEvent[] }[],
+): EventChainFact['statement']['actions'] {
   const byKey = new Map<string, { text: string; episodes: number; recovered: number; minutes: number[] }>();
   for (const ep of episodes) {
     const seen = new Set<string>();
@@ -83,5 +87,10 @@ function actionOutcomes(episodes: readonly { end: TimedEvent | null; actions: Ti
   }
   return [...byKey.values()]
     .sort((a, b) => b.episodes - a.episodes || a.text.localeCompare(b.text))
-    .map((x) => ({ text: x.text, episodes: x.episodes, recovered: x.recovered, clear_min_mean: x.minutes.length ? round(mean(x.minutes), 1) : null }));
+    .map((x) => ({
+      text: x.text,
+      episodes: x.episodes,
+      recovered: x.recovered,
+      clear_min_mean: x.minutes.length ? round(mean(x.minutes), 1) : null,
+    }));
 }

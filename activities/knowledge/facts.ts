@@ -22,12 +22,14 @@ export const OutOfSpecStatement = z.object({
   limit: z.number(),
   spec: z.object({ min: z.number().nullable(), max: z.number().nullable(), target: z.number().nullable() }),
   observed: z.object({ extreme: z.number(), mean_out: z.number() }),
-  outcome: z.object({
-    ng_rate_out_pct: z.number(),
-    ng_rate_in_pct: z.number(),
-    risk_ratio: z.number().nullable(),
-    main_defect: NamedNode.extend({ n: z.number() }).nullable(),
-  }).nullable(),
+  outcome: z
+    .object({
+      ng_rate_out_pct: z.number(),
+      ng_rate_in_pct: z.number(),
+      risk_ratio: z.number().nullable(),
+      main_defect: NamedNode.extend({ n: z.number() }).nullable(),
+    })
+    .nullable(),
   failure_modes: z.array(FailureModeRef),
   alarms: z.array(NamedNode),
 });
@@ -42,13 +44,15 @@ export const EventChainStatement = z.object({
   unresolved: z.number().int(),
   duration_min: z.object({ mean: z.number(), max: z.number() }).nullable(),
   /** what was logged while the alarm was active (by template), in how many episodes, and how often the episode then cleared */
-  actions: z.array(z.object({
-    text: z.string(),
-    episodes: z.number().int(),
-    recovered: z.number().int(),
-    /** mean minutes from the action to the clear, over the episodes that cleared */
-    clear_min_mean: z.number().nullable(),
-  })),
+  actions: z.array(
+    z.object({
+      text: z.string(),
+      episodes: z.number().int(),
+      recovered: z.number().int(),
+      /** mean minutes from the action to the clear, over the episodes that cleared */
+      clear_min_mean: z.number().nullable(),
+    }),
+  ),
 });
 
 /** Work orders with one cause: their symptoms, the actions that fixed them, parts and downtime. */
@@ -69,12 +73,14 @@ export const RuleCondition = z.object({ parameter: ParameterRef, op: z.enum(['>'
  * it means (texts speak of rejected parts, failures or alarms) and its graph node (a failure mode or an
  * effect, by id or name), whose failure mode, effects and actions the rule's facts carry.
  */
-export const OutcomeSpec = z.object({
-  label: z.string().min(1),
-  values: z.array(z.string().min(1)).min(1).default(['1']),
-  meaning: z.enum(['quality_reject', 'failure', 'alarm']).default('failure'),
-  node: z.string().min(1).nullable().default(null),
-}).strict();
+export const OutcomeSpec = z
+  .object({
+    label: z.string().min(1),
+    values: z.array(z.string().min(1)).min(1).default(['1']),
+    meaning: z.enum(['quality_reject', 'failure', 'alarm']).default('failure'),
+    node: z.string().min(1).nullable().default(null),
+  })
+  .strict();
 export type OutcomeSpec = z.infer<typeof OutcomeSpec>;
 
 /**
@@ -128,25 +134,50 @@ const FactBase = {
 
 export const Fact = z.discriminatedUnion('kind', [
   z.object({
-    kind: z.literal('out_of_spec'), ...FactBase, statement: OutOfSpecStatement,
-    evidence: z.object({ n: z.number().int(), n_out: z.number().int(), rate_pct: z.number(), ci_level_pct: z.number(), ci_pct: z.tuple([z.number(), z.number()]), n_ng_out: z.number().int(), n_ng_in: z.number().int() }),
+    kind: z.literal('out_of_spec'),
+    ...FactBase,
+    statement: OutOfSpecStatement,
+    evidence: z.object({
+      n: z.number().int(),
+      n_out: z.number().int(),
+      rate_pct: z.number(),
+      ci_level_pct: z.number(),
+      ci_pct: z.tuple([z.number(), z.number()]),
+      n_ng_out: z.number().int(),
+      n_ng_in: z.number().int(),
+    }),
   }),
   z.object({
-    kind: z.literal('event_chain'), ...FactBase, statement: EventChainStatement,
+    kind: z.literal('event_chain'),
+    ...FactBase,
+    statement: EventChainStatement,
     evidence: z.object({ n: z.number().int(), events: z.number().int() }),
   }),
   z.object({
-    kind: z.literal('maintenance_pattern'), ...FactBase, statement: MaintenanceStatement,
+    kind: z.literal('maintenance_pattern'),
+    ...FactBase,
+    statement: MaintenanceStatement,
     evidence: z.object({ n: z.number().int() }),
   }),
   z.object({
-    kind: z.literal('threshold_rule'), ...FactBase, statement: ThresholdRuleStatement,
+    kind: z.literal('threshold_rule'),
+    ...FactBase,
+    statement: ThresholdRuleStatement,
     evidence: z.object({
       /** rows with a known outcome; rows the rule covers; covered rows with the outcome */
-      n: z.number().int(), support: z.number().int(), positives: z.number().int(),
-      confidence_pct: z.number(), rest_rate_pct: z.number(), base_rate_pct: z.number(), lift: z.number(),
-      ci_level_pct: z.number(), ci_pct: z.tuple([z.number(), z.number()]), recall_pct: z.number(),
-      p_value: z.number(), q_value: z.number(), candidates_tested: z.number().int(),
+      n: z.number().int(),
+      support: z.number().int(),
+      positives: z.number().int(),
+      confidence_pct: z.number(),
+      rest_rate_pct: z.number(),
+      base_rate_pct: z.number(),
+      lift: z.number(),
+      ci_level_pct: z.number(),
+      ci_pct: z.tuple([z.number(), z.number()]),
+      recall_pct: z.number(),
+      p_value: z.number(),
+      q_value: z.number(),
+      candidates_tested: z.number().int(),
       /** no covered row without the outcome: a deterministic rule */
       exact: z.boolean(),
       /** rules nearly as good when this one was chosen, not kept */
@@ -157,7 +188,9 @@ export const Fact = z.discriminatedUnion('kind', [
     }),
   }),
   z.object({
-    kind: z.literal('graph_agreement'), ...FactBase, statement: GraphAgreementStatement,
+    kind: z.literal('graph_agreement'),
+    ...FactBase,
+    statement: GraphAgreementStatement,
     evidence: z.object({ n: z.number().int(), support: z.number().int(), lift: z.number() }),
   }),
 ]);

@@ -3,7 +3,10 @@ import type { NamedNode } from './facts';
 
 /** Names compared the way tags are written in exports: case, spaces, dashes and underscores folded. */
 export function normaliseName(s: string): string {
-  return s.trim().toLowerCase().replace(/[\s_\-]+/g, '_');
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-]+/g, '_');
 }
 
 /** Lookups from the names found in records to knowledge-graph nodes. */
@@ -20,7 +23,8 @@ export class GraphIndex {
       this.paramIds.set(p.id, p);
       for (const a of [p.id, p.name, ...p.aliases]) this.params.set(normaliseName(a), p);
     }
-    for (const e of graph.effects) for (const a of [e.id, e.name, ...e.aliases]) this.effects.set(normaliseName(a), strip(e));
+    for (const e of graph.effects)
+      for (const a of [e.id, e.name, ...e.aliases]) this.effects.set(normaliseName(a), strip(e));
     for (const e of graph.equipment) this.equipment.set(e.id, e);
     for (const c of graph.causes) this.causes.set(normaliseName(c.name), c);
     for (const a of graph.alarms) this.alarms.set(a.id, a);

@@ -14,7 +14,10 @@ export function maintenanceFacts(orders: readonly WorkOrderRecord[], index: Grap
   }
   const facts: Omit<MaintenanceFact, 'id'>[] = [];
   for (const [, list] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const equipment = uniqBy(list.map((o) => index.equipmentFor(o.asset)).filter((e): e is NamedNode => !!e), (e) => e.id);
+    const equipment = uniqBy(
+      list.map((o) => index.equipmentFor(o.asset)).filter((e): e is NamedNode => !!e),
+      (e) => e.id,
+    );
     const causeNode = index.cause(list[0].cause);
     const downtimes = list.map((o) => o.downtime_min).filter((d): d is number => d !== null);
     facts.push({
@@ -27,7 +30,9 @@ export function maintenanceFacts(orders: readonly WorkOrderRecord[], index: Grap
         symptoms: uniq(list.map((o) => o.symptom)),
         actions: uniq(list.map((o) => o.action)),
         parts: uniq(list.map((o) => o.fields.parts).filter((p): p is string => !!p && p.toLowerCase() !== 'none')),
-        downtime_min: downtimes.length ? { total: downtimes.reduce((a, b) => a + b, 0), mean: round(mean(downtimes), 1) } : null,
+        downtime_min: downtimes.length
+          ? { total: downtimes.reduce((a, b) => a + b, 0), mean: round(mean(downtimes), 1) }
+          : null,
       },
       evidence: { n: list.length },
       sources: list.map(src),

@@ -17,7 +17,10 @@ export interface OutOfSpecOptions {
 }
 
 /** Whether each row is bad (true), good (false) or not labelled (null), by the quality label. */
-export function qualityOutcome(t: SeriesTable, opts: Pick<OutOfSpecOptions, 'qualityLabel' | 'badQuality'>): (boolean | null)[] | null {
+export function qualityOutcome(
+  t: SeriesTable,
+  opts: Pick<OutOfSpecOptions, 'qualityLabel' | 'badQuality'>,
+): (boolean | null)[] | null {
   const col = t.labels.get(opts.qualityLabel);
   if (!col) return null;
   const bad = new Set(opts.badQuality.map((v) => v.trim().toUpperCase()));
@@ -25,7 +28,11 @@ export function qualityOutcome(t: SeriesTable, opts: Pick<OutOfSpecOptions, 'qua
 }
 
 /** The graph node of the most frequent defect label among the given rows. */
-export function mainDefect(t: SeriesTable, rows: readonly number[], index: GraphIndex): (NamedNode & { n: number }) | null {
+export function mainDefect(
+  t: SeriesTable,
+  rows: readonly number[],
+  index: GraphIndex,
+): (NamedNode & { n: number }) | null {
   const col = t.labels.get('defect');
   if (!col) return null;
   const defects = new Map<string, { node: NamedNode; n: number }>();
@@ -38,7 +45,12 @@ export function mainDefect(t: SeriesTable, rows: readonly number[], index: Graph
 }
 
 /** How often each parameter left its recommended range, what that did to quality, and what the graph links to it. */
-export function outOfSpecFacts(tables: readonly SeriesTable[], events: readonly EventRecord[], index: GraphIndex, opts: OutOfSpecOptions): Omit<OutOfSpecFact, 'id'>[] {
+export function outOfSpecFacts(
+  tables: readonly SeriesTable[],
+  events: readonly EventRecord[],
+  index: GraphIndex,
+  opts: OutOfSpecOptions,
+): Omit<OutOfSpecFact, 'id'>[] {
   const facts: Omit<OutOfSpecFact, 'id'>[] = [];
   for (const t of tables) {
     const quality = qualityOutcome(t, opts);
@@ -52,7 +64,9 @@ export function outOfSpecFacts(tables: readonly SeriesTable[], events: readonly 
         if (limit === null) continue;
         const out = rows.filter((i) => (direction === 'above' ? x[i] > limit : x[i] < limit));
         if (out.length < opts.minSupport) continue;
-        const inRange = rows.filter((i) => (spec.min === null || x[i] >= spec.min) && (spec.max === null || x[i] <= spec.max));
+        const inRange = rows.filter(
+          (i) => (spec.min === null || x[i] >= spec.min) && (spec.max === null || x[i] <= spec.max),
+        );
         const ngOut = quality ? out.filter((i) => quality[i]) : [];
         const ngIn = quality ? inRange.filter((i) => quality[i]) : [];
         const rateOut = ngOut.length / out.length;
@@ -72,23 +86,36 @@ export function outOfSpecFacts(tables: readonly SeriesTable[], events: readonly 
             direction,
             limit,
             spec: { min: spec.min, max: spec.max, target: spec.target },
-            observed: { extreme: tidy(values.reduce((a, b) => (direction === 'above' ? Math.max(a, b) : Math.min(a, b)))), mean_out: round(mean(values), 1) },
-            outcome: quality ? {
-              ng_rate_out_pct: round(100 * rateOut, 1),
-              ng_rate_in_pct: round(100 * rateIn, 1),
-              risk_ratio: rateIn > 0 ? round(rateOut / rateIn, 1) : null,
-              main_defect: main,
-            } : null,
+            observed: {
+              extreme: tidy(values.reduce((a, b) => (direction === 'above' ? Math.max(a, b) : Math.min(a, b)))),
+              mean_out: round(mean(values), 1),
+            },
+            outcome: quality
+              ? {
+                  ng_rate_out_pct: round(100 * rateOut, 1),
+                  ng_rate_in_pct: round(100 * rateIn, 1),
+                  risk_ratio: rateIn > 0 ? round(rateOut / rateIn, 1) : null,
+                  main_defect: main,
+                }
+              : null,
             failure_modes: modes,
             alarms,
           },
           evidence: {
-            n: rows.length, n_out: out.length, rate_pct: round((100 * out.length) / rows.length, 1),
-            ci_level_pct: 95, ci_pct: [round(100 * lo, 1), round(100 * hi, 1)], n_ng_out: ngOut.length, n_ng_in: ngIn.length,
+            n: rows.length,
+            n_out: out.length,
+            rate_pct: round((100 * out.length) / rows.length, 1),
+            ci_level_pct: 95,
+            ci_pct: [round(100 * lo, 1), round(100 * hi, 1)],
+            n_ng_out: ngOut.length,
+            n_ng_in: ngIn.length,
           },
           sources: [
             ...out.slice(0, opts.maxSources).map((i) => rowSource(t, i)),
-            ...events.filter((e) => e.code && alarmIds.has(e.code) && e.asset === t.asset).slice(0, opts.maxSources).map(src),
+            ...events
+              .filter((e) => e.code && alarmIds.has(e.code) && e.asset === t.asset)
+              .slice(0, opts.maxSources)
+              .map(src),
           ],
         });
       }

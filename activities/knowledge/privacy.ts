@@ -55,7 +55,12 @@ export function exponentialProbabilities(utilities: ArrayLike<number>, epsilon: 
 }
 
 /** The index the exponential mechanism draws. */
-export function exponentialMechanism(utilities: ArrayLike<number>, epsilon: number, sensitivity = 1, rand: Rand = secureRandom): number {
+export function exponentialMechanism(
+  utilities: ArrayLike<number>,
+  epsilon: number,
+  sensitivity = 1,
+  rand: Rand = secureRandom,
+): number {
   const p = exponentialProbabilities(utilities, epsilon, sensitivity);
   let u = rand();
   for (let i = 0; i < p.length; i++) {
@@ -71,13 +76,20 @@ export function laplaceMargin(scale: number, tail = 0.05): number {
 }
 
 /** `privacy` in the run configuration: epsilon for the run (null: off), rules per outcome, the threshold grid and public bounds. */
-export const PrivacySettings = z.object({
-  epsilon: z.number().positive(),
-  maxRules: z.number().int().min(1).max(20).default(3),
-  grid: z.number().int().min(2).max(10_000).default(100),
-  /** parameter id -> [low, high]: where thresholds may lie, known without the data (else the data's range, not private) */
-  bounds: z.record(z.string(), z.tuple([z.number(), z.number()]).refine(([a, b]) => b > a, 'low below high')).default({}),
-}).strict();
+export const PrivacySettings = z
+  .object({
+    epsilon: z.number().positive(),
+    maxRules: z.number().int().min(1).max(20).default(3),
+    grid: z.number().int().min(2).max(10_000).default(100),
+    /** parameter id -> [low, high]: where thresholds may lie, known without the data (else the data's range, not private) */
+    bounds: z
+      .record(
+        z.string(),
+        z.tuple([z.number(), z.number()]).refine(([a, b]) => b > a, 'low below high'),
+      )
+      .default({}),
+  })
+  .strict();
 export type PrivacySettings = z.infer<typeof PrivacySettings>;
 
 /** What a private run released and how its budget was spent (`privacy` in the manifest; a line of the card). */

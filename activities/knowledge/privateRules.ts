@@ -69,7 +69,11 @@ export interface PrivateMineResult {
 
 type Cand = { cond: Condition | null; u: number };
 
-export function minePrivateRules(data: RuleData, opts: PrivateMineOptions, rand: Rand = secureRandom): PrivateMineResult {
+export function minePrivateRules(
+  data: RuleData,
+  opts: PrivateMineOptions,
+  rand: Rand = secureRandom,
+): PrivateMineResult {
   const y = data.outcome;
   const names = Object.keys(data.features).sort();
   const all = Array.from({ length: y.length }, (_, i) => i);
@@ -82,18 +86,32 @@ export function minePrivateRules(data: RuleData, opts: PrivateMineOptions, rand:
   // one histogram: each row is in one of its two cells
   const positives = noisyCount(truePos, totalsEps, rand);
   const negatives = noisyCount(all.length - truePos, totalsEps, rand);
-  const result: PrivateMineResult = { positives, negatives, rules: [], set_aside: [], tested: 0, bounds_from_data: [], noise_scale: tidy(1 / countEps) };
+  const result: PrivateMineResult = {
+    positives,
+    negatives,
+    rules: [],
+    set_aside: [],
+    tested: 0,
+    bounds_from_data: [],
+    noise_scale: tidy(1 / countEps),
+  };
   if (positives < opts.minPositives || negatives < 1) return result;
-  const a = Math.min(1, negatives / positives), b = Math.min(1, positives / negatives);
+  const a = Math.min(1, negatives / positives),
+    b = Math.min(1, positives / negatives);
 
   const grids: Record<string, number[]> = {};
   for (const f of names) {
     let [lo, hi] = opts.bounds[f] ?? [Infinity, -Infinity];
     if (!opts.bounds[f]) {
-      for (const v of Array.from(data.features[f])) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      for (const v of Array.from(data.features[f]))
+        if (Number.isFinite(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
       result.bounds_from_data.push(f);
     }
-    if (hi > lo) grids[f] = Array.from({ length: opts.grid }, (_, j) => tidy(lo + ((hi - lo) * (j + 1)) / (opts.grid + 1)));
+    if (hi > lo)
+      grids[f] = Array.from({ length: opts.grid }, (_, j) => tidy(lo + ((hi - lo) * (j + 1)) / (opts.grid + 1)));
   }
   const features = names.filter((f) => grids[f]);
   result.tested = features.length * 2 * opts.grid + 1;
@@ -106,7 +124,15 @@ export function minePrivateRules(data: RuleData, opts: PrivateMineOptions, rand:
     for (let step = 0; step < 2; step++) {
       const cands: Cand[] = step ? [{ cond: null, u: utility(inBody, y, a, b) }] : [];
       for (const f of features) cands.push(...conditionCandidates(data.features[f], f, grids[f], inBody, y, a, b));
-      const pick = cands[exponentialMechanism(cands.map((c) => c.u), stepEps, 1, rand)];
+      const pick =
+        cands[
+          exponentialMechanism(
+            cands.map((c) => c.u),
+            stepEps,
+            1,
+            rand,
+          )
+        ];
       if (!pick.cond) break;
       body.push(pick.cond);
       inBody = inBody.filter((i) => holds(pick.cond!, data.features[pick.cond!.feature][i]));
@@ -115,22 +141,32 @@ export function minePrivateRules(data: RuleData, opts: PrivateMineOptions, rand:
     const covered = all.filter((i) => covers(shape, data, i));
     let tp0 = 0;
     for (const i of covered) if (y[i]) tp0++;
-    const tp = noisyCount(tp0, countEps, rand), fp = noisyCount(covered.length - tp0, countEps, rand);
+    const tp = noisyCount(tp0, countEps, rand),
+      fp = noisyCount(covered.length - tp0, countEps, rand);
     // conservative: the positives as low and the misses as high as the noise plausibly makes them
-    const tpLo = Math.max(0, Math.floor(tp - margin)), fpHi = Math.ceil(fp + margin);
-    const n = positives + negatives, support = tpLo + fpHi;
-    const N = Math.max(n, support), K = Math.max(positives, tpLo);
+    const tpLo = Math.max(0, Math.floor(tp - margin)),
+      fpHi = Math.ceil(fp + margin);
+    const n = positives + negatives,
+      support = tpLo + fpHi;
+    const N = Math.max(n, support),
+      K = Math.max(positives, tpLo);
     const p = support ? new FisherTest(N).oneSided([tpLo, support, K, N]) : 1;
-    const lift = support ? (tpLo / support) / (positives / n) : 0;
-    const reason = tp + fp < opts.minSupport ? `below support: ${tp + fp} rows (noisy) < ${opts.minSupport}`
-      : lift < opts.minLift ? `failed validation: lift ${tidy(lift)} on noise-lowered counts < ${opts.minLift}`
-        : p >= opts.alpha / opts.maxRules ? `failed validation: p ${p.toPrecision(3)} on noise-lowered counts >= ${opts.alpha / opts.maxRules}` : null;
+    const lift = support ? tpLo / support / (positives / n) : 0;
+    const reason =
+      tp + fp < opts.minSupport
+        ? `below support: ${tp + fp} rows (noisy) < ${opts.minSupport}`
+        : lift < opts.minLift
+          ? `failed validation: lift ${tidy(lift)} on noise-lowered counts < ${opts.minLift}`
+          : p >= opts.alpha / opts.maxRules
+            ? `failed validation: p ${p.toPrecision(3)} on noise-lowered counts >= ${opts.alpha / opts.maxRules}`
+            : null;
     if (reason) {
       result.set_aside.push({ shape, reason });
       break;
     }
     // the confidence's interval widened by the noise: lowest with fewest positives and most misses, highest the other way
-    const tpHi = Math.ceil(tp + margin), fpLo = Math.max(0, Math.floor(fp - margin));
+    const tpHi = Math.ceil(tp + margin),
+      fpLo = Math.max(0, Math.floor(fp - margin));
     const ci: [number, number] = [tidy(wilsonInterval(tpLo, support)[0]), tidy(wilsonInterval(tpHi, tpHi + fpLo)[1])];
     result.rules.push({ shape, tp, fp, p_value: Number(p.toPrecision(3)), ci });
     const kept = new Set(covered);
@@ -148,7 +184,15 @@ function utility(rows: readonly number[], y: ArrayLike<boolean>, a: number, b: n
 }
 
 /** Every grid condition on one parameter with its utility over `rows`, by cumulative counts (one pass); exported for the sensitivity test. */
-export function conditionCandidates(x: ArrayLike<number>, feature: string, grid: readonly number[], rows: readonly number[], y: ArrayLike<boolean>, a: number, b: number): Cand[] {
+export function conditionCandidates(
+  x: ArrayLike<number>,
+  feature: string,
+  grid: readonly number[],
+  rows: readonly number[],
+  y: ArrayLike<boolean>,
+  a: number,
+  b: number,
+): Cand[] {
   const g = grid.length;
   const strictlyAbove = new Float64Array(g + 1); // bucket k: rows with exactly k grid points strictly below x
   const atOrAbove = new Float64Array(g + 1); // bucket k: rows with exactly k grid points at or below x
@@ -183,7 +227,8 @@ export function conditionCandidates(x: ArrayLike<number>, feature: string, grid:
 
 /** grid points strictly below v */
 function lowerBound(grid: readonly number[], v: number): number {
-  let lo = 0, hi = grid.length;
+  let lo = 0,
+    hi = grid.length;
   while (lo < hi) {
     const m = (lo + hi) >> 1;
     if (grid[m] < v) lo = m + 1;
@@ -194,7 +239,8 @@ function lowerBound(grid: readonly number[], v: number): number {
 
 /** grid points at or below v */
 function upperBound(grid: readonly number[], v: number): number {
-  let lo = 0, hi = grid.length;
+  let lo = 0,
+    hi = grid.length;
   while (lo < hi) {
     const m = (lo + hi) >> 1;
     if (grid[m] <= v) lo = m + 1;
@@ -206,13 +252,18 @@ function upperBound(grid: readonly number[], v: number): number {
 function shapeOf(c: Condition[]): RuleShape {
   if (c.length === 1) return { kind: 'single', condition: c[0] };
   if (c[0].feature === c[1].feature && c[0].op !== c[1].op) {
-    const lo = c.find((x) => x.op === '>')!, hi = c.find((x) => x.op === '<')!;
+    const lo = c.find((x) => x.op === '>')!,
+      hi = c.find((x) => x.op === '<')!;
     return { kind: 'interval', feature: lo.feature, above: lo.threshold, below: hi.threshold };
   }
   if (c[0].feature === c[1].feature) {
     // two thresholds on one side: the tighter one holds both
-    const tight = c[0].op === '>' ? (c[0].threshold > c[1].threshold ? c[0] : c[1]) : (c[0].threshold < c[1].threshold ? c[0] : c[1]);
+    const tight =
+      c[0].op === '>' ? (c[0].threshold > c[1].threshold ? c[0] : c[1]) : c[0].threshold < c[1].threshold ? c[0] : c[1];
     return { kind: 'single', condition: tight };
   }
-  return { kind: 'conjunction', conditions: [...c].sort((p, q) => p.feature.localeCompare(q.feature)) as [Condition, Condition] };
+  return {
+    kind: 'conjunction',
+    conditions: [...c].sort((p, q) => p.feature.localeCompare(q.feature)) as [Condition, Condition],
+  };
 }

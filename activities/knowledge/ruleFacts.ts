@@ -5,7 +5,15 @@ import type { Fact, GraphAgreementFact, NamedNode, OutcomeSpec, ThresholdRuleFac
 import { normaliseName, type GraphIndex } from './linking';
 import { mainDefect, qualityOutcome } from './outOfSpecFacts';
 import { rowSource, type SeriesTable } from './seriesTable';
-import { type Condition, describeRule, type MinedRule, type MineOptions, mineThresholdRules, type RuleShape, tidy } from './thresholdRules';
+import {
+  type Condition,
+  describeRule,
+  type MinedRule,
+  type MineOptions,
+  mineThresholdRules,
+  type RuleShape,
+  tidy,
+} from './thresholdRules';
 import { benjaminiHochberg } from './thresholdRules';
 import { minePrivateRules, type PrivateMineResult } from './privateRules';
 import { PRIVACY_SPLIT, type PrivacyReport, type PrivacySettings, type Rand, secureRandom } from './privacy';
@@ -26,11 +34,14 @@ export interface RuleFactOptions {
   privacy: PrivacySettings | null;
 }
 
-const METHOD = 'sequential covering: conditions grown on even rows by FOIL gain (G-test p < 0.001), pruned on odd rows (one-sided Fisher), each rule tested on the odd rows earlier rules leave (Bonferroni), Benjamini-Hochberg q over all rules tested';
+const METHOD =
+  'sequential covering: conditions grown on even rows by FOIL gain (G-test p < 0.001), pruned on odd rows (one-sided Fisher), each rule tested on the odd rows earlier rules leave (Bonferroni), Benjamini-Hochberg q over all rules tested';
 
 /** The outcomes of a run: those configured, else the quality label as rejected parts. */
 export function outcomesOf(opts: Pick<RuleFactOptions, 'outcomes' | 'qualityLabel' | 'badQuality'>): OutcomeSpec[] {
-  return opts.outcomes.length ? opts.outcomes : [{ label: opts.qualityLabel, values: opts.badQuality, meaning: 'quality_reject', node: null }];
+  return opts.outcomes.length
+    ? opts.outcomes
+    : [{ label: opts.qualityLabel, values: opts.badQuality, meaning: 'quality_reject', node: null }];
 }
 
 /** A text column can be a condition when it is filled on nearly every row and has a few values (variant, shift, lot). */
@@ -54,10 +65,13 @@ function restatingColumns(t: SeriesTable, outcomes: readonly ((boolean | null)[]
     for (const v of values) {
       const share = col.filter((x) => x.trim() === v).length / col.length;
       if (share >= 0.5) continue;
-      if (ys.every((y) => {
-        const rows = y.flatMap((b, i) => (b ? [i] : []));
-        return rows.filter((i) => col[i].trim() === v).length >= RESTATES * rows.length;
-      })) out.set(name, v);
+      if (
+        ys.every((y) => {
+          const rows = y.flatMap((b, i) => (b ? [i] : []));
+          return rows.filter((i) => col[i].trim() === v).length >= RESTATES * rows.length;
+        })
+      )
+        out.set(name, v);
     }
   }
   return out;
@@ -69,7 +83,12 @@ function restatingColumns(t: SeriesTable, outcomes: readonly ((boolean | null)[]
  * on the same side, whether the mined threshold confirms or contradicts that limit. The outcomes' own
  * columns, and columns that restate an outcome, are never conditions.
  */
-export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphIndex, opts: RuleFactOptions, rand: Rand = secureRandom): { facts: Fact[]; setAside: SetAsideRule[]; privacy: PrivacyReport | null } {
+export function thresholdRuleFacts(
+  tables: readonly SeriesTable[],
+  index: GraphIndex,
+  opts: RuleFactOptions,
+  rand: Rand = secureRandom,
+): { facts: Fact[]; setAside: SetAsideRule[]; privacy: PrivacyReport | null } {
   const facts: Fact[] = [];
   const setAside: SetAsideRule[] = [];
   const outcomes = outcomesOf(opts);
@@ -78,7 +97,13 @@ export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphI
   for (const t of tables) {
     const labelled = outcomes.map((spec) => labelOutcome(t, spec));
     const restating = restatingColumns(t, labelled);
-    for (const [name, value] of restating) setAside.push({ asset: t.asset, outcome: outcomes.map((o) => o.label).join(', '), rule: `${name} = ${value}`, reason: 'restates the outcomes: holds on nearly every row of each of them; the column is never a condition' });
+    for (const [name, value] of restating)
+      setAside.push({
+        asset: t.asset,
+        outcome: outcomes.map((o) => o.label).join(', '),
+        rule: `${name} = ${value}`,
+        reason: 'restates the outcomes: holds on nearly every row of each of them; the column is never a condition',
+      });
     for (const [k, spec] of outcomes.entries()) {
       const outcome = labelled[k];
       if (!outcome) continue;
@@ -101,23 +126,31 @@ export function thresholdRuleFacts(tables: readonly SeriesTable[], index: GraphI
         categories[name] = c;
       }
       if (privacy) {
-        const mined = minePrivateRules({ features, outcome: y }, { ...opts.rules, ...privacy.settings, epsilon: privacy.perOutcome }, rand);
+        const mined = minePrivateRules(
+          { features, outcome: y },
+          { ...opts.rules, ...privacy.settings, epsilon: privacy.perOutcome },
+          rand,
+        );
         privacy.report(mined);
-        for (const s of mined.set_aside) setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
+        for (const s of mined.set_aside)
+          setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
         const q = benjaminiHochberg(mined.rules.map((r) => r.p_value));
         for (const [k, rule] of mined.rules.entries()) {
           const ruleFact = withId(privateRuleFact(t, index, rule, q[k], mined, spec, privacy.settings.epsilon));
           facts.push(ruleFact);
-          for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance)) facts.push(withId(a));
+          for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance))
+            facts.push(withId(a));
         }
         continue;
       }
       const mined = mineThresholdRules({ features, categories, outcome: y }, opts.rules);
-      for (const s of mined.set_aside) setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
+      for (const s of mined.set_aside)
+        setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
       for (const rule of mined.rules) {
         const ruleFact = withId(toRuleFact(t, index, rule, known, outcome, spec, positives, mined.tested, opts));
         facts.push(ruleFact);
-        for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance)) facts.push(withId(a));
+        for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance))
+          facts.push(withId(a));
       }
     }
   }
@@ -133,14 +166,23 @@ function privacyLedger(settings: PrivacySettings, outcomes: number) {
   // the Laplace scale of each rule count (privateRules.ts spends counts evenly among maxRules)
   const noise = settings.maxRules / (PRIVACY_SPLIT.counts * perOutcome);
   return {
-    settings, perOutcome,
+    settings,
+    perOutcome,
     report(m: PrivateMineResult) {
       for (const f of m.bounds_from_data) fromData.add(f);
     },
     result: (): PrivacyReport => ({
-      epsilon: settings.epsilon, unit: 'row', per_outcome_epsilon: tidy(perOutcome), split: PRIVACY_SPLIT, max_rules: settings.maxRules, grid: settings.grid,
-      mechanisms: 'Laplace on counts (histograms of disjoint cells, sensitivity 1); exponential mechanism for each rule condition and threshold (utility: Youden J scaled to sensitivity 1)',
-      noise_scale: tidy(noise), bounds_from_data: [...fromData].sort(), withheld_kinds: [...WITHHELD_KINDS],
+      epsilon: settings.epsilon,
+      unit: 'row',
+      per_outcome_epsilon: tidy(perOutcome),
+      split: PRIVACY_SPLIT,
+      max_rules: settings.maxRules,
+      grid: settings.grid,
+      mechanisms:
+        'Laplace on counts (histograms of disjoint cells, sensitivity 1); exponential mechanism for each rule condition and threshold (utility: Youden J scaled to sensitivity 1)',
+      noise_scale: tidy(noise),
+      bounds_from_data: [...fromData].sort(),
+      withheld_kinds: [...WITHHELD_KINDS],
     }),
   };
 }
@@ -156,18 +198,37 @@ export type SetAsideRule = z.infer<typeof SetAsideRule>;
 
 function conditionsOf(shape: RuleShape): { combine: 'all' | 'any'; conditions: Condition[] } {
   switch (shape.kind) {
-    case 'single': return { combine: 'all', conditions: [shape.condition] };
-    case 'band': return { combine: 'any', conditions: [{ feature: shape.feature, op: '<', threshold: shape.below }, { feature: shape.feature, op: '>', threshold: shape.above }] };
-    case 'interval': return { combine: 'all', conditions: [{ feature: shape.feature, op: '>', threshold: shape.above }, { feature: shape.feature, op: '<', threshold: shape.below }] };
-    case 'conjunction': return { combine: 'all', conditions: shape.conditions };
-    case 'category': return { combine: 'all', conditions: [] };
+    case 'single':
+      return { combine: 'all', conditions: [shape.condition] };
+    case 'band':
+      return {
+        combine: 'any',
+        conditions: [
+          { feature: shape.feature, op: '<', threshold: shape.below },
+          { feature: shape.feature, op: '>', threshold: shape.above },
+        ],
+      };
+    case 'interval':
+      return {
+        combine: 'all',
+        conditions: [
+          { feature: shape.feature, op: '>', threshold: shape.above },
+          { feature: shape.feature, op: '<', threshold: shape.below },
+        ],
+      };
+    case 'conjunction':
+      return { combine: 'all', conditions: shape.conditions };
+    case 'category':
+      return { combine: 'all', conditions: [] };
   }
 }
 
 /** The graph failure mode an outcome names (by id or name), without the direction it has on a parameter. */
 function outcomeFailureMode(spec: OutcomeSpec, index: GraphIndex) {
   if (!spec.node) return undefined;
-  const found = index.graph.parameters.flatMap((p) => p.failure_modes).find((m) => m.id === spec.node || normaliseName(m.name) === normaliseName(spec.node!));
+  const found = index.graph.parameters
+    .flatMap((p) => p.failure_modes)
+    .find((m) => m.id === spec.node || normaliseName(m.name) === normaliseName(spec.node!));
   if (!found) return undefined;
   const { direction: _d, ...mode } = found;
   return mode;
@@ -178,8 +239,12 @@ function failureModesOf(conditions: Condition[], spec: OutcomeSpec, index: Graph
   const mode = outcomeFailureMode(spec, index);
   if (mode) return [mode];
   if (spec.meaning !== 'quality_reject') return [];
-  return conditions.flatMap((c) => index.parameterById(c.feature)!.failure_modes
-    .filter((m) => m.direction === (c.op === '>' ? 'above' : 'below')).map(({ direction: _x, ...m }) => m));
+  return conditions.flatMap((c) =>
+    index
+      .parameterById(c.feature)!
+      .failure_modes.filter((m) => m.direction === (c.op === '>' ? 'above' : 'below'))
+      .map(({ direction: _x, ...m }) => m),
+  );
 }
 
 /** The outcome's graph node: a failure mode or an effect, by id or name. */
@@ -189,18 +254,34 @@ function outcomeNode(spec: OutcomeSpec, index: GraphIndex): NamedNode | null {
 }
 
 /** The statement and subjects of a rule's fact (what it says, whichever way it was mined). */
-function ruleStatement(t: SeriesTable, index: GraphIndex, shape: RuleShape, spec: OutcomeSpec, main: ThresholdRuleFact['statement']['outcome']['main_defect']) {
+function ruleStatement(
+  t: SeriesTable,
+  index: GraphIndex,
+  shape: RuleShape,
+  spec: OutcomeSpec,
+  main: ThresholdRuleFact['statement']['outcome']['main_defect'],
+) {
   const { combine, conditions } = conditionsOf(shape);
   const modes = failureModesOf(conditions, spec, index);
   const node = outcomeNode(spec, index);
   return {
     kind: 'threshold_rule' as const,
-    subject: uniq([...conditions.map((c) => c.feature), index.equipmentFor(t.asset)?.id, node?.id, ...modes.map((m) => m.id), main?.id]),
+    subject: uniq([
+      ...conditions.map((c) => c.feature),
+      index.equipmentFor(t.asset)?.id,
+      node?.id,
+      ...modes.map((m) => m.id),
+      main?.id,
+    ]),
     statement: {
       asset: assetNode(t.asset, index),
       shape: shape.kind,
       combine,
-      conditions: conditions.map((c) => ({ parameter: parameterRef(index.parameterById(c.feature)!), op: c.op, threshold: c.threshold })),
+      conditions: conditions.map((c) => ({
+        parameter: parameterRef(index.parameterById(c.feature)!),
+        op: c.op,
+        threshold: c.threshold,
+      })),
       category: shape.category ?? null,
       outcome: { label: spec.label, values: spec.values, meaning: spec.meaning, node, main_defect: main },
       failure_modes: modes.filter((m, k) => modes.findIndex((x) => x.id === m.id) === k),
@@ -210,7 +291,17 @@ function ruleStatement(t: SeriesTable, index: GraphIndex, shape: RuleShape, spec
 
 const pct = (x: number) => round(100 * x, 1);
 
-function toRuleFact(t: SeriesTable, index: GraphIndex, rule: MinedRule, known: number[], outcome: (boolean | null)[], spec: OutcomeSpec, positives: number, tested: number, opts: RuleFactOptions): Omit<ThresholdRuleFact, 'id'> {
+function toRuleFact(
+  t: SeriesTable,
+  index: GraphIndex,
+  rule: MinedRule,
+  known: number[],
+  outcome: (boolean | null)[],
+  spec: OutcomeSpec,
+  positives: number,
+  tested: number,
+  opts: RuleFactOptions,
+): Omit<ThresholdRuleFact, 'id'> {
   const ev = rule.evidence;
   const covered = rule.rows.map((k) => known[k]);
   const bad = new Set(outcome.flatMap((v, i) => (v ? [i] : [])));
@@ -219,12 +310,27 @@ function toRuleFact(t: SeriesTable, index: GraphIndex, rule: MinedRule, known: n
   return {
     ...ruleStatement(t, index, rule.shape, spec, main),
     evidence: {
-      n: known.length, support: ev.support, positives: ev.positives,
-      confidence_pct: pct(ev.confidence), rest_rate_pct: pct(ev.rest_rate), base_rate_pct: pct(positives / known.length), lift: round(ev.lift, 2),
-      ci_level_pct: 95, ci_pct: [pct(ev.ci[0]), pct(ev.ci[1])], recall_pct: pct(ev.recall),
-      p_value: ev.p_value, q_value: ev.q_value, candidates_tested: tested, exact: ev.exact, alternatives: rule.alternatives, method: METHOD, privacy: null,
+      n: known.length,
+      support: ev.support,
+      positives: ev.positives,
+      confidence_pct: pct(ev.confidence),
+      rest_rate_pct: pct(ev.rest_rate),
+      base_rate_pct: pct(positives / known.length),
+      lift: round(ev.lift, 2),
+      ci_level_pct: 95,
+      ci_pct: [pct(ev.ci[0]), pct(ev.ci[1])],
+      recall_pct: pct(ev.recall),
+      p_value: ev.p_value,
+      q_value: ev.q_value,
+      candidates_tested: tested,
+      exact: ev.exact,
+      alternatives: rule.alternatives,
+      method: METHOD,
+      privacy: null,
     },
-    sources: [...coveredBad, ...covered.filter((i) => !bad.has(i))].slice(0, opts.maxSources).map((i) => rowSource(t, i)),
+    sources: [...coveredBad, ...covered.filter((i) => !bad.has(i))]
+      .slice(0, opts.maxSources)
+      .map((i) => rowSource(t, i)),
   };
 }
 
@@ -233,7 +339,15 @@ function toRuleFact(t: SeriesTable, index: GraphIndex, rule: MinedRule, known: n
  * (that would read the covered rows), and its sources the files, not the lines - which rows a rule
  * covers is exactly what privacy withholds.
  */
-function privateRuleFact(t: SeriesTable, index: GraphIndex, rule: PrivateMineResult['rules'][number], q: number, mined: PrivateMineResult, spec: OutcomeSpec, epsilon: number): Omit<ThresholdRuleFact, 'id'> {
+function privateRuleFact(
+  t: SeriesTable,
+  index: GraphIndex,
+  rule: PrivateMineResult['rules'][number],
+  q: number,
+  mined: PrivateMineResult,
+  spec: OutcomeSpec,
+  epsilon: number,
+): Omit<ThresholdRuleFact, 'id'> {
   const n = mined.positives + mined.negatives;
   const support = rule.tp + rule.fp;
   const confidence = support ? rule.tp / support : 0;
@@ -242,23 +356,36 @@ function privateRuleFact(t: SeriesTable, index: GraphIndex, rule: PrivateMineRes
   return {
     ...ruleStatement(t, index, rule.shape, spec, null),
     evidence: {
-      n, support, positives: rule.tp,
-      confidence_pct: pct(confidence), rest_rate_pct: pct(rest), base_rate_pct: pct(base), lift: round(base ? confidence / base : 0, 2),
-      ci_level_pct: 95, ci_pct: [pct(rule.ci[0]), pct(rule.ci[1])], recall_pct: pct(mined.positives ? Math.min(1, rule.tp / mined.positives) : 0),
-      p_value: rule.p_value, q_value: Number(q.toPrecision(3)), candidates_tested: mined.tested, exact: false, alternatives: [],
-      method: PRIVATE_METHOD, privacy: { epsilon, noise_scale: mined.noise_scale },
+      n,
+      support,
+      positives: rule.tp,
+      confidence_pct: pct(confidence),
+      rest_rate_pct: pct(rest),
+      base_rate_pct: pct(base),
+      lift: round(base ? confidence / base : 0, 2),
+      ci_level_pct: 95,
+      ci_pct: [pct(rule.ci[0]), pct(rule.ci[1])],
+      recall_pct: pct(mined.positives ? Math.min(1, rule.tp / mined.positives) : 0),
+      p_value: rule.p_value,
+      q_value: Number(q.toPrecision(3)),
+      candidates_tested: mined.tested,
+      exact: false,
+      alternatives: [],
+      method: PRIVATE_METHOD,
+      privacy: { epsilon, noise_scale: mined.noise_scale },
     },
     sources: [...new Set(t.sources)],
   };
 }
 
-const PRIVATE_METHOD = 'differentially private sequential covering: conditions and thresholds drawn by the exponential mechanism, counts with Laplace noise, accepted on noise-lowered counts (one-sided Fisher, Bonferroni); the interval widened by the noise';
+const PRIVATE_METHOD =
+  'differentially private sequential covering: conditions and thresholds drawn by the exponential mechanism, counts with Laplace noise, accepted on noise-lowered counts (one-sided Fisher, Bonferroni); the interval widened by the noise';
 
 /** Agreement of a single or band rule's thresholds with the graph's limits on the same side. */
 function agreements(rule: ThresholdRuleFact, index: GraphIndex, tolerance: number): Omit<GraphAgreementFact, 'id'>[] {
   const s = rule.statement;
   // a threshold that holds only together with another, or within one category, is no limit of its own
-  if (s.shape !== 'single' && s.shape !== 'band' || s.category) return [];
+  if ((s.shape !== 'single' && s.shape !== 'band') || s.category) return [];
   const out: Omit<GraphAgreementFact, 'id'>[] = [];
   for (const c of s.conditions) {
     const spec = index.parameterById(c.parameter.id)!;
@@ -269,13 +396,22 @@ function agreements(rule: ThresholdRuleFact, index: GraphIndex, tolerance: numbe
     const tol = tidy(width * tolerance);
     const difference = tidy(c.threshold - limit);
     const inward = side === 'upper' ? -difference : difference; // > 0: the risk starts inside the range
-    const reading = Math.abs(difference) <= tol ? 'limit_confirmed' : inward > 0 ? 'risk_inside_spec' : 'risk_beyond_spec';
+    const reading =
+      Math.abs(difference) <= tol ? 'limit_confirmed' : inward > 0 ? 'risk_inside_spec' : 'risk_beyond_spec';
     out.push({
       kind: 'graph_agreement',
       subject: uniq([spec.id, index.equipmentFor(s.asset.id)?.id]),
       statement: {
-        parameter: c.parameter, asset: s.asset, side, spec_limit: limit, mined_threshold: c.threshold, difference, tolerance: tol,
-        verdict: reading === 'limit_confirmed' ? 'confirms' : 'contradicts', reading, rule_fact: rule.id,
+        parameter: c.parameter,
+        asset: s.asset,
+        side,
+        spec_limit: limit,
+        mined_threshold: c.threshold,
+        difference,
+        tolerance: tol,
+        verdict: reading === 'limit_confirmed' ? 'confirms' : 'contradicts',
+        reading,
+        rule_fact: rule.id,
         outcome_rate_pct: { beyond: rule.evidence.confidence_pct, rest: rule.evidence.rest_rate_pct },
       },
       evidence: { n: rule.evidence.n, support: rule.evidence.support, lift: rule.evidence.lift },
@@ -284,4 +420,3 @@ function agreements(rule: ThresholdRuleFact, index: GraphIndex, tolerance: numbe
   }
   return out;
 }
-

@@ -41,19 +41,29 @@ export class SeriesTableBuilder {
   private readonly links = new Map<string, Link>();
   private readonly sourceIds = new Map<string, number>();
 
-  constructor(private readonly index: GraphIndex, private readonly unlinked: Record<string, number>) {}
+  constructor(
+    private readonly index: GraphIndex,
+    private readonly unlinked: Record<string, number>,
+  ) {}
 
   /** Add a record: samples (rows or batches) go into their asset's table, other kinds are ignored. */
   add(r: OperationRecord | SampleRecord): void {
     if (r.kind === 'samples') {
       const tags = Object.keys(r.values).map((tag) => ({ tag, link: this.linkOf(tag, r.units[tag]) }));
       for (const { link } of tags) if ('reason' in link) bump(this.unlinked, link.reason, r.lines.length);
-      const linked = tags.filter((x): x is { tag: string; link: Extract<Link, { spec: ParameterSpec }> } => 'spec' in x.link);
+      const linked = tags.filter(
+        (x): x is { tag: string; link: Extract<Link, { spec: ParameterSpec }> } => 'spec' in x.link,
+      );
       const labelNames = Object.keys(r.labels);
       for (let i = 0; i < r.lines.length; i++) {
-        this.put(r.asset, r.source, r.lines[i], r.times[i],
+        this.put(
+          r.asset,
+          r.source,
+          r.lines[i],
+          r.times[i],
           linked.map(({ tag, link }) => [link.spec.id, link.convert(r.values[tag][i])]),
-          labelNames.filter((k) => r.labels[k][i] !== '').map((k) => [k, r.labels[k][i]]));
+          labelNames.filter((k) => r.labels[k][i] !== '').map((k) => [k, r.labels[k][i]]),
+        );
       }
     } else if (r.kind === 'sample') {
       const values: [string, number][] = [];
@@ -68,7 +78,9 @@ export class SeriesTableBuilder {
 
   /** The tables, by asset, with the graph's derived quantities computed. */
   finish(): SeriesTable[] {
-    const formulas = this.index.graph.parameters.filter((p) => p.formula).map((p) => ({ id: p.id, formula: p.formula! }));
+    const formulas = this.index.graph.parameters
+      .filter((p) => p.formula)
+      .map((p) => ({ id: p.id, formula: p.formula! }));
     const out: SeriesTable[] = [];
     for (const t of [...this.tables.values()].sort((a, b) => a.asset.localeCompare(b.asset))) {
       for (const col of t.columns.values()) pad(col, t.n, NaN);
@@ -90,7 +102,9 @@ export class SeriesTableBuilder {
       else if (spec.formula) l = { reason: `tag "${tag}" is ${spec.id}, which the graph computes from a formula` };
       else {
         const c = conversion(unit, spec.unit);
-        l = c.ok ? { spec, convert: c.convert } : { reason: `unit "${unit}" of tag "${tag}" does not convert to ${spec.id} (${spec.unit}): ${c.reason}` };
+        l = c.ok
+          ? { spec, convert: c.convert }
+          : { reason: `unit "${unit}" of tag "${tag}" does not convert to ${spec.id} (${spec.unit}): ${c.reason}` };
       }
       this.links.set(key, l);
     }
@@ -99,12 +113,34 @@ export class SeriesTableBuilder {
 
   private tableOf(asset: string) {
     let t = this.tables.get(asset);
-    if (!t) this.tables.set(asset, (t = { asset, n: 0, sources: [], sourceOf: [], lines: [], times: [], columns: new Map(), derived: new Set(), labels: new Map(), at: new Map() }));
+    if (!t)
+      this.tables.set(
+        asset,
+        (t = {
+          asset,
+          n: 0,
+          sources: [],
+          sourceOf: [],
+          lines: [],
+          times: [],
+          columns: new Map(),
+          derived: new Set(),
+          labels: new Map(),
+          at: new Map(),
+        }),
+      );
     return t;
   }
 
   /** One instant of one asset: `values` already linked; a row is reused when it has none of these columns yet. */
-  private put(asset: string, source: string, line: number, time: number, values: [string, number][], labels: [string, string][]): void {
+  private put(
+    asset: string,
+    source: string,
+    line: number,
+    time: number,
+    values: [string, number][],
+    labels: [string, string][],
+  ): void {
     const t = this.tableOf(asset);
     let row = t.at.get(time);
     if (row === undefined || values.some(([id]) => Number.isFinite(t.columns.get(id)?.[row!] ?? NaN))) {
@@ -125,7 +161,11 @@ export class SeriesTableBuilder {
 }
 
 /** One table per asset from sample rows and batches (see `SeriesTableBuilder`). */
-export function buildSeriesTables(records: Iterable<OperationRecord | SampleRecord>, index: GraphIndex, unlinked: Record<string, number>): SeriesTable[] {
+export function buildSeriesTables(
+  records: Iterable<OperationRecord | SampleRecord>,
+  index: GraphIndex,
+  unlinked: Record<string, number>,
+): SeriesTable[] {
   const builder = new SeriesTableBuilder(index, unlinked);
   for (const r of records) builder.add(r);
   return builder.finish();
@@ -135,7 +175,7 @@ export function buildSeriesTables(records: Iterable<OperationRecord | SampleReco
 function addDerived(t: SeriesTable, formulas: { id: string; formula: string }[]): void {
   const usable = formulas.filter((f) => !t.columns.has(f.id));
   // drop formulas whose inputs are neither columns nor other usable formulas, until none is dropped
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     const names = new Set([...t.columns.keys(), ...usable.map((f) => f.id)]);
     for (let k = usable.length - 1; k >= 0; k--) {

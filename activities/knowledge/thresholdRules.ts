@@ -75,16 +75,27 @@ export interface MineOptions {
 }
 export const DEFAULT_MINE_OPTIONS: MineOptions = { minSupport: 20, minLift: 2, alpha: 0.05, maxRules: 12 };
 
-export interface MineResult { rules: MinedRule[]; tested: number; set_aside: { shape: RuleShape; reason: string }[] }
+export interface MineResult {
+  rules: MinedRule[];
+  tested: number;
+  set_aside: { shape: RuleShape; reason: string }[];
+}
 
 /**
  * Rows by column: `features[name][i]` (NaN when missing), `categories[column][i]` ('' when missing) and
  * `outcome[i]`. The outcome's own column, and columns derived from it, must not be among them.
  */
-export interface RuleData { features: Record<string, ArrayLike<number>>; categories?: Record<string, ArrayLike<string>>; outcome: ArrayLike<boolean> }
+export interface RuleData {
+  features: Record<string, ArrayLike<number>>;
+  categories?: Record<string, ArrayLike<string>>;
+  outcome: ArrayLike<boolean>;
+}
 
 /** A rule while it grows: every condition holds, and the category when there is one. */
-interface Body { conditions: Condition[]; category: CategoryCondition | null }
+interface Body {
+  conditions: Condition[];
+  category: CategoryCondition | null;
+}
 
 /** G-test (log-likelihood ratio) a growing condition must reach on the discovery half: p < 0.001 at 1 df. */
 const G_MIN = 10.83;
@@ -103,18 +114,31 @@ function shapeOf(b: Body): RuleShape | null {
   if (c.length === 0) return b.category ? { kind: 'category', category: b.category } : null;
   if (c.length === 1) return { kind: 'single', condition: c[0], ...cat };
   if (c[0].feature === c[1].feature) {
-    const lo = c.find((x) => x.op === '>')!, hi = c.find((x) => x.op === '<')!;
+    const lo = c.find((x) => x.op === '>')!,
+      hi = c.find((x) => x.op === '<')!;
     return { kind: 'interval', feature: lo.feature, above: lo.threshold, below: hi.threshold, ...cat };
   }
-  return { kind: 'conjunction', conditions: [...c].sort((a, b) => a.feature.localeCompare(b.feature)) as [Condition, Condition], ...cat };
+  return {
+    kind: 'conjunction',
+    conditions: [...c].sort((a, b) => a.feature.localeCompare(b.feature)) as [Condition, Condition],
+    ...cat,
+  };
 }
 
 export function describeRule(s: RuleShape): string {
   const c = (x: Condition) => `${x.feature} ${x.op} ${x.threshold}`;
-  const body = s.kind === 'single' ? c(s.condition)
-    : s.kind === 'band' ? (s.category ? `(${s.feature} < ${s.below} or ${s.feature} > ${s.above})` : `${s.feature} < ${s.below} or ${s.feature} > ${s.above}`)
-      : s.kind === 'interval' ? `${s.above} < ${s.feature} < ${s.below}`
-        : s.kind === 'conjunction' ? `${c(s.conditions[0])} and ${c(s.conditions[1])}` : '';
+  const body =
+    s.kind === 'single'
+      ? c(s.condition)
+      : s.kind === 'band'
+        ? s.category
+          ? `(${s.feature} < ${s.below} or ${s.feature} > ${s.above})`
+          : `${s.feature} < ${s.below} or ${s.feature} > ${s.above}`
+        : s.kind === 'interval'
+          ? `${s.above} < ${s.feature} < ${s.below}`
+          : s.kind === 'conjunction'
+            ? `${c(s.conditions[0])} and ${c(s.conditions[1])}`
+            : '';
   return [s.category ? `${s.category.column} = ${s.category.value}` : '', body].filter(Boolean).join(' and ');
 }
 
@@ -123,12 +147,14 @@ const holds = (c: Condition, data: RuleData, i: number) => {
   return c.op === '>' ? v > c.threshold : v < c.threshold;
 };
 const inCategory = (c: CategoryCondition, data: RuleData, i: number) => data.categories?.[c.column]?.[i] === c.value;
-const bodyHolds = (b: Body, data: RuleData, i: number) => (!b.category || inCategory(b.category, data, i)) && b.conditions.every((c) => holds(c, data, i));
+const bodyHolds = (b: Body, data: RuleData, i: number) =>
+  (!b.category || inCategory(b.category, data, i)) && b.conditions.every((c) => holds(c, data, i));
 
 export function covers(s: RuleShape, data: RuleData, i: number): boolean {
   if (s.category && !inCategory(s.category, data, i)) return false;
   switch (s.kind) {
-    case 'single': return holds(s.condition, data, i);
+    case 'single':
+      return holds(s.condition, data, i);
     case 'band': {
       const v = data.features[s.feature][i];
       return v < s.below || v > s.above;
@@ -137,8 +163,10 @@ export function covers(s: RuleShape, data: RuleData, i: number): boolean {
       const v = data.features[s.feature][i];
       return v > s.above && v < s.below;
     }
-    case 'conjunction': return holds(s.conditions[0], data, i) && holds(s.conditions[1], data, i);
-    case 'category': return true;
+    case 'conjunction':
+      return holds(s.conditions[0], data, i) && holds(s.conditions[1], data, i);
+    case 'category':
+      return true;
   }
 }
 
@@ -148,7 +176,9 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   const n = y.length;
   const names = Object.keys(data.features).sort();
   const columns = Object.keys(data.categories ?? {}).sort();
-  const values = new Map(columns.map((c) => [c, [...new Set(Array.from(data.categories![c]))].filter((v) => v !== '').sort()]));
+  const values = new Map(
+    columns.map((c) => [c, [...new Set(Array.from(data.categories![c]))].filter((v) => v !== '').sort()]),
+  );
   const all = Array.from({ length: n }, (_, i) => i);
   let discovery = all.filter((i) => i % 2 === 0);
   let validation = all.filter((i) => i % 2 === 1);
@@ -161,9 +191,13 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   const kept: { shape: RuleShape; p: number; alternatives: string[] }[] = [];
 
   /** the best cut of `f` over `rows` on side `op`, by FOIL gain, with its G on those rows */
-  const cutOf = (f: string, rows: readonly number[], op: '>' | '<', tail = minTail) => bestCut(data, f, rows, op, tail, steps[f]);
+  const cutOf = (f: string, rows: readonly number[], op: '>' | '<', tail = minTail) =>
+    bestCut(data, f, rows, op, tail, steps[f]);
 
-  const grow = (rows: readonly number[], banned: ReadonlySet<string>): { body: Body; alternatives: string[]; first: string } | null => {
+  const grow = (
+    rows: readonly number[],
+    banned: ReadonlySet<string>,
+  ): { body: Body; alternatives: string[]; first: string } | null => {
     const body: Body = { conditions: [], category: null };
     const alternatives: string[] = [];
     let first = '';
@@ -173,30 +207,46 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
       if (P < 3 || P === cover.length) break; // a few outcomes left can still make a rule: support and the test decide
       const options: { add: Body; gain: number; g: number }[] = [];
       if (body.conditions.length < 2) {
-        for (const f of names) for (const op of ['>', '<'] as const) {
-          if (body.conditions.some((c) => c.feature === f && c.op === op) || (step === 0 && banned.has(`${f} ${op}`))) continue;
-          const cut = cutOf(f, cover, op);
-          if (cut) options.push({ add: { conditions: [cut.condition], category: null }, gain: cut.gain, g: cut.g });
-        }
+        for (const f of names)
+          for (const op of ['>', '<'] as const) {
+            if (body.conditions.some((c) => c.feature === f && c.op === op) || (step === 0 && banned.has(`${f} ${op}`)))
+              continue;
+            const cut = cutOf(f, cover, op);
+            if (cut) options.push({ add: { conditions: [cut.condition], category: null }, gain: cut.gain, g: cut.g });
+          }
       }
       if (!body.category) {
-        for (const column of columns) for (const value of values.get(column)!) {
-          const cat = { column, value };
-          if (step === 0 && banned.has(`${column} = ${value}`)) continue;
-          const inside = cover.filter((i) => inCategory(cat, data, i));
-          const k = countTrue(y, inside);
-          if (inside.length < minTail || k === 0) continue;
-          options.push({ add: { conditions: [], category: cat }, gain: foilGain(k, inside.length, P, cover.length), g: gTest(k, inside.length, P, cover.length) });
-        }
+        for (const column of columns)
+          for (const value of values.get(column)!) {
+            const cat = { column, value };
+            if (step === 0 && banned.has(`${column} = ${value}`)) continue;
+            const inside = cover.filter((i) => inCategory(cat, data, i));
+            const k = countTrue(y, inside);
+            if (inside.length < minTail || k === 0) continue;
+            options.push({
+              add: { conditions: [], category: cat },
+              gain: foilGain(k, inside.length, P, cover.length),
+              g: gTest(k, inside.length, P, cover.length),
+            });
+          }
       }
       options.sort((a, b) => b.gain - a.gain || label(a.add).localeCompare(label(b.add)));
       const best = options[0];
       if (!best || best.gain <= 0 || best.g < G_MIN) break;
-      const next = { conditions: [...body.conditions, ...best.add.conditions], category: body.category ?? best.add.category };
-      if (step === 0) first = best.add.category ? `${best.add.category.column} = ${best.add.category.value}` : `${best.add.conditions[0].feature} ${best.add.conditions[0].op}`;
+      const next = {
+        conditions: [...body.conditions, ...best.add.conditions],
+        category: body.category ?? best.add.category,
+      };
+      if (step === 0)
+        first = best.add.category
+          ? `${best.add.category.column} = ${best.add.category.value}`
+          : `${best.add.conditions[0].feature} ${best.add.conditions[0].op}`;
       for (const o of options.slice(1)) {
         if (o.gain < NEAR * best.gain) break;
-        const alt = shapeOf({ conditions: [...body.conditions, ...o.add.conditions], category: body.category ?? o.add.category });
+        const alt = shapeOf({
+          conditions: [...body.conditions, ...o.add.conditions],
+          category: body.category ?? o.add.category,
+        });
         if (alt) alternatives.push(describeRule(alt));
       }
       body.conditions = next.conditions;
@@ -209,17 +259,27 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   /** drop every condition that does not make the rule more precise on the validation half */
   const prune = (grown: Body, rows: readonly number[]): Body => {
     const body: Body = { conditions: [...grown.conditions], category: grown.category };
-    for (let again = true; again;) {
+    for (let again = true; again; ) {
       again = false;
       const parts: (Condition | CategoryCondition)[] = [...body.conditions, ...(body.category ? [body.category] : [])];
       if (parts.length < 2) break;
       for (const part of parts) {
-        const parent: Body = 'feature' in part ? { conditions: body.conditions.filter((c) => c !== part), category: body.category } : { conditions: body.conditions, category: null };
+        const parent: Body =
+          'feature' in part
+            ? { conditions: body.conditions.filter((c) => c !== part), category: body.category }
+            : { conditions: body.conditions, category: null };
         const within = rows.filter((i) => bodyHolds(parent, data, i));
-        const p = fisher.oneSided(split((i) => ('feature' in part ? holds(part, data, i) : inCategory(part, data, i)), y, within));
+        const p = fisher.oneSided(
+          split((i) => ('feature' in part ? holds(part, data, i) : inCategory(part, data, i)), y, within),
+        );
         if (p > opts.alpha) {
-          const whole = shapeOf(body), rest = shapeOf(parent);
-          if (whole && rest) setAside.push({ shape: whole, reason: `not more precise than its parent (${describeRule(rest)}) on the validation half: p = ${p.toPrecision(2)}` });
+          const whole = shapeOf(body),
+            rest = shapeOf(parent);
+          if (whole && rest)
+            setAside.push({
+              shape: whole,
+              reason: `not more precise than its parent (${describeRule(rest)}) on the validation half: p = ${p.toPrecision(2)}`,
+            });
           Object.assign(body, parent);
           again = true;
           break;
@@ -233,17 +293,28 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
    * a rule's test on the validation rows earlier rules leave (or on `rows`, Bonferroni over the `tries`
    * cuts its thresholds could have taken there); the reason when it fails
    */
-  const judge = (shape: RuleShape, minSupport = opts.minSupport, rows: readonly number[] = validation, tries = 1): { p: number; reason: string | null } => {
+  const judge = (
+    shape: RuleShape,
+    minSupport = opts.minSupport,
+    rows: readonly number[] = validation,
+    tries = 1,
+  ): { p: number; reason: string | null } => {
     const p = Math.min(1, tries * fisher.oneSided(split((i) => covers(shape, data, i), y, rows)));
     tested.push({ shape, p });
-    let support = 0, hits = 0;
-    for (const i of all) if (covers(shape, data, i)) {
-      support++;
-      if (y[i]) hits++;
-    }
-    const lift = support && positivesAll ? (hits / support) / (positivesAll / n) : 0;
+    let support = 0,
+      hits = 0;
+    for (const i of all)
+      if (covers(shape, data, i)) {
+        support++;
+        if (y[i]) hits++;
+      }
+    const lift = support && positivesAll ? hits / support / (positivesAll / n) : 0;
     const bound = opts.alpha / (opts.maxRules + RETRIES);
-    if (p > bound) return { p, reason: `failed validation: p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the ${rows === validation ? 'validation rows' : `rows, over ${tries} possible cuts,`} earlier rules leave` };
+    if (p > bound)
+      return {
+        p,
+        reason: `failed validation: p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the ${rows === validation ? 'validation rows' : `rows, over ${tries} possible cuts,`} earlier rules leave`,
+      };
     if (support < minSupport) return { p, reason: `below support: covers ${support} rows, fewer than ${minSupport}` };
     if (lift < opts.minLift) return { p, reason: `too weak: lift ${round(lift)} under ${opts.minLift}` };
     return { p, reason: null };
@@ -260,11 +331,13 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   };
   /** the share of a rule's rows (all rows) that kept rules already cover */
   const overlap = (shape: RuleShape) => {
-    let mine = 0, shared = 0;
-    for (const i of all) if (covers(shape, data, i)) {
-      mine++;
-      if (kept.some((k) => covers(k.shape, data, i))) shared++;
-    }
+    let mine = 0,
+      shared = 0;
+    for (const i of all)
+      if (covers(shape, data, i)) {
+        mine++;
+        if (kept.some((k) => covers(k.shape, data, i))) shared++;
+      }
     return mine ? shared / mine : 0;
   };
 
@@ -311,7 +384,12 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
         }
         const s = sibling.conditions.length === body.conditions.length ? shapeOf(sibling) : null;
         if (!s) continue;
-        const v = judge(s, FAMILY_SUPPORT, left.filter((i) => inCategory(category, data, i)), tries);
+        const v = judge(
+          s,
+          FAMILY_SUPPORT,
+          left.filter((i) => inCategory(category, data, i)),
+          tries,
+        );
         if (v.reason) setAside.push({ shape: s, reason: v.reason });
         else keep(s, v.p, []);
       }
@@ -323,7 +401,14 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   const q = benjaminiHochberg(tested.map((t) => t.p));
   const qOf = (shape: RuleShape) => Math.max(...tested.flatMap((t, k) => (t.shape === shape ? [q[k]] : [])), 0);
   const rules = merged.rules.map((r) => {
-    const ev = evidenceOf(r.shape, data, all, positivesAll, r.p, r.parts.length ? Math.max(...r.parts.map(qOf)) : qOf(r.shape));
+    const ev = evidenceOf(
+      r.shape,
+      data,
+      all,
+      positivesAll,
+      r.p,
+      r.parts.length ? Math.max(...r.parts.map(qOf)) : qOf(r.shape),
+    );
     return { shape: r.shape, evidence: ev.evidence, rows: ev.rows, alternatives: r.alternatives };
   });
   return { rules, tested: tested.length, set_aside: setAside };
@@ -331,20 +416,37 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
 
 /** Two one-sided rules on one parameter (and category), low below high, are one rule outside [low, high]. */
 function mergeBands(kept: { shape: RuleShape; p: number; alternatives: string[] }[]) {
-  const rules: { shape: RuleShape; p: number; alternatives: string[]; parts: RuleShape[] }[] = kept.map((k) => ({ ...k, parts: [] }));
+  const rules: { shape: RuleShape; p: number; alternatives: string[]; parts: RuleShape[] }[] = kept.map((k) => ({
+    ...k,
+    parts: [],
+  }));
   const setAside: MineResult['set_aside'] = [];
   for (let a = 0; a < rules.length; a++) {
     const A = rules[a].shape;
     if (A.kind !== 'single') continue;
     for (let b = a + 1; b < rules.length; b++) {
       const B = rules[b].shape;
-      if (B.kind !== 'single' || B.condition.feature !== A.condition.feature || B.condition.op === A.condition.op) continue;
+      if (B.kind !== 'single' || B.condition.feature !== A.condition.feature || B.condition.op === A.condition.op)
+        continue;
       if (A.category?.column !== B.category?.column || A.category?.value !== B.category?.value) continue;
-      const low = A.condition.op === '<' ? A : B, high = A.condition.op === '<' ? B : A;
+      const low = A.condition.op === '<' ? A : B,
+        high = A.condition.op === '<' ? B : A;
       if (low.condition.threshold >= high.condition.threshold) continue;
-      const band: RuleShape = { kind: 'band', feature: A.condition.feature, below: low.condition.threshold, above: high.condition.threshold, ...(A.category ? { category: A.category } : {}) };
-      for (const s of [A, B]) setAside.push({ shape: s, reason: `one side of ${describeRule(band)}: kept as that rule` });
-      rules[a] = { shape: band, p: Math.max(rules[a].p, rules[b].p), alternatives: [...rules[a].alternatives, ...rules[b].alternatives], parts: [A, B] };
+      const band: RuleShape = {
+        kind: 'band',
+        feature: A.condition.feature,
+        below: low.condition.threshold,
+        above: high.condition.threshold,
+        ...(A.category ? { category: A.category } : {}),
+      };
+      for (const s of [A, B])
+        setAside.push({ shape: s, reason: `one side of ${describeRule(band)}: kept as that rule` });
+      rules[a] = {
+        shape: band,
+        p: Math.max(rules[a].p, rules[b].p),
+        alternatives: [...rules[a].alternatives, ...rules[b].alternatives],
+        parts: [A, B],
+      };
       rules.splice(b, 1);
       break;
     }
@@ -364,14 +466,25 @@ function gTest(k: number, m: number, K: number, N: number): number {
   return 2 * (logLik(k, m) + logLik(K - k, N - m) - logLik(K, N));
 }
 
-interface Cut { condition: Condition; gain: number; g: number }
+interface Cut {
+  condition: Condition;
+  gain: number;
+  g: number;
+}
 
 /**
  * The cut of feature `f` over `rows` whose `op` side has the largest FOIL gain, with at least `minTail`
  * rows on it. The threshold is the midpoint between the neighbouring values, rounded to the feature's
  * resolution `step` (people write 245, not 244.956).
  */
-function bestCut(data: RuleData, f: string, rows: readonly number[], op: '>' | '<', minTail: number, step: number): Cut | null {
+function bestCut(
+  data: RuleData,
+  f: string,
+  rows: readonly number[],
+  op: '>' | '<',
+  minTail: number,
+  step: number,
+): Cut | null {
   const x = data.features[f];
   const pts = rows.filter((i) => Number.isFinite(x[i])).map((i) => ({ v: x[i], y: data.outcome[i] ? 1 : 0 }));
   if (pts.length < minTail + 1) return null;
@@ -394,7 +507,8 @@ function bestCut(data: RuleData, f: string, rows: readonly number[], op: '>' | '
 
 /** A round step for a feature's thresholds: the power of ten at or below 1/200 of its range (30 degC -> 0.1). */
 function resolution(x: ArrayLike<number>, rows: readonly number[]): number {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const i of rows) {
     const v = x[i];
     if (v < lo) lo = v;
@@ -410,8 +524,14 @@ function logLik(k: number, n: number): number {
 }
 
 /** Contingency counts over rows: [marked with outcome, marked, outcome in all, all]. */
-function split(mark: (i: number) => boolean, y: ArrayLike<boolean>, rows: readonly number[]): [number, number, number, number] {
-  let a = 0, m = 0, k = 0;
+function split(
+  mark: (i: number) => boolean,
+  y: ArrayLike<boolean>,
+  rows: readonly number[],
+): [number, number, number, number] {
+  let a = 0,
+    m = 0,
+    k = 0;
   for (const i of rows) {
     if (y[i]) k++;
     if (mark(i)) {
@@ -422,7 +542,14 @@ function split(mark: (i: number) => boolean, y: ArrayLike<boolean>, rows: readon
   return [a, m, k, rows.length];
 }
 
-function evidenceOf(s: RuleShape, data: RuleData, rows: readonly number[], positives: number, p: number, q: number): { evidence: RuleEvidence; rows: number[] } {
+function evidenceOf(
+  s: RuleShape,
+  data: RuleData,
+  rows: readonly number[],
+  positives: number,
+  p: number,
+  q: number,
+): { evidence: RuleEvidence; rows: number[] } {
   const hit = rows.filter((i) => covers(s, data, i));
   const a = countTrue(data.outcome, hit);
   const n = rows.length;
@@ -432,9 +559,16 @@ function evidenceOf(s: RuleShape, data: RuleData, rows: readonly number[], posit
   return {
     rows: hit,
     evidence: {
-      support: hit.length, positives: a, confidence: round(confidence), rest_rate: round(restN ? (positives - a) / restN : 0),
-      lift: round(positives ? confidence / (positives / n) : 0), ci: [round(lo), round(hi)], recall: round(positives ? a / positives : 0),
-      p_value: Number(p.toPrecision(3)), q_value: Number(q.toPrecision(3)), exact: hit.length > 0 && a === hit.length,
+      support: hit.length,
+      positives: a,
+      confidence: round(confidence),
+      rest_rate: round(restN ? (positives - a) / restN : 0),
+      lift: round(positives ? confidence / (positives / n) : 0),
+      ci: [round(lo), round(hi)],
+      recall: round(positives ? a / positives : 0),
+      p_value: Number(p.toPrecision(3)),
+      q_value: Number(q.toPrecision(3)),
+      exact: hit.length > 0 && a === hit.length,
     },
   };
 }

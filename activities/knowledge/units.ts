@@ -5,11 +5,21 @@
  * the codes they mean first.
  */
 
-interface UcumUnit { printSymbol_: string | null; csCode_: string }
+interface UcumUnit {
+  printSymbol_: string | null;
+  csCode_: string;
+}
 interface UcumUtils {
   getSpecifiedUnit(unit: string, mode: 'validate'): { unit: UcumUnit | null };
-  validateUnitString(unit: string, suggest?: boolean): { status: 'valid' | 'invalid' | 'error'; ucumCode: string | null; unit: UcumUnit | null; msg: string[] };
-  convertUnitTo(from: string, value: number, to: string): { status: 'succeeded' | 'failed' | 'error'; toVal: number | null; msg: string[] };
+  validateUnitString(
+    unit: string,
+    suggest?: boolean,
+  ): { status: 'valid' | 'invalid' | 'error'; ucumCode: string | null; unit: UcumUnit | null; msg: string[] };
+  convertUnitTo(
+    from: string,
+    value: number,
+    to: string,
+  ): { status: 'succeeded' | 'failed' | 'error'; toVal: number | null; msg: string[] };
 }
 // the package ships no type declarations: the two calls used here, typed above
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,12 +27,38 @@ const ucum = (require('@lhncbc/ucum-lhc') as { UcumLhcUtils: { getInstance(): Uc
 
 /** How exports write units that are not UCUM codes. (A bare "C" is coulomb in UCUM and stays so.) */
 const SPELLINGS: Record<string, string> = {
-  degc: 'Cel', '°c': 'Cel', '℃': 'Cel', 'deg c': 'Cel', celsius: 'Cel',
-  degf: '[degF]', '°f': '[degF]', '℉': '[degF]', fahrenheit: '[degF]',
-  degk: 'K', kelvin: 'K',
-  psi: '[psi]', psig: '[psi]', rpm: '{rev}/min', 'r/min': '{rev}/min',
-  sec: 's', secs: 's', hr: 'h', hrs: 'h', mins: 'min', 'nm': 'N.m', 'n·m': 'N.m', 'n*m': 'N.m', 'kg/hr': 'kg/h', 'm3/hr': 'm3/h',
-  μm: 'um', µm: 'um', 'mol%': '%', 'mol %': '%', pct: '%', kscmh: '{kscm}/h', 'kpa gauge': 'kPa',
+  degc: 'Cel',
+  '°c': 'Cel',
+  '℃': 'Cel',
+  'deg c': 'Cel',
+  celsius: 'Cel',
+  degf: '[degF]',
+  '°f': '[degF]',
+  '℉': '[degF]',
+  fahrenheit: '[degF]',
+  degk: 'K',
+  kelvin: 'K',
+  psi: '[psi]',
+  psig: '[psi]',
+  rpm: '{rev}/min',
+  'r/min': '{rev}/min',
+  sec: 's',
+  secs: 's',
+  hr: 'h',
+  hrs: 'h',
+  mins: 'min',
+  nm: 'N.m',
+  n·m: 'N.m',
+  'n*m': 'N.m',
+  'kg/hr': 'kg/h',
+  'm3/hr': 'm3/h',
+  μm: 'um',
+  µm: 'um',
+  'mol%': '%',
+  'mol %': '%',
+  pct: '%',
+  kscmh: '{kscm}/h',
+  'kpa gauge': 'kPa',
 };
 
 const codes = new Map<string, string | null>();
@@ -50,7 +86,9 @@ export function displayUnit(unit: string): string {
   return symbol && !/[<>]/.test(symbol) ? symbol : code.replace(/[{}[\]]/g, '');
 }
 
-export type Conversion = { ok: true; convert: (v: number) => number; identity: boolean } | { ok: false; reason: string };
+export type Conversion =
+  | { ok: true; convert: (v: number) => number; identity: boolean }
+  | { ok: false; reason: string };
 const conversions = new Map<string, Conversion>();
 
 /**
@@ -68,7 +106,8 @@ export function conversion(from: string, to: string): Conversion {
 }
 
 function makeConversion(from: string, to: string): Conversion {
-  const a = ucumCode(from), b = ucumCode(to);
+  const a = ucumCode(from),
+    b = ucumCode(to);
   if (!a) return { ok: false, reason: `unit "${from}" is not a UCUM unit` };
   if (!b) return { ok: false, reason: `unit "${to}" is not a UCUM unit` };
   if (a === b) return { ok: true, convert: (v) => v, identity: true };
@@ -76,7 +115,9 @@ function makeConversion(from: string, to: string): Conversion {
     const r = ucum.convertUnitTo(a, v, b);
     return r.status === 'succeeded' && r.toVal !== null ? r.toVal : NaN;
   };
-  const y0 = at(0), y1 = at(1), y10 = at(10);
+  const y0 = at(0),
+    y1 = at(1),
+    y10 = at(10);
   if (!Number.isFinite(y1)) return { ok: false, reason: `"${from}" cannot be converted to "${to}"` };
   const scale = y1 - y0;
   const affine = Number.isFinite(y0) && Math.abs(y0 + 10 * scale - y10) <= 1e-9 * Math.max(1, Math.abs(y10));

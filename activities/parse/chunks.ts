@@ -2,7 +2,12 @@ import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 
 /** A byte range of a source on line boundaries, and the number of its first line. */
-export interface ChunkRef { index: number; start: number; end: number; firstLine: number }
+export interface ChunkRef {
+  index: number;
+  start: number;
+  end: number;
+  firstLine: number;
+}
 
 const READ = 1 << 20;
 
@@ -10,13 +15,24 @@ const READ = 1 << 20;
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
 /** A line the reader set aside: too long, or not UTF-8. Its place in the block's text is an empty line. */
-export interface RejectedRawLine { line: number; reason: 'line_too_long' | 'invalid_utf8'; detail: string; raw: string }
+export interface RejectedRawLine {
+  line: number;
+  reason: 'line_too_long' | 'invalid_utf8';
+  detail: string;
+  raw: string;
+}
 
 /**
  * A block of whole lines: its text, the number of its first line, its newlines, the byte offset just after
  * it, and the lines the reader set aside (each stands in `text` as an empty line, so numbering holds).
  */
-export interface LineBlock { text: string; firstLine: number; newlines: number; next: number; rejected?: RejectedRawLine[] }
+export interface LineBlock {
+  text: string;
+  firstLine: number;
+  newlines: number;
+  next: number;
+  rejected?: RejectedRawLine[];
+}
 
 /** The start of a set-aside line kept in quarantine (masked there like any raw line). */
 const HEAD_CHARS = 200;
@@ -29,7 +45,14 @@ const BOM = [0xef, 0xbb, 0xbf];
  * is not valid UTF-8 is reported as `invalid_utf8` instead of being decoded with replacement characters.
  * A UTF-8 byte-order mark at the start of the file is dropped.
  */
-export async function* readLineBlocks(path: string, start: number, end: number, firstLine: number, blockBytes = READ, maxLineBytes = DEFAULT_MAX_LINE_BYTES): AsyncGenerator<LineBlock> {
+export async function* readLineBlocks(
+  path: string,
+  start: number,
+  end: number,
+  firstLine: number,
+  blockBytes = READ,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+): AsyncGenerator<LineBlock> {
   const fh = await open(path);
   try {
     let pos = start;
@@ -48,7 +71,10 @@ export async function* readLineBlocks(path: string, start: number, end: number, 
       pos += bytesRead;
       if (skipping) {
         const nl = data.indexOf(10);
-        if (nl < 0) { skipping.bytes += data.length; continue; }
+        if (nl < 0) {
+          skipping.bytes += data.length;
+          continue;
+        }
         skipping.bytes += nl;
         pending.push(tooLong(skipping.line, skipping.bytes, skipping.head, maxLineBytes));
         skipping = null;
@@ -77,17 +103,33 @@ export async function* readLineBlocks(path: string, start: number, end: number, 
 }
 
 function tooLong(line: number, bytes: number, head: string, max: number): RejectedRawLine {
-  return { line, reason: 'line_too_long', detail: `${bytes} bytes, over the limit of ${max} (parse.maxLineBytes)`, raw: head };
+  return {
+    line,
+    reason: 'line_too_long',
+    detail: `${bytes} bytes, over the limit of ${max} (parse.maxLineBytes)`,
+    raw: head,
+  };
 }
 
 /** The start of a line as quarantine keeps it: HEAD_CHARS characters. */
-const headOf = (raw: Buffer) => raw.subarray(0, HEAD_CHARS * 4).toString('utf8').slice(0, HEAD_CHARS);
+const headOf = (raw: Buffer) =>
+  raw
+    .subarray(0, HEAD_CHARS * 4)
+    .toString('utf8')
+    .slice(0, HEAD_CHARS);
 
 /** A block from whole lines of bytes: lines too long or not UTF-8 are set aside (empty lines in the text). */
-function block(bytes: Buffer, firstLine: number, next: number, rejected: RejectedRawLine[], maxLineBytes: number): LineBlock {
+function block(
+  bytes: Buffer,
+  firstLine: number,
+  next: number,
+  rejected: RejectedRawLine[],
+  maxLineBytes: number,
+): LineBlock {
   const newlines = countNewlines(bytes, bytes.length);
   const longest = bytes.length > maxLineBytes;
-  if (isUtf8(bytes) && !longest) return { text: bytes.toString('utf8'), firstLine, newlines, next, ...(rejected.length ? { rejected } : {}) };
+  if (isUtf8(bytes) && !longest)
+    return { text: bytes.toString('utf8'), firstLine, newlines, next, ...(rejected.length ? { rejected } : {}) };
   // slow path, rare: line by line
   const parts: string[] = [];
   let at = 0;
@@ -101,7 +143,12 @@ function block(bytes: Buffer, firstLine: number, next: number, rejected: Rejecte
       parts.push('');
     } else if (!isUtf8(raw)) {
       const bad = firstInvalidByte(raw);
-      rejected.push({ line, reason: 'invalid_utf8', detail: `byte 0x${raw[bad].toString(16).padStart(2, '0')} at column ${bad + 1} is not UTF-8`, raw: raw.toString('utf8').slice(0, HEAD_CHARS) });
+      rejected.push({
+        line,
+        reason: 'invalid_utf8',
+        detail: `byte 0x${raw[bad].toString(16).padStart(2, '0')} at column ${bad + 1} is not UTF-8`,
+        raw: raw.toString('utf8').slice(0, HEAD_CHARS),
+      });
       parts.push('');
     } else parts.push(raw.toString('utf8'));
     line++;
@@ -112,7 +159,8 @@ function block(bytes: Buffer, firstLine: number, next: number, rejected: Rejecte
 
 /** The offset of the first byte where `raw` stops being valid UTF-8. */
 function firstInvalidByte(raw: Buffer): number {
-  let lo = 0, hi = raw.length;
+  let lo = 0,
+    hi = raw.length;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (isUtf8(raw.subarray(0, mid))) lo = mid;

@@ -4,18 +4,57 @@
  * keywords. A level is free text: anything else is kept as written (upper-cased), never a reason to reject a line.
  */
 const LEVELS: Record<string, string> = {
-  TRACE: 'TRACE', FINEST: 'TRACE', FINER: 'TRACE', VERBOSE: 'TRACE', V: 'TRACE',
-  DEBUG: 'DEBUG', FINE: 'DEBUG', D: 'DEBUG', DBG: 'DEBUG', '7': 'DEBUG',
-  INFO: 'INFO', INFORMATION: 'INFO', INFORMATIONAL: 'INFO', I: 'INFO', INF: 'INFO', CONFIG: 'INFO', '6': 'INFO',
-  NOTICE: 'NOTICE', N: 'NOTICE', '5': 'NOTICE',
-  WARN: 'WARN', WARNING: 'WARN', W: 'WARN', WRN: 'WARN', '4': 'WARN',
-  ERROR: 'ERROR', ERR: 'ERROR', E: 'ERROR', SEVERE: 'ERROR', FAILURE: 'ERROR', '3': 'ERROR',
-  CRITICAL: 'CRITICAL', CRIT: 'CRITICAL', C: 'CRITICAL', '2': 'CRITICAL',
-  ALERT: 'ALERT', A: 'ALERT', ALARM: 'ALARM', '1': 'ALERT',
-  FATAL: 'FATAL', F: 'FATAL', EMERG: 'FATAL', EMERGENCY: 'FATAL', PANIC: 'FATAL', '0': 'FATAL',
+  TRACE: 'TRACE',
+  FINEST: 'TRACE',
+  FINER: 'TRACE',
+  VERBOSE: 'TRACE',
+  V: 'TRACE',
+  DEBUG: 'DEBUG',
+  FINE: 'DEBUG',
+  D: 'DEBUG',
+  DBG: 'DEBUG',
+  '7': 'DEBUG',
+  INFO: 'INFO',
+  INFORMATION: 'INFO',
+  INFORMATIONAL: 'INFO',
+  I: 'INFO',
+  INF: 'INFO',
+  CONFIG: 'INFO',
+  '6': 'INFO',
+  NOTICE: 'NOTICE',
+  N: 'NOTICE',
+  '5': 'NOTICE',
+  WARN: 'WARN',
+  WARNING: 'WARN',
+  W: 'WARN',
+  WRN: 'WARN',
+  '4': 'WARN',
+  ERROR: 'ERROR',
+  ERR: 'ERROR',
+  E: 'ERROR',
+  SEVERE: 'ERROR',
+  FAILURE: 'ERROR',
+  '3': 'ERROR',
+  CRITICAL: 'CRITICAL',
+  CRIT: 'CRITICAL',
+  C: 'CRITICAL',
+  '2': 'CRITICAL',
+  ALERT: 'ALERT',
+  A: 'ALERT',
+  ALARM: 'ALARM',
+  '1': 'ALERT',
+  FATAL: 'FATAL',
+  F: 'FATAL',
+  EMERG: 'FATAL',
+  EMERGENCY: 'FATAL',
+  PANIC: 'FATAL',
+  '0': 'FATAL',
 };
 
 export function normaliseLevel(text: string): string {
-  const t = text.trim().replace(/^[[(<]|[\])>:]$/g, '').toUpperCase();
+  const t = text
+    .trim()
+    .replace(/^[[(<]|[\])>:]$/g, '')
+    .toUpperCase();
   return LEVELS[t] ?? (t || 'INFO');
 }

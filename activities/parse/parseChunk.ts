@@ -12,10 +12,19 @@ import { TemplateMatcher } from './templates/templateModel';
 
 export function createParser(model: SourceModel, ctx: ParseContext): SourceParser {
   switch (model.spec.format) {
-    case 'csv': return new CsvSeriesParser(ctx, model.spec, model.headerLine);
-    case 'text': return new TextLogParser(ctx, model.spec, model.templates ? new TemplateMatcher(model.templates) : null, model.time);
-    case 'jsonl': return new JsonEventParser(ctx);
-    case 'workorders': return new WorkOrderParser(ctx);
+    case 'csv':
+      return new CsvSeriesParser(ctx, model.spec, model.headerLine);
+    case 'text':
+      return new TextLogParser(
+        ctx,
+        model.spec,
+        model.templates ? new TemplateMatcher(model.templates) : null,
+        model.time,
+      );
+    case 'jsonl':
+      return new JsonEventParser(ctx);
+    case 'workorders':
+      return new WorkOrderParser(ctx);
   }
 }
 
@@ -30,7 +39,12 @@ export interface ChunkProgress {
   digests: string[];
 }
 
-export interface ChunkOutput { recordsPath: string; quarantinePath: string; counts: ChunkProgress['counts']; pii: PiiCounts }
+export interface ChunkOutput {
+  recordsPath: string;
+  quarantinePath: string;
+  counts: ChunkProgress['counts'];
+  pii: PiiCounts;
+}
 
 /**
  * Bytes per block of a chunk: small enough that a block's rows and cells die young (a 1 MiB block lives
@@ -41,7 +55,10 @@ export const PARSE_BLOCK_BYTES = 256 << 10;
 
 export const chunkFiles = (outDir: string, source: string, index: number) => {
   const n = String(index).padStart(5, '0');
-  return { records: join(outDir, 'records', `${source}.${n}.jsonl`), quarantine: join(outDir, 'quarantine', `${source}.${n}.jsonl`) };
+  return {
+    records: join(outDir, 'records', `${source}.${n}.jsonl`),
+    quarantine: join(outDir, 'quarantine', `${source}.${n}.jsonl`),
+  };
 };
 
 /** Where segmentation writes a table source's windows, changes and state events. */
@@ -62,8 +79,13 @@ const jsonl = (xs: unknown[]) => Buffer.from(xs.length ? xs.map((x) => JSON.stri
  * of an interrupted attempt, it truncates the partial files to that point and goes on from there.
  */
 export async function parseChunkToFiles(args: {
-  model: SourceModel; chunk: ChunkRef; outDir: string; opts: ParseOptions; resume?: ChunkProgress | null;
-  onProgress?: (p: ChunkProgress) => void; blockBytes?: number;
+  model: SourceModel;
+  chunk: ChunkRef;
+  outDir: string;
+  opts: ParseOptions;
+  resume?: ChunkProgress | null;
+  onProgress?: (p: ChunkProgress) => void;
+  blockBytes?: number;
 }): Promise<ChunkOutput> {
   const { model, chunk, outDir } = args;
   const final = chunkFiles(outDir, model.source, chunk.index);
@@ -72,7 +94,14 @@ export async function parseChunkToFiles(args: {
   await mkdir(join(outDir, 'quarantine'), { recursive: true });
   let resume = args.resume ?? null;
   if (resume) {
-    const sizes = await Promise.all([partial.records, partial.quarantine].map((p) => stat(p).then((s) => s.size, () => -1)));
+    const sizes = await Promise.all(
+      [partial.records, partial.quarantine].map((p) =>
+        stat(p).then(
+          (s) => s.size,
+          () => -1,
+        ),
+      ),
+    );
     if (sizes[0] < resume.recordsBytes || sizes[1] < resume.quarantineBytes) resume = null; // the partial output is gone: start over
   }
   if (resume) {
@@ -84,7 +113,9 @@ export async function parseChunkToFiles(args: {
   }
   const ctx = new ParseContext({ ...args.opts, knownNames: [...model.nameDigests, ...(resume?.digests ?? [])] });
   if (model.keyCheck && model.keyCheck !== ctx.mask.keyCheck()) {
-    throw new Error(`${model.source} was scanned under another personal-data key: give every worker the same FORGE_PII_KEY`);
+    throw new Error(
+      `${model.source} was scanned under another personal-data key: give every worker the same FORGE_PII_KEY`,
+    );
   }
   if (resume) {
     Object.assign(ctx.counts, resume.counts);
@@ -95,7 +126,16 @@ export async function parseChunkToFiles(args: {
   const files = { records: await open(partial.records, 'a'), quarantine: await open(partial.quarantine, 'a') };
   try {
     let bytes = { records: resume?.recordsBytes ?? 0, quarantine: resume?.quarantineBytes ?? 0 };
-    const blocks = prefetch(readLineBlocks(model.path, resume?.offset ?? chunk.start, chunk.end, resume?.line ?? chunk.firstLine, args.blockBytes ?? PARSE_BLOCK_BYTES, args.opts.maxLineBytes));
+    const blocks = prefetch(
+      readLineBlocks(
+        model.path,
+        resume?.offset ?? chunk.start,
+        chunk.end,
+        resume?.line ?? chunk.firstLine,
+        args.blockBytes ?? PARSE_BLOCK_BYTES,
+        args.opts.maxLineBytes,
+      ),
+    );
     for await (const block of blocks) {
       ctx.rejectRaw(block.rejected);
       parser.block(block.text, block.firstLine);
@@ -106,8 +146,13 @@ export async function parseChunkToFiles(args: {
       if (q.length) await files.quarantine.write(q);
       bytes = { records: bytes.records + r.length, quarantine: bytes.quarantine + q.length };
       args.onProgress?.({
-        offset: block.next, line: block.firstLine + block.newlines, recordsBytes: bytes.records, quarantineBytes: bytes.quarantine,
-        counts: { ...ctx.counts }, pii: { ...ctx.mask.counts }, digests: ctx.mask.knownNameDigests().filter((d) => !scanned.has(d)),
+        offset: block.next,
+        line: block.firstLine + block.newlines,
+        recordsBytes: bytes.records,
+        quarantineBytes: bytes.quarantine,
+        counts: { ...ctx.counts },
+        pii: { ...ctx.mask.counts },
+        digests: ctx.mask.knownNameDigests().filter((d) => !scanned.has(d)),
       });
     }
   } finally {
@@ -116,7 +161,12 @@ export async function parseChunkToFiles(args: {
   }
   await rename(partial.records, final.records);
   await rename(partial.quarantine, final.quarantine);
-  return { recordsPath: final.records, quarantinePath: final.quarantine, counts: { ...ctx.counts }, pii: { ...ctx.mask.counts } };
+  return {
+    recordsPath: final.records,
+    quarantinePath: final.quarantine,
+    counts: { ...ctx.counts },
+    pii: { ...ctx.mask.counts },
+  };
 }
 
 /** Read the next block while the current one is parsed and written. */

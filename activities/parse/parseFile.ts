@@ -13,13 +13,21 @@ import { SourceSpec, type SourceFormatName } from './sourceSpec';
 
 /** A problem with the input itself: retrying cannot fix it. `type` is the failure type the run reports. */
 export class InputError extends Error {
-  constructor(readonly type: NonRetryable, message: string) {
+  constructor(
+    readonly type: NonRetryable,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** An input of a run: the data file, the name used in provenance, and how to read it. */
-export interface InputRef { path: string; name: string; spec: SourceSpec; bytes: number }
+export interface InputRef {
+  path: string;
+  name: string;
+  spec: SourceSpec;
+  bytes: number;
+}
 
 /** A source config file: a SourceSpec plus the data file's `path` (relative to the config file). */
 const SourceConfigFile = z.object({ path: z.string() }).passthrough();
@@ -32,14 +40,16 @@ async function readSourceConfig(path: string): Promise<{ dataPath: string; spec:
     throw new InputError('InvalidConfig', `${path}: not a readable source config (${(e as Error).message})`);
   }
   const file = SourceConfigFile.safeParse(value);
-  if (!file.success) throw new InputError('InvalidConfig', `${path}: a source config needs "path" (the data file) and "format"`);
+  if (!file.success)
+    throw new InputError('InvalidConfig', `${path}: a source config needs "path" (the data file) and "format"`);
   const { path: data, ...rest } = file.data;
   const spec = SourceSpec.safeParse(rest);
   if (!spec.success) throw new InputError('InvalidConfig', `${path}: ${describeIssues(spec.error, '(root)')}`);
   const reference = spec.data.csv.reference;
   if (reference !== undefined) {
     const at = resolve(dirname(path), reference);
-    if (!(await stat(at).catch(() => null))?.isFile()) throw new InputError('InputNotFound', `${path}: csv.reference: reference file not found: ${at}`);
+    if (!(await stat(at).catch(() => null))?.isFile())
+      throw new InputError('InputNotFound', `${path}: csv.reference: reference file not found: ${at}`);
     spec.data.csv.reference = at;
   }
   return { dataPath: resolve(dirname(path), data), spec: spec.data };
@@ -67,11 +77,19 @@ export async function describeInput(p: string, format?: SourceFormatName): Promi
   const { bytesRead } = await fh.read(buf, 0, buf.length, 0).finally(() => fh.close());
   const head = buf.subarray(0, bytesRead);
   const encoding = utf16(head);
-  if (encoding) throw new InputError('UnreadableSource', `${path} is ${encoding} text: Forge reads UTF-8 (convert it first, e.g. iconv -f ${encoding} -t UTF-8)`);
+  if (encoding)
+    throw new InputError(
+      'UnreadableSource',
+      `${path} is ${encoding} text: Forge reads UTF-8 (convert it first, e.g. iconv -f ${encoding} -t UTF-8)`,
+    );
   if (!spec) {
     let fmt: SourceFormatName | null = format ?? null;
     if (!fmt) fmt = detectFormat(path, head.toString('utf8'));
-    if (!fmt) throw new InputError('UnreadableSource', `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log or work orders), --format, or a source config`);
+    if (!fmt)
+      throw new InputError(
+        'UnreadableSource',
+        `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log or work orders), --format, or a source config`,
+      );
     spec = SourceSpec.parse({ format: fmt });
   }
   return { path, name: basename(path), spec, bytes: st.size };
@@ -82,8 +100,12 @@ function utf16(head: Buffer): 'UTF-16LE' | 'UTF-16BE' | null {
   if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
   if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
   if (head.length >= 8) {
-    let even = 0, odd = 0;
-    for (let i = 0; i + 1 < head.length; i += 2) { if (head[i] === 0) even++; if (head[i + 1] === 0) odd++; }
+    let even = 0,
+      odd = 0;
+    for (let i = 0; i + 1 < head.length; i += 2) {
+      if (head[i] === 0) even++;
+      if (head[i + 1] === 0) odd++;
+    }
     const pairs = head.length >> 1;
     if (odd > pairs * 0.4 && even === 0) return 'UTF-16LE';
     if (even > pairs * 0.4 && odd === 0) return 'UTF-16BE';
@@ -97,7 +119,11 @@ export async function describeInputs(paths: readonly string[], format?: SourceFo
   for (const p of paths) {
     const ref = await describeInput(p, format);
     const twin = refs.find((r) => r.name === ref.name);
-    if (twin) throw new InputError('InputNotFound', `two inputs share the name ${ref.name} (${twin.path} and ${ref.path}); provenance is file:line, so names must differ`);
+    if (twin)
+      throw new InputError(
+        'InputNotFound',
+        `two inputs share the name ${ref.name} (${twin.path} and ${ref.path}); provenance is file:line, so names must differ`,
+      );
     refs.push(ref);
   }
   return refs;
@@ -117,9 +143,18 @@ export async function readModel(path: string): Promise<SourceModel> {
 }
 
 /** Parse a whole source held in memory, as scan + chunks would: for tests and small inputs. */
-export async function parseSourceText(spec: SourceSpec | SourceFormatName, text: string, opts: ParseOptions): Promise<ParseResult> {
+export async function parseSourceText(
+  spec: SourceSpec | SourceFormatName,
+  text: string,
+  opts: ParseOptions,
+): Promise<ParseResult> {
   const s = typeof spec === 'string' ? SourceSpec.parse({ format: spec }) : spec;
-  const block: LineBlock = { text, firstLine: 1, newlines: (text.match(/\n/g) ?? []).length, next: Buffer.byteLength(text) };
+  const block: LineBlock = {
+    text,
+    firstLine: 1,
+    newlines: (text.match(/\n/g) ?? []).length,
+    next: Buffer.byteLength(text),
+  };
   let model: SourceModel;
   try {
     model = await scanBlocks([block], '<memory>', s, { ...opts, chunkBytes: Number.MAX_SAFE_INTEGER });

@@ -31,10 +31,10 @@ const sourcePrefix = new Map<string, string>();
 /** A record's id: a short hash of its source, and its line - unique in a run, as source names are. */
 export function recordId(source: string, line: number): string {
   let prefix = sourcePrefix.get(source);
-  if (prefix === undefined) sourcePrefix.set(source, (prefix = createHash('sha256').update(source).digest('hex').slice(0, 12)));
+  if (prefix === undefined)
+    sourcePrefix.set(source, (prefix = createHash('sha256').update(source).digest('hex').slice(0, 12)));
   return `${prefix}-${line}`;
 }
-
 
 /**
  * The state of parsing one chunk of a source: its masker, the records and quarantined lines not yet
@@ -70,7 +70,11 @@ export class ParseContext {
       fn();
     } catch (e) {
       if (this.counts.lines === counted) this.counts.lines++;
-      this.quarantine(line, typeof raw === 'string' ? raw : raw(), `parser_error: ${(e as Error)?.message ?? String(e)}`);
+      this.quarantine(
+        line,
+        typeof raw === 'string' ? raw : raw(),
+        `parser_error: ${(e as Error)?.message ?? String(e)}`,
+      );
     }
   }
 
@@ -85,19 +89,30 @@ export class ParseContext {
   /** Quarantine a line; its text and reason are masked first, so quarantine never holds personal data either. */
   quarantine(line: number, raw: string, reason: string): void {
     this.counts.quarantined++;
-    this.quarantined.push({ source: this.opts.source, line, raw: this.mask.text(raw), reason: this.mask.again(reason) });
+    this.quarantined.push({
+      source: this.opts.source,
+      line,
+      raw: this.mask.text(raw),
+      reason: this.mask.again(reason),
+    });
   }
 
   /**
    * Validate a candidate record against its schema: keep it, or quarantine the line with the issues.
    * `raw` may be a function, so that masked raw text is built only for lines that are quarantined.
    */
-  accept<S extends z.ZodType<OperationRecord>>(schema: S, candidate: unknown, line: number, raw: string | (() => string)): void {
+  accept<S extends z.ZodType<OperationRecord>>(
+    schema: S,
+    candidate: unknown,
+    line: number,
+    raw: string | (() => string),
+  ): void {
     const parsed = schema.safeParse(candidate);
     if (parsed.success) {
       this.counts.records++;
       this.records.push(parsed.data);
-    } else this.quarantine(line, typeof raw === 'string' ? raw : raw(), `invalid record: ${describeIssues(parsed.error)}`);
+    } else
+      this.quarantine(line, typeof raw === 'string' ? raw : raw(), `invalid record: ${describeIssues(parsed.error)}`);
   }
 
   /**

@@ -55,21 +55,28 @@ const text = (x: unknown): x is string => typeof x === 'string';
  * gives one batch per asset, tag and unit. Columnar, so that writing and reading millions of rows stays
  * cheap; counts still count rows.
  */
-export const SampleBatch = z.object({
-  kind: z.literal('samples'),
-  ...Provenance,
-  lines: column('line numbers', lineNumber).refine((l) => l.length > 0, 'has no rows'),
-  times: column('finite numbers', finite),
-  units: z.record(z.string(), z.string()),
-  values: z.record(z.string(), column('finite numbers', finite)),
-  labels: z.record(z.string(), column('strings', text)),
-}).superRefine((b, ctx) => {
-  const n = b.lines.length;
-  const columns: [string[], number][] = [[['times'], b.times.length], ...Object.entries(b.values).map(([k, v]): [string[], number] => [['values', k], v.length]),
-    ...Object.entries(b.labels).map(([k, v]): [string[], number] => [['labels', k], v.length])];
-  for (const [path, len] of columns) if (len !== n) ctx.addIssue({ code: 'custom', path, message: `has ${len} entries for ${n} rows` });
-  for (const tag of Object.keys(b.values)) if (b.units[tag] === undefined) ctx.addIssue({ code: 'custom', path: ['units', tag], message: 'missing unit' });
-});
+export const SampleBatch = z
+  .object({
+    kind: z.literal('samples'),
+    ...Provenance,
+    lines: column('line numbers', lineNumber).refine((l) => l.length > 0, 'has no rows'),
+    times: column('finite numbers', finite),
+    units: z.record(z.string(), z.string()),
+    values: z.record(z.string(), column('finite numbers', finite)),
+    labels: z.record(z.string(), column('strings', text)),
+  })
+  .superRefine((b, ctx) => {
+    const n = b.lines.length;
+    const columns: [string[], number][] = [
+      [['times'], b.times.length],
+      ...Object.entries(b.values).map(([k, v]): [string[], number] => [['values', k], v.length]),
+      ...Object.entries(b.labels).map(([k, v]): [string[], number] => [['labels', k], v.length]),
+    ];
+    for (const [path, len] of columns)
+      if (len !== n) ctx.addIssue({ code: 'custom', path, message: `has ${len} entries for ${n} rows` });
+    for (const tag of Object.keys(b.values))
+      if (b.units[tag] === undefined) ctx.addIssue({ code: 'custom', path: ['units', tag], message: 'missing unit' });
+  });
 
 /** A typed parameter of a mined template: named after the key it follows, typed from its value. */
 export const TemplateParam = z.object({
@@ -112,7 +119,6 @@ export const WorkOrderRecord = z.object({
   downtime_min: z.number().nonnegative().nullable(),
 });
 
-
 /** A steady or transition window of one tag: statistics over its samples (lines `line`..`last_line`). */
 export const WindowRecord = z.object({
   kind: z.literal('window'),
@@ -122,7 +128,15 @@ export const WindowRecord = z.object({
   state: z.enum(['steady', 'transition']),
   last_line: z.number().int().positive(),
   end: Instant,
-  stats: z.object({ n: z.number().int(), min: z.number(), max: z.number(), mean: z.number(), std: z.number(), slope_per_s: z.number(), duration_s: z.number() }),
+  stats: z.object({
+    n: z.number().int(),
+    min: z.number(),
+    max: z.number(),
+    mean: z.number(),
+    std: z.number(),
+    slope_per_s: z.number(),
+    duration_s: z.number(),
+  }),
 });
 
 /** A change of one tag: a mean shift or a setpoint change, dated to its onset (`ts`, `line`), with its detection. */
@@ -156,9 +170,23 @@ export const AnomalyRecord = z.object({
 });
 
 /** A state column (status, mode, alarm flag) changing value. */
-export const StateRecord = z.object({ kind: z.literal('state'), ...Provenance, tag: z.string(), from: z.string(), to: z.string() });
+export const StateRecord = z.object({
+  kind: z.literal('state'),
+  ...Provenance,
+  tag: z.string(),
+  from: z.string(),
+  to: z.string(),
+});
 
-export const OperationRecord = z.discriminatedUnion('kind', [SampleBatch, EventRecord, WorkOrderRecord, WindowRecord, ChangeRecord, StateRecord, AnomalyRecord]);
+export const OperationRecord = z.discriminatedUnion('kind', [
+  SampleBatch,
+  EventRecord,
+  WorkOrderRecord,
+  WindowRecord,
+  ChangeRecord,
+  StateRecord,
+  AnomalyRecord,
+]);
 export type WindowRecord = z.infer<typeof WindowRecord>;
 export type ChangeRecord = z.infer<typeof ChangeRecord>;
 export type StateRecord = z.infer<typeof StateRecord>;
@@ -177,4 +205,3 @@ export const QuarantineEntry = z.object({
   reason: z.string(),
 });
 export type QuarantineEntry = z.infer<typeof QuarantineEntry>;
-

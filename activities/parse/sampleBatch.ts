@@ -11,7 +11,12 @@ export class SampleBatchBuilder {
   private readonly values: number[][];
   private readonly labels: string[][];
 
-  constructor(private readonly asset: string, private readonly tags: readonly string[], private readonly units: readonly string[], private readonly labelNames: readonly string[]) {
+  constructor(
+    private readonly asset: string,
+    private readonly tags: readonly string[],
+    private readonly units: readonly string[],
+    private readonly labelNames: readonly string[],
+  ) {
     this.values = tags.map(() => []);
     this.labels = labelNames.map(() => []);
   }
@@ -37,7 +42,19 @@ export class SampleBatchBuilder {
       if (this.labels[k].some((v) => v !== '')) labels[name] = this.labels[k];
     });
     const line = this.lines[0];
-    return { kind: 'samples', id: recordId(source, line), source, line, ts: new Date(this.times[0]).toISOString(), asset: this.asset, lines: this.lines, times: this.times, units, values, labels };
+    return {
+      kind: 'samples',
+      id: recordId(source, line),
+      source,
+      line,
+      ts: new Date(this.times[0]).toISOString(),
+      asset: this.asset,
+      lines: this.lines,
+      times: this.times,
+      units,
+      values,
+      labels,
+    };
   }
 }
 
@@ -50,7 +67,16 @@ export function sampleRows(b: SampleBatch): SampleRecord[] {
     for (const tag of tags) values[tag] = { value: b.values[tag][i], unit: b.units[tag] };
     const labels: SampleRecord['labels'] = {};
     for (const name of labelNames) if (b.labels[name][i] !== '') labels[name] = b.labels[name][i];
-    return { kind: 'sample', id: recordId(b.source, line), source: b.source, line, ts: new Date(b.times[i]).toISOString(), asset: b.asset, values, labels };
+    return {
+      kind: 'sample',
+      id: recordId(b.source, line),
+      source: b.source,
+      line,
+      ts: new Date(b.times[i]).toISOString(),
+      asset: b.asset,
+      values,
+      labels,
+    };
   });
 }
 

@@ -28,7 +28,12 @@ const TIME_SAMPLE = 500;
  * One pass over a source: plan its chunks, learn the names in it (as keyed digests) and mine the
  * templates of a text log from its masked messages. Memory: one block, the templates, the digests.
  */
-export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<LineBlock>, path: string, spec: SourceSpec, opts: ScanOptions): Promise<SourceModel> {
+export async function scanBlocks(
+  blocks: AsyncIterable<LineBlock> | Iterable<LineBlock>,
+  path: string,
+  spec: SourceSpec,
+  opts: ScanOptions,
+): Promise<SourceModel> {
   const ctx = new ParseContext(opts);
   const drain = spec.format === 'text' ? new Drain(drainOptions(spec.text.miner)) : null;
   const enumerations = new EnumerationCounter();
@@ -42,9 +47,17 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
   let headerLine: string | null = null;
   let lastText = '';
   for await (const block of blocks) {
-    if (block.firstLine === 1 && spec.format === 'csv' && spec.csv.headerRow) headerLine = ctx.mask.text(firstLineOf(block.text));
+    if (block.firstLine === 1 && spec.format === 'csv' && spec.csv.headerRow)
+      headerLine = ctx.mask.text(firstLineOf(block.text));
     // a line the scan cannot learn from is left to the chunk pass, which quarantines it with the reason
-    if (spec.format !== 'csv') eachLine(block.text, block.firstLine, (raw) => { try { learn(raw); } catch { /* see above */ } });
+    if (spec.format !== 'csv')
+      eachLine(block.text, block.firstLine, (raw) => {
+        try {
+          learn(raw);
+        } catch {
+          /* see above */
+        }
+      });
     lastText = block.text;
     lines = block.firstLine - 1 + block.newlines + (block.text.endsWith('\n') || block.text === '' ? 0 : 1);
     offset = block.next;
@@ -60,10 +73,17 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
     offset -= Buffer.byteLength(lastText.slice(nl + 1));
     lines -= 1;
   }
-  if (offset > chunkStart) chunks.push({ index: chunks.length, start: chunkStart, end: offset, firstLine: chunkFirstLine });
+  if (offset > chunkStart)
+    chunks.push({ index: chunks.length, start: chunkStart, end: offset, firstLine: chunkFirstLine });
   if (spec.format === 'csv' && spec.csv.headerRow && headerLine === null) headerLine = '';
   return {
-    source: opts.source, path, spec, bytes: offset, lines, chunks, headerLine,
+    source: opts.source,
+    path,
+    spec,
+    bytes: offset,
+    lines,
+    chunks,
+    headerLine,
     templates: drain ? freezeTemplates(drain, spec.text.miner, enumerations) : null,
     time: text ? sourceTime(spec, text.headerFields, timeSample, opts) : null,
     nameDigests: ctx.mask.knownNameDigests(),
@@ -86,7 +106,9 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
         try {
           const v = JSON.parse(raw) as Record<string, unknown>;
           for (const x of Object.values(v)) if (typeof x === 'string') ctx.mask.text(x);
-        } catch { /* quarantined by the chunk pass */ }
+        } catch {
+          /* quarantined by the chunk pass */
+        }
         return;
       }
       case 'workorders': {
@@ -106,7 +128,12 @@ export async function scanBlocks(blocks: AsyncIterable<LineBlock> | Iterable<Lin
  * A text log's time: the configured fields and format, or those that read the most of the sample. A
  * configured format that reads none of a non-empty sample is an error (a wrong setting, not bad lines).
  */
-function sourceTime(spec: SourceSpec, header: readonly string[], sample: Record<string, string>[], opts: ScanOptions): SourceTime | null {
+function sourceTime(
+  spec: SourceSpec,
+  header: readonly string[],
+  sample: Record<string, string>[],
+  opts: ScanOptions,
+): SourceTime | null {
   const year = spec.text.year ?? opts.year ?? new Date().getUTCFullYear();
   const ctx = { offset: spec.timezone ?? opts.timezone, year };
   const candidates = spec.text.timeFields ?? header.filter((f) => TIME_FIELD_NAME.test(f));
@@ -114,7 +141,10 @@ function sourceTime(spec: SourceSpec, header: readonly string[], sample: Record<
   const formats = spec.text.timeFormat ? [spec.text.timeFormat] : KNOWN_TIME_FORMATS;
   const found = detectTime(sample, spec.text.timeFields ? [] : candidates, formats, ctx, spec.text.timeFields);
   if (found) return { fields: found.fields, format: found.format, year };
-  if (spec.text.timeFormat && sample.length) throw new Error(`time format "${spec.text.timeFormat}" reads none of the first ${sample.length} lines' times (fields ${candidates.join(', ')})`);
+  if (spec.text.timeFormat && sample.length)
+    throw new Error(
+      `time format "${spec.text.timeFormat}" reads none of the first ${sample.length} lines' times (fields ${candidates.join(', ')})`,
+    );
   // nothing readable: the lines keep their time text (time_text), with the default reading
   return { fields: candidates, format: formats[0], year };
 }
@@ -129,7 +159,11 @@ export const scanBlockBytes = (chunkBytes: number) => Math.max(1024, Math.min(1 
 
 export async function scanSource(path: string, spec: SourceSpec, opts: ScanOptions): Promise<SourceModel> {
   const { size, mtime } = await stat(path);
-  return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes), opts.maxLineBytes), path, spec, { year: mtime.getUTCFullYear(), growing: grownPast(path), ...opts });
+  return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes), opts.maxLineBytes), path, spec, {
+    year: mtime.getUTCFullYear(),
+    growing: grownPast(path),
+    ...opts,
+  });
 }
 
 /** Whether a file is now larger than `bytes`. */

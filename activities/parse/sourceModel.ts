@@ -6,7 +6,12 @@ import { TemplateModelData } from './templates/templateModel';
 export const SourceTime = z.object({ fields: z.array(z.string()).min(1), format: z.string(), year: z.number().int() });
 export type SourceTime = z.infer<typeof SourceTime>;
 
-const ChunkRefSchema = z.object({ index: z.number().int(), start: z.number().int(), end: z.number().int(), firstLine: z.number().int() });
+const ChunkRefSchema = z.object({
+  index: z.number().int(),
+  start: z.number().int(),
+  end: z.number().int(),
+  firstLine: z.number().int(),
+});
 
 /**
  * What the scan of a source learned, for its chunks to share: the chunk plan, the header line of a

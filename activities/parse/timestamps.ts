@@ -5,7 +5,8 @@
 const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})([.,]\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysIn = (y: number, m: number) => (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[m - 1]);
+const daysIn = (y: number, m: number) =>
+  m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[m - 1];
 
 /** `offset` like "+08:00" or "Z". Returns an ISO-8601 UTC instant, or null when the text is not a valid time. */
 export function parseTimestamp(text: string, offset: string): string | null {
@@ -22,11 +23,29 @@ export function parseInstant(text: string, offset: string): number | null {
   const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
   const offMin = offsetMinutes(zone ?? offset);
   if (offMin === null) return null;
-  return instantOf(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), frac ? Math.floor(Number(`0.${frac.slice(1)}`) * 1000 + 1e-6) : 0, offMin);
+  return instantOf(
+    Number(y),
+    Number(mo),
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    frac ? Math.floor(Number(`0.${frac.slice(1)}`) * 1000 + 1e-6) : 0,
+    offMin,
+  );
 }
 
 /** Epoch milliseconds of a wall-clock time at a UTC offset (minutes), or null when the fields are not a valid time. */
-export function instantOf(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offMin: number): number | null {
+export function instantOf(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+  offMin: number,
+): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
   return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi - offMin) * 60_000 + s * 1000 + ms;
 }
@@ -41,7 +60,8 @@ export function offsetMinutes(zone: string): number | null {
 
 /** Two ASCII digits at `i` as a number, or -1. */
 function twoDigits(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48, b = s.charCodeAt(i + 1) - 48;
+  const a = s.charCodeAt(i) - 48,
+    b = s.charCodeAt(i + 1) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
@@ -61,8 +81,23 @@ function daysFromCivil(y: number, m: number, d: number): number {
  */
 function isoZoned(t: string): number | null {
   const n = t.length;
-  if (n < 20 || n > 29 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return NaN;
-  const c = twoDigits(t, 0), yy = twoDigits(t, 2), mo = twoDigits(t, 5), d = twoDigits(t, 8), h = twoDigits(t, 11), mi = twoDigits(t, 14), s = twoDigits(t, 17);
+  if (
+    n < 20 ||
+    n > 29 ||
+    t.charCodeAt(4) !== 45 ||
+    t.charCodeAt(7) !== 45 ||
+    t.charCodeAt(10) !== 84 ||
+    t.charCodeAt(13) !== 58 ||
+    t.charCodeAt(16) !== 58
+  )
+    return NaN;
+  const c = twoDigits(t, 0),
+    yy = twoDigits(t, 2),
+    mo = twoDigits(t, 5),
+    d = twoDigits(t, 8),
+    h = twoDigits(t, 11),
+    mi = twoDigits(t, 14),
+    s = twoDigits(t, 17);
   if (c < 0 || yy < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return NaN;
   let i = 19;
   let ms = 0;
@@ -78,7 +113,8 @@ function isoZoned(t: string): number | null {
   let off: number;
   if (i === n - 1 && t.charCodeAt(i) === 90) off = 0;
   else if (i === n - 6 && (t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45) && t.charCodeAt(i + 3) === 58) {
-    const oh = twoDigits(t, i + 1), om = twoDigits(t, i + 4);
+    const oh = twoDigits(t, i + 1),
+      om = twoDigits(t, i + 4);
     if (oh < 0 || om < 0) return NaN;
     if (oh > 23 || om > 59) return null;
     off = (t.charCodeAt(i) === 45 ? -1 : 1) * (oh * 60 + om);

@@ -2,7 +2,16 @@ import { addCounts, totalCount, type PiiCounts } from '../parse/pii';
 import { costOf } from '../expand/expandFacts';
 import type { RunConfig } from './config';
 import type { PrivacyReport } from '../knowledge/privacy';
-import type { CorpusPlanSummary, CorpusSummary, ExpandSummary, FactsSummary, Manifest, ParseSummary, ReviewOutcome, ScanSummary } from './contracts';
+import type {
+  CorpusPlanSummary,
+  CorpusSummary,
+  ExpandSummary,
+  FactsSummary,
+  Manifest,
+  ParseSummary,
+  ReviewOutcome,
+  ScanSummary,
+} from './contracts';
 
 export interface ManifestParts {
   runId: string;
@@ -59,14 +68,23 @@ export function buildManifest(p: ManifestParts): Manifest {
     by_audience: p.expanded.byAudience,
     by_input: p.expanded.byInput,
     generation: {
-      prompt_tokens: p.expanded.usage.prompt_tokens, completion_tokens: p.expanded.usage.completion_tokens, cost_usd: p.expanded.usage.cost_usd,
-      cached: p.expanded.usage.cached, requests: p.expanded.usage.requests, stopped: p.expanded.stopped, skipped: p.expanded.skipped,
+      prompt_tokens: p.expanded.usage.prompt_tokens,
+      completion_tokens: p.expanded.usage.completion_tokens,
+      cost_usd: p.expanded.usage.cost_usd,
+      cached: p.expanded.usage.cached,
+      requests: p.expanded.usage.requests,
+      stopped: p.expanded.stopped,
+      skipped: p.expanded.skipped,
     },
     shards: p.corpus.shards.map((s) => ({ ...s, cost_usd: roundUsd(costOf(s, p.config.expand.prices)) })),
     review: { sample: 'review/sample.jsonl', sampled: p.plan.sampled, ...p.review },
     mix: {
-      synthetic: sum(p.corpus.shards.map((s) => s.docs - s.real)), real: sum(p.corpus.shards.map((s) => s.real)), real_ratio: p.config.backup.mixRatio,
-      backup: p.config.backup.path, backup_rejected: p.plan.real.rejected, order: p.plan.order,
+      synthetic: sum(p.corpus.shards.map((s) => s.docs - s.real)),
+      real: sum(p.corpus.shards.map((s) => s.real)),
+      real_ratio: p.config.backup.mixRatio,
+      backup: p.config.backup.path,
+      backup_rejected: p.plan.real.rejected,
+      order: p.plan.order,
     },
     fallback: p.corpus.replacements,
     privacy: p.facts.privacy ?? null,
@@ -86,18 +104,29 @@ function privacyLine(p: PrivacyReport): string {
 export function datasetCard(m: Manifest): string {
   const config = m.config as RunConfig;
   const format = config.shards.format;
-  const gen = m.generator.kind === 'offline'
-    ? `the deterministic offline expander \`${m.generator.name}\` (no language model was used: every document says \`generator.kind = "offline"\`)`
-    : `the language model \`${m.generator.model}\` through an OpenAI-compatible endpoint`;
-  const list = (r: Record<string, number>) => Object.entries(r).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const gen =
+    m.generator.kind === 'offline'
+      ? `the deterministic offline expander \`${m.generator.name}\` (no language model was used: every document says \`generator.kind = "offline"\`)`
+      : `the language model \`${m.generator.model}\` through an OpenAI-compatible endpoint`;
+  const list = (r: Record<string, number>) =>
+    Object.entries(r)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   const g = m.generation;
   const n = m.counts.docs_written;
-  const size = n < 1000 ? 'n<1K' : n < 10_000 ? '1K<n<10K' : n < 100_000 ? '10K<n<100K' : n < 1_000_000 ? '100K<n<1M' : 'n>1M';
+  const size =
+    n < 1000 ? 'n<1K' : n < 10_000 ? '1K<n<10K' : n < 100_000 ? '10K<n<100K' : n < 1_000_000 ? '100K<n<1M' : 'n>1M';
   return `---
 license: ${config.dataset.license}
 pretty_name: ${JSON.stringify(config.dataset.prettyName ?? `Forge corpus ${m.run_id}`)}
 language:
-${Object.keys(m.by_lang).sort().map((l) => `- ${l}`).join('\n') || '- en'}
+${
+  Object.keys(m.by_lang)
+    .sort()
+    .map((l) => `- ${l}`)
+    .join('\n') || '- en'
+}
 task_categories:
 - text-generation
 size_categories:

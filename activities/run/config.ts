@@ -13,155 +13,231 @@ import type { ParseOptions } from '../parse/parseResult';
 import type { SourceSpec } from '../parse/sourceSpec';
 import { DEFAULT_SERIES_OPTIONS } from '../parse/series/segmentSeries';
 
-const compiles = (src: string) => { try { new RegExp(src); return true; } catch { return false; } };
+const compiles = (src: string) => {
+  try {
+    new RegExp(src);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** A run's configuration (a JSON file given with `--config`); every field has a default. */
 /** The optional LLM judge (expand/llmJudge.ts): its own OpenAI-compatible endpoint and model; its key from FORGE_JUDGE_API_KEY. */
-export const JudgeSettings = z.object({
-  baseURL: z.string().url(),
-  model: z.string().min(1),
-  /** the lowest score (1-5) on faithfulness and on usefulness a text may get */
-  floor: z.number().int().min(1).max(5).default(3),
-  timeoutMs: z.number().int().positive().default(60_000),
-}).strict();
+export const JudgeSettings = z
+  .object({
+    baseURL: z.string().url(),
+    model: z.string().min(1),
+    /** the lowest score (1-5) on faithfulness and on usefulness a text may get */
+    floor: z.number().int().min(1).max(5).default(3),
+    timeoutMs: z.number().int().positive().default(60_000),
+  })
+  .strict();
 export type JudgeSettings = z.infer<typeof JudgeSettings>;
 
-export const RunConfig = z.object({
-  /** UTC offset for timestamps written without one, e.g. "+08:00" */
-  timezone: z.string().regex(/^(Z|[+-]\d{2}:?\d{2})$/, 'an offset such as "Z" or "+08:00"').default('Z'),
-  pii: z.object({
-    employeeIdPatterns: z.array(z.string().refine(compiles, 'not a valid regular expression')).default(DEFAULT_PII_OPTIONS.employeeIdPatterns),
-  }).strict().prefault({}),
-  parse: z.object({
-    /** target size of a chunk: sources are cut on line boundaries and chunks parsed in parallel */
-    chunkBytes: z.number().int().min(4096).default(8 * 1024 * 1024),
-    /** chunk activities a run has going at once (bounded fan-out), across all workers; shared evenly among its sources */
-    parallelChunks: z.number().int().positive().max(1000).default(64),
+export const RunConfig = z
+  .object({
+    /** UTC offset for timestamps written without one, e.g. "+08:00" */
+    timezone: z
+      .string()
+      .regex(/^(Z|[+-]\d{2}:?\d{2})$/, 'an offset such as "Z" or "+08:00"')
+      .default('Z'),
+    pii: z
+      .object({
+        employeeIdPatterns: z
+          .array(z.string().refine(compiles, 'not a valid regular expression'))
+          .default(DEFAULT_PII_OPTIONS.employeeIdPatterns),
+      })
+      .strict()
+      .prefault({}),
+    parse: z
+      .object({
+        /** target size of a chunk: sources are cut on line boundaries and chunks parsed in parallel */
+        chunkBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .default(8 * 1024 * 1024),
+        /** chunk activities a run has going at once (bounded fan-out), across all workers; shared evenly among its sources */
+        parallelChunks: z.number().int().positive().max(1000).default(64),
+        /**
+         * a source is parsed by a child workflow that continues as new after this many chunks, so its event
+         * history stays small (~3.3 events per chunk) however large the source
+         */
+        continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
+        /** a line longer than this is quarantined as line_too_long, never held in memory whole */
+        maxLineBytes: z.number().int().min(1024).default(DEFAULT_MAX_LINE_BYTES),
+      })
+      .strict()
+      .prefault({}),
+    /** change detection on time series: baseline samples, CUSUM slack and threshold (in standard deviations) */
+    series: z
+      .object({
+        baseline: z.number().int().min(5).default(DEFAULT_SERIES_OPTIONS.baseline),
+        rebaseline: z.number().int().min(3).default(DEFAULT_SERIES_OPTIONS.rebaseline),
+        k: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.k),
+        h: z.number().positive().default(DEFAULT_SERIES_OPTIONS.h),
+        minShift: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.minShift),
+        /** with a source's `csv.reference`: false change events per tag and week its calibration allows */
+        falseEventsPerWeek: z.number().positive().default(DEFAULT_SERIES_OPTIONS.falseEventsPerWeek),
+      })
+      .strict()
+      .prefault({}),
+    /** what the run is filed under in the Web UI (search attribute ForgeDomain); unset: the first graph file's name */
+    domain: z.string().min(1).max(100).nullable().default(null),
+    /** how soon a silent activity (its worker gone) is retried elsewhere; long activities heartbeat far more often */
+    activities: z
+      .object({ heartbeatSeconds: z.number().int().min(2).max(3600).default(120) })
+      .strict()
+      .prefault({}),
+    /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
+    graphs: z.array(z.string()).default([]),
+    facts: z
+      .object({
+        /** fewest out-of-range samples that make an out-of-spec fact */
+        minSupport: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.minSupport),
+        maxSources: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.maxSources),
+        /** the outcomes threshold rules are mined for (label, values, meaning, graph node); none: the quality label below */
+        outcomes: z.array(OutcomeSpec).default([]),
+        /** the label column that tells a bad part, and the values that mean bad */
+        qualityLabel: z.string().min(1).default(DEFAULT_DERIVE_OPTIONS.qualityLabel),
+        badQuality: z.array(z.string().min(1)).min(1).default(DEFAULT_DERIVE_OPTIONS.badQuality),
+        /** threshold-rule mining: support, lift, false discovery rate, the share that restates the outcome, agreement tolerance */
+        rules: z
+          .object({
+            minSupport: z.number().int().min(4).default(DEFAULT_DERIVE_OPTIONS.rules.minSupport),
+            minLift: z.number().min(1).default(DEFAULT_DERIVE_OPTIONS.rules.minLift),
+            alpha: z.number().gt(0).lt(1).default(DEFAULT_DERIVE_OPTIONS.rules.alpha),
+            maxRules: z.number().int().min(1).max(100).default(DEFAULT_DERIVE_OPTIONS.rules.maxRules),
+            minPositives: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.rules.minPositives),
+            agreementTolerance: z.number().min(0).max(1).default(DEFAULT_DERIVE_OPTIONS.rules.agreementTolerance),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /**
-     * a source is parsed by a child workflow that continues as new after this many chunks, so its event
-     * history stays small (~3.3 events per chunk) however large the source
+     * differential privacy (knowledge/privacy.ts): null releases exact figures; `{ "epsilon": 1 }` mines rules
+     * privately and releases only them, the budget split as the manifest records
      */
-    continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
-    /** a line longer than this is quarantined as line_too_long, never held in memory whole */
-    maxLineBytes: z.number().int().min(1024).default(DEFAULT_MAX_LINE_BYTES),
-  }).strict().prefault({}),
-  /** change detection on time series: baseline samples, CUSUM slack and threshold (in standard deviations) */
-  series: z.object({
-    baseline: z.number().int().min(5).default(DEFAULT_SERIES_OPTIONS.baseline),
-    rebaseline: z.number().int().min(3).default(DEFAULT_SERIES_OPTIONS.rebaseline),
-    k: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.k),
-    h: z.number().positive().default(DEFAULT_SERIES_OPTIONS.h),
-    minShift: z.number().min(0).default(DEFAULT_SERIES_OPTIONS.minShift),
-    /** with a source's `csv.reference`: false change events per tag and week its calibration allows */
-    falseEventsPerWeek: z.number().positive().default(DEFAULT_SERIES_OPTIONS.falseEventsPerWeek),
-  }).strict().prefault({}),
-  /** what the run is filed under in the Web UI (search attribute ForgeDomain); unset: the first graph file's name */
-  domain: z.string().min(1).max(100).nullable().default(null),
-  /** how soon a silent activity (its worker gone) is retried elsewhere; long activities heartbeat far more often */
-  activities: z.object({ heartbeatSeconds: z.number().int().min(2).max(3600).default(120) }).strict().prefault({}),
-  /** domain graph files (Cypher) to load before facts are derived; relative paths are relative to the config file */
-  graphs: z.array(z.string()).default([]),
-  facts: z.object({
-    /** fewest out-of-range samples that make an out-of-spec fact */
-    minSupport: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.minSupport),
-    maxSources: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.maxSources),
-    /** the outcomes threshold rules are mined for (label, values, meaning, graph node); none: the quality label below */
-    outcomes: z.array(OutcomeSpec).default([]),
-    /** the label column that tells a bad part, and the values that mean bad */
-    qualityLabel: z.string().min(1).default(DEFAULT_DERIVE_OPTIONS.qualityLabel),
-    badQuality: z.array(z.string().min(1)).min(1).default(DEFAULT_DERIVE_OPTIONS.badQuality),
-    /** threshold-rule mining: support, lift, false discovery rate, the share that restates the outcome, agreement tolerance */
-    rules: z.object({
-      minSupport: z.number().int().min(4).default(DEFAULT_DERIVE_OPTIONS.rules.minSupport),
-      minLift: z.number().min(1).default(DEFAULT_DERIVE_OPTIONS.rules.minLift),
-      alpha: z.number().gt(0).lt(1).default(DEFAULT_DERIVE_OPTIONS.rules.alpha),
-      maxRules: z.number().int().min(1).max(100).default(DEFAULT_DERIVE_OPTIONS.rules.maxRules),
-      minPositives: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.rules.minPositives),
-      agreementTolerance: z.number().min(0).max(1).default(DEFAULT_DERIVE_OPTIONS.rules.agreementTolerance),
-    }).strict().prefault({}),
-  }).strict().prefault({}),
-  /**
-   * differential privacy (knowledge/privacy.ts): null releases exact figures; `{ "epsilon": 1 }` mines rules
-   * privately and releases only them, the budget split as the manifest records
-   */
-  privacy: PrivacySettings.nullable().default(null),
-  expand: z.object({
-    /** the mix: styles, audiences and languages; (style, audience) variants per fact and language; bundles of related facts */
-    styles: z.array(Style).min(1).default([...STYLES]),
-    audiences: z.array(Audience).min(1).default([...AUDIENCES]),
-    languages: z.array(Lang).min(1).default(['en', 'zh']),
-    variants: z.number().int().positive().default(STYLES.length),
-    /** documents at least this similar (estimated Jaccard of 5-gram shingles) to one kept in this run or an earlier run of the output directory are dropped; 0 turns it off */
-    nearDuplicateThreshold: z.number().min(0).max(1).default(0.8),
-    bundles: z.object({
-      pairs: z.number().int().min(0).default(20),
-      triples: z.number().int().min(0).default(10),
-      variants: z.number().int().positive().default(3),
-    }).strict().prefault({}),
-    /** texts in flight at most; against an LLM endpoint the limit adapts below it (slow start from `initialConcurrency`, halved on 429/5xx) */
-    concurrency: z.number().int().positive().max(256).default(16),
-    initialConcurrency: z.number().int().positive().max(256).default(4),
-    /** texts per expansion activity, and how many such activities a run has going at once (across all LLM workers) */
-    batchSize: z.number().int().positive().default(200),
-    parallelBatches: z.number().int().positive().max(1000).default(8),
-    /** expansion runs in a child workflow that continues as new after this many batches */
-    continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
-    /** tries per request on 429, 5xx, timeouts and lost connections */
-    maxAttempts: z.number().int().min(1).max(20).default(6),
-    /**
-     * the quality floor: the share of generated texts that must pass every filter, for the run, each style and
-     * each language; a group under it is replaced (backup corpus, else the offline expander) or fails the run
-     */
-    qualityFloor: z.number().min(0).max(1).default(0.3),
-    onLowQuality: z.enum(['fallback', 'fail']).default('fallback'),
-    /**
-     * once this many texts are checked, generation stops early when the accepted share is surely under the
-     * floor (expand/qualityStop.ts: the 99 % Wilson upper bound below it); 0 generates every planned text
-     */
-    qualityStopAfter: z.number().int().min(0).default(20),
-    /** an optional LLM judge on its own endpoint (off by default): texts under its floor are rejected as `judge` */
-    judge: JudgeSettings.nullable().default(null),
-    /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */
-    responseFormat: z.enum(['json_schema', 'json_object', 'none']).default('json_schema'),
-    /** a run stops generating cleanly once it has spent this many tokens or this much (prices: USD per million tokens) */
-    budget: z.object({
-      maxTokens: z.number().int().positive().nullable().default(null),
-      maxCostUsd: z.number().positive().nullable().default(null),
-    }).strict().prefault({}),
-    prices: z.object({ prompt: z.number().min(0).default(0), completion: z.number().min(0).default(0) }).strict().prefault({}),
-    temperature: z.number().min(0).max(2).default(0.7),
-    maxTokens: z.number().int().positive().default(800),
-    timeoutMs: z.number().int().positive().default(60_000),
-  }).strict().prefault({}),
-  shards: z.object({
-    maxDocs: z.number().int().positive().default(1000),
-    maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
-    /** JSON lines, gzipped JSON lines, or Parquet (nested fields as JSON text); `datasets.load_dataset` reads each */
-    format: z.enum(['jsonl', 'jsonl.gz', 'parquet']).default('jsonl'),
-    /** curriculum: basic to complex (style, then facts connected); id: as the documents' ids sort */
-    order: z.enum(['curriculum', 'id']).default('curriculum'),
-  }).strict().prefault({}),
-  /** human spot-check: a sample of each shard is written to review/sample.jsonl; with `wait`, the run waits for `forge review` */
-  review: z.object({
-    perShard: z.number().int().min(0).default(3),
-    wait: z.boolean().default(false),
-    timeoutSeconds: z.number().int().positive().default(24 * 3600),
-    /** what a review that does not come in time means: go on, fail the run, or fall back to the backup corpus */
-    onTimeout: z.enum(['approve', 'fail', 'fallback']).default('approve'),
-    /** shards whose mean quality score is below this are replaced from the backup corpus */
-    minQuality: z.number().min(0).max(1).default(0),
-  }).strict().prefault({}),
-  /** a real-data corpus (JSON lines {"text", "lang"?}; a file or a directory of them): mixed in at `mixRatio`, and replaces shards that fail review or quality */
-  backup: z.object({
-    path: z.string().min(1).nullable().default(null),
-    mixRatio: z.number().min(0).max(0.95).default(0),
-  }).strict().prefault({}),
-  /** the dataset card's licence field (an SPDX id such as cc-by-4.0, or "other") and name */
-  dataset: z.object({
-    license: z.string().min(1).default('other'),
-    prettyName: z.string().min(1).nullable().default(null),
-  }).strict().prefault({}),
-}).strict();
+    privacy: PrivacySettings.nullable().default(null),
+    expand: z
+      .object({
+        /** the mix: styles, audiences and languages; (style, audience) variants per fact and language; bundles of related facts */
+        styles: z
+          .array(Style)
+          .min(1)
+          .default([...STYLES]),
+        audiences: z
+          .array(Audience)
+          .min(1)
+          .default([...AUDIENCES]),
+        languages: z.array(Lang).min(1).default(['en', 'zh']),
+        variants: z.number().int().positive().default(STYLES.length),
+        /** documents at least this similar (estimated Jaccard of 5-gram shingles) to one kept in this run or an earlier run of the output directory are dropped; 0 turns it off */
+        nearDuplicateThreshold: z.number().min(0).max(1).default(0.8),
+        bundles: z
+          .object({
+            pairs: z.number().int().min(0).default(20),
+            triples: z.number().int().min(0).default(10),
+            variants: z.number().int().positive().default(3),
+          })
+          .strict()
+          .prefault({}),
+        /** texts in flight at most; against an LLM endpoint the limit adapts below it (slow start from `initialConcurrency`, halved on 429/5xx) */
+        concurrency: z.number().int().positive().max(256).default(16),
+        initialConcurrency: z.number().int().positive().max(256).default(4),
+        /** texts per expansion activity, and how many such activities a run has going at once (across all LLM workers) */
+        batchSize: z.number().int().positive().default(200),
+        parallelBatches: z.number().int().positive().max(1000).default(8),
+        /** expansion runs in a child workflow that continues as new after this many batches */
+        continueAsNewAfter: z.number().int().min(1).max(5000).default(500),
+        /** tries per request on 429, 5xx, timeouts and lost connections */
+        maxAttempts: z.number().int().min(1).max(20).default(6),
+        /**
+         * the quality floor: the share of generated texts that must pass every filter, for the run, each style and
+         * each language; a group under it is replaced (backup corpus, else the offline expander) or fails the run
+         */
+        qualityFloor: z.number().min(0).max(1).default(0.3),
+        onLowQuality: z.enum(['fallback', 'fail']).default('fallback'),
+        /**
+         * once this many texts are checked, generation stops early when the accepted share is surely under the
+         * floor (expand/qualityStop.ts: the 99 % Wilson upper bound below it); 0 generates every planned text
+         */
+        qualityStopAfter: z.number().int().min(0).default(20),
+        /** an optional LLM judge on its own endpoint (off by default): texts under its floor are rejected as `judge` */
+        judge: JudgeSettings.nullable().default(null),
+        /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */
+        responseFormat: z.enum(['json_schema', 'json_object', 'none']).default('json_schema'),
+        /** a run stops generating cleanly once it has spent this many tokens or this much (prices: USD per million tokens) */
+        budget: z
+          .object({
+            maxTokens: z.number().int().positive().nullable().default(null),
+            maxCostUsd: z.number().positive().nullable().default(null),
+          })
+          .strict()
+          .prefault({}),
+        prices: z
+          .object({ prompt: z.number().min(0).default(0), completion: z.number().min(0).default(0) })
+          .strict()
+          .prefault({}),
+        temperature: z.number().min(0).max(2).default(0.7),
+        maxTokens: z.number().int().positive().default(800),
+        timeoutMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .prefault({}),
+    shards: z
+      .object({
+        maxDocs: z.number().int().positive().default(1000),
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024 * 1024),
+        /** JSON lines, gzipped JSON lines, or Parquet (nested fields as JSON text); `datasets.load_dataset` reads each */
+        format: z.enum(['jsonl', 'jsonl.gz', 'parquet']).default('jsonl'),
+        /** curriculum: basic to complex (style, then facts connected); id: as the documents' ids sort */
+        order: z.enum(['curriculum', 'id']).default('curriculum'),
+      })
+      .strict()
+      .prefault({}),
+    /** human spot-check: a sample of each shard is written to review/sample.jsonl; with `wait`, the run waits for `forge review` */
+    review: z
+      .object({
+        perShard: z.number().int().min(0).default(3),
+        wait: z.boolean().default(false),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * 3600),
+        /** what a review that does not come in time means: go on, fail the run, or fall back to the backup corpus */
+        onTimeout: z.enum(['approve', 'fail', 'fallback']).default('approve'),
+        /** shards whose mean quality score is below this are replaced from the backup corpus */
+        minQuality: z.number().min(0).max(1).default(0),
+      })
+      .strict()
+      .prefault({}),
+    /** a real-data corpus (JSON lines {"text", "lang"?}; a file or a directory of them): mixed in at `mixRatio`, and replaces shards that fail review or quality */
+    backup: z
+      .object({
+        path: z.string().min(1).nullable().default(null),
+        mixRatio: z.number().min(0).max(0.95).default(0),
+      })
+      .strict()
+      .prefault({}),
+    /** the dataset card's licence field (an SPDX id such as cc-by-4.0, or "other") and name */
+    dataset: z
+      .object({
+        license: z.string().min(1).default('other'),
+        prettyName: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
 export type RunConfig = z.infer<typeof RunConfig>;
 
 export class InvalidConfig extends Error {}
@@ -173,7 +249,11 @@ export function parseRunConfig(value: unknown, baseDir: string, name = 'config')
     throw new InvalidConfig(`${name}: ${describeIssues(parsed.error, '(root)')}`);
   }
   const d = parsed.data;
-  return { ...d, graphs: d.graphs.map((g) => resolve(baseDir, g)), backup: { ...d.backup, path: d.backup.path === null ? null : resolve(baseDir, d.backup.path) } };
+  return {
+    ...d,
+    graphs: d.graphs.map((g) => resolve(baseDir, g)),
+    backup: { ...d.backup, path: d.backup.path === null ? null : resolve(baseDir, d.backup.path) },
+  };
 }
 
 export async function loadRunConfig(path: string | null, defaultGraphs: string[]): Promise<RunConfig> {
@@ -196,8 +276,13 @@ export async function loadRunConfig(path: string | null, defaultGraphs: string[]
 /** The corpus mix a run's configuration asks for. */
 export function mixOf(expand: RunConfig['expand']): Mix {
   return {
-    styles: expand.styles, audiences: expand.audiences, languages: expand.languages, variants: expand.variants,
-    pairs: expand.bundles.pairs, triples: expand.bundles.triples, bundleVariants: expand.bundles.variants,
+    styles: expand.styles,
+    audiences: expand.audiences,
+    languages: expand.languages,
+    variants: expand.variants,
+    pairs: expand.bundles.pairs,
+    triples: expand.bundles.triples,
+    bundleVariants: expand.bundles.variants,
   };
 }
 
@@ -205,7 +290,17 @@ export function mixOf(expand: RunConfig['expand']): Mix {
  * How one source is parsed under a run's config: the same options for `forge parse` and for the workers'
  * scan and chunk activities. `keys` are the installation's (infra/piiKey.ts).
  */
-export function sourceParseOptions(source: { name: string; spec: SourceSpec }, config: RunConfig, keys: { pseudonymKey: string | null; digestKey: string }): ParseOptions & { chunkBytes: number } {
+export function sourceParseOptions(
+  source: { name: string; spec: SourceSpec },
+  config: RunConfig,
+  keys: { pseudonymKey: string | null; digestKey: string },
+): ParseOptions & { chunkBytes: number } {
   const pii: PiiOptions = { ...config.pii, ...keys };
-  return { source: source.name, timezone: source.spec.timezone ?? config.timezone, pii, maxLineBytes: config.parse.maxLineBytes, chunkBytes: config.parse.chunkBytes };
+  return {
+    source: source.name,
+    timezone: source.spec.timezone ?? config.timezone,
+    pii,
+    maxLineBytes: config.parse.maxLineBytes,
+    chunkBytes: config.parse.chunkBytes,
+  };
 }

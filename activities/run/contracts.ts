@@ -17,20 +17,39 @@ export interface RunInput {
 }
 
 export type { InputRef };
-export interface PreparedRun { inputs: InputRef[]; configHash: string; schemaFile: string }
+export interface PreparedRun {
+  inputs: InputRef[];
+  configHash: string;
+  schemaFile: string;
+}
 
 /**
  * What the scan of one source found: its model file (which holds the chunk plan: a large source has ~10^4
  * chunks, too many to pass through the workflow), its number of chunks, its hash and size.
  */
-export interface ScanSummary { source: string; modelPath: string; chunks: number; sha256: string; lines: number; bytes: number; format: string }
+export interface ScanSummary {
+  source: string;
+  modelPath: string;
+  chunks: number;
+  sha256: string;
+  lines: number;
+  bytes: number;
+  format: string;
+}
 
 /** What one chunk of a source produced. */
-export interface ChunkSummary { recordsPath: string; quarantinePath: string; counts: { lines: number; records: number; quarantined: number; untimed: number }; pii: PiiCounts }
+export interface ChunkSummary {
+  recordsPath: string;
+  quarantinePath: string;
+  counts: { lines: number; records: number; quarantined: number; untimed: number };
+  pii: PiiCounts;
+}
 
 /** Counts of parsed lines, added up over chunks. */
 export interface ParseTotals {
-  lines: number; records: number; quarantined: number;
+  lines: number;
+  records: number;
+  quarantined: number;
   /** records kept without a time (their time text could not be read) */
   untimed: number;
   pii: PiiCounts;
@@ -48,7 +67,11 @@ export interface ParseSummary extends ParseTotals {
 }
 
 export interface FactsSummary {
-  facts: number; byKind: Record<string, number>; unlinked: Record<string, number>; links: number; factsPath: string;
+  facts: number;
+  byKind: Record<string, number>;
+  unlinked: Record<string, number>;
+  links: number;
+  factsPath: string;
   /** threshold-rule candidates tested and not kept (rules_set_aside.jsonl, each with its reason) */
   rulesSetAside: number;
   /** with `privacy` set: the budget spent and what was withheld */
@@ -68,13 +91,21 @@ interface BatchCounts {
 }
 
 /** One expansion batch. */
-export interface BatchSummary extends BatchCounts { batch: number; generator: Generator; stopped: StopReason | null }
+export interface BatchSummary extends BatchCounts {
+  batch: number;
+  generator: Generator;
+  stopped: StopReason | null;
+}
 
 /**
  * Expansion batches added up. Batches start in order and the budget only shrinks, so the batches run are
  * 0 .. started-1; the rest were never started (their texts count as skipped).
  */
-export interface ExpandTotals extends BatchCounts { started: number; generator: Generator | null; stopped: StopReason | null }
+export interface ExpandTotals extends BatchCounts {
+  started: number;
+  generator: Generator | null;
+  stopped: StopReason | null;
+}
 
 export interface ExpandSummary {
   generated: number;
@@ -89,7 +120,13 @@ export interface ExpandSummary {
   documentsPath: string;
   generator: Generator;
   /** what generation cost: tokens over the network, texts from the cache, requests sent; jobs skipped when the budget stopped the run */
-  usage: { prompt_tokens: number; completion_tokens: number; cost_usd: number; cached: number; requests: number | null };
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    cost_usd: number;
+    cached: number;
+    requests: number | null;
+  };
   skipped: number;
   stopped: StopReason | null;
   /** the quality floor: accepted shares, the groups under it, and what was done */
@@ -107,7 +144,12 @@ export interface CorpusPlanSummary {
 }
 
 /** A reviewer's decision, sent as the run's `review` Update: approve, or reject (all shards, or those named) with a reason. */
-export interface ReviewDecision { decision: 'approve' | 'reject'; reason?: string; shards?: string[]; reviewer?: string }
+export interface ReviewDecision {
+  decision: 'approve' | 'reject';
+  reason?: string;
+  shards?: string[];
+  reviewer?: string;
+}
 
 export interface ReviewOutcome {
   requested: boolean;
@@ -123,7 +165,12 @@ export interface CorpusSummary {
   replacements: { shard: string; reason: string; replaced: number; from_backup: number }[];
 }
 
-export interface RunResult { runId: string; outDir: string; manifestPath: string; counts: Manifest['counts'] }
+export interface RunResult {
+  runId: string;
+  outDir: string;
+  manifestPath: string;
+  counts: Manifest['counts'];
+}
 
 /** `manifest.json` (**contract**, see DESIGN.md). */
 export const Manifest = z.object({
@@ -149,7 +196,12 @@ export const Manifest = z.object({
     docs_rejected: z.record(z.string(), z.number().int()),
     docs_written: z.number().int(),
     /** time-series segmentation: windows, changes, state events and unit anomalies (records beside the samples) */
-    series: z.object({ windows: z.number().int(), changes: z.number().int(), states: z.number().int(), anomalies: z.number().int() }),
+    series: z.object({
+      windows: z.number().int(),
+      changes: z.number().int(),
+      states: z.number().int(),
+      anomalies: z.number().int(),
+    }),
   }),
   tokens: z.number().int(),
   by_lang: z.record(z.string(), z.number().int()),
@@ -160,33 +212,73 @@ export const Manifest = z.object({
   /** the quality floor's verdict (expand/qualityFloor.ts) */
   /** differential privacy: epsilon, its split, the mechanisms, what was withheld (null: exact figures released) */
   privacy: PrivacyReport.nullable().default(null),
-  quality_floor: z.object({
-    floor: z.number(), accepted_share: z.number().nullable(), by_style: z.record(z.string(), z.number()), by_lang: z.record(z.string(), z.number()),
-    below: z.array(z.string()), top_reasons: z.array(z.string()), action: z.enum(['none', 'backup', 'offline', 'fail']), summary: z.string(),
-  }).optional(),
+  quality_floor: z
+    .object({
+      floor: z.number(),
+      accepted_share: z.number().nullable(),
+      by_style: z.record(z.string(), z.number()),
+      by_lang: z.record(z.string(), z.number()),
+      below: z.array(z.string()),
+      top_reasons: z.array(z.string()),
+      action: z.enum(['none', 'backup', 'offline', 'fail']),
+      summary: z.string(),
+    })
+    .optional(),
   generation: z.object({
-    prompt_tokens: z.number().int(), completion_tokens: z.number().int(), cost_usd: z.number(), cached: z.number().int(), requests: z.number().int().nullable(),
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    cost_usd: z.number(),
+    cached: z.number().int(),
+    requests: z.number().int().nullable(),
     /** why generation stopped early (the budget, or quality surely under the floor), and how many planned texts it left unwritten */
-    stopped: z.enum(['budget', 'quality']).nullable(), skipped: z.number().int(),
+    stopped: z.enum(['budget', 'quality']).nullable(),
+    skipped: z.number().int(),
   }),
-  shards: z.array(z.object({
-    path: z.string(), docs: z.number().int(), bytes: z.number().int(), sha256: z.string(),
-    tokens: z.number().int(), prompt_tokens: z.number().int(), completion_tokens: z.number().int(), cost_usd: z.number(),
-    /** real documents in the shard (mixed in, or in place of synthetic ones) */
-    real: z.number().int(),
-  })),
+  shards: z.array(
+    z.object({
+      path: z.string(),
+      docs: z.number().int(),
+      bytes: z.number().int(),
+      sha256: z.string(),
+      tokens: z.number().int(),
+      prompt_tokens: z.number().int(),
+      completion_tokens: z.number().int(),
+      cost_usd: z.number(),
+      /** real documents in the shard (mixed in, or in place of synthetic ones) */
+      real: z.number().int(),
+    }),
+  ),
   /** the human spot-check: whether the run waited for one, what was decided, by whom, or that it timed out */
   review: z.object({
-    sample: z.string(), sampled: z.number().int(), requested: z.boolean(), decision: z.enum(['approve', 'reject']).nullable(),
-    reason: z.string().nullable(), shards: z.array(z.string()), reviewer: z.string().nullable(), timed_out: z.boolean(),
+    sample: z.string(),
+    sampled: z.number().int(),
+    requested: z.boolean(),
+    decision: z.enum(['approve', 'reject']).nullable(),
+    reason: z.string().nullable(),
+    shards: z.array(z.string()),
+    reviewer: z.string().nullable(),
+    timed_out: z.boolean(),
   }),
   /** synthetic and real documents in the output, the configured share of real ones, the order of the shards */
-  mix: z.object({ synthetic: z.number().int(), real: z.number().int(), real_ratio: z.number(), backup: z.string().nullable(), backup_rejected: z.record(z.string(), z.number().int()), order: z.enum(['curriculum', 'id']) }),
+  mix: z.object({
+    synthetic: z.number().int(),
+    real: z.number().int(),
+    real_ratio: z.number(),
+    backup: z.string().nullable(),
+    backup_rejected: z.record(z.string(), z.number().int()),
+    order: z.enum(['curriculum', 'id']),
+  }),
   /** shards whose synthetic documents were replaced from the backup corpus, and why */
-  fallback: z.array(z.object({ shard: z.string(), reason: z.string(), replaced: z.number().int(), from_backup: z.number().int() })),
+  fallback: z.array(
+    z.object({ shard: z.string(), reason: z.string(), replaced: z.number().int(), from_backup: z.number().int() }),
+  ),
   generator: z.object({
-    kind: z.string(), model: z.string().optional(), name: z.string().optional(), note: z.string().optional(),
-    response_format: z.enum(['json_schema', 'json_object', 'none']).optional(), system_role: z.boolean().optional(),
+    kind: z.string(),
+    model: z.string().optional(),
+    name: z.string().optional(),
+    note: z.string().optional(),
+    response_format: z.enum(['json_schema', 'json_object', 'none']).optional(),
+    system_role: z.boolean().optional(),
   }),
   config: z.unknown(),
 });

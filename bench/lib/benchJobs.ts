@@ -8,4 +8,12 @@ export const BENCH_FACTS = [
   ...deriveFacts([...samples(100, new Set([10, 11, 12, 13])), ...alarmEvents(), ...workOrders()], GRAPH).facts,
   ...deriveFacts([ruleShots(4000)], RULE_GRAPH).facts,
 ];
-export const BENCH_JOBS = planJobs(BENCH_FACTS, { styles: STYLES, audiences: AUDIENCES, languages: ['en', 'zh'], variants: STYLES.length, pairs: 20, triples: 10, bundleVariants: 3 });
+export const BENCH_JOBS = planJobs(BENCH_FACTS, {
+  styles: STYLES,
+  audiences: AUDIENCES,
+  languages: ['en', 'zh'],
+  variants: STYLES.length,
+  pairs: 20,
+  triples: 10,
+  bundleVariants: 3,
+});

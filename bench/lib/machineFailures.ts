@@ -15,25 +15,62 @@ import type { SampleBatch } from '../../activities/parse/records';
 import { rng } from './plantedRules';
 
 export interface MachineRow {
-  udi: number; product: string; type: 'L' | 'M' | 'H'; air_k: number; process_k: number; speed_rpm: number; torque_nm: number; wear_min: number;
-  failure: number; TWF: number; HDF: number; PWF: number; OSF: number; RNF: number;
+  udi: number;
+  product: string;
+  type: 'L' | 'M' | 'H';
+  air_k: number;
+  process_k: number;
+  speed_rpm: number;
+  torque_nm: number;
+  wear_min: number;
+  failure: number;
+  TWF: number;
+  HDF: number;
+  PWF: number;
+  OSF: number;
+  RNF: number;
 }
 
 /** The documented rules, as the benchmark scores them: label, rule text, the features and thresholds. */
 export const DOCUMENTED = [
-  { label: 'HDF', rule: 'temperature difference < 8.6 K and speed < 1380 rpm', thresholds: [{ feature: 'temp_diff', op: '<', value: 8.6 }, { feature: 'speed', op: '<', value: 1380 }] },
+  {
+    label: 'HDF',
+    rule: 'temperature difference < 8.6 K and speed < 1380 rpm',
+    thresholds: [
+      { feature: 'temp_diff', op: '<', value: 8.6 },
+      { feature: 'speed', op: '<', value: 1380 },
+    ],
+  },
   { label: 'PWF', rule: 'power < 3500 W', thresholds: [{ feature: 'power', op: '<', value: 3500 }] },
   { label: 'PWF', rule: 'power > 9000 W', thresholds: [{ feature: 'power', op: '>', value: 9000 }] },
-  { label: 'OSF', rule: 'variant L: strain > 11000 min.Nm', category: 'L', thresholds: [{ feature: 'strain', op: '>', value: 11000 }] },
-  { label: 'OSF', rule: 'variant M: strain > 12000 min.Nm', category: 'M', thresholds: [{ feature: 'strain', op: '>', value: 12000 }] },
-  { label: 'OSF', rule: 'variant H: strain > 13000 min.Nm', category: 'H', thresholds: [{ feature: 'strain', op: '>', value: 13000 }] },
+  {
+    label: 'OSF',
+    rule: 'variant L: strain > 11000 min.Nm',
+    category: 'L',
+    thresholds: [{ feature: 'strain', op: '>', value: 11000 }],
+  },
+  {
+    label: 'OSF',
+    rule: 'variant M: strain > 12000 min.Nm',
+    category: 'M',
+    thresholds: [{ feature: 'strain', op: '>', value: 12000 }],
+  },
+  {
+    label: 'OSF',
+    rule: 'variant H: strain > 13000 min.Nm',
+    category: 'H',
+    thresholds: [{ feature: 'strain', op: '>', value: 13000 }],
+  },
   { label: 'TWF', rule: 'tool wear > 200 min', thresholds: [{ feature: 'wear', op: '>', value: 200 }] },
 ] as const;
 
 export function machineFailures(n = 10_000, seed = 7): MachineRow[] {
   const r = rng(seed);
   const rows: MachineRow[] = [];
-  let air = 300, drift = 0, wear = 0, replaceAt = 200 + 40 * r.u();
+  let air = 300,
+    drift = 0,
+    wear = 0,
+    replaceAt = 200 + 40 * r.u();
   for (let i = 0; i < n; i++) {
     const x = r.u();
     const type = x < 0.5 ? 'L' : x < 0.8 ? 'M' : 'H';
@@ -43,19 +80,36 @@ export function machineFailures(n = 10_000, seed = 7): MachineRow[] {
     const process_k = Number((air + 10 + drift).toFixed(1));
     // speed from a power of about 6.3 kW at the drawn torque (speed and torque strongly anti-correlated)
     const torque_nm = Number(Math.max(3.8, r.normal(40, 10)).toFixed(1));
-    const speed_rpm = Math.round(Math.min(2886, Math.max(1168, (r.normal(6300, 1100) * 60) / (2 * Math.PI * torque_nm))));
+    const speed_rpm = Math.round(
+      Math.min(2886, Math.max(1168, (r.normal(6300, 1100) * 60) / (2 * Math.PI * torque_nm))),
+    );
     wear += { L: 2, M: 3, H: 5 }[type];
     let TWF = 0;
     if (wear >= replaceAt) {
       if (r.u() < 51 / 120) TWF = 1;
     }
-    const power = torque_nm * speed_rpm * 2 * Math.PI / 60;
+    const power = (torque_nm * speed_rpm * 2 * Math.PI) / 60;
     const HDF = process_k - air_k < 8.6 && speed_rpm < 1380 ? 1 : 0;
     const PWF = power < 3500 || power > 9000 ? 1 : 0;
     const OSF = wear * torque_nm > { L: 11000, M: 12000, H: 13000 }[type] ? 1 : 0;
     const RNF = r.u() < 0.001 ? 1 : 0;
     const failure = TWF || HDF || PWF || OSF || RNF ? 1 : 0;
-    rows.push({ udi: i + 1, product: `${type}${47181 + i}`, type, air_k, process_k, speed_rpm, torque_nm, wear_min: wear, failure, TWF, HDF, PWF, OSF, RNF });
+    rows.push({
+      udi: i + 1,
+      product: `${type}${47181 + i}`,
+      type,
+      air_k,
+      process_k,
+      speed_rpm,
+      torque_nm,
+      wear_min: wear,
+      failure,
+      TWF,
+      HDF,
+      PWF,
+      OSF,
+      RNF,
+    });
     if (wear >= replaceAt) {
       wear = 0;
       replaceAt = 200 + 40 * r.u();
@@ -66,12 +120,42 @@ export function machineFailures(n = 10_000, seed = 7): MachineRow[] {
 
 /** The rows as the CSV a plant would export (units in the header, no time column). */
 export function machineFailuresCsv(rows: readonly MachineRow[]): string {
-  const head = 'UDI,Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],Machine failure,TWF,HDF,PWF,OSF,RNF';
-  return [head, ...rows.map((r) => [r.udi, r.product, r.type, r.air_k, r.process_k, r.speed_rpm, r.torque_nm, r.wear_min, r.failure, r.TWF, r.HDF, r.PWF, r.OSF, r.RNF].join(','))].join('\n') + '\n';
+  const head =
+    'UDI,Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],Machine failure,TWF,HDF,PWF,OSF,RNF';
+  return (
+    [
+      head,
+      ...rows.map((r) =>
+        [
+          r.udi,
+          r.product,
+          r.type,
+          r.air_k,
+          r.process_k,
+          r.speed_rpm,
+          r.torque_nm,
+          r.wear_min,
+          r.failure,
+          r.TWF,
+          r.HDF,
+          r.PWF,
+          r.OSF,
+          r.RNF,
+        ].join(','),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
-const param = (id: string, name: string, name_zh: string, unit: string, aliases: string[], formula: string | null = null, failure_modes: GraphSnapshot['parameters'][number]['failure_modes'] = []) =>
-  ({ id, name, name_zh, unit, min: null, max: null, target: null, formula, aliases, failure_modes, alarms: [] });
+const param = (
+  id: string,
+  name: string,
+  name_zh: string,
+  unit: string,
+  aliases: string[],
+  formula: string | null = null,
+  failure_modes: GraphSnapshot['parameters'][number]['failure_modes'] = [],
+) => ({ id, name, name_zh, unit, min: null, max: null, target: null, formula, aliases, failure_modes, alarms: [] });
 /** The graph a user writes for the machine: what is measured, what is derived, one failure mode; no thresholds. */
 export const MACHINE_GRAPH: GraphSnapshot = {
   parameters: [
@@ -82,12 +166,24 @@ export const MACHINE_GRAPH: GraphSnapshot = {
     param('wear', 'tool wear', '刀具磨损时间', 'min', ['Tool wear']),
     param('temp_diff', 'process-to-air temperature difference', '过程与环境温差', 'K', [], 'process_temp - air_temp'),
     // a user's link: high power as the way into overstrain (it must not make every high-power fact an overstrain one)
-    param('power', 'mechanical power', '机械功率', 'W', [], 'torque * speed * 2 * pi / 60', [{
-      id: 'fm:overstrain', name: 'tool overstrain', name_zh: '刀具过载', severity: 4, direction: 'above', effects: [], causes: [], actions: [{ id: 'action:change_tool', name: 'change the tool', name_zh: '更换刀具' }],
-    }]),
+    param('power', 'mechanical power', '机械功率', 'W', [], 'torque * speed * 2 * pi / 60', [
+      {
+        id: 'fm:overstrain',
+        name: 'tool overstrain',
+        name_zh: '刀具过载',
+        severity: 4,
+        direction: 'above',
+        effects: [],
+        causes: [],
+        actions: [{ id: 'action:change_tool', name: 'change the tool', name_zh: '更换刀具' }],
+      },
+    ]),
     param('strain', 'tool strain', '刀具应变', 'min.N.m', [], 'wear * torque'),
   ],
-  equipment: [], effects: [], causes: [], alarms: [],
+  equipment: [],
+  effects: [],
+  causes: [],
+  alarms: [],
 };
 
 /** The rows as one sample batch, as `forge parse` writes a wide CSV without a time column. */
@@ -95,10 +191,36 @@ export function machineFailureBatch(rows: readonly MachineRow[]): SampleBatch {
   const col = <K extends keyof MachineRow>(k: K) => rows.map((r) => r[k]);
   const text = (k: keyof MachineRow) => rows.map((r) => String(r[k]));
   return {
-    kind: 'samples', id: 'machine-1', source: 'machine.csv', line: 2, ts: '2026-01-01T00:00:00.000Z', asset: 'machine.csv',
-    lines: rows.map((_, i) => i + 2), times: rows.map((_, i) => Date.UTC(2026, 0, 1) + i * 60_000),
-    units: { 'Air temperature': 'K', 'Process temperature': 'K', 'Rotational speed': 'rpm', Torque: 'Nm', 'Tool wear': 'min' },
-    values: { 'Air temperature': col('air_k'), 'Process temperature': col('process_k'), 'Rotational speed': col('speed_rpm'), Torque: col('torque_nm'), 'Tool wear': col('wear_min') },
-    labels: { Type: text('type'), 'Machine failure': text('failure'), TWF: text('TWF'), HDF: text('HDF'), PWF: text('PWF'), OSF: text('OSF'), RNF: text('RNF') },
+    kind: 'samples',
+    id: 'machine-1',
+    source: 'machine.csv',
+    line: 2,
+    ts: '2026-01-01T00:00:00.000Z',
+    asset: 'machine.csv',
+    lines: rows.map((_, i) => i + 2),
+    times: rows.map((_, i) => Date.UTC(2026, 0, 1) + i * 60_000),
+    units: {
+      'Air temperature': 'K',
+      'Process temperature': 'K',
+      'Rotational speed': 'rpm',
+      Torque: 'Nm',
+      'Tool wear': 'min',
+    },
+    values: {
+      'Air temperature': col('air_k'),
+      'Process temperature': col('process_k'),
+      'Rotational speed': col('speed_rpm'),
+      Torque: col('torque_nm'),
+      'Tool wear': col('wear_min'),
+    },
+    labels: {
+      Type: text('type'),
+      'Machine failure': text('failure'),
+      TWF: text('TWF'),
+      HDF: text('HDF'),
+      PWF: text('PWF'),
+      OSF: text('OSF'),
+      RNF: text('RNF'),
+    },
   };
 }

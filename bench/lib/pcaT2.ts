@@ -5,22 +5,40 @@
  * A benchmark peer only; mathjs (a dependency already) gives the eigen-decomposition.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { eigs } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' } });
+const { eigs } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' }});
 
-export interface PcaModel { mean: number[]; sd: number[]; loadings: number[][]; variances: number[]; limit: number }
+export interface PcaModel {
+  mean: number[];
+  sd: number[];
+  loadings: number[][];
+  variances: number[];
+  limit: number;
+}
 
 export function trainPca(rows: readonly number[][], explained = 0.9, quantile = 0.99): PcaModel {
-  const n = rows.length, p = rows[0].length;
+  const n = rows.length,
+    p = rows[0].length;
   const mean = Array.from({ length: p }, (_, j) => rows.reduce((a, r) => a + r[j], 0) / n);
   const sd = mean.map((m, j) => Math.sqrt(rows.reduce((a, r) => a + (r[j] - m) ** 2, 0) / (n - 1)) || 1);
   const z = rows.map((r) => r.map((v, j) => (v - mean[j]) / sd[j]));
-  const cov = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => z.reduce((s, r) => s + r[a] * r[b], 0) / (n - 1)));
+  const cov = Array.from({ length: p }, (_, a) =>
+    Array.from({ length: p }, (_, b) => z.reduce((s, r) => s + r[a] * r[b], 0) / (n - 1)),
+  );
   const { eigenvectors } = eigs(cov) as unknown as { eigenvectors: { value: number; vector: number[] }[] };
-  const pairs = eigenvectors.map((e) => ({ value: Number(e.value), vector: (e.vector as unknown as number[]).map(Number) })).sort((a, b) => b.value - a.value);
+  const pairs = eigenvectors
+    .map((e) => ({ value: Number(e.value), vector: (e.vector as unknown as number[]).map(Number) }))
+    .sort((a, b) => b.value - a.value);
   const total = pairs.reduce((a, e) => a + e.value, 0);
-  let kept = 0, sum = 0;
+  let kept = 0,
+    sum = 0;
   while (kept < pairs.length && sum < explained * total) sum += pairs[kept++].value;
-  const model: PcaModel = { mean, sd, loadings: pairs.slice(0, kept).map((e) => e.vector), variances: pairs.slice(0, kept).map((e) => e.value), limit: Infinity };
+  const model: PcaModel = {
+    mean,
+    sd,
+    loadings: pairs.slice(0, kept).map((e) => e.vector),
+    variances: pairs.slice(0, kept).map((e) => e.value),
+    limit: Infinity,
+  };
   const t2 = rows.map((r) => hotellingT2(model, r)).sort((a, b) => a - b);
   model.limit = t2[Math.min(n - 1, Math.floor(quantile * n))];
   return model;
@@ -28,5 +46,5 @@ export function trainPca(rows: readonly number[][], explained = 0.9, quantile = 
 
 export function hotellingT2(m: PcaModel, row: readonly number[]): number {
   const z = row.map((v, j) => (v - m.mean[j]) / m.sd[j]);
-  return m.loadings.reduce((a, w, k) => a + (w.reduce((s, x, j) => s + x * z[j], 0) ** 2) / m.variances[k], 0);
+  return m.loadings.reduce((a, w, k) => a + w.reduce((s, x, j) => s + x * z[j], 0) ** 2 / m.variances[k], 0);
 }

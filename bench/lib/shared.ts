@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 export function sharedDataset(...parts: string[]): string {
   const root = resolve(process.env.FORGE_SHARED_DIR ?? join(__dirname, '..', '..', '..', 'shared'));
   const path = join(root, 'datasets', ...parts);
-  if (!existsSync(path)) throw new Error(`shared dataset not found: ${path} (shared/ belongs beside the checkout; or set FORGE_SHARED_DIR)`);
+  if (!existsSync(path))
+    throw new Error(`shared dataset not found: ${path} (shared/ belongs beside the checkout; or set FORGE_SHARED_DIR)`);
   return path;
 }

@@ -21,7 +21,10 @@ export function groupAccuracy(parsed: readonly (string | number)[], truth: reado
 
 /** Templates compared as text: whitespace folded, runs of `<*>` as one. */
 export function normaliseTemplate(t: string): string {
-  return t.replace(/\s+/g, ' ').replace(/(<\*>\s*)+<\*>/g, '<*>').trim();
+  return t
+    .replace(/\s+/g, ' ')
+    .replace(/(<\*>\s*)+<\*>/g, '<*>')
+    .trim();
 }
 
 /** Parsing accuracy (Loghub-2.0): the share of messages whose template equals the ground truth's. */

@@ -5,7 +5,15 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadRunConfig, type RunConfig } from '../../activities/run/config';
 import { startRun } from '../../cli/runs';
 import { readEnv, type ForgeEnv } from '../../infra/env';
-import { neo4jUri, ROOT, startNeo4j, startTemporal, stopService, temporalAddress, type ServiceLayout } from '../../infra/services';
+import {
+  neo4jUri,
+  ROOT,
+  startNeo4j,
+  startTemporal,
+  stopService,
+  temporalAddress,
+  type ServiceLayout,
+} from '../../infra/services';
 import { runHistories } from '../../infra/runHistory';
 import { connectClient } from '../../infra/temporal';
 import { progressQuery, type Progress } from '../../workflows';
@@ -19,11 +27,26 @@ import { EXAMPLE, EXAMPLE_INPUTS, readManifest, readShardLines, tempDir } from '
  */
 jest.setTimeout(300_000);
 
-const LAYOUT: ServiceLayout = { varDir: join(ROOT, 'var', 'durability'), temporal: { port: 27233, uiPort: 28233 }, neo4j: { port: 27687, heapMb: 512, pagecacheMb: 64 }, llm: { port: 28080, threads: 2 } };
+const LAYOUT: ServiceLayout = {
+  varDir: join(ROOT, 'var', 'durability'),
+  temporal: { port: 27233, uiPort: 28233 },
+  neo4j: { port: 27687, heapMb: 512, pagecacheMb: 64 },
+  llm: { port: 28080, threads: 2 },
+};
 const log = (l: string) => process.stderr.write(`[durability] ${l}\n`);
 const queue = `forge-durability-${process.pid}`;
-const env: ForgeEnv = readEnv({ TEMPORAL_ADDRESS: temporalAddress(LAYOUT), NEO4J_URI: neo4jUri(LAYOUT), FORGE_TASK_QUEUE: queue });
-const workerEnv = { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress, NEO4J_URI: env.neo4jUri, FORGE_TASK_QUEUE: queue, OPENAI_BASE_URL: '' };
+const env: ForgeEnv = readEnv({
+  TEMPORAL_ADDRESS: temporalAddress(LAYOUT),
+  NEO4J_URI: neo4jUri(LAYOUT),
+  FORGE_TASK_QUEUE: queue,
+});
+const workerEnv = {
+  ...process.env,
+  TEMPORAL_ADDRESS: env.temporalAddress,
+  NEO4J_URI: env.neo4jUri,
+  FORGE_TASK_QUEUE: queue,
+  OPENAI_BASE_URL: '',
+};
 const workers = new Set<ChildProcess>();
 let client: Client;
 let config: RunConfig;
@@ -31,27 +54,38 @@ let baseline: { ids: string[]; counts: unknown };
 
 /** A `forge worker` process (bin.js and the node process it re-executes, in a process group of its own), once it polls. */
 async function startWorker(): Promise<ChildProcess> {
-  const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker'], { env: workerEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker'], {
+    env: workerEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   workers.add(w);
   w.on('exit', () => workers.delete(w));
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    w.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('worker polling')) resolve(); });
-    w.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    w.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('worker polling')) resolve();
+    });
+    w.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     w.once('exit', (code) => reject(new Error(`worker exited (${code}): ${out}`)));
   });
   return w;
 }
 /** The processes whose parent is `pid` (from /proc). */
 function childrenOf(pid: number): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
-    } catch {
-      return []; // gone meanwhile
-    }
-  });
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
 }
 /** A machine's crash, as near as one process tree gets: the worker (bin.js's re-executed node) and bin.js, SIGKILL. */
 const killHard = (w: ChildProcess) => {
@@ -69,7 +103,14 @@ beforeAll(async () => {
   // many small expansion batches one after another: the run is in its expansion stage long enough to disturb
   config = {
     ...base,
-    expand: { ...base.expand, languages: ['en'], variants: 3, bundles: { pairs: 4, triples: 2, variants: 1 }, batchSize: 3, parallelBatches: 1 },
+    expand: {
+      ...base.expand,
+      languages: ['en'],
+      variants: 3,
+      bundles: { pairs: 4, triples: 2, variants: 1 },
+      batchSize: 3,
+      parallelBatches: 1,
+    },
     activities: { heartbeatSeconds: 5 },
   };
   await startWorker();
@@ -85,7 +126,12 @@ afterAll(async () => {
 
 function outcome(outDir: string) {
   const m = readManifest(outDir);
-  return { ids: readShardLines(outDir).map((d) => d.id).sort(), counts: m.counts };
+  return {
+    ids: readShardLines(outDir)
+      .map((d) => d.id)
+      .sort(),
+    counts: m.counts,
+  };
 }
 
 /** The run's result, asking again while the Temporal server is away. */
@@ -103,8 +149,17 @@ async function completed(handle: WorkflowHandle): Promise<void> {
 /** The attempt numbers of the run's activities of one type, in the run and its child workflows (the attempt that completed is the last). */
 async function attempts(handle: WorkflowHandle, type: string): Promise<number[]> {
   return (await runHistories(client, handle)).flatMap(({ events }) => {
-    const scheduled = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
-    return events.filter((e) => e.activityTaskStartedEventAttributes && scheduled.get(String(e.activityTaskStartedEventAttributes.scheduledEventId)) === type)
+    const scheduled = new Map(
+      events
+        .filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]),
+    );
+    return events
+      .filter(
+        (e) =>
+          e.activityTaskStartedEventAttributes &&
+          scheduled.get(String(e.activityTaskStartedEventAttributes.scheduledEventId)) === type,
+      )
       .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
   });
 }
@@ -127,13 +182,25 @@ test('a worker killed with SIGKILL mid-expansion: another worker finishes the ru
   killHard(victim);
   await startWorker();
   const done = completed(handle);
-  const watchdog = setInterval(() => void handle.describe().then((d) => log(`${d.status.name}; pending ${JSON.stringify(d.raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.state, a.lastFailure?.message]))}`)), 10_000);
+  const watchdog = setInterval(
+    () =>
+      void handle
+        .describe()
+        .then((d) =>
+          log(
+            `${d.status.name}; pending ${JSON.stringify(d.raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.state, a.lastFailure?.message]))}`,
+          ),
+        ),
+    10_000,
+  );
   await done.finally(() => clearInterval(watchdog));
   expect(outcome(outDir)).toEqual(baseline);
   // what the dead worker held was lost and done again elsewhere: a batch (silent, timed out on its heartbeat,
   // run again) or the run's next workflow task (timed out on the dead worker's sticky queue, then redone)
   const events = (await runHistories(client, handle)).flatMap((h) => h.events);
-  const redone = Math.max(...(await attempts(handle, 'expandBatch'))) > 1 || events.some((e) => e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes);
+  const redone =
+    Math.max(...(await attempts(handle, 'expandBatch'))) > 1 ||
+    events.some((e) => e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes);
   expect(redone).toBe(true);
 });
 

@@ -1,6 +1,13 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalModel, startNeo4j, startTemporal, stopService, TEST_LAYOUT, type ServiceName } from '../../infra/services';
+import {
+  startLocalModel,
+  startNeo4j,
+  startTemporal,
+  stopService,
+  TEST_LAYOUT,
+  type ServiceName,
+} from '../../infra/services';
 
 const log = (l: string) => process.stderr.write(`[forge test] ${l}\n`);
 

@@ -24,7 +24,10 @@ beforeAll(async () => {
     if (n === 1) return { status: 500 };
     const text = faithfulText(req);
     const user = req.messages.find((m) => m.role === 'user')!.content;
-    if (user.includes('troubleshooting dialogue')) return { text: `${text}\n${user.includes('Language: Simplified Chinese') ? '操作工：温度到了 987654 度。' : 'Operator: it reached 987654 degrees.'}` };
+    if (user.includes('troubleshooting dialogue'))
+      return {
+        text: `${text}\n${user.includes('Language: Simplified Chinese') ? '操作工：温度到了 987654 度。' : 'Operator: it reached 987654 degrees.'}`,
+      };
     return { text };
   });
 });
@@ -34,12 +37,18 @@ afterAll(async () => {
 });
 
 /** The example run into `outDir` on a worker of its own for `env` (the example configuration, changed by `change`). */
-async function runExampleWith(env: ForgeEnv, outDir: string, change: (c: RunConfig) => RunConfig = (c) => c): Promise<void> {
+async function runExampleWith(
+  env: ForgeEnv,
+  outDir: string,
+  change: (c: RunConfig) => RunConfig = (c) => c,
+): Promise<void> {
   const fw = await createForgeWorker(env, { workflowBundle });
   try {
     const client = await connectClient(env);
     const config = change(await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []));
-    await fw.worker.runUntil(async () => waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
+    await fw.worker.runUntil(async () =>
+      waitForRun(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined),
+    );
   } finally {
     await fw.close();
   }
@@ -52,7 +61,11 @@ test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoi
   const m = readManifest(outDir);
   expect(m.generator).toEqual({ kind: 'llm', model: 'test-model', response_format: 'json_schema', system_role: true });
   // every troubleshooting text was rejected: that style is under the quality floor, written offline instead
-  expect(m.quality_floor).toMatchObject({ action: 'offline', below: ['style:troubleshooting'], by_style: { troubleshooting: 0 } });
+  expect(m.quality_floor).toMatchObject({
+    action: 'offline',
+    below: ['style:troubleshooting'],
+    by_style: { troubleshooting: 0 },
+  });
   // one request per (fact, style, language), plus the retried 500
   expect(server.requests).toHaveLength(m.counts.docs_generated + 1);
   expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set(['test-model']));
@@ -61,8 +74,20 @@ test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoi
   const docs = readDocs(outDir);
   expect(docs.length).toBe(m.counts.docs_written);
   for (const d of docs) {
-    if (d.style === 'troubleshooting') expect(d.generator).toMatchObject({ kind: 'offline', note: expect.stringMatching(/^fallback: the LLM's texts fell under the quality floor \(style:troubleshooting\)/) });
-    else expect(d.generator).toEqual({ kind: 'llm', model: 'test-model', response_format: 'json_schema', system_role: true });
+    if (d.style === 'troubleshooting')
+      expect(d.generator).toMatchObject({
+        kind: 'offline',
+        note: expect.stringMatching(
+          /^fallback: the LLM's texts fell under the quality floor \(style:troubleshooting\)/,
+        ),
+      });
+    else
+      expect(d.generator).toEqual({
+        kind: 'llm',
+        model: 'test-model',
+        response_format: 'json_schema',
+        system_role: true,
+      });
   }
   // the prompt carries the fact's own evidence
   expect(server.requests.some((r) => r.messages[1].content.includes('"n_out"'))).toBe(true);
@@ -76,7 +101,12 @@ test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoi
   await runExampleWith(env, outDir);
   expect(server.requests.length).toBe(before);
   const m2 = readManifest(outDir);
-  expect(m2.generation).toMatchObject({ requests: 0, prompt_tokens: 0, completion_tokens: 0, cached: m.counts.docs_generated });
+  expect(m2.generation).toMatchObject({
+    requests: 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cached: m.counts.docs_generated,
+  });
   expect(readDocs(outDir).map((d) => d.id)).toEqual(docs.map((d) => d.id));
 });
 
@@ -91,7 +121,9 @@ test('expansion runs on the LLM task queue: a main-only worker and an LLM-only w
   try {
     const client = await connectClient(mainEnv);
     const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    await main.worker.runUntil(async () => waitForRun(await startRun(client, mainEnv, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined));
+    await main.worker.runUntil(async () =>
+      waitForRun(await startRun(client, mainEnv, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined),
+    );
   } finally {
     llm.worker.shutdown();
     await llmRun;
@@ -105,7 +137,15 @@ test('expansion runs on the LLM task queue: a main-only worker and an LLM-only w
 test('a token budget stops a run cleanly: it completes with what was written, and the manifest says why and how much was left', async () => {
   const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'budget-model' });
   const outDir = tempDir('llm-budget');
-  await runExampleWith(env, outDir, (base) => ({ ...base, expand: { ...base.expand, concurrency: 1, budget: { maxTokens: 20_000, maxCostUsd: null }, prices: { prompt: 2.5, completion: 10 } } }));
+  await runExampleWith(env, outDir, (base) => ({
+    ...base,
+    expand: {
+      ...base.expand,
+      concurrency: 1,
+      budget: { maxTokens: 20_000, maxCostUsd: null },
+      prices: { prompt: 2.5, completion: 10 },
+    },
+  }));
   const m = readManifest(outDir);
   expect(m.generation.stopped).toBe('budget');
   expect(m.generation.skipped).toBeGreaterThan(0);
@@ -113,5 +153,7 @@ test('a token budget stops a run cleanly: it completes with what was written, an
   expect(m.generation.cost_usd).toBeGreaterThan(0);
   expect(m.counts.docs_written).toBeGreaterThan(0);
   expect(readDocs(outDir)).toHaveLength(m.counts.docs_written);
-  expect(readFileSync(join(outDir, 'README.md'), 'utf8')).toMatch(/Generation stopped early \(budget\): \d+ planned texts were not written/);
+  expect(readFileSync(join(outDir, 'README.md'), 'utf8')).toMatch(
+    /Generation stopped early \(budget\): \d+ planned texts were not written/,
+  );
 });

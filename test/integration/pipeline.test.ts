@@ -17,7 +17,17 @@ import { failureMessage, startRun, waitForRun } from '../../cli/runs';
 import { runHistories, scheduledActivities } from '../../infra/runHistory';
 import { progressQuery } from '../../workflows';
 import { testEnv } from './testEnv';
-import { allFiles, dataLines, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, ROOT, runningWorker, tempDir } from './runHelpers';
+import {
+  allFiles,
+  dataLines,
+  EXAMPLE,
+  EXAMPLE_INPUTS,
+  readDocs,
+  readManifest,
+  ROOT,
+  runningWorker,
+  tempDir,
+} from './runHelpers';
 
 jest.setTimeout(120_000);
 const execFileP = promisify(execFile);
@@ -38,7 +48,9 @@ afterAll(async () => {
 });
 
 async function graphSize(): Promise<{ nodes: number; rels: number; facts: number }> {
-  const r = await driver.executeQuery('MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels, COUNT { MATCH (f:Fact) } AS facts');
+  const r = await driver.executeQuery(
+    'MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels, COUNT { MATCH (f:Fact) } AS facts',
+  );
   return toNative(r.records[0].toObject()) as { nodes: number; rels: number; facts: number };
 }
 
@@ -70,7 +82,8 @@ describe('a run on the example line', () => {
     let listed: string[] = [];
     for (let i = 0; i < 20 && !listed.length; i++) {
       listed = [];
-      for await (const w of client.workflow.list({ query: `ForgeRunId = "${runId}" AND ForgeStage = "done"` })) listed.push(w.workflowId);
+      for await (const w of client.workflow.list({ query: `ForgeRunId = "${runId}" AND ForgeStage = "done"` }))
+        listed.push(w.workflowId);
       if (!listed.length) await new Promise((r) => setTimeout(r, 250));
     }
     expect(listed).toEqual([handle.workflowId]);
@@ -78,18 +91,42 @@ describe('a run on the example line', () => {
     expect(meta.currentDetails).toMatch(/\*\*Stage:\*\* done[\s\S]*\*\*Documents written:\*\* \d+/);
     // the run, a child workflow per source and one for expansion, each with its summary and details
     const histories = await runHistories(client, handle);
-    expect(histories.map((h) => h.type).sort()).toEqual(['expandFacts', 'parseSource', 'parseSource', 'parseSource', 'synthesizeCorpus']);
-    const sensors = client.workflow.getHandle(histories.find((h) => h.type === 'parseSource' && h.workflowId.endsWith('sensors.csv'))!.workflowId);
+    expect(histories.map((h) => h.type).sort()).toEqual([
+      'expandFacts',
+      'parseSource',
+      'parseSource',
+      'parseSource',
+      'synthesizeCorpus',
+    ]);
+    const sensors = client.workflow.getHandle(
+      histories.find((h) => h.type === 'parseSource' && h.workflowId.endsWith('sensors.csv'))!.workflowId,
+    );
     expect(await (await sensors.describe()).staticSummary()).toBe('parse sensors.csv: 1 chunks');
-    expect(await (await sensors.describe()).staticDetails()).toMatch(/\*\*Source:\*\* sensors\.csv \(csv, \d+ bytes, \d+ lines\)/);
-    expect((await sensors.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails).toMatch(/\*\*Chunks:\*\* 1\/1/);
+    expect(await (await sensors.describe()).staticDetails()).toMatch(
+      /\*\*Source:\*\* sensors\.csv \(csv, \d+ bytes, \d+ lines\)/,
+    );
+    expect((await sensors.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails).toMatch(
+      /\*\*Chunks:\*\* 1\/1/,
+    );
     const summaries = scheduledActivities(histories).map((a) => a.summary);
-    expect(summaries).toEqual(expect.arrayContaining(['scan sensors.csv', 'parse sensors.csv chunk 1/1', 'segment sensors.csv', 'derive facts', 'expand batch 1/2', 'write manifest and dataset card']));
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        'scan sensors.csv',
+        'parse sensors.csv chunk 1/1',
+        'segment sensors.csv',
+        'derive facts',
+        'expand batch 1/2',
+        'write manifest and dataset card',
+      ]),
+    );
     expect(summaries.filter((x) => x === null)).toEqual([]);
   });
 
   test('forge search-attributes finds them registered on the dev server (and would add what a cluster lacks)', async () => {
-    const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'search-attributes'], { env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress }, encoding: 'utf8' });
+    const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'search-attributes'], {
+      env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress },
+      encoding: 'utf8',
+    });
     expect(stderr).toBe('');
     expect(stdout).toBe("namespace default already has Forge's search attributes\n");
   });
@@ -99,9 +136,14 @@ describe('a run on the example line', () => {
     const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
     const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir: watchDir, config });
     // not spawnSync: the worker in this process must keep answering the run's queries meanwhile
-    const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'status', handle.workflowId, '--watch'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress }, encoding: 'utf8',
-    });
+    const { stdout, stderr } = await execFileP(
+      process.execPath,
+      [join(ROOT, 'cli', 'bin.js'), 'status', handle.workflowId, '--watch'],
+      {
+        env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress },
+        encoding: 'utf8',
+      },
+    );
     expect(stderr).toBe('');
     const lines = stdout.trim().split('\n');
     expect(lines.at(-2)).toMatch(/^\[#{30}\] 100% COMPLETED$/);
@@ -119,7 +161,9 @@ describe('a run on the example line', () => {
     expect(m.workflow_id).toBe(first.handle.workflowId);
     expect(m.counts.facts).toBeGreaterThan(0);
     expect(m.counts.docs_written).toBeGreaterThan(0);
-    expect(m.counts.docs_written + Object.values(m.counts.docs_rejected).reduce((a, b) => a + b, 0)).toBe(m.counts.docs_generated);
+    expect(m.counts.docs_written + Object.values(m.counts.docs_rejected).reduce((a, b) => a + b, 0)).toBe(
+      m.counts.docs_generated,
+    );
     // the offline expander states only what its facts state: no check but the near-duplicate one rejects its texts
     expect(Object.keys(m.counts.docs_rejected).filter((r) => r !== 'near_duplicate')).toEqual([]);
     expect((m.counts.docs_rejected.near_duplicate ?? 0) / m.counts.docs_generated).toBeLessThan(0.05);
@@ -134,12 +178,29 @@ describe('a run on the example line', () => {
 
   test('every malformed line is in quarantine with its line number and a reason', () => {
     // events.log lines 24 (cut by the log shipper) and 26 (hour 25) keep their records, without a time
-    const expected: Record<string, number[]> = { 'sensors.csv': [52, 97, 252], 'events.log': [], 'workorders.txt': [7] };
+    const expected: Record<string, number[]> = {
+      'sensors.csv': [52, 97, 252],
+      'events.log': [],
+      'workorders.txt': [7],
+    };
     for (const [source, lines] of Object.entries(expected)) {
-      const q = readdirSync(join(outDir, 'quarantine')).filter((f) => f.startsWith(`${source}.`)).sort()
-        .flatMap((f) => readFileSync(join(outDir, 'quarantine', f), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l)));
+      const q = readdirSync(join(outDir, 'quarantine'))
+        .filter((f) => f.startsWith(`${source}.`))
+        .sort()
+        .flatMap((f) =>
+          readFileSync(join(outDir, 'quarantine', f), 'utf8')
+            .split('\n')
+            .filter((l) => l !== '')
+            .map((l) => JSON.parse(l)),
+        );
       expect(q.map((e) => e.line)).toEqual(lines);
-      for (const e of q) expect(e).toEqual({ source, line: expect.any(Number), raw: expect.any(String), reason: expect.stringMatching(/\w/) });
+      for (const e of q)
+        expect(e).toEqual({
+          source,
+          line: expect.any(Number),
+          raw: expect.any(String),
+          reason: expect.stringMatching(/\w/),
+        });
     }
   });
 
@@ -147,14 +208,19 @@ describe('a run on the example line', () => {
     const docs = readDocs(outDir);
     const ids = [...new Set(docs.flatMap((d) => d.fact_ids))];
     expect(await countFacts(driver, ids)).toBe(ids.length);
-    const linked = await driver.executeQuery('MATCH (f:Fact)-[:ABOUT]->(n:Entity) WHERE f.id IN $ids RETURN count(DISTINCT f) AS n', { ids });
+    const linked = await driver.executeQuery(
+      'MATCH (f:Fact)-[:ABOUT]->(n:Entity) WHERE f.id IN $ids RETURN count(DISTINCT f) AS n',
+      { ids },
+    );
     expect(toNative(linked.records[0].get('n'))).toBeGreaterThan(0);
     for (const d of docs) expect(d.generator.kind).toBe('offline');
   });
 
   test('no personal datum from the input appears anywhere under the run directory', () => {
     const planted = JSON.parse(readFileSync(join(EXAMPLE, 'pii.json'), 'utf8')) as Record<string, string[] | string>;
-    const values = Object.entries(planted).filter(([k]) => !k.startsWith('_')).flatMap(([, v]) => v as string[]);
+    const values = Object.entries(planted)
+      .filter(([k]) => !k.startsWith('_'))
+      .flatMap(([, v]) => v as string[]);
     expect(values.length).toBeGreaterThan(10);
     const files = allFiles(outDir);
     expect(files.length).toBeGreaterThan(8);
@@ -166,15 +232,36 @@ describe('a run on the example line', () => {
 
   test('forge parse (no servers) writes exactly the records and quarantine of the full run', () => {
     const parseDir = tempDir('parse');
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEMPORAL_|NEO4J_|OPENAI_|FORGE_)/.test(k)));
-    const res = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'parse', '--source', ...EXAMPLE_INPUTS, '--out', parseDir, '--config', join(EXAMPLE, 'forge.config.json')], { env: clean, encoding: 'utf8' });
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(TEMPORAL_|NEO4J_|OPENAI_|FORGE_)/.test(k)),
+    );
+    const res = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'cli', 'bin.js'),
+        'parse',
+        '--source',
+        ...EXAMPLE_INPUTS,
+        '--out',
+        parseDir,
+        '--config',
+        join(EXAMPLE, 'forge.config.json'),
+      ],
+      { env: clean, encoding: 'utf8' },
+    );
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
-    expect(res.stdout).toMatch(/sensors\.csv: 303 lines -> 300 records, 3 quarantined .*series: \d+ windows, 4 changes/);
+    expect(res.stdout).toMatch(
+      /sensors\.csv: 303 lines -> 300 records, 3 quarantined .*series: \d+ windows, 4 changes/,
+    );
     for (const sub of ['records', 'quarantine']) {
       const files = readdirSync(join(outDir, sub)).sort();
       expect(readdirSync(join(parseDir, sub)).sort()).toEqual(files);
-      for (const f of files) expect({ f, text: readFileSync(join(parseDir, sub, f), 'utf8') }).toEqual({ f, text: readFileSync(join(outDir, sub, f), 'utf8') });
+      for (const f of files)
+        expect({ f, text: readFileSync(join(parseDir, sub, f), 'utf8') }).toEqual({
+          f,
+          text: readFileSync(join(outDir, sub, f), 'utf8'),
+        });
     }
   });
 
@@ -196,29 +283,62 @@ describe('a run cut into small chunks', () => {
       const outDir = tempDir(`chunks-${chunkBytes}`);
       // small: every child workflow continues as new after 3 chunks / 1 batch, 1 chunk of a source at once
       const config = small
-        ? { ...base, parse: { ...base.parse, chunkBytes, continueAsNewAfter: 3, parallelChunks: 3 }, expand: { ...base.expand, continueAsNewAfter: 1 } }
+        ? {
+            ...base,
+            parse: { ...base.parse, chunkBytes, continueAsNewAfter: 3, parallelChunks: 3 },
+            expand: { ...base.expand, continueAsNewAfter: 1 },
+          }
         : { ...base, parse: { ...base.parse, chunkBytes } };
       const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
       await waitForRun(handle, () => undefined);
       const histories = await runHistories(client, handle);
       const chunkActivities = scheduledActivities(histories).filter((a) => a.type === 'parseChunk').length;
       // sample batches follow the blocks read, so chunking regroups them: compare rows, in line order
-      const records = ['sensors.csv', 'events.log', 'workorders.txt'].map((src) => readdirSync(join(outDir, 'records')).filter((f) => f.startsWith(`${src}.`)).sort()
-        .flatMap((f) => openBatches(readFileSync(join(outDir, 'records', f), 'utf8').split('\n').filter(Boolean).map((l) => OperationRecord.parse(JSON.parse(l)))))
-        .map((r) => JSON.stringify(r)).sort());
+      const records = ['sensors.csv', 'events.log', 'workorders.txt'].map((src) =>
+        readdirSync(join(outDir, 'records'))
+          .filter((f) => f.startsWith(`${src}.`))
+          .sort()
+          .flatMap((f) =>
+            openBatches(
+              readFileSync(join(outDir, 'records', f), 'utf8')
+                .split('\n')
+                .filter(Boolean)
+                .map((l) => OperationRecord.parse(JSON.parse(l))),
+            ),
+          )
+          .map((r) => JSON.stringify(r))
+          .sort(),
+      );
       // per run of a workflow: how many of its parseChunk activities were out at once, at most
       const inFlight = histories.map((h) => {
-        const chunkEvents = new Set(h.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk').map((e) => String(e.eventId)));
-        let now = 0, most = 0;
+        const chunkEvents = new Set(
+          h.events
+            .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk')
+            .map((e) => String(e.eventId)),
+        );
+        let now = 0,
+          most = 0;
         for (const e of h.events) {
           if (chunkEvents.has(String(e.eventId))) most = Math.max(most, ++now);
-          const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+          const closed =
+            e.activityTaskCompletedEventAttributes ??
+            e.activityTaskFailedEventAttributes ??
+            e.activityTaskTimedOutEventAttributes;
           if (closed && chunkEvents.has(String(closed.scheduledEventId))) now--;
         }
         return most;
       });
       const runsOf = (type: string) => histories.filter((h) => h.type === type).length;
-      return { outDir, chunkActivities, records, manifest: readManifest(outDir), inFlight: Math.max(...inFlight), parseRuns: runsOf('parseSource'), expandRuns: runsOf('expandFacts'), progress: await handle.query(progressQuery) };
+      return {
+        outDir,
+        chunkActivities,
+        records,
+        manifest: readManifest(outDir),
+        inFlight: Math.max(...inFlight),
+        parseRuns: runsOf('parseSource'),
+        expandRuns: runsOf('expandFacts'),
+        progress: await handle.query(progressQuery),
+      };
     };
     const small = await run(4096, true);
     const big = await run(8 * 1024 * 1024);
@@ -233,7 +353,13 @@ describe('a run cut into small chunks', () => {
     expect(small.inFlight).toBe(1);
     expect(big.inFlight).toBe(1);
     // the run's progress, reported by its children's signals, adds up to the whole
-    expect(small.progress).toMatchObject({ chunks: small.chunkActivities, chunksTotal: small.chunkActivities, parsed: 3, lines: small.manifest.counts.lines, records: small.manifest.counts.records });
+    expect(small.progress).toMatchObject({
+      chunks: small.chunkActivities,
+      chunksTotal: small.chunkActivities,
+      parsed: 3,
+      lines: small.manifest.counts.lines,
+      records: small.manifest.counts.records,
+    });
     expect(small.progress.texts!.done).toBe(small.progress.texts!.total);
     expect(small.records).toEqual(big.records);
     expect(small.manifest.counts).toEqual(big.manifest.counts);
@@ -245,14 +371,33 @@ describe('a run with differential privacy', () => {
   test('releases only private rule facts, records the budget in the manifest and the card, and names no raw line', async () => {
     const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
     const outDir = tempDir('private');
-    const config = { ...base, privacy: { epsilon: 1000, maxRules: 3, grid: 100, bounds: {} }, expand: { ...base.expand, languages: ['en' as const], variants: 1, bundles: { pairs: 0, triples: 0, variants: 1 } } };
+    const config = {
+      ...base,
+      privacy: { epsilon: 1000, maxRules: 3, grid: 100, bounds: {} },
+      expand: {
+        ...base.expand,
+        languages: ['en' as const],
+        variants: 1,
+        bundles: { pairs: 0, triples: 0, variants: 1 },
+      },
+    };
     const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
     await waitForRun(handle, () => undefined);
     const manifest = readManifest(outDir);
-    expect(manifest.privacy).toMatchObject({ epsilon: 1000, unit: 'row', split: { totals: 0.1, selection: 0.45, counts: 0.45 }, withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'] });
+    expect(manifest.privacy).toMatchObject({
+      epsilon: 1000,
+      unit: 'row',
+      split: { totals: 0.1, selection: 0.45, counts: 0.45 },
+      withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'],
+    });
     expect(manifest.privacy!.bounds_from_data.length).toBeGreaterThan(0);
-    expect(Object.keys(manifest.counts.facts_by_kind).every((k) => k === 'threshold_rule' || k === 'graph_agreement')).toBe(true);
-    const facts = readFileSync(join(outDir, 'facts.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(
+      Object.keys(manifest.counts.facts_by_kind).every((k) => k === 'threshold_rule' || k === 'graph_agreement'),
+    ).toBe(true);
+    const facts = readFileSync(join(outDir, 'facts.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     // a generous epsilon, so that the example's rules pass the noise-aware test and documents are written
     expect(facts.length).toBe(manifest.counts.facts);
     expect(facts.length).toBeGreaterThan(0);
@@ -266,15 +411,30 @@ describe('a run with differential privacy', () => {
 
 describe('bad input', () => {
   test.each([
-    ['garbage.log', 'garbage\nnonsense\n', /^garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*quarantine\/garbage\.log\.00000\.jsonl/],
+    [
+      'garbage.log',
+      'garbage\nnonsense\n',
+      /^garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*quarantine\/garbage\.log\.00000\.jsonl/,
+    ],
     // the header's five fields, but no line's time reads: the header is not this source's
-    ['words.log', 'this is not a log line\nnor is this one a line\n', /^words\.log: none of its 2 lines has a time that can be read .*set text\.timeFormat and text\.timeFields/],
+    [
+      'words.log',
+      'this is not a log line\nnor is this one a line\n',
+      /^words\.log: none of its 2 lines has a time that can be read .*set text\.timeFormat and text\.timeFields/,
+    ],
   ])('%s: a source with no readable line fails the run, saying what to check', async (name, text, message) => {
     const dir = tempDir(name);
     const path = join(dir, name);
     writeFileSync(path, text);
-    const handle = await startRun(client, env, { inputs: [path], outDir: join(dir, 'out'), config: await loadRunConfig(null, []) });
-    const err = await handle.result().then(() => null, (e: unknown) => e);
+    const handle = await startRun(client, env, {
+      inputs: [path],
+      outDir: join(dir, 'out'),
+      config: await loadRunConfig(null, []),
+    });
+    const err = await handle.result().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(failureMessage(err)).toMatch(message);
   });
 
@@ -282,20 +442,31 @@ describe('bad input', () => {
     const config = await loadRunConfig(null, []);
     const missing = join(EXAMPLE, 'no-such-file.csv');
     const started = Date.now();
-    const handle = await startRun(client, env, { inputs: [EXAMPLE_INPUTS[0], missing], outDir: tempDir('missing'), config });
-    const err = await handle.result().then(() => null, (e: unknown) => e);
+    const handle = await startRun(client, env, {
+      inputs: [EXAMPLE_INPUTS[0], missing],
+      outDir: tempDir('missing'),
+      config,
+    });
+    const err = await handle.result().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(failureMessage(err)).toBe(`input file not found: ${missing}`);
     expect(Date.now() - started).toBeLessThan(15_000);
     const history = await handle.fetchHistory();
-    const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    const attempts = history
+      .events!.filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt);
     expect(attempts).toEqual([1]);
   });
 });
 
 // Last in this file: the seed graphs add nodes that the run tests above count (one Neo4j, one file, in order).
 describe('seed graphs of four domains', () => {
-  const SEEDS = ['schema', 'injection-moulding', 'cnc-machining', 'chemical-tep', 'pump-station'].map((n) => join(ROOT, 'graphs', `${n}.cypher`));
+  const SEEDS = ['schema', 'injection-moulding', 'cnc-machining', 'chemical-tep', 'pump-station'].map((n) =>
+    join(ROOT, 'graphs', `${n}.cypher`),
+  );
   const files = () => SEEDS.map((f) => ({ name: f, text: readFileSync(f, 'utf8') }));
   let size: Awaited<ReturnType<typeof graphSize>>;
 
@@ -315,29 +486,57 @@ describe('seed graphs of four domains', () => {
     expect(graph.parameters.length).toBeGreaterThanOrEqual(40);
     expect(graph.parameters.filter((p) => ucumCode(p.unit) === null).map((p) => `${p.id} (${p.unit})`)).toEqual([]);
     const derived = graph.parameters.filter((p) => p.formula);
-    expect(derived.map((p) => p.id).sort()).toEqual(['hold_ratio', 'hydraulic_power', 'pump_efficiency', 'spindle_power', 'tep_compressor_specific_work', 'tep_reactor_cooling_approach', 'wear_load']);
-    for (const p of derived) expect(compileFormula({ id: p.id, formula: p.formula! }, ids).inputs.length).toBeGreaterThan(0);
-    const links = await driver.executeQuery('MATCH (d:Parameter)-[:COMPUTED_FROM]->(p:Parameter) RETURN d.id AS d, collect(p.id) AS inputs ORDER BY d');
+    expect(derived.map((p) => p.id).sort()).toEqual([
+      'hold_ratio',
+      'hydraulic_power',
+      'pump_efficiency',
+      'spindle_power',
+      'tep_compressor_specific_work',
+      'tep_reactor_cooling_approach',
+      'wear_load',
+    ]);
+    for (const p of derived)
+      expect(compileFormula({ id: p.id, formula: p.formula! }, ids).inputs.length).toBeGreaterThan(0);
+    const links = await driver.executeQuery(
+      'MATCH (d:Parameter)-[:COMPUTED_FROM]->(p:Parameter) RETURN d.id AS d, collect(p.id) AS inputs ORDER BY d',
+    );
     expect(Object.fromEntries(links.records.map((r) => [r.get('d'), (r.get('inputs') as string[]).sort()]))).toEqual(
-      Object.fromEntries(derived.map((p) => [p.id, formulaInputs({ id: p.id, formula: p.formula! })])));
+      Object.fromEntries(derived.map((p) => [p.id, formulaInputs({ id: p.id, formula: p.formula! })])),
+    );
     // tags as logs write them reach their parameter through sensors and aliases
     const index = new GraphIndex(graph);
-    expect(['XMEAS_9', 'VMC07.SPINDLE.VIB', 'CW.P101A.TBRG', 'TC-2'].map((t) => index.parameter(t)?.id)).toEqual(['tep_reactor_temp', 'spindle_vibration', 'bearing_temp', 'melt_temp']);
+    expect(['XMEAS_9', 'VMC07.SPINDLE.VIB', 'CW.P101A.TBRG', 'TC-2'].map((t) => index.parameter(t)?.id)).toEqual([
+      'tep_reactor_temp',
+      'spindle_vibration',
+      'bearing_temp',
+      'melt_temp',
+    ]);
   });
 
   test('ISA-95 hierarchy down to equipment in every domain; process steps chained only within their domain', async () => {
-    const r = await driver.executeQuery(`MATCH (e:Enterprise)-[:HAS_SITE]->(:Site)-[:HAS_AREA]->(:Area)-[:HAS_LINE|HAS_UNIT|HAS_CELL]->()-[:HAS_EQUIPMENT]->(m:Equipment)
+    const r =
+      await driver.executeQuery(`MATCH (e:Enterprise)-[:HAS_SITE]->(:Site)-[:HAS_AREA]->(:Area)-[:HAS_LINE|HAS_UNIT|HAS_CELL]->()-[:HAS_EQUIPMENT]->(m:Equipment)
       RETURN collect(DISTINCT m.id) AS top`);
-    expect((r.records[0].get('top') as string[]).sort()).toEqual(expect.arrayContaining(['IMM-01', 'VMC-07', 'TEP/reactor', 'P-101A']));
-    const cross = await driver.executeQuery('MATCH (a:ProcessStep)-[:NEXT]->(b:ProcessStep) WHERE a.domain <> b.domain RETURN count(*) AS n');
+    expect((r.records[0].get('top') as string[]).sort()).toEqual(
+      expect.arrayContaining(['IMM-01', 'VMC-07', 'TEP/reactor', 'P-101A']),
+    );
+    const cross = await driver.executeQuery(
+      'MATCH (a:ProcessStep)-[:NEXT]->(b:ProcessStep) WHERE a.domain <> b.domain RETURN count(*) AS n',
+    );
     expect(toNative(cross.records[0].get('n'))).toBe(0);
-    const fmea = await driver.executeQuery('MATCH (f:FailureMode) WHERE f.rpn IS NOT NULL AND (f)-[:HAS_MECHANISM]->() AND (f)-[:HAS_CAUSE]->() RETURN count(f) AS n');
+    const fmea = await driver.executeQuery(
+      'MATCH (f:FailureMode) WHERE f.rpn IS NOT NULL AND (f)-[:HAS_MECHANISM]->() AND (f)-[:HAS_CAUSE]->() RETURN count(f) AS n',
+    );
     expect(toNative(fmea.records[0].get('n'))).toBeGreaterThanOrEqual(15);
   });
 
   test('forge graph export writes the graph back; loading the file rebuilds what was deleted, in JSON and in Cypher', async () => {
     const dir = tempDir('graph-export');
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', ...args], { env: { ...process.env, NEO4J_URI: env.neo4jUri }, encoding: 'utf8' });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', ...args], {
+        env: { ...process.env, NEO4J_URI: env.neo4jUri },
+        encoding: 'utf8',
+      });
     for (const file of ['graph.json', 'graph.cypher']) {
       const res = cli('export', '--out', join(dir, file), '--facts');
       expect(res.stderr).toBe('');
@@ -346,7 +545,9 @@ describe('seed graphs of four domains', () => {
     const before = await exportGraph(driver, { facts: true });
     expect(JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8'))).toEqual(before);
     for (const file of ['graph.json', 'graph.cypher']) {
-      await driver.executeQuery("MATCH (n:Entity) WHERE n.id STARTS WITH 'tep_' OR n.id STARTS WITH 'fm:cw:' DETACH DELETE n");
+      await driver.executeQuery(
+        "MATCH (n:Entity) WHERE n.id STARTS WITH 'tep_' OR n.id STARTS WITH 'fm:cw:' DETACH DELETE n",
+      );
       expect((await exportGraph(driver, { facts: true })).nodes.length).toBeLessThan(before.nodes.length);
       const res = cli('load', join(dir, file));
       expect(res.stderr).toBe('');
@@ -358,7 +559,10 @@ describe('seed graphs of four domains', () => {
   test('a file that is not an export is refused with a clear message', () => {
     const dir = tempDir('graph-bad');
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ nodes: [] }));
-    const res = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', 'load', join(dir, 'bad.json')], { env: { ...process.env, NEO4J_URI: env.neo4jUri }, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', 'load', join(dir, 'bad.json')], {
+      env: { ...process.env, NEO4J_URI: env.neo4jUri },
+      encoding: 'utf8',
+    });
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/bad\.json: not a graph written by "forge graph export": format: /);
   });

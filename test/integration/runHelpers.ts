@@ -34,7 +34,14 @@ export function readManifest(dir: string): Manifest {
 /** Every line of the run's JSON-lines shards, validated. */
 export function readShardLines(dir: string): ShardDocument[] {
   const shards = join(dir, 'shards');
-  return readdirSync(shards).sort().flatMap((f) => readFileSync(join(shards, f), 'utf8').trim().split('\n').map((l) => ShardDocument.parse(JSON.parse(l))));
+  return readdirSync(shards)
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(shards, f), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => ShardDocument.parse(JSON.parse(l))),
+    );
 }
 /** The synthetic documents of the run's shards. */
 export function readDocs(dir: string): CorpusDocument[] {
@@ -51,7 +58,9 @@ export function allFiles(dir: string): string[] {
 
 /** Data lines of a source as the parsers count them: not blank, not a header, not a comment. */
 export function dataLines(file: string): number {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   if (file.endsWith('.csv')) return lines.length - 1;
   return lines.filter((l) => !l.trimStart().startsWith('#')).length;
 }

@@ -27,67 +27,181 @@ beforeAll(async () => {
 
 /** What the fakes saw. */
 interface Seen {
-  chunkRuns: Set<string>; inFlight: number; maxInFlight: number; chunks: number; batches: number[]; failed: { shard: string; reason: string }[];
+  chunkRuns: Set<string>;
+  inFlight: number;
+  maxInFlight: number;
+  chunks: number;
+  batches: number[];
+  failed: { shard: string; reason: string }[];
   /** the run's quality so far as each batch was given it, and the totals collectDocuments got */
-  priors: { accepted: number; checked: number }[]; totals: { stopped: string | null; accepted: number } | null;
+  priors: { accepted: number; checked: number }[];
+  totals: { stopped: string | null; accepted: number } | null;
 }
 
 /** Fake activities: small summaries, chunk activities that take a little time, a chosen quality verdict. */
-function fakes(seen: Seen, opts: { chunks: number; batches: number; tokensPerBatch: number; quality: QualityReport['action']; stopForQualityAt?: number }): Partial<Activities> {
+function fakes(
+  seen: Seen,
+  opts: {
+    chunks: number;
+    batches: number;
+    tokensPerBatch: number;
+    quality: QualityReport['action'];
+    stopForQualityAt?: number;
+  },
+): Partial<Activities> {
   const quality: QualityReport = {
-    floor: 0.3, accepted_share: opts.quality === 'none' ? 0.9 : 0.1, by_style: {}, by_lang: {}, below: opts.quality === 'none' ? [] : ['run'],
-    top_reasons: ['meta_talk (9)'], action: opts.quality, summary: `quality floor 0.3: ${opts.quality}`,
+    floor: 0.3,
+    accepted_share: opts.quality === 'none' ? 0.9 : 0.1,
+    by_style: {},
+    by_lang: {},
+    below: opts.quality === 'none' ? [] : ['run'],
+    top_reasons: ['meta_talk (9)'],
+    action: opts.quality,
+    summary: `quality floor 0.3: ${opts.quality}`,
   };
   return {
-    prepareRun: async (i) => ({ inputs: i.inputs.map((p) => ({ path: p, name: p.split('/').pop()!, spec: { format: 'text' } as never, bytes: 100 })), configHash: 'h', schemaFile: 's' }),
-    scanSource: async (i) => ({ source: i.source.name, modelPath: 'm', chunks: opts.chunks, sha256: 'x', lines: opts.chunks * 10, bytes: 100, format: 'text' }),
+    prepareRun: async (i) => ({
+      inputs: i.inputs.map((p) => ({
+        path: p,
+        name: p.split('/').pop()!,
+        spec: { format: 'text' } as never,
+        bytes: 100,
+      })),
+      configHash: 'h',
+      schemaFile: 's',
+    }),
+    scanSource: async (i) => ({
+      source: i.source.name,
+      modelPath: 'm',
+      chunks: opts.chunks,
+      sha256: 'x',
+      lines: opts.chunks * 10,
+      bytes: 100,
+      format: 'text',
+    }),
     parseChunk: async () => {
-      seen.chunkRuns.add(Context.current().info.workflowExecution?.runId ?? "?");
+      seen.chunkRuns.add(Context.current().info.workflowExecution?.runId ?? '?');
       seen.maxInFlight = Math.max(seen.maxInFlight, ++seen.inFlight);
       await new Promise((r) => setTimeout(r, 40));
       seen.inFlight--;
       seen.chunks++;
-      return { recordsPath: 'r', quarantinePath: 'q', counts: { lines: 10, records: 10, quarantined: 0, untimed: 0 }, pii: {} };
+      return {
+        recordsPath: 'r',
+        quarantinePath: 'q',
+        counts: { lines: 10, records: 10, quarantined: 0, untimed: 0 },
+        pii: {},
+      };
     },
     loadGraph: async () => 1,
-    deriveRunFacts: async () => ({ facts: 3, byKind: { out_of_spec: 3 }, unlinked: {}, links: 0, factsPath: 'f', rulesSetAside: 0 }),
+    deriveRunFacts: async () => ({
+      facts: 3,
+      byKind: { out_of_spec: 3 },
+      unlinked: {},
+      links: 0,
+      factsPath: 'f',
+      rulesSetAside: 0,
+    }),
     planExpansion: async () => ({ jobs: opts.batches * 10, batches: opts.batches, batchSize: 10 }),
     expandBatch: async (i) => {
       seen.batches.push(i.batch);
       seen.priors.push(i.quality ?? { accepted: -1, checked: -1 });
       const stop = i.batch === opts.stopForQualityAt;
       return {
-        batch: i.batch, jobs: 10, generated: stop ? 4 : 10, accepted: stop ? 0 : 9, skipped: stop ? 6 : 0, cached: 0, stopped: stop ? 'quality' : null,
-        usage: { prompt_tokens: opts.tokensPerBatch, completion_tokens: 0 }, requests: 10, generator: { kind: 'llm', model: 'fake' },
+        batch: i.batch,
+        jobs: 10,
+        generated: stop ? 4 : 10,
+        accepted: stop ? 0 : 9,
+        skipped: stop ? 6 : 0,
+        cached: 0,
+        stopped: stop ? 'quality' : null,
+        usage: { prompt_tokens: opts.tokensPerBatch, completion_tokens: 0 },
+        requests: 10,
+        generator: { kind: 'llm', model: 'fake' },
       };
     },
-    collectDocuments: async (i): Promise<ExpandSummary> => (seen.totals = { stopped: i.totals.stopped, accepted: i.totals.accepted }, {
-      generated: i.totals.generated, rejected: {}, written: i.totals.generated, tokens: 0, byLang: {}, byStyle: {}, byAudience: {}, byInput: {}, documentsPath: 'd',
-      generator: { kind: 'llm', model: 'fake' }, usage: { ...i.totals.usage, cost_usd: 0, cached: 0, requests: i.totals.requests }, skipped: 0, stopped: null, quality,
+    collectDocuments: async (i): Promise<ExpandSummary> => (
+      (seen.totals = { stopped: i.totals.stopped, accepted: i.totals.accepted }),
+      {
+        generated: i.totals.generated,
+        rejected: {},
+        written: i.totals.generated,
+        tokens: 0,
+        byLang: {},
+        byStyle: {},
+        byAudience: {},
+        byInput: {},
+        documentsPath: 'd',
+        generator: { kind: 'llm', model: 'fake' },
+        usage: { ...i.totals.usage, cost_usd: 0, cached: 0, requests: i.totals.requests },
+        skipped: 0,
+        stopped: null,
+        quality,
+      }
+    ),
+    planCorpus: async () => ({
+      shards: ['part-00000.jsonl', 'part-00001.jsonl'],
+      samplePath: 's',
+      sampled: 2,
+      lowQuality: [],
+      real: { available: 0, mixed: 0, rejected: {} },
+      order: 'id',
     }),
-    planCorpus: async () => ({ shards: ['part-00000.jsonl', 'part-00001.jsonl'], samplePath: 's', sampled: 2, lowQuality: [], real: { available: 0, mixed: 0, rejected: {} }, order: 'id' }),
     writeCorpus: async (i) => {
       seen.failed.push(...i.failed);
       return { shards: [], replacements: [] };
     },
-    writeManifest: async (i) => ({ runId: i.runId, outDir: i.outDir, manifestPath: 'manifest.json', counts: {} as never }),
+    writeManifest: async (i) => ({
+      runId: i.runId,
+      outDir: i.outDir,
+      manifestPath: 'manifest.json',
+      counts: {} as never,
+    }),
   };
 }
 
 /** Run one workflow on a worker (main and LLM queue) with the fakes; its result, or its failure message. */
-async function run(config: RunConfig, opts: Parameters<typeof fakes>[1]): Promise<{ seen: Seen; error: string | null }> {
-  const seen: Seen = { chunkRuns: new Set(), inFlight: 0, maxInFlight: 0, chunks: 0, batches: [], failed: [], priors: [], totals: null };
+async function run(
+  config: RunConfig,
+  opts: Parameters<typeof fakes>[1],
+): Promise<{ seen: Seen; error: string | null }> {
+  const seen: Seen = {
+    chunkRuns: new Set(),
+    inFlight: 0,
+    maxInFlight: 0,
+    chunks: 0,
+    batches: [],
+    failed: [],
+    priors: [],
+    totals: null,
+  };
   const taskQueue = `wf-fakes-${Math.random().toString(36).slice(2, 8)}`;
   const activities = fakes(seen, opts);
   const connection = await connectWorker(env);
-  const main = await Worker.create({ connection, namespace: env.temporalNamespace, taskQueue, workflowBundle, activities });
-  const llm = await Worker.create({ connection, namespace: env.temporalNamespace, taskQueue: `${taskQueue}-llm`, activities });
+  const main = await Worker.create({
+    connection,
+    namespace: env.temporalNamespace,
+    taskQueue,
+    workflowBundle,
+    activities,
+  });
+  const llm = await Worker.create({
+    connection,
+    namespace: env.temporalNamespace,
+    taskQueue: `${taskQueue}-llm`,
+    activities,
+  });
   let error: string | null = null;
   const llmRun = llm.run();
   try {
     await main.runUntil(async () => {
-      const handle = await startRun(client, { ...env, taskQueue }, { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config });
-      await waitForRun(handle, () => undefined, { pollMs: 100 }).catch((e: unknown) => { error = failureMessage(e); });
+      const handle = await startRun(
+        client,
+        { ...env, taskQueue },
+        { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config },
+      );
+      await waitForRun(handle, () => undefined, { pollMs: 100 }).catch((e: unknown) => {
+        error = failureMessage(e);
+      });
     });
   } finally {
     llm.shutdown();
@@ -109,23 +223,40 @@ test('bounded chunk fan-out and continue-as-new: 12 chunks, 2 at once, a new run
 });
 
 test('the budget stops expansion cleanly: no batch starts once the tokens are spent', async () => {
-  const config = await base((c) => ({ ...c, expand: { ...c.expand, parallelBatches: 1, budget: { maxTokens: 2500, maxCostUsd: null } } }));
+  const config = await base((c) => ({
+    ...c,
+    expand: { ...c.expand, parallelBatches: 1, budget: { maxTokens: 2500, maxCostUsd: null } },
+  }));
   const { seen, error } = await run(config, { chunks: 1, batches: 10, tokensPerBatch: 1000, quality: 'none' });
   expect(error).toBeNull();
   expect(seen.batches).toEqual([0, 1, 2]);
 });
 
-test('a batch stopped for quality: no batch starts after it, each batch was given the run\'s quality so far', async () => {
+test("a batch stopped for quality: no batch starts after it, each batch was given the run's quality so far", async () => {
   const config = await base((c) => ({ ...c, expand: { ...c.expand, parallelBatches: 1 } }));
-  const { seen, error } = await run(config, { chunks: 1, batches: 6, tokensPerBatch: 10, quality: 'offline', stopForQualityAt: 2 });
+  const { seen, error } = await run(config, {
+    chunks: 1,
+    batches: 6,
+    tokensPerBatch: 10,
+    quality: 'offline',
+    stopForQualityAt: 2,
+  });
   expect(error).toBeNull();
   expect(seen.batches).toEqual([0, 1, 2]);
-  expect(seen.priors).toEqual([{ accepted: 0, checked: 0 }, { accepted: 9, checked: 10 }, { accepted: 18, checked: 20 }]);
+  expect(seen.priors).toEqual([
+    { accepted: 0, checked: 0 },
+    { accepted: 9, checked: 10 },
+    { accepted: 18, checked: 20 },
+  ]);
   expect(seen.totals).toEqual({ stopped: 'quality', accepted: 18 });
 });
 
 test('a review that does not come in time: the fallback replaces every shard from the backup corpus', async () => {
-  const config = await base((c) => ({ ...c, review: { ...c.review, wait: true, timeoutSeconds: 1, onTimeout: 'fallback' }, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } }));
+  const config = await base((c) => ({
+    ...c,
+    review: { ...c.review, wait: true, timeoutSeconds: 1, onTimeout: 'fallback' },
+    backup: { ...c.backup, path: '/nowhere/backup.jsonl' },
+  }));
   const { seen, error } = await run(config, { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'none' });
   expect(error).toBeNull();
   expect(seen.failed.map((f) => f.shard)).toEqual(['part-00000.jsonl', 'part-00001.jsonl']);
@@ -135,19 +266,35 @@ test('a review that does not come in time: the fallback replaces every shard fro
 test('the quality floor: "fail" fails the run naming it; "backup" writes every shard from the backup corpus', async () => {
   const failing = await run(await base(), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'fail' });
   expect(failing.error).toMatch(/failed: quality floor 0.3: fail \(expand.onLowQuality = fail/);
-  const backup = await run(await base((c) => ({ ...c, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } })), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'backup' });
+  const backup = await run(await base((c) => ({ ...c, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } })), {
+    chunks: 1,
+    batches: 1,
+    tokensPerBatch: 10,
+    quality: 'backup',
+  });
   expect(backup.error).toBeNull();
-  expect(backup.seen.failed.map((f) => [f.shard, f.reason])).toEqual([['part-00000.jsonl', 'quality floor 0.3: backup'], ['part-00001.jsonl', 'quality floor 0.3: backup']]);
+  expect(backup.seen.failed.map((f) => [f.shard, f.reason])).toEqual([
+    ['part-00000.jsonl', 'quality floor 0.3: backup'],
+    ['part-00001.jsonl', 'quality floor 0.3: backup'],
+  ]);
 });
 
 test('a run no worker polls for: waiting on it says so once, and goes on waiting', async () => {
   const taskQueue = `wf-nobody-${Math.random().toString(36).slice(2, 8)}`;
-  const handle = await startRun(client, { ...env, taskQueue }, { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config: await base() });
+  const handle = await startRun(
+    client,
+    { ...env, taskQueue },
+    { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config: await base() },
+  );
   const lines: string[] = [];
-  const waiting = waitForRun(handle, (l) => lines.push(l), { pollMs: 100, taskQueue, noWorkerAfterMs: 1000 }).catch((e: unknown) => failureMessage(e));
+  const waiting = waitForRun(handle, (l) => lines.push(l), { pollMs: 100, taskQueue, noWorkerAfterMs: 1000 }).catch(
+    (e: unknown) => failureMessage(e),
+  );
   const deadline = Date.now() + 30_000;
   while (!lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   await handle.terminate('test over');
   await waiting;
-  expect(lines).toEqual([`no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx forge worker"`]);
+  expect(lines).toEqual([
+    `no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx forge worker"`,
+  ]);
 });

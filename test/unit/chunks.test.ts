@@ -10,7 +10,12 @@ import { ChunkThreads } from '../../activities/parse/threads/chunkThreads';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'moulding-line');
 const tmp = () => mkdtempSync(join(tmpdir(), 'forge-chunks-'));
-const readAll = (dir: string, sub: string) => readdirSync(join(dir, sub)).filter((f) => f.endsWith('.jsonl')).sort().map((f) => readFileSync(join(dir, sub, f), 'utf8')).join('');
+const readAll = (dir: string, sub: string) =>
+  readdirSync(join(dir, sub))
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => readFileSync(join(dir, sub, f), 'utf8'))
+    .join('');
 
 /** A bigger text log: the example log repeated, so that it spans many chunks. */
 function bigLog(): string {
@@ -32,7 +37,12 @@ async function parseAll(path: string, format: SourceSpec['format'], chunkBytes: 
 test('the scan cuts chunks that cover the file on line boundaries, and counts its lines', async () => {
   const path = bigLog();
   const text = readFileSync(path);
-  const { chunks, lines, bytes } = await scanSource(path, SourceSpec.parse({ format: 'text' }), { source: 'events.log', timezone: '+08:00', pii: DEFAULT_PII_OPTIONS, chunkBytes: 2000 });
+  const { chunks, lines, bytes } = await scanSource(path, SourceSpec.parse({ format: 'text' }), {
+    source: 'events.log',
+    timezone: '+08:00',
+    pii: DEFAULT_PII_OPTIONS,
+    chunkBytes: 2000,
+  });
   expect(bytes).toBe(text.length);
   expect(lines).toBe(text.toString('utf8').split('\n').length - 1);
   expect(chunks.length).toBeGreaterThan(10);
@@ -66,8 +76,16 @@ test('chunks parsed on worker threads, two at a time, give exactly the output of
   const threads = new ChunkThreads(2);
   const progress: number[] = [];
   try {
-    const outputs = await Promise.all(model.chunks.map((chunk) => threads.parse({ model, chunk, outDir: out, opts: one.opts }, (p) => progress.push(p.line))));
-    expect(outputs.map((o) => o.recordsPath)).toEqual(model.chunks.map((c) => expect.stringMatching(new RegExp(`events\\.log\\.${String(c.index).padStart(5, '0')}\\.jsonl$`))));
+    const outputs = await Promise.all(
+      model.chunks.map((chunk) =>
+        threads.parse({ model, chunk, outDir: out, opts: one.opts }, (p) => progress.push(p.line)),
+      ),
+    );
+    expect(outputs.map((o) => o.recordsPath)).toEqual(
+      model.chunks.map((c) =>
+        expect.stringMatching(new RegExp(`events\\.log\\.${String(c.index).padStart(5, '0')}\\.jsonl$`)),
+      ),
+    );
     expect(outputs.reduce((a, o) => a + o.counts.lines, 0)).toBe(one.model.lines);
   } finally {
     await threads.close();
@@ -84,7 +102,9 @@ test('a chunk that fails on a thread fails with its reason, and the pool goes on
   const threads = new ChunkThreads(1);
   try {
     const gone = { ...model, path: join(tmp(), 'missing.log') };
-    await expect(threads.parse({ model: gone, chunk: model.chunks[0], outDir: tmp(), opts })).rejects.toThrow(/ENOENT|no such file/);
+    await expect(threads.parse({ model: gone, chunk: model.chunks[0], outDir: tmp(), opts })).rejects.toThrow(
+      /ENOENT|no such file/,
+    );
     const ok = await threads.parse({ model, chunk: model.chunks[0], outDir: tmp(), opts });
     expect(ok.counts.lines).toBe(model.lines);
   } finally {
@@ -99,13 +119,29 @@ test('an interrupted chunk resumed from its last progress writes identical files
   const out = tmp();
   let last: ChunkProgress | null = null;
   let blocks = 0;
-  await expect(parseChunkToFiles({
-    model, chunk: model.chunks[0], outDir: out, opts, blockBytes: 1000,
-    onProgress: (p) => { last = p; if (++blocks === 5) throw new Error('worker killed'); },
-  })).rejects.toThrow('worker killed');
+  await expect(
+    parseChunkToFiles({
+      model,
+      chunk: model.chunks[0],
+      outDir: out,
+      opts,
+      blockBytes: 1000,
+      onProgress: (p) => {
+        last = p;
+        if (++blocks === 5) throw new Error('worker killed');
+      },
+    }),
+  ).rejects.toThrow('worker killed');
   expect(last).not.toBeNull();
   // the crash may leave more output than the last heartbeat covered: resume truncates it
-  const result = await parseChunkToFiles({ model, chunk: model.chunks[0], outDir: out, opts, blockBytes: 1000, resume: last });
+  const result = await parseChunkToFiles({
+    model,
+    chunk: model.chunks[0],
+    outDir: out,
+    opts,
+    blockBytes: 1000,
+    resume: last,
+  });
   expect(readAll(out, 'records')).toBe(readAll(ref.out, 'records'));
   expect(readAll(out, 'quarantine')).toBe(readAll(ref.out, 'quarantine'));
   expect(result.counts.lines).toBe(27 * 40);
@@ -113,14 +149,22 @@ test('an interrupted chunk resumed from its last progress writes identical files
 
 test('text records carry the mined template id, template and typed parameters', async () => {
   const { out } = await parseAll(bigLog(), 'text', 1 << 30);
-  const records = readAll(out, 'records').trim().split('\n').map((l) => JSON.parse(l));
+  const records = readAll(out, 'records')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const alarm = records.find((r) => r.text.startsWith('ALM-311 Hold pressure low'));
   expect(alarm.template).toBe('ALM-311 Hold pressure low: <*> bar < <*> bar');
   expect(alarm.template_id).toMatch(/^t-[0-9a-f]{12}$/);
-  expect(alarm.params).toEqual([{ name: 'low', type: 'int', value: 356 }, { name: 'p', type: 'int', value: 400 }]);
+  expect(alarm.params).toEqual([
+    { name: 'low', type: 'int', value: 356 },
+    { name: 'p', type: 'int', value: 400 },
+  ]);
   const same = records.filter((r) => r.template_id === alarm.template_id);
   expect(same).toHaveLength(40);
   // names are pseudonyms: the same person, the same pseudonym, everywhere in the source
   const shift = records.find((r) => r.text.startsWith('Shift A start'));
-  expect(shift.text).toMatch(/^Shift A start, operator \[NAME:[0-9a-f]{6}\] \(工号 \[EMPLOYEE_ID\]\) logged in at HMI-1$/);
+  expect(shift.text).toMatch(
+    /^Shift A start, operator \[NAME:[0-9a-f]{6}\] \(工号 \[EMPLOYEE_ID\]\) logged in at HMI-1$/,
+  );
 });

@@ -8,7 +8,21 @@ import { readFileSync } from 'node:fs';
 describe('RunConfig', () => {
   test('every field has a default', () => {
     const c = parseRunConfig({}, '/base');
-    expect(c).toMatchObject({ timezone: 'Z', graphs: [], expand: { styles: ['textbook', 'qa', 'sop', 'troubleshooting', 'case_study', 'knowledge_list', 'lecture'], audiences: ['student', 'operator', 'process_engineer', 'maintenance_technician'], languages: ['en', 'zh'], variants: 7, nearDuplicateThreshold: 0.8, bundles: { pairs: 20, triples: 10, variants: 3 }, concurrency: 16, initialConcurrency: 4 }, facts: { minSupport: 3 } });
+    expect(c).toMatchObject({
+      timezone: 'Z',
+      graphs: [],
+      expand: {
+        styles: ['textbook', 'qa', 'sop', 'troubleshooting', 'case_study', 'knowledge_list', 'lecture'],
+        audiences: ['student', 'operator', 'process_engineer', 'maintenance_technician'],
+        languages: ['en', 'zh'],
+        variants: 7,
+        nearDuplicateThreshold: 0.8,
+        bundles: { pairs: 20, triples: 10, variants: 3 },
+        concurrency: 16,
+        initialConcurrency: 4,
+      },
+      facts: { minSupport: 3 },
+    });
     expect(RunConfig.parse({ expand: { concurrency: 8 } }).expand.languages).toEqual(['en', 'zh']);
   });
   test('graph paths are resolved against the config file', () => {
@@ -17,12 +31,21 @@ describe('RunConfig', () => {
   test('errors name every bad field', () => {
     let message = '';
     try {
-      parseRunConfig({ timezone: 'CET', expand: { styles: ['poem'] }, pii: { employeeIdPatterns: ['('] }, extra: 1 }, '/', 'my.json');
+      parseRunConfig(
+        { timezone: 'CET', expand: { styles: ['poem'] }, pii: { employeeIdPatterns: ['('] }, extra: 1 },
+        '/',
+        'my.json',
+      );
     } catch (e) {
       message = (e as Error).message;
     }
     expect(message).toMatch(/^my\.json: /);
-    for (const part of ['timezone: an offset', 'expand.styles.0: Invalid option', 'pii.employeeIdPatterns.0: not a valid regular expression', 'Unrecognized key: "extra"']) {
+    for (const part of [
+      'timezone: an offset',
+      'expand.styles.0: Invalid option',
+      'pii.employeeIdPatterns.0: not a valid regular expression',
+      'Unrecognized key: "extra"',
+    ]) {
       expect(message).toContain(part);
     }
   });
@@ -33,7 +56,10 @@ describe('RunConfig', () => {
 });
 
 test('splitCypher splits on statement ends and drops comment lines', () => {
-  expect(splitCypher('// header\nCREATE (a);\nMATCH (n)\n// note\nRETURN n;\n\n')).toEqual(['CREATE (a)', 'MATCH (n)\nRETURN n']);
+  expect(splitCypher('// header\nCREATE (a);\nMATCH (n)\n// note\nRETURN n;\n\n')).toEqual([
+    'CREATE (a)',
+    'MATCH (n)\nRETURN n',
+  ]);
   const seed = readFileSync(join(__dirname, '..', '..', 'graphs', 'injection-moulding.cypher'), 'utf8');
   expect(splitCypher(seed).every((s) => !s.includes(';\n'))).toBe(true);
 });
@@ -41,7 +67,9 @@ test('splitCypher splits on statement ends and drops comment lines', () => {
 test('progress bar: stages take their share, parsing by chunks, expansion by texts of finished batches', () => {
   const p = { ...EMPTY_PROGRESS, stage: 'parse' as const, chunks: 1, chunksTotal: 2 };
   expect(progressBar(p, 20)).toBe('[######..............]  28%');
-  expect(progressBar({ ...p, stage: 'expand', texts: { done: 50, total: 100 } }, 20)).toBe('[###############.....]  77%');
+  expect(progressBar({ ...p, stage: 'expand', texts: { done: 50, total: 100 } }, 20)).toBe(
+    '[###############.....]  77%',
+  );
   expect(progressBar({ ...p, stage: 'done' }, 10)).toBe('[##########] 100%');
   expect(progressBar(null, 10)).toBe('[..........]   0%');
 });
@@ -55,6 +83,8 @@ describe('a remote Neo4j without credentials or TLS is warned about', () => {
     ['neo4j+s://graph.plant.internal:7687', 'secret', 0],
     ['bolt+ssc://10.0.0.5:7687', null, 1],
   ] as const)('%s (password %s): %i warnings', (uri, password, n) => {
-    expect(neo4jWarnings({ neo4jUri: uri, neo4jUser: password ? 'neo4j' : null, neo4jPassword: password })).toHaveLength(n);
+    expect(
+      neo4jWarnings({ neo4jUri: uri, neo4jUser: password ? 'neo4j' : null, neo4jPassword: password }),
+    ).toHaveLength(n);
   });
 });

@@ -17,14 +17,33 @@ describe('deriveFacts', () => {
   test('out of spec: counts, interval, quality outcome, graph links, sources', () => {
     expect(oos.statement).toMatchObject({ direction: 'above', limit: 250, observed: { extreme: 255, mean_out: 255 } });
     const [lo, hi] = wilsonInterval(10, 100);
-    expect(oos.evidence).toEqual({ n: 100, n_out: 10, rate_pct: 10, ci_level_pct: 95, ci_pct: [Math.round(lo * 1000) / 10, Math.round(hi * 1000) / 10], n_ng_out: 10, n_ng_in: 2 });
+    expect(oos.evidence).toEqual({
+      n: 100,
+      n_out: 10,
+      rate_pct: 10,
+      ci_level_pct: 95,
+      ci_pct: [Math.round(lo * 1000) / 10, Math.round(hi * 1000) / 10],
+      n_ng_out: 10,
+      n_ng_in: 2,
+    });
     // 10/10 NG out of range against 2/90 inside: risk ratio 45
-    expect(oos.statement.outcome).toEqual({ ng_rate_out_pct: 100, ng_rate_in_pct: 2.2, risk_ratio: 45, main_defect: { id: 'effect:burn_marks', name: 'burn marks', name_zh: '烧焦痕', n: 10 } });
+    expect(oos.statement.outcome).toEqual({
+      ng_rate_out_pct: 100,
+      ng_rate_in_pct: 2.2,
+      risk_ratio: 45,
+      main_defect: { id: 'effect:burn_marks', name: 'burn marks', name_zh: '烧焦痕', n: 10 },
+    });
     expect(oos.statement.failure_modes.map((m) => m.id)).toEqual(['fm:degradation']);
     expect(oos.subject).toEqual(['melt_temp', 'IMM-01', 'fm:degradation', 'effect:burn_marks', 'ALM-203']);
     expect(oos.sources.slice(0, 10)).toEqual([...hot].map((i) => `sensors.csv:${i + 2}`));
     // and the lines of the alarm that watches this deviation, raised and cleared
-    expect(oos.sources.slice(10)).toEqual(['events.log:1', 'events.log:3', 'events.log:4', 'events.log:5', 'events.log:6']);
+    expect(oos.sources.slice(10)).toEqual([
+      'events.log:1',
+      'events.log:3',
+      'events.log:4',
+      'events.log:5',
+      'events.log:6',
+    ]);
   });
 
   test('unlinked measurements are counted by reason, not dropped silently', () => {
@@ -38,9 +57,22 @@ describe('deriveFacts', () => {
 
   test('event chain: episodes from raise to clear, durations, actions logged in between', () => {
     const chain = facts.find((f): f is EventChainFact => f.kind === 'event_chain')!;
-    expect(chain.statement).toMatchObject({ episodes: 2, raised: 3, unresolved: 0, duration_min: { mean: 7, max: 10 }, actions: [{ text: 'operator [NAME] lowered setpoint to 240 degC', episodes: 1, recovered: 1, clear_min_mean: 8 }] });
+    expect(chain.statement).toMatchObject({
+      episodes: 2,
+      raised: 3,
+      unresolved: 0,
+      duration_min: { mean: 7, max: 10 },
+      actions: [{ text: 'operator [NAME] lowered setpoint to 240 degC', episodes: 1, recovered: 1, clear_min_mean: 8 }],
+    });
     expect(chain.subject).toEqual(['ALM-203', 'melt_temp', 'IMM-01']);
-    expect(chain.sources).toEqual(['events.log:1', 'events.log:2', 'events.log:3', 'events.log:4', 'events.log:5', 'events.log:6']);
+    expect(chain.sources).toEqual([
+      'events.log:1',
+      'events.log:2',
+      'events.log:3',
+      'events.log:4',
+      'events.log:5',
+      'events.log:6',
+    ]);
   });
 
   test('maintenance: work orders grouped by cause, linked to the nearest equipment and the cause node', () => {
@@ -55,7 +87,11 @@ describe('deriveFacts', () => {
 
   test('ids are deterministic and change with the evidence', () => {
     expect(deriveFacts(records, GRAPH).facts.map((f) => f.id)).toEqual(facts.map((f) => f.id));
-    const other = deriveFacts([...samples(100, new Set([...hot, 20])), ...alarmEvents(), ...workOrders()], GRAPH, DEFAULT_DERIVE_OPTIONS).facts;
+    const other = deriveFacts(
+      [...samples(100, new Set([...hot, 20])), ...alarmEvents(), ...workOrders()],
+      GRAPH,
+      DEFAULT_DERIVE_OPTIONS,
+    ).facts;
     expect(other.find((f) => f.kind === 'out_of_spec')!.id).not.toBe(oos.id);
   });
 });

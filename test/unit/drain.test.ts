@@ -2,9 +2,22 @@ import { Drain, skeleton } from '../../activities/parse/templates/drain';
 import { compileLogFormat, matchLogFormat } from '../../activities/parse/templates/logFormat';
 import { STANDARD_MASKS } from '../../activities/parse/templates/masks';
 import { EnumerationCounter } from '../../activities/parse/templates/enumerations';
-import { drainOptions, freezeTemplates, MinerSettings, TemplateMatcher } from '../../activities/parse/templates/templateModel';
+import {
+  drainOptions,
+  freezeTemplates,
+  MinerSettings,
+  TemplateMatcher,
+} from '../../activities/parse/templates/templateModel';
 
-const forge = () => new Drain({ depth: 4, similarity: 0.5, maxChildren: 100, masks: [...STANDARD_MASKS], numbersAreVariables: true, constantSimilarity: true });
+const forge = () =>
+  new Drain({
+    depth: 4,
+    similarity: 0.5,
+    maxChildren: 100,
+    masks: [...STANDARD_MASKS],
+    numbersAreVariables: true,
+    constantSimilarity: true,
+  });
 
 describe('Drain', () => {
   test('messages of one event share a cluster; differing positions become <*>', () => {
@@ -94,8 +107,14 @@ describe('log header notation', () => {
   test('fields, regex fragments and the content', () => {
     const f = compileLogFormat('<Date> <Time> <Level> \\[<Process>\\] <Component>: <Content>');
     expect(f.fields).toEqual(['Date', 'Time', 'Level', 'Process', 'Component', 'Content']);
-    expect(matchLogFormat(f, '2015-10-18 18:01:47,978 INFO [main] org.apache.Foo: Created MRAppMaster'))
-      .toEqual({ Date: '2015-10-18', Time: '18:01:47,978', Level: 'INFO', Process: 'main', Component: 'org.apache.Foo', Content: 'Created MRAppMaster' });
+    expect(matchLogFormat(f, '2015-10-18 18:01:47,978 INFO [main] org.apache.Foo: Created MRAppMaster')).toEqual({
+      Date: '2015-10-18',
+      Time: '18:01:47,978',
+      Level: 'INFO',
+      Process: 'main',
+      Component: 'org.apache.Foo',
+      Content: 'Created MRAppMaster',
+    });
     expect(matchLogFormat(f, 'garbage')).toBeNull();
   });
   test('bad formats are clear errors', () => {

@@ -5,7 +5,13 @@ import { AdaptiveLimiter } from '../../activities/expand/adaptiveLimiter';
 import { expandJobs } from '../../activities/expand/expandFacts';
 import { planJobs, type ExpansionJob } from '../../activities/expand/jobs';
 import { FileLlmCache } from '../../activities/expand/llmCache';
-import { EndpointRefused, InvalidCompletion, LlmExpander, parseAnswer, type LlmSettings } from '../../activities/expand/llmExpander';
+import {
+  EndpointRefused,
+  InvalidCompletion,
+  LlmExpander,
+  parseAnswer,
+  type LlmSettings,
+} from '../../activities/expand/llmExpander';
 import { renderOffline } from '../../activities/expand/offlineExpander';
 import { LlmJudge } from '../../activities/expand/llmJudge';
 import { LiveQuality } from '../../activities/expand/qualityStop';
@@ -17,22 +23,56 @@ import { startOpenAiTestServer, type OpenAiTestServer, type Responder } from '..
 jest.setTimeout(30_000);
 
 const facts = deriveFacts(samples(100, new Set([10, 11, 12, 13])), GRAPH).facts;
-const MIX = { styles: ['textbook', 'qa'] as const, audiences: ['operator'] as const, languages: ['en'] as const, variants: 2, pairs: 0, triples: 0, bundleVariants: 1 };
-const jobs = planJobs(facts, { ...MIX, styles: [...MIX.styles], audiences: [...MIX.audiences], languages: [...MIX.languages] });
+const MIX = {
+  styles: ['textbook', 'qa'] as const,
+  audiences: ['operator'] as const,
+  languages: ['en'] as const,
+  variants: 2,
+  pairs: 0,
+  triples: 0,
+  bundleVariants: 1,
+};
+const jobs = planJobs(facts, {
+  ...MIX,
+  styles: [...MIX.styles],
+  audiences: [...MIX.audiences],
+  languages: [...MIX.languages],
+});
 /** A faithful answer: the offline text of the job, as the JSON object asked for. */
-const faithful = (req: { messages: { content: string }[] }) => jobs.find((j) => req.messages[1].content.includes(JSON.stringify(j.facts[0].evidence)) && req.messages[1].content.includes(j.style === 'qa' ? 'question-and-answer' : 'textbook section'))!;
+const faithful = (req: { messages: { content: string }[] }) =>
+  jobs.find(
+    (j) =>
+      req.messages[1].content.includes(JSON.stringify(j.facts[0].evidence)) &&
+      req.messages[1].content.includes(j.style === 'qa' ? 'question-and-answer' : 'textbook section'),
+  )!;
 
 let server: OpenAiTestServer | null = null;
 afterEach(async () => {
   await server?.close();
   server = null;
 });
-async function expander(respond: Responder, settings: Partial<LlmSettings> = {}, cacheDir: string | null = null, latencyMs = 0) {
+async function expander(
+  respond: Responder,
+  settings: Partial<LlmSettings> = {},
+  cacheDir: string | null = null,
+  latencyMs = 0,
+) {
   server = await startOpenAiTestServer(respond, { latencyMs });
-  return new LlmExpander({
-    baseURL: server.baseURL, apiKey: 'k', model: 'm', temperature: 0.7, maxTokens: 500, timeoutMs: 2000, maxAttempts: 4,
-    concurrency: { initial: 4, min: 1, max: 16 }, responseFormat: 'json_schema', ...settings,
-  }, cacheDir ? new FileLlmCache(cacheDir) : null);
+  return new LlmExpander(
+    {
+      baseURL: server.baseURL,
+      apiKey: 'k',
+      model: 'm',
+      temperature: 0.7,
+      maxTokens: 500,
+      timeoutMs: 2000,
+      maxAttempts: 4,
+      concurrency: { initial: 4, min: 1, max: 16 },
+      responseFormat: 'json_schema',
+      ...settings,
+    },
+    cacheDir ? new FileLlmCache(cacheDir) : null,
+  );
 }
 const job: ExpansionJob = jobs[0];
 const good = (req: Parameters<Responder>[0]) => ({ text: renderOffline(faithful(req)) });
@@ -50,8 +90,15 @@ test('parseAnswer takes the JSON object - fenced, or with words around it - and,
 });
 
 test('llama.cpp\'s answer to json_schema (HTTP 500, a validation error) means "unsupported": json_object next, never retried, remembered', async () => {
-  const validation = JSON.stringify({ error: { message: "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}" } });
-  const x = await expander((req) => (req.response_format?.type === 'json_schema' ? { status: 500, body: validation } : good(req)));
+  const validation = JSON.stringify({
+    error: {
+      message:
+        "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}",
+    },
+  });
+  const x = await expander((req) =>
+    req.response_format?.type === 'json_schema' ? { status: 500, body: validation } : good(req),
+  );
   expect((await x.expand(job)).text).toBe(renderOffline(job));
   expect(server!.requests.map((r) => r.response_format?.type)).toEqual(['json_schema', 'json_object']);
   await x.expand(jobs[1]);
@@ -60,14 +107,26 @@ test('llama.cpp\'s answer to json_schema (HTTP 500, a validation error) means "u
 });
 
 test('422 and 400 step down to plain text with the JSON asked for in the prompt; plain text is then taken as the text', async () => {
-  const x = await expander((req) => (req.response_format ? { status: req.response_format.type === 'json_schema' ? 422 : 400 } : { content: renderOffline(faithful(req)) }));
+  const x = await expander((req) =>
+    req.response_format
+      ? { status: req.response_format.type === 'json_schema' ? 422 : 400 }
+      : { content: renderOffline(faithful(req)) },
+  );
   expect((await x.expand(job)).text).toBe(renderOffline(job));
-  expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual(['json_schema', 'json_object', 'none']);
+  expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual([
+    'json_schema',
+    'json_object',
+    'none',
+  ]);
   expect(x.generator.response_format).toBe('none');
 });
 
 test('a chat template without a system role: the system text leads the user message, from then on', async () => {
-  const x = await expander((req) => (req.messages.some((m) => m.role === 'system') ? { status: 400, body: JSON.stringify({ error: { message: 'System role not supported by this chat template' } }) } : { text: renderOffline(job) }));
+  const x = await expander((req) =>
+    req.messages.some((m) => m.role === 'system')
+      ? { status: 400, body: JSON.stringify({ error: { message: 'System role not supported by this chat template' } }) }
+      : { text: renderOffline(job) },
+  );
   expect((await x.expand(job)).text).toBe(renderOffline(job));
   const last = server!.requests.at(-1)!;
   expect(last.messages.map((m) => m.role)).toEqual(['user']);
@@ -76,7 +135,9 @@ test('a chat template without a system role: the system text leads the user mess
 });
 
 test('a 500 and a timeout are retried; the JSON schema response format is asked for', async () => {
-  const x = await expander((req, n) => (n === 1 ? { status: 500 } : n === 2 ? { hang: true } : good(req)), { timeoutMs: 300 });
+  const x = await expander((req, n) => (n === 1 ? { status: 500 } : n === 2 ? { hang: true } : good(req)), {
+    timeoutMs: 300,
+  });
   const out = await x.expand(job);
   expect(out.text).toBe(renderOffline(job));
   expect(server!.requests).toHaveLength(3);
@@ -111,9 +172,20 @@ test('a malformed response body is retried like a failed request', async () => {
 });
 
 test('an endpoint without JSON schema support is asked for a JSON object, then by prompt alone', async () => {
-  const x = await expander((req) => (req.response_format ? { status: 400, body: JSON.stringify({ error: { message: `response_format ${req.response_format.type} is not supported` } }) } : good(req)));
+  const x = await expander((req) =>
+    req.response_format
+      ? {
+          status: 400,
+          body: JSON.stringify({ error: { message: `response_format ${req.response_format.type} is not supported` } }),
+        }
+      : good(req),
+  );
   expect((await x.expand(job)).text).toBe(renderOffline(job));
-  expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual(['json_schema', 'json_object', 'none']);
+  expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual([
+    'json_schema',
+    'json_object',
+    'none',
+  ]);
 });
 
 test('a refused request (bad key) is not retried and says so', async () => {
@@ -125,11 +197,16 @@ test('a refused request (bad key) is not retried and says so', async () => {
 
 test('a rerun with the same cache sends zero requests; unfaithful answers are rejected with the reason', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'forge-llm-cache-'));
-  const respond: Responder = (req) => (req.messages[1].content.includes('question-and-answer') ? { text: 'Q: What happened?\nA: The melt reached 987 degrees on the machine, far above the window.' } : good(req));
+  const respond: Responder = (req) =>
+    req.messages[1].content.includes('question-and-answer')
+      ? { text: 'Q: What happened?\nA: The melt reached 987 degrees on the machine, far above the window.' }
+      : good(req);
   const first = await expandJobs(jobs, await expander(respond, {}, dir), { concurrency: 8, pii: DEFAULT_PII_OPTIONS });
   const sent = server!.requests.length;
   expect(sent).toBe(jobs.length);
-  expect(first.rejected.map((r) => r.reason)).toEqual(jobs.filter((j) => j.style === 'qa').map(() => 'unfaithful_number'));
+  expect(first.rejected.map((r) => r.reason)).toEqual(
+    jobs.filter((j) => j.style === 'qa').map(() => 'unfaithful_number'),
+  );
   expect(first.usage.prompt_tokens).toBeGreaterThan(0);
   await server!.close();
   const again = await expandJobs(jobs, await expander(respond, {}, dir), { concurrency: 8, pii: DEFAULT_PII_OPTIONS });
@@ -141,7 +218,11 @@ test('a rerun with the same cache sends zero requests; unfaithful answers are re
 
 test('a token budget stops generation cleanly: what is done is kept, the rest is counted as skipped', async () => {
   const x = await expander(good);
-  const out = await expandJobs(jobs, x, { concurrency: 1, pii: DEFAULT_PII_OPTIONS, budget: { maxTokens: 1, maxCostUsd: null, prices: { prompt: 1, completion: 2 } } });
+  const out = await expandJobs(jobs, x, {
+    concurrency: 1,
+    pii: DEFAULT_PII_OPTIONS,
+    budget: { maxTokens: 1, maxCostUsd: null, prices: { prompt: 1, completion: 2 } },
+  });
   expect(out.generated).toBe(1);
   expect(out.docs).toHaveLength(1);
   expect(out.skipped).toBe(jobs.length - 1);
@@ -173,7 +254,10 @@ test('the optional LLM judge: a text under its floor is rejected as judge with b
   server = await startOpenAiTestServer((_req, n) => ({ content: verdicts[n - 1] }));
   const judge = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
   const text = renderOffline(job);
-  expect(await judge.judge(text, job.facts, 'en', job.style)).toEqual({ reason: 'judge', detail: 'faithfulness 2, usefulness 5 (floor 3)' });
+  expect(await judge.judge(text, job.facts, 'en', job.style)).toEqual({
+    reason: 'judge',
+    detail: 'faithfulness 2, usefulness 5 (floor 3)',
+  });
   expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
   expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
   expect(server.requests[0].messages[1].content).toContain('<facts>');
@@ -181,25 +265,64 @@ test('the optional LLM judge: a text under its floor is rejected as judge with b
   await server.close();
   server = await startOpenAiTestServer(() => ({ content: '{"faithfulness": 1, "usefulness": 1}' }));
   const strict = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
-  const out = await expandJobs(jobs, { generator: { kind: 'offline' }, expand: async (j) => ({ text: renderOffline(j), usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) }, { concurrency: 2, pii: DEFAULT_PII_OPTIONS, judge: strict });
-  expect({ docs: out.docs.length, generated: out.generated, reasons: out.rejected.map((r) => r.reason) }).toEqual({ docs: 0, generated: jobs.length, reasons: jobs.map(() => 'judge') });
+  const out = await expandJobs(
+    jobs,
+    {
+      generator: { kind: 'offline' },
+      expand: async (j) => ({
+        text: renderOffline(j),
+        usage: { prompt_tokens: 0, completion_tokens: 0 },
+        cached: false,
+      }),
+    },
+    { concurrency: 2, pii: DEFAULT_PII_OPTIONS, judge: strict },
+  );
+  expect({ docs: out.docs.length, generated: out.generated, reasons: out.rejected.map((r) => r.reason) }).toEqual({
+    docs: 0,
+    generated: jobs.length,
+    reasons: jobs.map(() => 'judge'),
+  });
 });
 
 test('one rejection path: a rejected text is one line with its job, reason, detail and the text, masked', async () => {
   const leaky = `${renderOffline(job)}\nCall operator Zhang Wei or mail zhang.wei@example.com.`;
-  const out = await expandJobs([job], { generator: { kind: 'offline' }, expand: async () => ({ text: leaky, usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }) }, { concurrency: 1, pii: DEFAULT_PII_OPTIONS });
-  expect(out.rejected).toEqual([{ fact_ids: job.facts.map((f) => f.id), input: job.input, style: job.style, audience: job.audience, lang: job.lang, reason: 'pii', detail: expect.any(String), text: expect.stringContaining('operator [NAME] or mail [EMAIL]') }]);
+  const out = await expandJobs(
+    [job],
+    {
+      generator: { kind: 'offline' },
+      expand: async () => ({ text: leaky, usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false }),
+    },
+    { concurrency: 1, pii: DEFAULT_PII_OPTIONS },
+  );
+  expect(out.rejected).toEqual([
+    {
+      fact_ids: job.facts.map((f) => f.id),
+      input: job.input,
+      style: job.style,
+      audience: job.audience,
+      lang: job.lang,
+      reason: 'pii',
+      detail: expect.any(String),
+      text: expect.stringContaining('operator [NAME] or mail [EMAIL]'),
+    },
+  ]);
   expect(JSON.stringify(out.rejected)).not.toMatch(/Zhang Wei|zhang\.wei@/);
 });
 
 describe('stopping early for quality', () => {
   /** SmolLM2-135M's answers through llama.cpp's server, as quoted in issue 13: valid JSON, no training text */
-  const garbage: Responder = () => ({ text: "What a great question! It's not possible to have a JSON object with a single list item where you can only put the text." });
+  const garbage: Responder = () => ({
+    text: "What a great question! It's not possible to have a JSON object with a single list item where you can only put the text.",
+  });
   const stop = (prior = { accepted: 0, checked: 0 }) => ({ floor: 0.3, after: 20, live: new LiveQuality(null, prior) });
   const many = Array.from({ length: 60 }, (_, i) => jobs[i % jobs.length]);
 
   test('a garbage generator is stopped once its share is surely under the floor; texts in flight are cut, the rest skipped', async () => {
-    const out = await expandJobs(many, await expander(garbage, {}, null, 30), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, qualityStop: stop() });
+    const out = await expandJobs(many, await expander(garbage, {}, null, 30), {
+      concurrency: 8,
+      pii: DEFAULT_PII_OPTIONS,
+      qualityStop: stop(),
+    });
     expect(out.stopped).toBe('quality');
     expect(out.accepted).toBe(0);
     expect(out.generated).toBeGreaterThanOrEqual(20);
@@ -211,8 +334,19 @@ describe('stopping early for quality', () => {
 
   test('two batches of one run in one process count together and stop together', async () => {
     const x = await expander(garbage, {}, null, 30);
-    const [a, b] = [new LiveQuality('run-1/expand', { accepted: 0, checked: 0 }), new LiveQuality('run-1/expand', { accepted: 0, checked: 0 })];
-    const outs = await Promise.all([a, b].map((live) => expandJobs(many, x, { concurrency: 4, pii: DEFAULT_PII_OPTIONS, qualityStop: { floor: 0.3, after: 20, live } }).finally(() => live.leave())));
+    const [a, b] = [
+      new LiveQuality('run-1/expand', { accepted: 0, checked: 0 }),
+      new LiveQuality('run-1/expand', { accepted: 0, checked: 0 }),
+    ];
+    const outs = await Promise.all(
+      [a, b].map((live) =>
+        expandJobs(many, x, {
+          concurrency: 4,
+          pii: DEFAULT_PII_OPTIONS,
+          qualityStop: { floor: 0.3, after: 20, live },
+        }).finally(() => live.leave()),
+      ),
+    );
     const generated = outs[0].generated + outs[1].generated;
     expect(outs.map((o) => o.stopped)).toEqual(['quality', 'quality']);
     expect(generated).toBeGreaterThanOrEqual(20);
@@ -224,16 +358,31 @@ describe('stopping early for quality', () => {
     const cancel = new AbortController();
     setTimeout(() => cancel.abort(new Error('activity cancelled')), 100);
     const started = Date.now();
-    await expect(expandJobs(many, await expander(good, {}, null, 400), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, signal: cancel.signal, qualityStop: stop() })).rejects.toThrow('activity cancelled');
+    await expect(
+      expandJobs(many, await expander(good, {}, null, 400), {
+        concurrency: 8,
+        pii: DEFAULT_PII_OPTIONS,
+        signal: cancel.signal,
+        qualityStop: stop(),
+      }),
+    ).rejects.toThrow('activity cancelled');
     expect(Date.now() - started).toBeLessThan(400); // the requests in flight were cut, not waited for
   });
 
   test('a good generator is never stopped; a run already surely under the floor starts nothing', async () => {
-    const fine = await expandJobs(many, await expander(good), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, qualityStop: stop({ accepted: 1, checked: 10 }) });
+    const fine = await expandJobs(many, await expander(good), {
+      concurrency: 8,
+      pii: DEFAULT_PII_OPTIONS,
+      qualityStop: stop({ accepted: 1, checked: 10 }),
+    });
     expect(fine.stopped).toBeNull();
     expect(fine.accepted).toBe(many.length);
     await server!.close();
-    const none = await expandJobs(jobs, await expander(good), { concurrency: 8, pii: DEFAULT_PII_OPTIONS, qualityStop: stop({ accepted: 2, checked: 60 }) });
+    const none = await expandJobs(jobs, await expander(good), {
+      concurrency: 8,
+      pii: DEFAULT_PII_OPTIONS,
+      qualityStop: stop({ accepted: 2, checked: 60 }),
+    });
     expect(none).toMatchObject({ stopped: 'quality', generated: 0, skipped: jobs.length });
     expect(server!.requests).toHaveLength(0);
   });

@@ -32,8 +32,16 @@ describe('parseTimestamp', () => {
     expect(parseInstant('0000-02-29T00:00:00Z', 'Z')).toBe(new Date('0000-02-29T00:00:00Z').getTime());
     expect(parseInstant('0000-02-29 08:00:00', '+08:00')).toBe(new Date('0000-02-29T00:00:00Z').getTime());
   });
-  test.each(['2026-03-02 25:61:00', '02/03/2026 10:04', '2026-02-30 10:00', 'yesterday', '2026-02-29T00:00:00Z', '2026-01-01T24:00:00Z',
-    '2026-01-01T23:60:00Z', '2026-01-01T00:00:00+25:00'])('rejects %s', (t) => {
+  test.each([
+    '2026-03-02 25:61:00',
+    '02/03/2026 10:04',
+    '2026-02-30 10:00',
+    'yesterday',
+    '2026-02-29T00:00:00Z',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T23:60:00Z',
+    '2026-01-01T00:00:00+25:00',
+  ])('rejects %s', (t) => {
     expect(parseTimestamp(t, 'Z')).toBeNull();
   });
 });
@@ -54,8 +62,15 @@ describe('parseCsvSeries', () => {
   });
 
   test('reads units from the header and values as numbers', () => {
-    expect(rows(r)[0]).toMatchObject({ kind: 'sample', source: 's.csv', line: 2, asset: 'IMM-01', ts: '2026-03-02T00:00:00.000Z',
-      values: { melt_temp: { value: 238.3, unit: 'degC' }, hold_pressure: { value: 480, unit: 'bar' } }, labels: { quality: 'OK' } });
+    expect(rows(r)[0]).toMatchObject({
+      kind: 'sample',
+      source: 's.csv',
+      line: 2,
+      asset: 'IMM-01',
+      ts: '2026-03-02T00:00:00.000Z',
+      values: { melt_temp: { value: 238.3, unit: 'degC' }, hold_pressure: { value: 480, unit: 'bar' } },
+      labels: { quality: 'OK' },
+    });
   });
   test('quarantines bad rows with line and reason, and loses none', () => {
     expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([
@@ -78,30 +93,49 @@ describe('parseCsvSeries', () => {
 
 describe('parseTextLog', () => {
   let r: Awaited<ReturnType<typeof parseTextLog>>;
-  beforeAll(async () => { r = await parseTextLog([
-    '2026-03-02 09:00:05 WARN IMM-01 ALM-203 Melt temperature high: 254.4 degC > 250 degC',
-    '2026-03-02 09:04:00 INFO IMM-01 操作员 张伟 将料筒温度设定值从 252 调整到 240 degC',
-    'cut line',
-    '2026-03-02 09:09:55 INFO IMM-01 ALM-203 cleared, melt temperature 248.7 degC',
-  ].join('\r\n'), opts('e.log')); });
+  beforeAll(async () => {
+    r = await parseTextLog(
+      [
+        '2026-03-02 09:00:05 WARN IMM-01 ALM-203 Melt temperature high: 254.4 degC > 250 degC',
+        '2026-03-02 09:04:00 INFO IMM-01 操作员 张伟 将料筒温度设定值从 252 调整到 240 degC',
+        'cut line',
+        '2026-03-02 09:09:55 INFO IMM-01 ALM-203 cleared, melt temperature 248.7 degC',
+      ].join('\r\n'),
+      opts('e.log'),
+    );
+  });
   test('splits header, alarm code and state; masks the message', () => {
     expect(r.records.map((x) => x.kind === 'event' && [x.line, x.level, x.code, x.state])).toEqual([
-      [1, 'WARN', 'ALM-203', 'raised'], [2, 'INFO', null, 'info'], [4, 'INFO', 'ALM-203', 'cleared'],
+      [1, 'WARN', 'ALM-203', 'raised'],
+      [2, 'INFO', null, 'info'],
+      [4, 'INFO', 'ALM-203', 'cleared'],
     ]);
-    expect(r.records[1].kind === 'event' && r.records[1].text).toBe('操作员 [NAME] 将料筒温度设定值从 252 调整到 240 degC');
-    expect(r.quarantine).toEqual([{ source: 'e.log', line: 3, raw: 'cut line', reason: expect.stringMatching(/does not match the log header/) }]);
+    expect(r.records[1].kind === 'event' && r.records[1].text).toBe(
+      '操作员 [NAME] 将料筒温度设定值从 252 调整到 240 degC',
+    );
+    expect(r.quarantine).toEqual([
+      { source: 'e.log', line: 3, raw: 'cut line', reason: expect.stringMatching(/does not match the log header/) },
+    ]);
   });
 });
 
 describe('parseJsonEvents', () => {
   test('validates each line and quarantines bad JSON and bad events', async () => {
-    const r = await parseJsonEvents([
-      '{"ts":"2026-03-02T09:00:05+08:00","asset":"IMM-01","level":"warn","code":"ALM-203","message":"melt temperature high, operator Zhang Wei"}',
-      '{"ts":"2026-03-02T09:00:05+08:00"',
-      '{"ts":"2026-03-02T09:00:05+08:00","message":"no asset"}',
-    ].join('\n'), opts('e.jsonl'));
+    const r = await parseJsonEvents(
+      [
+        '{"ts":"2026-03-02T09:00:05+08:00","asset":"IMM-01","level":"warn","code":"ALM-203","message":"melt temperature high, operator Zhang Wei"}',
+        '{"ts":"2026-03-02T09:00:05+08:00"',
+        '{"ts":"2026-03-02T09:00:05+08:00","message":"no asset"}',
+      ].join('\n'),
+      opts('e.jsonl'),
+    );
     expect(r.records).toHaveLength(1);
-    expect(r.records[0]).toMatchObject({ level: 'WARN', code: 'ALM-203', state: 'raised', text: 'melt temperature high, operator [NAME]' });
+    expect(r.records[0]).toMatchObject({
+      level: 'WARN',
+      code: 'ALM-203',
+      state: 'raised',
+      text: 'melt temperature high, operator [NAME]',
+    });
     expect(r.quarantine.map((q) => q.line)).toEqual([2, 3]);
     expect(r.quarantine[1].reason).toMatch(/asset/);
   });
@@ -109,14 +143,23 @@ describe('parseJsonEvents', () => {
 
 describe('parseWorkOrders', () => {
   test('reads fields, masks the technician, requires symptom/cause/action', async () => {
-    const r = await parseWorkOrders([
-      '# comment',
-      'WO-1 | 2026-03-02 09:12 | IMM-01/barrel | symptom: overshoot | cause: contactor stuck | action: replaced contactor | technician: Liu Yang (E20417) | downtime_min: 40',
-      'WO-2 | 2026-03-05 | IMM-01 | symptom: noise',
-      'WO-3 | 2026-03-05 10:00 | IMM-01 | symptom: a | cause: b | action: c | downtime_min: soon',
-    ].join('\n'), opts('w.txt'));
+    const r = await parseWorkOrders(
+      [
+        '# comment',
+        'WO-1 | 2026-03-02 09:12 | IMM-01/barrel | symptom: overshoot | cause: contactor stuck | action: replaced contactor | technician: Liu Yang (E20417) | downtime_min: 40',
+        'WO-2 | 2026-03-05 | IMM-01 | symptom: noise',
+        'WO-3 | 2026-03-05 10:00 | IMM-01 | symptom: a | cause: b | action: c | downtime_min: soon',
+      ].join('\n'),
+      opts('w.txt'),
+    );
     expect(r.lines).toBe(3);
-    expect(r.records[0]).toMatchObject({ order_id: 'WO-1', asset: 'IMM-01/barrel', line: 2, downtime_min: 40, fields: { technician: '[NAME] ([EMPLOYEE_ID])' } });
+    expect(r.records[0]).toMatchObject({
+      order_id: 'WO-1',
+      asset: 'IMM-01/barrel',
+      line: 2,
+      downtime_min: 40,
+      fields: { technician: '[NAME] ([EMPLOYEE_ID])' },
+    });
     expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([
       [3, 'invalid opened time "2026-03-05"; missing cause, action'],
       [4, 'downtime_min is not a number: "soon"'],
@@ -131,16 +174,19 @@ describe('the example line', () => {
     // line 24 (cut by the log shipper) and line 26 (hour 25) keep their records, without a readable time
     ['events.log', 27, [], { name: 9, employee_id: 3, phone: 3, email: 1 }],
     ['workorders.txt', 6, [7], { name: 6, employee_id: 6, phone: 1 }],
-  ] as const)('%s: every data line is a valid record or quarantined, every datum masked once', async (file, records, quarantined, pii) => {
-    const text = readFileSync(join(EXAMPLE, file), 'utf8');
-    const format = detectFormat(file, text.slice(0, 4096))!;
-    const r = await parseSourceText(format, text, opts(file));
-    expect(rows(r)).toHaveLength(records);
-    expect(r.quarantine.map((q) => q.line)).toEqual(quarantined);
-    expect(rows(r).length + r.quarantine.length).toBe(r.lines);
-    for (const rec of r.records) expect(OperationRecord.safeParse(rec).success).toBe(true);
-    expect(r.pii).toEqual(pii);
-  });
+  ] as const)(
+    '%s: every data line is a valid record or quarantined, every datum masked once',
+    async (file, records, quarantined, pii) => {
+      const text = readFileSync(join(EXAMPLE, file), 'utf8');
+      const format = detectFormat(file, text.slice(0, 4096))!;
+      const r = await parseSourceText(format, text, opts(file));
+      expect(rows(r)).toHaveLength(records);
+      expect(r.quarantine.map((q) => q.line)).toEqual(quarantined);
+      expect(rows(r).length + r.quarantine.length).toBe(r.lines);
+      for (const rec of r.records) expect(OperationRecord.safeParse(rec).success).toBe(true);
+      expect(r.pii).toEqual(pii);
+    },
+  );
 });
 
 test('detectFormat', () => {
@@ -154,37 +200,101 @@ test('detectFormat', () => {
 describe('source specs', () => {
   const o = opts('t.csv');
   test('a long table: one sample per row, units from a column, tags mapped to parameters', async () => {
-    const spec = SourceSpec.parse({ format: 'csv', csv: { layout: 'long', long: { tag: 'tag', value: 'value', unit: 'unit' }, tags: { TT101: { parameter: 'melt_temp' } } } });
-    const r = await parseSourceText(spec, 'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,IMM-01,TT101,238.5,degC\n2026-03-02T08:00:00Z,IMM-01,PT7,480,bar\n2026-03-02T08:00:01Z,IMM-01,PT7,n/a,bar\n', o);
-    expect(rows(r).map((x) => x.kind === 'sample' && x.values)).toEqual([{ melt_temp: { value: 238.5, unit: 'degC' } }, { PT7: { value: 480, unit: 'bar' } }]);
+    const spec = SourceSpec.parse({
+      format: 'csv',
+      csv: {
+        layout: 'long',
+        long: { tag: 'tag', value: 'value', unit: 'unit' },
+        tags: { TT101: { parameter: 'melt_temp' } },
+      },
+    });
+    const r = await parseSourceText(
+      spec,
+      'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,IMM-01,TT101,238.5,degC\n2026-03-02T08:00:00Z,IMM-01,PT7,480,bar\n2026-03-02T08:00:01Z,IMM-01,PT7,n/a,bar\n',
+      o,
+    );
+    expect(rows(r).map((x) => x.kind === 'sample' && x.values)).toEqual([
+      { melt_temp: { value: 238.5, unit: 'degC' } },
+      { PT7: { value: 480, unit: 'bar' } },
+    ]);
     expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([[4, 'non-numeric value "n/a" in column value']]);
   });
   test('epoch times, a named timestamp column and units given in the spec', async () => {
-    const spec = SourceSpec.parse({ format: 'csv', csv: { timestamp: 'Zeit', timeFormat: 'epoch_ms', assetValue: 'IMM-02', tags: { TT1: { unit: 'degC' } } } });
+    const spec = SourceSpec.parse({
+      format: 'csv',
+      csv: { timestamp: 'Zeit', timeFormat: 'epoch_ms', assetValue: 'IMM-02', tags: { TT1: { unit: 'degC' } } },
+    });
     const r = await parseSourceText(spec, 'Zeit;TT1\n1772409600000;231.5\n', o);
-    expect(rows(r)[0]).toMatchObject({ ts: '2026-03-02T00:00:00.000Z', asset: 'IMM-02', values: { TT1: { value: 231.5, unit: 'degC' } } });
+    expect(rows(r)[0]).toMatchObject({
+      ts: '2026-03-02T00:00:00.000Z',
+      asset: 'IMM-02',
+      values: { TT1: { value: 231.5, unit: 'degC' } },
+    });
   });
   test('samples are written as one columnar batch per asset and block (per tag and unit in a long table); counts are rows', async () => {
-    const wide = await parseCsvSeries('timestamp,machine,t (degC),status\n2026-03-02T08:00:00Z,A,1,RUN\n2026-03-02T08:00:01Z,B,2,\n2026-03-02T08:00:02Z,A,x,RUN\n2026-03-02T08:00:03Z,A,3,STOP\n', o);
+    const wide = await parseCsvSeries(
+      'timestamp,machine,t (degC),status\n2026-03-02T08:00:00Z,A,1,RUN\n2026-03-02T08:00:01Z,B,2,\n2026-03-02T08:00:02Z,A,x,RUN\n2026-03-02T08:00:03Z,A,3,STOP\n',
+      o,
+    );
     expect(wide.records).toEqual([
-      expect.objectContaining({ kind: 'samples', asset: 'A', line: 2, ts: '2026-03-02T08:00:00.000Z', lines: [2, 5], times: [Date.UTC(2026, 2, 2, 8), Date.UTC(2026, 2, 2, 8, 0, 3)], units: { t: 'degC' }, values: { t: [1, 3] }, labels: { status: ['RUN', 'STOP'] } }),
+      expect.objectContaining({
+        kind: 'samples',
+        asset: 'A',
+        line: 2,
+        ts: '2026-03-02T08:00:00.000Z',
+        lines: [2, 5],
+        times: [Date.UTC(2026, 2, 2, 8), Date.UTC(2026, 2, 2, 8, 0, 3)],
+        units: { t: 'degC' },
+        values: { t: [1, 3] },
+        labels: { status: ['RUN', 'STOP'] },
+      }),
       expect.objectContaining({ kind: 'samples', asset: 'B', lines: [3], values: { t: [2] }, labels: {} }),
     ]);
     expect([rows(wide).length, wide.quarantine.length, wide.lines]).toEqual([3, 1, 4]);
-    const spec = SourceSpec.parse({ format: 'csv', csv: { layout: 'long', long: { tag: 'tag', value: 'value', unit: 'unit' } } });
-    const long = await parseSourceText(spec, 'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,A,T1,1,degC\n2026-03-02T08:00:00Z,A,P1,2,bar\n2026-03-02T08:00:01Z,A,T1,3,degC\n', o);
-    expect(long.records.map((r) => r.kind === 'samples' && [r.lines, r.values])).toEqual([[[2, 4], { T1: [1, 3] }], [[3], { P1: [2] }]]);
+    const spec = SourceSpec.parse({
+      format: 'csv',
+      csv: { layout: 'long', long: { tag: 'tag', value: 'value', unit: 'unit' } },
+    });
+    const long = await parseSourceText(
+      spec,
+      'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,A,T1,1,degC\n2026-03-02T08:00:00Z,A,P1,2,bar\n2026-03-02T08:00:01Z,A,T1,3,degC\n',
+      o,
+    );
+    expect(long.records.map((r) => r.kind === 'samples' && [r.lines, r.values])).toEqual([
+      [[2, 4], { T1: [1, 3] }],
+      [[3], { P1: [2] }],
+    ]);
   });
   test('CRLF lines, blank lines and padded cells keep their line numbers, with and without quotes', async () => {
-    const plain = await parseCsvSeries('timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z, A ,1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n', o);
-    const quoted = await parseCsvSeries('timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z,"A",1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n', o);
+    const plain = await parseCsvSeries(
+      'timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z, A ,1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n',
+      o,
+    );
+    const quoted = await parseCsvSeries(
+      'timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z,"A",1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n',
+      o,
+    );
     for (const r of [plain, quoted]) {
-      expect(r.records.map((b) => b.kind === 'samples' && [b.asset, b.lines, b.values])).toEqual([['A', [2, 5], { t: [1, 3] }]]);
+      expect(r.records.map((b) => b.kind === 'samples' && [b.asset, b.lines, b.values])).toEqual([
+        ['A', [2, 5], { t: [1, 3] }],
+      ]);
       expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([[4, 'non-numeric value "x" in column t']]);
     }
   });
   test('a batch column with a bad entry is not a valid record, and the issue names the entry', () => {
-    const b = { kind: 'samples', id: 'x-2', source: 's.csv', line: 2, ts: '2026-03-02T08:00:00.000Z', asset: 'A', lines: [2, 3], times: [0, 1000], units: { t: 'degC' }, values: { t: [1, 2] }, labels: { q: ['OK', ''] } };
+    const b = {
+      kind: 'samples',
+      id: 'x-2',
+      source: 's.csv',
+      line: 2,
+      ts: '2026-03-02T08:00:00.000Z',
+      asset: 'A',
+      lines: [2, 3],
+      times: [0, 1000],
+      units: { t: 'degC' },
+      values: { t: [1, 2] },
+      labels: { q: ['OK', ''] },
+    };
     const issues = (x: unknown) => SampleBatch.safeParse(x).error?.issues.map((i) => [i.path.join('.'), i.message]);
     expect(issues(b)).toBeUndefined();
     expect(issues({ ...b, values: { t: [1, '2'] } })).toEqual([['values.t.1', 'expected finite numbers, found "2"']]);
@@ -195,22 +305,55 @@ describe('source specs', () => {
     expect(issues({ ...b, labels: { q: ['OK', 3] } })).toEqual([['labels.q.1', 'expected strings, found 3']]);
   });
   test('a batch whose columns disagree in length is not a valid record', () => {
-    const b = { kind: 'samples', id: 'x-2', source: 's.csv', line: 2, ts: '2026-03-02T08:00:00.000Z', asset: 'A', lines: [2, 3], times: [0, 1000], units: { t: 'degC' }, values: { t: [1] }, labels: {} };
+    const b = {
+      kind: 'samples',
+      id: 'x-2',
+      source: 's.csv',
+      line: 2,
+      ts: '2026-03-02T08:00:00.000Z',
+      asset: 'A',
+      lines: [2, 3],
+      times: [0, 1000],
+      units: { t: 'degC' },
+      values: { t: [1] },
+      labels: {},
+    };
     expect(SampleBatch.safeParse(b).success).toBe(false);
     expect(SampleBatch.safeParse({ ...b, values: { t: [1, 2] } }).success).toBe(true);
     expect(SampleBatch.safeParse({ ...b, values: { t: [1, 2] }, units: {} }).success).toBe(false);
-    expect(SampleBatch.safeParse({ ...b, values: { 'T1.PV': [1] }, units: { 'T1.PV': 'degC' } }).error?.issues.map((i) => i.path)).toEqual([['values', 'T1.PV']]);
+    expect(
+      SampleBatch.safeParse({ ...b, values: { 'T1.PV': [1] }, units: { 'T1.PV': 'degC' } }).error?.issues.map(
+        (i) => i.path,
+      ),
+    ).toEqual([['values', 'T1.PV']]);
   });
   test('an epoch time beyond the range of dates is quarantined, not a crash', async () => {
-    const spec = SourceSpec.parse({ format: 'csv', csv: { timeFormat: 'epoch_ms', assetValue: 'A', tags: { TT1: { unit: 'degC' } } } });
+    const spec = SourceSpec.parse({
+      format: 'csv',
+      csv: { timeFormat: 'epoch_ms', assetValue: 'A', tags: { TT1: { unit: 'degC' } } },
+    });
     const r = await parseSourceText(spec, 'ts,TT1\n1e20,1\n1772409600000,2\n', o);
     expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([[2, 'invalid timestamp "1e20" in column ts']]);
     expect(rows(r)).toHaveLength(1);
   });
   test('a headerless whitespace table with index times', async () => {
-    const spec = SourceSpec.parse({ format: 'csv', csv: { delimiter: 'whitespace', headerRow: false, columns: ['a', 'b'], timeFormat: 'index', start: '2026-01-01T00:00:00Z', intervalSeconds: 180, tags: { a: { unit: 'kPa' }, b: { unit: '%' } } } });
+    const spec = SourceSpec.parse({
+      format: 'csv',
+      csv: {
+        delimiter: 'whitespace',
+        headerRow: false,
+        columns: ['a', 'b'],
+        timeFormat: 'index',
+        start: '2026-01-01T00:00:00Z',
+        intervalSeconds: 180,
+        tags: { a: { unit: 'kPa' }, b: { unit: '%' } },
+      },
+    });
     const r = await parseSourceText(spec, '  1.5e+01   2.0\n  1.6e+01   2.1\n', o);
-    expect(rows(r).map((x) => x.kind === 'sample' && [x.line, x.ts, x.values.a.value])).toEqual([[1, '2026-01-01T00:00:00.000Z', 15], [2, '2026-01-01T00:03:00.000Z', 16]]);
+    expect(rows(r).map((x) => x.kind === 'sample' && [x.line, x.ts, x.values.a.value])).toEqual([
+      [1, '2026-01-01T00:00:00.000Z', 15],
+      [2, '2026-01-01T00:03:00.000Z', 16],
+    ]);
   });
   test('the source config example in the README is valid', () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');

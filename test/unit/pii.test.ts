@@ -65,7 +65,9 @@ describe('PiiMasker.text', () => {
     const m = new PiiMasker();
     m.text('operator Zhang Wei logged in');
     m.nameField('李娜 (E10871)');
-    expect(m.sweep('Zhang Wei and 李娜 left; Zhang alone stays')).toBe(`${MASK.name} and ${MASK.name} left; Zhang alone stays`);
+    expect(m.sweep('Zhang Wei and 李娜 left; Zhang alone stays')).toBe(
+      `${MASK.name} and ${MASK.name} left; Zhang alone stays`,
+    );
   });
 
   test('nameField masks the name before the bracket and typed data inside it', () => {
@@ -106,7 +108,10 @@ describe('structured types with checksums and context', () => {
   });
   test.each([
     'serial 4111111111111111 passed', // Luhn-valid, no card context, not grouped
-    'firmware 2.3.1.0 installed', 'spec 1.2.3.5 rev B', 'at 10:32:15', 'batch 110105194912310021',
+    'firmware 2.3.1.0 installed',
+    'spec 1.2.3.5 rev B',
+    'at 10:32:15',
+    'batch 110105194912310021',
   ])('leaves the decoy "%s" alone', (input) => {
     expect(new PiiMasker().text(input)).toBe(input);
   });
@@ -118,14 +123,26 @@ describe('structured types with checksums and context', () => {
 
 describe('PiiMasker.cell', () => {
   test('gives the same text and counts as text/nameField, also when a name learned mid-column changes a repeated value', () => {
-    const column = [['shift ok', 'Zhang Wei checked'], ['shift ok', 'Zhang Wei checked'], ['operator Zhang Wei', 'Zhang Wei checked'], ['shift ok', 'Zhang Wei checked'], ['', 'E10234 13800138000']];
+    const column = [
+      ['shift ok', 'Zhang Wei checked'],
+      ['shift ok', 'Zhang Wei checked'],
+      ['operator Zhang Wei', 'Zhang Wei checked'],
+      ['shift ok', 'Zhang Wei checked'],
+      ['', 'E10234 13800138000'],
+    ];
     const byCell = new PiiMasker();
     const byCall = new PiiMasker();
     for (const [note, remark] of column) {
-      expect([byCell.cell(0, note, false), byCell.cell(1, remark, false)]).toEqual([byCall.text(note), byCall.text(remark)]);
+      expect([byCell.cell(0, note, false), byCell.cell(1, remark, false)]).toEqual([
+        byCall.text(note),
+        byCall.text(remark),
+      ]);
     }
     expect(byCell.counts).toEqual(byCall.counts);
-    expect([byCell.cell(1, 'Zhang Wei checked', false), byCall.text('Zhang Wei checked')]).toEqual(['[NAME] checked', '[NAME] checked']); // learned in row 3, in another column
+    expect([byCell.cell(1, 'Zhang Wei checked', false), byCall.text('Zhang Wei checked')]).toEqual([
+      '[NAME] checked',
+      '[NAME] checked',
+    ]); // learned in row 3, in another column
     expect(byCell.cell(2, 'Li Na (E10234)', true)).toBe(byCall.nameField('Li Na (E10234)'));
     expect(byCell.cell(2, 'Li Na (E10234)', true)).toBe(byCall.nameField('Li Na (E10234)'));
     expect(byCell.counts).toEqual(byCall.counts);
@@ -155,7 +172,10 @@ test('the evaluation set meets the targets: recall >= 0.99 structured, >= 0.95 n
   const { scores } = evaluatePii(loadEvalSet());
   for (const s of scores) {
     expect({ type: s.type, precision: s.precision >= 0.95 }).toEqual({ type: s.type, precision: true });
-    expect({ type: s.type, recall: s.recall >= (s.type === 'name' ? 0.95 : 0.99) }).toEqual({ type: s.type, recall: true });
+    expect({ type: s.type, recall: s.recall >= (s.type === 'name' ? 0.95 : 0.99) }).toEqual({
+      type: s.type,
+      recall: true,
+    });
   }
   expect(scores.find((s) => s.type === 'all')!.tp).toBeGreaterThanOrEqual(1000);
   expect(decoysKept(loadEvalSet())).toBeGreaterThanOrEqual(0.98);

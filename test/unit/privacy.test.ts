@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { drawnOnce } from '../../activities/knowledgeActivities';
 import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from '../../activities/knowledge/deriveFacts';
 import { Fact, type ThresholdRuleFact } from '../../activities/knowledge/facts';
-import { exponentialMechanism, exponentialProbabilities, laplace, noisyCount, PRIVACY_SPLIT, PrivacySettings } from '../../activities/knowledge/privacy';
+import {
+  exponentialMechanism,
+  exponentialProbabilities,
+  laplace,
+  noisyCount,
+  PRIVACY_SPLIT,
+  PrivacySettings,
+} from '../../activities/knowledge/privacy';
 import { conditionCandidates, minePrivateRules } from '../../activities/knowledge/privateRules';
 import { covers } from '../../activities/knowledge/thresholdRules';
 import { RunConfig } from '../../activities/run/config';
@@ -45,7 +52,10 @@ describe('the mechanisms', () => {
     const p = exponentialProbabilities([0, 1, 3], 2, 1);
     expect(p[1] / p[0]).toBeCloseTo(Math.exp(1), 10);
     expect(p[2] / p[0]).toBeCloseTo(Math.exp(3), 10);
-    expect(exponentialProbabilities([0, 2], 2, 2)[1] / exponentialProbabilities([0, 2], 2, 2)[0]).toBeCloseTo(Math.exp(1), 10);
+    expect(exponentialProbabilities([0, 2], 2, 2)[1] / exponentialProbabilities([0, 2], 2, 2)[0]).toBeCloseTo(
+      Math.exp(1),
+      10,
+    );
     const rand = seeded(5);
     const counts = [0, 0, 0];
     for (let i = 0; i < 30_000; i++) counts[exponentialMechanism([0, 1, 3], 2, 1, rand)]++;
@@ -61,15 +71,35 @@ describe('private threshold rules', () => {
     const melt = Float64Array.from(batch.values.melt_temp as number[], (f) => ((f - 32) * 5) / 9);
     return { features: { melt_temp: melt }, outcome: (batch.labels.quality as string[]).map((q) => q === 'NG') };
   })();
-  const opts = { epsilon: 2, maxRules: 1, grid: 100, minSupport: 20, minLift: 2, alpha: 0.05, minPositives: 10, bounds: { melt_temp: [200, 260] as [number, number] } };
+  const opts = {
+    epsilon: 2,
+    maxRules: 1,
+    grid: 100,
+    minSupport: 20,
+    minLift: 2,
+    alpha: 0.05,
+    minPositives: 10,
+    bounds: { melt_temp: [200, 260] as [number, number] },
+  };
 
   test('each candidate utility changes by at most 1 when a row is added: sensitivity 1', () => {
     const rows = Array.from({ length: 500 }, (_, i) => i);
     const grid = Array.from({ length: 50 }, (_, j) => 220 + j * 0.6);
-    for (const [a, b] of [[1, 0.25], [0.5, 1]]) {
+    for (const [a, b] of [
+      [1, 0.25],
+      [0.5, 1],
+    ]) {
       const before = conditionCandidates(data.features.melt_temp, 'melt_temp', grid, rows, data.outcome, a, b);
       for (const extra of [500, 501, 502, 777]) {
-        const after = conditionCandidates(data.features.melt_temp, 'melt_temp', grid, [...rows, extra], data.outcome, a, b);
+        const after = conditionCandidates(
+          data.features.melt_temp,
+          'melt_temp',
+          grid,
+          [...rows, extra],
+          data.outcome,
+          a,
+          b,
+        );
         const diff = Math.max(...after.map((c, k) => Math.abs(c.u - before[k].u)));
         expect(diff).toBeLessThanOrEqual(1);
         expect(diff).toBeGreaterThan(0);
@@ -98,10 +128,18 @@ describe('private threshold rules', () => {
 
   test('with a generous epsilon the planted threshold is found; with a tiny one no rule passes the noise-aware test', () => {
     const rand = seeded(13);
-    const found = Array.from({ length: 20 }, () => minePrivateRules(data, { ...opts, epsilon: 20 }, rand).rules[0]?.shape);
-    const near = found.filter((s) => s?.kind === 'single' && s.condition.op === '>' && Math.abs(s.condition.threshold - 245) < 245 * 0.02);
+    const found = Array.from(
+      { length: 20 },
+      () => minePrivateRules(data, { ...opts, epsilon: 20 }, rand).rules[0]?.shape,
+    );
+    const near = found.filter(
+      (s) => s?.kind === 'single' && s.condition.op === '>' && Math.abs(s.condition.threshold - 245) < 245 * 0.02,
+    );
     expect(near.length).toBeGreaterThanOrEqual(16);
-    const tiny = Array.from({ length: 20 }, () => minePrivateRules(data, { ...opts, epsilon: 0.01 }, rand).rules.length);
+    const tiny = Array.from(
+      { length: 20 },
+      () => minePrivateRules(data, { ...opts, epsilon: 0.01 }, rand).rules.length,
+    );
     expect(tiny.filter((n) => n > 0).length).toBeLessThanOrEqual(1);
   });
 
@@ -117,7 +155,12 @@ describe('private threshold rules', () => {
 
 describe('a private fact release', () => {
   const settings = PrivacySettings.parse({ epsilon: 30 });
-  const res = deriveFacts([...samples(100, new Set([10, 11, 12, 13])), ruleShots(4000)], { ...RULE_GRAPH, parameters: [...RULE_GRAPH.parameters, ...GRAPH.parameters] }, { ...DEFAULT_DERIVE_OPTIONS, privacy: settings }, seeded(19));
+  const res = deriveFacts(
+    [...samples(100, new Set([10, 11, 12, 13])), ruleShots(4000)],
+    { ...RULE_GRAPH, parameters: [...RULE_GRAPH.parameters, ...GRAPH.parameters] },
+    { ...DEFAULT_DERIVE_OPTIONS, privacy: settings },
+    seeded(19),
+  );
 
   test('releases only rule facts (and their agreement with the graph), sources without line numbers, no defect read from rows', () => {
     expect(res.facts.length).toBeGreaterThan(0);
@@ -136,8 +179,14 @@ describe('a private fact release', () => {
 
   test('the report records the budget, its split, the withheld kinds and the bounds taken from the data', () => {
     expect(res.privacy).toMatchObject({
-      epsilon: 30, unit: 'row', per_outcome_epsilon: 30, split: PRIVACY_SPLIT, max_rules: 3, grid: 100,
-      noise_scale: Number((3 / (0.45 * 30)).toPrecision(6)), withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'],
+      epsilon: 30,
+      unit: 'row',
+      per_outcome_epsilon: 30,
+      split: PRIVACY_SPLIT,
+      max_rules: 3,
+      grid: 100,
+      noise_scale: Number((3 / (0.45 * 30)).toPrecision(6)),
+      withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'],
     });
     expect(res.privacy!.bounds_from_data).toContain('melt_temp');
     expect(PRIVACY_SPLIT.totals + PRIVACY_SPLIT.selection + PRIVACY_SPLIT.counts).toBeCloseTo(1, 12);
@@ -152,7 +201,12 @@ describe('a private fact release', () => {
 
   test('the run configuration reads privacy.epsilon and refuses a bad one', () => {
     expect(RunConfig.parse({}).privacy).toBeNull();
-    expect(RunConfig.parse({ privacy: { epsilon: 1 } }).privacy).toEqual({ epsilon: 1, maxRules: 3, grid: 100, bounds: {} });
+    expect(RunConfig.parse({ privacy: { epsilon: 1 } }).privacy).toEqual({
+      epsilon: 1,
+      maxRules: 3,
+      grid: 100,
+      bounds: {},
+    });
     expect(RunConfig.safeParse({ privacy: { epsilon: 0 } }).success).toBe(false);
     expect(RunConfig.safeParse({ privacy: { epsilon: 1, bounds: { melt_temp: [5, 1] } } }).success).toBe(false);
   });

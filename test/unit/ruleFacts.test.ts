@@ -1,5 +1,10 @@
 import { deriveFacts, DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveFacts';
-import { Fact, type GraphAgreementFact, type OutOfSpecFact, type ThresholdRuleFact } from '../../activities/knowledge/facts';
+import {
+  Fact,
+  type GraphAgreementFact,
+  type OutOfSpecFact,
+  type ThresholdRuleFact,
+} from '../../activities/knowledge/facts';
 import { checkGraphFormulas } from '../../activities/knowledge/graphSnapshot';
 import { GraphIndex } from '../../activities/knowledge/linking';
 import { buildSeriesTables } from '../../activities/knowledge/seriesTable';
@@ -21,7 +26,11 @@ describe('threshold-rule and graph-agreement facts', () => {
 
   test('the planted melt-temperature threshold is found in the graph unit (readings were in degF)', () => {
     const melt = rules.find((r) => r.statement.conditions.some((c) => c.parameter.id === 'melt_temp'))!;
-    expect(melt.statement).toMatchObject({ shape: 'single', combine: 'all', asset: { id: 'IMM-01', name: 'machine IMM-01' } });
+    expect(melt.statement).toMatchObject({
+      shape: 'single',
+      combine: 'all',
+      asset: { id: 'IMM-01', name: 'machine IMM-01' },
+    });
     const [c] = melt.statement.conditions;
     expect(c).toMatchObject({ op: '>', parameter: { unit: '°C', formula: null } });
     expect(Math.abs(c.threshold - 245)).toBeLessThan(245 * 0.01);
@@ -42,19 +51,37 @@ describe('threshold-rule and graph-agreement facts', () => {
   });
 
   test('no spurious rule: the pressures alone add nothing once the ratio is known', () => {
-    expect(rules.map((r) => r.statement.conditions.map((c) => c.parameter.id).join('&')).sort()).toEqual(['hold_ratio', 'melt_temp']);
+    expect(rules.map((r) => r.statement.conditions.map((c) => c.parameter.id).join('&')).sort()).toEqual([
+      'hold_ratio',
+      'melt_temp',
+    ]);
   });
 
   test('agreement with the graph: melt limit 250 contradicted (risk starts inside), ratio limit 38 confirmed', () => {
     const melt = agreements.find((a) => a.statement.parameter.id === 'melt_temp')!;
-    expect(melt.statement).toMatchObject({ side: 'upper', spec_limit: 250, verdict: 'contradicts', reading: 'risk_inside_spec', tolerance: 1.5 });
-    expect(melt.statement.rule_fact).toBe(rules.find((r) => r.statement.conditions[0].parameter.id === 'melt_temp')!.id);
+    expect(melt.statement).toMatchObject({
+      side: 'upper',
+      spec_limit: 250,
+      verdict: 'contradicts',
+      reading: 'risk_inside_spec',
+      tolerance: 1.5,
+    });
+    expect(melt.statement.rule_fact).toBe(
+      rules.find((r) => r.statement.conditions[0].parameter.id === 'melt_temp')!.id,
+    );
     const ratio = agreements.find((a) => a.statement.parameter.id === 'hold_ratio')!;
-    expect(ratio.statement).toMatchObject({ side: 'lower', spec_limit: 38, verdict: 'confirms', reading: 'limit_confirmed' });
+    expect(ratio.statement).toMatchObject({
+      side: 'lower',
+      spec_limit: 38,
+      verdict: 'confirms',
+      reading: 'limit_confirmed',
+    });
   });
 
   test('out of spec works on derived quantities too', () => {
-    const oos = facts.filter((f): f is OutOfSpecFact => f.kind === 'out_of_spec').find((f) => f.statement.parameter.id === 'hold_ratio' && f.statement.direction === 'below')!;
+    const oos = facts
+      .filter((f): f is OutOfSpecFact => f.kind === 'out_of_spec')
+      .find((f) => f.statement.parameter.id === 'hold_ratio' && f.statement.direction === 'below')!;
     expect(oos.statement.parameter.formula).toBe('hold_pressure / injection_pressure * 100');
     expect(oos.evidence.n).toBe(4000);
   });
@@ -79,15 +106,34 @@ describe('threshold-rule and graph-agreement facts', () => {
 
 describe('series tables', () => {
   const index = new GraphIndex(RULE_GRAPH);
-  const row = (line: number, min: number, values: SampleRecord['values'], labels: Record<string, string> = {}): SampleRecord =>
-    ({ kind: 'sample', id: `s${line}`, source: 'long.csv', line, ts: new Date(Date.UTC(2026, 2, 2, 0, min)).toISOString(), asset: 'IMM-01', values, labels });
+  const row = (
+    line: number,
+    min: number,
+    values: SampleRecord['values'],
+    labels: Record<string, string> = {},
+  ): SampleRecord => ({
+    kind: 'sample',
+    id: `s${line}`,
+    source: 'long.csv',
+    line,
+    ts: new Date(Date.UTC(2026, 2, 2, 0, min)).toISOString(),
+    asset: 'IMM-01',
+    values,
+    labels,
+  });
 
   test('a long table (one tag per line) is merged by instant; derived quantities are computed per row', () => {
     const unlinked = {};
-    const [t] = buildSeriesTables([
-      row(2, 0, { hold_pressure: { value: 480, unit: 'bar' } }), row(3, 0, { injection_pressure: { value: 960, unit: 'bar' } }),
-      row(4, 1, { hold_pressure: { value: 300, unit: 'bar' } }, { quality: 'NG' }), row(5, 1, { injection_pressure: { value: 1000, unit: 'bar' } }),
-    ], index, unlinked);
+    const [t] = buildSeriesTables(
+      [
+        row(2, 0, { hold_pressure: { value: 480, unit: 'bar' } }),
+        row(3, 0, { injection_pressure: { value: 960, unit: 'bar' } }),
+        row(4, 1, { hold_pressure: { value: 300, unit: 'bar' } }, { quality: 'NG' }),
+        row(5, 1, { injection_pressure: { value: 1000, unit: 'bar' } }),
+      ],
+      index,
+      unlinked,
+    );
     expect(t.n).toBe(2);
     expect(t.columns.get('hold_ratio')).toEqual([50, 30]);
     expect(t.labels.get('quality')).toEqual(['', 'NG']);
@@ -95,14 +141,26 @@ describe('series tables', () => {
   });
 
   test('two wide rows at the same instant stay two rows', () => {
-    const [t] = buildSeriesTables([row(2, 0, { melt_temp: { value: 240, unit: 'Cel' } }), row(3, 0, { melt_temp: { value: 241, unit: 'Cel' } })], index, {});
+    const [t] = buildSeriesTables(
+      [row(2, 0, { melt_temp: { value: 240, unit: 'Cel' } }), row(3, 0, { melt_temp: { value: 241, unit: 'Cel' } })],
+      index,
+      {},
+    );
     expect(t.columns.get('melt_temp')).toEqual([240, 241]);
   });
 
   test('readings are converted to the parameter unit; what cannot be converted is counted by reason', () => {
     const unlinked: Record<string, number> = {};
-    const [t] = buildSeriesTables([row(2, 0, { melt_temp: { value: 500, unit: 'degF' } }), row(3, 1, { melt_temp: { value: 7, unit: 'bar' } }),
-      row(4, 2, { hold_ratio: { value: 50, unit: '%' } }), row(5, 3, { melt_temp: { value: 1, unit: 'furlongs' } })], index, unlinked);
+    const [t] = buildSeriesTables(
+      [
+        row(2, 0, { melt_temp: { value: 500, unit: 'degF' } }),
+        row(3, 1, { melt_temp: { value: 7, unit: 'bar' } }),
+        row(4, 2, { hold_ratio: { value: 50, unit: '%' } }),
+        row(5, 3, { melt_temp: { value: 1, unit: 'furlongs' } }),
+      ],
+      index,
+      unlinked,
+    );
     expect(t.columns.get('melt_temp')).toEqual([260, NaN, NaN, NaN]);
     expect(unlinked).toEqual({
       'unit "bar" of tag "melt_temp" does not convert to melt_temp (degC): "bar" cannot be converted to "degC"': 1,
@@ -133,16 +191,31 @@ test('units: log spellings read as UCUM, affine conversions exact to 1e-9, displ
 
 test('a graph whose formulas cannot be evaluated is refused with the parameter and the reason', () => {
   const withFormula = (id: string, formula: string) => ({ ...RULE_GRAPH.parameters[3], id, formula });
-  const graph = (...ps: ReturnType<typeof withFormula>[]) => ({ ...RULE_GRAPH, parameters: [...RULE_GRAPH.parameters.slice(0, 3), ...ps] });
-  expect(() => checkGraphFormulas(graph(withFormula('ratio', 'hold_pressure / nozzle_pressure')))).toThrow('formula of ratio ("hold_pressure / nozzle_pressure") reads "nozzle_pressure", which is not a parameter');
-  expect(() => checkGraphFormulas(graph(withFormula('a', 'b + 1'), withFormula('b', 'a * 2')))).toThrow('formulas of a, b depend on one another in a cycle');
+  const graph = (...ps: ReturnType<typeof withFormula>[]) => ({
+    ...RULE_GRAPH,
+    parameters: [...RULE_GRAPH.parameters.slice(0, 3), ...ps],
+  });
+  expect(() => checkGraphFormulas(graph(withFormula('ratio', 'hold_pressure / nozzle_pressure')))).toThrow(
+    'formula of ratio ("hold_pressure / nozzle_pressure") reads "nozzle_pressure", which is not a parameter',
+  );
+  expect(() => checkGraphFormulas(graph(withFormula('a', 'b + 1'), withFormula('b', 'a * 2')))).toThrow(
+    'formulas of a, b depend on one another in a cycle',
+  );
   expect(() => checkGraphFormulas(graph(withFormula('x', 'exec("rm")')))).toThrow(/calls exec/);
   expect(() => checkGraphFormulas(RULE_GRAPH)).not.toThrow();
 });
 
 describe('several outcomes per run: machine failures by documented rules (AI4I-style, bench/lib/machineFailures.ts)', () => {
-  const outcomes = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({ label, values: ['1'], meaning: 'failure' as const, node: label === 'OSF' ? 'fm:overstrain' : null }));
-  const { facts, rulesSetAside } = deriveFacts([machineFailureBatch(machineFailures())], MACHINE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, outcomes });
+  const outcomes = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
+    label,
+    values: ['1'],
+    meaning: 'failure' as const,
+    node: label === 'OSF' ? 'fm:overstrain' : null,
+  }));
+  const { facts, rulesSetAside } = deriveFacts([machineFailureBatch(machineFailures())], MACHINE_GRAPH, {
+    ...DEFAULT_DERIVE_OPTIONS,
+    outcomes,
+  });
   const rules = facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
   const of = (label: string) => rules.filter((r) => r.statement.outcome.label === label);
   const cond = (r: ThresholdRuleFact) => r.statement.conditions.map((c) => `${c.parameter.id} ${c.op}`).join(' & ');
@@ -150,21 +223,40 @@ describe('several outcomes per run: machine failures by documented rules (AI4I-s
   test('every fact validates; each failure label has its rules; the random one has none', () => {
     for (const f of facts) expect(Fact.safeParse(f).success).toBe(true);
     expect(of('RNF')).toEqual([]);
-    expect(of('HDF').map((r) => [r.statement.shape, cond(r), r.evidence.exact])).toEqual([['conjunction', 'speed < & temp_diff <', true]]);
-    expect(of('PWF').map((r) => [r.statement.shape, r.statement.combine, cond(r)])).toEqual([['band', 'any', 'power < & power >']]);
+    expect(of('HDF').map((r) => [r.statement.shape, cond(r), r.evidence.exact])).toEqual([
+      ['conjunction', 'speed < & temp_diff <', true],
+    ]);
+    expect(of('PWF').map((r) => [r.statement.shape, r.statement.combine, cond(r)])).toEqual([
+      ['band', 'any', 'power < & power >'],
+    ]);
     expect(of('TWF').map((r) => cond(r))).toEqual(['wear >']);
   });
 
   test('thresholds per variant: strain above about 11,000 (L) and 12,000 (M) min.Nm', () => {
-    const byVariant = Object.fromEntries(of('OSF').filter((r) => r.statement.category?.column === 'Type').map((r) => [r.statement.category!.value, r.statement.conditions[0].threshold]));
+    const byVariant = Object.fromEntries(
+      of('OSF')
+        .filter((r) => r.statement.category?.column === 'Type')
+        .map((r) => [r.statement.category!.value, r.statement.conditions[0].threshold]),
+    );
     expect(Math.abs(byVariant.L / 11000 - 1)).toBeLessThan(0.05);
     expect(Math.abs(byVariant.M / 12000 - 1)).toBeLessThan(0.05);
   });
 
   test('the outcome names its failure mode; a power-failure rule is not given the mode the graph links to high power; texts speak of failures', () => {
-    for (const r of of('OSF')) expect([r.statement.outcome.node?.id, r.statement.failure_modes.map((m) => m.id)]).toEqual(['fm:overstrain', ['fm:overstrain']]);
+    for (const r of of('OSF'))
+      expect([r.statement.outcome.node?.id, r.statement.failure_modes.map((m) => m.id)]).toEqual([
+        'fm:overstrain',
+        ['fm:overstrain'],
+      ]);
     for (const r of of('PWF')) expect(r.statement.failure_modes).toEqual([]);
-    const text = renderOffline({ facts: [of('PWF')[0]], input: 'fact', via: null, style: 'textbook', audience: 'operator', lang: 'en' });
+    const text = renderOffline({
+      facts: [of('PWF')[0]],
+      input: 'fact',
+      via: null,
+      style: 'textbook',
+      audience: 'operator',
+      lang: 'en',
+    });
     expect(text).toMatch(/PWF failures become much more likely/);
     expect(text).not.toMatch(/reject/);
   });
@@ -172,23 +264,38 @@ describe('several outcomes per run: machine failures by documented rules (AI4I-s
   test('a variant with only two failures gets its own threshold: cut and tested on all its rows, Bonferroni over its cuts (seed 5)', () => {
     const rows = machineFailures(10_000, 5);
     expect(rows.filter((r) => r.type === 'H' && r.OSF).length).toBe(2);
-    const osf = deriveFacts([machineFailureBatch(rows)], MACHINE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, outcomes: [outcomes[3]] }).facts
-      .filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule' && f.statement.category?.value === 'H');
+    const osf = deriveFacts([machineFailureBatch(rows)], MACHINE_GRAPH, {
+      ...DEFAULT_DERIVE_OPTIONS,
+      outcomes: [outcomes[3]],
+    }).facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule' && f.statement.category?.value === 'H');
     expect(osf).toHaveLength(1);
     expect(osf[0].evidence).toMatchObject({ support: 2, positives: 2, exact: true });
     expect(Math.abs(osf[0].statement.conditions[0].threshold / 13000 - 1)).toBeLessThan(0.05);
-    expect(osf[0].evidence.p_value).toBeLessThan(DEFAULT_DERIVE_OPTIONS.rules.alpha / DEFAULT_DERIVE_OPTIONS.rules.maxRules);
+    expect(osf[0].evidence.p_value).toBeLessThan(
+      DEFAULT_DERIVE_OPTIONS.rules.alpha / DEFAULT_DERIVE_OPTIONS.rules.maxRules,
+    );
   });
 
   test('a proxy that fails validation is set aside and growth starts again from another condition (seed 8: strain, then tool wear)', () => {
-    const res = deriveFacts([machineFailureBatch(machineFailures(10_000, 8))], MACHINE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, outcomes: [outcomes[0]] });
-    expect(res.rulesSetAside).toContainEqual(expect.objectContaining({ outcome: 'TWF', rule: expect.stringMatching(/^strain > /), reason: expect.stringMatching(/failed validation/) }));
+    const res = deriveFacts([machineFailureBatch(machineFailures(10_000, 8))], MACHINE_GRAPH, {
+      ...DEFAULT_DERIVE_OPTIONS,
+      outcomes: [outcomes[0]],
+    });
+    expect(res.rulesSetAside).toContainEqual(
+      expect.objectContaining({
+        outcome: 'TWF',
+        rule: expect.stringMatching(/^strain > /),
+        reason: expect.stringMatching(/failed validation/),
+      }),
+    );
     const twf = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
     expect(twf.map((r) => cond(r))).toEqual(['wear >']);
   });
 
   test('the union flag "Machine failure" restates the outcomes: never a condition, set aside with its reason', () => {
     expect(rules.some((r) => r.statement.category?.column === 'Machine failure')).toBe(false);
-    expect(rulesSetAside).toContainEqual(expect.objectContaining({ rule: 'Machine failure = 1', reason: expect.stringMatching(/restates the outcomes/) }));
+    expect(rulesSetAside).toContainEqual(
+      expect.objectContaining({ rule: 'Machine failure = 1', reason: expect.stringMatching(/restates the outcomes/) }),
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { chiSquareQuantile, SeriesSegmenter, DEFAULT_SERIES_OPTIONS, normalQuantile, type SeriesEvent, wanderFloor, WEEK_MS } from '../../activities/parse/series/segmentSeries';
+import {
+  chiSquareQuantile,
+  SeriesSegmenter,
+  DEFAULT_SERIES_OPTIONS,
+  normalQuantile,
+  type SeriesEvent,
+  wanderFloor,
+  WEEK_MS,
+} from '../../activities/parse/series/segmentSeries';
 import { calibrateOnReference } from '../../activities/parse/series/calibrate';
 import { seriesRecord } from '../../activities/parse/series/segmentFiles';
 import { PERSIST } from '../../activities/parse/series/unitMonitor';
@@ -20,7 +28,9 @@ const t = (i: number) => Date.UTC(2026, 0, 1) + i * 60_000;
 function run(values: number[], tag = 'melt_temp', opts = DEFAULT_SERIES_OPTIONS): SeriesEvent[] {
   const out: SeriesEvent[] = [];
   const seg = new SeriesSegmenter(opts, (e) => out.push(e));
-  values.forEach((value, i) => seg.push({ source: 's.csv', line: i + 2, t: t(i), asset: 'IMM-01', tag, unit: 'degC', value }));
+  values.forEach((value, i) =>
+    seg.push({ source: 's.csv', line: i + 2, t: t(i), asset: 'IMM-01', tag, unit: 'degC', value }),
+  );
   seg.finish();
   return out;
 }
@@ -52,7 +62,10 @@ test('a series that ends just after a change reports only windows with samples, 
 });
 
 test('window statistics: min, max, mean, std, slope per second, duration', () => {
-  const [w] = run(Array.from({ length: 120 }, (_, i) => 10 + i * 0.5)).filter((e) => e.kind === 'window') as Extract<SeriesEvent, { kind: 'window' }>[];
+  const [w] = run(Array.from({ length: 120 }, (_, i) => 10 + i * 0.5)).filter((e) => e.kind === 'window') as Extract<
+    SeriesEvent,
+    { kind: 'window' }
+  >[];
   expect(w.stats.n).toBeGreaterThanOrEqual(100);
   expect(w.stats.min).toBe(10);
   expect(w.stats.slope_per_s).toBeCloseTo(0.5 / 60, 6);
@@ -64,15 +77,30 @@ test('stationary noise raises no change', () => {
 });
 
 test('a piecewise-constant tag gives a setpoint change at the sample that changed', () => {
-  const events = run(Array.from({ length: 300 }, (_, i) => (i < 180 ? 240 : 235)), 'barrel_setpoint');
+  const events = run(
+    Array.from({ length: 300 }, (_, i) => (i < 180 ? 240 : 235)),
+    'barrel_setpoint',
+  );
   const changes = events.filter((e) => e.kind === 'change') as Extract<SeriesEvent, { kind: 'change' }>[];
-  expect(changes).toEqual([expect.objectContaining({ change: 'setpoint', direction: 'down', onset_line: 182, detected_line: 182, before: 240, after: 235, delay_samples: 0 })]);
+  expect(changes).toEqual([
+    expect.objectContaining({
+      change: 'setpoint',
+      direction: 'down',
+      onset_line: 182,
+      detected_line: 182,
+      before: 240,
+      after: 235,
+      delay_samples: 0,
+    }),
+  ]);
 });
 
 test('state columns give an event when their value changes', () => {
   const out: SeriesEvent[] = [];
   const seg = new SeriesSegmenter(DEFAULT_SERIES_OPTIONS, (e) => out.push(e));
-  ['RUN', 'RUN', 'STOP', 'STOP', 'RUN'].forEach((v, i) => seg.label({ source: 's.csv', line: i + 2, t: t(i), asset: 'IMM-01' }, 'state', v));
+  ['RUN', 'RUN', 'STOP', 'STOP', 'RUN'].forEach((v, i) =>
+    seg.label({ source: 's.csv', line: i + 2, t: t(i), asset: 'IMM-01' }, 'state', v),
+  );
   seg.label({ source: 's.csv', line: 9, t: t(9), asset: 'IMM-01' }, 'quality', 'NG'); // not a state column
   expect(out.map((e) => e.kind === 'state' && `${e.line}:${e.from}->${e.to}`)).toEqual(['4:RUN->STOP', '6:STOP->RUN']);
 });
@@ -84,7 +112,10 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
   test('faults 1 and 2 are flagged within 15 samples of their onset after sample 160, nothing before it', async () => {
     for (const file of ['d01_te.dat', 'd02_te.dat']) {
       const { events } = await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS);
-      const first = events.filter((e) => e.kind === 'change' && e.detected_line > 160).map((e) => (e as Extract<SeriesEvent, { kind: 'change' }>).detected_line).sort((a, b) => a - b)[0];
+      const first = events
+        .filter((e) => e.kind === 'change' && e.detected_line > 160)
+        .map((e) => (e as Extract<SeriesEvent, { kind: 'change' }>).detected_line)
+        .sort((a, b) => a - b)[0];
       expect({ file, delay: first - 160 }).toEqual({ file, delay: expect.any(Number) });
       // 7 and 14 samples: the wander floor from the first baseline's 5 block means is their upper 95 % bound
       expect(first - 160).toBeLessThanOrEqual(15);
@@ -93,7 +124,11 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
   });
   test('most of normal operation (d00_te) raises no event', async () => {
     const { events, samples } = await detect(join(TEP, 'd00_te.dat'), DEFAULT_SERIES_OPTIONS);
-    const withEvent = new Set(events.filter((e) => e.kind === 'change').map((e) => (e as Extract<SeriesEvent, { kind: 'change' }>).detected_line)).size;
+    const withEvent = new Set(
+      events
+        .filter((e) => e.kind === 'change')
+        .map((e) => (e as Extract<SeriesEvent, { kind: 'change' }>).detected_line),
+    ).size;
     expect(samples).toBe(480);
     // none with the default settings (3.1 % of samples carried a false event when the wander of the first
     // baseline's means was taken at its point estimate, not its upper 95 % bound; 11.4 % before calibration)
@@ -103,10 +138,16 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
     const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
     const { shiftFloor } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'd01_te.dat');
     expect(Object.keys(shiftFloor)).toHaveLength(52);
-    const changes = async (file: string) => (await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, spec)).events
-      .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change').map((c) => c.detected_line).sort((a, b) => a - b);
+    const changes = async (file: string) =>
+      (await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, spec)).events
+        .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change')
+        .map((c) => c.detected_line)
+        .sort((a, b) => a - b);
     expect(await changes('d00_te.dat')).toEqual([]);
-    for (const [file, within] of [['d01_te.dat', 10], ['d02_te.dat', 15]] as const) {
+    for (const [file, within] of [
+      ['d01_te.dat', 10],
+      ['d02_te.dat', 15],
+    ] as const) {
       const lines = await changes(file);
       expect(lines.filter((l) => l <= 160)).toEqual([]);
       expect(lines[0] - 160).toBeGreaterThan(0);
@@ -116,8 +157,13 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
   test('a source config whose reference file is missing is refused with the path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'forge-ref-'));
     writeFileSync(join(dir, 'plant.csv'), 'time,TT1 (Cel)\n2026-01-01T00:00:00Z,1\n');
-    writeFileSync(join(dir, 'plant.json'), JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }));
-    await expect(describeInput(join(dir, 'plant.json'))).rejects.toThrow(`csv.reference: reference file not found: ${join(dir, 'normal.csv')}`);
+    writeFileSync(
+      join(dir, 'plant.json'),
+      JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }),
+    );
+    await expect(describeInput(join(dir, 'plant.json'))).rejects.toThrow(
+      `csv.reference: reference file not found: ${join(dir, 'normal.csv')}`,
+    );
   });
 });
 
@@ -151,14 +197,20 @@ test('a reference for a table without an asset column: the unit is the source; a
   const dir = mkdtempSync(join(tmpdir(), 'forge-unit-'));
   let s = 11;
   const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
-  const rows = (n: number, from: number, broken: (i: number) => boolean) => Array.from({ length: n }, (_, i) => {
-    const a = 50 + 5 * u(), b = a + 0.5 * u(), c = (broken(i) ? 250 - 2 * a : 2 * a + 50) + 0.5 * u();
-    return `${new Date(Date.UTC(2026, 0, 1) + (from + i) * 60_000).toISOString()},${a.toFixed(3)},${b.toFixed(3)},${c.toFixed(3)}`;
-  });
+  const rows = (n: number, from: number, broken: (i: number) => boolean) =>
+    Array.from({ length: n }, (_, i) => {
+      const a = 50 + 5 * u(),
+        b = a + 0.5 * u(),
+        c = (broken(i) ? 250 - 2 * a : 2 * a + 50) + 0.5 * u();
+      return `${new Date(Date.UTC(2026, 0, 1) + (from + i) * 60_000).toISOString()},${a.toFixed(3)},${b.toFixed(3)},${c.toFixed(3)}`;
+    });
   const head = 'time,TT1 (Cel),TT2 (Cel),FT3 (m3/h)';
   writeFileSync(join(dir, 'normal.csv'), [head, ...rows(400, 0, () => false)].join('\n') + '\n');
   writeFileSync(join(dir, 'plant.csv'), [head, ...rows(300, 1000, (i) => i >= 200)].join('\n') + '\n');
-  writeFileSync(join(dir, 'plant.json'), JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }));
+  writeFileSync(
+    join(dir, 'plant.json'),
+    JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }),
+  );
   const ref = await describeInput(join(dir, 'plant.json'));
   const { units } = await calibrateOnReference(ref.spec, DEFAULT_SERIES_OPTIONS, ref.name);
   expect(units.map((m) => m.asset)).toEqual(['plant.csv']);
@@ -170,24 +222,46 @@ test('a reference for a table without an asset column: the unit is the source; a
   expect(first.onset_line).toBeLessThanOrEqual(206);
   expect(first.contributions[0].tag).toMatch(/^(TT1|FT3)$/);
   // the same through `forge parse` (chunked parse, then segmentSource): anomaly records in the series file
-  const stdout = execFileSync(process.execPath, [join(__dirname, '..', '..', 'cli', 'bin.js'), 'parse', '--source', join(dir, 'plant.json'), '--out', join(dir, 'out')], { encoding: 'utf8' });
-  expect(stdout).toMatch(/plant\.csv: 300 lines -> 300 records, 0 quarantined .*series: \d+ windows, 0 changes, 0 state events, [1-9]\d* anomalies of 1 unit\(s\)/);
-  const records = readFileSync(join(dir, 'out', 'records', 'plant.csv.series.jsonl'), 'utf8').trim().split('\n').map((l) => OperationRecord.parse(JSON.parse(l)));
-  expect(records.find((r) => r.kind === 'anomaly')).toMatchObject({ kind: 'anomaly', statistic: 'SPE', line: first.onset_line, asset: 'plant.csv' });
+  const stdout = execFileSync(
+    process.execPath,
+    [
+      join(__dirname, '..', '..', 'cli', 'bin.js'),
+      'parse',
+      '--source',
+      join(dir, 'plant.json'),
+      '--out',
+      join(dir, 'out'),
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(stdout).toMatch(
+    /plant\.csv: 300 lines -> 300 records, 0 quarantined .*series: \d+ windows, 0 changes, 0 state events, [1-9]\d* anomalies of 1 unit\(s\)/,
+  );
+  const records = readFileSync(join(dir, 'out', 'records', 'plant.csv.series.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => OperationRecord.parse(JSON.parse(l)));
+  expect(records.find((r) => r.kind === 'anomaly')).toMatchObject({
+    kind: 'anomaly',
+    statistic: 'SPE',
+    line: first.onset_line,
+    asset: 'plant.csv',
+  });
 });
 
 describe('the wander floor of normal operation', () => {
-  test('takes the block means\' spread at its upper 95 % bound: wider from few blocks, close to the estimate from many', () => {
+  test("takes the block means' spread at its upper 95 % bound: wider from few blocks, close to the estimate from many", () => {
     // chi-square quantiles against tables: 4 df at 5 % is 0.711, 24 df at 5 % is 13.85
     expect(chiSquareQuantile(0.05, 4)).toBeGreaterThan(0.711 * 0.9);
     expect(chiSquareQuantile(0.05, 4)).toBeLessThan(0.711 * 1.02);
     expect(chiSquareQuantile(0.05, 24)).toBeCloseTo(13.85, 0);
     const noise = (n: number, seed: number) => {
       let s = seed;
-      return Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5);
+      return Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5);
     };
     const opts = { rebaseline: 20, falseEventsPerWeek: 1 };
-    const few = noise(100, 3), many = noise(500, 3);
+    const few = noise(100, 3),
+      many = noise(500, 3);
     const blockSd = (v: number[]) => {
       const m: number[] = [];
       for (let i = 0; i + 20 <= v.length; i += 20) m.push(v.slice(i, i + 20).reduce((a, b) => a + b, 0) / 20);

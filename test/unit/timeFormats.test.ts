@@ -28,7 +28,9 @@ describe('time formats as real logs write them', () => {
     const found = detectTime([row as Record<string, string>], fields, KNOWN_TIME_FORMATS, ctx);
     expect(found?.format).toBe(format);
     expect(found?.fields).toEqual(fields);
-    expect(iso(compileTimeFormat(format, ctx)(fields.map((f) => (row as Record<string, string>)[f]).join(' ')))).toBe(instant);
+    expect(iso(compileTimeFormat(format, ctx)(fields.map((f) => (row as Record<string, string>)[f]).join(' ')))).toBe(
+      instant,
+    );
   });
 
   test('invalid dates are not times', () => {
@@ -40,7 +42,10 @@ describe('time formats as real logs write them', () => {
   test('date and time fields together beat the date alone, even when a few times are broken', () => {
     const sample = [...Array(19)].map((_, i) => ({ Date: '2026-03-02', Time: `10:${String(i).padStart(2, '0')}:00` }));
     sample.push({ Date: '2026-03-02', Time: '25:61:00' });
-    expect(detectTime(sample, ['Date', 'Time'], KNOWN_TIME_FORMATS, ctx)).toMatchObject({ fields: ['Date', 'Time'], format: 'iso' });
+    expect(detectTime(sample, ['Date', 'Time'], KNOWN_TIME_FORMATS, ctx)).toMatchObject({
+      fields: ['Date', 'Time'],
+      format: 'iso',
+    });
   });
 
   test('a pattern it cannot read is a clear error', () => {
@@ -50,7 +55,16 @@ describe('time formats as real logs write them', () => {
 });
 
 describe('levels are free text, normalised where known', () => {
-  test.each([['D', 'DEBUG'], ['W', 'WARN'], ['warning', 'WARN'], ['err', 'ERROR'], ['crit', 'CRITICAL'], ['3', 'ERROR'], ['combo', 'COMBO'], ['[INFO]', 'INFO']])('%s -> %s', (raw, level) => {
+  test.each([
+    ['D', 'DEBUG'],
+    ['W', 'WARN'],
+    ['warning', 'WARN'],
+    ['err', 'ERROR'],
+    ['crit', 'CRITICAL'],
+    ['3', 'ERROR'],
+    ['combo', 'COMBO'],
+    ['[INFO]', 'INFO'],
+  ])('%s -> %s', (raw, level) => {
     expect(normaliseLevel(raw)).toBe(level);
   });
 });
@@ -59,16 +73,29 @@ describe('a text log through the parser', () => {
   const opts = { source: 'x.log', timezone: 'Z', pii: DEFAULT_PII_OPTIONS };
   test('any level is kept; a line whose time cannot be read keeps its record with ts null and its time text', async () => {
     const spec = SourceSpec.parse({ format: 'text', text: { header: '<Date> <Time> <Level> <Component>: <Content>' } });
-    const text = ['2015-10-18 18:01:47,978 INFO main: started', '2015-10-18 18:01:48,001 D main: tick', '2015-10-18 25:99:00,000 combo main: late'].join('\n');
+    const text = [
+      '2015-10-18 18:01:47,978 INFO main: started',
+      '2015-10-18 18:01:48,001 D main: tick',
+      '2015-10-18 25:99:00,000 combo main: late',
+    ].join('\n');
     const r = await parseSourceText(spec, text, opts);
     expect(r.quarantine).toEqual([]);
     const events = r.records as EventRecord[];
-    expect(events.map((e) => [e.ts, e.level])).toEqual([['2015-10-18T18:01:47.978Z', 'INFO'], ['2015-10-18T18:01:48.001Z', 'DEBUG'], [null, 'COMBO']]);
+    expect(events.map((e) => [e.ts, e.level])).toEqual([
+      ['2015-10-18T18:01:47.978Z', 'INFO'],
+      ['2015-10-18T18:01:48.001Z', 'DEBUG'],
+      [null, 'COMBO'],
+    ]);
     expect(events[2].time_text).toBe('2015-10-18 25:99:00,000');
   });
 
   test('a configured format that reads none of the times is an error naming it', async () => {
-    const spec = SourceSpec.parse({ format: 'text', text: { header: '<Date> <Time> <Content>', timeFormat: 'dd.MM.yyyy HH:mm:ss' } });
-    await expect(parseSourceText(spec, '2015-10-18 18:01:47 hello', opts)).rejects.toThrow(/time format "dd.MM.yyyy HH:mm:ss" reads none/);
+    const spec = SourceSpec.parse({
+      format: 'text',
+      text: { header: '<Date> <Time> <Content>', timeFormat: 'dd.MM.yyyy HH:mm:ss' },
+    });
+    await expect(parseSourceText(spec, '2015-10-18 18:01:47 hello', opts)).rejects.toThrow(
+      /time format "dd.MM.yyyy HH:mm:ss" reads none/,
+    );
   });
 });

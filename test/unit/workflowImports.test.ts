@@ -10,13 +10,16 @@ import { join } from 'node:path';
 const DIR = join(__dirname, '..', '..', 'workflows');
 const IMPORT = /^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm;
 
-test.each(readdirSync(DIR).filter((f) => f.endsWith('.ts')))('workflows/%s imports no Node builtin and only types from activities', (file) => {
-  const src = readFileSync(join(DIR, file), 'utf8');
-  const bad: string[] = [];
-  for (const [line, typeOnly, from] of src.matchAll(IMPORT)) {
-    const bare = from.replace(/^node:/, '').split('/')[0];
-    if (from.startsWith('node:') || builtinModules.includes(bare)) bad.push(`${line.trim()} (a Node builtin)`);
-    if (/(^|\/)activities(\/|$)/.test(from) && !typeOnly) bad.push(`${line.trim()} (a value from activities)`);
-  }
-  expect(bad).toEqual([]);
-});
+test.each(readdirSync(DIR).filter((f) => f.endsWith('.ts')))(
+  'workflows/%s imports no Node builtin and only types from activities',
+  (file) => {
+    const src = readFileSync(join(DIR, file), 'utf8');
+    const bad: string[] = [];
+    for (const [line, typeOnly, from] of src.matchAll(IMPORT)) {
+      const bare = from.replace(/^node:/, '').split('/')[0];
+      if (from.startsWith('node:') || builtinModules.includes(bare)) bad.push(`${line.trim()} (a Node builtin)`);
+      if (/(^|\/)activities(\/|$)/.test(from) && !typeOnly) bad.push(`${line.trim()} (a value from activities)`);
+    }
+    expect(bad).toEqual([]);
+  },
+);

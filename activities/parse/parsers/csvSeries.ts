@@ -13,7 +13,10 @@ const ASSET_COLUMNS = /^(machine|asset|equipment|unit|device|line|设备)$/i;
 /** The range of ECMAScript dates: +-100,000,000 days from 1970. */
 const MAX_TIME_MS = 8.64e15;
 
-export interface Column { name: string; unit: string | null }
+export interface Column {
+  name: string;
+  unit: string | null;
+}
 
 export function parseHeaderCell(cell: string): Column {
   const m = UNIT_IN_HEADER.exec(cell.trim());
@@ -44,7 +47,11 @@ function splitCells(text: string, delimiter: string): string[] {
  * lines, so rows are placed by the parser's cursor.
  */
 export function eachCsvRow(
-  text: string, delimiter: string, firstLine: number, fn: (cells: string[], line: number) => void, onBad: (line: number, raw: string, reason: string) => void = () => undefined,
+  text: string,
+  delimiter: string,
+  firstLine: number,
+  fn: (cells: string[], line: number) => void,
+  onBad: (line: number, raw: string, reason: string) => void = () => undefined,
 ): void {
   const keep = (cells: string[], line: number) => {
     if (cells.length === 1 && cells[0].trim() === '') return; // a blank line
@@ -60,13 +67,18 @@ export function eachCsvRow(
   let at = 0;
   let rest: string | null = null;
   Papa.parse<string[]>(text, {
-    delimiter, newline: '\n',
+    delimiter,
+    newline: '\n',
     step: (r, parser) => {
       if (rest !== null) return;
       if (r.errors.some((e) => e.code === 'MissingQuotes')) {
         // a quote opened and never closed would swallow every later line: only its own line is set aside
         const nl = text.indexOf('\n', at);
-        onBad(line, (nl < 0 ? text.slice(at) : text.slice(at, nl)).replace(/\r$/, ''), 'unbalanced quote: a quoted cell opened on this line is never closed');
+        onBad(
+          line,
+          (nl < 0 ? text.slice(at) : text.slice(at, nl)).replace(/\r$/, ''),
+          'unbalanced quote: a quoted cell opened on this line is never closed',
+        );
         rest = nl < 0 ? '' : text.slice(nl + 1);
         parser.abort();
         return;
@@ -121,25 +133,36 @@ export class CsvSeriesParser implements SourceParser {
   private readonly long: { tag: number; value: number; unit: number } | null;
   private readonly csv: SourceSpec['csv'];
 
-  constructor(private readonly ctx: ParseContext, spec: SourceSpec, headerLine: string | null) {
+  constructor(
+    private readonly ctx: ParseContext,
+    spec: SourceSpec,
+    headerLine: string | null,
+  ) {
     const csv = (this.csv = spec.csv);
     const source = ctx.opts.source;
     this.delimiter = csv.delimiter ?? sniffDelimiter(headerLine ?? '');
     const names = csv.headerRow ? splitCells(headerLine ?? '', this.delimiter) : csv.columns;
-    if (!names || names.length === 0) throw new Error(`${source}: no column names (the first line is empty, or set csv.columns)`);
+    if (!names || names.length === 0)
+      throw new Error(`${source}: no column names (the first line is empty, or set csv.columns)`);
     const parsed = names.map(parseHeaderCell);
     const unique = uniqueNames(parsed.map((c) => c.name)).names;
     this.columns = parsed.map((c, i) => ({ name: unique[i], unit: csv.tags[unique[i]]?.unit ?? c.unit }));
-    const find = (wanted: string | undefined, auto: RegExp) => (wanted !== undefined ? this.columns.findIndex((c) => c.name === wanted) : this.columns.findIndex((c) => auto.test(c.name)));
+    const find = (wanted: string | undefined, auto: RegExp) =>
+      wanted !== undefined
+        ? this.columns.findIndex((c) => c.name === wanted)
+        : this.columns.findIndex((c) => auto.test(c.name));
     this.tsCol = csv.timeFormat === 'index' ? -1 : find(csv.timestamp, TIME_COLUMNS);
     if (csv.timeFormat !== 'index' && this.tsCol < 0) {
-      throw new Error(`${source}: no timestamp column${csv.timestamp ? ` "${csv.timestamp}"` : ' (expected one of timestamp, time, datetime, ts; or set csv.timestamp)'} in header "${(headerLine ?? '').trim()}"`);
+      throw new Error(
+        `${source}: no timestamp column${csv.timestamp ? ` "${csv.timestamp}"` : ' (expected one of timestamp, time, datetime, ts; or set csv.timestamp)'} in header "${(headerLine ?? '').trim()}"`,
+      );
     }
     this.assetCol = find(csv.asset, ASSET_COLUMNS);
     if (csv.layout === 'long') {
       const at = (n: string) => this.columns.findIndex((c) => c.name === n);
       this.long = { tag: at(csv.long.tag), value: at(csv.long.value), unit: csv.long.unit ? at(csv.long.unit) : -1 };
-      if (this.long.tag < 0 || this.long.value < 0) throw new Error(`${source}: a long table needs columns "${csv.long.tag}" and "${csv.long.value}"`);
+      if (this.long.tag < 0 || this.long.value < 0)
+        throw new Error(`${source}: a long table needs columns "${csv.long.tag}" and "${csv.long.value}"`);
     } else this.long = null;
     // wide tables: a column is a reading when it has a unit (header or spec) or a spec entry
     const role = this.columns.map((c, i) => {
@@ -160,13 +183,26 @@ export class CsvSeriesParser implements SourceParser {
   block(text: string, firstLine: number): void {
     const csv = this.csv;
     const ctx = this.ctx;
-    const row = (cells: string[], line: number) => (line === 1 && csv.headerRow ? undefined : ctx.guard(line, () => this.maskedRow(cells), () => this.row(cells, line)));
+    const row = (cells: string[], line: number) =>
+      line === 1 && csv.headerRow
+        ? undefined
+        : ctx.guard(
+            line,
+            () => this.maskedRow(cells),
+            () => this.row(cells, line),
+          );
     if (this.delimiter === 'whitespace') eachLine(text, firstLine, (raw, line) => row(raw.trim().split(/\s+/), line));
     else {
-      eachCsvRow(firstLine === 1 ? text.replace(/^\uFEFF/, '') : text, this.delimiter, firstLine, row, (line, raw, reason) => {
-        ctx.line();
-        ctx.quarantine(line, raw, reason);
-      });
+      eachCsvRow(
+        firstLine === 1 ? text.replace(/^\uFEFF/, '') : text,
+        this.delimiter,
+        firstLine,
+        row,
+        (line, raw, reason) => {
+          ctx.line();
+          ctx.quarantine(line, raw, reason);
+        },
+      );
     }
     for (const b of this.batches.values()) this.ctx.acceptChecked(b.record(this.ctx.opts.source), b.lines.length);
     this.batches.clear();
@@ -182,27 +218,37 @@ export class CsvSeriesParser implements SourceParser {
   private row(cells: string[], line: number): void {
     const { ctx, columns, csv } = this;
     ctx.line();
-    if (cells.length !== columns.length) return this.reject(cells, line, `expected ${columns.length} columns, found ${cells.length}`);
+    if (cells.length !== columns.length)
+      return this.reject(cells, line, `expected ${columns.length} columns, found ${cells.length}`);
     const t = this.time(cells, line);
-    if (t === null) return this.reject(cells, line, `invalid timestamp "${cells[this.tsCol]}" in column ${columns[this.tsCol].name}`);
+    if (t === null)
+      return this.reject(cells, line, `invalid timestamp "${cells[this.tsCol]}" in column ${columns[this.tsCol].name}`);
     const values = this.scratch.values;
-    let tag = '', unit = '';
+    let tag = '',
+      unit = '';
     if (this.long) {
       const { value } = this.long;
       const v = cells[value] === '' ? NaN : Number(cells[value]);
       const name = cells[this.long.tag];
       if (!name) return this.reject(cells, line, `empty tag in column ${columns[this.long.tag].name}`);
-      if (!Number.isFinite(v)) return this.reject(cells, line, `non-numeric value "${cells[value]}" in column ${columns[value].name}`);
+      if (!Number.isFinite(v))
+        return this.reject(cells, line, `non-numeric value "${cells[value]}" in column ${columns[value].name}`);
       // tags and units are cells too: masked (table cells repeat, so the column memo makes this cheap)
       tag = csv.tags[name]?.parameter ?? ctx.mask.cell(this.labelCols.length, name, false);
-      unit = (this.long.unit >= 0 && cells[this.long.unit] ? ctx.mask.cell(this.labelCols.length + 1, cells[this.long.unit], false) : '') || csv.tags[name]?.unit || '';
+      unit =
+        (this.long.unit >= 0 && cells[this.long.unit]
+          ? ctx.mask.cell(this.labelCols.length + 1, cells[this.long.unit], false)
+          : '') ||
+        csv.tags[name]?.unit ||
+        '';
       values[0] = v;
     } else {
       const readings = this.readings;
       for (let j = 0; j < readings.length; j++) {
         const cell = cells[readings[j]];
         const v = cell === '' ? NaN : Number(cell);
-        if (!Number.isFinite(v)) return this.reject(cells, line, `non-numeric value "${cell}" in column ${columns[readings[j]].name}`);
+        if (!Number.isFinite(v))
+          return this.reject(cells, line, `non-numeric value "${cell}" in column ${columns[readings[j]].name}`);
         values[j] = v;
       }
     }
@@ -213,7 +259,9 @@ export class CsvSeriesParser implements SourceParser {
       const cell = cells[this.labelCols[k]];
       labels[k] = cell === '' ? '' : ctx.mask.cell(k, cell, this.labelIsName[k]);
     }
-    const b = this.long ? this.batch(`${asset}\u0000${tag}\u0000${unit}`, asset, [tag], [unit]) : this.batch(asset, asset, this.wideTags, this.wideUnits);
+    const b = this.long
+      ? this.batch(`${asset}\u0000${tag}\u0000${unit}`, asset, [tag], [unit])
+      : this.batch(asset, asset, this.wideTags, this.wideUnits);
     b.push(line, t, values, labels);
   }
 
@@ -225,8 +273,11 @@ export class CsvSeriesParser implements SourceParser {
   private maskedRow(cells: string[]): string {
     const { ctx, columns } = this;
     return cells
-      .map((c, i) => (i < columns.length && isNameField(columns[i].name) && c !== '' ? ctx.mask.nameField(c) : ctx.mask.text(c)))
-      .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(this.delimiter === 'whitespace' ? ' ' : this.delimiter);
+      .map((c, i) =>
+        i < columns.length && isNameField(columns[i].name) && c !== '' ? ctx.mask.nameField(c) : ctx.mask.text(c),
+      )
+      .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))
+      .join(this.delimiter === 'whitespace' ? ' ' : this.delimiter);
   }
 
   /** The row's time, epoch milliseconds, or null when the cell is not a valid time. */

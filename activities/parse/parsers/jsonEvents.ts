@@ -9,14 +9,16 @@ import { eventState } from './textLog';
 import { eachLine } from './lines';
 
 /** What an event line must hold; other keys are allowed and kept, masked, as fields. */
-const JsonEvent = z.object({
-  /** ISO-8601, epoch seconds or milliseconds (a number or digits), or one of the known log time forms */
-  ts: z.union([z.string(), z.number()]),
-  asset: z.string().min(1),
-  level: z.string().default('INFO'),
-  code: z.string().nullable().optional(),
-  message: z.string(),
-}).passthrough();
+const JsonEvent = z
+  .object({
+    /** ISO-8601, epoch seconds or milliseconds (a number or digits), or one of the known log time forms */
+    ts: z.union([z.string(), z.number()]),
+    asset: z.string().min(1),
+    level: z.string().default('INFO'),
+    code: z.string().nullable().optional(),
+    message: z.string(),
+  })
+  .passthrough();
 
 /** Deepest nesting of a JSON value kept in `fields`; deeper lines are quarantined. */
 const MAX_DEPTH = 64;
@@ -27,7 +29,12 @@ function maskJson(v: unknown, ctx: ParseContext, depth: number): unknown {
   if (typeof v === 'string') return ctx.mask.text(v);
   if (Array.isArray(v)) return v.map((x) => maskJson(x, ctx, depth + 1));
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [ctx.mask.text(k), typeof x === 'string' && isNameField(k) ? ctx.mask.nameField(x) : maskJson(x, ctx, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        ctx.mask.text(k),
+        typeof x === 'string' && isNameField(k) ? ctx.mask.nameField(x) : maskJson(x, ctx, depth + 1),
+      ]),
+    );
   }
   return v;
 }
@@ -84,11 +91,27 @@ export class JsonEventParser implements SourceParser {
       else fields[key] = JSON.stringify(maskJson(v, ctx, 1));
     }
     const maskedCode = code ? ctx.mask.text(code) : null;
-    ctx.accept(EventRecord, {
-      kind: 'event', id: recordId(source, line), source, line, ts: ms === null ? null : new Date(ms).toISOString(),
-      ...(ms === null ? { time_text: ctx.mask.text(String(ev.data.ts)) } : {}),
-      asset: ctx.mask.text(asset), level: normaliseLevel(ctx.mask.text(level)), code: maskedCode,
-      state: eventState(maskedCode, message), text: ctx.mask.text(message), template_id: null, template: null, params: [], fields,
-    }, line, raw);
+    ctx.accept(
+      EventRecord,
+      {
+        kind: 'event',
+        id: recordId(source, line),
+        source,
+        line,
+        ts: ms === null ? null : new Date(ms).toISOString(),
+        ...(ms === null ? { time_text: ctx.mask.text(String(ev.data.ts)) } : {}),
+        asset: ctx.mask.text(asset),
+        level: normaliseLevel(ctx.mask.text(level)),
+        code: maskedCode,
+        state: eventState(maskedCode, message),
+        text: ctx.mask.text(message),
+        template_id: null,
+        template: null,
+        params: [],
+        fields,
+      },
+      line,
+      raw,
+    );
   }
 }

@@ -28,7 +28,12 @@ export class TextLogParser implements SourceParser {
   private readonly readTime: TimeReader | null;
   private readonly timeFields: string[];
 
-  constructor(private readonly ctx: ParseContext, private readonly spec: SourceSpec, private readonly matcher: TemplateMatcher | null, time: SourceTime | null) {
+  constructor(
+    private readonly ctx: ParseContext,
+    private readonly spec: SourceSpec,
+    private readonly matcher: TemplateMatcher | null,
+    time: SourceTime | null,
+  ) {
     this.format = compileLogFormat(spec.text.header);
     this.timeFields = time?.fields ?? [];
     this.readTime = time ? compileTimeFormat(time.format, { offset: ctx.opts.timezone, year: time.year }) : null;
@@ -53,7 +58,10 @@ export class TextLogParser implements SourceParser {
     ctx.line();
     const fields = this.split(raw);
     if (!fields) return ctx.quarantine(line, raw, `line does not match the log header ${this.spec.text.header}`);
-    const timeText = this.timeFields.map((f) => fields[f] ?? '').join(' ').trim();
+    const timeText = this.timeFields
+      .map((f) => fields[f] ?? '')
+      .join(' ')
+      .trim();
     const ms = this.readTime && timeText ? this.readTime(timeText) : null;
     if (ms === null && timeText) ctx.untimed();
     const content = fields.Content;
@@ -64,18 +72,31 @@ export class TextLogParser implements SourceParser {
     const other: Record<string, string> = {};
     const assetField = this.spec.text.assetField;
     for (const [k, v] of Object.entries(fields)) {
-      if (k !== 'Content' && k !== 'Level' && k !== assetField && !this.timeFields.includes(k) && v !== undefined) other[ctx.mask.text(k)] = ctx.mask.text(v);
+      if (k !== 'Content' && k !== 'Level' && k !== assetField && !this.timeFields.includes(k) && v !== undefined)
+        other[ctx.mask.text(k)] = ctx.mask.text(v);
     }
-    ctx.accept(EventRecord, {
-      kind: 'event', id: recordId(source, line), source, line, ts: ms === null ? null : new Date(ms).toISOString(),
-      ...(ms === null && timeText ? { time_text: ctx.mask.text(timeText) } : {}),
-      asset: (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source,
-      level: fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.text(fields.Level)), code, state: eventState(code, content), text: message,
-      // a message no mined template covers (rare: a template generalised past it) is its own event
-      template_id: matched?.templateId ?? (this.matcher ? templateId(skeleton(message.split(/\s+/))) : null),
-      template: matched?.template ?? (this.matcher ? message : null),
-      params: matched?.params ?? [],
-      fields: other,
-    }, line, raw);
+    ctx.accept(
+      EventRecord,
+      {
+        kind: 'event',
+        id: recordId(source, line),
+        source,
+        line,
+        ts: ms === null ? null : new Date(ms).toISOString(),
+        ...(ms === null && timeText ? { time_text: ctx.mask.text(timeText) } : {}),
+        asset: (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source,
+        level: fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.text(fields.Level)),
+        code,
+        state: eventState(code, content),
+        text: message,
+        // a message no mined template covers (rare: a template generalised past it) is its own event
+        template_id: matched?.templateId ?? (this.matcher ? templateId(skeleton(message.split(/\s+/))) : null),
+        template: matched?.template ?? (this.matcher ? message : null),
+        params: matched?.params ?? [],
+        fields: other,
+      },
+      line,
+      raw,
+    );
   }
 }

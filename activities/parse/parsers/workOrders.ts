@@ -33,22 +33,44 @@ export class WorkOrderParser implements SourceParser {
     if (!ts) problems.push(`invalid opened time "${opened}"`);
     for (const cell of rest) {
       const kv = /^([^:：]+)[:：]\s*(.*)$/s.exec(cell);
-      if (!kv) { problems.push(`field without key: "${ctx.mask.text(cell)}"`); continue; }
+      if (!kv) {
+        problems.push(`field without key: "${ctx.mask.text(cell)}"`);
+        continue;
+      }
       const key = kv[1].trim().toLowerCase();
       const value = isNameField(key) ? ctx.mask.nameField(kv[2]) : ctx.mask.text(kv[2]);
       const masked = ctx.mask.text(key);
-      if (fields[masked] !== undefined) { problems.push(`field "${masked}" given twice`); continue; }
+      if (fields[masked] !== undefined) {
+        problems.push(`field "${masked}" given twice`);
+        continue;
+      }
       fields[masked] = value;
     }
     const missing = REQUIRED.filter((k) => !fields[k]);
     if (missing.length) problems.push(`missing ${missing.join(', ')}`);
     const downtime = fields.downtime_min !== undefined ? Number(fields.downtime_min) : null;
-    if (downtime !== null && !Number.isFinite(downtime)) problems.push(`downtime_min is not a number: "${fields.downtime_min}"`);
+    if (downtime !== null && !Number.isFinite(downtime))
+      problems.push(`downtime_min is not a number: "${fields.downtime_min}"`);
     if (problems.length) return ctx.quarantine(line, raw, problems.join('; '));
     const { symptom, cause, action, downtime_min: _d, ...others } = fields;
-    ctx.accept(WorkOrderRecord, {
-      kind: 'work_order', id: recordId(source, line), source, line, ts, asset: ctx.mask.text(asset), order_id: ctx.mask.text(orderId),
-      symptom, cause, action, fields: others, downtime_min: downtime,
-    }, line, raw);
+    ctx.accept(
+      WorkOrderRecord,
+      {
+        kind: 'work_order',
+        id: recordId(source, line),
+        source,
+        line,
+        ts,
+        asset: ctx.mask.text(asset),
+        order_id: ctx.mask.text(orderId),
+        symptom,
+        cause,
+        action,
+        fields: others,
+        downtime_min: downtime,
+      },
+      line,
+      raw,
+    );
   }
 }

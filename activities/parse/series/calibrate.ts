@@ -5,7 +5,14 @@ import type { SourceSpec } from '../sourceSpec';
 import { segmentBatch } from './segmentFiles';
 import type { SampleBatch } from '../records';
 import { rowsOf, trainUnitModel, type UnitModel } from './unitMonitor';
-import { samplingInterval, SeriesSegmenter, wanderFloor, WEEK_MS, type SeriesEvent, type SeriesOptions } from './segmentSeries';
+import {
+  samplingInterval,
+  SeriesSegmenter,
+  wanderFloor,
+  WEEK_MS,
+  type SeriesEvent,
+  type SeriesOptions,
+} from './segmentSeries';
 
 /** a floor is set just above the shift it must not flag */
 const MARGIN = 1.05;
@@ -23,12 +30,22 @@ const ROUNDS = 5;
  * reference is segmented again with the floors until it raises no more than allowed. Returns the floors,
  * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`, and a multivariate monitor per unit.
  */
-export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions, source: string): Promise<Calibration> {
+export async function calibrateOnReference(
+  spec: SourceSpec,
+  opts: SeriesOptions,
+  source: string,
+): Promise<Calibration> {
   const path = spec.csv.reference;
   if (!path) return { shiftFloor: {}, units: [] };
-  const parsed = await parseSourceText({ ...spec, csv: { ...spec.csv, reference: undefined } }, await readFile(path, 'utf8'), {
-    source, timezone: spec.timezone ?? 'Z', pii: DEFAULT_PII_OPTIONS,
-  });
+  const parsed = await parseSourceText(
+    { ...spec, csv: { ...spec.csv, reference: undefined } },
+    await readFile(path, 'utf8'),
+    {
+      source,
+      timezone: spec.timezone ?? 'Z',
+      pii: DEFAULT_PII_OPTIONS,
+    },
+  );
   const batches = parsed.records.filter((r): r is SampleBatch => r.kind === 'samples');
   const times = batches.flatMap((b) => [b.times[0], b.times[b.times.length - 1]]);
   const weeks = times.length ? (Math.max(...times) - Math.min(...times)) / WEEK_MS : 0;
@@ -70,16 +87,19 @@ export async function calibrateOnReference(spec: SourceSpec, opts: SeriesOptions
 }
 
 /** What a reference of normal operation calibrates: each tag's shift floor and each unit's monitor. */
-export interface Calibration { shiftFloor: Record<string, number>; units: UnitModel[] }
+export interface Calibration {
+  shiftFloor: Record<string, number>;
+  units: UnitModel[];
+}
 
 /** Each tag's readings across the batches, in order (NaN, a missing reading, left out). */
 function columnsOf(batches: readonly SampleBatch[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const b of batches) for (const [tag, values] of Object.entries(b.values)) {
-    const col = out.get(tag) ?? [];
-    for (const v of values) if (Number.isFinite(v)) col.push(v);
-    out.set(tag, col);
-  }
+  for (const b of batches)
+    for (const [tag, values] of Object.entries(b.values)) {
+      const col = out.get(tag) ?? [];
+      for (const v of values) if (Number.isFinite(v)) col.push(v);
+      out.set(tag, col);
+    }
   return out;
 }
-

@@ -14,15 +14,64 @@ import { UnitMonitor, type UnitAnomaly, type UnitModel } from './unitMonitor';
 export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
   switch (e.kind) {
     case 'window':
-      return { kind: 'window', id: `${recordId(e.source, e.first_line)}-w-${e.tag}`, source: e.source, line: e.first_line, ts: e.start, asset: e.asset, tag: e.tag, unit: e.unit, state: e.state, last_line: e.last_line, end: e.end, stats: e.stats };
+      return {
+        kind: 'window',
+        id: `${recordId(e.source, e.first_line)}-w-${e.tag}`,
+        source: e.source,
+        line: e.first_line,
+        ts: e.start,
+        asset: e.asset,
+        tag: e.tag,
+        unit: e.unit,
+        state: e.state,
+        last_line: e.last_line,
+        end: e.end,
+        stats: e.stats,
+      };
     case 'change':
-      return { kind: 'change', id: `${recordId(e.source, e.onset_line)}-c-${e.tag}`, source: e.source, line: e.onset_line, ts: e.onset, asset: e.asset, tag: e.tag, unit: e.unit, change: e.change, direction: e.direction, before: e.before, after: e.after, detected_line: e.detected_line, detected: e.detected, delay_samples: e.delay_samples };
+      return {
+        kind: 'change',
+        id: `${recordId(e.source, e.onset_line)}-c-${e.tag}`,
+        source: e.source,
+        line: e.onset_line,
+        ts: e.onset,
+        asset: e.asset,
+        tag: e.tag,
+        unit: e.unit,
+        change: e.change,
+        direction: e.direction,
+        before: e.before,
+        after: e.after,
+        detected_line: e.detected_line,
+        detected: e.detected,
+        delay_samples: e.delay_samples,
+      };
     case 'state':
-      return { kind: 'state', id: `${recordId(e.source, e.line)}-s-${e.tag}`, source: e.source, line: e.line, ts: e.ts, asset: e.asset, tag: e.tag, from: e.from, to: e.to };
+      return {
+        kind: 'state',
+        id: `${recordId(e.source, e.line)}-s-${e.tag}`,
+        source: e.source,
+        line: e.line,
+        ts: e.ts,
+        asset: e.asset,
+        tag: e.tag,
+        from: e.from,
+        to: e.to,
+      };
     case 'anomaly':
       return {
-        kind: 'anomaly', id: `${recordId(e.source, e.onset_line)}-a-${e.statistic}`, source: e.source, line: e.onset_line, ts: e.onset, asset: e.asset,
-        statistic: e.statistic, value: e.value, limit: e.limit, detected_line: e.detected_line, detected: e.detected, contributions: e.contributions,
+        kind: 'anomaly',
+        id: `${recordId(e.source, e.onset_line)}-a-${e.statistic}`,
+        source: e.source,
+        line: e.onset_line,
+        ts: e.onset,
+        asset: e.asset,
+        statistic: e.statistic,
+        value: e.value,
+        limit: e.limit,
+        detected_line: e.detected_line,
+        detected: e.detected,
+        contributions: e.contributions,
       };
   }
 }
@@ -32,15 +81,24 @@ export function monitorBatch(monitors: ReadonlyMap<string, UnitMonitor>, b: Samp
   const m = monitors.get(b.asset);
   if (!m) return;
   const columns = m.model.tags.map((t) => b.values[t]);
-  for (let i = 0; i < b.lines.length; i++) m.push(b.source, b.lines[i], b.times[i], columns.map((c) => c?.[i] ?? NaN));
+  for (let i = 0; i < b.lines.length; i++)
+    m.push(
+      b.source,
+      b.lines[i],
+      b.times[i],
+      columns.map((c) => c?.[i] ?? NaN),
+    );
 }
 
 /** Feed a batch to a segmenter: each tag's readings, then the labels (state columns), in row order. */
 export function segmentBatch(seg: SeriesSegmenter, b: SampleBatch): void {
-  for (const [tag, values] of Object.entries(b.values)) seg.pushColumn({ source: b.source, asset: b.asset, tag, unit: b.units[tag] }, b.lines, b.times, values);
+  for (const [tag, values] of Object.entries(b.values))
+    seg.pushColumn({ source: b.source, asset: b.asset, tag, unit: b.units[tag] }, b.lines, b.times, values);
   for (const [column, values] of Object.entries(b.labels)) {
     if (!isStateColumn(column)) continue;
-    for (let i = 0; i < b.lines.length; i++) if (values[i] !== '') seg.label({ source: b.source, line: b.lines[i], t: b.times[i], asset: b.asset }, column, values[i]);
+    for (let i = 0; i < b.lines.length; i++)
+      if (values[i] !== '')
+        seg.label({ source: b.source, line: b.lines[i], t: b.times[i], asset: b.asset }, column, values[i]);
   }
 }
 
@@ -49,7 +107,11 @@ export function segmentBatch(seg: SeriesSegmenter, b: SampleBatch): void {
  * state events, written to `out` as JSON lines. Samples must be in time order per tag within the source.
  */
 export async function segmentRecordFiles(
-  files: readonly string[], out: string, opts: SeriesOptions, onProgress?: () => void, units: readonly UnitModel[] = [],
+  files: readonly string[],
+  out: string,
+  opts: SeriesOptions,
+  onProgress?: () => void,
+  units: readonly UnitModel[] = [],
 ): Promise<{ windows: number; changes: number; states: number; anomalies: number }> {
   await mkdir(dirname(out), { recursive: true }); // a source with no lines wrote no record file
   const stream = createWriteStream(out);
@@ -61,7 +123,9 @@ export async function segmentRecordFiles(
     buffer = [];
   };
   const write = (e: SeriesEvent | UnitAnomaly) => {
-    counts[e.kind === 'window' ? 'windows' : e.kind === 'change' ? 'changes' : e.kind === 'state' ? 'states' : 'anomalies']++;
+    counts[
+      e.kind === 'window' ? 'windows' : e.kind === 'change' ? 'changes' : e.kind === 'state' ? 'states' : 'anomalies'
+    ]++;
     buffer.push(JSON.stringify(OperationRecord.parse(seriesRecord(e))) + '\n');
   };
   const seg = new SeriesSegmenter(opts, write);

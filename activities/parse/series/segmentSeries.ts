@@ -29,37 +29,113 @@ export interface SeriesOptions {
   /** a standard deviation below this share of |mean| (or absolute 1e-9) is a piecewise-constant tag */
   constantTolerance: number;
 }
-export const DEFAULT_SERIES_OPTIONS: SeriesOptions = { baseline: 100, rebaseline: 20, k: 1, h: 12, minShift: 2, falseEventsPerWeek: 1, constantTolerance: 1e-6 };
+export const DEFAULT_SERIES_OPTIONS: SeriesOptions = {
+  baseline: 100,
+  rebaseline: 20,
+  k: 1,
+  h: 12,
+  minShift: 2,
+  falseEventsPerWeek: 1,
+  constantTolerance: 1e-6,
+};
 
 /** One reading; `t` is its time in epoch milliseconds (UTC). */
-export interface SeriesSample { source: string; line: number; t: number; asset: string; tag: string; unit: string; value: number }
+export interface SeriesSample {
+  source: string;
+  line: number;
+  t: number;
+  asset: string;
+  tag: string;
+  unit: string;
+  value: number;
+}
 /** The series a reading belongs to. */
 export type SeriesKey = Pick<SeriesSample, 'source' | 'asset' | 'tag' | 'unit'>;
-interface Point { line: number; t: number; value: number }
+interface Point {
+  line: number;
+  t: number;
+  value: number;
+}
 
-export interface WindowStats { n: number; min: number; max: number; mean: number; std: number; slope_per_s: number; duration_s: number }
+export interface WindowStats {
+  n: number;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  slope_per_s: number;
+  duration_s: number;
+}
 
 export type SeriesEvent =
-  | { kind: 'window'; state: 'steady' | 'transition'; source: string; asset: string; tag: string; unit: string; first_line: number; last_line: number; start: string; end: string; stats: WindowStats }
-  | { kind: 'change'; change: 'mean_shift' | 'setpoint'; direction: 'up' | 'down'; source: string; asset: string; tag: string; unit: string;
-      onset_line: number; onset: string; detected_line: number; detected: string; before: number; after: number; delay_samples: number }
+  | {
+      kind: 'window';
+      state: 'steady' | 'transition';
+      source: string;
+      asset: string;
+      tag: string;
+      unit: string;
+      first_line: number;
+      last_line: number;
+      start: string;
+      end: string;
+      stats: WindowStats;
+    }
+  | {
+      kind: 'change';
+      change: 'mean_shift' | 'setpoint';
+      direction: 'up' | 'down';
+      source: string;
+      asset: string;
+      tag: string;
+      unit: string;
+      onset_line: number;
+      onset: string;
+      detected_line: number;
+      detected: string;
+      before: number;
+      after: number;
+      delay_samples: number;
+    }
   | { kind: 'state'; source: string; asset: string; tag: string; line: number; ts: string; from: string; to: string };
 
 const iso = (t: number) => new Date(t).toISOString();
 
 class Window {
-  n = 0; min = Infinity; max = -Infinity; sum = 0; sumsq = 0;
-  st = 0; stt = 0; sx = 0; stx = 0; // least-squares slope over seconds since the window start
-  firstLine = 0; lastLine = 0; start = 0; end = 0; t0 = 0;
+  n = 0;
+  min = Infinity;
+  max = -Infinity;
+  sum = 0;
+  sumsq = 0;
+  st = 0;
+  stt = 0;
+  sx = 0;
+  stx = 0; // least-squares slope over seconds since the window start
+  firstLine = 0;
+  lastLine = 0;
+  start = 0;
+  end = 0;
+  t0 = 0;
   constructor(readonly state: 'steady' | 'transition') {}
   add(line: number, ms: number, value: number): void {
     const t = ms / 1000;
-    if (this.n === 0) { this.firstLine = line; this.start = ms; this.t0 = t; }
+    if (this.n === 0) {
+      this.firstLine = line;
+      this.start = ms;
+      this.t0 = t;
+    }
     const dt = t - this.t0;
-    this.n++; this.min = Math.min(this.min, value); this.max = Math.max(this.max, value);
-    this.sum += value; this.sumsq += value * value;
-    this.st += dt; this.stt += dt * dt; this.sx += value; this.stx += dt * value;
-    this.lastLine = line; this.end = ms;
+    this.n++;
+    this.min = Math.min(this.min, value);
+    this.max = Math.max(this.max, value);
+    this.sum += value;
+    this.sumsq += value * value;
+    this.st += dt;
+    this.stt += dt * dt;
+    this.sx += value;
+    this.stx += dt * value;
+    this.lastLine = line;
+    this.end = ms;
   }
   addPoint(p: Point): void {
     this.add(p.line, p.t, p.value);
@@ -70,7 +146,11 @@ class Window {
     const denom = this.n * this.stt - this.st * this.st;
     const r = (x: number) => Number(x.toPrecision(6));
     return {
-      n: this.n, min: this.min, max: this.max, mean: r(mean), std: r(Math.sqrt(variance)),
+      n: this.n,
+      min: this.min,
+      max: this.max,
+      mean: r(mean),
+      std: r(Math.sqrt(variance)),
       slope_per_s: denom > 0 ? r((this.n * this.stx - this.st * this.sx) / denom) : 0,
       duration_s: r(this.end / 1000 - this.t0),
     };
@@ -98,7 +178,11 @@ class Series {
   private window: Window | null = null;
   private afterChange = false;
 
-  constructor(private readonly key: SeriesKey, private readonly opts: SeriesOptions, private readonly emit: (e: SeriesEvent) => void) {}
+  constructor(
+    private readonly key: SeriesKey,
+    private readonly opts: SeriesOptions,
+    private readonly emit: (e: SeriesEvent) => void,
+  ) {}
 
   /** One reading; a point object is made only when it must be kept (baseline, pending). */
   push(line: number, t: number, value: number): void {
@@ -128,15 +212,17 @@ class Series {
     this.pending.push(s);
     if (this.up > this.opts.h || this.down > this.opts.h) {
       const after = this.pending.reduce((a, p) => a + p.value, 0) / this.pending.length;
-      if (Math.abs(after - this.mu) >= Math.max(this.opts.minShift * this.sigma0!, this.floor)) return this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
+      if (Math.abs(after - this.mu) >= Math.max(this.opts.minShift * this.sigma0!, this.floor))
+        return this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
       // drift: follow it
       this.mu = after;
       this.up = 0;
       this.down = 0;
       for (const p of this.pending) this.window!.addPoint(p);
       this.pending = [];
+    } else if (this.pending.length > 10_000) {
+      for (const p of this.pending.splice(0, 5_000)) this.window!.addPoint(p);
     }
-    else if (this.pending.length > 10_000) { for (const p of this.pending.splice(0, 5_000)) this.window!.addPoint(p); }
   }
 
   finish(): void {
@@ -171,7 +257,9 @@ class Series {
     const sigma = Math.max(mad, sd, spread / 6, 1e-9);
     if (this.sigma0 === null) {
       this.sigma0 = sigma;
-      this.floor = this.opts.shiftFloor?.[this.key.tag] ?? wanderFloor(values, samplingInterval(this.buffer.map((b) => b.t)), this.opts);
+      this.floor =
+        this.opts.shiftFloor?.[this.key.tag] ??
+        wanderFloor(values, samplingInterval(this.buffer.map((b) => b.t)), this.opts);
     }
     this.sigma = Math.max(sigma, this.sigma0);
     const w = new Window(this.afterChange ? 'transition' : 'steady');
@@ -191,9 +279,17 @@ class Series {
     const after = since.reduce((a, p) => a + p.value, 0) / since.length;
     if (this.window && this.window.n > 0) this.close(this.window);
     this.emit({
-      kind: 'change', change, direction, ...this.key,
-      onset_line: onset.line, onset: iso(onset.t), detected_line: at.line, detected: iso(at.t),
-      before: Number(this.mu.toPrecision(6)), after: Number(after.toPrecision(6)), delay_samples: since.length - 1,
+      kind: 'change',
+      change,
+      direction,
+      ...this.key,
+      onset_line: onset.line,
+      onset: iso(onset.t),
+      detected_line: at.line,
+      detected: iso(at.t),
+      before: Number(this.mu.toPrecision(6)),
+      after: Number(after.toPrecision(6)),
+      delay_samples: since.length - 1,
     });
     // the samples since the onset start the next baseline
     this.window = null;
@@ -207,8 +303,14 @@ class Series {
   private close(w: Window): void {
     if (w.n === 0) return; // a series that ended right after re-baselining: nothing to report
     this.emit({
-      kind: 'window', state: w.state, ...this.key,
-      first_line: w.firstLine, last_line: w.lastLine, start: iso(w.start), end: iso(w.end), stats: w.stats(),
+      kind: 'window',
+      state: w.state,
+      ...this.key,
+      first_line: w.firstLine,
+      last_line: w.lastLine,
+      start: iso(w.start),
+      end: iso(w.end),
+      stats: w.stats(),
     });
   }
 }
@@ -217,7 +319,10 @@ export const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 /** The median time between consecutive readings, in ms (0 with fewer than two, or none apart). */
 export function samplingInterval(times: readonly number[]): number {
-  const gaps = times.slice(1).map((t, i) => t - times[i]).filter((d) => d > 0);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .filter((d) => d > 0);
   return gaps.length ? median(gaps) : 0;
 }
 
@@ -230,7 +335,11 @@ export function samplingInterval(times: readonly number[]): number {
  * only a few blocks (5 by default, bound x 2.4), a reference many (25, x 1.4), so a short look at normal
  * operation does not promise a rate it cannot know. 0 when `values` hold fewer than three blocks.
  */
-export function wanderFloor(values: readonly number[], dt: number, opts: Pick<SeriesOptions, 'rebaseline' | 'falseEventsPerWeek'>): number {
+export function wanderFloor(
+  values: readonly number[],
+  dt: number,
+  opts: Pick<SeriesOptions, 'rebaseline' | 'falseEventsPerWeek'>,
+): number {
   const w = opts.rebaseline;
   const means: number[] = [];
   for (let i = 0; i + w <= values.length; i += w) {
@@ -257,19 +366,31 @@ export function chiSquareQuantile(p: number, df: number): number {
 
 /** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
 export function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;
   if (p < 0.02425) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return (
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    );
   }
   if (p > 1 - 0.02425) return -normalQuantile(1 - p);
-  const q = p - 0.5, r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  const q = p - 0.5,
+    r = q * q;
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }
 
 const STATE_COLUMN = /^(state|status|mode|alarm|running|run|fault|状态|报警|模式)(_.*)?$/i;
@@ -282,7 +403,10 @@ export class SeriesSegmenter {
   private readonly series = new Map<string, Series>();
   private readonly states = new Map<string, string>();
 
-  constructor(private readonly opts: SeriesOptions, private readonly emit: (e: SeriesEvent) => void) {}
+  constructor(
+    private readonly opts: SeriesOptions,
+    private readonly emit: (e: SeriesEvent) => void,
+  ) {}
 
   push(s: SeriesSample): void {
     this.seriesOf(s).push(s.line, s.t, s.value);
@@ -298,7 +422,11 @@ export class SeriesSegmenter {
   private seriesOf(k: SeriesKey): Series {
     const key = `${k.asset}\u0000${k.tag}`;
     let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = new Series({ source: k.source, asset: k.asset, tag: k.tag, unit: k.unit }, this.opts, this.emit)));
+    if (!series)
+      this.series.set(
+        key,
+        (series = new Series({ source: k.source, asset: k.asset, tag: k.tag, unit: k.unit }, this.opts, this.emit)),
+      );
     return series;
   }
 
@@ -307,7 +435,17 @@ export class SeriesSegmenter {
     if (!isStateColumn(column)) return;
     const key = `${s.asset}\u0000${column}`;
     const prev = this.states.get(key);
-    if (prev !== undefined && prev !== value) this.emit({ kind: 'state', source: s.source, asset: s.asset, tag: column, line: s.line, ts: iso(s.t), from: prev, to: value });
+    if (prev !== undefined && prev !== value)
+      this.emit({
+        kind: 'state',
+        source: s.source,
+        asset: s.asset,
+        tag: column,
+        line: s.line,
+        ts: iso(s.t),
+        from: prev,
+        to: value,
+      });
     this.states.set(key, value);
   }
 

@@ -30,14 +30,27 @@ export interface UnitModel {
 }
 
 export interface UnitAnomaly {
-  kind: 'anomaly'; source: string; asset: string; statistic: 'T2' | 'SPE'; value: number; limit: number;
-  onset_line: number; onset: string; detected_line: number; detected: string;
+  kind: 'anomaly';
+  source: string;
+  asset: string;
+  statistic: 'T2' | 'SPE';
+  value: number;
+  limit: number;
+  onset_line: number;
+  onset: string;
+  detected_line: number;
+  detected: string;
   contributions: { tag: string; share: number }[];
 }
 
 /** Rows (tag values in `tags` order) of complete readings in the batches of one asset. */
-export function rowsOf(batches: readonly SampleBatch[], asset: string, tags: readonly string[]): { rows: number[][]; times: number[] } {
-  const rows: number[][] = [], times: number[] = [];
+export function rowsOf(
+  batches: readonly SampleBatch[],
+  asset: string,
+  tags: readonly string[],
+): { rows: number[][]; times: number[] } {
+  const rows: number[][] = [],
+    times: number[] = [];
   for (const b of batches) {
     if (b.asset !== asset) continue;
     for (let i = 0; i < b.lines.length; i++) {
@@ -52,25 +65,42 @@ export function rowsOf(batches: readonly SampleBatch[], asset: string, tags: rea
 }
 
 /** Train a unit's model on reference rows; null when there are too few rows or tags (fewer than 3 tags, rows < 5 x tags). */
-export function trainUnitModel(asset: string, tags: readonly string[], rows: readonly number[][], times: readonly number[], falseEventsPerWeek: number): UnitModel | null {
-  const n = rows.length, p = tags.length;
+export function trainUnitModel(
+  asset: string,
+  tags: readonly string[],
+  rows: readonly number[][],
+  times: readonly number[],
+  falseEventsPerWeek: number,
+): UnitModel | null {
+  const n = rows.length,
+    p = tags.length;
   if (p < 3 || n < 5 * p) return null;
   const mean = tags.map((_, j) => rows.reduce((a, r) => a + r[j], 0) / n);
   const sd = mean.map((m, j) => Math.sqrt(rows.reduce((a, r) => a + (r[j] - m) ** 2, 0) / (n - 1)));
   const live = sd.map((s) => s > 1e-12);
   const z = rows.map((r) => r.map((v, j) => (live[j] ? (v - mean[j]) / sd[j] : 0)));
-  const cov = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => z.reduce((s, r) => s + r[a] * r[b], 0) / (n - 1)));
+  const cov = Array.from({ length: p }, (_, a) =>
+    Array.from({ length: p }, (_, b) => z.reduce((s, r) => s + r[a] * r[b], 0) / (n - 1)),
+  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { eigs } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' } });
+  const { eigs } = require('mathjs') as typeof import('mathjs', { with: { 'resolution-mode': 'require' }});
   const { eigenvectors } = eigs(cov) as unknown as { eigenvectors: { value: number; vector: number[] }[] };
-  const pairs = eigenvectors.map((e) => ({ value: Number(e.value), vector: Array.from(e.vector as unknown as number[], Number) }))
-    .filter((e) => e.value > 1e-9).sort((a, b) => b.value - a.value);
+  const pairs = eigenvectors
+    .map((e) => ({ value: Number(e.value), vector: Array.from(e.vector as unknown as number[], Number) }))
+    .filter((e) => e.value > 1e-9)
+    .sort((a, b) => b.value - a.value);
   const total = pairs.reduce((a, e) => a + e.value, 0);
-  let kept = 0, sum = 0;
+  let kept = 0,
+    sum = 0;
   while (kept < pairs.length && sum < EXPLAINED * total) sum += pairs[kept++].value;
   const model: UnitModel = {
-    asset, tags: [...tags], mean, sd: sd.map((s) => (s > 1e-12 ? s : 1)),
-    loadings: pairs.slice(0, kept).map((e) => e.vector), variances: pairs.slice(0, kept).map((e) => e.value), limits: { T2: Infinity, SPE: Infinity },
+    asset,
+    tags: [...tags],
+    mean,
+    sd: sd.map((s) => (s > 1e-12 ? s : 1)),
+    loadings: pairs.slice(0, kept).map((e) => e.vector),
+    variances: pairs.slice(0, kept).map((e) => e.value),
+    limits: { T2: Infinity, SPE: Infinity },
   };
   // the limits: one false anomaly per falseEventsPerWeek, as a quantile of the reference - or above its largest value
   const dt = samplingInterval(times);
@@ -86,7 +116,10 @@ export function trainUnitModel(asset: string, tags: readonly string[], rows: rea
 }
 
 /** T² and SPE of one row, and each tag's contribution to them. */
-export function statistics(m: UnitModel, row: readonly number[]): { T2: number; SPE: number; t2c: number[]; spec: number[] } {
+export function statistics(
+  m: UnitModel,
+  row: readonly number[],
+): { T2: number; SPE: number; t2c: number[]; spec: number[] } {
   const z = row.map((v, j) => (v - m.mean[j]) / m.sd[j]);
   const scores = m.loadings.map((w) => w.reduce((s, x, j) => s + x * z[j], 0));
   const T2 = scores.reduce((a, t, k) => a + (t * t) / m.variances[k], 0);
@@ -98,9 +131,15 @@ export function statistics(m: UnitModel, row: readonly number[]): { T2: number; 
 
 /** Watches one unit's rows in time order and emits an anomaly when a statistic stays above its limit for PERSIST rows. */
 export class UnitMonitor {
-  private run: Record<'T2' | 'SPE', { lines: number[]; times: number[]; contrib: number[]; max: number; emitted: boolean } | null> = { T2: null, SPE: null };
+  private run: Record<
+    'T2' | 'SPE',
+    { lines: number[]; times: number[]; contrib: number[]; max: number; emitted: boolean } | null
+  > = { T2: null, SPE: null };
 
-  constructor(readonly model: UnitModel, private readonly emit: (a: UnitAnomaly) => void) {}
+  constructor(
+    readonly model: UnitModel,
+    private readonly emit: (a: UnitAnomaly) => void,
+  ) {}
 
   /** One row of the unit's tags (in `model.tags` order), from `source` at `line`, time `t` (epoch ms). */
   push(source: string, line: number, t: number, row: readonly number[]): void {
@@ -121,11 +160,22 @@ export class UnitMonitor {
       if (r.lines.length >= PERSIST && !r.emitted) {
         r.emitted = true;
         const total = r.contrib.reduce((a, c) => a + c, 0) || 1;
-        const contributions = r.contrib.map((c, j) => ({ tag: this.model.tags[j], share: Number((c / total).toFixed(3)) }))
-          .sort((a, b) => b.share - a.share || a.tag.localeCompare(b.tag)).slice(0, TOP);
+        const contributions = r.contrib
+          .map((c, j) => ({ tag: this.model.tags[j], share: Number((c / total).toFixed(3)) }))
+          .sort((a, b) => b.share - a.share || a.tag.localeCompare(b.tag))
+          .slice(0, TOP);
         this.emit({
-          kind: 'anomaly', source, asset: this.model.asset, statistic: stat, value: Number(r.max.toPrecision(6)), limit: Number(this.model.limits[stat].toPrecision(6)),
-          onset_line: r.lines[0], onset: new Date(r.times[0]).toISOString(), detected_line: line, detected: new Date(t).toISOString(), contributions,
+          kind: 'anomaly',
+          source,
+          asset: this.model.asset,
+          statistic: stat,
+          value: Number(r.max.toPrecision(6)),
+          limit: Number(this.model.limits[stat].toPrecision(6)),
+          onset_line: r.lines[0],
+          onset: new Date(r.times[0]).toISOString(),
+          detected_line: line,
+          detected: new Date(t).toISOString(),
+          contributions,
         });
       }
     }

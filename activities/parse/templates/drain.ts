@@ -41,7 +41,8 @@ const KEYED = /^([^\s=:]*[A-Za-z_][^\s=:]*[=:])(.+)$/;
 /** The generalisation of two differing tokens: `key=<*>` when both are values of one key, else `<*>`. */
 export function mergeToken(template: string, token: string): string {
   if (template === WILDCARD) return WILDCARD;
-  const a = KEYED.exec(template), b = KEYED.exec(token);
+  const a = KEYED.exec(template),
+    b = KEYED.exec(token);
   return a && b && a[1] === b[1] ? `${a[1]}${WILDCARD}` : WILDCARD;
 }
 
@@ -51,8 +52,15 @@ export function mergeToken(template: string, token: string): string {
  * whichever of them came first.
  */
 export function sameKeyedVariable(a: string, b: string): boolean {
-  const x = KEYED.exec(a), y = KEYED.exec(b);
-  return !!x && !!y && x[1] === y[1] && (x[2] === WILDCARD || HAS_DIGIT.test(x[2])) && (y[2] === WILDCARD || HAS_DIGIT.test(y[2]));
+  const x = KEYED.exec(a),
+    y = KEYED.exec(b);
+  return (
+    !!x &&
+    !!y &&
+    x[1] === y[1] &&
+    (x[2] === WILDCARD || HAS_DIGIT.test(x[2])) &&
+    (y[2] === WILDCARD || HAS_DIGIT.test(y[2]))
+  );
 }
 
 /** Does a template token that holds `key=<*>` cover this message token (the same key, any value)? */
@@ -122,12 +130,15 @@ export class Drain {
     const masked: string[] = [];
     const text = this.maskRegex
       ? content.replace(this.maskRegex, (m) => {
-        if (m === '') return m;
-        masked.push(m);
-        return WILDCARD;
-      })
+          if (m === '') return m;
+          masked.push(m);
+          return WILDCARD;
+        })
       : content;
-    let tokens = text.trim().split(/\s+/).filter((t) => t !== '');
+    let tokens = text
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '');
     if (this.opts.joinVariables && masked.length > 1) tokens = joinVariableRuns(tokens);
     return { tokens, masked };
   }
@@ -221,7 +232,10 @@ export class Drain {
         if (variable) {
           next = n.children.get(WILDCARD);
           if (!next) n.children.set(WILDCARD, (next = node()));
-        } else if (n.children.size + 1 < this.opts.maxChildren || (n.children.has(WILDCARD) && n.children.size < this.opts.maxChildren)) {
+        } else if (
+          n.children.size + 1 < this.opts.maxChildren ||
+          (n.children.has(WILDCARD) && n.children.size < this.opts.maxChildren)
+        ) {
           n.children.set(token, (next = node()));
         } else {
           next = n.children.get(WILDCARD);

@@ -27,7 +27,10 @@ export class EnumerationCounter {
       const values = positions[i];
       if (values === null) continue;
       const t = tokens[i];
-      if (!WORD.test(t.replace(KEY, '')) || (!values.has(t) && values.size >= this.maxValues)) { positions[i] = null; continue; }
+      if (!WORD.test(t.replace(KEY, '')) || (!values.has(t) && values.size >= this.maxValues)) {
+        positions[i] = null;
+        continue;
+      }
       values.set(t, (values.get(t) ?? 0) + 1);
     }
   }
@@ -38,7 +41,9 @@ export class EnumerationCounter {
     for (const c of clusters) {
       const positions = this.seen.get(c.id);
       if (!positions) continue;
-      const at = c.template.flatMap((t, i) => ((t === WILDCARD || keyed(t)) && positions[i] && positions[i]!.size >= 2 ? [i] : []));
+      const at = c.template.flatMap((t, i) =>
+        (t === WILDCARD || keyed(t)) && positions[i] && positions[i]!.size >= 2 ? [i] : [],
+      );
       if (at.length) out[c.id] = { positions: at, words: at.map((i) => [...positions[i]!.keys()].sort()) };
     }
     return out;
@@ -46,13 +51,20 @@ export class EnumerationCounter {
 }
 
 /** The enumerated positions of one cluster and the words each held in the scan. */
-export interface Enumeration { positions: number[]; words: string[][] }
+export interface Enumeration {
+  positions: number[];
+  words: string[][];
+}
 
 /**
  * A cluster's template with the message's words put back at the enumerated positions, or null when a
  * word there was not one of the scan's (the message then belongs to the cluster's general event).
  */
-export function enumeratedTemplate(template: readonly string[], e: Enumeration, tokens: readonly string[]): string[] | null {
+export function enumeratedTemplate(
+  template: readonly string[],
+  e: Enumeration,
+  tokens: readonly string[],
+): string[] | null {
   const t = [...template];
   for (let k = 0; k < e.positions.length; k++) {
     const i = e.positions[k];

@@ -7,13 +7,15 @@ import type { TemplateParam } from '../records';
 import { EnumerationCounter, enumeratedTemplate } from './enumerations';
 
 /** Mining settings of a text source (part of its configuration). */
-export const MinerSettings = z.object({
-  depth: z.number().int().min(3).max(12).default(5),
-  similarity: z.number().min(0).max(1).default(0.5),
-  maxChildren: z.number().int().min(2).default(100),
-  /** extra variable patterns of this source, masked before the standard ones */
-  masks: z.array(z.string()).default([]),
-}).strict();
+export const MinerSettings = z
+  .object({
+    depth: z.number().int().min(3).max(12).default(5),
+    similarity: z.number().min(0).max(1).default(0.5),
+    maxChildren: z.number().int().min(2).default(100),
+    /** extra variable patterns of this source, masked before the standard ones */
+    masks: z.array(z.string()).default([]),
+  })
+  .strict();
 export type MinerSettings = z.infer<typeof MinerSettings>;
 
 // masks and pseudonyms written by the PII stage are variables too
@@ -21,28 +23,47 @@ const PII_MASK = MASK_TOKEN.source;
 
 export function drainOptions(s: MinerSettings): DrainOptions {
   return {
-    depth: s.depth, similarity: s.similarity, maxChildren: s.maxChildren, masks: [PII_MASK, ...s.masks, ...STANDARD_MASKS],
-    numbersAreVariables: true, constantSimilarity: true, keyedTokens: true, joinVariables: true,
+    depth: s.depth,
+    similarity: s.similarity,
+    maxChildren: s.maxChildren,
+    masks: [PII_MASK, ...s.masks, ...STANDARD_MASKS],
+    numbersAreVariables: true,
+    constantSimilarity: true,
+    keyedTokens: true,
+    joinVariables: true,
   };
 }
 
 /** The saved result of mining a source: clusters, and the event (template id and text) of each. */
 export const TemplateModelData = z.object({
   settings: MinerSettings,
-  clusters: z.array(z.object({ id: z.number().int(), template: z.array(z.string()), size: z.number().int(), insertedAs: z.array(z.string()) })),
+  clusters: z.array(
+    z.object({
+      id: z.number().int(),
+      template: z.array(z.string()),
+      size: z.number().int(),
+      insertedAs: z.array(z.string()),
+    }),
+  ),
   /** per cluster id: its event's template id */
   eventOf: z.array(z.string()),
   /** per template id: the event's template text (its largest cluster's) */
   events: z.record(z.string(), z.object({ template: z.string(), size: z.number().int() })),
   /** per cluster id: generalised positions that only held a few words, one event per word (enumerations.ts) */
-  enumerated: z.record(z.string(), z.object({ positions: z.array(z.number().int()), words: z.array(z.array(z.string())) })).default({}),
+  enumerated: z
+    .record(z.string(), z.object({ positions: z.array(z.number().int()), words: z.array(z.array(z.string())) }))
+    .default({}),
 });
 export type TemplateModelData = z.infer<typeof TemplateModelData>;
 
 export const templateId = (skel: string) => `t-${createHash('sha256').update(skel).digest('hex').slice(0, 12)}`;
 
 /** Freeze a miner: clusters grouped into events by constant skeleton; ids are hashes of the skeletons. */
-export function freezeTemplates(drain: Drain, settings: MinerSettings, counter?: EnumerationCounter): TemplateModelData {
+export function freezeTemplates(
+  drain: Drain,
+  settings: MinerSettings,
+  counter?: EnumerationCounter,
+): TemplateModelData {
   const eventOf: string[] = [];
   const events: TemplateModelData['events'] = {};
   const best = new Map<string, Cluster>();
@@ -54,7 +75,13 @@ export function freezeTemplates(drain: Drain, settings: MinerSettings, counter?:
     events[id] = { template: '', size: (events[id]?.size ?? 0) + c.size };
   }
   for (const [id, c] of best) events[id].template = c.template.join(' ');
-  return { settings, clusters: drain.clusters.map((c) => ({ ...c })), eventOf, events, enumerated: counter?.enumerated(drain.clusters) ?? {} };
+  return {
+    settings,
+    clusters: drain.clusters.map((c) => ({ ...c })),
+    eventOf,
+    events,
+    enumerated: counter?.enumerated(drain.clusters) ?? {},
+  };
 }
 
 type ParamType = TemplateParam['type'];
@@ -62,8 +89,13 @@ type ParamType = TemplateParam['type'];
 function typeOf(v: string): { type: ParamType; value: string | number } {
   if (/^[-+]?\d+$/.test(v) && Math.abs(Number(v)) <= Number.MAX_SAFE_INTEGER) return { type: 'int', value: Number(v) };
   if (/^[-+]?\d*\.\d+(?:[eE][-+]?\d+)?$|^[-+]?\d+[eE][-+]?\d+$/.test(v)) return { type: 'float', value: Number(v) };
-  if (/^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v) || (v.includes(':') && /^[0-9a-fA-F:]+$/.test(v) && v.split(':').length > 2)) return { type: 'ip', value: v };
-  if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)) return { type: 'uuid', value: v };
+  if (
+    /^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v) ||
+    (v.includes(':') && /^[0-9a-fA-F:]+$/.test(v) && v.split(':').length > 2)
+  )
+    return { type: 'ip', value: v };
+  if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v))
+    return { type: 'uuid', value: v };
   if (/^0[xX][0-9a-fA-F]+$/.test(v)) return { type: 'hex', value: v };
   if (/^\d{1,2}:\d{2}(?::\d{2})?/.test(v) || /^\d{4}-\d{2}-\d{2}/.test(v)) return { type: 'time', value: v };
   return { type: 'string', value: v };
@@ -78,8 +110,9 @@ export function extractParams(template: readonly string[], message: MaskedMessag
   let k = 0;
   const names = new Map<string, number>();
   const nameFor = (i: number, token: string): string => {
-    const key = /([A-Za-z_][\w.-]*)\s*[=:]\s*<\*>/.exec(token)?.[1]
-      ?? (i > 0 && !template[i - 1].includes(WILDCARD) ? template[i - 1].replace(/[^\w\u4e00-\u9fff]+/g, '') : '');
+    const key =
+      /([A-Za-z_][\w.-]*)\s*[=:]\s*<\*>/.exec(token)?.[1] ??
+      (i > 0 && !template[i - 1].includes(WILDCARD) ? template[i - 1].replace(/[^\w\u4e00-\u9fff]+/g, '') : '');
     const base = (key || 'p').toLowerCase();
     const n = (names.get(base) ?? 0) + 1;
     names.set(base, n);
@@ -88,7 +121,8 @@ export function extractParams(template: readonly string[], message: MaskedMessag
   message.tokens.forEach((token, i) => {
     const placeholders = token.split(WILDCARD).length - 1;
     if (placeholders > 0) {
-      for (let j = 0; j < placeholders; j++) out.push({ name: nameFor(i, template[i] ?? token), ...typeOf(message.masked[k++] ?? '') });
+      for (let j = 0; j < placeholders; j++)
+        out.push({ name: nameFor(i, template[i] ?? token), ...typeOf(message.masked[k++] ?? '') });
     } else if (template[i] === WILDCARD) {
       out.push({ name: nameFor(i, template[i]), ...typeOf(token) });
     } else if (template[i] !== undefined && keyCovers(template[i], token)) {

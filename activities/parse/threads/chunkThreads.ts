@@ -12,7 +12,10 @@ const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 
 
 /** What a thread is sent: everything `parseChunkToFiles` takes but the progress callback (plain data). */
 export type ChunkJob = Omit<Parameters<typeof parseChunkToFiles>[0], 'onProgress'>;
-export type ThreadReply = { progress: ChunkProgress } | { done: ChunkOutput } | { error: { message: string; type: InputError['type'] | null } };
+export type ThreadReply =
+  | { progress: ChunkProgress }
+  | { done: ChunkOutput }
+  | { error: { message: string; type: InputError['type'] | null } };
 
 /**
  * Chunks parsed on worker threads, at most `size` at once (default: the machine's cores), so that one
@@ -70,10 +73,15 @@ export class ChunkThreads {
     this.all.clear();
     this.idle.length = 0;
     // asked to end, not terminated: a thread torn down while native code (SWC's transpiler) is loaded may crash
-    await Promise.all(all.map((w) => new Promise<void>((resolve) => {
-      w.once('exit', () => resolve());
-      w.postMessage('close');
-    })));
+    await Promise.all(
+      all.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            w.postMessage('close');
+          }),
+      ),
+    );
   }
 
   private acquire(): Promise<Worker> {
@@ -88,7 +96,8 @@ export class ChunkThreads {
 
   private release(w: Worker): void {
     const next = this.waiting.shift();
-    if (next) next(w); // still referenced: it goes on working
+    if (next)
+      next(w); // still referenced: it goes on working
     else {
       this.idle.push(w);
       w.unref(); // an idle thread keeps no process alive
