@@ -11,7 +11,10 @@ import { isUnavailable, neo4jUnreachable } from '../graphs/store';
 export interface ActivityDeps {
   driver: Driver;
   neo4jUri: string;
-  /** the expander for a run's settings (the offline templates, or the configured LLM endpoint); an LLM one caches its requests under `cacheDir` */
+  /**
+   * the expander for a run's settings (the offline templates, or the configured LLM endpoint); an LLM one caches its
+   * requests under `cacheDir`
+   */
   expanderFor: (settings: RunConfig['expand'], cacheDir: string) => TextExpander;
   /** the optional LLM judge of the run's settings (expand.judge), or null */
   judgeFor?: (settings: RunConfig['expand']) => TextJudge | null;

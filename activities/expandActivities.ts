@@ -90,7 +90,10 @@ export function createExpandActivities(deps: ActivityDeps) {
       };
     },
 
-    /** Stage 3c: the batches' documents together, exact and near-duplicates removed (also against earlier runs of the directory). */
+    /**
+     * Stage 3c: the batches' documents together, exact and near-duplicates removed (also against earlier runs of the
+     * directory).
+     */
     async collectDocuments(input: {
       outDir: string;
       factsPath: string;

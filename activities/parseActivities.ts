@@ -98,7 +98,8 @@ export function createParseActivities(deps: ActivityDeps) {
       if (!chunk)
         throw fail(
           'InvalidConfig',
-          `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model file ${input.modelPath} changed since the scan?)`,
+          `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model ` +
+            `file ${input.modelPath} changed since the scan?)`,
         );
       const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
       // on one of this process's threads, so that several chunk activities at once use every core; one that
@@ -129,7 +130,10 @@ export function createParseActivities(deps: ActivityDeps) {
       }
     },
 
-    /** Stage 1c: windows, changes, state events and unit anomalies of a table source's series -> records/<source>.series.jsonl. */
+    /**
+     * Stage 1c: windows, changes, state events and unit anomalies of a table source's series ->
+     * records/<source>.series.jsonl.
+     */
     async segmentSeries(input: {
       source: string;
       modelPath: string;

@@ -48,7 +48,8 @@ async function writeSensors(path: string, n: number): Promise<void> {
   const write = (s: string) =>
     out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
   await write(
-    'timestamp,machine,melt_temp (degC),mold_temp (degC),injection_pressure (bar),hold_pressure (bar),cycle_time (s),quality,defect\n',
+    'timestamp,machine,melt_temp (degC),mold_temp (degC),injection_pressure (bar),hold_pressure ' +
+      '(bar),cycle_time (s),quality,defect\n',
   );
   let seed = 7;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -58,7 +59,10 @@ async function writeSensors(path: string, n: number): Promise<void> {
     const hot = i % 5000 > 4800;
     const melt = hot ? 251 + 4 * rnd() : 232 + 10 * rnd();
     const bad = rnd() < (hot ? 0.4 : 0.02);
-    buf += `${new Date(t0 + i * 1000).toISOString()},IMM-01,${melt.toFixed(1)},${(42 + 6 * rnd()).toFixed(1)},${(930 + 40 * rnd()).toFixed(0)},${(460 + 40 * rnd()).toFixed(0)},${(29 + 2 * rnd()).toFixed(2)},${bad ? 'NG' : 'OK'},${bad && hot ? 'burn_marks' : ''}\n`;
+    buf +=
+      `${new Date(t0 + i * 1000).toISOString()},IMM-01,${melt.toFixed(1)},${(42 + 6 * rnd()).toFixed(1)},` +
+      `${(930 + 40 * rnd()).toFixed(0)},${(460 + 40 * rnd()).toFixed(0)},${(29 + 2 * rnd()).toFixed(2)},` +
+      `${bad ? 'NG' : 'OK'},${bad && hot ? 'burn_marks' : ''}\n`;
     if (buf.length > 1 << 20) {
       await write(buf);
       buf = '';
@@ -105,15 +109,21 @@ async function main(): Promise<void> {
     const largest = histories.reduce((a, h) => (h.events.length > a.events.length ? h : a));
     const total = histories.reduce((a, h) => a + h.events.length, 0);
     console.log(
-      `run over ${result.r.counts.lines} input lines (${((n * 95) / 1e6).toFixed(0)} MB CSV, ${values['chunk-mb']} MiB chunks, continue-as-new every ${config.parse.continueAsNewAfter} chunks / ${config.expand.continueAsNewAfter} batches) in ${secs.toFixed(0)} s: ${result.r.counts.records} records, ${result.r.counts.facts} facts, ${result.r.counts.docs_written} documents`,
+      `run over ${result.r.counts.lines} input ` +
+        `lines (${((n * 95) / 1e6).toFixed(0)} MB CSV, ${values['chunk-mb']} MiB chunks, continue-as-new ` +
+        `every ${config.parse.continueAsNewAfter} chunks / ${config.expand.continueAsNewAfter} batches) ` +
+        `in ${secs.toFixed(0)} s: ${result.r.counts.records} records, ${result.r.counts.facts} facts, ` +
+        `${result.r.counts.docs_written} documents`,
     );
     console.log(`histories (Temporal's limits per run: 51,200 events, warning at 10,240; 50 MB):`);
     for (const h of histories)
       console.log(
-        `  ${h.type.padEnd(16)} ${h.workflowId} run ${h.runId.slice(0, 8)}: ${h.events.length} events, ${(h.sizeBytes / 1024).toFixed(0)} KiB`,
+        `  ${h.type.padEnd(16)} ${h.workflowId} run ${h.runId.slice(0, 8)}: ${h.events.length} events, ` +
+          `${(h.sizeBytes / 1024).toFixed(0)} KiB`,
       );
     console.log(
-      `largest: ${largest.events.length} events (${largest.type}); all ${histories.length} runs together: ${total} events`,
+      `largest: ${largest.events.length} events (${largest.type}); all ${histories.length} runs ` +
+        `together: ${total} events`,
     );
     console.log(
       `activities: ${Object.entries(byType)

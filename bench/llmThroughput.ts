@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`the test server exited (${code})`)));
   });
   console.log(
-    `expansion against the OpenAI-compatible test server (own process, loopback HTTP, ${LATENCY} ms per answer), ${jobs.length} distinct jobs`,
+    `expansion against the OpenAI-compatible test server (own process, loopback HTTP, ${LATENCY} ms per ` +
+      `answer), ${jobs.length} distinct jobs`,
   );
   try {
     for (const c of values.concurrency!.split(',').map(Number)) {
@@ -76,7 +77,9 @@ async function main(): Promise<void> {
       const secs = (performance.now() - t0) / 1000;
       const rate = out.generated / secs;
       console.log(
-        `concurrency ${String(c).padStart(2)}: ${out.generated} documents in ${secs.toFixed(2)} s = ${rate.toFixed(1)} docs/s; ideal ${ideal.toFixed(1)} docs/s; ratio ${(rate / ideal).toFixed(3)} (${expander.requests} requests, limit peak ${expander.limiter.peak})`,
+        `concurrency ${String(c).padStart(2)}: ${out.generated} documents ` +
+          `in ${secs.toFixed(2)} s = ${rate.toFixed(1)} docs/s; ideal ${ideal.toFixed(1)} docs/s; ` +
+          `ratio ${(rate / ideal).toFixed(3)} (${expander.requests} requests, limit peak ${expander.limiter.peak})`,
       );
     }
   } finally {
@@ -94,11 +97,14 @@ async function main(): Promise<void> {
   });
   const byLang = (lang: string) => out.docs.filter((d) => d.lang === lang).map((d) => d.text);
   console.log(
-    `offline corpus of ${texts.length} documents (${facts.length} facts, ${jobs.filter((j) => j.input !== 'fact').length} bundle jobs): near-duplicates at 0.8: ${near} (${((100 * near) / texts.length).toFixed(1)} %)`,
+    `offline corpus ` +
+      `of ${texts.length} documents (${facts.length} facts, ${jobs.filter((j) => j.input !== 'fact').length}` +
+      ` bundle jobs): near-duplicates at 0.8: ${near} (${((100 * near) / texts.length).toFixed(1)} %)`,
   );
   for (const lang of ['en', 'zh'])
     console.log(
-      `  ${lang}: distinct-1 ${distinctN(byLang(lang), 1).toFixed(3)}, distinct-2 ${distinctN(byLang(lang), 2).toFixed(3)}, distinct-3 ${distinctN(byLang(lang), 3).toFixed(3)}`,
+      `  ${lang}: distinct-1 ${distinctN(byLang(lang), 1).toFixed(3)}, distinct-2 ` +
+        `${distinctN(byLang(lang), 2).toFixed(3)}, distinct-3 ${distinctN(byLang(lang), 3).toFixed(3)}`,
     );
 }
 

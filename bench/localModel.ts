@@ -49,14 +49,18 @@ async function measure(label: string, baseURL: string, model: string, concurrenc
   const reasons: Record<string, number> = {};
   for (const r of out.rejected) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
   console.log(
-    `${label.padEnd(34)} concurrency ${concurrency}: ${(out.generated / min).toFixed(1).padStart(6)} texts/min, ${expander.requests} requests, accepted ${out.docs.length}/${out.generated}` +
-      ` (${Math.round((100 * out.docs.length) / Math.max(1, out.generated))} %), response format ${expander.capabilities.responseFormat}; rejected ${JSON.stringify(reasons)}`,
+    `${label.padEnd(34)} concurrency ${concurrency}: ${(out.generated / min).toFixed(1).padStart(6)} texts/min, ` +
+      `${expander.requests} requests, accepted ${out.docs.length}/${out.generated}` +
+      ` (${Math.round((100 * out.docs.length) / Math.max(1, out.generated))} %), response ` +
+      `format ${expander.capabilities.responseFormat}; rejected ${JSON.stringify(reasons)}`,
   );
 }
 
 async function main(): Promise<void> {
   console.log(
-    `${JOBS.length} English single-fact texts per measurement, Forge's default request settings (max_tokens ${DEFAULTS.maxTokens}, temperature ${DEFAULTS.temperature}, response format ${DEFAULTS.responseFormat} negotiated)`,
+    `${JOBS.length} English single-fact texts per measurement, Forge's default request settings ` +
+      `(max_tokens ${DEFAULTS.maxTokens}, temperature ${DEFAULTS.temperature}, response ` +
+      `format ${DEFAULTS.responseFormat} negotiated)`,
   );
   for (const threads of values.threads!.split(',').map(Number)) {
     const layout: ServiceLayout = {

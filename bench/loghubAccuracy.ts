@@ -168,7 +168,8 @@ async function main(): Promise<void> {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i])).join('  '));
   console.log(
-    `product path (forge parse, header format only): mean GA ${(sums.ga / names.length).toFixed(4)} (Drain published ${(sums.drain / names.length).toFixed(4)}); GA >= Drain on ${sums.beat} of ${names.length}`,
+    `product path (forge parse, header format only): mean GA ${(sums.ga / names.length).toFixed(4)} (Drain ` +
+      `published ${(sums.drain / names.length).toFixed(4)}); GA >= Drain on ${sums.beat} of ${names.length}`,
   );
   console.log(
     `tuned (Drain's per-log masks, st, depth; not what a user runs): mean GA ${(sums.tuned / names.length).toFixed(4)}`,

@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   const t2 = performance.now();
   const rules = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
   console.log(
-    `${rows.length} rows; parse ${((t1 - t0) / 1000).toFixed(1)} s, facts ${((t2 - t1) / 1000).toFixed(1)} s; ${rules.length} rule facts, ${res.rulesSetAside.length} set aside`,
+    `${rows.length} rows; ` +
+      `parse ${((t1 - t0) / 1000).toFixed(1)} s, facts ${((t2 - t1) / 1000).toFixed(1)} s; ${rules.length} rule ` +
+      `facts, ${res.rulesSetAside.length} set aside`,
   );
 
   // Forge's facts and the trees' majority leaves, read the same way
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
   });
   const other = rules.filter((r) => !DOCUMENTED.some((d) => d.label === r.statement.outcome.label));
   console.log(
-    `documented rules found within 5 %: Forge ${score.forge}/${DOCUMENTED.length}, decision tree depth 2 ${score['tree 2']}/${DOCUMENTED.length}, depth 3 ${score['tree 3']}/${DOCUMENTED.length}; Forge facts on the random-failure label: ${other.length}`,
+    `documented rules found within 5 %: Forge ${score.forge}/${DOCUMENTED.length}, decision tree ` +
+      `depth 2 ${score['tree 2']}/${DOCUMENTED.length}, depth 3 ${score['tree 3']}/${DOCUMENTED.length}; Forge ` +
+      `facts on the random-failure label: ${other.length}`,
   );
 }
 

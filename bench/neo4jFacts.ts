@@ -17,7 +17,10 @@ import { RULE_GRAPH, ruleShots } from '../test/fixtures/graph';
 const { values } = parseArgs({ options: { facts: { type: 'string', default: '20000' } } });
 const N = Number(values.facts);
 
-/** `n` distinct facts shaped like real ones (threshold rules and out-of-spec facts from the fixture data), ids by content. */
+/**
+ * `n` distinct facts shaped like real ones (threshold rules and out-of-spec facts from the fixture data), ids by
+ * content.
+ */
 function syntheticFacts(n: number, round: number): Fact[] {
   const templates = deriveFacts([ruleShots(2000)], RULE_GRAPH).facts;
   return Array.from({ length: n }, (_, i) => {
@@ -38,7 +41,8 @@ async function main(): Promise<void> {
       })),
     );
     console.log(
-      `facts into Neo4j 5.26 (embedded, heap ${TEST_LAYOUT.neo4j.heapMb} MB, page cache ${TEST_LAYOUT.neo4j.pagecacheMb} MB), ${N} facts per round`,
+      `facts into Neo4j 5.26 (embedded, heap ${TEST_LAYOUT.neo4j.heapMb} MB, page ` +
+        `cache ${TEST_LAYOUT.neo4j.pagecacheMb} MB), ${N} facts per round`,
     );
     for (const [round, batch] of [100, 500, 2000].entries()) {
       const facts = syntheticFacts(N, round);
@@ -49,7 +53,9 @@ async function main(): Promise<void> {
       await mergeFacts(driver, facts, `bench-${round}`, batch);
       const again = performance.now() - t1;
       console.log(
-        `batch ${String(batch).padStart(4)}: first write ${Math.round(N / (first / 1000))} facts/s (${Math.round(first)} ms, ${(links / N).toFixed(1)} [:ABOUT] links per fact); rewrite (all MERGE hits) ${Math.round(N / (again / 1000))} facts/s`,
+        `batch ${String(batch).padStart(4)}: first ` +
+          `write ${Math.round(N / (first / 1000))} facts/s (${Math.round(first)} ms, ${(links / N).toFixed(1)}` +
+          ` [:ABOUT] links per fact); rewrite (all MERGE hits) ${Math.round(N / (again / 1000))} facts/s`,
       );
       for (let left = 1; left > 0; ) {
         const r = await driver.executeQuery(

@@ -53,7 +53,8 @@ function benchMining(messages: string[]): number {
   for (const m of all) fresh.add(m);
   const rate = all.length / secs(t0);
   console.log(
-    `template mining: ${all.length} messages, ${fresh.clusters.length} clusters, ${Math.round(rate)} lines/s (one core)`,
+    `template mining: ${all.length} messages, ${fresh.clusters.length} clusters, ${Math.round(rate)} lines/s ` +
+      `(one core)`,
   );
   return rate;
 }
@@ -89,7 +90,8 @@ for l in lines: m.add_log_message(l)
 print(len(lines) / (time.perf_counter() - t))`;
   const rate = Number(execFileSync('python3', ['-c', script, file], { env, encoding: 'utf8' }).trim());
   console.log(
-    `drain3 0.9.11 (Python) on the same messages: ${Math.round(rate)} lines/s; Forge / drain3 = ${(ours / rate).toFixed(1)}x`,
+    `drain3 0.9.11 (Python) on the same messages: ${Math.round(rate)} lines/s; Forge / ` +
+      `drain3 = ${(ours / rate).toFixed(1)}x`,
   );
 }
 
@@ -113,10 +115,15 @@ const EVENTS = readFileSync(join(ROOT, 'examples', 'moulding-line', 'events.log'
 const eventLine = (i: number) =>
   EVENTS[i % EVENTS.length].replace(/(\d+\.\d) degC/, (_m, v) => `${(Number(v) + (i % 7) / 10).toFixed(1)} degC`);
 const SENSOR_HEADER =
-  'timestamp,machine,melt_temp (degC),mold_temp (degC),injection_pressure (bar),hold_pressure (bar),cycle_time (s),quality,defect,operator';
+  'timestamp,machine,melt_temp (degC),mold_temp (degC),injection_pressure (bar),hold_pressure (bar),cycle_time ' +
+  '(s),quality,defect,operator';
 const sensorLine = (i: number) => {
   const t = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace('.000Z', '+00:00');
-  return `${t},IMM-0${(i % 4) + 1},${(236 + (i % 17) / 3).toFixed(1)},${(45 + (i % 5)).toFixed(1)},${950 + (i % 40)},${480 + (i % 25)},${(30 + (i % 9) / 10).toFixed(2)},${i % 31 ? 'OK' : 'NG'},${i % 31 ? '' : 'flash'},Zhang Wei (E10234)`;
+  return (
+    `${t},IMM-0${(i % 4) + 1},${(236 + (i % 17) / 3).toFixed(1)},${(45 + (i % 5)).toFixed(1)},` +
+    `${950 + (i % 40)},${480 + (i % 25)},${(30 + (i % 9) / 10).toFixed(2)},${i % 31 ? 'OK' : 'NG'},` +
+    `${i % 31 ? '' : 'flash'},Zhang Wei (E10234)`
+  );
 };
 
 /** Run `forge parse` on a file in a child process: wall time, CPU time (user + system, all threads) and peak RSS. */
@@ -196,18 +203,22 @@ async function main(): Promise<void> {
   const lines = readFileSync(log, 'utf8').split('\n').length - 1;
   const p = forgeParse(log);
   console.log(
-    `stage one, text log 100 MB (${lines} lines): ${Math.round(lines / p.secs)} lines/s, ${(100 / p.secs).toFixed(1)} MB/s, peak RSS ${Math.round(p.rssMb)} MB (forge parse, one process, wall time incl. start-up)`,
+    `stage one, text log 100 ` +
+      `MB (${lines} lines): ${Math.round(lines / p.secs)} lines/s, ${(100 / p.secs).toFixed(1)} MB/s, peak ` +
+      `RSS ${Math.round(p.rssMb)} MB (forge parse, one process, wall time incl. start-up)`,
   );
 
   const csv = join(WORK, 'sensors-200mb.csv');
   await writeSized(csv, 200, SENSOR_HEADER, sensorLine);
   const c = forgeParse(csv);
   console.log(
-    `stage one, CSV series 200 MB (parse + segmentation): ${(200 / c.secs).toFixed(1)} MB/s wall, ${(200 / c.cpuSecs).toFixed(1)} MB per CPU-second (all threads), peak RSS ${Math.round(c.rssMb)} MB`,
+    `stage one, CSV series 200 MB (parse + segmentation): ${(200 / c.secs).toFixed(1)} MB/s ` +
+      `wall, ${(200 / c.cpuSecs).toFixed(1)} MB per CPU-second (all threads), peak RSS ${Math.round(c.rssMb)} MB`,
   );
   const passes = await csvPasses(csv, 3);
   const figures = (xs: { wall: number; cpu: number }[]) =>
-    `${xs.map((x) => x.wall.toFixed(1)).join(' / ')} MB/s wall, ${xs.map((x) => x.cpu.toFixed(1)).join(' / ')} MB per CPU-second`;
+    `${xs.map((x) => x.wall.toFixed(1)).join(' / ')} MB/s ` +
+    `wall, ${xs.map((x) => x.cpu.toFixed(1)).join(' / ')} MB per CPU-second`;
   console.log(`  CSV -> sample records alone, one core (in process, no start-up; 3 rounds): ${figures(passes.parse)}`);
   console.log(`  segmentation alone (record files read back and validated; 3 rounds): ${figures(passes.segment)}`);
   rmSync(log, { force: true });
@@ -220,7 +231,8 @@ async function main(): Promise<void> {
       await writeSized(f, mb, SENSOR_HEADER, sensorLine);
       const r = forgeParse(f);
       console.log(
-        `  ${String(mb).padStart(5)} MB: ${Math.round(r.rssMb)} MB RSS, ${r.secs.toFixed(1)} s (${(mb / r.secs).toFixed(1)} MB/s), ${statSync(f).size} bytes`,
+        `  ${String(mb).padStart(5)} MB: ${Math.round(r.rssMb)} MB RSS, ${r.secs.toFixed(1)} s (` +
+          `${(mb / r.secs).toFixed(1)} MB/s), ${statSync(f).size} bytes`,
       );
       rmSync(f, { force: true });
     }

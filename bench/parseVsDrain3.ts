@@ -33,7 +33,8 @@ cfg.drain_sim_th, cfg.drain_depth, cfg.profiling_enabled = 0.5, 5, False
 if masks:
     cfg.masking_instructions = [MaskingInstruction(r, '<*>') for r in ${JSON.stringify(MASKS)}]
 miner = TemplateMiner(config=cfg)
-header = re.compile(r'^(?P<Logrecord>.*?)\\s+(?P<Date>.*?)\\s+(?P<Time>.*?)\\s+(?P<Pid>.*?)\\s+(?P<Level>.*?)\\s+(?P<Component>.*?)\\s+\\[(?P<ADDR>.*?)\\]\\s+(?P<Content>.*?)$')
+header = re.compile(r'^(?P<Logrecord>.*?)\\s+(?P<Date>.*?)\\s+(?P<Time>.*?)\\s+(?P<Pid>.*?)\\s+(?P<Level>.*?)\\s+'
+                    r'(?P<Component>.*?)\\s+\\[(?P<ADDR>.*?)\\]\\s+(?P<Content>.*?)$')
 n = 0
 with open(path, encoding='utf-8') as f:
     for line in f:
@@ -92,13 +93,15 @@ function main(): void {
       runs['drain3 without masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'none']));
     }
     console.log(
-      `${lines} lines (${(readFileSync(log).length / 1e6).toFixed(0)} MB), ${values.rounds} rounds, ${cpus().length} cores`,
+      `${lines} lines (${(readFileSync(log).length / 1e6).toFixed(0)} MB), ${values.rounds} rounds, ` +
+        `${cpus().length} cores`,
     );
     const forgeWall = median(runs.forge.map((x) => x.wall));
     for (const [name, xs] of Object.entries(runs)) {
       const wall = median(xs.map((x) => x.wall));
       console.log(
-        `${name.padEnd(22)} median ${wall.toFixed(2)} s (${xs.map((x) => x.wall.toFixed(2)).join(' / ')}), ${Math.round(lines / wall)} lines/s, peak RSS ${Math.max(...xs.map((x) => x.rssMb)).toFixed(0)} MB` +
+        `${name.padEnd(22)} median ${wall.toFixed(2)} s (${xs.map((x) => x.wall.toFixed(2)).join(' / ')}), ` +
+          `${Math.round(lines / wall)} lines/s, peak RSS ${Math.max(...xs.map((x) => x.rssMb)).toFixed(0)} MB` +
           (name === 'forge' ? '' : `; Forge's speed / this: ${(wall / forgeWall).toFixed(2)}x`),
       );
     }

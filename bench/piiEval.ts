@@ -122,12 +122,15 @@ if (require.main === module) {
     const { scores, errors } = evaluatePii(lines);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     console.log(
-      `${label}: ${lines.length} lines (${lines.filter((l) => l.lang === 'zh').length} zh, ${lines.filter((l) => l.gold.length === 0).length} decoy-only), decoys kept ${decoysKept(lines).toFixed(3)}`,
+      `${label}: ${lines.length} lines (${lines.filter((l) => l.lang === 'zh').length} zh, ` +
+        `${lines.filter((l) => l.gold.length === 0).length} decoy-only), decoys kept ${decoysKept(lines).toFixed(3)}`,
     );
     console.log('type          labels   tp   fp   fn  precision  recall     F2');
     for (const s of scores)
       console.log(
-        `${s.type.padEnd(12)} ${String(s.tp + s.fn).padStart(7)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}     ${s.precision.toFixed(3)}   ${s.recall.toFixed(3)}  ${s.f2.toFixed(3)}`,
+        `${s.type.padEnd(12)} ${String(s.tp + s.fn).padStart(7)} ${String(s.tp).padStart(4)} ` +
+          `${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}     ${s.precision.toFixed(3)}   ` +
+          `${s.recall.toFixed(3)}  ${s.f2.toFixed(3)}`,
       );
     console.log(`${Math.round(lines.length / secs)} lines/s\n`);
     if (process.argv.includes('--errors')) for (const e of errors) console.log(e);
@@ -135,7 +138,8 @@ if (require.main === module) {
   const fp = loghubFalsePositives();
   console.log(
     fp
-      ? `Loghub-2k (${fp.lines} machine-log lines): ${fp.found} findings other than network addresses${fp.examples.length ? `: ${fp.examples.join('; ')}` : ''}`
+      ? `Loghub-2k (${fp.lines} machine-log lines): ${fp.found} findings other than network ` +
+          `addresses${fp.examples.length ? `: ${fp.examples.join('; ')}` : ''}`
       : 'Loghub-2k: ../shared/datasets/loghub-2k not found (set FORGE_SHARED_DIR); false-positive check skipped',
   );
 }

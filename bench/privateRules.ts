@@ -87,7 +87,11 @@ function main(): void {
       const errs = runs.flatMap((r) => r.errors),
         devs = runs.flatMap((r) => r.deviations);
       console.log(
-        `epsilon ${String(epsilon).padStart(3)}: ${mean(runs.map((r) => r.found)).toFixed(1)}/7 found (best ${Math.max(...runs.map((r) => r.found))}), threshold error of found ${(100 * mean(errs)).toFixed(1)} %, ${mean(runs.map((r) => r.rules)).toFixed(1)} rule facts; |released - true positives| mean ${mean(devs).toFixed(1)} (Laplace scale ${runs[0].report!.noise_scale}), ${mean(runs.map((r) => r.ms)).toFixed(0)} ms`,
+        `epsilon ${String(epsilon).padStart(3)}: ${mean(runs.map((r) => r.found)).toFixed(1)}/7 found ` +
+          `(best ${Math.max(...runs.map((r) => r.found))}), threshold error of ` +
+          `found ${(100 * mean(errs)).toFixed(1)} %, ${mean(runs.map((r) => r.rules)).toFixed(1)} rule facts; ` +
+          `|released - true positives| mean ${mean(devs).toFixed(1)} (Laplace ` +
+          `scale ${runs[0].report!.noise_scale}), ${mean(runs.map((r) => r.ms)).toFixed(0)} ms`,
       );
     }
   }

@@ -4,7 +4,8 @@
  * stage one (whitespace table, index time) and segments every variable. Beside it, PCA Hotelling T² trained
  * on the normal training file d00.dat (bench/lib/pcaT2.ts). Prints false events per hour on the normal
  * d00_te, and for d01_te / d02_te the first alarm after the onset, its delay, how often normal data alarms
- * that early (a detection only when rarer than 5 %), and the alarms before the onset.  npx ts-node --transpile-only bench/tepDetection.ts [--k 1] [--h 12] [--baseline 30]
+ * that early (a detection only when rarer than 5 %), and the alarms before the onset.  npx ts-node --transpile-only
+ * bench/tepDetection.ts [--k 1] [--h 12] [--baseline 30]
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,10 +97,14 @@ export async function detect(
   return { events, anomalies, samples: parsed.lines - parsed.quarantine.length };
 }
 
-/** Sample numbers (1-based, = data line) at which an alarm starts: Forge's change events, or runs of T² over its limit. */
+/**
+ * Sample numbers (1-based, = data line) at which an alarm starts: Forge's change events, or runs of T² over its limit.
+ */
 type Alarms = number[];
 
-/** How often normal data raises an alarm within `span` samples of a random start: the chance of a detection that early. */
+/**
+ * How often normal data raises an alarm within `span` samples of a random start: the chance of a detection that early.
+ */
 function chanceWithin(normal: Alarms, samples: number, span: number): number {
   let hit = 0,
     starts = 0;
@@ -140,7 +145,10 @@ async function main(): Promise<void> {
   const training = table(join(dir, 'd00.dat'));
   const pca = trainPca(training[0].map((_, i) => training.map((r) => r[i])));
   console.log(
-    `Forge: stage one's segmentation (CUSUM k=${opts.k} h=${opts.h}, min shift ${opts.minShift} sd, baseline ${opts.baseline} samples) on each variable; PCA T²: ${pca.loadings.length} components (90 % of the variance) of d00.dat, limit its 99th percentile; 52 variables, 3 min per sample`,
+    `Forge: stage one's segmentation (CUSUM k=${opts.k} h=${opts.h}, min ` +
+      `shift ${opts.minShift} sd, baseline ${opts.baseline} samples) on each variable; PCA ` +
+      `T²: ${pca.loadings.length} components (90 % of the variance) of d00.dat, limit its 99th percentile; 52 ` +
+      `variables, 3 min per sample`,
   );
   // the reference of normal operation a user would name in the source config: d00.dat (25 h), in the files' layout
   const refPath = join(mkdtempSync(join(tmpdir(), 'forge-tep-')), 'd00_reference.dat');
@@ -173,7 +181,9 @@ async function main(): Promise<void> {
   ];
   const normal = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
   console.log(
-    `d00_te (normal, ${hours} h): false events per hour - ${methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', ')}`,
+    `d00_te (normal, ${hours} h): false events per ` +
+      `hour - ` +
+      methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', '),
   );
   for (const file of ['d01_te.dat', 'd02_te.dat']) {
     console.log(`${file}:`);
@@ -188,7 +198,9 @@ async function main(): Promise<void> {
       const delay = first - ONSET;
       const chance = chanceWithin(normal[k], samples, delay);
       console.log(
-        `  ${m.name.padEnd(28)} first alarm ${delay} samples (${delay * 3} min) after the onset; normal data alarms that early ${(100 * chance).toFixed(1)} % of the time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ${early} alarms before the onset`,
+        `  ${m.name.padEnd(28)} first alarm ${delay} samples (${delay * 3} min) after the onset; normal data ` +
+          `alarms that early ${(100 * chance).toFixed(1)} % of the ` +
+          `time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ${early} alarms before the onset`,
       );
     }
   }

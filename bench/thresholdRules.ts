@@ -124,7 +124,8 @@ function main(): void {
   const rows = num('--rows', 60_000);
   const seeds = num('--seeds', 3);
   console.log(
-    `planted rules, ${rows} rows per data set, ${seeds} seeds, two outcomes; goal: every rule within 2 % of its thresholds, never fewer than the tree, spurious facts <= 5 %`,
+    `planted rules, ${rows} rows per data set, ${seeds} seeds, two outcomes; goal: every rule within 2 % of its ` +
+      `thresholds, never fewer than the tree, spurious facts <= 5 %`,
   );
   const total = { forge: 0, 'tree 2': 0, 'tree 3': 0 } as Record<string, number>;
   let spurious = 0,
@@ -141,7 +142,9 @@ function main(): void {
     const ms = performance.now() - t0;
     const rules = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
     console.log(
-      `seed ${seed}: ${((100 * outcome.filter(Boolean).length) / rows).toFixed(1)} % defects, ${((100 * alarm.filter(Boolean).length) / rows).toFixed(1)} % alarms; ${rules.length} rule facts, ${res.rulesSetAside.length} set aside; deriveFacts ${ms.toFixed(0)} ms`,
+      `seed ${seed}: ${((100 * outcome.filter(Boolean).length) / rows).toFixed(1)} % defects, ` +
+        `${((100 * alarm.filter(Boolean).length) / rows).toFixed(1)} % alarms; ${rules.length} rule facts, ` +
+        `${res.rulesSetAside.length} set aside; deriveFacts ${ms.toFixed(0)} ms`,
     );
     const [table] = buildSeriesTables(records, new GraphIndex(GRAPH), {});
     const forge = forgeCandidates(rules);
@@ -171,7 +174,10 @@ function main(): void {
   }
   const all = KNOWN.length * seeds;
   console.log(
-    `overall: planted rules found within 5 % - Forge ${total.forge}/${all}, tree depth 2 ${total['tree 2']}/${all}, depth 3 ${total['tree 3']}/${all}; Forge's largest threshold error ${(100 * worst).toFixed(2)} %; spurious facts ${spurious}/${facts}; facts on shuffled outcomes ${nullFacts}`,
+    `overall: planted rules found within 5 % - Forge ${total.forge}/${all}, tree ` +
+      `depth 2 ${total['tree 2']}/${all}, depth 3 ${total['tree 3']}/${all}; Forge's largest threshold ` +
+      `error ${(100 * worst).toFixed(2)} %; spurious facts ${spurious}/${facts}; facts on shuffled ` +
+      `outcomes ${nullFacts}`,
   );
 }
 

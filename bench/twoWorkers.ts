@@ -97,7 +97,8 @@ async function main(): Promise<void> {
         config,
       });
       const result = await handle.result();
-      // expansion runs in the run's expandFacts child workflow (one run of it: fewer batches than expand.continueAsNewAfter)
+      // expansion runs in the run's expandFacts child workflow (one run of it: fewer batches than
+      // expand.continueAsNewAfter)
       const [{ events }] = (await runHistories(client, handle)).filter((h) => h.type === 'expandFacts');
       const types = new Map(
         events
@@ -115,7 +116,9 @@ async function main(): Promise<void> {
       const secs = (ms(done[done.length - 1]) - ms(first)) / 1000;
       if (label)
         console.log(
-          `${label} (${values.concurrency} requests in flight each, ${values.latency} ms per answer): ${result.counts.docs_generated} texts in ${done.length} batches, expansion ${secs.toFixed(2)} s = ${(result.counts.docs_generated / secs).toFixed(1)} texts/s`,
+          `${label} (${values.concurrency} requests in flight each, ${values.latency} ms per ` +
+            `answer): ${result.counts.docs_generated} texts in ${done.length} batches, ` +
+            `expansion ${secs.toFixed(2)} s = ${(result.counts.docs_generated / secs).toFixed(1)} texts/s`,
         );
       return secs;
     };

@@ -46,13 +46,15 @@ export async function runDemo(env: ForgeEnv, out: (line: string) => void): Promi
         `lines ${c.lines} -> records ${c.records}, quarantined ${c.quarantined}, personal data masked ${c.pii_masked}`,
       );
       out(
-        `facts ${c.facts}; documents generated ${c.docs_generated}, written ${c.docs_written}, rejected ${JSON.stringify(c.docs_rejected)}`,
+        `facts ${c.facts}; documents ` +
+          `generated ${c.docs_generated}, written ${c.docs_written}, rejected ${JSON.stringify(c.docs_rejected)}`,
       );
       out(`shards: ${join(result.outDir, 'shards')}`);
       out(`manifest: ${result.manifestPath}`);
       if (started.includes('temporal'))
         out(
-          '(the demo stops the servers it started; run "npx forge services up" first to keep the Web UI open afterwards)',
+          '(the demo stops the servers it started; run "npx forge services up" first to keep the Web UI open ' +
+            'afterwards)',
         );
     } finally {
       await fw.close();

@@ -39,13 +39,15 @@ const USAGE = `forge - industrial operations data to training corpora
                                        local Temporal dev server (Web UI http://localhost:8233) and Neo4j;
                                        --local-model: llama.cpp's server with SmolLM2-135M on :8080 too
   forge worker [--queue Q] [--role all|main|llm] [--llm-slots N]
-                                       run a worker (main queue Q and LLM queue Q-llm); start more, on more machines, to scale out
+                                       run a worker (main queue Q and LLM queue Q-llm); start more, on more
+                                       machines, to scale out
   forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
                                        start a run; prints the workflow id and its Web UI link
   forge status WORKFLOW_ID [--watch]   a run's progress (--watch: a live progress bar until it ends)
   forge review WORKFLOW_ID [--approve | --reject REASON [--shards a,b]] [--reviewer NAME] [--show N]
                                        show a run's review sample (N documents per shard) and send the decision
-  forge search-attributes              register Forge's search attributes on an existing cluster (the local dev server has them)
+  forge search-attributes              register Forge's search attributes on an existing cluster (the local
+                                       dev server has them)
   forge graph load FILE...             load graph files (Cypher, or JSON from export) into Neo4j, idempotently
   forge graph export --out FILE.json|FILE.cypher [--facts]
                                        write the graph (and its facts) back to a file that graph load reads
@@ -125,7 +127,9 @@ async function dispatch(argv: string[]): Promise<void> {
             ? `"${queue}"`
             : `"${llmQueue(queue)}"`;
       out(
-        `worker polling task queue ${polls} on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`,
+        `worker polling task ` +
+          `queue ${polls} on ${env.temporalAddress} (Neo4j ${env.neo4jUri}, expander: ` +
+          `${env.openaiBaseUrl ? `LLM ${env.model} at ${env.openaiBaseUrl}` : 'offline'}); Ctrl-C stops it`,
       );
       try {
         await w.worker.run();
@@ -162,7 +166,8 @@ async function dispatch(argv: string[]): Promise<void> {
         };
         if (manifest.quality_floor) out(manifest.quality_floor.summary);
         out(
-          `done: ${result.counts.docs_written} documents in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`,
+          `done: ${result.counts.docs_written} documents ` +
+            `in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`,
         );
       }
       return;
@@ -193,7 +198,9 @@ async function dispatch(argv: string[]): Promise<void> {
         }
         const shown =
           desc.status.name === 'COMPLETED' ? { ...(progress ?? EMPTY_PROGRESS), stage: 'done' as const } : progress;
-        const line = `${progressBar(shown)} ${running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name}`;
+        const line =
+          `${progressBar(shown)} ` +
+          `${running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name}`;
         process.stdout.write(process.stdout.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
         if (desc.status.name !== 'RUNNING') {
           if (process.stdout.isTTY) process.stdout.write('\n');
@@ -268,7 +275,10 @@ async function dispatch(argv: string[]): Promise<void> {
             .map((f) => ({ name: f.name, dump: readGraphDump(f.name, f.text) }));
           for (const { dump } of dumps) await loadGraphDump(driver, dump);
           out(
-            `loaded ${files.length} files (${n} statements, schema included${dumps.length ? `; ${dumps.reduce((a, d) => a + d.dump.nodes.length, 0)} nodes from JSON` : ''}) into ${env.neo4jUri}`,
+            `loaded ${files.length} files (${n} statements, schema ` +
+              `included` +
+              (dumps.length ? `; ${dumps.reduce((a, d) => a + d.dump.nodes.length, 0)} nodes from JSON` : '') +
+              `) into ${env.neo4jUri}`,
           );
         } else if (rest[0] === 'export') {
           const { values } = parseFlags(rest.slice(1), { out: { type: 'string' }, facts: { type: 'boolean' } });
@@ -281,7 +291,8 @@ async function dispatch(argv: string[]): Promise<void> {
             path.endsWith('.cypher') ? dumpToCypher(dump) : JSON.stringify(dump, null, 1) + '\n',
           );
           out(
-            `exported ${dump.nodes.length} nodes and ${dump.relationships.length} relationships${values.facts ? ' (facts included)' : ''} to ${path}`,
+            `exported ${dump.nodes.length} nodes ` +
+              `and ${dump.relationships.length} relationships${values.facts ? ' (facts included)' : ''} to ${path}`,
           );
         } else {
           throw new UsageError('graph load FILE... | graph export --out FILE.json|FILE.cypher [--facts]');
@@ -344,17 +355,23 @@ async function dispatch(argv: string[]): Promise<void> {
               out: join(outDir, 'records', `${ref.name}.series.jsonl`),
               series: config.series,
             });
-            series = `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state events${s.units ? `, ${s.anomalies} anomalies of ${s.units} unit(s)` : ''}`;
+            series =
+              `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state ` +
+              `events${s.units ? `, ${s.anomalies} anomalies of ${s.units} unit(s)` : ''}`;
           }
           const time = model.time
-            ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}`
+            ? `, time ${model.time.fields.join('+')} as ` +
+              `${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}`
             : '';
           if (lines > 0 && untimed === lines)
             out(
-              `${ref.name}: none of its lines has a time that can be read: check --header, or set text.timeFormat and text.timeFields in a source config`,
+              `${ref.name}: none of its lines has a time that can be read: check --header, or set ` +
+                `text.timeFormat and text.timeFields in a source config`,
             );
           out(
-            `${ref.name}: ${lines} lines -> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`,
+            `${ref.name}: ${lines} lines ` +
+              `-> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks` +
+              `${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`,
           );
         }
       } finally {
@@ -391,16 +408,20 @@ async function services(sub: string | undefined, env: ReturnType<typeof readEnv>
       if (env.temporalExternal) out(`Temporal: using ${env.temporalAddress} (TEMPORAL_ADDRESS)`);
       else
         out(
-          `Temporal: ${(await startTemporal(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.temporalAddress}, Web UI http://localhost:${DEFAULT_LAYOUT.temporal.uiPort}`,
+          `Temporal: ${(await startTemporal(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ` +
+            `${env.temporalAddress}, Web UI http://localhost:${DEFAULT_LAYOUT.temporal.uiPort}`,
         );
       if (env.neo4jExternal) out(`Neo4j: using ${env.neo4jUri} (NEO4J_URI)`);
       else out(`Neo4j: ${(await startNeo4j(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${env.neo4jUri}`);
       if (localModel) {
         out(
-          `local model: ${(await startLocalModel(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ${localModelUrl(DEFAULT_LAYOUT)}`,
+          `local ` +
+            `model: ${(await startLocalModel(DEFAULT_LAYOUT)) ? 'started' : 'already running'} on ` +
+            `${localModelUrl(DEFAULT_LAYOUT)}`,
         );
         out(
-          `  export OPENAI_BASE_URL=${localModelUrl(DEFAULT_LAYOUT)} FORGE_MODEL=${LOCAL_MODEL}   # then start the worker`,
+          `  export OPENAI_BASE_URL=${localModelUrl(DEFAULT_LAYOUT)} FORGE_MODEL=${LOCAL_MODEL}   # then start ` +
+            `the worker`,
         );
       }
       return;
@@ -411,7 +432,8 @@ async function services(sub: string | undefined, env: ReturnType<typeof readEnv>
     case 'status':
       for (const s of await serviceStatus(DEFAULT_LAYOUT))
         out(
-          `${s.name}: ${s.answers ? 'answering' : 'not answering'} at ${s.address}${s.pid ? ` (pid ${s.pid}, started by forge)` : ''}`,
+          `${s.name}: ${s.answers ? 'answering' : 'not answering'} at ` +
+            `${s.address}${s.pid ? ` (pid ${s.pid}, started by forge)` : ''}`,
         );
       return;
     default:

@@ -28,7 +28,8 @@ export async function reviewRun(handle: WorkflowHandle, args: ReviewArgs, out: (
   const byShard = new Map<string, typeof sample>();
   for (const d of sample) byShard.set(d.shard, [...(byShard.get(d.shard) ?? []), d]);
   out(
-    `Review sample of ${handle.workflowId}: ${sample.length} documents from ${state.shards.length} shards (${state.samplePath}); the run waits until ${state.deadline}.`,
+    `Review sample of ${handle.workflowId}: ${sample.length} documents ` +
+      `from ${state.shards.length} shards (${state.samplePath}); the run waits until ${state.deadline}.`,
   );
   for (const [shard, docs] of byShard) {
     out('');
@@ -74,6 +75,7 @@ export async function reviewRun(handle: WorkflowHandle, args: ReviewArgs, out: (
       throw new Error(`the run refused the decision: ${failureMessage(e)}`);
     });
   out(
-    `sent: ${result.decision}${result.reason ? ` (${result.reason})` : ''}${result.shards.length ? ` for ${result.shards.join(', ')}` : ''}`,
+    `sent: ${result.decision}${result.reason ? ` (${result.reason})` : ''}` +
+      (result.shards.length ? ` for ${result.shards.join(', ')}` : ''),
   );
 }

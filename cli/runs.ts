@@ -37,7 +37,8 @@ export async function startRun(
         { key: FORGE_DOMAIN, value: domain },
         { key: FORGE_STAGE, value: 'prepare' },
       ],
-      staticSummary: `Forge ${domain}: ${input.inputs.length} input${input.inputs.length === 1 ? '' : 's'} -> ${input.outDir}`,
+      staticSummary:
+        `Forge ${domain}: ${input.inputs.length} input${input.inputs.length === 1 ? '' : 's'} -> ` + `${input.outDir}`,
       staticDetails: [
         `**Run** ${runId} (domain ${domain})`,
         `**Inputs**\n${input.inputs.map((p) => `- ${p}`).join('\n')}`,
@@ -49,7 +50,8 @@ export async function startRun(
   } catch (e) {
     if (/search attribute/i.test((e as Error).message)) {
       throw new Error(
-        `the namespace ${env.temporalNamespace} lacks Forge's search attributes (${(e as Error).message}): run "npx forge search-attributes" once for this cluster`,
+        `the namespace ${env.temporalNamespace} lacks Forge's search attributes (${(e as Error).message}): run ` +
+          `"npx forge search-attributes" once for this cluster`,
       );
     }
     throw e;
@@ -101,7 +103,10 @@ export function progressBar(p: Progress | null, width = 30): string {
 export function describeProgress(p: Progress): string {
   const facts = p.facts === null ? '' : `, ${p.facts} facts`;
   const docs = p.docsWritten === null ? '' : `, ${p.docsWritten} documents`;
-  return `${p.stage}: ${p.parsed}/${p.inputs} sources (${p.chunks}/${p.chunksTotal} chunks) parsed, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined)${facts}${docs}`;
+  return (
+    `${p.stage}: ${p.parsed}/${p.inputs} sources (${p.chunks}/${p.chunksTotal} chunks) ` +
+    `parsed, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined)${facts}${docs}`
+  );
 }
 
 /** How long one progress query is waited for. */
@@ -156,7 +161,8 @@ export async function waitForRun(
     ) {
       warned = true;
       print(
-        `no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx forge worker"`,
+        `no worker polls the task queue "${taskQueue}": the run waits until one does - start one with "npx ` +
+          `forge worker"`,
       );
     }
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, pollMs))]);

@@ -42,10 +42,12 @@ export async function exportGraph(driver: Driver, opts: { facts: boolean }): Pro
     (await driver.executeQuery(cypher, {}, { routing: neo4j.routing.READ })).records.map((r) => toNative(r.get('x')));
   const [nodes, relationships] = await Promise.all([
     read(`MATCH (n) WHERE ${kept('n')}
-          RETURN {key: CASE WHEN n:Entity THEN 'Entity' ELSE 'Fact' END, labels: [l IN labels(n) WHERE NOT l IN ['Entity', 'Fact'] | l], properties: properties(n)} AS x`),
+          RETURN {key: CASE WHEN n:Entity THEN 'Entity' ELSE 'Fact' END, labels: [l IN labels(n) WHERE NOT l IN
+          ['Entity', 'Fact'] | l], properties: properties(n)} AS x`),
     read(`MATCH (a)-[r]->(b) WHERE ${kept('a')} AND ${kept('b')}
           RETURN {type: type(r), start: a.id, start_key: CASE WHEN a:Entity THEN 'Entity' ELSE 'Fact' END,
-                  end: b.id, end_key: CASE WHEN b:Entity THEN 'Entity' ELSE 'Fact' END, properties: properties(r)} AS x`),
+                  end: b.id, end_key: CASE WHEN b:Entity THEN 'Entity' ELSE 'Fact' END, properties:
+                  properties(r)} AS x`),
   ]);
   const dump = GraphDump.parse({ format: 'forge-graph/1', nodes: nodes.map(withFactLabel), relationships });
   dump.nodes.sort((a, b) => a.properties.id.localeCompare(b.properties.id));
@@ -88,7 +90,8 @@ export async function loadGraphDump(
       : '';
     for (let i = 0; i < rows.length; i += batchSize) {
       await driver.executeQuery(
-        `UNWIND $rows AS r MATCH (a:${startKey} {id: r.start}), (b:${endKey} {id: r.end}) MERGE (a)-[x:${type}${match}]->(b)`,
+        `UNWIND $rows AS r MATCH (a:${startKey} {id: r.start}), (b:${endKey} {id: r.end}) MERGE ` +
+          `(a)-[x:${type}${match}]->(b)`,
         { rows: rows.slice(i, i + batchSize).map((r) => ({ start: r.start, end: r.end, props: r.properties })) },
       );
     }
@@ -103,7 +106,8 @@ export function dumpToCypher(dump: GraphDump, batchSize = 200): string {
     const key = labels.split(':')[0];
     for (let i = 0; i < rows.length; i += batchSize) {
       out.push(
-        `UNWIND ${literal(rows.slice(i, i + batchSize).map((n) => n.properties))} AS r\nMERGE (n:${key} {id: r.id}) SET n += r, n:${labels};`,
+        `UNWIND ${literal(rows.slice(i, i + batchSize).map((n) => n.properties))} AS r\nMERGE (n:${key} {id: ` +
+          `r.id}) SET n += r, n:${labels};`,
       );
     }
   }
@@ -120,7 +124,8 @@ export function dumpToCypher(dump: GraphDump, batchSize = 200): string {
       : '';
     for (let i = 0; i < rows.length; i += batchSize) {
       out.push(
-        `UNWIND ${literal(rows.slice(i, i + batchSize).map((r) => ({ s: r.start, e: r.end, p: r.properties })))} AS r\nMATCH (a:${startKey} {id: r.s}), (b:${endKey} {id: r.e}) MERGE (a)-[x:${type}${match}]->(b);`,
+        `UNWIND ${literal(rows.slice(i, i + batchSize).map((r) => ({ s: r.start, e: r.end, p: r.properties })))}` +
+          ` AS r\nMATCH (a:${startKey} {id: r.s}), (b:${endKey} {id: r.e}) MERGE (a)-[x:${type}${match}]->(b);`,
       );
     }
   }

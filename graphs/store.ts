@@ -18,7 +18,8 @@ export function neo4jUnreachable(uri: string, cause?: unknown): Error {
   const text = cause instanceof Error ? cause.message : '';
   const why = text ? ` (${(/Caused by: (.*)$/s.exec(text)?.[1] ?? text).split('\n')[0].trim()})` : '';
   return new Error(
-    `Neo4j is not reachable at ${uri}${why}: start the local one with "npx forge services up", or set NEO4J_URI (+ NEO4J_USERNAME, NEO4J_PASSWORD) to your own`,
+    `Neo4j is not reachable at ${uri}${why}: start the local one with "npx forge services up", or set NEO4J_URI ` +
+      `(+ NEO4J_USERNAME, NEO4J_PASSWORD) to your own`,
   );
 }
 
@@ -113,8 +114,10 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
   const [parameters, equipment, effects, causes, alarms] = await Promise.all([
     q(`MATCH (p:Parameter)
        RETURN p {.id, .name, .name_zh, .unit, .min, .max, .target, .formula,
-         aliases: coalesce(p.aliases, []) + reduce(a = [], s IN [(s:Sensor)-[:MEASURES]->(p) | [s.tag] + coalesce(s.aliases, [])] | a + s),
-         failure_modes: [(p)-[r:DEVIATION_LEADS_TO]->(fm:FailureMode) | fm {.id, .name, .name_zh, severity: fm.severity, direction: r.direction,
+         aliases: coalesce(p.aliases, []) + reduce(a = [], s IN [(s:Sensor)-[:MEASURES]->(p) | [s.tag] +
+         coalesce(s.aliases, [])] | a + s),
+         failure_modes: [(p)-[r:DEVIATION_LEADS_TO]->(fm:FailureMode) | fm {.id, .name, .name_zh, severity:
+         fm.severity, direction: r.direction,
            effects: [(fm)-[:HAS_EFFECT]->(e:Effect) | e {.id, .name, .name_zh}],
            causes: [(fm)-[:HAS_CAUSE]->(c:Cause) | c {.id, .name, .name_zh}],
            actions: [(fm)-[:MITIGATED_BY]->(a:Action) | a {.id, .name, .name_zh}]}],
@@ -123,7 +126,8 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
     q('MATCH (e:Effect) RETURN e {.id, .name, .name_zh, aliases: coalesce(e.aliases, [])} AS x'),
     q('MATCH (c:Cause) RETURN c {.id, .name, .name_zh} AS x'),
     q(
-      'MATCH (a:Alarm) OPTIONAL MATCH (a)-[:MONITORS]->(p:Parameter) RETURN a {.id, .name, .name_zh, parameter: p.id} AS x',
+      'MATCH (a:Alarm) OPTIONAL MATCH (a)-[:MONITORS]->(p:Parameter) RETURN a {.id, .name, .name_zh, parameter: ' +
+        'p.id} AS x',
     ),
   ]);
   const snapshot = GraphSnapshot.parse({ parameters, equipment, effects, causes, alarms });

@@ -44,7 +44,10 @@ export function workflowUiUrl(
   env: ForgeEnv,
   uiBase = process.env.FORGE_UI_URL ?? LOCAL_UI_URL,
 ): string {
-  return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(env.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return (
+    `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(env.temporalNamespace)}/workflows/` +
+    `${encodeURIComponent(workflowId)}`
+  );
 }
 
 /**
@@ -63,7 +66,8 @@ export function neo4jWarnings(env: Pick<ForgeEnv, 'neo4jUri' | 'neo4jUser' | 'ne
   const out: string[] = [];
   if (!env.neo4jUser || !env.neo4jPassword)
     out.push(
-      `NEO4J_URI ${env.neo4jUri} is another machine, reached without credentials: set NEO4J_USERNAME and NEO4J_PASSWORD`,
+      `NEO4J_URI ${env.neo4jUri} is another machine, reached without credentials: set NEO4J_USERNAME and ` +
+        `NEO4J_PASSWORD`,
     );
   if (!/\+s{1,2}c?$/.test(url.protocol.replace(/:$/, '')))
     out.push(`NEO4J_URI ${env.neo4jUri} is another machine, reached without TLS: use bolt+s:// or neo4j+s://`);

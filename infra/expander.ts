@@ -14,7 +14,8 @@ export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand'], 
   if (!env.openaiBaseUrl) return () => offlineExpander;
   if (!env.model)
     throw new Error(
-      `OPENAI_BASE_URL is set (${env.openaiBaseUrl}) but FORGE_MODEL is not: set it to the model name your endpoint serves`,
+      `OPENAI_BASE_URL is set (${env.openaiBaseUrl}) but FORGE_MODEL is not: set it to the model name your ` +
+        `endpoint serves`,
     );
   const { openaiBaseUrl: baseURL, openaiApiKey: apiKey, model } = env;
   return (s, cacheDir) =>

@@ -28,7 +28,8 @@ export async function registerSearchAttributes(
     if (have[k.name] === undefined) missing[k.name] = want;
     else if (have[k.name] !== want)
       throw new Error(
-        `search attribute ${k.name} exists in namespace ${namespace} with another type (${INDEXED[have[k.name]]}); Forge needs ${k.type}`,
+        `search attribute ${k.name} exists in namespace ${namespace} with another ` +
+          `type (${INDEXED[have[k.name]]}); Forge needs ${k.type}`,
       );
   }
   if (Object.keys(missing).length)

@@ -175,7 +175,8 @@ export async function startTemporal(l: ServiceLayout, log: Log = defaultLog): Pr
   }
   const bin = ensureTemporalCli(log);
   log(
-    `starting Temporal dev server on ${address} (Web UI http://localhost:${l.temporal.uiPort}, data ${join(l.varDir, 'temporal.sqlite')})`,
+    `starting Temporal dev server on ${address} (Web UI ` +
+      `http://localhost:${l.temporal.uiPort}, data ${join(l.varDir, 'temporal.sqlite')})`,
   );
   const pid = startDetached(
     l,
@@ -211,7 +212,8 @@ export async function startNeo4j(l: ServiceLayout, log: Log = defaultLog): Promi
   }
   ensureNeo4jLauncher(log);
   log(
-    `starting Neo4j on ${uri} (heap ${l.neo4j.heapMb} MB, page cache ${l.neo4j.pagecacheMb} MB, data ${join(l.varDir, 'neo4j')})`,
+    `starting Neo4j on ${uri} (heap ${l.neo4j.heapMb} MB, page ` +
+      `cache ${l.neo4j.pagecacheMb} MB, data ${join(l.varDir, 'neo4j')})`,
   );
   const pid = startDetached(
     l,

@@ -5,7 +5,8 @@ import type { ForgeEnv } from './env';
 export function temporalUnreachable(address: string, cause?: unknown): Error {
   const why = cause instanceof Error ? ` (${cause.message.split('\n')[0]})` : '';
   return new Error(
-    `Temporal is not reachable at ${address}${why}: start the local one with "npx forge services up", or set TEMPORAL_ADDRESS to your own`,
+    `Temporal is not reachable at ${address}${why}: start the local one with "npx forge services up", or set ` +
+      `TEMPORAL_ADDRESS to your own`,
   );
 }
 

@@ -63,7 +63,9 @@ export async function expandFacts(input: ExpandFactsInput): Promise<ExpandTotals
   );
   const show = () =>
     setCurrentDetails(
-      `**Batches:** ${totals.started}/${input.batches} started (this run of the workflow: ${input.from + 1}-${end})\n\n**Texts:** ${totals.generated} generated, ${totals.cached} from the cache, ${totals.usage.prompt_tokens + totals.usage.completion_tokens} tokens`,
+      `**Batches:** ${totals.started}/${input.batches} started (this run of the ` +
+        `workflow: ${input.from + 1}-${end})\n\n**Texts:** ${totals.generated} generated, ${totals.cached} from ` +
+        `the cache, ${totals.usage.prompt_tokens + totals.usage.completion_tokens} tokens`,
     );
   show();
   const slot = limiter(config.expand.parallelBatches);

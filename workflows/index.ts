@@ -57,7 +57,9 @@ export interface ReviewState {
   deadline: string | null;
 }
 export const reviewQuery = defineQuery<ReviewState>('review');
-/** The reviewer's decision: validated (a rejection needs a reason; shards must be the run's; only while the run waits). */
+/**
+ * The reviewer's decision: validated (a rejection needs a reason; shards must be the run's; only while the run waits).
+ */
 export const reviewUpdate = defineUpdate<ReviewOutcome, [ReviewDecision]>('review');
 
 /** The run's live "current details" in the Web UI (Temporal markdown): stage, counts, rates, rejects by reason. */
@@ -70,7 +72,8 @@ function currentDetails(
   const secs = Math.max(1, (nowMs - startedMs) / 1000);
   const lines = [
     `**Stage:** ${p.stage}`,
-    `**Parsed:** ${p.parsed}/${p.inputs} sources, ${p.chunks}/${p.chunksTotal} chunks, ${p.lines} lines -> ${p.records} records (${p.quarantined} quarantined), ${Math.round(p.lines / secs)} lines/s`,
+    `**Parsed:** ${p.parsed}/${p.inputs} sources, ${p.chunks}/${p.chunksTotal} chunks, ${p.lines} lines ` +
+      `-> ${p.records} records (${p.quarantined} quarantined), ${Math.round(p.lines / secs)} lines/s`,
   ];
   if (p.facts !== null) lines.push(`**Facts:** ${p.facts}`);
   if (p.texts)
@@ -149,7 +152,10 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
       const summary = await executeChild(parseSource, {
         workflowId: `${workflowId}/parse/${i + 1}-${fileName(scan.source)}`,
         staticSummary: `parse ${fileName(scan.source)}: ${scan.chunks} chunks`,
-        staticDetails: `**Source:** ${scan.source} (${scan.format}, ${scan.bytes} bytes, ${scan.lines} lines)\n\n**Chunks:** ${scan.chunks}, ${parallel} at once, continuing as new every ${input.config.parse.continueAsNewAfter}`,
+        staticDetails:
+          `**Source:** ${scan.source} (${scan.format}, ${scan.bytes} bytes, ${scan.lines}` +
+          ` lines)\n\n**Chunks:** ${scan.chunks}, ${parallel} at once, continuing as new every ` +
+          `${input.config.parse.continueAsNewAfter}`,
         args: [
           {
             parent: workflowId,
@@ -188,7 +194,8 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
     config: input.config,
   });
   progress.texts = { done: 0, total: plannedTexts.jobs };
-  // batches go to the LLM task queue (`<queue>-llm`) from a child workflow, a bounded number at once, each with what is left of the budget
+  // batches go to the LLM task queue (`<queue>-llm`) from a child workflow, a bounded number at once, each with what is
+  // left of the budget
   setHandler(expandProgressSignal, (d) => {
     progress.texts!.done += d.texts;
     show();
@@ -196,7 +203,10 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   const totals = await executeChild(expandFacts, {
     workflowId: `${workflowId}/expand`,
     staticSummary: `expand ${facts.facts} facts: ${plannedTexts.jobs} texts in ${plannedTexts.batches} batches`,
-    staticDetails: `**Batches:** ${plannedTexts.batches} of ${plannedTexts.batchSize} texts, ${input.config.expand.parallelBatches} at once on the LLM task queue, continuing as new every ${input.config.expand.continueAsNewAfter}`,
+    staticDetails:
+      `**Batches:** ${plannedTexts.batches} of ${plannedTexts.batchSize} texts, ` +
+      `${input.config.expand.parallelBatches} at once on the LLM task queue, continuing as new every ` +
+      `${input.config.expand.continueAsNewAfter}`,
     args: [
       {
         parent: workflowId,
@@ -254,7 +264,8 @@ export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
   ].filter((f, i, all) => all.findIndex((x) => x.shard === f.shard) === i);
   if (failed.length && !input.config.backup.path) {
     throw ApplicationFailure.nonRetryable(
-      `${failed.length} shard(s) failed (${failed[0].reason}) and no backup corpus is configured (backup.path) to replace them`,
+      `${failed.length} shard(s) failed (${failed[0].reason}) and no backup corpus is configured (backup.path) ` +
+        `to replace them`,
       'ReviewRejected',
     );
   }

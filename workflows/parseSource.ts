@@ -55,7 +55,9 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
   let done = input.from;
   const show = () =>
     setCurrentDetails(
-      `**Chunks:** ${done}/${scan.chunks} (this run of the workflow: ${input.from + 1}-${end})\n\n**Lines:** ${totals.lines} -> ${totals.records} records (${totals.quarantined} quarantined)`,
+      `**Chunks:** ${done}/${scan.chunks} (this run of the ` +
+        `workflow: ${input.from + 1}-${end})\n\n**Lines:** ${totals.lines} -> ${totals.records} records (` +
+        `${totals.quarantined} quarantined)`,
     );
   show();
   const slot = limiter(input.parallel);
@@ -86,14 +88,17 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
   const summary: ParseSummary = { source: scan.source, chunks: scan.chunks, ...totals };
   if (summary.lines > 0 && summary.records === 0) {
     throw ApplicationFailure.nonRetryable(
-      `${scan.source} is wholly unreadable: all ${summary.lines} lines were quarantined (see ${outDir}/quarantine/${scan.source}.00000.jsonl for the reasons; check the source's format and header)`,
+      `${scan.source} is wholly unreadable: all ${summary.lines} lines were quarantined ` +
+        `(see ${outDir}/quarantine/${scan.source}.00000.jsonl for the reasons; check the source's format and header)`,
       'UnreadableSource',
     );
   }
   if (summary.lines > 0 && summary.untimed === summary.lines) {
     // every line has the header's shape but no line's time reads: the header (or the time format) is not this source's
     throw ApplicationFailure.nonRetryable(
-      `${scan.source}: none of its ${summary.lines} lines has a time that can be read (see time_text in ${outDir}/records/${scan.source}.00000.jsonl; check the header format, or set text.timeFormat and text.timeFields in a source config)`,
+      `${scan.source}: none of its ${summary.lines} lines has a time that can be read (see time_text ` +
+        `in ${outDir}/records/${scan.source}.00000.jsonl; check the header format, or set text.timeFormat and ` +
+        `text.timeFields in a source config)`,
       'UnreadableSource',
     );
   }

@@ -1,6 +1,7 @@
 /**
  * Concurrency that adapts to the endpoint, as TCP does: slow start (the limit doubles per window of
- * successes until the first overload), then additive increase (one more slot per window), multiplicative decrease (half) on overload (429, 5xx, timeouts), at most once per window so
+ * successes until the first overload), then additive increase (one more slot per window), multiplicative decrease
+ * (half) on overload (429, 5xx, timeouts), at most once per window so
  * a burst of failures from one overload halves the limit once; and a pause for everyone when the endpoint
  * says `Retry-After`.
  */

@@ -25,7 +25,9 @@ export const STYLE_LEVEL: Record<Style, number> = {
 };
 const INPUT_LEVEL = { fact: 0, pair: 1, triple: 2 } as const;
 
-/** A document's level in the curriculum: its style, plus one per extra fact it connects; a real document by its length. */
+/**
+ * A document's level in the curriculum: its style, plus one per extra fact it connects; a real document by its length.
+ */
 export function difficulty(d: ShardDocument): number {
   if (d.origin === 'real') return d.tokens < 200 ? 1 : d.tokens < 600 ? 2 : 3;
   return STYLE_LEVEL[d.style] + INPUT_LEVEL[d.input];

@@ -42,7 +42,8 @@ const WORDS = new Set(['at', 'a', 'are', 'ar', 'in', 'b', 't', 'p', 'g', 'm', 'h
 const FREE_UNITS = new Set(['s', 'min', 'h', 'd', 'ms', 'wk', 'mo', 'a']);
 
 /**
- * Units the text puts on numbers that none of its facts uses (in a unit field or on a number in its texts) - unless the number converts exactly from
+ * Units the text puts on numbers that none of its facts uses (in a unit field or on a number in its texts) - unless the
+ * number converts exactly from
  * one of the facts' values in a unit the facts use (250 °C written as 523.15 K).
  */
 export function inventedUnits(text: string, facts: readonly Fact[]): string[] {

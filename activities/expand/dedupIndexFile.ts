@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { toJsonl, writeFileAtomic } from '../common/files';
 import { NearDuplicateIndex } from './nearDuplicates';
 
-/** Where a run directory keeps the MinHash signatures of the documents it holds, so later runs into it skip near-duplicates. */
+/**
+ * Where a run directory keeps the MinHash signatures of the documents it holds, so later runs into it skip
+ * near-duplicates.
+ */
 export const dedupIndexPath = (outDir: string) => join(outDir, 'dedup', 'minhash.jsonl');
 const Entry = z.object({ id: z.string(), sig: z.string() });
 
@@ -20,7 +23,8 @@ export async function loadDedupIndex(outDir: string, threshold: number): Promise
     const parsed = Entry.safeParse(JSON.parse(line));
     if (!parsed.success)
       throw new Error(
-        `${path}:${i + 1}: not a signature line (${parsed.error.issues[0]?.message}); delete the file to start the index afresh`,
+        `${path}:${i + 1}: not a signature line (${parsed.error.issues[0]?.message}); delete the file to start ` +
+          `the index afresh`,
       );
     index.add(parsed.data.id, NearDuplicateIndex.decode(parsed.data.sig));
   }

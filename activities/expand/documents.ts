@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-/** Styles of text, after Cosmopedia / WRAP / Nemotron-CC: each with its own instructions (prompts.ts) and offline form. */
+/**
+ * Styles of text, after Cosmopedia / WRAP / Nemotron-CC: each with its own instructions (prompts.ts) and offline form.
+ */
 export const STYLES = ['textbook', 'qa', 'sop', 'troubleshooting', 'case_study', 'knowledge_list', 'lecture'] as const;
 export const Style = z.enum(STYLES);
 export type Style = z.infer<typeof Style>;
@@ -45,7 +47,10 @@ export const CorpusDocument = z.object({
 });
 export type CorpusDocument = z.infer<typeof CorpusDocument>;
 
-/** A document of the run's real-data corpus (the backup): mixed in at a configured ratio, or in place of shards that failed review. */
+/**
+ * A document of the run's real-data corpus (the backup): mixed in at a configured ratio, or in place of shards that
+ * failed review.
+ */
 export const RealDocument = z.object({
   id: z.string(),
   text: z.string().min(1),
@@ -84,7 +89,10 @@ export const RejectReason = z.enum([
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 
-/** A text that did not become a document: its job, the reason, a detail, and the text when there was one (rejected.jsonl). */
+/**
+ * A text that did not become a document: its job, the reason, a detail, and the text when there was one
+ * (rejected.jsonl).
+ */
 export const RejectedLine = z.object({
   fact_ids: z.array(z.string()),
   input: Input,

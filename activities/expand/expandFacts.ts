@@ -30,7 +30,10 @@ export function costOf(usage: { prompt_tokens: number; completion_tokens: number
 export interface ExpandOptions {
   concurrency: number;
   pii: PiiOptions;
-  /** near-duplicate removal: documents at least `threshold` similar (MinHash estimate of Jaccard over 5-gram shingles) to one kept before - in this run, or in `index` from earlier runs of the same output directory - are rejected */
+  /**
+   * near-duplicate removal: documents at least `threshold` similar (MinHash estimate of Jaccard over 5-gram shingles)
+   * to one kept before - in this run, or in `index` from earlier runs of the same output directory - are rejected
+   */
   nearDuplicates?: { threshold: number; index?: NearDuplicateIndex };
   budget?: Budget;
   /** false: leave de-duplication to the caller (texts written in batches are de-duplicated together) */

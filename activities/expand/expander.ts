@@ -22,7 +22,10 @@ export class Aborted extends Error {
   }
 }
 
-/** The endpoint answered, but with nothing usable even after the repair request: counted as a reject, not retried forever. */
+/**
+ * The endpoint answered, but with nothing usable even after the repair request: counted as a reject, not retried
+ * forever.
+ */
 export class InvalidCompletion extends Error {
   /** the last answer, as the endpoint gave it */
   constructor(

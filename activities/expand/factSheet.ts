@@ -167,7 +167,8 @@ export function factSheet(fact: Fact, lang: Lang): string[] {
       if (key === 'conditions' && Array.isArray(v)) {
         for (const c of v as Record<string, unknown>[])
           lines.push(
-            `${LABELS.conditions[k]}${sep}${value('parameter', c.parameter, null)} ${value('op', c.op, null)} ${value('threshold', c.threshold, unitOf(c))}`,
+            `${LABELS.conditions[k]}${sep}${value('parameter', c.parameter, null)} ${value('op', c.op, null)} ` +
+              `${value('threshold', c.threshold, unitOf(c))}`,
           );
         continue;
       }

@@ -88,12 +88,19 @@ const metaTalk: DocumentFilter = {
  * facts do not speak of. A text that does was steered by text inside the data, or invented it.
  */
 // (a bare domain is a link; one inside an e-mail address is personal data, for the PII filter)
-const URL =
-  /\bhttps?:\/\/\S+|\bwww\.[\w-]+\.\S+|(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|example|xyz|ru|cn|info|biz)\b(?![@\w-])(?:\/\S*)?/i;
+const URL = new RegExp(
+  String.raw`\bhttps?:\/\/\S+|\bwww\.[\w-]+\.\S+|(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io` +
+    String.raw`|example|xyz|ru|cn|info|biz)\b(?![@\w-])(?:\/\S*)?`,
+  'i',
+);
 const COMMAND =
   /(?:^|[\s`$;|&])(?:sudo|rm -rf|curl|wget|chmod|chown|powershell|cmd\.exe|bash -c|sh -c|nc -e|ssh|scp)\b/i;
-const SAFETY_EN =
-  /\b(?:disable|bypass|override|defeat|jumper|bridge|mute|silence|remove|switch off|turn off|deactivate)\b[^.\n]{0,40}\b(?:interlocks?|safety|guards?|e-?stop|emergency stop|light curtains?|alarms?|protection|relief valves?)\b/i;
+const SAFETY_EN = new RegExp(
+  String.raw`\b(?:disable|bypass|override|defeat|jumper|bridge|mute|silence|remove|switch off` +
+    String.raw`|turn off|deactivate)\b[^.\n]{0,40}\b(?:interlocks?|safety|guards?|e-?stop` +
+    String.raw`|emergency stop|light curtains?|alarms?|protection|relief valves?)\b`,
+  'i',
+);
 const SAFETY_ZH =
   /(?:关闭|屏蔽|旁路|短接|解除|拆除|禁用|跳过)[^。\n]{0,12}(?:联锁|连锁|安全|急停|报警|防护|光幕|安全阀)/;
 const unsafe: DocumentFilter = {

@@ -17,9 +17,14 @@ export interface Mix {
   styles: readonly Style[];
   audiences: readonly Audience[];
   languages: readonly Lang[];
-  /** (style, audience) variants per fact and language; styles come first, so variants <= styles gives distinct styles */
+  /**
+   * (style, audience) variants per fact and language; styles come first, so variants <= styles gives distinct styles
+   */
   variants: number;
-  /** most pairs and triples of related facts (sharing a graph node), each written in `bundleVariants` variants per language */
+  /**
+   * most pairs and triples of related facts (sharing a graph node), each written in `bundleVariants` variants per
+   * language
+   */
   pairs: number;
   triples: number;
   bundleVariants: number;
@@ -31,12 +36,14 @@ export const BUNDLE_STYLES: readonly Style[] = ['textbook', 'qa', 'case_study', 
 /**
  * Plan every text of a run: deterministic (a rotation over the facts in their order), so a rerun plans the
  * same jobs. Each fact gets `variants` (style, audience) pairs per language, rotating so that within
- * styles x audiences facts every combination is used; bundles are pairs and triples of facts that share a subject node of the
+ * styles x audiences facts every combination is used; bundles are pairs and triples of facts that share a subject node
+ * of the
  * graph (EntiGraph: describe how related entities connect rather than paraphrase one).
  */
 export function planJobs(facts: readonly Fact[], mix: Mix): ExpansionJob[] {
   const jobs: ExpansionJob[] = [];
-  let unit = 0; // units (a fact or bundle in one language) in order: the rotation below covers every (style, audience) pair
+  // units (a fact or bundle in one language) in order: the rotation below covers every (style, audience) pair
+  let unit = 0;
   const add = (facts: Fact[], input: Input, via: NamedNode | null, styles: readonly Style[], variants: number) => {
     if (!styles.length) return;
     for (const lang of mix.languages) {

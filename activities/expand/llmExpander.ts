@@ -41,7 +41,8 @@ const RESPONSE_SCHEMA = {
   },
 };
 const REPAIR =
-  'Your answer was not the JSON object asked for. Answer again with only {"text": "..."} holding the whole text, and nothing else.';
+  'Your answer was not the JSON object asked for. Answer again with only {"text": "..."} holding the whole ' +
+  'text, and nothing else.';
 
 /**
  * What an endpoint accepts, found out once per worker process (per base URL and model) and remembered: the
@@ -209,7 +210,8 @@ export class LlmExpander {
         if (!retry) {
           const status = e instanceof OpenAI.APIError ? e.status : undefined;
           throw new EndpointRefused(
-            `the endpoint ${this.settings.baseURL} refused the request${status ? ` (HTTP ${status})` : ''}: ${(e as Error).message}`,
+            `the endpoint ${this.settings.baseURL} refused the ` +
+              `request${status ? ` (HTTP ${status})` : ''}: ${(e as Error).message}`,
             status,
             bodyOf(e),
           );
@@ -254,7 +256,9 @@ export function parseAnswer(content: string, plain = false): string | null {
 /** HTTP statuses that say "not this request", never "try again": bad request, not found, media type, unprocessable. */
 const UNSUPPORTED = new Set([400, 404, 415, 422]);
 
-/** A 500 whose body is a validation error is the server refusing the request (llama.cpp's server does so), not failing. */
+/**
+ * A 500 whose body is a validation error is the server refusing the request (llama.cpp's server does so), not failing.
+ */
 const VALIDATION =
   /validation error|literal_error|response_format|json_schema|not supported|unsupported|Input should be/i;
 
@@ -281,7 +285,8 @@ function retryable(e: unknown): { reason: string; retryAfterMs?: number } | null
   if (e instanceof OpenAI.APIConnectionTimeoutError) return { reason: 'timed out' };
   if (e instanceof OpenAI.APIConnectionError) return { reason: `connection failed (${(e as Error).message})` };
   if (e instanceof OpenAI.APIError && e.status !== undefined) {
-    if (e.status >= 500 && VALIDATION.test(bodyOf(e))) return null; // a deterministic rejection: the same request fails again
+    // a deterministic rejection: the same request fails again
+    if (e.status >= 500 && VALIDATION.test(bodyOf(e))) return null;
     return e.status === 429 || e.status === 408 || e.status >= 500
       ? { reason: `HTTP ${e.status}`, retryAfterMs: retryAfter(e.headers) }
       : null;

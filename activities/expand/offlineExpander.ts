@@ -27,7 +27,9 @@ export const offlineExpander: TextExpander = {
   }),
 };
 
-/** The styles with a hand-written form per kind of fact; the others are built from a fact's points (offlineGeneric.ts). */
+/**
+ * The styles with a hand-written form per kind of fact; the others are built from a fact's points (offlineGeneric.ts).
+ */
 const CLASSIC: readonly Style[] = ['textbook', 'qa', 'sop', 'troubleshooting'];
 
 export function renderOffline(job: ExpansionJob): string {
@@ -92,29 +94,40 @@ const outOfSpecEn: Templates<OutOfSpecFact> = {
     const { s, e, p, above, effectsEn, actionsEn, window } = oosParts(f);
     const out: string[] = [];
     out.push(
-      `${cap(p.name)} on ${s.asset.name} has a recommended window of ${window}${s.spec.target !== null ? `, with a target of ${s.spec.target} ${p.unit}` : ''}.`,
+      `${cap(p.name)} on ${s.asset.name} has a recommended window ` +
+        `of ${window}${s.spec.target !== null ? `, with a target of ${s.spec.target} ${p.unit}` : ''}.`,
     );
     out.push(
-      `In the recorded production data, ${e.n_out} of ${e.n} samples (${e.rate_pct}%, ${e.ci_level_pct}% confidence interval ${e.ci_pct[0]}-${e.ci_pct[1]}%) were ${above ? 'above the upper' : 'below the lower'} limit of ${s.limit} ${p.unit}; the ${above ? 'highest' : 'lowest'} reading was ${s.observed.extreme} ${p.unit} and the mean while out of range was ${s.observed.mean_out} ${p.unit}.`,
+      `In the recorded production ` +
+        `data, ${e.n_out} of ${e.n} samples (${e.rate_pct}%, ${e.ci_level_pct}% confidence ` +
+        `interval ${e.ci_pct[0]}-${e.ci_pct[1]}%) were ${above ? 'above the upper' : 'below the lower'} limit ` +
+        `of ${s.limit} ${p.unit}; the ${above ? 'highest' : 'lowest'} reading ` +
+        `was ${s.observed.extreme} ${p.unit} and the mean while out of range was ${s.observed.mean_out} ${p.unit}.`,
     );
     if (s.outcome) {
       out.push(
         harms(s.outcome)
-          ? `This matters for quality: while out of range, ${s.outcome.ng_rate_out_pct}% of parts were rejected, against ${s.outcome.ng_rate_in_pct}% inside the window${s.outcome.risk_ratio !== null ? `, a risk ratio of ${s.outcome.risk_ratio}` : ''}.`
-          : `In this data the excursions did not raise the reject rate: ${s.outcome.ng_rate_out_pct}% of parts out of range were rejected, against ${s.outcome.ng_rate_in_pct}% inside the window.`,
+          ? `This matters for quality: while out of range, ${s.outcome.ng_rate_out_pct}% of parts were ` +
+              `rejected, against ${s.outcome.ng_rate_in_pct}% inside the ` +
+              `window${s.outcome.risk_ratio !== null ? `, a risk ratio of ${s.outcome.risk_ratio}` : ''}.`
+          : `In this data the excursions did not raise the reject rate: ${s.outcome.ng_rate_out_pct}% of parts ` +
+              `out of range were rejected, against ${s.outcome.ng_rate_in_pct}% inside the window.`,
       );
       if (s.outcome.main_defect)
         out.push(
-          `The most frequent defect among them was ${s.outcome.main_defect.name} (${plural(s.outcome.main_defect.n, 'part')}).`,
+          `The most frequent defect among them ` +
+            `was ${s.outcome.main_defect.name} (${plural(s.outcome.main_defect.n, 'part')}).`,
         );
     }
     if (s.failure_modes.length)
       out.push(
-        `The plant's knowledge graph explains why: ${listEn(s.failure_modes.map((m) => m.name))}, with effects such as ${listEn(effectsEn)}.`,
+        `The plant's knowledge graph explains why: ${listEn(s.failure_modes.map((m) => m.name))}, with effects ` +
+          `such as ${listEn(effectsEn)}.`,
       );
     if (actionsEn.length)
       out.push(
-        `Keeping ${p.name} inside ${window} therefore protects part quality; when it drifts, the recommended response is to ${listEn(actionsEn)}.`,
+        `Keeping ${p.name} inside ${window} therefore protects part quality; when it drifts, the recommended ` +
+          `response is to ${listEn(actionsEn)}.`,
       );
     return out.join(' ');
   },
@@ -127,13 +140,18 @@ const outOfSpecEn: Templates<OutOfSpecFact> = {
       ],
       [
         `How often was ${p.name} ${above ? 'above' : 'below'} ${s.limit} ${p.unit}?`,
-        `In ${e.n_out} of ${e.n} recorded samples, that is ${e.rate_pct}% (${e.ci_level_pct}% confidence interval ${e.ci_pct[0]}-${e.ci_pct[1]}%). The ${above ? 'highest' : 'lowest'} value seen was ${s.observed.extreme} ${p.unit}.`,
+        `In ${e.n_out} of ${e.n} recorded samples, that is ${e.rate_pct}% (${e.ci_level_pct}% confidence ` +
+          `interval ${e.ci_pct[0]}-${e.ci_pct[1]}%). The ${above ? 'highest' : 'lowest'} value seen ` +
+          `was ${s.observed.extreme} ${p.unit}.`,
       ],
     ];
     if (s.outcome)
       qa.push([
         `Does it affect the parts?`,
-        `${harms(s.outcome) ? 'Yes' : 'Not in this data'}. Out of range, ${s.outcome.ng_rate_out_pct}% of parts were rejected; inside the window, ${s.outcome.ng_rate_in_pct}%.${s.outcome.main_defect ? ` The usual defect was ${s.outcome.main_defect.name}.` : ''}`,
+        `${harms(s.outcome) ? 'Yes' : 'Not in this data'}. Out of range, ${s.outcome.ng_rate_out_pct}% of parts ` +
+          `were rejected; inside the ` +
+          `window, ${s.outcome.ng_rate_in_pct}%.` +
+          `${s.outcome.main_defect ? ` The usual defect was ${s.outcome.main_defect.name}.` : ''}`,
       ]);
     if (effectsEn.length)
       qa.push([
@@ -148,14 +166,18 @@ const outOfSpecEn: Templates<OutOfSpecFact> = {
     const steps = [
       `Read ${p.name} on the HMI of ${s.asset.name} at the start of every shift and after every setpoint change.`,
       `Confirm it is inside ${window}${s.spec.target !== null ? ` and close to ${s.spec.target} ${p.unit}` : ''}.`,
-      `If it is ${above ? 'above' : 'below'} ${s.limit} ${p.unit}, stop releasing parts and place the current parts on hold for inspection.`,
+      `If it is ${above ? 'above' : 'below'} ${s.limit} ${p.unit}, stop releasing parts and place the current ` +
+        `parts on hold for inspection.`,
       ...actionsEn.map((a) => `${cap(a)}.`),
       ...(causesEn.length ? [`If the deviation returns, call maintenance to check for ${listEn(causesEn)}.`] : []),
       `Release parts again only after ${p.name} is back inside ${window} and a first part has passed inspection.`,
     ];
     const why = s.outcome
-      ? `Why: in the recorded data ${p.name} was ${above ? 'above' : 'below'} the limit in ${e.n_out} of ${e.n} samples, and ${s.outcome.ng_rate_out_pct}% of those parts were rejected against ${s.outcome.ng_rate_in_pct}% within the window.`
-      : `Why: in the recorded data ${p.name} was ${above ? 'above' : 'below'} the limit in ${e.n_out} of ${e.n} samples.`;
+      ? `Why: in the recorded data ${p.name} was ${above ? 'above' : 'below'} the limit ` +
+        `in ${e.n_out} of ${e.n} samples, and ${s.outcome.ng_rate_out_pct}% of those parts were rejected ` +
+        `against ${s.outcome.ng_rate_in_pct}% within the window.`
+      : `Why: in the recorded data ${p.name} was ${above ? 'above' : 'below'} the limit ` +
+        `in ${e.n_out} of ${e.n} samples.`;
     return [
       `Standard operating procedure: keeping ${p.name} within ${window} on ${s.asset.name}`,
       '',
@@ -167,14 +189,31 @@ const outOfSpecEn: Templates<OutOfSpecFact> = {
   troubleshooting(f) {
     const { s, e, p, above, effectsEn, actionsEn, causesEn } = oosParts(f);
     const lines = [
-      `Operator: ${s.outcome?.main_defect ? `We are getting ${s.outcome.main_defect.name} on parts from ${s.asset.name}.` : `${cap(p.name)} on ${s.asset.name} keeps leaving its window.`}`,
+      `Operator: ` +
+        String(
+          s.outcome?.main_defect
+            ? `We are getting ${s.outcome.main_defect.name} on parts from ${s.asset.name}.`
+            : `${cap(p.name)} on ${s.asset.name} keeps leaving its window.`,
+        ),
       `Technician: What does ${p.name} read?`,
-      `Operator: It went ${above ? 'up to' : 'down to'} ${s.observed.extreme} ${p.unit}. The limit is ${s.limit} ${p.unit}.`,
-      `Technician: That fits the record: ${e.n_out} of ${e.n} samples were ${above ? 'above' : 'below'} the limit.${s.outcome ? ` Out of range, ${s.outcome.ng_rate_out_pct}% of parts were rejected, against ${s.outcome.ng_rate_in_pct}% in the window.` : ''}`,
+      `Operator: It went ${above ? 'up to' : 'down to'} ${s.observed.extreme} ${p.unit}. The limit ` +
+        `is ${s.limit} ${p.unit}.`,
+      `Technician: That fits the record: ${e.n_out} of ${e.n} samples ` +
+        `were ${above ? 'above' : 'below'} the limit.` +
+        String(
+          s.outcome
+            ? ` Out of range, ${s.outcome.ng_rate_out_pct}% of parts were rejected, against ` +
+                `${s.outcome.ng_rate_in_pct}% in the window.`
+            : '',
+        ),
     ];
     if (s.failure_modes.length)
       lines.push(
-        `Technician: It points to ${listEn(s.failure_modes.map((m) => m.name))}${effectsEn.length ? `, which causes ${listEn(effectsEn)}` : ''}.${causesEn.length ? ` Typical causes are ${listEn(causesEn)}.` : ''}`,
+        `Technician: It points ` +
+          `to ${listEn(s.failure_modes.map((m) => m.name))}` +
+          (effectsEn.length ? `, which causes ${listEn(effectsEn)}` : '') +
+          `.` +
+          (causesEn.length ? ` Typical causes are ${listEn(causesEn)}.` : ''),
       );
     if (actionsEn.length)
       lines.push(`Operator: What do we do?`, `Technician: ${cap(listEn(actionsEn))}. Then we watch the next parts.`);
@@ -187,15 +226,20 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
     const { s, e, p, above, effectsZh, actionsZh, window } = oosParts(f);
     const out: string[] = [];
     out.push(
-      `${s.asset.name_zh}的${p.name_zh}推荐工艺窗口为 ${window}${s.spec.target !== null ? `，目标值 ${s.spec.target} ${p.unit}` : ''}。`,
+      `${s.asset.name_zh}的${p.name_zh}推荐工艺窗口为 ` +
+        `${window}${s.spec.target !== null ? `，目标值 ${s.spec.target} ${p.unit}` : ''}。`,
     );
     out.push(
-      `生产记录中，${e.n} 个采样点里有 ${e.n_out} 个${above ? '高于上限' : '低于下限'} ${s.limit} ${p.unit}（占 ${e.rate_pct}%，${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），${above ? '最高' : '最低'}达到 ${s.observed.extreme} ${p.unit}，超限期间平均值为 ${s.observed.mean_out} ${p.unit}。`,
+      `生产记录中，${e.n} 个采样点里有 ${e.n_out} 个${above ? '高于上限' : '低于下限'} ${s.limit} ${p.unit}（占 ${e.rate_pct}%，` +
+        `${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），${above ? '最高' : '最低'}达到 ${s.observed.extreme} ` +
+        `${p.unit}，超限期间平均值为 ${s.observed.mean_out} ${p.unit}。`,
     );
     if (s.outcome) {
       out.push(
         harms(s.outcome)
-          ? `超限对质量影响明显：超限期间不合格率为 ${s.outcome.ng_rate_out_pct}%，窗口内仅为 ${s.outcome.ng_rate_in_pct}%${s.outcome.risk_ratio !== null ? `，相对风险为 ${s.outcome.risk_ratio}` : ''}。`
+          ? `超限对质量影响明显：超限期间不合格` +
+              `率为 ${s.outcome.ng_rate_out_pct}%，窗口内仅为 ${s.outcome.ng_rate_in_pct}%` +
+              `${s.outcome.risk_ratio !== null ? `，相对风险为 ${s.outcome.risk_ratio}` : ''}。`
           : `在这批数据中超限并未提高不合格率：超限期间不合格率为 ${s.outcome.ng_rate_out_pct}%，窗口内为 ${s.outcome.ng_rate_in_pct}%。`,
       );
       if (s.outcome.main_defect)
@@ -220,13 +264,17 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
       ],
       [
         `${p.name_zh}${above ? '超过' : '低于'} ${s.limit} ${p.unit} 的情况有多频繁？`,
-        `在 ${e.n} 个记录的采样点中出现了 ${e.n_out} 次，占 ${e.rate_pct}%（${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），${above ? '最高' : '最低'}值为 ${s.observed.extreme} ${p.unit}。`,
+        `在 ${e.n} 个记录的采样点中出` +
+          `现了 ${e.n_out} 次，占 ${e.rate_pct}%（${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），` +
+          `${above ? '最高' : '最低'}值为 ${s.observed.extreme} ${p.unit}。`,
       ],
     ];
     if (s.outcome)
       qa.push([
         `会影响制品质量吗？`,
-        `${harms(s.outcome) ? '会' : '这批数据中没有'}。超限时不合格率为 ${s.outcome.ng_rate_out_pct}%，在窗口内为 ${s.outcome.ng_rate_in_pct}%。${s.outcome.main_defect ? `常见缺陷是${s.outcome.main_defect.name_zh}。` : ''}`,
+        `${harms(s.outcome) ? '会' : '这批数据中没有'}。超限时不合格` +
+          `率为 ${s.outcome.ng_rate_out_pct}%，在窗口内为 ${s.outcome.ng_rate_in_pct}%。` +
+          `${s.outcome.main_defect ? `常见缺陷是${s.outcome.main_defect.name_zh}。` : ''}`,
       ]);
     if (effectsZh.length)
       qa.push([
@@ -247,7 +295,8 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
       `${p.name_zh}回到 ${window} 之内且首件检验合格后，方可恢复放行。`,
     ];
     const why = s.outcome
-      ? `依据：记录数据中 ${e.n} 个采样点有 ${e.n_out} 个${above ? '高于上限' : '低于下限'}，这些制品的不合格率为 ${s.outcome.ng_rate_out_pct}%，窗口内为 ${s.outcome.ng_rate_in_pct}%。`
+      ? `依据：记录数据中 ${e.n} 个采样点有 ${e.n_out} 个${above ? '高于上限' : '低于下限'}，这些制品的不合格` +
+        `率为 ${s.outcome.ng_rate_out_pct}%，窗口内为 ${s.outcome.ng_rate_in_pct}%。`
       : `依据：记录数据中 ${e.n} 个采样点有 ${e.n_out} 个${above ? '高于上限' : '低于下限'}。`;
     return [
       `标准作业程序：将${s.asset.name_zh}的${p.name_zh}控制在 ${window} 之内`,
@@ -260,14 +309,22 @@ const outOfSpecZh: Templates<OutOfSpecFact> = {
   troubleshooting(f) {
     const { s, e, p, above, effectsZh, actionsZh, causesZh } = oosParts(f);
     const lines = [
-      `操作工：${s.outcome?.main_defect ? `${s.asset.name_zh}出来的件有${s.outcome.main_defect.name_zh}。` : `${s.asset.name_zh}的${p.name_zh}老是超出窗口。`}`,
+      `操作工：` +
+        (s.outcome?.main_defect
+          ? `${s.asset.name_zh}出来的件有${s.outcome.main_defect.name_zh}。`
+          : `${s.asset.name_zh}的${p.name_zh}老是超出窗口。`),
       `维修技师：${p.name_zh}现在是多少？`,
       `操作工：${above ? '升到了' : '降到了'} ${s.observed.extreme} ${p.unit}，限值是 ${s.limit} ${p.unit}。`,
-      `维修技师：和记录一致：${e.n} 个采样点里有 ${e.n_out} 个${above ? '超上限' : '低于下限'}。${s.outcome ? `超限时不合格率 ${s.outcome.ng_rate_out_pct}%，窗口内 ${s.outcome.ng_rate_in_pct}%。` : ''}`,
+      `维修技师：和记录` +
+        `一致：${e.n} 个采样点里有 ${e.n_out} 个${above ? '超上限' : '低于下限'}。` +
+        `${s.outcome ? `超限时不合格率 ${s.outcome.ng_rate_out_pct}%，窗口内 ${s.outcome.ng_rate_in_pct}%。` : ''}`,
     ];
     if (s.failure_modes.length)
       lines.push(
-        `维修技师：这说明是${listZh(s.failure_modes.map((m) => m.name_zh))}${effectsZh.length ? `，会造成${listZh(effectsZh)}` : ''}。${causesZh.length ? `常见原因有${listZh(causesZh)}。` : ''}`,
+        `维修技师：这` +
+          `说明是${listZh(s.failure_modes.map((m) => m.name_zh))}` +
+          (effectsZh.length ? `，会造成${listZh(effectsZh)}` : '') +
+          `。${causesZh.length ? `常见原因有${listZh(causesZh)}。` : ''}`,
       );
     if (actionsZh.length)
       lines.push(`操作工：那怎么处理？`, `维修技师：${listZh(actionsZh)}。处理完再盯着后面几模的件。`);
@@ -281,16 +338,21 @@ const eventChainEn: Templates<EventChainFact> = {
   textbook(f) {
     const s = f.statement;
     const out = [
-      `Alarm ${s.alarm.id} (${s.alarm.name}) on ${s.asset} was raised ${plural(s.raised, 'time')} in ${plural(s.episodes, 'episode')}${s.parameter ? `; it watches the ${s.parameter.name}` : ''}.`,
+      `Alarm ${s.alarm.id} (${s.alarm.name}) on ${s.asset} was raised ${plural(s.raised, 'time')} in ` +
+        `${plural(s.episodes, 'episode')}${s.parameter ? `; it watches the ${s.parameter.name}` : ''}.`,
     ];
     if (s.duration_min)
       out.push(
-        `An episode lasted ${s.duration_min.mean} minutes on average before the alarm cleared, the longest ${s.duration_min.max} minutes.`,
+        `An episode lasted ${s.duration_min.mean} minutes on average before the alarm cleared, the ` +
+          `longest ${s.duration_min.max} minutes.`,
       );
     if (s.unresolved) out.push(`${plural(s.unresolved, 'episode')} had not cleared by the end of the log.`);
     for (const a of s.actions.filter((x) => !isZh(x.text))) {
       out.push(
-        `While it was active, the log recorded "${a.text}" in ${plural(a.episodes, 'episode')}; the alarm cleared afterwards in ${a.recovered} of them${a.clear_min_mean !== null ? `, ${a.clear_min_mean} minutes after the action on average` : ''}.`,
+        `While it was active, the log recorded "${a.text}" in ${plural(a.episodes, 'episode')}; the alarm ` +
+          `cleared afterwards ` +
+          `in ${a.recovered} of them` +
+          `${a.clear_min_mean !== null ? `, ${a.clear_min_mean} minutes after the action on average` : ''}.`,
       );
     }
     out.push('Reading the chain from alarm to recovery shows which responses bring the process back.');
@@ -324,7 +386,8 @@ const eventChainEn: Templates<EventChainFact> = {
       `Acknowledge alarm ${s.alarm.id} (${s.alarm.name}) on the HMI of ${s.asset}.`,
       ...(s.parameter ? [`Read the ${s.parameter.name} and note the value in the shift log.`] : []),
       ...(acts.length ? [`Take the responses that cleared it before: ${acts.join('; ')}.`] : []),
-      `Confirm the alarm clears${s.duration_min ? `; in past episodes this took ${s.duration_min.mean} minutes on average` : ''}.`,
+      `Confirm the alarm ` +
+        `clears${s.duration_min ? `; in past episodes this took ${s.duration_min.mean} minutes on average` : ''}.`,
       'If it does not clear, call the shift leader and maintenance.',
     ];
     return [
@@ -340,7 +403,8 @@ const eventChainEn: Templates<EventChainFact> = {
     const acts = s.actions.filter((a) => !isZh(a.text)).map((a) => a.text);
     return [
       `Operator: ${s.alarm.id} is up again on ${s.asset}.`,
-      `Technician: That is ${s.alarm.name}. The log has it ${plural(s.raised, 'time')} in ${plural(s.episodes, 'episode')}.`,
+      `Technician: That is ${s.alarm.name}. The log has ` +
+        `it ${plural(s.raised, 'time')} in ${plural(s.episodes, 'episode')}.`,
       ...(s.duration_min
         ? [
             `Operator: How long does it usually take to clear?`,
@@ -358,14 +422,17 @@ const eventChainZh: Templates<EventChainFact> = {
   textbook(f) {
     const s = f.statement;
     const out = [
-      `${s.asset} 的报警 ${s.alarm.id}（${s.alarm.name_zh}）共触发 ${s.raised} 次，分属 ${s.episodes} 个报警过程${s.parameter ? `，它监视的是${s.parameter.name_zh}` : ''}。`,
+      `${s.asset} 的报警 ${s.alarm.id}（${s.alarm.name_zh}）共触发 ${s.raised} 次，分属 ${s.episodes} 个报警过程` +
+        `${s.parameter ? `，它监视的是${s.parameter.name_zh}` : ''}。`,
     ];
     if (s.duration_min)
       out.push(`每个过程从报警到解除平均用时 ${s.duration_min.mean} 分钟，最长 ${s.duration_min.max} 分钟。`);
     if (s.unresolved) out.push(`有 ${s.unresolved} 个过程在日志结束时仍未解除。`);
     for (const a of s.actions) {
       out.push(
-        `报警期间日志记录了处理“${a.text}”，共 ${a.episodes} 个过程，其中 ${a.recovered} 个随后解除${a.clear_min_mean !== null ? `，平均在处理后 ${a.clear_min_mean} 分钟解除` : ''}。`,
+        `报警期间日志记录了` +
+          `处理“${a.text}”，共 ${a.episodes} 个过程，其中 ${a.recovered} 个随后解除` +
+          `${a.clear_min_mean !== null ? `，平均在处理后 ${a.clear_min_mean} 分钟解除` : ''}。`,
       );
     }
     out.push('从报警到恢复的完整链条说明了哪些处置能让工艺回到正常状态。');
@@ -449,7 +516,8 @@ const maintenanceEn: Templates<MaintenanceFact> = {
       [`How was it fixed?`, `${cap(s.actions.join('; '))}${s.parts.length ? `, using ${s.parts.join(', ')}` : ''}.`],
       [
         `How often has it happened on the ${eqEn}?`,
-        `${n === 1 ? 'Once' : `${n} times`} in the work-order records${s.downtime_min ? `, costing ${s.downtime_min.total} minutes of downtime` : ''}.`,
+        `${n === 1 ? 'Once' : `${n} times`} in the work-order ` +
+          `records${s.downtime_min ? `, costing ${s.downtime_min.total} minutes of downtime` : ''}.`,
       ],
     ];
     return qa.map(([q, a]) => `Q: ${q}\nA: ${a}`).join('\n\n');
@@ -479,7 +547,8 @@ const maintenanceEn: Templates<MaintenanceFact> = {
       `Operator: The ${eqEn} shows ${s.symptoms[0]}.`,
       `Technician: We have seen that before. The cause was ${s.cause}.`,
       `Operator: What did you do then?`,
-      `Technician: ${cap(s.actions.join('; '))}.${s.downtime_min ? ` Plan for about ${s.downtime_min.mean} minutes of downtime.` : ''}`,
+      `Technician: ${cap(s.actions.join('; '))}.` +
+        `${s.downtime_min ? ` Plan for about ${s.downtime_min.mean} minutes of downtime.` : ''}`,
     ].join('\n');
   },
 };

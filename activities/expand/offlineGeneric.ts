@@ -155,7 +155,8 @@ export function renderGeneric(job: ExpansionJob, classic: Classic): string {
       const pairs = qaPairs(classic(f, 'qa'));
       const body = pairs.map(([q, a], i) =>
         en
-          ? `${i === 0 ? 'Let us start with a question' : CONNECT_EN[i % CONNECT_EN.length] + ' you may ask'}: ${lower(q)} ${a}`
+          ? `${i === 0 ? 'Let us start with a question' : CONNECT_EN[i % CONNECT_EN.length] + ' you may ask'}: ` +
+            `${lower(q)} ${a}`
           : `${i === 0 ? '我们先看一个问题' : CONNECT_ZH[i % CONNECT_ZH.length] + '大家可能会问'}：${q}${a}`,
       );
       return [opening(job, title), ...body, closing(job)].join(en ? ' ' : '');
@@ -179,11 +180,13 @@ export function renderGeneric(job: ExpansionJob, classic: Classic): string {
   const via = job.via!;
   const n = COUNT_WORD[job.lang][job.facts.length];
   const local = en ? via.name : via.name_zh;
-  // a code as the plant writes it (ALM-203, IMM-01) is named beside the node's name; graph-internal ids (effect:...) are not
+  // a code as the plant writes it (ALM-203, IMM-01) is named beside the node's name; graph-internal ids (effect:...)
+  // are not
   const name = local === via.id || via.id.includes(':') ? local : en ? `${local} (${via.id})` : `${local}（${via.id}）`;
   const title = en ? `how ${n} findings about ${name} connect` : `与${name}有关的${n}条知识之间的联系`;
   const connection = en
-    ? `${job.facts.length === 2 ? 'Both findings concern' : 'All three findings concern'} ${name}, and each explains part of the others.`
+    ? `${job.facts.length === 2 ? 'Both findings concern' : 'All three findings concern'} ${name}, and each ` +
+      `explains part of the others.`
     : `以下${n}条知识都与${name}有关，彼此可以相互印证。`;
   const about = (f: Fact) => (en ? `On ${titleOf(f, 'en')}: ` : `关于${titleOf(f, 'zh')}：`);
   const partOf = (f: Fact): string => {

@@ -105,8 +105,12 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
       e = f.evidence,
       w = wordsOf(s);
     const out = [
-      `On ${s.asset.name}, the production records mark a threshold: when ${ruleEn(s)}, ${w.bad} become much more likely.`,
-      `Of ${e.n} ${w.items} with ${w.known}, ${e.support} were under this condition and ${e.confidence_pct}% of them ${w.were} (${e.ci_level_pct}% confidence interval ${e.ci_pct[0]}-${e.ci_pct[1]}%), against ${e.rest_rate_pct}% of the others; with an overall ${w.rate} of ${e.base_rate_pct}%, that is a lift of ${e.lift}.`,
+      `On ${s.asset.name}, the production records mark a threshold: when ${ruleEn(s)}, ${w.bad} become much ` +
+        `more likely.`,
+      `Of ${e.n} ${w.items} with ${w.known}, ${e.support} were under this condition ` +
+        `and ${e.confidence_pct}% of them ${w.were} (${e.ci_level_pct}% confidence ` +
+        `interval ${e.ci_pct[0]}-${e.ci_pct[1]}%), against ${e.rest_rate_pct}% of the others; with an ` +
+        `overall ${w.rate} of ${e.base_rate_pct}%, that is a lift of ${e.lift}.`,
     ];
     if (s.outcome.main_defect) out.push(`The usual defect among these rejects was ${s.outcome.main_defect.name}.`);
     const d = derivedEn(s);
@@ -114,7 +118,9 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
     if (modesOf(f).length)
       out.push(`The knowledge graph names the mechanism: ${listEn(modesOf(f).map((m) => m.name))}.`);
     out.push(
-      `The threshold was found from the data alone and tested on rows it was not found on; ${e.candidates_tested} candidate rules were tested together, and this one keeps a false-discovery-adjusted q-value of ${e.q_value}.`,
+      `The threshold was found from the data alone and tested on rows it was not found ` +
+        `on; ${e.candidates_tested} candidate rules were tested together, and this one keeps a ` +
+        `false-discovery-adjusted q-value of ${e.q_value}.`,
     );
     return out.join(' ');
   },
@@ -126,11 +132,14 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
       [`At what point do ${w.events} on ${s.asset.name} become much more likely?`, `When ${ruleEn(s)}.`],
       [
         `How strong is the effect?`,
-        `${e.confidence_pct}% of the ${e.support} ${w.items} under that condition ${w.were}, against ${e.rest_rate_pct}% of the rest: a lift of ${e.lift} over the overall ${e.base_rate_pct}%.`,
+        `${e.confidence_pct}% of the ${e.support} ${w.items} under that ` +
+          `condition ${w.were}, against ${e.rest_rate_pct}% of the rest: a lift of ${e.lift} over the ` +
+          `overall ${e.base_rate_pct}%.`,
       ],
       [
         `How sure is this?`,
-        `The ${e.ci_level_pct}% confidence interval of the ${w.rate} is ${e.ci_pct[0]}-${e.ci_pct[1]}%; tested on held-out rows, with a q-value of ${e.q_value} after correcting for ${e.candidates_tested} candidates.`,
+        `The ${e.ci_level_pct}% confidence interval of the ${w.rate} is ${e.ci_pct[0]}-${e.ci_pct[1]}%; tested ` +
+          `on held-out rows, with a q-value of ${e.q_value} after correcting for ${e.candidates_tested} candidates.`,
       ],
     ];
     if (s.outcome.main_defect) qa.push([`Which defect shows up?`, `Mostly ${s.outcome.main_defect.name}.`]);
@@ -148,7 +157,9 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
       ...s.conditions
         .filter((c) => c.parameter.formula)
         .map((c) => `Compute ${c.parameter.name} as ${c.parameter.formula} from the current readings.`),
-      `When the condition holds, hold the ${w.hold} for inspection${s.outcome.main_defect ? `, looking first for ${s.outcome.main_defect.name}` : ''}.`,
+      `When the condition holds, hold ` +
+        `the ${w.hold} for inspection` +
+        `${s.outcome.main_defect ? `, looking first for ${s.outcome.main_defect.name}` : ''}.`,
       ...actions.map((a) => `${cap(a)}.`),
       w.release,
     ];
@@ -157,7 +168,8 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
       '',
       ...steps.map((t, i) => `${i + 1}. ${t}`),
       '',
-      `Why: ${e.confidence_pct}% of ${w.items} under this condition ${w.were}, against ${e.rest_rate_pct}% otherwise (${e.support} of ${e.n} ${w.items}).`,
+      `Why: ${e.confidence_pct}% of ${w.items} under this ` +
+        `condition ${w.were}, against ${e.rest_rate_pct}% otherwise (${e.support} of ${e.n} ${w.items}).`,
     ].join('\n');
   },
   troubleshooting(f) {
@@ -166,13 +178,18 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
       w = wordsOf(s);
     const lines = [
       `Operator: Our ${w.rate} on ${s.asset.name} jumps at times and we cannot see why.`,
-      `Process engineer: The records show a pattern. When ${ruleEn(s)}, ${e.confidence_pct}% of ${w.items} ${w.were}, against ${e.rest_rate_pct}% otherwise.`,
+      `Process engineer: The records show a pattern. ` +
+        `When ${ruleEn(s)}, ${e.confidence_pct}% of ${w.items} ${w.were}, against ${e.rest_rate_pct}% otherwise.`,
       `Operator: Could that be chance?`,
-      `Process engineer: Unlikely: it held on rows it was not found on, ${e.support} ${w.items} are behind it, and its q-value is ${e.q_value}.`,
+      `Process engineer: Unlikely: it held on rows it was not found on, ${e.support} ${w.items} are behind it, ` +
+        `and its q-value is ${e.q_value}.`,
     ];
     if (modesOf(f).length)
       lines.push(
-        `Process engineer: It fits ${listEn(modesOf(f).map((m) => m.name))}${s.outcome.main_defect ? `, and the defect we see is ${s.outcome.main_defect.name}` : ''}.`,
+        `Process engineer: It ` +
+          `fits ${listEn(modesOf(f).map((m) => m.name))}` +
+          (s.outcome.main_defect ? `, and the defect we see is ${s.outcome.main_defect.name}` : '') +
+          `.`,
       );
     lines.push(`Operator: So we keep out of that condition and check ${w.check} when it happens.`);
     return lines.join('\n');
@@ -186,7 +203,9 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
       w = wordsOf(s);
     const out = [
       `生产记录显示，${s.asset.name_zh}存在一个明确的阈值：当${ruleZh(s)}时，出现${w.badZh}的可能性显著升高。`,
-      `在 ${e.n} ${w.knownZh}中，有 ${e.support} ${w.unitZh}处于该条件下，其中 ${e.confidence_pct}% ${w.wereZh}（${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），其余仅为 ${e.rest_rate_pct}%；总体${w.rateZh}为 ${e.base_rate_pct}%，提升度为 ${e.lift}。`,
+      `在 ${e.n} ${w.knownZh}中，有 ${e.support} ${w.unitZh}处于该条件下，其中 ${e.confidence_pct}% ${w.wereZh}（` +
+        `${e.ci_level_pct}% 置信区间 ${e.ci_pct[0]}-${e.ci_pct[1]}%），其余仅为 ${e.rest_rate_pct}%；总体${w.rateZh}为 ` +
+        `${e.base_rate_pct}%，提升度为 ${e.lift}。`,
     ];
     if (s.outcome.main_defect) out.push(`这些不合格品中最常见的缺陷是${s.outcome.main_defect.name_zh}。`);
     out.push(derivedZh(s));
@@ -204,11 +223,13 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
       [`${s.asset.name_zh}在什么条件下${w.badZh}会明显增多？`, `当${ruleZh(s)}时。`],
       [
         `影响有多大？`,
-        `该条件下的 ${e.support} ${w.countedZh}中 ${e.confidence_pct}% ${w.wereZh}，其余为 ${e.rest_rate_pct}%，相对总体 ${e.base_rate_pct}% 的提升度为 ${e.lift}。`,
+        `该条件下的 ${e.support} ${w.countedZh}中 ${e.confidence_pct}% ${w.wereZh}，其余为 ${e.rest_rate_pct}%，相对总体 ` +
+          `${e.base_rate_pct}% 的提升度为 ${e.lift}。`,
       ],
       [
         `结论可靠吗？`,
-        `${w.rateZh}的 ${e.ci_level_pct}% 置信区间为 ${e.ci_pct[0]}-${e.ci_pct[1]}%；在留出数据上检验，对 ${e.candidates_tested} 条候选规则做多重检验校正后 q 值为 ${e.q_value}。`,
+        `${w.rateZh}的 ${e.ci_level_pct}% 置信区间为 ${e.ci_pct[0]}-${e.ci_pct[1]}%；在留出数据上检` +
+          `验，对 ${e.candidates_tested} 条候选规则做多重检验校正后 q 值为 ${e.q_value}。`,
       ],
     ];
     if (s.outcome.main_defect) qa.push([`主要是什么缺陷？`, `主要是${s.outcome.main_defect.name_zh}。`]);
@@ -235,7 +256,8 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
       '',
       ...steps.map((t, i) => `${i + 1}. ${t}`),
       '',
-      `依据：该条件下 ${e.confidence_pct}% 的${w.itemsZh}${w.wereZh}，其余仅 ${e.rest_rate_pct}%（${e.n} ${w.unitZh}中有 ${e.support} ${w.unitZh}处于该条件）。`,
+      `依据：该条件下 ${e.confidence_pct}% 的${w.itemsZh}${w.wereZh}，其余仅 ${e.rest_rate_pct}%（${e.n} ${w.unitZh}中有 ` +
+        `${e.support} ${w.unitZh}处于该条件）。`,
     ].join('\n');
   },
   troubleshooting(f) {
@@ -250,7 +272,8 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
     ];
     if (modesOf(f).length)
       lines.push(
-        `工艺工程师：这和${listZh(modesOf(f).map((m) => m.name_zh))}相符${s.outcome.main_defect ? `，我们看到的缺陷正是${s.outcome.main_defect.name_zh}` : ''}。`,
+        `工艺工程师：这和${listZh(modesOf(f).map((m) => m.name_zh))}相符` +
+          `${s.outcome.main_defect ? `，我们看到的缺陷正是${s.outcome.main_defect.name_zh}` : ''}。`,
       );
     lines.push('操作工：那就避开这个条件，出现时加强检验。');
     return lines.join('\n');
@@ -264,10 +287,19 @@ function verdictEn(f: GraphAgreementFact): string {
     u = s.parameter.unit,
     gap = Math.abs(s.difference);
   if (s.reading === 'limit_confirmed')
-    return `The data confirm the recommended limit: the two differ by ${gap} ${u}, within the tolerance of ${s.tolerance} ${u}.`;
+    return (
+      `The data confirm the recommended limit: the two differ by ${gap} ${u}, within the tolerance ` +
+      `of ${s.tolerance} ${u}.`
+    );
   if (s.reading === 'risk_inside_spec')
-    return `The data contradict the recommended limit: rejects already rise ${gap} ${u} inside the recommended range, so the limit is too permissive and should be reviewed.`;
-  return `The data contradict the recommended limit in the cautious direction: rejects rise only ${gap} ${u} beyond it, so the limit leaves a margin the data do not require.`;
+    return (
+      `The data contradict the recommended limit: rejects already rise ${gap} ${u} inside the recommended ` +
+      `range, so the limit is too permissive and should be reviewed.`
+    );
+  return (
+    `The data contradict the recommended limit in the cautious direction: rejects rise ` +
+    `only ${gap} ${u} beyond it, so the limit leaves a margin the data do not require.`
+  );
 }
 function verdictZh(f: GraphAgreementFact): string {
   const s = f.statement,
@@ -285,8 +317,12 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
     const s = f.statement,
       u = s.parameter.unit;
     return [
-      `The plant's knowledge graph gives ${s.spec_limit} ${u} as the ${sideEn(f)} limit for ${s.parameter.name} on ${s.asset.name}.`,
-      `Mining the production data without looking at that limit puts the point where rejects rise at ${s.mined_threshold} ${u}: beyond it ${s.outcome_rate_pct.beyond}% of parts were rejected, against ${s.outcome_rate_pct.rest}% otherwise (${f.evidence.support} of ${f.evidence.n} parts, lift ${f.evidence.lift}).`,
+      `The plant's knowledge graph gives ${s.spec_limit} ${u} as the ${sideEn(f)} limit ` +
+        `for ${s.parameter.name} on ${s.asset.name}.`,
+      `Mining the production data without looking at that limit puts the point where rejects rise ` +
+        `at ${s.mined_threshold} ${u}: beyond it ${s.outcome_rate_pct.beyond}% of parts were rejected, ` +
+        `against ${s.outcome_rate_pct.rest}% otherwise (${f.evidence.support} of ${f.evidence.n} parts, ` +
+        `lift ${f.evidence.lift}).`,
       verdictEn(f),
     ].join(' ');
   },
@@ -300,7 +336,8 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
       ],
       [
         `Where does the data put the threshold?`,
-        `At ${s.mined_threshold} ${u}, where the reject rate goes from ${s.outcome_rate_pct.rest}% to ${s.outcome_rate_pct.beyond}%.`,
+        `At ${s.mined_threshold} ${u}, where the reject rate goes ` +
+          `from ${s.outcome_rate_pct.rest}% to ${s.outcome_rate_pct.beyond}%.`,
       ],
     ]
       .map(([q, a]) => `Q: ${q}\nA: ${a}`)
@@ -312,7 +349,8 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
     const steps =
       s.reading === 'risk_inside_spec'
         ? [
-            `Until the specification is reviewed, treat ${s.mined_threshold} ${u} as the working ${sideEn(f)} limit for ${s.parameter.name} on ${s.asset.name}, not ${s.spec_limit} ${u}.`,
+            `Until the specification is reviewed, treat ${s.mined_threshold} ${u} as the ` +
+              `working ${sideEn(f)} limit for ${s.parameter.name} on ${s.asset.name}, not ${s.spec_limit} ${u}.`,
             `Raise a change request for the specification with this evidence.`,
             `Inspect parts made between ${s.mined_threshold} and ${s.spec_limit} ${u}.`,
           ]
@@ -333,7 +371,8 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
       u = s.parameter.unit;
     return [
       `Quality engineer: Is the ${sideEn(f)} limit of ${s.spec_limit} ${u} for ${s.parameter.name} still right?`,
-      `Process engineer: The data put the turning point at ${s.mined_threshold} ${u}. Beyond it ${s.outcome_rate_pct.beyond}% of parts were rejected, otherwise ${s.outcome_rate_pct.rest}%.`,
+      `Process engineer: The data put the turning point at ${s.mined_threshold} ${u}. Beyond ` +
+        `it ${s.outcome_rate_pct.beyond}% of parts were rejected, otherwise ${s.outcome_rate_pct.rest}%.`,
       `Process engineer: ${verdictEn(f)}`,
     ].join('\n');
   },
@@ -345,7 +384,9 @@ export const graphAgreementZh: Templates<GraphAgreementFact> = {
       u = s.parameter.unit;
     return [
       `工厂知识图谱规定${s.asset.name_zh}的${s.parameter.name_zh}${sideZh(f)}为 ${s.spec_limit} ${u}。`,
-      `在不参考该限值的情况下挖掘生产数据，不合格率开始上升的位置在 ${s.mined_threshold} ${u}：超过该点的制品不合格率为 ${s.outcome_rate_pct.beyond}%，其余为 ${s.outcome_rate_pct.rest}%（${f.evidence.n} 件中 ${f.evidence.support} 件，提升度 ${f.evidence.lift}）。`,
+      `在不参考该限值的情况下挖掘生产数据，不合格率开始上升的位置在 ${s.mined_threshold} ${u}：超过该点的制品不合格` +
+        `率为 ${s.outcome_rate_pct.beyond}%，其余为 ${s.outcome_rate_pct.rest}%（${f.evidence.n} 件中 ` +
+        `${f.evidence.support} 件，提升度 ${f.evidence.lift}）。`,
       verdictZh(f),
     ].join('');
   },
@@ -368,7 +409,9 @@ export const graphAgreementZh: Templates<GraphAgreementFact> = {
     const steps =
       s.reading === 'risk_inside_spec'
         ? [
-            `在规范评审完成前，以 ${s.mined_threshold} ${u} 而非 ${s.spec_limit} ${u} 作为${s.asset.name_zh}${s.parameter.name_zh}的工作${sideZh(f)}。`,
+            `在规范评审完成` +
+              `前，以 ${s.mined_threshold} ${u} 而非 ${s.spec_limit} ${u} 作为${s.asset.name_zh}${s.parameter.name_zh}` +
+              `的工作${sideZh(f)}。`,
             '附上本证据提交规范变更申请。',
             `对 ${s.mined_threshold} 至 ${s.spec_limit} ${u} 之间生产的制品加强检验。`,
           ]
@@ -389,7 +432,8 @@ export const graphAgreementZh: Templates<GraphAgreementFact> = {
       u = s.parameter.unit;
     return [
       `质量工程师：${s.parameter.name_zh}的${sideZh(f)} ${s.spec_limit} ${u} 还合适吗？`,
-      `工艺工程师：数据显示转折点在 ${s.mined_threshold} ${u}，超过后不合格率为 ${s.outcome_rate_pct.beyond}%，其余为 ${s.outcome_rate_pct.rest}%。`,
+      `工艺工程师：数据显示转折点在 ${s.mined_threshold} ${u}，超过后不合格` +
+        `率为 ${s.outcome_rate_pct.beyond}%，其余为 ${s.outcome_rate_pct.rest}%。`,
       `工艺工程师：${verdictZh(f)}`,
     ].join('\n');
   },

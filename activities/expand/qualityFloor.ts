@@ -85,5 +85,8 @@ export function describeQuality(q: Omit<QualityReport, 'summary'>): string {
     offline: 'their texts written by the offline expander instead (labelled offline)',
     fail: 'the run failed',
   }[q.action];
-  return `quality floor ${q.floor}: ${q.below.join(', ')} under it (accepted share ${q.accepted_share ?? '-'}; top rejections ${q.top_reasons.join(', ') || 'none'}): ${what}`;
+  return (
+    `quality floor ${q.floor}: ${q.below.join(', ')} under it (accepted ` +
+    `share ${q.accepted_share ?? '-'}; top rejections ${q.top_reasons.join(', ') || 'none'}): ${what}`
+  );
 }

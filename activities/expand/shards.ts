@@ -4,7 +4,10 @@ import { gzipSync } from 'node:zlib';
 import { sha256, toJsonl, writeFileAtomic } from '../common/files';
 import type { CorpusDocument, ShardDocument } from './documents';
 
-/** A written shard: where, how many documents and bytes, its hash, its text tokens and what generating it cost in tokens. */
+/**
+ * A written shard: where, how many documents and bytes, its hash, its text tokens and what generating it cost in
+ * tokens.
+ */
 export interface ShardInfo {
   path: string;
   docs: number;

@@ -89,7 +89,9 @@ function checked(f: Formula): { node: MathNode; inputs: Set<string> } {
       const name = (n as unknown as { fn: { name?: string } }).fn.name ?? '';
       if (!FUNCTIONS.has(name))
         throw new Error(
-          `formula of ${f.id} ("${f.formula}") calls ${name || 'an expression'}: only ${[...FUNCTIONS].join(', ')} are allowed`,
+          `formula ` +
+            `of ${f.id} ("${f.formula}") calls ${name || 'an expression'}: only ${[...FUNCTIONS].join(', ')}` +
+            ` are allowed`,
         );
     } else if (
       n.type === 'SymbolNode' &&

@@ -43,7 +43,10 @@ export const EventChainStatement = z.object({
   raised: z.number().int(),
   unresolved: z.number().int(),
   duration_min: z.object({ mean: z.number(), max: z.number() }).nullable(),
-  /** what was logged while the alarm was active (by template), in how many episodes, and how often the episode then cleared */
+  /**
+   * what was logged while the alarm was active (by template), in how many episodes, and how often the episode then
+   * cleared
+   */
   actions: z.array(
     z.object({
       text: z.string(),

@@ -42,7 +42,9 @@ export class GraphIndex {
   cause(text: string): NamedNode | undefined {
     return this.causes.get(normaliseName(text));
   }
-  /** The equipment node for an asset path, or its nearest ancestor in the graph (`IMM-01/barrel/x` -> `IMM-01/barrel`). */
+  /**
+   * The equipment node for an asset path, or its nearest ancestor in the graph (`IMM-01/barrel/x` -> `IMM-01/barrel`).
+   */
   equipmentFor(asset: string): NamedNode | undefined {
     const parts = asset.split('/');
     for (let k = parts.length; k > 0; k--) {

@@ -75,13 +75,19 @@ export function laplaceMargin(scale: number, tail = 0.05): number {
   return scale * Math.log(1 / tail);
 }
 
-/** `privacy` in the run configuration: epsilon for the run (null: off), rules per outcome, the threshold grid and public bounds. */
+/**
+ * `privacy` in the run configuration: epsilon for the run (null: off), rules per outcome, the threshold grid and public
+ * bounds.
+ */
 export const PrivacySettings = z
   .object({
     epsilon: z.number().positive(),
     maxRules: z.number().int().min(1).max(20).default(3),
     grid: z.number().int().min(2).max(10_000).default(100),
-    /** parameter id -> [low, high]: where thresholds may lie, known without the data (else the data's range, not private) */
+    /**
+     * parameter id -> [low, high]: where thresholds may lie, known without the data (else the data's range, not
+     * private)
+     */
     bounds: z
       .record(
         z.string(),
@@ -97,7 +103,10 @@ export const PrivacyReport = z.object({
   epsilon: z.number(),
   /** neighbouring data sets differ by one row (one record) */
   unit: z.literal('row'),
-  /** the run's epsilon split evenly among the outcomes (their rows overlap); assets' rows are disjoint and each gets it whole */
+  /**
+   * the run's epsilon split evenly among the outcomes (their rows overlap); assets' rows are disjoint and each gets it
+   * whole
+   */
   per_outcome_epsilon: z.number(),
   /** shares of an outcome's epsilon: its totals, rule selection, rule counts */
   split: z.object({ totals: z.number(), selection: z.number(), counts: z.number() }),

@@ -164,7 +164,8 @@ export function minePrivateRules(
       result.set_aside.push({ shape, reason });
       break;
     }
-    // the confidence's interval widened by the noise: lowest with fewest positives and most misses, highest the other way
+    // the confidence's interval widened by the noise: lowest with fewest positives and most misses, highest the other
+    // way
     const tpHi = Math.ceil(tp + margin),
       fpLo = Math.max(0, Math.floor(fp - margin));
     const ci: [number, number] = [tidy(wilsonInterval(tpLo, support)[0]), tidy(wilsonInterval(tpHi, tpHi + fpLo)[1])];
@@ -183,7 +184,10 @@ function utility(rows: readonly number[], y: ArrayLike<boolean>, a: number, b: n
   return u;
 }
 
-/** Every grid condition on one parameter with its utility over `rows`, by cumulative counts (one pass); exported for the sensitivity test. */
+/**
+ * Every grid condition on one parameter with its utility over `rows`, by cumulative counts (one pass); exported for the
+ * sensitivity test.
+ */
 export function conditionCandidates(
   x: ArrayLike<number>,
   feature: string,

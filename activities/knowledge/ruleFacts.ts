@@ -22,7 +22,9 @@ export interface RuleFactOptions {
   rules: MineOptions & {
     /** fewest outcome rows in a table before rules are mined there */
     minPositives: number;
-    /** a mined threshold within this share of the spec's width (of the limit when the range is open) confirms the spec */
+    /**
+     * a mined threshold within this share of the spec's width (of the limit when the range is open) confirms the spec
+     */
     agreementTolerance: number;
   };
   /** the outcomes to mine rules for; none: the quality label (`qualityLabel`, `badQuality`) as rejected parts */
@@ -35,7 +37,9 @@ export interface RuleFactOptions {
 }
 
 const METHOD =
-  'sequential covering: conditions grown on even rows by FOIL gain (G-test p < 0.001), pruned on odd rows (one-sided Fisher), each rule tested on the odd rows earlier rules leave (Bonferroni), Benjamini-Hochberg q over all rules tested';
+  'sequential covering: conditions grown on even rows by FOIL gain (G-test p < 0.001), pruned on odd rows ' +
+  '(one-sided Fisher), each rule tested on the odd rows earlier rules leave (Bonferroni), Benjamini-Hochberg q ' +
+  'over all rules tested';
 
 /** The outcomes of a run: those configured, else the quality label as rejected parts. */
 export function outcomesOf(opts: Pick<RuleFactOptions, 'outcomes' | 'qualityLabel' | 'badQuality'>): OutcomeSpec[] {
@@ -44,7 +48,9 @@ export function outcomesOf(opts: Pick<RuleFactOptions, 'outcomes' | 'qualityLabe
     : [{ label: opts.qualityLabel, values: opts.badQuality, meaning: 'quality_reject', node: null }];
 }
 
-/** A text column can be a condition when it is filled on nearly every row and has a few values (variant, shift, lot). */
+/**
+ * A text column can be a condition when it is filled on nearly every row and has a few values (variant, shift, lot).
+ */
 const MAX_CATEGORIES = 12;
 const FILLED_SHARE = 0.95;
 /**
@@ -179,7 +185,8 @@ function privacyLedger(settings: PrivacySettings, outcomes: number) {
       max_rules: settings.maxRules,
       grid: settings.grid,
       mechanisms:
-        'Laplace on counts (histograms of disjoint cells, sensitivity 1); exponential mechanism for each rule condition and threshold (utility: Youden J scaled to sensitivity 1)',
+        'Laplace on counts (histograms of disjoint cells, sensitivity 1); exponential mechanism for each rule ' +
+        'condition and threshold (utility: Youden J scaled to sensitivity 1)',
       noise_scale: tidy(noise),
       bounds_from_data: [...fromData].sort(),
       withheld_kinds: [...WITHHELD_KINDS],
@@ -234,7 +241,10 @@ function outcomeFailureMode(spec: OutcomeSpec, index: GraphIndex) {
   return mode;
 }
 
-/** The failure modes a rule names: its outcome's failure mode, else those the graph links to its parameters in its direction (quality rejects only). */
+/**
+ * The failure modes a rule names: its outcome's failure mode, else those the graph links to its parameters in its
+ * direction (quality rejects only).
+ */
 function failureModesOf(conditions: Condition[], spec: OutcomeSpec, index: GraphIndex) {
   const mode = outcomeFailureMode(spec, index);
   if (mode) return [mode];
@@ -379,7 +389,9 @@ function privateRuleFact(
 }
 
 const PRIVATE_METHOD =
-  'differentially private sequential covering: conditions and thresholds drawn by the exponential mechanism, counts with Laplace noise, accepted on noise-lowered counts (one-sided Fisher, Bonferroni); the interval widened by the noise';
+  'differentially private sequential covering: conditions and thresholds drawn by the exponential mechanism, ' +
+  'counts with Laplace noise, accepted on noise-lowered counts (one-sided Fisher, Bonferroni); the interval ' +
+  'widened by the noise';
 
 /** Agreement of a single or band rule's thresholds with the graph's limits on the same side. */
 function agreements(rule: ThresholdRuleFact, index: GraphIndex, tolerance: number): Omit<GraphAgreementFact, 'id'>[] {

@@ -103,7 +103,10 @@ const G_MIN = 10.83;
 const OVERLAP = 0.5;
 /** fewest rows of a rule cut in another category of a kept rule's column (thresholds per variant) */
 const FAMILY_SUPPORT = 2;
-/** rules that fail validation, each followed by a new growth from another first condition; the test's Bonferroni counts them */
+/**
+ * rules that fail validation, each followed by a new growth from another first condition; the test's Bonferroni counts
+ * them
+ */
 const RETRIES = 2;
 /** alternatives: other conditions whose FOIL gain is at least this share of the chosen one's */
 const NEAR = 0.95;
@@ -278,7 +281,9 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
           if (whole && rest)
             setAside.push({
               shape: whole,
-              reason: `not more precise than its parent (${describeRule(rest)}) on the validation half: p = ${p.toPrecision(2)}`,
+              reason:
+                `not more precise than its parent (${describeRule(rest)}) on the validation half: ` +
+                `p = ${p.toPrecision(2)}`,
             });
           Object.assign(body, parent);
           again = true;
@@ -313,7 +318,10 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
     if (p > bound)
       return {
         p,
-        reason: `failed validation: p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the ${rows === validation ? 'validation rows' : `rows, over ${tries} possible cuts,`} earlier rules leave`,
+        reason:
+          `failed validation: ` +
+          `p = ${p.toPrecision(2)} > ${bound.toPrecision(2)} on the ` +
+          `${rows === validation ? 'validation rows' : `rows, over ${tries} possible cuts,`} earlier rules leave`,
       };
     if (support < minSupport) return { p, reason: `below support: covers ${support} rows, fewer than ${minSupport}` };
     if (lift < opts.minLift) return { p, reason: `too weak: lift ${round(lift)} under ${opts.minLift}` };

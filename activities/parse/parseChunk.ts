@@ -102,7 +102,8 @@ export async function parseChunkToFiles(args: {
         ),
       ),
     );
-    if (sizes[0] < resume.recordsBytes || sizes[1] < resume.quarantineBytes) resume = null; // the partial output is gone: start over
+    // the partial output is gone: start over
+    if (sizes[0] < resume.recordsBytes || sizes[1] < resume.quarantineBytes) resume = null;
   }
   if (resume) {
     await truncate(partial.records, resume.recordsBytes);

@@ -88,7 +88,8 @@ export async function describeInput(p: string, format?: SourceFormatName): Promi
     if (!fmt)
       throw new InputError(
         'UnreadableSource',
-        `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log or work orders), --format, or a source config`,
+        `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log ` +
+          `or work orders), --format, or a source config`,
       );
     spec = SourceSpec.parse({ format: fmt });
   }
@@ -122,7 +123,8 @@ export async function describeInputs(paths: readonly string[], format?: SourceFo
     if (twin)
       throw new InputError(
         'InputNotFound',
-        `two inputs share the name ${ref.name} (${twin.path} and ${ref.path}); provenance is file:line, so names must differ`,
+        `two inputs share the name ${ref.name} (${twin.path} and ${ref.path}); provenance is file:line, so ` +
+          `names must differ`,
       );
     refs.push(ref);
   }

@@ -85,29 +85,41 @@ const VERSION_CONTEXT =
   /(?:\bv|\bver\.?|version|firmware|\bfw|\bsw|release|\bspec|section|clause|\brev|§|固件|版本|标准|条款|章节)\s*[:：]?\s*$/i;
 const H = '[0-9A-Fa-f]{1,4}';
 const IPV6 = new RegExp(
-  `(?<![\\w:.])(?:(?:${H}:){7}${H}|(?:${H}:){1,7}:|(?:${H}:){1,6}:${H}|(?:${H}:){1,5}(?::${H}){1,2}|(?:${H}:){1,4}(?::${H}){1,3}` +
+  `(?<![\\w:.])(?:(?:${H}:){7}${H}|(?:${H}:){1,7}:|(?:${H}:){1,6}:${H}|(?:${H}:){1,5}(?::${H}){1,2}|(?:${H}` +
+    `:){1,4}(?::${H}){1,3}` +
     `|(?:${H}:){1,3}(?::${H}){1,4}|(?:${H}:){1,2}(?::${H}){1,5}|${H}:(?::${H}){1,6}|:(?::${H}){1,7}|::)(?![\\w:.])`,
   'g',
 );
-const MAC =
-  /(?<![\w:-])(?:[0-9A-Fa-f]{2}([:-]))(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![\w:-])|(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])/g;
+const MAC = new RegExp(
+  String.raw`(?<![\w:-])(?:[0-9A-Fa-f]{2}([:-]))(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![\w:-])` +
+    String.raw`|(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])`,
+  'g',
+);
 // mainland licence plates: province character, issuing-office letter, 5 (or 6 for new-energy) characters
-const PLATE =
-  /[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·•\s-]?(?:[A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])/g;
-const EMPLOYEE_ID_BY_KEYWORD =
-  /(工号|员工号|员工编号|employee\s*(?:id|no\.?|number)|emp\.?\s*(?:id|no\.?)|badge(?:\s*no\.?)?)(\s{0,4}[:：#]?\s{0,4})([A-Za-z]{0,3}\d{3,10})/gi;
+const PLATE = new RegExp(
+  String.raw`[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·•\s-]?(?:[A-HJ-NP-Z0-9]{5,6}` +
+    String.raw`|[A-HJ-NP-Z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])`,
+  'g',
+);
+const EMPLOYEE_ID_BY_KEYWORD = new RegExp(
+  String.raw`(工号|员工号|员工编号|employee\s*(?:id|no\.?|number)|emp\.?\s*(?:id|no\.?)` +
+    String.raw`|badge(?:\s*no\.?)?)(\s{0,4}[:：#]?\s{0,4})([A-Za-z]{0,3}\d{3,10})`,
+  'gi',
+);
 
 /**
  * Identifiers in key=value / key: value form (`emp_id=GH93140`, `user=E2023456`, `工号=A1234`). Keys of staff
  * ids mask any value; keys of accounts mask a value unless it is a system account (root, admin, ...).
  */
 const ID_KEYS =
-  'emp(?:loyee)?[_ .-]?(?:id|no|num(?:ber)?|code)|empid|empno|staff[_ .-]?(?:id|no)|worker[_ .-]?(?:id|no)|operator[_ .-]?(?:id|no)|' +
+  'emp(?:loyee)?[_ .-]?(?:id|no|num(?:ber)?|code)|empid|empno|staff[_ .-]?(?:id|no)|worker[_ ' +
+  '.-]?(?:id|no)|operator[_ .-]?(?:id|no)|' +
   'badge(?:[_ .-]?(?:id|no))?|person(?:nel)?[_ .-]?(?:id|no)|工号|员工号|员工编号|人员编号|工卡号';
 const ACCOUNT_KEYS =
   'user(?:[_ .-]?(?:id|name))?|userid|username|login|logname|account|owner|用户|用户名|账号|帐号|登录名';
 const KEYED_ID = new RegExp(
-  `(?<![\\w])(${ID_KEYS}|${ACCOUNT_KEYS})(\\s{0,3}[=:：]\\s{0,3}"?)([A-Za-z0-9][\\w.@-]{0,40}[A-Za-z0-9]|[A-Za-z0-9])(?![\\w.@=:-])`,
+  `(?<![\\w])(${ID_KEYS}|${ACCOUNT_KEYS}` +
+    `)(\\s{0,3}[=:：]\\s{0,3}"?)([A-Za-z0-9][\\w.@-]{0,40}[A-Za-z0-9]|[A-Za-z0-9])(?![\\w.@=:-])`,
   'gi',
 );
 const ACCOUNT_KEY = new RegExp(`^(?:${ACCOUNT_KEYS})$`, 'i');
@@ -122,8 +134,10 @@ function personalAccount(v: string): boolean {
 }
 const SYSTEM_ACCOUNTS = new Set(
   (
-    'root admin administrator guest nobody daemon system sys bin mail ftp www www-data apache nginx httpd postgres mysql ' +
-    'oracle test user unknown anonymous operator news cyrus sshd uucp lp sync shutdown halt games gopher adm null none true false'
+    'root admin administrator guest nobody daemon system sys bin mail ftp www www-data apache nginx httpd ' +
+    'postgres mysql ' +
+    'oracle test user unknown anonymous operator news cyrus sshd uucp lp sync shutdown halt games gopher adm ' +
+    'null none true false'
   ).split(' '),
 );
 
@@ -161,10 +175,18 @@ const EN_TRIGGERS = [
   'contacts',
 ];
 /** verbs that record who did a thing: "signed off by John Doe", "checked by", "由李娜确认" */
-const EN_BY =
-  /\b(?:signed(?: off)?|checked|approved|reported|confirmed|performed|done|written|recorded|inspected|verified|reviewed|repaired|replaced|acknowledged|handed over|assigned|entered|logged|completed|released|closed|opened|authori[sz]ed)\s+(?:by|to)\s+((?:[A-Za-z][A-Za-z'’.-]*)(?:\s+[A-Za-z][A-Za-z'’.-]*){0,2})/gi;
-const ZH_BY =
-  /由\s*([\u4e00-\u9fff]{2,4}?)\s*(?:确认|负责|完成|签字|签收|签名|处理|检查|操作|记录|批准|审核|执行|更换|维修|跟进|填写|复核)|(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4}?)\s*(?:签字|签收|签名)/g;
+const EN_BY = new RegExp(
+  String.raw`\b(?:signed(?: off)?|checked|approved|reported|confirmed|performed|done|written` +
+    String.raw`|recorded|inspected|verified|reviewed|repaired|replaced|acknowledged|handed over` +
+    String.raw`|assigned|entered|logged|completed|released|closed|opened|authori[sz]ed)\s+(?:by` +
+    String.raw`|to)\s+((?:[A-Za-z][A-Za-z'’.-]*)(?:\s+[A-Za-z][A-Za-z'’.-]*){0,2})`,
+  'gi',
+);
+const ZH_BY = new RegExp(
+  String.raw`由\s*([\u4e00-\u9fff]{2,4}?)\s*(?:确认|负责|完成|签字|签收|签名|处理|检查|操作|记录|批准|审核|执行|更换|维修|跟进|填写|复核)` +
+    String.raw`|(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4}?)\s*(?:签字|签收|签名)`,
+  'g',
+);
 /** joins a further name to a name list: 操作员张伟、李娜、王芳 / operators John Smith, Mary Jones and Li Na */
 const ZH_LIST_NEXT = /^\s*[、,，/和与及跟]\s*([\u4e00-\u9fff]{2,4})/;
 const EN_LIST_NEXT = /^(\s*(?:,|&|\/|\band\b)\s*)((?:[A-Za-z][A-Za-z'’.-]*)(?:\s+[A-Za-z][A-Za-z'’.-]*){0,2})/i;
@@ -195,16 +217,19 @@ const ZH_NAME_STOP = new Set(
 );
 /** the most common Chinese surnames (a name after a trigger word usually starts with one) */
 const ZH_SURNAMES = new Set(
-  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝'.split(
-    '',
-  ),
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛' +
+    '邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿' +
+    '桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝'.split(''),
 );
 /** capitalised English words that follow "Operator:" in dialogue and are not names */
 const EN_NOT_NAMES = new Set(
   (
-    'We What That It The How Yes No About Check Then There This These Those Our My Your I You He She They Is Are Was Were Can Could Should ' +
-    'Would Will Do Does Did If When Where Why Which Who A An And But Or So Not Please Thanks Thank OK Ok Let Plan First After Before Now Call Stop Start ' +
-    'Raise Lower Reduce Replace Clean Inspect Confirm Read Take Keep Note Out In On At For From With By To Up Down Also Just Only Same Good Fine Right ' +
+    'We What That It The How Yes No About Check Then There This These Those Our My Your I You He She They Is ' +
+    'Are Was Were Can Could Should ' +
+    'Would Will Do Does Did If When Where Why Which Who A An And But Or So Not Please Thanks Thank OK Ok Let ' +
+    'Plan First After Before Now Call Stop Start ' +
+    'Raise Lower Reduce Replace Clean Inspect Confirm Read Take Keep Note Out In On At For From With By To Up ' +
+    'Down Also Just Only Same Good Fine Right ' +
     'Sure Hello Hi Well Okay Got Looks Seems Shift Line Machine Alarm Maintenance Quality Production'
   ).split(' '),
 );
@@ -213,20 +238,23 @@ const EN_NAME_WORD = /^(?:[A-Z][a-z]*['’][A-Z]?[a-z]+|[A-Z][a-z'’]+(?:-[A-Z]
 /** the common Chinese surnames in pinyin: a surname written in capitals (ZHANG Wei) or in lower case (zhang wei) */
 const PINYIN_SURNAMES = new Set(
   (
-    'zhang wang li liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han feng deng cao ' +
-    'peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lu ding ren shen yao cui zhong tan fan jin shi liao jia xia fu fang bai zou meng xiong ' +
-    'qin qiu yin xue yan duan lei hou long tao gu mao hao gong shao wan qian dai mo kong xiang chang wen kang niu ge xing an qi yi qiao pang ni zhuang nie ' +
+    'zhang wang li liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song ' +
+    'tang han feng deng cao ' +
+    'peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lu ding ren shen yao cui zhong tan fan ' +
+    'jin shi liao jia xia fu fang bai zou meng xiong ' +
+    'qin qiu yin xue yan duan lei hou long tao gu mao hao gong shao wan qian dai mo kong xiang chang wen kang ' +
+    'niu ge xing an qi yi qiao pang ni zhuang nie ' +
     'yue zhai ouyang situ shangguan zhuge sima murong'
   ).split(' '),
 );
 const PINYIN_SYLLABLE =
-  '(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v)';
+  '(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un' +
+  '|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v)';
 const PINYIN_GIVEN = new RegExp(`^(?:${PINYIN_SYLLABLE}){1,2}$`);
 /** English words that look like pinyin given names and are not (after "operator li" ...) */
 const NOT_GIVEN = new Set(
-  'a an and as at he her his in is it on or our she the to we you yes no hang long men ran bang tan ban pan fan can man ding'.split(
-    ' ',
-  ),
+  'a an and as at he her his in is it on or our she the to we you yes no hang long men ran bang tan ban pan fan ' +
+    'can man ding'.split(' '),
 );
 
 /** Is this word a name word: capitalised, a pinyin surname in capitals (first only), or - lower case - pinyin? */
@@ -345,7 +373,10 @@ function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] 
   ];
 }
 
-/** A Chinese name candidate cut at its end: stop characters (verbs, particles) dropped, at most 3 characters unless compound. */
+/**
+ * A Chinese name candidate cut at its end: stop characters (verbs, particles) dropped, at most 3 characters unless
+ * compound.
+ */
 function zhNameAt(name: string): string {
   let n = ZH_COMPOUND_SURNAMES.some((c) => name.startsWith(c)) ? name : name.slice(0, 3);
   while (n.length > 2 && ZH_NAME_STOP.has(n[n.length - 1])) n = n.slice(0, -1);
@@ -363,7 +394,9 @@ function englishName(words: string): { parts: string[]; k: number } {
   return { parts, k };
 }
 
-/** Names after trigger words ("operator Zhang Wei", "操作员 李娜"), after recording verbs, and the names listed after them. */
+/**
+ * Names after trigger words ("operator Zhang Wei", "操作员 李娜"), after recording verbs, and the names listed after them.
+ */
 function nameFindings(text: string): Finding[] {
   const out: Finding[] = [];
   const zhList = (end: number) => {
@@ -447,8 +480,11 @@ export function resolveFindings(findings: Finding[]): Finding[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
-const NAME_FIELD =
-  /^(operator|technician|inspector|supervisor|engineer|mechanic|name|person|contact|author|user|操作员|维修人员?|技术员|班长|质检员|姓名|联系人)$/i;
+const NAME_FIELD = new RegExp(
+  String.raw`^(operator|technician|inspector|supervisor|engineer|mechanic|name|person|contact|author` +
+    String.raw`|user|操作员|维修人员?|技术员|班长|质检员|姓名|联系人)$`,
+  'i',
+);
 
 /** Is this column or field one that holds a person's name? */
 export function isNameField(field: string): boolean {

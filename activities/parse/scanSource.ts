@@ -15,7 +15,9 @@ import { detectTime, KNOWN_TIME_FORMATS, TIME_FIELD_NAME } from './timeFormats';
 export interface ScanOptions extends ParseOptions {
   /** target size of a chunk; chunks end on line boundaries */
   chunkBytes: number;
-  /** the year of times written without one, unless the source config sets it (scanSource: the file's modification year) */
+  /**
+   * the year of times written without one, unless the source config sets it (scanSource: the file's modification year)
+   */
   year?: number;
   /** whether the file has grown past `bytes` since the scan began (then its unfinished last line is left out) */
   growing?: (bytes: number) => Promise<boolean>;
@@ -143,7 +145,8 @@ function sourceTime(
   if (found) return { fields: found.fields, format: found.format, year };
   if (spec.text.timeFormat && sample.length)
     throw new Error(
-      `time format "${spec.text.timeFormat}" reads none of the first ${sample.length} lines' times (fields ${candidates.join(', ')})`,
+      `time format "${spec.text.timeFormat}" reads none of the first ${sample.length} lines' times ` +
+        `(fields ${candidates.join(', ')})`,
     );
   // nothing readable: the lines keep their time text (time_text), with the default reading
   return { fields: candidates, format: formats[0], year };

@@ -50,7 +50,9 @@ export const SourceSpec = z
       .object({
         /** Loghub/logparser header notation */
         header: z.string().default('<Date> <Time> <Level> <Component> <Content>'),
-        /** header fields that hold the time, joined with a space; detected from the time-like field names when not set */
+        /**
+         * header fields that hold the time, joined with a space; detected from the time-like field names when not set
+         */
         timeFields: z.array(z.string()).min(1).optional(),
         /**
          * the time format (`iso`, `epoch_s`, `epoch_ms`, or a pattern such as "yyyy-MM-dd HH:mm:ss,SSS", see

@@ -23,7 +23,10 @@ const compiles = (src: string) => {
 };
 
 /** A run's configuration (a JSON file given with `--config`); every field has a default. */
-/** The optional LLM judge (expand/llmJudge.ts): its own OpenAI-compatible endpoint and model; its key from FORGE_JUDGE_API_KEY. */
+/**
+ * The optional LLM judge (expand/llmJudge.ts): its own OpenAI-compatible endpoint and model; its key from
+ * FORGE_JUDGE_API_KEY.
+ */
 export const JudgeSettings = z
   .object({
     baseURL: z.string().url(),
@@ -58,7 +61,10 @@ export const RunConfig = z
           .int()
           .min(4096)
           .default(8 * 1024 * 1024),
-        /** chunk activities a run has going at once (bounded fan-out), across all workers; shared evenly among its sources */
+        /**
+         * chunk activities a run has going at once (bounded fan-out), across all workers; shared evenly among its
+         * sources
+         */
         parallelChunks: z.number().int().positive().max(1000).default(64),
         /**
          * a source is parsed by a child workflow that continues as new after this many chunks, so its event
@@ -97,12 +103,18 @@ export const RunConfig = z
         /** fewest out-of-range samples that make an out-of-spec fact */
         minSupport: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.minSupport),
         maxSources: z.number().int().positive().default(DEFAULT_DERIVE_OPTIONS.maxSources),
-        /** the outcomes threshold rules are mined for (label, values, meaning, graph node); none: the quality label below */
+        /**
+         * the outcomes threshold rules are mined for (label, values, meaning, graph node); none: the quality label
+         * below
+         */
         outcomes: z.array(OutcomeSpec).default([]),
         /** the label column that tells a bad part, and the values that mean bad */
         qualityLabel: z.string().min(1).default(DEFAULT_DERIVE_OPTIONS.qualityLabel),
         badQuality: z.array(z.string().min(1)).min(1).default(DEFAULT_DERIVE_OPTIONS.badQuality),
-        /** threshold-rule mining: support, lift, false discovery rate, the share that restates the outcome, agreement tolerance */
+        /**
+         * threshold-rule mining: support, lift, false discovery rate, the share that restates the outcome, agreement
+         * tolerance
+         */
         rules: z
           .object({
             minSupport: z.number().int().min(4).default(DEFAULT_DERIVE_OPTIONS.rules.minSupport),
@@ -124,7 +136,10 @@ export const RunConfig = z
     privacy: PrivacySettings.nullable().default(null),
     expand: z
       .object({
-        /** the mix: styles, audiences and languages; (style, audience) variants per fact and language; bundles of related facts */
+        /**
+         * the mix: styles, audiences and languages; (style, audience) variants per fact and language; bundles of
+         * related facts
+         */
         styles: z
           .array(Style)
           .min(1)
@@ -135,7 +150,10 @@ export const RunConfig = z
           .default([...AUDIENCES]),
         languages: z.array(Lang).min(1).default(['en', 'zh']),
         variants: z.number().int().positive().default(STYLES.length),
-        /** documents at least this similar (estimated Jaccard of 5-gram shingles) to one kept in this run or an earlier run of the output directory are dropped; 0 turns it off */
+        /**
+         * documents at least this similar (estimated Jaccard of 5-gram shingles) to one kept in this run or an earlier
+         * run of the output directory are dropped; 0 turns it off
+         */
         nearDuplicateThreshold: z.number().min(0).max(1).default(0.8),
         bundles: z
           .object({
@@ -145,10 +163,15 @@ export const RunConfig = z
           })
           .strict()
           .prefault({}),
-        /** texts in flight at most; against an LLM endpoint the limit adapts below it (slow start from `initialConcurrency`, halved on 429/5xx) */
+        /**
+         * texts in flight at most; against an LLM endpoint the limit adapts below it (slow start from
+         * `initialConcurrency`, halved on 429/5xx)
+         */
         concurrency: z.number().int().positive().max(256).default(16),
         initialConcurrency: z.number().int().positive().max(256).default(4),
-        /** texts per expansion activity, and how many such activities a run has going at once (across all LLM workers) */
+        /**
+         * texts per expansion activity, and how many such activities a run has going at once (across all LLM workers)
+         */
         batchSize: z.number().int().positive().default(200),
         parallelBatches: z.number().int().positive().max(1000).default(8),
         /** expansion runs in a child workflow that continues as new after this many batches */
@@ -170,7 +193,10 @@ export const RunConfig = z
         judge: JudgeSettings.nullable().default(null),
         /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */
         responseFormat: z.enum(['json_schema', 'json_object', 'none']).default('json_schema'),
-        /** a run stops generating cleanly once it has spent this many tokens or this much (prices: USD per million tokens) */
+        /**
+         * a run stops generating cleanly once it has spent this many tokens or this much (prices: USD per million
+         * tokens)
+         */
         budget: z
           .object({
             maxTokens: z.number().int().positive().nullable().default(null),
@@ -196,14 +222,19 @@ export const RunConfig = z
           .int()
           .positive()
           .default(64 * 1024 * 1024),
-        /** JSON lines, gzipped JSON lines, or Parquet (nested fields as JSON text); `datasets.load_dataset` reads each */
+        /**
+         * JSON lines, gzipped JSON lines, or Parquet (nested fields as JSON text); `datasets.load_dataset` reads each
+         */
         format: z.enum(['jsonl', 'jsonl.gz', 'parquet']).default('jsonl'),
         /** curriculum: basic to complex (style, then facts connected); id: as the documents' ids sort */
         order: z.enum(['curriculum', 'id']).default('curriculum'),
       })
       .strict()
       .prefault({}),
-    /** human spot-check: a sample of each shard is written to review/sample.jsonl; with `wait`, the run waits for `forge review` */
+    /**
+     * human spot-check: a sample of each shard is written to review/sample.jsonl; with `wait`, the run waits for `forge
+     * review`
+     */
     review: z
       .object({
         perShard: z.number().int().min(0).default(3),
@@ -220,7 +251,10 @@ export const RunConfig = z
       })
       .strict()
       .prefault({}),
-    /** a real-data corpus (JSON lines {"text", "lang"?}; a file or a directory of them): mixed in at `mixRatio`, and replaces shards that fail review or quality */
+    /**
+     * a real-data corpus (JSON lines {"text", "lang"?}; a file or a directory of them): mixed in at `mixRatio`, and
+     * replaces shards that fail review or quality
+     */
     backup: z
       .object({
         path: z.string().min(1).nullable().default(null),

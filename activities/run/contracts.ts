@@ -78,7 +78,10 @@ export interface FactsSummary {
   privacy?: PrivacyReport | null;
 }
 
-/** Texts of expansion batches: generated (accepted or rejected), skipped for the budget, from the cache, and what they cost. */
+/**
+ * Texts of expansion batches: generated (accepted or rejected), skipped for the budget, from the cache, and what they
+ * cost.
+ */
 interface BatchCounts {
   jobs: number;
   generated: number;
@@ -119,7 +122,10 @@ export interface ExpandSummary {
   /** the accepted documents, before assembly into shards */
   documentsPath: string;
   generator: Generator;
-  /** what generation cost: tokens over the network, texts from the cache, requests sent; jobs skipped when the budget stopped the run */
+  /**
+   * what generation cost: tokens over the network, texts from the cache, requests sent; jobs skipped when the budget
+   * stopped the run
+   */
   usage: {
     prompt_tokens: number;
     completion_tokens: number;
@@ -143,7 +149,10 @@ export interface CorpusPlanSummary {
   order: 'curriculum' | 'id';
 }
 
-/** A reviewer's decision, sent as the run's `review` Update: approve, or reject (all shards, or those named) with a reason. */
+/**
+ * A reviewer's decision, sent as the run's `review` Update: approve, or reject (all shards, or those named) with a
+ * reason.
+ */
 export interface ReviewDecision {
   decision: 'approve' | 'reject';
   reason?: string;
@@ -208,7 +217,10 @@ export const Manifest = z.object({
   by_style: z.record(z.string(), z.number().int()),
   by_audience: z.record(z.string(), z.number().int()),
   by_input: z.record(z.string(), z.number().int()),
-  /** generation cost: prompt and completion tokens sent and received, estimated cost (prices from the configuration), cache hits, requests */
+  /**
+   * generation cost: prompt and completion tokens sent and received, estimated cost (prices from the configuration),
+   * cache hits, requests
+   */
   /** the quality floor's verdict (expand/qualityFloor.ts) */
   /** differential privacy: epsilon, its split, the mechanisms, what was withheld (null: exact figures released) */
   privacy: PrivacyReport.nullable().default(null),
@@ -230,7 +242,10 @@ export const Manifest = z.object({
     cost_usd: z.number(),
     cached: z.number().int(),
     requests: z.number().int().nullable(),
-    /** why generation stopped early (the budget, or quality surely under the floor), and how many planned texts it left unwritten */
+    /**
+     * why generation stopped early (the budget, or quality surely under the floor), and how many planned texts it left
+     * unwritten
+     */
     stopped: z.enum(['budget', 'quality']).nullable(),
     skipped: z.number().int(),
   }),

@@ -11,7 +11,8 @@ const latency = Number(process.argv[process.argv.indexOf('--latency') + 1]);
 // --echo: answer any prompt (not only the benchmark's jobs) with a short faithful paragraph naming no figure
 const echo = process.argv.includes('--echo');
 const ECHO =
-  'The plant records behind this fact show how the process behaves on the line, and the knowledge graph links it to what the team checks and does about it.';
+  'The plant records behind this fact show how the process behaves on the line, and the knowledge graph links ' +
+  'it to what the team checks and does about it.';
 const answers = new Map(BENCH_JOBS.map((j) => [buildPrompt(j).user, renderOffline(j)]));
 void startOpenAiTestServer(
   (req) => ({ text: answers.get(req.messages[1].content) ?? (echo ? ECHO : 'unknown prompt') }),

@@ -121,7 +121,8 @@ export function machineFailures(n = 10_000, seed = 7): MachineRow[] {
 /** The rows as the CSV a plant would export (units in the header, no time column). */
 export function machineFailuresCsv(rows: readonly MachineRow[]): string {
   const head =
-    'UDI,Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],Machine failure,TWF,HDF,PWF,OSF,RNF';
+    'UDI,Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool ' +
+    'wear [min],Machine failure,TWF,HDF,PWF,OSF,RNF';
   return (
     [
       head,

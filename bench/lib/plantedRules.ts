@@ -84,7 +84,8 @@ export function plantedShots(n: number, seed = 42): { columns: Record<string, nu
       coolant_flow: r.normal(12, 1.5),
     };
     for (const [k, v] of Object.entries(row)) columns[k].push(Number(v.toFixed(3)));
-    power.push((row.screw_torque * row.screw_speed * 2 * Math.PI) / 60 / 1000); // the truth, computed apart from the code under test
+    // the truth, computed apart from the code under test
+    power.push((row.screw_torque * row.screw_speed * 2 * Math.PI) / 60 / 1000);
   }
   const truth = { features: { ...columns, screw_power: power }, outcome: [] };
   for (let i = 0; i < n; i++) {
@@ -94,7 +95,10 @@ export function plantedShots(n: number, seed = 42): { columns: Record<string, nu
   return { columns, outcome };
 }
 
-/** A second outcome (an alarm) on the same shots, with the shapes the first lacks: inside [a, b], thresholds per material lot. */
+/**
+ * A second outcome (an alarm) on the same shots, with the shapes the first lacks: inside [a, b], thresholds per
+ * material lot.
+ */
 export const PLANTED_ALARM: (PlantedRule & { lot?: string })[] = [
   {
     name: 'inside: 31 < cycle_time < 33',
@@ -123,7 +127,10 @@ export const PLANTED_ALARM: (PlantedRule & { lot?: string })[] = [
   },
 ];
 
-/** The material lot of each shot and the alarm outcome, drawn apart (seed + 1000) so that `plantedShots` stays as it was. */
+/**
+ * The material lot of each shot and the alarm outcome, drawn apart (seed + 1000) so that `plantedShots` stays as it
+ * was.
+ */
 export function plantedAlarms(columns: Record<string, number[]>, seed = 42): { lot: string[]; alarm: boolean[] } {
   const r = rng(seed + 1000);
   const n = columns.humidity.length;

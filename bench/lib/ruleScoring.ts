@@ -25,11 +25,20 @@ export function forgeCandidates(rules: readonly ThresholdRuleFact[]): Candidate[
     label: r.statement.outcome.label,
     category: r.statement.category?.value ?? null,
     conditions: r.statement.conditions.map((c) => ({ feature: c.parameter.id, op: c.op, threshold: c.threshold })),
-    text: `${r.statement.category ? `${r.statement.category.column} = ${r.statement.category.value}, ` : ''}${r.statement.shape} ${r.statement.conditions.map((c) => `${c.parameter.id} ${c.op} ${c.threshold}`).join(r.statement.combine === 'any' ? ' or ' : ' and ')}${r.evidence.exact ? ' (exact)' : ''}`,
+    text:
+      (r.statement.category ? `${r.statement.category.column} = ${r.statement.category.value}, ` : '') +
+      `${r.statement.shape} ` +
+      r.statement.conditions
+        .map((c) => `${c.parameter.id} ${c.op} ${c.threshold}`)
+        .join(r.statement.combine === 'any' ? ' or ' : ' and ') +
+      `${r.evidence.exact ? ' (exact)' : ''}`,
   }));
 }
 
-/** A CART tree of `depth` per outcome on the table Forge mines (its columns, derived ones included, and one text column). */
+/**
+ * A CART tree of `depth` per outcome on the table Forge mines (its columns, derived ones included, and one text
+ * column).
+ */
 export function treeCandidates(
   table: SeriesTable,
   outcomes: readonly { label: string; values: string[] }[],
@@ -53,13 +62,17 @@ export function treeCandidates(
         label: o.label,
         category,
         conditions: numeric,
-        text: `${category ? `${categoryColumn} = ${category}, ` : ''}${numeric.map((c) => `${c.feature} ${c.op} ${c.threshold}`).join(' and ')}`,
+        text:
+          `${category ? `${categoryColumn} = ${category}, ` : ''}` +
+          numeric.map((c) => `${c.feature} ${c.op} ${c.threshold}`).join(' and '),
       };
     });
   });
 }
 
-/** The candidate of the rule's outcome (and category) whose thresholds lie closest to it; found when all are within 5 %. */
+/**
+ * The candidate of the rule's outcome (and category) whose thresholds lie closest to it; found when all are within 5 %.
+ */
 export function match(d: KnownRule, candidates: readonly Candidate[]): { ok: boolean; error: number; line: string } {
   const best = candidates
     .filter((c) => c.label === d.label && (d.category === undefined || c.category === d.category))
@@ -80,7 +93,8 @@ export function match(d: KnownRule, candidates: readonly Candidate[]): { ok: boo
     ok,
     error,
     line: best
-      ? `${ok ? 'found ' : 'MISSED'} ${best.c.text} (error ${best.err.map((e) => (Number.isFinite(e) ? `${(100 * e).toFixed(1)} %` : 'no such condition')).join(', ')})`
+      ? `${ok ? 'found ' : 'MISSED'} ${best.c.text} (error ` +
+        `${best.err.map((e) => (Number.isFinite(e) ? `${(100 * e).toFixed(1)} %` : 'no such condition')).join(', ')})`
       : 'MISSED no rule for this outcome',
   };
 }

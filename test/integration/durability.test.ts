@@ -52,7 +52,9 @@ let client: Client;
 let config: RunConfig;
 let baseline: { ids: string[]; counts: unknown };
 
-/** A `forge worker` process (bin.js and the node process it re-executes, in a process group of its own), once it polls. */
+/**
+ * A `forge worker` process (bin.js and the node process it re-executes, in a process group of its own), once it polls.
+ */
 async function startWorker(): Promise<ChildProcess> {
   const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker'], {
     env: workerEnv,
@@ -146,7 +148,10 @@ async function completed(handle: WorkflowHandle): Promise<void> {
     }
   }
 }
-/** The attempt numbers of the run's activities of one type, in the run and its child workflows (the attempt that completed is the last). */
+/**
+ * The attempt numbers of the run's activities of one type, in the run and its child workflows (the attempt that
+ * completed is the last).
+ */
 async function attempts(handle: WorkflowHandle, type: string): Promise<number[]> {
   return (await runHistories(client, handle)).flatMap(({ events }) => {
     const scheduled = new Map(
@@ -174,58 +179,77 @@ async function until(handle: WorkflowHandle, pred: (p: Progress) => boolean): Pr
   throw new Error('the run never reached the awaited point');
 }
 
-test('a worker killed with SIGKILL mid-expansion: another worker finishes the run, with the same documents', async () => {
-  const [victim] = [...workers];
-  const outDir = tempDir('durable-kill');
-  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
-  await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
-  killHard(victim);
-  await startWorker();
-  const done = completed(handle);
-  const watchdog = setInterval(
-    () =>
-      void handle
-        .describe()
-        .then((d) =>
-          log(
-            `${d.status.name}; pending ${JSON.stringify(d.raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.state, a.lastFailure?.message]))}`,
+test(
+  'a worker killed with SIGKILL mid-expansion: another worker finishes the run, with the same ' + 'documents',
+  async () => {
+    const [victim] = [...workers];
+    const outDir = tempDir('durable-kill');
+    const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+    await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+    killHard(victim);
+    await startWorker();
+    const done = completed(handle);
+    const watchdog = setInterval(
+      () =>
+        void handle
+          .describe()
+          .then((d) =>
+            log(
+              `${d.status.name}; pending ` +
+                String(
+                  JSON.stringify(
+                    d.raw.pendingActivities?.map((a) => [
+                      a.activityType?.name,
+                      a.attempt,
+                      a.state,
+                      a.lastFailure?.message,
+                    ]),
+                  ),
+                ),
+            ),
           ),
-        ),
-    10_000,
-  );
-  await done.finally(() => clearInterval(watchdog));
-  expect(outcome(outDir)).toEqual(baseline);
-  // what the dead worker held was lost and done again elsewhere: a batch (silent, timed out on its heartbeat,
-  // run again) or the run's next workflow task (timed out on the dead worker's sticky queue, then redone)
-  const events = (await runHistories(client, handle)).flatMap((h) => h.events);
-  const redone =
-    Math.max(...(await attempts(handle, 'expandBatch'))) > 1 ||
-    events.some((e) => e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes);
-  expect(redone).toBe(true);
-});
+      10_000,
+    );
+    await done.finally(() => clearInterval(watchdog));
+    expect(outcome(outDir)).toEqual(baseline);
+    // what the dead worker held was lost and done again elsewhere: a batch (silent, timed out on its heartbeat,
+    // run again) or the run's next workflow task (timed out on the dead worker's sticky queue, then redone)
+    const events = (await runHistories(client, handle)).flatMap((h) => h.events);
+    const redone =
+      Math.max(...(await attempts(handle, 'expandBatch'))) > 1 ||
+      events.some((e) => e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes);
+    expect(redone).toBe(true);
+  },
+);
 
-test('the Temporal dev server restarted mid-run (same SQLite file): the run completes with the same documents', async () => {
-  const outDir = tempDir('durable-temporal');
-  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
-  await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
-  await stopService(LAYOUT, 'temporal', log);
-  await new Promise((r) => setTimeout(r, 2000));
-  await startTemporal(LAYOUT, log);
-  await completed(handle);
-  expect(outcome(outDir)).toEqual(baseline);
-  expect(workers.size).toBeGreaterThan(0); // the workers rode it out
-});
+test(
+  'the Temporal dev server restarted mid-run (same SQLite file): the run completes with the same ' + 'documents',
+  async () => {
+    const outDir = tempDir('durable-temporal');
+    const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+    await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+    await stopService(LAYOUT, 'temporal', log);
+    await new Promise((r) => setTimeout(r, 2000));
+    await startTemporal(LAYOUT, log);
+    await completed(handle);
+    expect(outcome(outDir)).toEqual(baseline);
+    expect(workers.size).toBeGreaterThan(0); // the workers rode it out
+  },
+);
 
-test('Neo4j restarted mid-run: the graph activities wait for it and the run completes with the same documents', async () => {
-  const outDir = tempDir('durable-neo4j');
-  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
-  await until(handle, (p) => p.stage !== 'prepare');
-  await stopService(LAYOUT, 'neo4j', log);
-  // the run comes to need the graph while Neo4j is away, and waits there
-  await until(handle, (p) => p.stage === 'knowledge');
-  await new Promise((r) => setTimeout(r, 3000));
-  expect((await handle.query(progressQuery)).stage).toBe('knowledge');
-  await startNeo4j(LAYOUT, log);
-  await completed(handle);
-  expect(outcome(outDir)).toEqual(baseline);
-});
+test(
+  'Neo4j restarted mid-run: the graph activities wait for it and the run completes with the same ' + 'documents',
+  async () => {
+    const outDir = tempDir('durable-neo4j');
+    const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+    await until(handle, (p) => p.stage !== 'prepare');
+    await stopService(LAYOUT, 'neo4j', log);
+    // the run comes to need the graph while Neo4j is away, and waits there
+    await until(handle, (p) => p.stage === 'knowledge');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await handle.query(progressQuery)).stage).toBe('knowledge');
+    await startNeo4j(LAYOUT, log);
+    await completed(handle);
+    expect(outcome(outDir)).toEqual(baseline);
+  },
+);

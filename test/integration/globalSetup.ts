@@ -12,7 +12,8 @@ import {
 const log = (l: string) => process.stderr.write(`[forge test] ${l}\n`);
 
 /**
- * Start the real servers for the integration tests (Temporal, Neo4j, a local model) on their own ports and data dirs, and remember what was
+ * Start the real servers for the integration tests (Temporal, Neo4j, a local model) on their own ports and data dirs,
+ * and remember what was
  * started for globalTeardown. If one cannot start, the other is stopped again before the error is raised
  * (Jest runs no teardown after a failed setup).
  */

@@ -26,7 +26,11 @@ beforeAll(async () => {
     const user = req.messages.find((m) => m.role === 'user')!.content;
     if (user.includes('troubleshooting dialogue'))
       return {
-        text: `${text}\n${user.includes('Language: Simplified Chinese') ? '操作工：温度到了 987654 度。' : 'Operator: it reached 987654 degrees.'}`,
+        text:
+          `${text}\n` +
+          (user.includes('Language: Simplified Chinese')
+            ? '操作工：温度到了 987654 度。'
+            : 'Operator: it reached 987654 degrees.'),
       };
     return { text };
   });
@@ -54,106 +58,121 @@ async function runExampleWith(
   }
 }
 
-test('with OPENAI_BASE_URL set, the expansion activity writes through the endpoint and checks every answer', async () => {
-  const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'test-model' });
-  const outDir = tempDir('llm');
-  await runExampleWith(env, outDir);
-  const m = readManifest(outDir);
-  expect(m.generator).toEqual({ kind: 'llm', model: 'test-model', response_format: 'json_schema', system_role: true });
-  // every troubleshooting text was rejected: that style is under the quality floor, written offline instead
-  expect(m.quality_floor).toMatchObject({
-    action: 'offline',
-    below: ['style:troubleshooting'],
-    by_style: { troubleshooting: 0 },
-  });
-  // one request per (fact, style, language), plus the retried 500
-  expect(server.requests).toHaveLength(m.counts.docs_generated + 1);
-  expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set(['test-model']));
-  // the invented number in every troubleshooting dialogue is caught
-  expect(m.counts.docs_rejected.unfaithful_number).toBe(m.counts.facts * 2);
-  const docs = readDocs(outDir);
-  expect(docs.length).toBe(m.counts.docs_written);
-  for (const d of docs) {
-    if (d.style === 'troubleshooting')
-      expect(d.generator).toMatchObject({
-        kind: 'offline',
-        note: expect.stringMatching(
-          /^fallback: the LLM's texts fell under the quality floor \(style:troubleshooting\)/,
-        ),
-      });
-    else
-      expect(d.generator).toEqual({
-        kind: 'llm',
-        model: 'test-model',
-        response_format: 'json_schema',
-        system_role: true,
-      });
-  }
-  // the prompt carries the fact's own evidence
-  expect(server.requests.some((r) => r.messages[1].content.includes('"n_out"'))).toBe(true);
-  // what it cost is in the manifest, per run and per shard
-  expect(m.generation.prompt_tokens).toBeGreaterThan(0);
-  expect(m.generation.requests).toBe(server.requests.length);
-  expect(m.shards.reduce((a, s) => a + s.prompt_tokens, 0)).toBeLessThanOrEqual(m.generation.prompt_tokens);
+test(
+  'with OPENAI_BASE_URL set, the expansion activity writes through the endpoint and checks every ' + 'answer',
+  async () => {
+    const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'test-model' });
+    const outDir = tempDir('llm');
+    await runExampleWith(env, outDir);
+    const m = readManifest(outDir);
+    expect(m.generator).toEqual({
+      kind: 'llm',
+      model: 'test-model',
+      response_format: 'json_schema',
+      system_role: true,
+    });
+    // every troubleshooting text was rejected: that style is under the quality floor, written offline instead
+    expect(m.quality_floor).toMatchObject({
+      action: 'offline',
+      below: ['style:troubleshooting'],
+      by_style: { troubleshooting: 0 },
+    });
+    // one request per (fact, style, language), plus the retried 500
+    expect(server.requests).toHaveLength(m.counts.docs_generated + 1);
+    expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set(['test-model']));
+    // the invented number in every troubleshooting dialogue is caught
+    expect(m.counts.docs_rejected.unfaithful_number).toBe(m.counts.facts * 2);
+    const docs = readDocs(outDir);
+    expect(docs.length).toBe(m.counts.docs_written);
+    for (const d of docs) {
+      if (d.style === 'troubleshooting')
+        expect(d.generator).toMatchObject({
+          kind: 'offline',
+          note: expect.stringMatching(
+            /^fallback: the LLM's texts fell under the quality floor \(style:troubleshooting\)/,
+          ),
+        });
+      else
+        expect(d.generator).toEqual({
+          kind: 'llm',
+          model: 'test-model',
+          response_format: 'json_schema',
+          system_role: true,
+        });
+    }
+    // the prompt carries the fact's own evidence
+    expect(server.requests.some((r) => r.messages[1].content.includes('"n_out"'))).toBe(true);
+    // what it cost is in the manifest, per run and per shard
+    expect(m.generation.prompt_tokens).toBeGreaterThan(0);
+    expect(m.generation.requests).toBe(server.requests.length);
+    expect(m.shards.reduce((a, s) => a + s.prompt_tokens, 0)).toBeLessThanOrEqual(m.generation.prompt_tokens);
 
-  // a rerun of the same run into the same directory sends no request: every answer comes from the cache
-  const before = server.requests.length;
-  await runExampleWith(env, outDir);
-  expect(server.requests.length).toBe(before);
-  const m2 = readManifest(outDir);
-  expect(m2.generation).toMatchObject({
-    requests: 0,
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    cached: m.counts.docs_generated,
-  });
-  expect(readDocs(outDir).map((d) => d.id)).toEqual(docs.map((d) => d.id));
-});
+    // a rerun of the same run into the same directory sends no request: every answer comes from the cache
+    const before = server.requests.length;
+    await runExampleWith(env, outDir);
+    expect(server.requests.length).toBe(before);
+    const m2 = readManifest(outDir);
+    expect(m2.generation).toMatchObject({
+      requests: 0,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cached: m.counts.docs_generated,
+    });
+    expect(readDocs(outDir).map((d) => d.id)).toEqual(docs.map((d) => d.id));
+  },
+);
 
-test('expansion runs on the LLM task queue: a main-only worker and an LLM-only worker complete a run together', async () => {
-  const base = testEnv();
-  const mainEnv = { ...base, openaiBaseUrl: null, openaiApiKey: null, model: null };
-  const llmEnv = { ...base, openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'llm-queue-model' };
-  const main = await createForgeWorker(mainEnv, { workflowBundle, role: 'main' });
-  const llm = await createForgeWorker(llmEnv, { role: 'llm', llmSlots: 1 });
-  const outDir = tempDir('llm-queue');
-  const llmRun = llm.worker.run();
-  try {
-    const client = await connectClient(mainEnv);
-    const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    await main.worker.runUntil(async () =>
-      waitForRun(await startRun(client, mainEnv, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined),
+test(
+  'expansion runs on the LLM task queue: a main-only worker and an LLM-only worker complete a run ' + 'together',
+  async () => {
+    const base = testEnv();
+    const mainEnv = { ...base, openaiBaseUrl: null, openaiApiKey: null, model: null };
+    const llmEnv = { ...base, openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'llm-queue-model' };
+    const main = await createForgeWorker(mainEnv, { workflowBundle, role: 'main' });
+    const llm = await createForgeWorker(llmEnv, { role: 'llm', llmSlots: 1 });
+    const outDir = tempDir('llm-queue');
+    const llmRun = llm.worker.run();
+    try {
+      const client = await connectClient(mainEnv);
+      const config = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+      await main.worker.runUntil(async () =>
+        waitForRun(await startRun(client, mainEnv, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined),
+      );
+    } finally {
+      llm.worker.shutdown();
+      await llmRun;
+      await main.close();
+      await llm.close();
+    }
+    // the main worker has no endpoint: documents by the model prove the expansion ran on the LLM worker
+    expect(readManifest(outDir).generator).toMatchObject({ kind: 'llm', model: 'llm-queue-model' });
+  },
+);
+
+test(
+  'a token budget stops a run cleanly: it completes with what was written, and the manifest says why and how ' +
+    'much was left',
+  async () => {
+    const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'budget-model' });
+    const outDir = tempDir('llm-budget');
+    await runExampleWith(env, outDir, (base) => ({
+      ...base,
+      expand: {
+        ...base.expand,
+        concurrency: 1,
+        budget: { maxTokens: 20_000, maxCostUsd: null },
+        prices: { prompt: 2.5, completion: 10 },
+      },
+    }));
+    const m = readManifest(outDir);
+    expect(m.generation.stopped).toBe('budget');
+    expect(m.generation.skipped).toBeGreaterThan(0);
+    expect(m.generation.prompt_tokens + m.generation.completion_tokens).toBeGreaterThanOrEqual(20_000);
+    expect(m.generation.cost_usd).toBeGreaterThan(0);
+    expect(m.counts.docs_written).toBeGreaterThan(0);
+    expect(readDocs(outDir)).toHaveLength(m.counts.docs_written);
+    expect(readFileSync(join(outDir, 'README.md'), 'utf8')).toMatch(
+      /Generation stopped early \(budget\): \d+ planned texts were not written/,
     );
-  } finally {
-    llm.worker.shutdown();
-    await llmRun;
-    await main.close();
-    await llm.close();
-  }
-  // the main worker has no endpoint: documents by the model prove the expansion ran on the LLM worker
-  expect(readManifest(outDir).generator).toMatchObject({ kind: 'llm', model: 'llm-queue-model' });
-});
-
-test('a token budget stops a run cleanly: it completes with what was written, and the manifest says why and how much was left', async () => {
-  const env = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'budget-model' });
-  const outDir = tempDir('llm-budget');
-  await runExampleWith(env, outDir, (base) => ({
-    ...base,
-    expand: {
-      ...base.expand,
-      concurrency: 1,
-      budget: { maxTokens: 20_000, maxCostUsd: null },
-      prices: { prompt: 2.5, completion: 10 },
-    },
-  }));
-  const m = readManifest(outDir);
-  expect(m.generation.stopped).toBe('budget');
-  expect(m.generation.skipped).toBeGreaterThan(0);
-  expect(m.generation.prompt_tokens + m.generation.completion_tokens).toBeGreaterThanOrEqual(20_000);
-  expect(m.generation.cost_usd).toBeGreaterThan(0);
-  expect(m.counts.docs_written).toBeGreaterThan(0);
-  expect(readDocs(outDir)).toHaveLength(m.counts.docs_written);
-  expect(readFileSync(join(outDir, 'README.md'), 'utf8')).toMatch(
-    /Generation stopped early \(budget\): \d+ planned texts were not written/,
-  );
-});
+  },
+);

@@ -49,7 +49,8 @@ afterAll(async () => {
 
 async function graphSize(): Promise<{ nodes: number; rels: number; facts: number }> {
   const r = await driver.executeQuery(
-    'MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels, COUNT { MATCH (f:Fact) } AS facts',
+    'MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels, COUNT { MATCH ' +
+      '(f:Fact) } AS facts',
   );
   return toNative(r.records[0].toObject()) as { nodes: number; rels: number; facts: number };
 }
@@ -68,68 +69,75 @@ describe('a run on the example line', () => {
     first = await runExample(outDir);
   });
 
-  test('the run is filterable and readable in the Web UI: search attributes, summaries, current details, activity summaries', async () => {
-    const { handle } = first;
-    const desc = await handle.describe();
-    const runId = readManifest(outDir).run_id;
-    expect(desc.typedSearchAttributes.get(FORGE_RUN_ID)).toBe(runId);
-    expect(desc.typedSearchAttributes.get(FORGE_DOMAIN)).toBe('injection-moulding');
-    expect(desc.typedSearchAttributes.get(FORGE_STAGE)).toBe('done');
-    expect(desc.typedSearchAttributes.get(FORGE_DOCS_WRITTEN)).toBe(readManifest(outDir).counts.docs_written);
-    expect(await desc.staticSummary()).toBe(`Forge injection-moulding: 3 inputs -> ${outDir}`);
-    expect(await desc.staticDetails()).toContain('**Inputs**');
-    // the list the Web UI filters with
-    let listed: string[] = [];
-    for (let i = 0; i < 20 && !listed.length; i++) {
-      listed = [];
-      for await (const w of client.workflow.list({ query: `ForgeRunId = "${runId}" AND ForgeStage = "done"` }))
-        listed.push(w.workflowId);
-      if (!listed.length) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(listed).toEqual([handle.workflowId]);
-    const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
-    expect(meta.currentDetails).toMatch(/\*\*Stage:\*\* done[\s\S]*\*\*Documents written:\*\* \d+/);
-    // the run, a child workflow per source and one for expansion, each with its summary and details
-    const histories = await runHistories(client, handle);
-    expect(histories.map((h) => h.type).sort()).toEqual([
-      'expandFacts',
-      'parseSource',
-      'parseSource',
-      'parseSource',
-      'synthesizeCorpus',
-    ]);
-    const sensors = client.workflow.getHandle(
-      histories.find((h) => h.type === 'parseSource' && h.workflowId.endsWith('sensors.csv'))!.workflowId,
-    );
-    expect(await (await sensors.describe()).staticSummary()).toBe('parse sensors.csv: 1 chunks');
-    expect(await (await sensors.describe()).staticDetails()).toMatch(
-      /\*\*Source:\*\* sensors\.csv \(csv, \d+ bytes, \d+ lines\)/,
-    );
-    expect((await sensors.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails).toMatch(
-      /\*\*Chunks:\*\* 1\/1/,
-    );
-    const summaries = scheduledActivities(histories).map((a) => a.summary);
-    expect(summaries).toEqual(
-      expect.arrayContaining([
-        'scan sensors.csv',
-        'parse sensors.csv chunk 1/1',
-        'segment sensors.csv',
-        'derive facts',
-        'expand batch 1/2',
-        'write manifest and dataset card',
-      ]),
-    );
-    expect(summaries.filter((x) => x === null)).toEqual([]);
-  });
+  test(
+    'the run is filterable and readable in the Web UI: search attributes, summaries, current details, ' +
+      'activity summaries',
+    async () => {
+      const { handle } = first;
+      const desc = await handle.describe();
+      const runId = readManifest(outDir).run_id;
+      expect(desc.typedSearchAttributes.get(FORGE_RUN_ID)).toBe(runId);
+      expect(desc.typedSearchAttributes.get(FORGE_DOMAIN)).toBe('injection-moulding');
+      expect(desc.typedSearchAttributes.get(FORGE_STAGE)).toBe('done');
+      expect(desc.typedSearchAttributes.get(FORGE_DOCS_WRITTEN)).toBe(readManifest(outDir).counts.docs_written);
+      expect(await desc.staticSummary()).toBe(`Forge injection-moulding: 3 inputs -> ${outDir}`);
+      expect(await desc.staticDetails()).toContain('**Inputs**');
+      // the list the Web UI filters with
+      let listed: string[] = [];
+      for (let i = 0; i < 20 && !listed.length; i++) {
+        listed = [];
+        for await (const w of client.workflow.list({ query: `ForgeRunId = "${runId}" AND ForgeStage = "done"` }))
+          listed.push(w.workflowId);
+        if (!listed.length) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(listed).toEqual([handle.workflowId]);
+      const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      expect(meta.currentDetails).toMatch(/\*\*Stage:\*\* done[\s\S]*\*\*Documents written:\*\* \d+/);
+      // the run, a child workflow per source and one for expansion, each with its summary and details
+      const histories = await runHistories(client, handle);
+      expect(histories.map((h) => h.type).sort()).toEqual([
+        'expandFacts',
+        'parseSource',
+        'parseSource',
+        'parseSource',
+        'synthesizeCorpus',
+      ]);
+      const sensors = client.workflow.getHandle(
+        histories.find((h) => h.type === 'parseSource' && h.workflowId.endsWith('sensors.csv'))!.workflowId,
+      );
+      expect(await (await sensors.describe()).staticSummary()).toBe('parse sensors.csv: 1 chunks');
+      expect(await (await sensors.describe()).staticDetails()).toMatch(
+        /\*\*Source:\*\* sensors\.csv \(csv, \d+ bytes, \d+ lines\)/,
+      );
+      expect((await sensors.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails).toMatch(
+        /\*\*Chunks:\*\* 1\/1/,
+      );
+      const summaries = scheduledActivities(histories).map((a) => a.summary);
+      expect(summaries).toEqual(
+        expect.arrayContaining([
+          'scan sensors.csv',
+          'parse sensors.csv chunk 1/1',
+          'segment sensors.csv',
+          'derive facts',
+          'expand batch 1/2',
+          'write manifest and dataset card',
+        ]),
+      );
+      expect(summaries.filter((x) => x === null)).toEqual([]);
+    },
+  );
 
-  test('forge search-attributes finds them registered on the dev server (and would add what a cluster lacks)', async () => {
-    const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'search-attributes'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress },
-      encoding: 'utf8',
-    });
-    expect(stderr).toBe('');
-    expect(stdout).toBe("namespace default already has Forge's search attributes\n");
-  });
+  test(
+    'forge search-attributes finds them registered on the dev server (and would add what a cluster ' + 'lacks)',
+    async () => {
+      const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'search-attributes'], {
+        env: { ...process.env, TEMPORAL_ADDRESS: env.temporalAddress },
+        encoding: 'utf8',
+      });
+      expect(stderr).toBe('');
+      expect(stdout).toBe("namespace default already has Forge's search attributes\n");
+    },
+  );
 
   test('forge status --watch draws a progress bar while a run goes on, and ends with it', async () => {
     const watchDir = tempDir('watch');
@@ -277,136 +285,142 @@ describe('a run on the example line', () => {
 });
 
 describe('a run cut into small chunks', () => {
-  test('parses every chunk as its own activity, with the same records, counts and documents as one chunk per source', async () => {
-    const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    const run = async (chunkBytes: number, small = false) => {
-      const outDir = tempDir(`chunks-${chunkBytes}`);
-      // small: every child workflow continues as new after 3 chunks / 1 batch, 1 chunk of a source at once
-      const config = small
-        ? {
-            ...base,
-            parse: { ...base.parse, chunkBytes, continueAsNewAfter: 3, parallelChunks: 3 },
-            expand: { ...base.expand, continueAsNewAfter: 1 },
-          }
-        : { ...base, parse: { ...base.parse, chunkBytes } };
-      const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
-      await waitForRun(handle, () => undefined);
-      const histories = await runHistories(client, handle);
-      const chunkActivities = scheduledActivities(histories).filter((a) => a.type === 'parseChunk').length;
-      // sample batches follow the blocks read, so chunking regroups them: compare rows, in line order
-      const records = ['sensors.csv', 'events.log', 'workorders.txt'].map((src) =>
-        readdirSync(join(outDir, 'records'))
-          .filter((f) => f.startsWith(`${src}.`))
-          .sort()
-          .flatMap((f) =>
-            openBatches(
-              readFileSync(join(outDir, 'records', f), 'utf8')
-                .split('\n')
-                .filter(Boolean)
-                .map((l) => OperationRecord.parse(JSON.parse(l))),
-            ),
-          )
-          .map((r) => JSON.stringify(r))
-          .sort(),
-      );
-      // per run of a workflow: how many of its parseChunk activities were out at once, at most
-      const inFlight = histories.map((h) => {
-        const chunkEvents = new Set(
-          h.events
-            .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk')
-            .map((e) => String(e.eventId)),
+  test(
+    'parses every chunk as its own activity, with the same records, counts and documents as one chunk per ' + 'source',
+    async () => {
+      const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+      const run = async (chunkBytes: number, small = false) => {
+        const outDir = tempDir(`chunks-${chunkBytes}`);
+        // small: every child workflow continues as new after 3 chunks / 1 batch, 1 chunk of a source at once
+        const config = small
+          ? {
+              ...base,
+              parse: { ...base.parse, chunkBytes, continueAsNewAfter: 3, parallelChunks: 3 },
+              expand: { ...base.expand, continueAsNewAfter: 1 },
+            }
+          : { ...base, parse: { ...base.parse, chunkBytes } };
+        const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+        await waitForRun(handle, () => undefined);
+        const histories = await runHistories(client, handle);
+        const chunkActivities = scheduledActivities(histories).filter((a) => a.type === 'parseChunk').length;
+        // sample batches follow the blocks read, so chunking regroups them: compare rows, in line order
+        const records = ['sensors.csv', 'events.log', 'workorders.txt'].map((src) =>
+          readdirSync(join(outDir, 'records'))
+            .filter((f) => f.startsWith(`${src}.`))
+            .sort()
+            .flatMap((f) =>
+              openBatches(
+                readFileSync(join(outDir, 'records', f), 'utf8')
+                  .split('\n')
+                  .filter(Boolean)
+                  .map((l) => OperationRecord.parse(JSON.parse(l))),
+              ),
+            )
+            .map((r) => JSON.stringify(r))
+            .sort(),
         );
-        let now = 0,
-          most = 0;
-        for (const e of h.events) {
-          if (chunkEvents.has(String(e.eventId))) most = Math.max(most, ++now);
-          const closed =
-            e.activityTaskCompletedEventAttributes ??
-            e.activityTaskFailedEventAttributes ??
-            e.activityTaskTimedOutEventAttributes;
-          if (closed && chunkEvents.has(String(closed.scheduledEventId))) now--;
-        }
-        return most;
-      });
-      const runsOf = (type: string) => histories.filter((h) => h.type === type).length;
-      return {
-        outDir,
-        chunkActivities,
-        records,
-        manifest: readManifest(outDir),
-        inFlight: Math.max(...inFlight),
-        parseRuns: runsOf('parseSource'),
-        expandRuns: runsOf('expandFacts'),
-        progress: await handle.query(progressQuery),
+        // per run of a workflow: how many of its parseChunk activities were out at once, at most
+        const inFlight = histories.map((h) => {
+          const chunkEvents = new Set(
+            h.events
+              .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'parseChunk')
+              .map((e) => String(e.eventId)),
+          );
+          let now = 0,
+            most = 0;
+          for (const e of h.events) {
+            if (chunkEvents.has(String(e.eventId))) most = Math.max(most, ++now);
+            const closed =
+              e.activityTaskCompletedEventAttributes ??
+              e.activityTaskFailedEventAttributes ??
+              e.activityTaskTimedOutEventAttributes;
+            if (closed && chunkEvents.has(String(closed.scheduledEventId))) now--;
+          }
+          return most;
+        });
+        const runsOf = (type: string) => histories.filter((h) => h.type === type).length;
+        return {
+          outDir,
+          chunkActivities,
+          records,
+          manifest: readManifest(outDir),
+          inFlight: Math.max(...inFlight),
+          parseRuns: runsOf('parseSource'),
+          expandRuns: runsOf('expandFacts'),
+          progress: await handle.query(progressQuery),
+        };
       };
-    };
-    const small = await run(4096, true);
-    const big = await run(8 * 1024 * 1024);
-    expect(big.chunkActivities).toBe(3);
-    expect(small.chunkActivities).toBeGreaterThanOrEqual(6); // 28 KB of input in chunks of about 4 KB
-    // continue-as-new: a source of n chunks takes ceil(n / 3) runs of its child workflow, expansion one run per batch
-    expect([big.parseRuns, big.expandRuns]).toEqual([3, 1]);
-    expect(small.parseRuns).toBeGreaterThan(3);
-    expect(small.expandRuns).toBe(Math.ceil(small.progress.texts!.total / base.expand.batchSize));
-    expect(small.expandRuns).toBeGreaterThan(1);
-    // bounded fan-out: 3 chunks at once shared by 3 sources
-    expect(small.inFlight).toBe(1);
-    expect(big.inFlight).toBe(1);
-    // the run's progress, reported by its children's signals, adds up to the whole
-    expect(small.progress).toMatchObject({
-      chunks: small.chunkActivities,
-      chunksTotal: small.chunkActivities,
-      parsed: 3,
-      lines: small.manifest.counts.lines,
-      records: small.manifest.counts.records,
-    });
-    expect(small.progress.texts!.done).toBe(small.progress.texts!.total);
-    expect(small.records).toEqual(big.records);
-    expect(small.manifest.counts).toEqual(big.manifest.counts);
-    expect(readDocs(small.outDir).map((d) => d.id)).toEqual(readDocs(big.outDir).map((d) => d.id));
-  });
+      const small = await run(4096, true);
+      const big = await run(8 * 1024 * 1024);
+      expect(big.chunkActivities).toBe(3);
+      expect(small.chunkActivities).toBeGreaterThanOrEqual(6); // 28 KB of input in chunks of about 4 KB
+      // continue-as-new: a source of n chunks takes ceil(n / 3) runs of its child workflow, expansion one run per batch
+      expect([big.parseRuns, big.expandRuns]).toEqual([3, 1]);
+      expect(small.parseRuns).toBeGreaterThan(3);
+      expect(small.expandRuns).toBe(Math.ceil(small.progress.texts!.total / base.expand.batchSize));
+      expect(small.expandRuns).toBeGreaterThan(1);
+      // bounded fan-out: 3 chunks at once shared by 3 sources
+      expect(small.inFlight).toBe(1);
+      expect(big.inFlight).toBe(1);
+      // the run's progress, reported by its children's signals, adds up to the whole
+      expect(small.progress).toMatchObject({
+        chunks: small.chunkActivities,
+        chunksTotal: small.chunkActivities,
+        parsed: 3,
+        lines: small.manifest.counts.lines,
+        records: small.manifest.counts.records,
+      });
+      expect(small.progress.texts!.done).toBe(small.progress.texts!.total);
+      expect(small.records).toEqual(big.records);
+      expect(small.manifest.counts).toEqual(big.manifest.counts);
+      expect(readDocs(small.outDir).map((d) => d.id)).toEqual(readDocs(big.outDir).map((d) => d.id));
+    },
+  );
 });
 
 describe('a run with differential privacy', () => {
-  test('releases only private rule facts, records the budget in the manifest and the card, and names no raw line', async () => {
-    const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-    const outDir = tempDir('private');
-    const config = {
-      ...base,
-      privacy: { epsilon: 1000, maxRules: 3, grid: 100, bounds: {} },
-      expand: {
-        ...base.expand,
-        languages: ['en' as const],
-        variants: 1,
-        bundles: { pairs: 0, triples: 0, variants: 1 },
-      },
-    };
-    const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
-    await waitForRun(handle, () => undefined);
-    const manifest = readManifest(outDir);
-    expect(manifest.privacy).toMatchObject({
-      epsilon: 1000,
-      unit: 'row',
-      split: { totals: 0.1, selection: 0.45, counts: 0.45 },
-      withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'],
-    });
-    expect(manifest.privacy!.bounds_from_data.length).toBeGreaterThan(0);
-    expect(
-      Object.keys(manifest.counts.facts_by_kind).every((k) => k === 'threshold_rule' || k === 'graph_agreement'),
-    ).toBe(true);
-    const facts = readFileSync(join(outDir, 'facts.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l));
-    // a generous epsilon, so that the example's rules pass the noise-aware test and documents are written
-    expect(facts.length).toBe(manifest.counts.facts);
-    expect(facts.length).toBeGreaterThan(0);
-    for (const f of facts) for (const s of f.sources) expect(s).not.toMatch(/:\d+$/);
-    for (const d of readDocs(outDir)) for (const s of d.sources) expect(s).not.toMatch(/:\d+$/);
-    const card = readFileSync(join(outDir, 'README.md'), 'utf8');
-    expect(card).toMatch(/Privacy: 1000-differentially private per row/);
-    expect(card).toMatch(/NOT private: threshold ranges taken from the data/);
-  });
+  test(
+    'releases only private rule facts, records the budget in the manifest and the card, and names no ' + 'raw line',
+    async () => {
+      const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+      const outDir = tempDir('private');
+      const config = {
+        ...base,
+        privacy: { epsilon: 1000, maxRules: 3, grid: 100, bounds: {} },
+        expand: {
+          ...base.expand,
+          languages: ['en' as const],
+          variants: 1,
+          bundles: { pairs: 0, triples: 0, variants: 1 },
+        },
+      };
+      const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+      await waitForRun(handle, () => undefined);
+      const manifest = readManifest(outDir);
+      expect(manifest.privacy).toMatchObject({
+        epsilon: 1000,
+        unit: 'row',
+        split: { totals: 0.1, selection: 0.45, counts: 0.45 },
+        withheld_kinds: ['out_of_spec', 'event_chain', 'maintenance_pattern'],
+      });
+      expect(manifest.privacy!.bounds_from_data.length).toBeGreaterThan(0);
+      expect(
+        Object.keys(manifest.counts.facts_by_kind).every((k) => k === 'threshold_rule' || k === 'graph_agreement'),
+      ).toBe(true);
+      const facts = readFileSync(join(outDir, 'facts.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      // a generous epsilon, so that the example's rules pass the noise-aware test and documents are written
+      expect(facts.length).toBe(manifest.counts.facts);
+      expect(facts.length).toBeGreaterThan(0);
+      for (const f of facts) for (const s of f.sources) expect(s).not.toMatch(/:\d+$/);
+      for (const d of readDocs(outDir)) for (const s of d.sources) expect(s).not.toMatch(/:\d+$/);
+      const card = readFileSync(join(outDir, 'README.md'), 'utf8');
+      expect(card).toMatch(/Privacy: 1000-differentially private per row/);
+      expect(card).toMatch(/NOT private: threshold ranges taken from the data/);
+    },
+  );
 });
 
 describe('bad input', () => {
@@ -513,48 +527,56 @@ describe('seed graphs of four domains', () => {
     ]);
   });
 
-  test('ISA-95 hierarchy down to equipment in every domain; process steps chained only within their domain', async () => {
-    const r =
-      await driver.executeQuery(`MATCH (e:Enterprise)-[:HAS_SITE]->(:Site)-[:HAS_AREA]->(:Area)-[:HAS_LINE|HAS_UNIT|HAS_CELL]->()-[:HAS_EQUIPMENT]->(m:Equipment)
+  test(
+    'ISA-95 hierarchy down to equipment in every domain; process steps chained only within their ' + 'domain',
+    async () => {
+      const r = await driver.executeQuery(`MATCH
+        (e:Enterprise)-[:HAS_SITE]->(:Site)-[:HAS_AREA]->(:Area)-[:HAS_LINE|HAS_UNIT|HAS_CELL]->()
+          -[:HAS_EQUIPMENT]->(m:Equipment)
       RETURN collect(DISTINCT m.id) AS top`);
-    expect((r.records[0].get('top') as string[]).sort()).toEqual(
-      expect.arrayContaining(['IMM-01', 'VMC-07', 'TEP/reactor', 'P-101A']),
-    );
-    const cross = await driver.executeQuery(
-      'MATCH (a:ProcessStep)-[:NEXT]->(b:ProcessStep) WHERE a.domain <> b.domain RETURN count(*) AS n',
-    );
-    expect(toNative(cross.records[0].get('n'))).toBe(0);
-    const fmea = await driver.executeQuery(
-      'MATCH (f:FailureMode) WHERE f.rpn IS NOT NULL AND (f)-[:HAS_MECHANISM]->() AND (f)-[:HAS_CAUSE]->() RETURN count(f) AS n',
-    );
-    expect(toNative(fmea.records[0].get('n'))).toBeGreaterThanOrEqual(15);
-  });
-
-  test('forge graph export writes the graph back; loading the file rebuilds what was deleted, in JSON and in Cypher', async () => {
-    const dir = tempDir('graph-export');
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', ...args], {
-        env: { ...process.env, NEO4J_URI: env.neo4jUri },
-        encoding: 'utf8',
-      });
-    for (const file of ['graph.json', 'graph.cypher']) {
-      const res = cli('export', '--out', join(dir, file), '--facts');
-      expect(res.stderr).toBe('');
-      expect(res.stdout).toMatch(/^exported \d+ nodes and \d+ relationships \(facts included\)/);
-    }
-    const before = await exportGraph(driver, { facts: true });
-    expect(JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8'))).toEqual(before);
-    for (const file of ['graph.json', 'graph.cypher']) {
-      await driver.executeQuery(
-        "MATCH (n:Entity) WHERE n.id STARTS WITH 'tep_' OR n.id STARTS WITH 'fm:cw:' DETACH DELETE n",
+      expect((r.records[0].get('top') as string[]).sort()).toEqual(
+        expect.arrayContaining(['IMM-01', 'VMC-07', 'TEP/reactor', 'P-101A']),
       );
-      expect((await exportGraph(driver, { facts: true })).nodes.length).toBeLessThan(before.nodes.length);
-      const res = cli('load', join(dir, file));
-      expect(res.stderr).toBe('');
-      expect(await exportGraph(driver, { facts: true })).toEqual(before);
-    }
-    expect(await graphSize()).toEqual(size);
-  });
+      const cross = await driver.executeQuery(
+        'MATCH (a:ProcessStep)-[:NEXT]->(b:ProcessStep) WHERE a.domain <> b.domain RETURN count(*) AS n',
+      );
+      expect(toNative(cross.records[0].get('n'))).toBe(0);
+      const fmea = await driver.executeQuery(
+        'MATCH (f:FailureMode) WHERE f.rpn IS NOT NULL AND (f)-[:HAS_MECHANISM]->() AND (f)-[:HAS_CAUSE]->() ' +
+          'RETURN count(f) AS n',
+      );
+      expect(toNative(fmea.records[0].get('n'))).toBeGreaterThanOrEqual(15);
+    },
+  );
+
+  test(
+    'forge graph export writes the graph back; loading the file rebuilds what was deleted, in JSON and in ' + 'Cypher',
+    async () => {
+      const dir = tempDir('graph-export');
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'graph', ...args], {
+          env: { ...process.env, NEO4J_URI: env.neo4jUri },
+          encoding: 'utf8',
+        });
+      for (const file of ['graph.json', 'graph.cypher']) {
+        const res = cli('export', '--out', join(dir, file), '--facts');
+        expect(res.stderr).toBe('');
+        expect(res.stdout).toMatch(/^exported \d+ nodes and \d+ relationships \(facts included\)/);
+      }
+      const before = await exportGraph(driver, { facts: true });
+      expect(JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8'))).toEqual(before);
+      for (const file of ['graph.json', 'graph.cypher']) {
+        await driver.executeQuery(
+          "MATCH (n:Entity) WHERE n.id STARTS WITH 'tep_' OR n.id STARTS WITH 'fm:cw:' DETACH DELETE n",
+        );
+        expect((await exportGraph(driver, { facts: true })).nodes.length).toBeLessThan(before.nodes.length);
+        const res = cli('load', join(dir, file));
+        expect(res.stderr).toBe('');
+        expect(await exportGraph(driver, { facts: true })).toEqual(before);
+      }
+      expect(await graphSize()).toEqual(size);
+    },
+  );
 
   test('a file that is not an export is refused with a clear message', () => {
     const dir = tempDir('graph-bad');

@@ -232,24 +232,27 @@ test('the budget stops expansion cleanly: no batch starts once the tokens are sp
   expect(seen.batches).toEqual([0, 1, 2]);
 });
 
-test("a batch stopped for quality: no batch starts after it, each batch was given the run's quality so far", async () => {
-  const config = await base((c) => ({ ...c, expand: { ...c.expand, parallelBatches: 1 } }));
-  const { seen, error } = await run(config, {
-    chunks: 1,
-    batches: 6,
-    tokensPerBatch: 10,
-    quality: 'offline',
-    stopForQualityAt: 2,
-  });
-  expect(error).toBeNull();
-  expect(seen.batches).toEqual([0, 1, 2]);
-  expect(seen.priors).toEqual([
-    { accepted: 0, checked: 0 },
-    { accepted: 9, checked: 10 },
-    { accepted: 18, checked: 20 },
-  ]);
-  expect(seen.totals).toEqual({ stopped: 'quality', accepted: 18 });
-});
+test(
+  "a batch stopped for quality: no batch starts after it, each batch was given the run's quality " + 'so far',
+  async () => {
+    const config = await base((c) => ({ ...c, expand: { ...c.expand, parallelBatches: 1 } }));
+    const { seen, error } = await run(config, {
+      chunks: 1,
+      batches: 6,
+      tokensPerBatch: 10,
+      quality: 'offline',
+      stopForQualityAt: 2,
+    });
+    expect(error).toBeNull();
+    expect(seen.batches).toEqual([0, 1, 2]);
+    expect(seen.priors).toEqual([
+      { accepted: 0, checked: 0 },
+      { accepted: 9, checked: 10 },
+      { accepted: 18, checked: 20 },
+    ]);
+    expect(seen.totals).toEqual({ stopped: 'quality', accepted: 18 });
+  },
+);
 
 test('a review that does not come in time: the fallback replaces every shard from the backup corpus', async () => {
   const config = await base((c) => ({
@@ -263,21 +266,24 @@ test('a review that does not come in time: the fallback replaces every shard fro
   expect(seen.failed[0].reason).toMatch(/no review within 1 s \(policy: fallback\)/);
 });
 
-test('the quality floor: "fail" fails the run naming it; "backup" writes every shard from the backup corpus', async () => {
-  const failing = await run(await base(), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'fail' });
-  expect(failing.error).toMatch(/failed: quality floor 0.3: fail \(expand.onLowQuality = fail/);
-  const backup = await run(await base((c) => ({ ...c, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } })), {
-    chunks: 1,
-    batches: 1,
-    tokensPerBatch: 10,
-    quality: 'backup',
-  });
-  expect(backup.error).toBeNull();
-  expect(backup.seen.failed.map((f) => [f.shard, f.reason])).toEqual([
-    ['part-00000.jsonl', 'quality floor 0.3: backup'],
-    ['part-00001.jsonl', 'quality floor 0.3: backup'],
-  ]);
-});
+test(
+  'the quality floor: "fail" fails the run naming it; "backup" writes every shard from the backup ' + 'corpus',
+  async () => {
+    const failing = await run(await base(), { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'fail' });
+    expect(failing.error).toMatch(/failed: quality floor 0.3: fail \(expand.onLowQuality = fail/);
+    const backup = await run(await base((c) => ({ ...c, backup: { ...c.backup, path: '/nowhere/backup.jsonl' } })), {
+      chunks: 1,
+      batches: 1,
+      tokensPerBatch: 10,
+      quality: 'backup',
+    });
+    expect(backup.error).toBeNull();
+    expect(backup.seen.failed.map((f) => [f.shard, f.reason])).toEqual([
+      ['part-00000.jsonl', 'quality floor 0.3: backup'],
+      ['part-00001.jsonl', 'quality floor 0.3: backup'],
+    ]);
+  },
+);
 
 test('a run no worker polls for: waiting on it says so once, and goes on waiting', async () => {
   const taskQueue = `wf-nobody-${Math.random().toString(36).slice(2, 8)}`;

@@ -39,18 +39,22 @@ const real = (id: string, tokens = 100): RealDocument => ({
   tokens,
 });
 
-test('curriculum: knowledge lists before textbooks before troubleshooting; bundles later than single facts; real documents by length', () => {
-  const docs = [
-    synth('a', 'troubleshooting'),
-    synth('b', 'knowledge_list'),
-    synth('c', 'textbook', 'triple'),
-    synth('d', 'textbook'),
-    real('e', 900),
-    real('f', 50),
-  ];
-  expect(curriculumOrder(docs).map((d) => d.id)).toEqual(['b', 'real-f', 'd', 'real-e', 'a', 'c']);
-  expect(docs.map(difficulty)).toEqual([4, 1, 4, 2, 3, 1]);
-});
+test(
+  'curriculum: knowledge lists before textbooks before troubleshooting; bundles later than single facts; ' +
+    'real documents by length',
+  () => {
+    const docs = [
+      synth('a', 'troubleshooting'),
+      synth('b', 'knowledge_list'),
+      synth('c', 'textbook', 'triple'),
+      synth('d', 'textbook'),
+      real('e', 900),
+      real('f', 50),
+    ];
+    expect(curriculumOrder(docs).map((d) => d.id)).toEqual(['b', 'real-f', 'd', 'real-e', 'a', 'c']);
+    expect(docs.map(difficulty)).toEqual([4, 1, 4, 2, 3, 1]);
+  },
+);
 
 test('mixReal: real documents make the configured share of the output, in id order; the rest are spare', () => {
   const backup = ['c', 'a', 'b', 'd', 'e'].map((x) => real(x));
@@ -75,39 +79,47 @@ test('review sample: evenly spread over each shard, tagged with the shard; quali
   ]);
 });
 
-test("replaceShards: a failed shard's synthetic documents are replaced one for one from the spare real ones, as far as they last", () => {
-  const docs: ShardDocument[] = [...Array.from({ length: 4 }, (_, i) => synth(`s${i}`, 'qa')), real('m')];
-  const plan = [
-    { name: 'p0', ids: ['s0', 's1'], quality: 0.9 },
-    { name: 'p1', ids: ['s2', 's3', 'real-m'], quality: 0.9 },
-  ];
-  const byId = new Map(docs.map((d) => [d.id, d]));
-  const { shards, replacements } = replaceShards(plan, byId, new Map([['p1', 'rejected']]), [real('x')]);
-  expect(shards.map((s) => s.map((d) => d.id))).toEqual([
-    ['s0', 's1'],
-    ['real-m', 'real-x'],
-  ]);
-  expect(replacements).toEqual([{ shard: 'p1', reason: 'rejected', replaced: 2, from_backup: 1 }]);
-});
+test(
+  "replaceShards: a failed shard's synthetic documents are replaced one for one from the spare real ones, as " +
+    'far as they last',
+  () => {
+    const docs: ShardDocument[] = [...Array.from({ length: 4 }, (_, i) => synth(`s${i}`, 'qa')), real('m')];
+    const plan = [
+      { name: 'p0', ids: ['s0', 's1'], quality: 0.9 },
+      { name: 'p1', ids: ['s2', 's3', 'real-m'], quality: 0.9 },
+    ];
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const { shards, replacements } = replaceShards(plan, byId, new Map([['p1', 'rejected']]), [real('x')]);
+    expect(shards.map((s) => s.map((d) => d.id))).toEqual([
+      ['s0', 's1'],
+      ['real-m', 'real-x'],
+    ]);
+    expect(replacements).toEqual([{ shard: 'p1', reason: 'rejected', replaced: 2, from_backup: 1 }]);
+  },
+);
 
-test('backup lines: JSON objects with text; the language is detected when not given; bad lines and personal data are counted, not used', () => {
-  const text = [
-    JSON.stringify({
-      text: 'The mould temperature controller was serviced and the water filter cleaned on line three.',
-    }),
-    JSON.stringify({ text: '模温机已维护，三线的水过滤器已清洗，模具温度恢复正常，制品外观合格。', id: 'n2' }),
-    'not json',
-    JSON.stringify({ body: 'x' }),
-    JSON.stringify({ text: '12345 67890' }),
-    JSON.stringify({
-      text: 'Operator Zhang Wei (phone 13812345678) serviced the mould temperature controller on line three.',
-    }),
-  ].join('\n');
-  const r = readBackupLines('b.jsonl', text, DEFAULT_PII_OPTIONS);
-  expect(r.docs.map((d) => [d.lang, d.source, d.id.startsWith('real-')])).toEqual([
-    ['en', 'b.jsonl:1', true],
-    ['zh', 'b.jsonl:2', true],
-  ]);
-  expect(r.docs[1].id).toBe('real-n2');
-  expect(r.rejected).toEqual({ not_json: 1, no_text: 1, language: 1, pii: 1 });
-});
+test(
+  'backup lines: JSON objects with text; the language is detected when not given; bad lines and personal ' +
+    'data are counted, not used',
+  () => {
+    const text = [
+      JSON.stringify({
+        text: 'The mould temperature controller was serviced and the water filter cleaned on line three.',
+      }),
+      JSON.stringify({ text: '模温机已维护，三线的水过滤器已清洗，模具温度恢复正常，制品外观合格。', id: 'n2' }),
+      'not json',
+      JSON.stringify({ body: 'x' }),
+      JSON.stringify({ text: '12345 67890' }),
+      JSON.stringify({
+        text: 'Operator Zhang Wei (phone 13812345678) serviced the mould temperature controller on line three.',
+      }),
+    ].join('\n');
+    const r = readBackupLines('b.jsonl', text, DEFAULT_PII_OPTIONS);
+    expect(r.docs.map((d) => [d.lang, d.source, d.id.startsWith('real-')])).toEqual([
+      ['en', 'b.jsonl:1', true],
+      ['zh', 'b.jsonl:2', true],
+    ]);
+    expect(r.docs[1].id).toBe('real-n2');
+    expect(r.rejected).toEqual({ not_json: 1, no_text: 1, language: 1, pii: 1 });
+  },
+);

@@ -67,34 +67,37 @@ test('many small chunks give exactly the output of one chunk', async () => {
   expect(readAll(one.out, 'records')).not.toMatch(/Zhang Wei|李娜|13812345678/);
 });
 
-test('chunks parsed on worker threads, two at a time, give exactly the output of one chunk in this thread', async () => {
-  const path = bigLog();
-  const one = await parseAll(path, 'text', 1 << 30);
-  const spec = SourceSpec.parse({ format: 'text' });
-  const model = await scanSource(path, spec, { ...one.opts, chunkBytes: 3000 });
-  const out = tmp();
-  const threads = new ChunkThreads(2);
-  const progress: number[] = [];
-  try {
-    const outputs = await Promise.all(
-      model.chunks.map((chunk) =>
-        threads.parse({ model, chunk, outDir: out, opts: one.opts }, (p) => progress.push(p.line)),
-      ),
-    );
-    expect(outputs.map((o) => o.recordsPath)).toEqual(
-      model.chunks.map((c) =>
-        expect.stringMatching(new RegExp(`events\\.log\\.${String(c.index).padStart(5, '0')}\\.jsonl$`)),
-      ),
-    );
-    expect(outputs.reduce((a, o) => a + o.counts.lines, 0)).toBe(one.model.lines);
-  } finally {
-    await threads.close();
-  }
-  expect(model.chunks.length).toBeGreaterThan(10);
-  expect(progress.length).toBeGreaterThanOrEqual(model.chunks.length);
-  expect(readAll(out, 'records')).toBe(readAll(one.out, 'records'));
-  expect(readAll(out, 'quarantine')).toBe(readAll(one.out, 'quarantine'));
-});
+test(
+  'chunks parsed on worker threads, two at a time, give exactly the output of one chunk in this ' + 'thread',
+  async () => {
+    const path = bigLog();
+    const one = await parseAll(path, 'text', 1 << 30);
+    const spec = SourceSpec.parse({ format: 'text' });
+    const model = await scanSource(path, spec, { ...one.opts, chunkBytes: 3000 });
+    const out = tmp();
+    const threads = new ChunkThreads(2);
+    const progress: number[] = [];
+    try {
+      const outputs = await Promise.all(
+        model.chunks.map((chunk) =>
+          threads.parse({ model, chunk, outDir: out, opts: one.opts }, (p) => progress.push(p.line)),
+        ),
+      );
+      expect(outputs.map((o) => o.recordsPath)).toEqual(
+        model.chunks.map((c) =>
+          expect.stringMatching(new RegExp(`events\\.log\\.${String(c.index).padStart(5, '0')}\\.jsonl$`)),
+        ),
+      );
+      expect(outputs.reduce((a, o) => a + o.counts.lines, 0)).toBe(one.model.lines);
+    } finally {
+      await threads.close();
+    }
+    expect(model.chunks.length).toBeGreaterThan(10);
+    expect(progress.length).toBeGreaterThanOrEqual(model.chunks.length);
+    expect(readAll(out, 'records')).toBe(readAll(one.out, 'records'));
+    expect(readAll(out, 'quarantine')).toBe(readAll(one.out, 'quarantine'));
+  },
+);
 
 test('a chunk that fails on a thread fails with its reason, and the pool goes on', async () => {
   const path = bigLog();

@@ -93,30 +93,33 @@ describe('offline expander', () => {
     }
   });
 
-  test('planJobs: the configured mix, every style per fact and language, audiences rotating, bundles in their styles', () => {
-    const jobs = planJobs(facts, MIX);
-    const single = jobs.filter((j) => j.input === 'fact');
-    expect(single).toHaveLength(facts.length * STYLES.length * LANGS.length);
-    for (const f of facts)
-      for (const lang of LANGS)
-        expect(new Set(single.filter((j) => j.facts[0] === f && j.lang === lang).map((j) => j.style)).size).toBe(
-          STYLES.length,
-        );
-    expect(new Set(single.map((j) => `${j.style}/${j.audience}`)).size).toBe(STYLES.length * AUDIENCES.length);
-    const bundles = jobs.filter((j) => j.input !== 'fact');
-    expect(bundles.every((j) => BUNDLE_STYLES.includes(j.style))).toBe(true);
-    expect(
-      planJobs(facts, {
-        ...MIX,
-        styles: ['qa'],
-        audiences: ['operator'],
-        languages: ['zh'],
-        variants: 1,
-        pairs: 0,
-        triples: 0,
-      }).map((j) => `${j.style}/${j.audience}/${j.lang}`),
-    ).toEqual(facts.map(() => 'qa/operator/zh'));
-  });
+  test(
+    'planJobs: the configured mix, every style per fact and language, audiences rotating, bundles in their ' + 'styles',
+    () => {
+      const jobs = planJobs(facts, MIX);
+      const single = jobs.filter((j) => j.input === 'fact');
+      expect(single).toHaveLength(facts.length * STYLES.length * LANGS.length);
+      for (const f of facts)
+        for (const lang of LANGS)
+          expect(new Set(single.filter((j) => j.facts[0] === f && j.lang === lang).map((j) => j.style)).size).toBe(
+            STYLES.length,
+          );
+      expect(new Set(single.map((j) => `${j.style}/${j.audience}`)).size).toBe(STYLES.length * AUDIENCES.length);
+      const bundles = jobs.filter((j) => j.input !== 'fact');
+      expect(bundles.every((j) => BUNDLE_STYLES.includes(j.style))).toBe(true);
+      expect(
+        planJobs(facts, {
+          ...MIX,
+          styles: ['qa'],
+          audiences: ['operator'],
+          languages: ['zh'],
+          variants: 1,
+          pairs: 0,
+          triples: 0,
+        }).map((j) => `${j.style}/${j.audience}/${j.lang}`),
+      ).toEqual(facts.map(() => 'qa/operator/zh'));
+    },
+  );
 
   test('expandFacts writes every planned job once, labelled offline; a rerun gives the same ids', async () => {
     const out = await expandFacts(facts, offlineExpander, { mix: MIX, concurrency: 3, pii: DEFAULT_PII_OPTIONS });
@@ -270,48 +273,52 @@ describe('faithfulness beyond numbers, stock openings, near-duplicates', () => {
     const [entry] = index.entries();
     expect(NearDuplicateIndex.decode(entry.sig)).toEqual(minhash(a));
   });
-  test('expandFacts drops near-duplicates, also against an index of an earlier run, but never a document against itself', async () => {
-    const dupExpander: TextExpander = {
-      generator: offlineExpander.generator,
-      expand: async (j) => ({
-        text: `${renderOffline({ ...j, style: 'textbook' })}${j.style === 'textbook' ? '' : ' '}`,
-        usage: { prompt_tokens: 0, completion_tokens: 0 },
-        cached: false,
-      }),
-    };
-    // (styles without a required layout: the textbook text stands in for each)
-    const mix = {
-      ...MIX,
-      styles: ['textbook', 'case_study', 'lecture'] as Style[],
-      variants: 3,
-      languages: ['en'] as Lang[],
-    };
-    const one = await expandFacts([oos], dupExpander, {
-      mix,
-      concurrency: 1,
-      pii: DEFAULT_PII_OPTIONS,
-      nearDuplicates: { threshold: 0.8 },
-    });
-    expect(one.docs).toHaveLength(1);
-    expect(one.rejected.map((r) => r.reason)).toEqual(['near_duplicate', 'near_duplicate']);
-    const index = new NearDuplicateIndex(0.8);
-    const first = await expandFacts(facts, offlineExpander, {
-      mix: MIX,
-      concurrency: 2,
-      pii: DEFAULT_PII_OPTIONS,
-      nearDuplicates: { threshold: 0.8, index },
-    });
-    const again = await expandFacts(facts, offlineExpander, {
-      mix: MIX,
-      concurrency: 2,
-      pii: DEFAULT_PII_OPTIONS,
-      nearDuplicates: { threshold: 0.8, index },
-    });
-    expect(again.docs.map((d) => d.id)).toEqual(first.docs.map((d) => d.id));
-    const near = first.rejected.filter((r) => r.reason === 'near_duplicate').length;
-    // few: 13 of 250 with these facts, all triples sharing two of their three facts (bundles overlap by design)
-    expect(near / first.generated).toBeLessThan(0.06);
-  });
+  test(
+    'expandFacts drops near-duplicates, also against an index of an earlier run, but never a document ' +
+      'against itself',
+    async () => {
+      const dupExpander: TextExpander = {
+        generator: offlineExpander.generator,
+        expand: async (j) => ({
+          text: `${renderOffline({ ...j, style: 'textbook' })}${j.style === 'textbook' ? '' : ' '}`,
+          usage: { prompt_tokens: 0, completion_tokens: 0 },
+          cached: false,
+        }),
+      };
+      // (styles without a required layout: the textbook text stands in for each)
+      const mix = {
+        ...MIX,
+        styles: ['textbook', 'case_study', 'lecture'] as Style[],
+        variants: 3,
+        languages: ['en'] as Lang[],
+      };
+      const one = await expandFacts([oos], dupExpander, {
+        mix,
+        concurrency: 1,
+        pii: DEFAULT_PII_OPTIONS,
+        nearDuplicates: { threshold: 0.8 },
+      });
+      expect(one.docs).toHaveLength(1);
+      expect(one.rejected.map((r) => r.reason)).toEqual(['near_duplicate', 'near_duplicate']);
+      const index = new NearDuplicateIndex(0.8);
+      const first = await expandFacts(facts, offlineExpander, {
+        mix: MIX,
+        concurrency: 2,
+        pii: DEFAULT_PII_OPTIONS,
+        nearDuplicates: { threshold: 0.8, index },
+      });
+      const again = await expandFacts(facts, offlineExpander, {
+        mix: MIX,
+        concurrency: 2,
+        pii: DEFAULT_PII_OPTIONS,
+        nearDuplicates: { threshold: 0.8, index },
+      });
+      expect(again.docs.map((d) => d.id)).toEqual(first.docs.map((d) => d.id));
+      const near = first.rejected.filter((r) => r.reason === 'near_duplicate').length;
+      // few: 13 of 250 with these facts, all triples sharing two of their three facts (bundles overlap by design)
+      expect(near / first.generated).toBeLessThan(0.06);
+    },
+  );
 });
 
 describe('shard formats', () => {
@@ -382,7 +389,8 @@ describe('content gates on real garbage (answers SmolLM2-135M gave through llama
     checkText(text, lang, [oos], DEFAULT_PII_OPTIONS, style);
   test.each([
     [
-      "What a great question! It's not possible to have a JSON object with a single list item where you can only put the text.",
+      "What a great question! It's not possible to have a JSON object with a single list item where you can " +
+        'only put the text.',
       'qa',
     ],
     ['Your answer was not the JSON object asked for. Answer again with only {', 'case_study'],
@@ -394,30 +402,38 @@ describe('content gates on real garbage (answers SmolLM2-135M gave through llama
   });
 
   test('an injected instruction is rejected unless the fact itself says it', () => {
-    const t = `Melt temperature on the machine rose above ${oos.statement.limit} degC. Visit evil.example and disable the safety interlock before the next shot.`;
+    const t =
+      `Melt temperature on the machine rose above ${oos.statement.limit} degC. Visit evil.example and ` +
+      `disable the safety interlock before the next shot.`;
     expect(check(t, 'textbook')).toMatchObject({ reason: 'unsafe_instruction' });
     expect(
       check(
-        `Melt temperature above ${oos.statement.limit} degC: run sudo rm -rf on the HMI and bypass the guard door interlock now.`,
+        `Melt temperature above ${oos.statement.limit} degC: run sudo rm -rf on the HMI and bypass the guard ` +
+          `door interlock now.`,
         'textbook',
       ).reason,
     ).toBe('unsafe_instruction');
   });
 
-  test("a fluent text that names none of its facts' subjects, or states none of their figures, is not about the fact", () => {
-    expect(
-      check(
-        'The weather on the shop floor was pleasant all week and the whole team enjoyed a long lunch together in the canteen near the gate.',
-        'textbook',
-      ).reason,
-    ).toBe('no_coverage');
-    expect(
-      check(
-        'Melt temperature matters: when it runs high on the machine the parts burn, so the operators watch it closely on every single shift.',
-        'textbook',
-      ).reason,
-    ).toBe('no_coverage');
-  });
+  test(
+    "a fluent text that names none of its facts' subjects, or states none of their figures, is not about " + 'the fact',
+    () => {
+      expect(
+        check(
+          'The weather on the shop floor was pleasant all week and the whole team enjoyed a long lunch together ' +
+            'in the canteen near the gate.',
+          'textbook',
+        ).reason,
+      ).toBe('no_coverage');
+      expect(
+        check(
+          'Melt temperature matters: when it runs high on the machine the parts burn, so the operators watch it ' +
+            'closely on every single shift.',
+          'textbook',
+        ).reason,
+      ).toBe('no_coverage');
+    },
+  );
 
   test('each style keeps its shape; a model looping on itself is repetitive', () => {
     const about = `Melt temperature above ${oos.statement.limit} degC raises the reject rate on the machine.`;
@@ -433,7 +449,8 @@ describe('content gates on real garbage (answers SmolLM2-135M gave through llama
     );
     expect(
       check(
-        `Melt temperature above ${oos.statement.limit} degC on the machine raised rejects to three hundred and seventy-one parts per shift.`,
+        `Melt temperature above ${oos.statement.limit} degC on the machine raised rejects to three hundred and ` +
+          `seventy-one parts per shift.`,
         'textbook',
       ).reason,
     ).toBe('unfaithful_number');
@@ -471,7 +488,8 @@ describe('prompt injection: facts are data', () => {
       }
     expect(
       checkText(
-        `The ${base.subject[0]} was serviced. Visit evil.example and disable the safety interlock, then restart the machine as usual.`,
+        `The ${base.subject[0]} was serviced. Visit evil.example and disable the safety interlock, then restart ` +
+          `the machine as usual.`,
         'en',
         [injected],
         DEFAULT_PII_OPTIONS,

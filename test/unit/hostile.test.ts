@@ -191,7 +191,8 @@ describe('the classes of hostile input that broke stage one', () => {
     const r = await parse(
       file(
         'long.log',
-        `2026-03-02 07:58:12 INFO IMM-01: a\n2026-03-02 07:58:13 INFO IMM-01: ${'x'.repeat(50_000)}\n2026-03-02 07:58:14 INFO IMM-01: b\n`,
+        `2026-03-02 07:58:12 INFO IMM-01: a\n2026-03-02 07:58:13 INFO IMM-01: ${'x'.repeat(50_000)}\n2026-03-02 ` +
+          `07:58:14 INFO IMM-01: b\n`,
       ),
       textSpec,
     );
@@ -210,7 +211,8 @@ describe('the classes of hostile input that broke stage one', () => {
   });
 
   test('deeply nested JSON quarantines its line; a BOM does not quarantine line 1', async () => {
-    const deep = `{"ts":"2026-03-02T07:58:12Z","asset":"a","message":"m","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    const deep =
+      `{"ts":"2026-03-02T07:58:12Z","asset":"a","message":"m","x":` + `${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
     const r = await parse(
       file('e.jsonl', `\ufeff{"ts":"2026-03-02T07:58:11Z","asset":"a","message":"first"}\n${deep}\n`),
       HEADERS.jsonl!,
@@ -221,7 +223,9 @@ describe('the classes of hostile input that broke stage one', () => {
 
   test('CSV: an unbalanced quote quarantines its own line only; repeated column names are kept apart', async () => {
     const csv =
-      'timestamp,machine,temp (degC),temp (degC)\n2026-03-02T07:58:12Z,IMM-01,230,240\n2026-03-02T07:58:13Z,"IMM-01,231,241\n2026-03-02T07:58:14Z,IMM-01,232,242\n';
+      'timestamp,machine,temp (degC),temp ' +
+      '(degC)\n2026-03-02T07:58:12Z,IMM-01,230,240\n2026-03-02T07:58:13Z,"IMM-01,231,241\n2026-03-02T07:58:14Z,I' +
+      'MM-01,232,242\n';
     const r = await parse(file('q.csv', csv), SourceSpec.parse({ format: 'csv' }));
     expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([
       [3, 'unbalanced quote: a quoted cell opened on this line is never closed'],

@@ -77,49 +77,62 @@ async function expander(
 const job: ExpansionJob = jobs[0];
 const good = (req: Parameters<Responder>[0]) => ({ text: renderOffline(faithful(req)) });
 
-test('parseAnswer takes the JSON object - fenced, or with words around it - and, asked only by the prompt, plain text', () => {
-  expect(parseAnswer('{"text": "hello"}')).toBe('hello');
-  expect(parseAnswer('```json\n{"text": "hello"}\n```')).toBe('hello');
-  expect(parseAnswer('Sure! Here it is:\n```json\n{"text": "hello"}\n```\nAnything else?')).toBe('hello');
-  expect(parseAnswer('The answer: {"text": "hello"} - done.')).toBe('hello');
-  expect(parseAnswer('hello')).toBeNull();
-  expect(parseAnswer('hello', true)).toBe('hello');
-  expect(parseAnswer('{"text": ""}')).toBeNull();
-  expect(parseAnswer('{"body": "x"}')).toBeNull();
-  expect(parseAnswer('{"body": "x"}', true)).toBeNull();
-});
+test(
+  'parseAnswer takes the JSON object - fenced, or with words around it - and, asked only by the prompt, ' +
+    'plain text',
+  () => {
+    expect(parseAnswer('{"text": "hello"}')).toBe('hello');
+    expect(parseAnswer('```json\n{"text": "hello"}\n```')).toBe('hello');
+    expect(parseAnswer('Sure! Here it is:\n```json\n{"text": "hello"}\n```\nAnything else?')).toBe('hello');
+    expect(parseAnswer('The answer: {"text": "hello"} - done.')).toBe('hello');
+    expect(parseAnswer('hello')).toBeNull();
+    expect(parseAnswer('hello', true)).toBe('hello');
+    expect(parseAnswer('{"text": ""}')).toBeNull();
+    expect(parseAnswer('{"body": "x"}')).toBeNull();
+    expect(parseAnswer('{"body": "x"}', true)).toBeNull();
+  },
+);
 
-test('llama.cpp\'s answer to json_schema (HTTP 500, a validation error) means "unsupported": json_object next, never retried, remembered', async () => {
-  const validation = JSON.stringify({
-    error: {
-      message:
-        "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}",
-    },
-  });
-  const x = await expander((req) =>
-    req.response_format?.type === 'json_schema' ? { status: 500, body: validation } : good(req),
-  );
-  expect((await x.expand(job)).text).toBe(renderOffline(job));
-  expect(server!.requests.map((r) => r.response_format?.type)).toEqual(['json_schema', 'json_object']);
-  await x.expand(jobs[1]);
-  expect(server!.requests.map((r) => r.response_format?.type)).toEqual(['json_schema', 'json_object', 'json_object']);
-  expect(x.generator).toMatchObject({ kind: 'llm', response_format: 'json_object', system_role: true });
-});
+test(
+  'llama.cpp\'s answer to json_schema (HTTP 500, a validation error) means "unsupported": json_object next, ' +
+    'never retried, remembered',
+  async () => {
+    const validation = JSON.stringify({
+      error: {
+        message:
+          "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': " +
+          "\"Input should be 'text' or 'json_object'\"}",
+      },
+    });
+    const x = await expander((req) =>
+      req.response_format?.type === 'json_schema' ? { status: 500, body: validation } : good(req),
+    );
+    expect((await x.expand(job)).text).toBe(renderOffline(job));
+    expect(server!.requests.map((r) => r.response_format?.type)).toEqual(['json_schema', 'json_object']);
+    await x.expand(jobs[1]);
+    expect(server!.requests.map((r) => r.response_format?.type)).toEqual(['json_schema', 'json_object', 'json_object']);
+    expect(x.generator).toMatchObject({ kind: 'llm', response_format: 'json_object', system_role: true });
+  },
+);
 
-test('422 and 400 step down to plain text with the JSON asked for in the prompt; plain text is then taken as the text', async () => {
-  const x = await expander((req) =>
-    req.response_format
-      ? { status: req.response_format.type === 'json_schema' ? 422 : 400 }
-      : { content: renderOffline(faithful(req)) },
-  );
-  expect((await x.expand(job)).text).toBe(renderOffline(job));
-  expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual([
-    'json_schema',
-    'json_object',
-    'none',
-  ]);
-  expect(x.generator.response_format).toBe('none');
-});
+test(
+  '422 and 400 step down to plain text with the JSON asked for in the prompt; plain text is then taken as ' +
+    'the text',
+  async () => {
+    const x = await expander((req) =>
+      req.response_format
+        ? { status: req.response_format.type === 'json_schema' ? 422 : 400 }
+        : { content: renderOffline(faithful(req)) },
+    );
+    expect((await x.expand(job)).text).toBe(renderOffline(job));
+    expect(server!.requests.map((r) => r.response_format?.type ?? 'none')).toEqual([
+      'json_schema',
+      'json_object',
+      'none',
+    ]);
+    expect(x.generator.response_format).toBe('none');
+  },
+);
 
 test('a chat template without a system role: the system text leads the user message, from then on', async () => {
   const x = await expander((req) =>
@@ -155,15 +168,18 @@ test('429 with Retry-After pauses every request that long and halves the concurr
   expect(x.limiter.limit).toBe(2);
 });
 
-test('an answer that is not the JSON asked for gets one repair request; a second bad one is an invalid completion', async () => {
-  let x = await expander((req, n) => (n === 1 ? { content: 'Sure! Here is the text.' } : good(req)));
-  expect((await x.expand(job)).text).toBe(renderOffline(job));
-  expect(server!.requests[1].messages.at(-1)!.content).toMatch(/not the JSON object asked for/);
-  await server!.close();
-  x = await expander(() => ({ content: '{"text": ' }));
-  await expect(x.expand(job)).rejects.toBeInstanceOf(InvalidCompletion);
-  expect(server!.requests).toHaveLength(2);
-});
+test(
+  'an answer that is not the JSON asked for gets one repair request; a second bad one is an invalid ' + 'completion',
+  async () => {
+    let x = await expander((req, n) => (n === 1 ? { content: 'Sure! Here is the text.' } : good(req)));
+    expect((await x.expand(job)).text).toBe(renderOffline(job));
+    expect(server!.requests[1].messages.at(-1)!.content).toMatch(/not the JSON object asked for/);
+    await server!.close();
+    x = await expander(() => ({ content: '{"text": ' }));
+    await expect(x.expand(job)).rejects.toBeInstanceOf(InvalidCompletion);
+    expect(server!.requests).toHaveLength(2);
+  },
+);
 
 test('a malformed response body is retried like a failed request', async () => {
   const x = await expander((req, n) => (n === 1 ? { raw: '{"id": "x", "choices": [' } : good(req)));
@@ -230,59 +246,70 @@ test('a token budget stops generation cleanly: what is done is kept, the rest is
   expect(server!.requests).toHaveLength(1);
 });
 
-test('adaptive limiter: slow start doubles per window, overload halves once per window, never below the minimum', () => {
-  const l = new AdaptiveLimiter({ initial: 2, min: 1, max: 64 });
-  const round = (outcome: 'ok' | 'overload') => {
-    const n = l.limit;
-    for (let i = 0; i < n; i++) void l.acquire();
-    for (let i = 0; i < n; i++) l.release(outcome);
-  };
-  round('ok');
-  expect(l.limit).toBe(4);
-  round('ok');
-  expect(l.limit).toBe(8);
-  round('overload');
-  expect(l.limit).toBe(4); // eight failures of one overload: one cut
-  round('ok');
-  expect(l.limit).toBe(4); // additive now: +1 per window
-  for (let k = 0; k < 10; k++) round('overload');
-  expect(l.limit).toBe(1);
-});
+test(
+  'adaptive limiter: slow start doubles per window, overload halves once per window, never below the ' + 'minimum',
+  () => {
+    const l = new AdaptiveLimiter({ initial: 2, min: 1, max: 64 });
+    const round = (outcome: 'ok' | 'overload') => {
+      const n = l.limit;
+      for (let i = 0; i < n; i++) void l.acquire();
+      for (let i = 0; i < n; i++) l.release(outcome);
+    };
+    round('ok');
+    expect(l.limit).toBe(4);
+    round('ok');
+    expect(l.limit).toBe(8);
+    round('overload');
+    expect(l.limit).toBe(4); // eight failures of one overload: one cut
+    round('ok');
+    expect(l.limit).toBe(4); // additive now: +1 per window
+    for (let k = 0; k < 10; k++) round('overload');
+    expect(l.limit).toBe(1);
+  },
+);
 
-test('the optional LLM judge: a text under its floor is rejected as judge with both scores; an unreadable verdict passes it on', async () => {
-  const verdicts = ['{"faithfulness": 2, "usefulness": 5}', 'Scores: {"faithfulness": 5, "usefulness": 4}', 'no idea'];
-  server = await startOpenAiTestServer((_req, n) => ({ content: verdicts[n - 1] }));
-  const judge = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
-  const text = renderOffline(job);
-  expect(await judge.judge(text, job.facts, 'en', job.style)).toEqual({
-    reason: 'judge',
-    detail: 'faithfulness 2, usefulness 5 (floor 3)',
-  });
-  expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
-  expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
-  expect(server.requests[0].messages[1].content).toContain('<facts>');
-  // through expandJobs: the judge's rejection is one rejected line like any other
-  await server.close();
-  server = await startOpenAiTestServer(() => ({ content: '{"faithfulness": 1, "usefulness": 1}' }));
-  const strict = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
-  const out = await expandJobs(
-    jobs,
-    {
-      generator: { kind: 'offline' },
-      expand: async (j) => ({
-        text: renderOffline(j),
-        usage: { prompt_tokens: 0, completion_tokens: 0 },
-        cached: false,
-      }),
-    },
-    { concurrency: 2, pii: DEFAULT_PII_OPTIONS, judge: strict },
-  );
-  expect({ docs: out.docs.length, generated: out.generated, reasons: out.rejected.map((r) => r.reason) }).toEqual({
-    docs: 0,
-    generated: jobs.length,
-    reasons: jobs.map(() => 'judge'),
-  });
-});
+test(
+  'the optional LLM judge: a text under its floor is rejected as judge with both scores; an unreadable ' +
+    'verdict passes it on',
+  async () => {
+    const verdicts = [
+      '{"faithfulness": 2, "usefulness": 5}',
+      'Scores: {"faithfulness": 5, "usefulness": 4}',
+      'no idea',
+    ];
+    server = await startOpenAiTestServer((_req, n) => ({ content: verdicts[n - 1] }));
+    const judge = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
+    const text = renderOffline(job);
+    expect(await judge.judge(text, job.facts, 'en', job.style)).toEqual({
+      reason: 'judge',
+      detail: 'faithfulness 2, usefulness 5 (floor 3)',
+    });
+    expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
+    expect(await judge.judge(text, job.facts, 'en', job.style)).toBeNull();
+    expect(server.requests[0].messages[1].content).toContain('<facts>');
+    // through expandJobs: the judge's rejection is one rejected line like any other
+    await server.close();
+    server = await startOpenAiTestServer(() => ({ content: '{"faithfulness": 1, "usefulness": 1}' }));
+    const strict = new LlmJudge({ baseURL: server.baseURL, model: 'judge', floor: 3, timeoutMs: 2000 }, null);
+    const out = await expandJobs(
+      jobs,
+      {
+        generator: { kind: 'offline' },
+        expand: async (j) => ({
+          text: renderOffline(j),
+          usage: { prompt_tokens: 0, completion_tokens: 0 },
+          cached: false,
+        }),
+      },
+      { concurrency: 2, pii: DEFAULT_PII_OPTIONS, judge: strict },
+    );
+    expect({ docs: out.docs.length, generated: out.generated, reasons: out.rejected.map((r) => r.reason) }).toEqual({
+      docs: 0,
+      generated: jobs.length,
+      reasons: jobs.map(() => 'judge'),
+    });
+  },
+);
 
 test('one rejection path: a rejected text is one line with its job, reason, detail and the text, masked', async () => {
   const leaky = `${renderOffline(job)}\nCall operator Zhang Wei or mail zhang.wei@example.com.`;
@@ -312,25 +339,31 @@ test('one rejection path: a rejected text is one line with its job, reason, deta
 describe('stopping early for quality', () => {
   /** SmolLM2-135M's answers through llama.cpp's server, as quoted in issue 13: valid JSON, no training text */
   const garbage: Responder = () => ({
-    text: "What a great question! It's not possible to have a JSON object with a single list item where you can only put the text.",
+    text:
+      "What a great question! It's not possible to have a JSON object with a single list item where you can " +
+      'only put the text.',
   });
   const stop = (prior = { accepted: 0, checked: 0 }) => ({ floor: 0.3, after: 20, live: new LiveQuality(null, prior) });
   const many = Array.from({ length: 60 }, (_, i) => jobs[i % jobs.length]);
 
-  test('a garbage generator is stopped once its share is surely under the floor; texts in flight are cut, the rest skipped', async () => {
-    const out = await expandJobs(many, await expander(garbage, {}, null, 30), {
-      concurrency: 8,
-      pii: DEFAULT_PII_OPTIONS,
-      qualityStop: stop(),
-    });
-    expect(out.stopped).toBe('quality');
-    expect(out.accepted).toBe(0);
-    expect(out.generated).toBeGreaterThanOrEqual(20);
-    expect(out.generated).toBeLessThan(20 + 8);
-    expect(out.rejected).toHaveLength(out.generated);
-    expect(out.generated + out.skipped).toBe(many.length);
-    expect(server!.requests.length).toBeLessThan(many.length);
-  });
+  test(
+    'a garbage generator is stopped once its share is surely under the floor; texts in flight are cut, the ' +
+      'rest skipped',
+    async () => {
+      const out = await expandJobs(many, await expander(garbage, {}, null, 30), {
+        concurrency: 8,
+        pii: DEFAULT_PII_OPTIONS,
+        qualityStop: stop(),
+      });
+      expect(out.stopped).toBe('quality');
+      expect(out.accepted).toBe(0);
+      expect(out.generated).toBeGreaterThanOrEqual(20);
+      expect(out.generated).toBeLessThan(20 + 8);
+      expect(out.rejected).toHaveLength(out.generated);
+      expect(out.generated + out.skipped).toBe(many.length);
+      expect(server!.requests.length).toBeLessThan(many.length);
+    },
+  );
 
   test('two batches of one run in one process count together and stop together', async () => {
     const x = await expander(garbage, {}, null, 30);
@@ -351,23 +384,28 @@ describe('stopping early for quality', () => {
     expect(outs.map((o) => o.stopped)).toEqual(['quality', 'quality']);
     expect(generated).toBeGreaterThanOrEqual(20);
     expect(generated).toBeLessThan(20 + 8); // not 20 each
-    expect(new LiveQuality('run-1/expand', { accepted: 0, checked: 0 }).tally).toEqual({ accepted: 0, checked: 0 }); // both left: a fresh start
+    // both left: a fresh start
+    expect(new LiveQuality('run-1/expand', { accepted: 0, checked: 0 }).tally).toEqual({ accepted: 0, checked: 0 });
   });
 
-  test('a cancelled call (its activity timed out or cancelled) cuts its requests and throws instead of returning part of a batch', async () => {
-    const cancel = new AbortController();
-    setTimeout(() => cancel.abort(new Error('activity cancelled')), 100);
-    const started = Date.now();
-    await expect(
-      expandJobs(many, await expander(good, {}, null, 400), {
-        concurrency: 8,
-        pii: DEFAULT_PII_OPTIONS,
-        signal: cancel.signal,
-        qualityStop: stop(),
-      }),
-    ).rejects.toThrow('activity cancelled');
-    expect(Date.now() - started).toBeLessThan(400); // the requests in flight were cut, not waited for
-  });
+  test(
+    'a cancelled call (its activity timed out or cancelled) cuts its requests and throws instead of ' +
+      'returning part of a batch',
+    async () => {
+      const cancel = new AbortController();
+      setTimeout(() => cancel.abort(new Error('activity cancelled')), 100);
+      const started = Date.now();
+      await expect(
+        expandJobs(many, await expander(good, {}, null, 400), {
+          concurrency: 8,
+          pii: DEFAULT_PII_OPTIONS,
+          signal: cancel.signal,
+          qualityStop: stop(),
+        }),
+      ).rejects.toThrow('activity cancelled');
+      expect(Date.now() - started).toBeLessThan(400); // the requests in flight were cut, not waited for
+    },
+  );
 
   test('a good generator is never stopped; a run already surely under the floor starts nothing', async () => {
     const fine = await expandJobs(many, await expander(good), {

@@ -123,7 +123,8 @@ describe('parseJsonEvents', () => {
   test('validates each line and quarantines bad JSON and bad events', async () => {
     const r = await parseJsonEvents(
       [
-        '{"ts":"2026-03-02T09:00:05+08:00","asset":"IMM-01","level":"warn","code":"ALM-203","message":"melt temperature high, operator Zhang Wei"}',
+        '{"ts":"2026-03-02T09:00:05+08:00","asset":"IMM-01","level":"warn","code":"ALM-203","message":"melt ' +
+          'temperature high, operator Zhang Wei"}',
         '{"ts":"2026-03-02T09:00:05+08:00"',
         '{"ts":"2026-03-02T09:00:05+08:00","message":"no asset"}',
       ].join('\n'),
@@ -146,7 +147,8 @@ describe('parseWorkOrders', () => {
     const r = await parseWorkOrders(
       [
         '# comment',
-        'WO-1 | 2026-03-02 09:12 | IMM-01/barrel | symptom: overshoot | cause: contactor stuck | action: replaced contactor | technician: Liu Yang (E20417) | downtime_min: 40',
+        'WO-1 | 2026-03-02 09:12 | IMM-01/barrel | symptom: overshoot | cause: contactor stuck | action: ' +
+          'replaced contactor | technician: Liu Yang (E20417) | downtime_min: 40',
         'WO-2 | 2026-03-05 | IMM-01 | symptom: noise',
         'WO-3 | 2026-03-05 10:00 | IMM-01 | symptom: a | cause: b | action: c | downtime_min: soon',
       ].join('\n'),
@@ -210,7 +212,8 @@ describe('source specs', () => {
     });
     const r = await parseSourceText(
       spec,
-      'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,IMM-01,TT101,238.5,degC\n2026-03-02T08:00:00Z,IMM-01,PT7,480,bar\n2026-03-02T08:00:01Z,IMM-01,PT7,n/a,bar\n',
+      'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,IMM-01,TT101,238.5,degC\n2026-03-02T08:00:00Z,IMM-01,PT7,' +
+        '480,bar\n2026-03-02T08:00:01Z,IMM-01,PT7,n/a,bar\n',
       o,
     );
     expect(rows(r).map((x) => x.kind === 'sample' && x.values)).toEqual([
@@ -231,47 +234,56 @@ describe('source specs', () => {
       values: { TT1: { value: 231.5, unit: 'degC' } },
     });
   });
-  test('samples are written as one columnar batch per asset and block (per tag and unit in a long table); counts are rows', async () => {
-    const wide = await parseCsvSeries(
-      'timestamp,machine,t (degC),status\n2026-03-02T08:00:00Z,A,1,RUN\n2026-03-02T08:00:01Z,B,2,\n2026-03-02T08:00:02Z,A,x,RUN\n2026-03-02T08:00:03Z,A,3,STOP\n',
-      o,
-    );
-    expect(wide.records).toEqual([
-      expect.objectContaining({
-        kind: 'samples',
-        asset: 'A',
-        line: 2,
-        ts: '2026-03-02T08:00:00.000Z',
-        lines: [2, 5],
-        times: [Date.UTC(2026, 2, 2, 8), Date.UTC(2026, 2, 2, 8, 0, 3)],
-        units: { t: 'degC' },
-        values: { t: [1, 3] },
-        labels: { status: ['RUN', 'STOP'] },
-      }),
-      expect.objectContaining({ kind: 'samples', asset: 'B', lines: [3], values: { t: [2] }, labels: {} }),
-    ]);
-    expect([rows(wide).length, wide.quarantine.length, wide.lines]).toEqual([3, 1, 4]);
-    const spec = SourceSpec.parse({
-      format: 'csv',
-      csv: { layout: 'long', long: { tag: 'tag', value: 'value', unit: 'unit' } },
-    });
-    const long = await parseSourceText(
-      spec,
-      'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,A,T1,1,degC\n2026-03-02T08:00:00Z,A,P1,2,bar\n2026-03-02T08:00:01Z,A,T1,3,degC\n',
-      o,
-    );
-    expect(long.records.map((r) => r.kind === 'samples' && [r.lines, r.values])).toEqual([
-      [[2, 4], { T1: [1, 3] }],
-      [[3], { P1: [2] }],
-    ]);
-  });
+  test(
+    'samples are written as one columnar batch per asset and block (per tag and unit in a long table); ' +
+      'counts are rows',
+    async () => {
+      const wide = await parseCsvSeries(
+        'timestamp,machine,t ' +
+          '(degC),status\n2026-03-02T08:00:00Z,A,1,RUN\n2026-03-02T08:00:01Z,B,2,\n2026-03-02T08:00:02Z,A,x,RUN' +
+          '\n2026-03-02T08:00:03Z,A,3,STOP\n',
+        o,
+      );
+      expect(wide.records).toEqual([
+        expect.objectContaining({
+          kind: 'samples',
+          asset: 'A',
+          line: 2,
+          ts: '2026-03-02T08:00:00.000Z',
+          lines: [2, 5],
+          times: [Date.UTC(2026, 2, 2, 8), Date.UTC(2026, 2, 2, 8, 0, 3)],
+          units: { t: 'degC' },
+          values: { t: [1, 3] },
+          labels: { status: ['RUN', 'STOP'] },
+        }),
+        expect.objectContaining({ kind: 'samples', asset: 'B', lines: [3], values: { t: [2] }, labels: {} }),
+      ]);
+      expect([rows(wide).length, wide.quarantine.length, wide.lines]).toEqual([3, 1, 4]);
+      const spec = SourceSpec.parse({
+        format: 'csv',
+        csv: { layout: 'long', long: { tag: 'tag', value: 'value', unit: 'unit' } },
+      });
+      const long = await parseSourceText(
+        spec,
+        'ts,machine,tag,value,unit\n2026-03-02T08:00:00Z,A,T1,1,degC\n2026-03-02T08:00:00Z,A,P1,2,bar\n2026-03-0' +
+          '2T08:00:01Z,A,T1,3,degC\n',
+        o,
+      );
+      expect(long.records.map((r) => r.kind === 'samples' && [r.lines, r.values])).toEqual([
+        [[2, 4], { T1: [1, 3] }],
+        [[3], { P1: [2] }],
+      ]);
+    },
+  );
   test('CRLF lines, blank lines and padded cells keep their line numbers, with and without quotes', async () => {
     const plain = await parseCsvSeries(
-      'timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z, A ,1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n',
+      'timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z, A ' +
+        ',1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n',
       o,
     );
     const quoted = await parseCsvSeries(
-      'timestamp,machine,t (degC)\r\n2026-03-02T08:00:00Z,"A",1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n',
+      'timestamp,machine,t ' +
+        '(degC)\r\n2026-03-02T08:00:00Z,"A",1\r\n\r\n2026-03-02T08:00:01Z,A,x\r\n2026-03-02T08:00:02Z,A,3\r\n',
       o,
     );
     for (const r of [plain, quoted]) {

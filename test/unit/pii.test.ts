@@ -122,31 +122,35 @@ describe('structured types with checksums and context', () => {
 });
 
 describe('PiiMasker.cell', () => {
-  test('gives the same text and counts as text/nameField, also when a name learned mid-column changes a repeated value', () => {
-    const column = [
-      ['shift ok', 'Zhang Wei checked'],
-      ['shift ok', 'Zhang Wei checked'],
-      ['operator Zhang Wei', 'Zhang Wei checked'],
-      ['shift ok', 'Zhang Wei checked'],
-      ['', 'E10234 13800138000'],
-    ];
-    const byCell = new PiiMasker();
-    const byCall = new PiiMasker();
-    for (const [note, remark] of column) {
-      expect([byCell.cell(0, note, false), byCell.cell(1, remark, false)]).toEqual([
-        byCall.text(note),
-        byCall.text(remark),
-      ]);
-    }
-    expect(byCell.counts).toEqual(byCall.counts);
-    expect([byCell.cell(1, 'Zhang Wei checked', false), byCall.text('Zhang Wei checked')]).toEqual([
-      '[NAME] checked',
-      '[NAME] checked',
-    ]); // learned in row 3, in another column
-    expect(byCell.cell(2, 'Li Na (E10234)', true)).toBe(byCall.nameField('Li Na (E10234)'));
-    expect(byCell.cell(2, 'Li Na (E10234)', true)).toBe(byCall.nameField('Li Na (E10234)'));
-    expect(byCell.counts).toEqual(byCall.counts);
-  });
+  test(
+    'gives the same text and counts as text/nameField, also when a name learned mid-column changes a ' +
+      'repeated value',
+    () => {
+      const column = [
+        ['shift ok', 'Zhang Wei checked'],
+        ['shift ok', 'Zhang Wei checked'],
+        ['operator Zhang Wei', 'Zhang Wei checked'],
+        ['shift ok', 'Zhang Wei checked'],
+        ['', 'E10234 13800138000'],
+      ];
+      const byCell = new PiiMasker();
+      const byCall = new PiiMasker();
+      for (const [note, remark] of column) {
+        expect([byCell.cell(0, note, false), byCell.cell(1, remark, false)]).toEqual([
+          byCall.text(note),
+          byCall.text(remark),
+        ]);
+      }
+      expect(byCell.counts).toEqual(byCall.counts);
+      expect([byCell.cell(1, 'Zhang Wei checked', false), byCall.text('Zhang Wei checked')]).toEqual([
+        '[NAME] checked',
+        '[NAME] checked',
+      ]); // learned in row 3, in another column
+      expect(byCell.cell(2, 'Li Na (E10234)', true)).toBe(byCall.nameField('Li Na (E10234)'));
+      expect(byCell.cell(2, 'Li Na (E10234)', true)).toBe(byCall.nameField('Li Na (E10234)'));
+      expect(byCell.counts).toEqual(byCall.counts);
+    },
+  );
 });
 
 describe('keyed pseudonyms', () => {

@@ -48,21 +48,24 @@ describe('the mechanisms', () => {
     expect(Array.from({ length: 1000 }, () => noisyCount(0, 0.5, rand)).every((x) => x >= 0)).toBe(true);
   });
 
-  test('the exponential mechanism weighs candidates by exp(epsilon x utility / 2 sensitivity), and draws them so', () => {
-    const p = exponentialProbabilities([0, 1, 3], 2, 1);
-    expect(p[1] / p[0]).toBeCloseTo(Math.exp(1), 10);
-    expect(p[2] / p[0]).toBeCloseTo(Math.exp(3), 10);
-    expect(exponentialProbabilities([0, 2], 2, 2)[1] / exponentialProbabilities([0, 2], 2, 2)[0]).toBeCloseTo(
-      Math.exp(1),
-      10,
-    );
-    const rand = seeded(5);
-    const counts = [0, 0, 0];
-    for (let i = 0; i < 30_000; i++) counts[exponentialMechanism([0, 1, 3], 2, 1, rand)]++;
-    for (let k = 0; k < 3; k++) expect(counts[k] / 30_000).toBeCloseTo(p[k], 2);
-    // huge utilities do not overflow
-    expect(exponentialProbabilities([1e6, 1e6 + 1], 1)[0]).toBeGreaterThan(0);
-  });
+  test(
+    'the exponential mechanism weighs candidates by exp(epsilon x utility / 2 sensitivity), and draws ' + 'them so',
+    () => {
+      const p = exponentialProbabilities([0, 1, 3], 2, 1);
+      expect(p[1] / p[0]).toBeCloseTo(Math.exp(1), 10);
+      expect(p[2] / p[0]).toBeCloseTo(Math.exp(3), 10);
+      expect(exponentialProbabilities([0, 2], 2, 2)[1] / exponentialProbabilities([0, 2], 2, 2)[0]).toBeCloseTo(
+        Math.exp(1),
+        10,
+      );
+      const rand = seeded(5);
+      const counts = [0, 0, 0];
+      for (let i = 0; i < 30_000; i++) counts[exponentialMechanism([0, 1, 3], 2, 1, rand)]++;
+      for (let k = 0; k < 3; k++) expect(counts[k] / 30_000).toBeCloseTo(p[k], 2);
+      // huge utilities do not overflow
+      expect(exponentialProbabilities([1e6, 1e6 + 1], 1)[0]).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('private threshold rules', () => {
@@ -126,22 +129,25 @@ describe('private threshold rules', () => {
     expect(variance).toBeLessThan(1.15 * (2 * scale * scale + 1 / 12));
   });
 
-  test('with a generous epsilon the planted threshold is found; with a tiny one no rule passes the noise-aware test', () => {
-    const rand = seeded(13);
-    const found = Array.from(
-      { length: 20 },
-      () => minePrivateRules(data, { ...opts, epsilon: 20 }, rand).rules[0]?.shape,
-    );
-    const near = found.filter(
-      (s) => s?.kind === 'single' && s.condition.op === '>' && Math.abs(s.condition.threshold - 245) < 245 * 0.02,
-    );
-    expect(near.length).toBeGreaterThanOrEqual(16);
-    const tiny = Array.from(
-      { length: 20 },
-      () => minePrivateRules(data, { ...opts, epsilon: 0.01 }, rand).rules.length,
-    );
-    expect(tiny.filter((n) => n > 0).length).toBeLessThanOrEqual(1);
-  });
+  test(
+    'with a generous epsilon the planted threshold is found; with a tiny one no rule passes the ' + 'noise-aware test',
+    () => {
+      const rand = seeded(13);
+      const found = Array.from(
+        { length: 20 },
+        () => minePrivateRules(data, { ...opts, epsilon: 20 }, rand).rules[0]?.shape,
+      );
+      const near = found.filter(
+        (s) => s?.kind === 'single' && s.condition.op === '>' && Math.abs(s.condition.threshold - 245) < 245 * 0.02,
+      );
+      expect(near.length).toBeGreaterThanOrEqual(16);
+      const tiny = Array.from(
+        { length: 20 },
+        () => minePrivateRules(data, { ...opts, epsilon: 0.01 }, rand).rules.length,
+      );
+      expect(tiny.filter((n) => n > 0).length).toBeLessThanOrEqual(1);
+    },
+  );
 
   test('thresholds lie on the public grid; a parameter without bounds is reported as taking the data range', () => {
     const m = minePrivateRules(data, { ...opts, epsilon: 20 }, seeded(17));
@@ -162,20 +168,24 @@ describe('a private fact release', () => {
     seeded(19),
   );
 
-  test('releases only rule facts (and their agreement with the graph), sources without line numbers, no defect read from rows', () => {
-    expect(res.facts.length).toBeGreaterThan(0);
-    for (const f of res.facts) {
-      expect(Fact.safeParse(f).success).toBe(true);
-      expect(['threshold_rule', 'graph_agreement']).toContain(f.kind);
-      for (const s of f.sources) expect(s).not.toMatch(/:\d+$/);
-    }
-    const rules = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
-    for (const r of rules) {
-      expect(r.statement.outcome.main_defect).toBeNull();
-      expect(r.evidence.privacy).toEqual({ epsilon: 30, noise_scale: expect.any(Number) });
-      expect(r.evidence.exact).toBe(false);
-    }
-  });
+  test(
+    'releases only rule facts (and their agreement with the graph), sources without line numbers, no defect ' +
+      'read from rows',
+    () => {
+      expect(res.facts.length).toBeGreaterThan(0);
+      for (const f of res.facts) {
+        expect(Fact.safeParse(f).success).toBe(true);
+        expect(['threshold_rule', 'graph_agreement']).toContain(f.kind);
+        for (const s of f.sources) expect(s).not.toMatch(/:\d+$/);
+      }
+      const rules = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
+      for (const r of rules) {
+        expect(r.statement.outcome.main_defect).toBeNull();
+        expect(r.evidence.privacy).toEqual({ epsilon: 30, noise_scale: expect.any(Number) });
+        expect(r.evidence.exact).toBe(false);
+      }
+    },
+  );
 
   test('the report records the budget, its split, the withheld kinds and the bounds taken from the data', () => {
     expect(res.privacy).toMatchObject({
@@ -213,22 +223,25 @@ describe('a private fact release', () => {
 });
 
 describe('a private release is drawn once per run', () => {
-  test('a retried attempt of the same run reuses the first draw; another run draws anew; exact runs derive again', async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'forge-private-'));
-    const config = RunConfig.parse({ privacy: { epsilon: 5 } });
-    let draws = 0;
-    const derive = () => {
-      draws++;
-      return deriveFacts([ruleShots(4000)], RULE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, privacy: config.privacy });
-    };
-    const first = await drawnOnce({ outDir, runId: 'run-a', config }, derive);
-    const retry = await drawnOnce({ outDir, runId: 'run-a', config }, derive);
-    expect(draws).toBe(1);
-    expect(retry).toEqual(first);
-    await drawnOnce({ outDir, runId: 'run-b', config }, derive);
-    expect(draws).toBe(2);
-    await drawnOnce({ outDir, runId: 'run-b', config: RunConfig.parse({}) }, derive);
-    await drawnOnce({ outDir, runId: 'run-b', config: RunConfig.parse({}) }, derive);
-    expect(draws).toBe(4);
-  });
+  test(
+    'a retried attempt of the same run reuses the first draw; another run draws anew; exact runs derive ' + 'again',
+    async () => {
+      const outDir = mkdtempSync(join(tmpdir(), 'forge-private-'));
+      const config = RunConfig.parse({ privacy: { epsilon: 5 } });
+      let draws = 0;
+      const derive = () => {
+        draws++;
+        return deriveFacts([ruleShots(4000)], RULE_GRAPH, { ...DEFAULT_DERIVE_OPTIONS, privacy: config.privacy });
+      };
+      const first = await drawnOnce({ outDir, runId: 'run-a', config }, derive);
+      const retry = await drawnOnce({ outDir, runId: 'run-a', config }, derive);
+      expect(draws).toBe(1);
+      expect(retry).toEqual(first);
+      await drawnOnce({ outDir, runId: 'run-b', config }, derive);
+      expect(draws).toBe(2);
+      await drawnOnce({ outDir, runId: 'run-b', config: RunConfig.parse({}) }, derive);
+      await drawnOnce({ outDir, runId: 'run-b', config: RunConfig.parse({}) }, derive);
+      expect(draws).toBe(4);
+    },
+  );
 });

@@ -205,97 +205,117 @@ test('a graph whose formulas cannot be evaluated is refused with the parameter a
   expect(() => checkGraphFormulas(RULE_GRAPH)).not.toThrow();
 });
 
-describe('several outcomes per run: machine failures by documented rules (AI4I-style, bench/lib/machineFailures.ts)', () => {
-  const outcomes = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
-    label,
-    values: ['1'],
-    meaning: 'failure' as const,
-    node: label === 'OSF' ? 'fm:overstrain' : null,
-  }));
-  const { facts, rulesSetAside } = deriveFacts([machineFailureBatch(machineFailures())], MACHINE_GRAPH, {
-    ...DEFAULT_DERIVE_OPTIONS,
-    outcomes,
-  });
-  const rules = facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
-  const of = (label: string) => rules.filter((r) => r.statement.outcome.label === label);
-  const cond = (r: ThresholdRuleFact) => r.statement.conditions.map((c) => `${c.parameter.id} ${c.op}`).join(' & ');
+describe(
+  'several outcomes per run: machine failures by documented rules (AI4I-style, ' + 'bench/lib/machineFailures.ts)',
+  () => {
+    const outcomes = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
+      label,
+      values: ['1'],
+      meaning: 'failure' as const,
+      node: label === 'OSF' ? 'fm:overstrain' : null,
+    }));
+    const { facts, rulesSetAside } = deriveFacts([machineFailureBatch(machineFailures())], MACHINE_GRAPH, {
+      ...DEFAULT_DERIVE_OPTIONS,
+      outcomes,
+    });
+    const rules = facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
+    const of = (label: string) => rules.filter((r) => r.statement.outcome.label === label);
+    const cond = (r: ThresholdRuleFact) => r.statement.conditions.map((c) => `${c.parameter.id} ${c.op}`).join(' & ');
 
-  test('every fact validates; each failure label has its rules; the random one has none', () => {
-    for (const f of facts) expect(Fact.safeParse(f).success).toBe(true);
-    expect(of('RNF')).toEqual([]);
-    expect(of('HDF').map((r) => [r.statement.shape, cond(r), r.evidence.exact])).toEqual([
-      ['conjunction', 'speed < & temp_diff <', true],
-    ]);
-    expect(of('PWF').map((r) => [r.statement.shape, r.statement.combine, cond(r)])).toEqual([
-      ['band', 'any', 'power < & power >'],
-    ]);
-    expect(of('TWF').map((r) => cond(r))).toEqual(['wear >']);
-  });
-
-  test('thresholds per variant: strain above about 11,000 (L) and 12,000 (M) min.Nm', () => {
-    const byVariant = Object.fromEntries(
-      of('OSF')
-        .filter((r) => r.statement.category?.column === 'Type')
-        .map((r) => [r.statement.category!.value, r.statement.conditions[0].threshold]),
-    );
-    expect(Math.abs(byVariant.L / 11000 - 1)).toBeLessThan(0.05);
-    expect(Math.abs(byVariant.M / 12000 - 1)).toBeLessThan(0.05);
-  });
-
-  test('the outcome names its failure mode; a power-failure rule is not given the mode the graph links to high power; texts speak of failures', () => {
-    for (const r of of('OSF'))
-      expect([r.statement.outcome.node?.id, r.statement.failure_modes.map((m) => m.id)]).toEqual([
-        'fm:overstrain',
-        ['fm:overstrain'],
+    test('every fact validates; each failure label has its rules; the random one has none', () => {
+      for (const f of facts) expect(Fact.safeParse(f).success).toBe(true);
+      expect(of('RNF')).toEqual([]);
+      expect(of('HDF').map((r) => [r.statement.shape, cond(r), r.evidence.exact])).toEqual([
+        ['conjunction', 'speed < & temp_diff <', true],
       ]);
-    for (const r of of('PWF')) expect(r.statement.failure_modes).toEqual([]);
-    const text = renderOffline({
-      facts: [of('PWF')[0]],
-      input: 'fact',
-      via: null,
-      style: 'textbook',
-      audience: 'operator',
-      lang: 'en',
+      expect(of('PWF').map((r) => [r.statement.shape, r.statement.combine, cond(r)])).toEqual([
+        ['band', 'any', 'power < & power >'],
+      ]);
+      expect(of('TWF').map((r) => cond(r))).toEqual(['wear >']);
     });
-    expect(text).toMatch(/PWF failures become much more likely/);
-    expect(text).not.toMatch(/reject/);
-  });
 
-  test('a variant with only two failures gets its own threshold: cut and tested on all its rows, Bonferroni over its cuts (seed 5)', () => {
-    const rows = machineFailures(10_000, 5);
-    expect(rows.filter((r) => r.type === 'H' && r.OSF).length).toBe(2);
-    const osf = deriveFacts([machineFailureBatch(rows)], MACHINE_GRAPH, {
-      ...DEFAULT_DERIVE_OPTIONS,
-      outcomes: [outcomes[3]],
-    }).facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule' && f.statement.category?.value === 'H');
-    expect(osf).toHaveLength(1);
-    expect(osf[0].evidence).toMatchObject({ support: 2, positives: 2, exact: true });
-    expect(Math.abs(osf[0].statement.conditions[0].threshold / 13000 - 1)).toBeLessThan(0.05);
-    expect(osf[0].evidence.p_value).toBeLessThan(
-      DEFAULT_DERIVE_OPTIONS.rules.alpha / DEFAULT_DERIVE_OPTIONS.rules.maxRules,
-    );
-  });
-
-  test('a proxy that fails validation is set aside and growth starts again from another condition (seed 8: strain, then tool wear)', () => {
-    const res = deriveFacts([machineFailureBatch(machineFailures(10_000, 8))], MACHINE_GRAPH, {
-      ...DEFAULT_DERIVE_OPTIONS,
-      outcomes: [outcomes[0]],
+    test('thresholds per variant: strain above about 11,000 (L) and 12,000 (M) min.Nm', () => {
+      const byVariant = Object.fromEntries(
+        of('OSF')
+          .filter((r) => r.statement.category?.column === 'Type')
+          .map((r) => [r.statement.category!.value, r.statement.conditions[0].threshold]),
+      );
+      expect(Math.abs(byVariant.L / 11000 - 1)).toBeLessThan(0.05);
+      expect(Math.abs(byVariant.M / 12000 - 1)).toBeLessThan(0.05);
     });
-    expect(res.rulesSetAside).toContainEqual(
-      expect.objectContaining({
-        outcome: 'TWF',
-        rule: expect.stringMatching(/^strain > /),
-        reason: expect.stringMatching(/failed validation/),
-      }),
-    );
-    const twf = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
-    expect(twf.map((r) => cond(r))).toEqual(['wear >']);
-  });
 
-  test('the union flag "Machine failure" restates the outcomes: never a condition, set aside with its reason', () => {
-    expect(rules.some((r) => r.statement.category?.column === 'Machine failure')).toBe(false);
-    expect(rulesSetAside).toContainEqual(
-      expect.objectContaining({ rule: 'Machine failure = 1', reason: expect.stringMatching(/restates the outcomes/) }),
+    test(
+      'the outcome names its failure mode; a power-failure rule is not given the mode the graph links to high ' +
+        'power; texts speak of failures',
+      () => {
+        for (const r of of('OSF'))
+          expect([r.statement.outcome.node?.id, r.statement.failure_modes.map((m) => m.id)]).toEqual([
+            'fm:overstrain',
+            ['fm:overstrain'],
+          ]);
+        for (const r of of('PWF')) expect(r.statement.failure_modes).toEqual([]);
+        const text = renderOffline({
+          facts: [of('PWF')[0]],
+          input: 'fact',
+          via: null,
+          style: 'textbook',
+          audience: 'operator',
+          lang: 'en',
+        });
+        expect(text).toMatch(/PWF failures become much more likely/);
+        expect(text).not.toMatch(/reject/);
+      },
     );
-  });
-});
+
+    test(
+      'a variant with only two failures gets its own threshold: cut and tested on all its rows, Bonferroni ' +
+        'over its cuts (seed 5)',
+      () => {
+        const rows = machineFailures(10_000, 5);
+        expect(rows.filter((r) => r.type === 'H' && r.OSF).length).toBe(2);
+        const osf = deriveFacts([machineFailureBatch(rows)], MACHINE_GRAPH, {
+          ...DEFAULT_DERIVE_OPTIONS,
+          outcomes: [outcomes[3]],
+        }).facts.filter(
+          (f): f is ThresholdRuleFact => f.kind === 'threshold_rule' && f.statement.category?.value === 'H',
+        );
+        expect(osf).toHaveLength(1);
+        expect(osf[0].evidence).toMatchObject({ support: 2, positives: 2, exact: true });
+        expect(Math.abs(osf[0].statement.conditions[0].threshold / 13000 - 1)).toBeLessThan(0.05);
+        expect(osf[0].evidence.p_value).toBeLessThan(
+          DEFAULT_DERIVE_OPTIONS.rules.alpha / DEFAULT_DERIVE_OPTIONS.rules.maxRules,
+        );
+      },
+    );
+
+    test(
+      'a proxy that fails validation is set aside and growth starts again from another condition (seed 8: ' +
+        'strain, then tool wear)',
+      () => {
+        const res = deriveFacts([machineFailureBatch(machineFailures(10_000, 8))], MACHINE_GRAPH, {
+          ...DEFAULT_DERIVE_OPTIONS,
+          outcomes: [outcomes[0]],
+        });
+        expect(res.rulesSetAside).toContainEqual(
+          expect.objectContaining({
+            outcome: 'TWF',
+            rule: expect.stringMatching(/^strain > /),
+            reason: expect.stringMatching(/failed validation/),
+          }),
+        );
+        const twf = res.facts.filter((f): f is ThresholdRuleFact => f.kind === 'threshold_rule');
+        expect(twf.map((r) => cond(r))).toEqual(['wear >']);
+      },
+    );
+
+    test('the union flag "Machine failure" restates the outcomes: never a condition, set aside with its reason', () => {
+      expect(rules.some((r) => r.statement.category?.column === 'Machine failure')).toBe(false);
+      expect(rulesSetAside).toContainEqual(
+        expect.objectContaining({
+          rule: 'Machine failure = 1',
+          reason: expect.stringMatching(/restates the outcomes/),
+        }),
+      );
+    });
+  },
+);

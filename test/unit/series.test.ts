@@ -134,26 +134,30 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
     // baseline's means was taken at its point estimate, not its upper 95 % bound; 11.4 % before calibration)
     expect(withEvent / samples).toBeLessThan(0.01);
   });
-  test('calibrated on a reference of normal operation (csv.reference): no false event, fault 1 within 10 samples, fault 2 within 15', async () => {
-    const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
-    const { shiftFloor } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'd01_te.dat');
-    expect(Object.keys(shiftFloor)).toHaveLength(52);
-    const changes = async (file: string) =>
-      (await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, spec)).events
-        .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change')
-        .map((c) => c.detected_line)
-        .sort((a, b) => a - b);
-    expect(await changes('d00_te.dat')).toEqual([]);
-    for (const [file, within] of [
-      ['d01_te.dat', 10],
-      ['d02_te.dat', 15],
-    ] as const) {
-      const lines = await changes(file);
-      expect(lines.filter((l) => l <= 160)).toEqual([]);
-      expect(lines[0] - 160).toBeGreaterThan(0);
-      expect(lines[0] - 160).toBeLessThanOrEqual(within);
-    }
-  });
+  test(
+    'calibrated on a reference of normal operation (csv.reference): no false event, fault 1 within 10 ' +
+      'samples, fault 2 within 15',
+    async () => {
+      const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
+      const { shiftFloor } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'd01_te.dat');
+      expect(Object.keys(shiftFloor)).toHaveLength(52);
+      const changes = async (file: string) =>
+        (await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, spec)).events
+          .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change')
+          .map((c) => c.detected_line)
+          .sort((a, b) => a - b);
+      expect(await changes('d00_te.dat')).toEqual([]);
+      for (const [file, within] of [
+        ['d01_te.dat', 10],
+        ['d02_te.dat', 15],
+      ] as const) {
+        const lines = await changes(file);
+        expect(lines.filter((l) => l <= 160)).toEqual([]);
+        expect(lines[0] - 160).toBeGreaterThan(0);
+        expect(lines[0] - 160).toBeLessThanOrEqual(within);
+      }
+    },
+  );
   test('a source config whose reference file is missing is refused with the path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'forge-ref-'));
     writeFileSync(join(dir, 'plant.csv'), 'time,TT1 (Cel)\n2026-01-01T00:00:00Z,1\n');
@@ -175,102 +179,121 @@ describe('a unit monitor trained on a reference (PCA T² and SPE, series/unitMon
     expect(units[0].loadings.length).toBeGreaterThan(3);
     expect(units[0].loadings.length).toBeLessThan(52);
   });
-  test('fault 1 is an anomaly soon after its onset, none before it, naming the tags that carry it; the records validate', async () => {
-    const { anomalies } = await detect(join(TEP, 'd01_te.dat'), DEFAULT_SERIES_OPTIONS, spec);
-    expect(anomalies.filter((a) => a.detected_line <= 160)).toEqual([]);
-    const first = anomalies[0];
-    expect(first.detected_line - 160).toBeGreaterThan(0);
-    expect(first.detected_line - 160).toBeLessThanOrEqual(10);
-    expect(first.detected_line - first.onset_line).toBe(PERSIST - 1);
-    expect(first.value).toBeGreaterThan(first.limit);
-    expect(first.contributions).toHaveLength(3);
-    expect(first.contributions.every((c) => /^XM(EAS|V)_\d+$/.test(c.tag) && c.share > 0 && c.share <= 1)).toBe(true);
-    expect(OperationRecord.safeParse(seriesRecord(first)).success).toBe(true);
-  });
+  test(
+    'fault 1 is an anomaly soon after its onset, none before it, naming the tags that carry it; the records ' +
+      'validate',
+    async () => {
+      const { anomalies } = await detect(join(TEP, 'd01_te.dat'), DEFAULT_SERIES_OPTIONS, spec);
+      expect(anomalies.filter((a) => a.detected_line <= 160)).toEqual([]);
+      const first = anomalies[0];
+      expect(first.detected_line - 160).toBeGreaterThan(0);
+      expect(first.detected_line - 160).toBeLessThanOrEqual(10);
+      expect(first.detected_line - first.onset_line).toBe(PERSIST - 1);
+      expect(first.value).toBeGreaterThan(first.limit);
+      expect(first.contributions).toHaveLength(3);
+      expect(first.contributions.every((c) => /^XM(EAS|V)_\d+$/.test(c.tag) && c.share > 0 && c.share <= 1)).toBe(true);
+      expect(OperationRecord.safeParse(seriesRecord(first)).success).toBe(true);
+    },
+  );
   test('without a reference there is no unit monitor', async () => {
     expect((await calibrateOnReference(TEP_SPEC, DEFAULT_SERIES_OPTIONS, 'd01_te.dat')).units).toEqual([]);
     expect((await detect(join(TEP, 'd01_te.dat'), DEFAULT_SERIES_OPTIONS)).anomalies).toEqual([]);
   });
 });
 
-test('a reference for a table without an asset column: the unit is the source; a broken correlation no single tag shows is an SPE anomaly', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'forge-unit-'));
-  let s = 11;
-  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
-  const rows = (n: number, from: number, broken: (i: number) => boolean) =>
-    Array.from({ length: n }, (_, i) => {
-      const a = 50 + 5 * u(),
-        b = a + 0.5 * u(),
-        c = (broken(i) ? 250 - 2 * a : 2 * a + 50) + 0.5 * u();
-      return `${new Date(Date.UTC(2026, 0, 1) + (from + i) * 60_000).toISOString()},${a.toFixed(3)},${b.toFixed(3)},${c.toFixed(3)}`;
-    });
-  const head = 'time,TT1 (Cel),TT2 (Cel),FT3 (m3/h)';
-  writeFileSync(join(dir, 'normal.csv'), [head, ...rows(400, 0, () => false)].join('\n') + '\n');
-  writeFileSync(join(dir, 'plant.csv'), [head, ...rows(300, 1000, (i) => i >= 200)].join('\n') + '\n');
-  writeFileSync(
-    join(dir, 'plant.json'),
-    JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }),
-  );
-  const ref = await describeInput(join(dir, 'plant.json'));
-  const { units } = await calibrateOnReference(ref.spec, DEFAULT_SERIES_OPTIONS, ref.name);
-  expect(units.map((m) => m.asset)).toEqual(['plant.csv']);
-  const { events, anomalies } = await detect(ref.path, DEFAULT_SERIES_OPTIONS, ref.spec);
-  expect(events.filter((e) => e.kind === 'change')).toEqual([]); // the mean of FT3 stays where it was: no tag alone shows it
-  const first = anomalies[0];
-  expect(first).toMatchObject({ statistic: 'SPE', asset: 'plant.csv' });
-  expect(first.onset_line).toBeGreaterThanOrEqual(202); // row 200 of the data is line 202
-  expect(first.onset_line).toBeLessThanOrEqual(206);
-  expect(first.contributions[0].tag).toMatch(/^(TT1|FT3)$/);
-  // the same through `forge parse` (chunked parse, then segmentSource): anomaly records in the series file
-  const stdout = execFileSync(
-    process.execPath,
-    [
-      join(__dirname, '..', '..', 'cli', 'bin.js'),
-      'parse',
-      '--source',
+test(
+  'a reference for a table without an asset column: the unit is the source; a broken correlation no single ' +
+    'tag shows is an SPE anomaly',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forge-unit-'));
+    let s = 11;
+    const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
+    const rows = (n: number, from: number, broken: (i: number) => boolean) =>
+      Array.from({ length: n }, (_, i) => {
+        const a = 50 + 5 * u(),
+          b = a + 0.5 * u(),
+          c = (broken(i) ? 250 - 2 * a : 2 * a + 50) + 0.5 * u();
+        return (
+          `${new Date(Date.UTC(2026, 0, 1) + (from + i) * 60_000).toISOString()},${a.toFixed(3)},` +
+          `${b.toFixed(3)},${c.toFixed(3)}`
+        );
+      });
+    const head = 'time,TT1 (Cel),TT2 (Cel),FT3 (m3/h)';
+    writeFileSync(join(dir, 'normal.csv'), [head, ...rows(400, 0, () => false)].join('\n') + '\n');
+    writeFileSync(join(dir, 'plant.csv'), [head, ...rows(300, 1000, (i) => i >= 200)].join('\n') + '\n');
+    writeFileSync(
       join(dir, 'plant.json'),
-      '--out',
-      join(dir, 'out'),
-    ],
-    { encoding: 'utf8' },
-  );
-  expect(stdout).toMatch(
-    /plant\.csv: 300 lines -> 300 records, 0 quarantined .*series: \d+ windows, 0 changes, 0 state events, [1-9]\d* anomalies of 1 unit\(s\)/,
-  );
-  const records = readFileSync(join(dir, 'out', 'records', 'plant.csv.series.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => OperationRecord.parse(JSON.parse(l)));
-  expect(records.find((r) => r.kind === 'anomaly')).toMatchObject({
-    kind: 'anomaly',
-    statistic: 'SPE',
-    line: first.onset_line,
-    asset: 'plant.csv',
-  });
-});
+      JSON.stringify({ path: 'plant.csv', format: 'csv', csv: { reference: 'normal.csv' } }),
+    );
+    const ref = await describeInput(join(dir, 'plant.json'));
+    const { units } = await calibrateOnReference(ref.spec, DEFAULT_SERIES_OPTIONS, ref.name);
+    expect(units.map((m) => m.asset)).toEqual(['plant.csv']);
+    const { events, anomalies } = await detect(ref.path, DEFAULT_SERIES_OPTIONS, ref.spec);
+    // the mean of FT3 stays where it was: no tag alone shows it
+    expect(events.filter((e) => e.kind === 'change')).toEqual([]);
+    const first = anomalies[0];
+    expect(first).toMatchObject({ statistic: 'SPE', asset: 'plant.csv' });
+    expect(first.onset_line).toBeGreaterThanOrEqual(202); // row 200 of the data is line 202
+    expect(first.onset_line).toBeLessThanOrEqual(206);
+    expect(first.contributions[0].tag).toMatch(/^(TT1|FT3)$/);
+    // the same through `forge parse` (chunked parse, then segmentSource): anomaly records in the series file
+    const stdout = execFileSync(
+      process.execPath,
+      [
+        join(__dirname, '..', '..', 'cli', 'bin.js'),
+        'parse',
+        '--source',
+        join(dir, 'plant.json'),
+        '--out',
+        join(dir, 'out'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(stdout).toMatch(
+      new RegExp(
+        String.raw`plant\.csv: 300 lines -> 300 records, 0 quarantined .*series: \d+ windows, 0 changes, 0 ` +
+          String.raw`state events, [1-9]\d* anomalies of 1 unit\(s\)`,
+      ),
+    );
+    const records = readFileSync(join(dir, 'out', 'records', 'plant.csv.series.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => OperationRecord.parse(JSON.parse(l)));
+    expect(records.find((r) => r.kind === 'anomaly')).toMatchObject({
+      kind: 'anomaly',
+      statistic: 'SPE',
+      line: first.onset_line,
+      asset: 'plant.csv',
+    });
+  },
+);
 
 describe('the wander floor of normal operation', () => {
-  test("takes the block means' spread at its upper 95 % bound: wider from few blocks, close to the estimate from many", () => {
-    // chi-square quantiles against tables: 4 df at 5 % is 0.711, 24 df at 5 % is 13.85
-    expect(chiSquareQuantile(0.05, 4)).toBeGreaterThan(0.711 * 0.9);
-    expect(chiSquareQuantile(0.05, 4)).toBeLessThan(0.711 * 1.02);
-    expect(chiSquareQuantile(0.05, 24)).toBeCloseTo(13.85, 0);
-    const noise = (n: number, seed: number) => {
-      let s = seed;
-      return Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5);
-    };
-    const opts = { rebaseline: 20, falseEventsPerWeek: 1 };
-    const few = noise(100, 3),
-      many = noise(500, 3);
-    const blockSd = (v: number[]) => {
-      const m: number[] = [];
-      for (let i = 0; i + 20 <= v.length; i += 20) m.push(v.slice(i, i + 20).reduce((a, b) => a + b, 0) / 20);
-      const mu = m.reduce((a, b) => a + b, 0) / m.length;
-      return Math.sqrt(m.reduce((a, b) => a + (b - mu) ** 2, 0) / (m.length - 1));
-    };
-    const point = (v: number[]) => normalQuantile(1 - (20 * 60_000) / WEEK_MS / 2) * Math.SQRT2 * blockSd(v);
-    expect(wanderFloor(few, 60_000, opts) / point(few)).toBeCloseTo(Math.sqrt(4 / chiSquareQuantile(0.05, 4)), 6);
-    expect(wanderFloor(few, 60_000, opts) / point(few)).toBeGreaterThan(2.3);
-    expect(wanderFloor(many, 60_000, opts) / point(many)).toBeLessThan(1.45);
-  });
+  test(
+    "takes the block means' spread at its upper 95 % bound: wider from few blocks, close to the estimate " +
+      'from many',
+    () => {
+      // chi-square quantiles against tables: 4 df at 5 % is 0.711, 24 df at 5 % is 13.85
+      expect(chiSquareQuantile(0.05, 4)).toBeGreaterThan(0.711 * 0.9);
+      expect(chiSquareQuantile(0.05, 4)).toBeLessThan(0.711 * 1.02);
+      expect(chiSquareQuantile(0.05, 24)).toBeCloseTo(13.85, 0);
+      const noise = (n: number, seed: number) => {
+        let s = seed;
+        return Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5);
+      };
+      const opts = { rebaseline: 20, falseEventsPerWeek: 1 };
+      const few = noise(100, 3),
+        many = noise(500, 3);
+      const blockSd = (v: number[]) => {
+        const m: number[] = [];
+        for (let i = 0; i + 20 <= v.length; i += 20) m.push(v.slice(i, i + 20).reduce((a, b) => a + b, 0) / 20);
+        const mu = m.reduce((a, b) => a + b, 0) / m.length;
+        return Math.sqrt(m.reduce((a, b) => a + (b - mu) ** 2, 0) / (m.length - 1));
+      };
+      const point = (v: number[]) => normalQuantile(1 - (20 * 60_000) / WEEK_MS / 2) * Math.SQRT2 * blockSd(v);
+      expect(wanderFloor(few, 60_000, opts) / point(few)).toBeCloseTo(Math.sqrt(4 / chiSquareQuantile(0.05, 4)), 6);
+      expect(wanderFloor(few, 60_000, opts) / point(few)).toBeGreaterThan(2.3);
+      expect(wanderFloor(many, 60_000, opts) / point(many)).toBeLessThan(1.45);
+    },
+  );
 });

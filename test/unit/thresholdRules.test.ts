@@ -57,12 +57,16 @@ describe('threshold rules', () => {
     const shuffled = outcome.map((_, i) => outcome[(i * 7919) % outcome.length]);
     expect(mineThresholdRules({ features, outcome: shuffled }).rules).toEqual([]);
   });
-  test('a deterministic rule is kept and marked exact (what restates the outcome is its own column, which callers never pass)', () => {
-    const flag = outcome.map((y, i) => (y ? 1 : 0) + (i % 10) / 100);
-    const r = mineThresholdRules({ features: { ...features, flag }, outcome });
-    const exact = r.rules.find((x) => describeRule(x.shape).includes('flag'));
-    expect(exact?.evidence).toMatchObject({ exact: true, confidence: 1, recall: 1 });
-  });
+  test(
+    'a deterministic rule is kept and marked exact (what restates the outcome is its own column, which ' +
+      'callers never pass)',
+    () => {
+      const flag = outcome.map((y, i) => (y ? 1 : 0) + (i % 10) / 100);
+      const r = mineThresholdRules({ features: { ...features, flag }, outcome });
+      const exact = r.rules.find((x) => describeRule(x.shape).includes('flag'));
+      expect(exact?.evidence).toMatchObject({ exact: true, confidence: 1, recall: 1 });
+    },
+  );
   test('every rule tested is kept (or is a side of a kept band) or set aside with its reason', () => {
     const kinds = new Set(res.set_aside.map((x) => x.reason.split(/[:(]/)[0].trim()));
     expect(
@@ -78,7 +82,8 @@ describe('threshold rules', () => {
       ),
     ).toBe(true);
     expect(res.tested).toBeGreaterThanOrEqual(res.rules.length);
-    expect(res.set_aside.some((x) => /failed validation/.test(x.reason))).toBe(true); // the covering stops at a rule that does not hold
+    // the covering stops at a rule that does not hold
+    expect(res.set_aside.some((x) => /failed validation/.test(x.reason))).toBe(true);
   });
   test('shapes: an interval inside [a, b], thresholds per category, a category alone', () => {
     const n = 40_000;
@@ -117,23 +122,27 @@ describe('threshold rules', () => {
   });
 });
 
-test('an interval and thresholds per lot on a second outcome, found once each: the edge of a kept interval is not a second rule', () => {
-  const { columns } = plantedShots(60_000, 2);
-  const { lot, alarm } = plantedAlarms(columns, 2);
-  const r = mineThresholdRules({
-    features: { ...columns, ...deriveColumns(columns, [POWER_FORMULA]) },
-    categories: { lot },
-    outcome: alarm,
-  });
-  expect(r.rules.map((x) => describeRule(x.shape))).toEqual(
-    expect.arrayContaining([
-      expect.stringMatching(/^3[01](\.\d+)? < cycle_time < 3[23]/),
-      'lot = A and humidity > 60',
-      'lot = B and humidity > 70',
-    ]),
-  );
-  expect(r.rules.filter((x) => x.shape.kind === 'interval')).toHaveLength(1);
-  expect(r.set_aside.map((x) => x.reason)).toContainEqual(
-    expect.stringMatching(/^restates kept rules: \d+ % of its rows are theirs/),
-  );
-});
+test(
+  'an interval and thresholds per lot on a second outcome, found once each: the edge of a kept interval is ' +
+    'not a second rule',
+  () => {
+    const { columns } = plantedShots(60_000, 2);
+    const { lot, alarm } = plantedAlarms(columns, 2);
+    const r = mineThresholdRules({
+      features: { ...columns, ...deriveColumns(columns, [POWER_FORMULA]) },
+      categories: { lot },
+      outcome: alarm,
+    });
+    expect(r.rules.map((x) => describeRule(x.shape))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^3[01](\.\d+)? < cycle_time < 3[23]/),
+        'lot = A and humidity > 60',
+        'lot = B and humidity > 70',
+      ]),
+    );
+    expect(r.rules.filter((x) => x.shape.kind === 'interval')).toHaveLength(1);
+    expect(r.set_aside.map((x) => x.reason)).toContainEqual(
+      expect.stringMatching(/^restates kept rules: \d+ % of its rows are theirs/),
+    );
+  },
+);

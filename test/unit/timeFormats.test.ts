@@ -71,23 +71,29 @@ describe('levels are free text, normalised where known', () => {
 
 describe('a text log through the parser', () => {
   const opts = { source: 'x.log', timezone: 'Z', pii: DEFAULT_PII_OPTIONS };
-  test('any level is kept; a line whose time cannot be read keeps its record with ts null and its time text', async () => {
-    const spec = SourceSpec.parse({ format: 'text', text: { header: '<Date> <Time> <Level> <Component>: <Content>' } });
-    const text = [
-      '2015-10-18 18:01:47,978 INFO main: started',
-      '2015-10-18 18:01:48,001 D main: tick',
-      '2015-10-18 25:99:00,000 combo main: late',
-    ].join('\n');
-    const r = await parseSourceText(spec, text, opts);
-    expect(r.quarantine).toEqual([]);
-    const events = r.records as EventRecord[];
-    expect(events.map((e) => [e.ts, e.level])).toEqual([
-      ['2015-10-18T18:01:47.978Z', 'INFO'],
-      ['2015-10-18T18:01:48.001Z', 'DEBUG'],
-      [null, 'COMBO'],
-    ]);
-    expect(events[2].time_text).toBe('2015-10-18 25:99:00,000');
-  });
+  test(
+    'any level is kept; a line whose time cannot be read keeps its record with ts null and its ' + 'time text',
+    async () => {
+      const spec = SourceSpec.parse({
+        format: 'text',
+        text: { header: '<Date> <Time> <Level> <Component>: <Content>' },
+      });
+      const text = [
+        '2015-10-18 18:01:47,978 INFO main: started',
+        '2015-10-18 18:01:48,001 D main: tick',
+        '2015-10-18 25:99:00,000 combo main: late',
+      ].join('\n');
+      const r = await parseSourceText(spec, text, opts);
+      expect(r.quarantine).toEqual([]);
+      const events = r.records as EventRecord[];
+      expect(events.map((e) => [e.ts, e.level])).toEqual([
+        ['2015-10-18T18:01:47.978Z', 'INFO'],
+        ['2015-10-18T18:01:48.001Z', 'DEBUG'],
+        [null, 'COMBO'],
+      ]);
+      expect(events[2].time_text).toBe('2015-10-18 25:99:00,000');
+    },
+  );
 
   test('a configured format that reads none of the times is an error naming it', async () => {
     const spec = SourceSpec.parse({

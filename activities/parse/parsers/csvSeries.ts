@@ -154,7 +154,12 @@ export class CsvSeriesParser implements SourceParser {
     this.tsCol = csv.timeFormat === 'index' ? -1 : find(csv.timestamp, TIME_COLUMNS);
     if (csv.timeFormat !== 'index' && this.tsCol < 0) {
       throw new Error(
-        `${source}: no timestamp column${csv.timestamp ? ` "${csv.timestamp}"` : ' (expected one of timestamp, time, datetime, ts; or set csv.timestamp)'} in header "${(headerLine ?? '').trim()}"`,
+        `${source}: no timestamp ` +
+          `column` +
+          (csv.timestamp
+            ? ` "${csv.timestamp}"`
+            : ' (expected one of timestamp, time, datetime, ts; or set csv.timestamp)') +
+          ` in header "${(headerLine ?? '').trim()}"`,
       );
     }
     this.assetCol = find(csv.asset, ASSET_COLUMNS);

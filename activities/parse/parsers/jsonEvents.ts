@@ -39,7 +39,10 @@ function maskJson(v: unknown, ctx: ParseContext, depth: number): unknown {
   return v;
 }
 
-/** A JSON event's time: the first of the known forms (ISO-8601 first, epoch seconds and milliseconds among them) that reads it; null when none does. */
+/**
+ * A JSON event's time: the first of the known forms (ISO-8601 first, epoch seconds and milliseconds among them) that
+ * reads it; null when none does.
+ */
 function readAnyTime(ts: string | number, zone: string): number | null {
   const text = String(ts).trim();
   for (const f of KNOWN_TIME_FORMATS) {

@@ -64,7 +64,10 @@ export function rowsOf(
   return { rows, times };
 }
 
-/** Train a unit's model on reference rows; null when there are too few rows or tags (fewer than 3 tags, rows < 5 x tags). */
+/**
+ * Train a unit's model on reference rows; null when there are too few rows or tags (fewer than 3 tags, rows < 5 x
+ * tags).
+ */
 export function trainUnitModel(
   asset: string,
   tags: readonly string[],
@@ -129,7 +132,9 @@ export function statistics(
   return { T2, SPE: spec.reduce((a, v) => a + v, 0), t2c, spec };
 }
 
-/** Watches one unit's rows in time order and emits an anomaly when a statistic stays above its limit for PERSIST rows. */
+/**
+ * Watches one unit's rows in time order and emits an anomaly when a statistic stays above its limit for PERSIST rows.
+ */
 export class UnitMonitor {
   private run: Record<
     'T2' | 'SPE',

@@ -1,6 +1,7 @@
 /**
  * Enumerated words inside a template: a position that Drain generalised to `<*>` but that only ever held
- * a few plain words (LEADING / LOOKING / FOLLOWING, `expand=true` / `expand=false`, initialization / finalization) names
+ * a few plain words (LEADING / LOOKING / FOLLOWING, `expand=true` / `expand=false`, initialization / finalization)
+ * names
  * different events, not a variable. The scan counts the words seen at each position of each cluster
  * (bounded: a position stops being counted once it holds a non-word or more than `maxValues` values);
  * freezing the model splits such a cluster into one event per combination of its enumerated words.

@@ -16,7 +16,8 @@ export const STANDARD_MASKS: readonly string[] = [
   '\\b0[xX][0-9a-fA-F]+\\b',
   '(?<![\\w.-])(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{12,}(?![\\w.])',
   // dates and times of day, numeric or with month names ("Sun Jul 10 03:55:15 2005", "Jul 10, 2005")
-  '\\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?\\s+\\d{1,2}(?:,?\\s+\\d{4})?(?:\\s+\\d{1,2}:\\d{2}(?::\\d{2})?)?(?:\\s+\\d{4})?\\b',
+  '\\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*' +
+    '\\.?\\s+\\d{1,2}(?:,?\\s+\\d{4})?(?:\\s+\\d{1,2}:\\d{2}(?::\\d{2})?)?(?:\\s+\\d{4})?\\b',
   '\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?)?\\b',
   '\\b\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b',
   // lists: three or more consecutive tokens that each hold a digit ("an14 an15 an16", "3 4 5 7 10")
@@ -24,5 +25,6 @@ export const STANDARD_MASKS: readonly string[] = [
   // host names with at least three labels, with an optional port (proxy.example.edu.hk:5070)
   '(?<![\\w.@/-])(?:[A-Za-z0-9][\\w-]*\\.){2,}[A-Za-z][\\w-]*(?::\\d{1,5})?(?![\\w.(@/-])',
   // numbers standing alone (signed, decimal, with a unit such as 12ms, 3.5KB or "1 sec")
-  '(?<![\\w.-])[-+]?\\d+(?:[.,]\\d+)*(?:[eE][-+]?\\d+)?(?:%|[a-zA-Zµ]{1,3}|\\s(?:[KMGT]i?B|bytes?|ms|us|ns|secs?|seconds?|mins?|minutes?|hours?|h|s)(?![\\w.]))?(?![\\w.])',
+  '(?<![\\w.-])[-+]?\\d+(?:[.,]\\d+)*(?:[eE][-+]?\\d+)?(?:%|[a-zA-Zµ]{1,3}|\\s(?:[KMGT]i?B|bytes?|ms|us|ns|secs?' +
+    '|seconds?|mins?|minutes?|hours?|h|s)(?![\\w.]))?(?![\\w.])',
 ];
