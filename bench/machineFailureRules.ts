@@ -19,17 +19,18 @@ import { OperationRecord } from '../activities/parse/records';
 import { GraphIndex } from '../activities/knowledge/linking';
 import { buildSeriesTables } from '../activities/knowledge/seriesTable';
 import { forgeCandidates, scoreSideBySide, treeCandidates } from './lib/ruleScoring';
-import { DOCUMENTED, MACHINE_GRAPH, machineFailures, machineFailuresCsv } from './lib/machineFailures';
+import {
+  DOCUMENTED,
+  MACHINE_GRAPH,
+  MACHINE_OUTCOMES,
+  machineFailures,
+  machineFailuresCsv,
+} from './lib/machineFailures';
 
 const args = process.argv.slice(2);
 const num = (k: string, d: number) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
 
-const OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
-  label,
-  values: ['1'],
-  meaning: 'failure' as const,
-  node: null,
-}));
+const OUTCOMES = MACHINE_OUTCOMES;
 
 async function main(): Promise<void> {
   const rows = machineFailures(num('--rows', 10_000), num('--seed', 7));

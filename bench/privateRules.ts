@@ -13,17 +13,18 @@ import { GraphIndex } from '../activities/knowledge/linking';
 import { PrivacySettings } from '../activities/knowledge/privacy';
 import { buildSeriesTables } from '../activities/knowledge/seriesTable';
 import { forgeCandidates, match } from './lib/ruleScoring';
-import { DOCUMENTED, MACHINE_GRAPH, machineFailureBatch, machineFailures } from './lib/machineFailures';
+import {
+  DOCUMENTED,
+  MACHINE_GRAPH,
+  MACHINE_OUTCOMES,
+  machineFailureBatch,
+  machineFailures,
+} from './lib/machineFailures';
 
 const args = process.argv.slice(2);
 const num = (k: string, d: number) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
 
-const OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
-  label,
-  values: ['1'],
-  meaning: 'failure' as const,
-  node: null,
-}));
+const OUTCOMES = MACHINE_OUTCOMES;
 /** ranges a machine's spec sheet gives, known without the data */
 const SPEC_SHEET: Record<string, [number, number]> = {
   air_temp: [290, 310],

@@ -204,8 +204,8 @@ export function conditionCandidates(
     const v = x[i];
     if (!Number.isFinite(v)) continue;
     const w = y[i] ? a : -b;
-    strictlyAbove[lowerBound(grid, v)] += w;
-    atOrAbove[upperBound(grid, v)] += w;
+    strictlyAbove[pointsBelow(grid, v, false)] += w;
+    atOrAbove[pointsBelow(grid, v, true)] += w;
   }
   const out: Cand[] = [];
   // x > grid[j] iff more than j grid points lie strictly below x
@@ -229,25 +229,13 @@ export function conditionCandidates(
   return out;
 }
 
-/** grid points strictly below v */
-function lowerBound(grid: readonly number[], v: number): number {
+/** grid points below v (`orEqual`: at or below) - the grid is sorted */
+function pointsBelow(grid: readonly number[], v: number, orEqual: boolean): number {
   let lo = 0,
     hi = grid.length;
   while (lo < hi) {
     const m = (lo + hi) >> 1;
-    if (grid[m] < v) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
-}
-
-/** grid points at or below v */
-function upperBound(grid: readonly number[], v: number): number {
-  let lo = 0,
-    hi = grid.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (grid[m] <= v) lo = m + 1;
+    if (grid[m] < v || (orEqual && grid[m] === v)) lo = m + 1;
     else hi = m;
   }
   return lo;

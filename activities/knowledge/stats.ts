@@ -31,3 +31,56 @@ export class FisherTest {
     return Math.min(1, p);
   }
 }
+
+/** FOIL gain of keeping `k` of `m` rows from a cover with `K` positives in `N` rows. */
+export function foilGain(k: number, m: number, K: number, N: number): number {
+  return k > 0 ? k * (Math.log(k / m) - Math.log(K / N)) : 0;
+}
+
+/** G-test statistic of a 2 x 2 table: `k` of `m` rows against `K` of `N`. */
+export function gTest(k: number, m: number, K: number, N: number): number {
+  return 2 * (logLik(k, m) + logLik(K - k, N - m) - logLik(K, N));
+}
+
+export function logLik(k: number, n: number): number {
+  const term = (a: number) => (a > 0 ? a * Math.log(a / n) : 0);
+  return term(k) + term(n - k);
+}
+
+/** Contingency counts over rows: [marked with outcome, marked, outcome in all, all]. */
+export function split(
+  mark: (i: number) => boolean,
+  y: ArrayLike<boolean>,
+  rows: readonly number[],
+): [number, number, number, number] {
+  let a = 0,
+    m = 0,
+    k = 0;
+  for (const i of rows) {
+    if (y[i]) k++;
+    if (mark(i)) {
+      m++;
+      if (y[i]) a++;
+    }
+  }
+  return [a, m, k, rows.length];
+}
+
+export function countTrue(y: ArrayLike<boolean>, rows: readonly number[]): number {
+  let k = 0;
+  for (const i of rows) if (y[i]) k++;
+  return k;
+}
+
+/** Benjamini-Hochberg adjusted q-values, in the order given. */
+export function benjaminiHochberg(p: readonly number[]): number[] {
+  const order = p.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const q = new Array<number>(p.length);
+  let min = 1;
+  for (let r = order.length - 1; r >= 0; r--) {
+    const [v, i] = order[r];
+    min = Math.min(min, (v * order.length) / (r + 1));
+    q[i] = min;
+  }
+  return q;
+}

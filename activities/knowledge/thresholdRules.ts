@@ -1,4 +1,22 @@
-import { FisherTest, wilsonInterval } from './stats';
+import { benjaminiHochberg, countTrue, FisherTest, foilGain, gTest, split } from './stats';
+import {
+  type CategoryCondition,
+  type Condition,
+  covers,
+  describeRule,
+  holds,
+  inCategory,
+  type MinedRule,
+  type MineResult,
+  type RuleData,
+  type RuleEvidence,
+  type RuleShape,
+  tidy,
+} from './ruleShapes';
+import { bestCut, evidenceOf, mergeBands, resolution } from './ruleCuts';
+
+export { benjaminiHochberg, covers, describeRule, tidy };
+export type { CategoryCondition, Condition, MinedRule, MineResult, RuleData, RuleEvidence, RuleShape };
 
 /**
  * Threshold rules: the conditions under which an outcome (defect, failure, alarm) becomes much more
@@ -25,45 +43,6 @@ import { FisherTest, wilsonInterval } from './stats';
  * passes. Every candidate ends kept or set aside with its reason; near-equivalent alternatives are named.
  */
 
-export type Condition = { feature: string; op: '>' | '<'; threshold: number };
-/** rows whose text column `column` holds `value` */
-export type CategoryCondition = { column: string; value: string };
-export type RuleShape =
-  | { kind: 'single'; condition: Condition; category?: CategoryCondition }
-  /** outside [below, above]: x < below or x > above */
-  | { kind: 'band'; feature: string; below: number; above: number; category?: CategoryCondition }
-  /** inside: above < x < below */
-  | { kind: 'interval'; feature: string; above: number; below: number; category?: CategoryCondition }
-  | { kind: 'conjunction'; conditions: [Condition, Condition]; category?: CategoryCondition }
-  | { kind: 'category'; category: CategoryCondition };
-
-export interface RuleEvidence {
-  /** rows the rule covers / with the outcome, over all rows */
-  support: number;
-  positives: number;
-  /** P(outcome | rule), P(outcome | not rule), lift = confidence / base rate */
-  confidence: number;
-  rest_rate: number;
-  lift: number;
-  /** 95 % Wilson interval of the confidence */
-  ci: [number, number];
-  /** share of all outcomes the rule covers */
-  recall: number;
-  /** validation half: one-sided Fisher p-value and Benjamini-Hochberg q-value over every rule tested */
-  p_value: number;
-  q_value: number;
-  /** no covered row without the outcome: a deterministic rule */
-  exact: boolean;
-}
-
-export interface MinedRule {
-  shape: RuleShape;
-  evidence: RuleEvidence;
-  rows: number[];
-  /** rules nearly as good as this one when it was chosen (other parameters or cuts): not kept, named */
-  alternatives: string[];
-}
-
 export interface MineOptions {
   /** fewest rows a rule covers (in all rows) */
   minSupport: number;
@@ -74,22 +53,6 @@ export interface MineOptions {
   maxRules: number;
 }
 export const DEFAULT_MINE_OPTIONS: MineOptions = { minSupport: 20, minLift: 2, alpha: 0.05, maxRules: 12 };
-
-export interface MineResult {
-  rules: MinedRule[];
-  tested: number;
-  set_aside: { shape: RuleShape; reason: string }[];
-}
-
-/**
- * Rows by column: `features[name][i]` (NaN when missing), `categories[column][i]` ('' when missing) and
- * `outcome[i]`. The outcome's own column, and columns derived from it, must not be among them.
- */
-export interface RuleData {
-  features: Record<string, ArrayLike<number>>;
-  categories?: Record<string, ArrayLike<string>>;
-  outcome: ArrayLike<boolean>;
-}
 
 /** A rule while it grows: every condition holds, and the category when there is one. */
 interface Body {
@@ -128,50 +91,8 @@ function shapeOf(b: Body): RuleShape | null {
   };
 }
 
-export function describeRule(s: RuleShape): string {
-  const c = (x: Condition) => `${x.feature} ${x.op} ${x.threshold}`;
-  const body =
-    s.kind === 'single'
-      ? c(s.condition)
-      : s.kind === 'band'
-        ? s.category
-          ? `(${s.feature} < ${s.below} or ${s.feature} > ${s.above})`
-          : `${s.feature} < ${s.below} or ${s.feature} > ${s.above}`
-        : s.kind === 'interval'
-          ? `${s.above} < ${s.feature} < ${s.below}`
-          : s.kind === 'conjunction'
-            ? `${c(s.conditions[0])} and ${c(s.conditions[1])}`
-            : '';
-  return [s.category ? `${s.category.column} = ${s.category.value}` : '', body].filter(Boolean).join(' and ');
-}
-
-const holds = (c: Condition, data: RuleData, i: number) => {
-  const v = data.features[c.feature][i];
-  return c.op === '>' ? v > c.threshold : v < c.threshold;
-};
-const inCategory = (c: CategoryCondition, data: RuleData, i: number) => data.categories?.[c.column]?.[i] === c.value;
 const bodyHolds = (b: Body, data: RuleData, i: number) =>
   (!b.category || inCategory(b.category, data, i)) && b.conditions.every((c) => holds(c, data, i));
-
-export function covers(s: RuleShape, data: RuleData, i: number): boolean {
-  if (s.category && !inCategory(s.category, data, i)) return false;
-  switch (s.kind) {
-    case 'single':
-      return holds(s.condition, data, i);
-    case 'band': {
-      const v = data.features[s.feature][i];
-      return v < s.below || v > s.above;
-    }
-    case 'interval': {
-      const v = data.features[s.feature][i];
-      return v > s.above && v < s.below;
-    }
-    case 'conjunction':
-      return holds(s.conditions[0], data, i) && holds(s.conditions[1], data, i);
-    case 'category':
-      return true;
-  }
-}
 
 /** Mine the rules of one outcome. Deterministic: the same data give the same rules. */
 export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_MINE_OPTIONS): MineResult {
@@ -422,184 +343,6 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   return { rules, tested: tested.length, set_aside: setAside };
 }
 
-/** Two one-sided rules on one parameter (and category), low below high, are one rule outside [low, high]. */
-function mergeBands(kept: { shape: RuleShape; p: number; alternatives: string[] }[]) {
-  const rules: { shape: RuleShape; p: number; alternatives: string[]; parts: RuleShape[] }[] = kept.map((k) => ({
-    ...k,
-    parts: [],
-  }));
-  const setAside: MineResult['set_aside'] = [];
-  for (let a = 0; a < rules.length; a++) {
-    const A = rules[a].shape;
-    if (A.kind !== 'single') continue;
-    for (let b = a + 1; b < rules.length; b++) {
-      const B = rules[b].shape;
-      if (B.kind !== 'single' || B.condition.feature !== A.condition.feature || B.condition.op === A.condition.op)
-        continue;
-      if (A.category?.column !== B.category?.column || A.category?.value !== B.category?.value) continue;
-      const low = A.condition.op === '<' ? A : B,
-        high = A.condition.op === '<' ? B : A;
-      if (low.condition.threshold >= high.condition.threshold) continue;
-      const band: RuleShape = {
-        kind: 'band',
-        feature: A.condition.feature,
-        below: low.condition.threshold,
-        above: high.condition.threshold,
-        ...(A.category ? { category: A.category } : {}),
-      };
-      for (const s of [A, B])
-        setAside.push({ shape: s, reason: `one side of ${describeRule(band)}: kept as that rule` });
-      rules[a] = {
-        shape: band,
-        p: Math.max(rules[a].p, rules[b].p),
-        alternatives: [...rules[a].alternatives, ...rules[b].alternatives],
-        parts: [A, B],
-      };
-      rules.splice(b, 1);
-      break;
-    }
-  }
-  return { rules, setAside };
-}
-
 const label = (b: Body) => describeRule(shapeOf(b)!);
 
-/** FOIL gain of keeping `k` of `m` rows from a cover with `K` positives in `N` rows. */
-function foilGain(k: number, m: number, K: number, N: number): number {
-  return k > 0 ? k * (Math.log(k / m) - Math.log(K / N)) : 0;
-}
-
-/** G-test statistic of a 2 x 2 table: `k` of `m` rows against `K` of `N`. */
-function gTest(k: number, m: number, K: number, N: number): number {
-  return 2 * (logLik(k, m) + logLik(K - k, N - m) - logLik(K, N));
-}
-
-interface Cut {
-  condition: Condition;
-  gain: number;
-  g: number;
-}
-
-/**
- * The cut of feature `f` over `rows` whose `op` side has the largest FOIL gain, with at least `minTail`
- * rows on it. The threshold is the midpoint between the neighbouring values, rounded to the feature's
- * resolution `step` (people write 245, not 244.956).
- */
-function bestCut(
-  data: RuleData,
-  f: string,
-  rows: readonly number[],
-  op: '>' | '<',
-  minTail: number,
-  step: number,
-): Cut | null {
-  const x = data.features[f];
-  const pts = rows.filter((i) => Number.isFinite(x[i])).map((i) => ({ v: x[i], y: data.outcome[i] ? 1 : 0 }));
-  if (pts.length < minTail + 1) return null;
-  pts.sort((a, b) => (op === '>' ? b.v - a.v : a.v - b.v)); // the tail first
-  const total = pts.length;
-  const K = pts.reduce((a, p) => a + p.y, 0);
-  if (K === 0) return null;
-  let best: { m: number; k: number; gain: number } | null = null;
-  let k = 0;
-  for (let m = 1; m < total; m++) {
-    k += pts[m - 1].y;
-    if (pts[m].v === pts[m - 1].v || m < minTail) continue; // cut only between distinct values
-    const gain = foilGain(k, m, K, total);
-    if (gain > 0 && (!best || gain > best.gain)) best = { m, k, gain };
-  }
-  if (!best) return null;
-  const threshold = tidy(Math.round((pts[best.m - 1].v + pts[best.m].v) / 2 / step) * step);
-  return { condition: { feature: f, op, threshold }, gain: best.gain, g: gTest(best.k, best.m, K, total) };
-}
-
-/** A round step for a feature's thresholds: the power of ten at or below 1/200 of its range (30 degC -> 0.1). */
-function resolution(x: ArrayLike<number>, rows: readonly number[]): number {
-  let lo = Infinity,
-    hi = -Infinity;
-  for (const i of rows) {
-    const v = x[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const range = hi - lo;
-  return range > 0 && Number.isFinite(range) ? 10 ** Math.floor(Math.log10(range / 200)) : 1;
-}
-
-function logLik(k: number, n: number): number {
-  const term = (a: number) => (a > 0 ? a * Math.log(a / n) : 0);
-  return term(k) + term(n - k);
-}
-
-/** Contingency counts over rows: [marked with outcome, marked, outcome in all, all]. */
-function split(
-  mark: (i: number) => boolean,
-  y: ArrayLike<boolean>,
-  rows: readonly number[],
-): [number, number, number, number] {
-  let a = 0,
-    m = 0,
-    k = 0;
-  for (const i of rows) {
-    if (y[i]) k++;
-    if (mark(i)) {
-      m++;
-      if (y[i]) a++;
-    }
-  }
-  return [a, m, k, rows.length];
-}
-
-function evidenceOf(
-  s: RuleShape,
-  data: RuleData,
-  rows: readonly number[],
-  positives: number,
-  p: number,
-  q: number,
-): { evidence: RuleEvidence; rows: number[] } {
-  const hit = rows.filter((i) => covers(s, data, i));
-  const a = countTrue(data.outcome, hit);
-  const n = rows.length;
-  const confidence = hit.length ? a / hit.length : 0;
-  const restN = n - hit.length;
-  const [lo, hi] = wilsonInterval(a, hit.length);
-  return {
-    rows: hit,
-    evidence: {
-      support: hit.length,
-      positives: a,
-      confidence: round(confidence),
-      rest_rate: round(restN ? (positives - a) / restN : 0),
-      lift: round(positives ? confidence / (positives / n) : 0),
-      ci: [round(lo), round(hi)],
-      recall: round(positives ? a / positives : 0),
-      p_value: Number(p.toPrecision(3)),
-      q_value: Number(q.toPrecision(3)),
-      exact: hit.length > 0 && a === hit.length,
-    },
-  };
-}
-
-function countTrue(y: ArrayLike<boolean>, rows: readonly number[]): number {
-  let k = 0;
-  for (const i of rows) if (y[i]) k++;
-  return k;
-}
-
-/** Benjamini-Hochberg adjusted q-values, in the order given. */
-export function benjaminiHochberg(p: readonly number[]): number[] {
-  const order = p.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const q = new Array<number>(p.length);
-  let min = 1;
-  for (let r = order.length - 1; r >= 0; r--) {
-    const [v, i] = order[r];
-    min = Math.min(min, (v * order.length) / (r + 1));
-    q[i] = min;
-  }
-  return q;
-}
-
 const round = (x: number) => Number(x.toFixed(4));
-/** Six significant digits: thresholds and differences as people write them, without float noise. */
-export const tidy = (x: number) => Number(x.toPrecision(6));

@@ -225,3 +225,11 @@ export function machineFailureBatch(rows: readonly MachineRow[]): SampleBatch {
     },
   };
 }
+
+/** The five failure labels as a user would list them in `facts.outcomes`. */
+export const MACHINE_OUTCOMES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'].map((label) => ({
+  label,
+  values: ['1'],
+  meaning: 'failure' as const,
+  node: null,
+}));

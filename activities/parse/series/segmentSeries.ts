@@ -6,6 +6,19 @@
  * (status, mode, alarm flags) give a state-change event whenever their value changes. Streaming: memory is
  * a baseline buffer and a few sums per series, whatever the length of the series.
  */
+import { median, type Point, Window, type WindowStats } from './seriesWindow';
+
+export type { WindowStats } from './seriesWindow';
+import { samplingInterval, wanderFloor } from './wanderFloor';
+
+export {
+  chiSquareQuantile,
+  normalQuantile,
+  samplingInterval,
+  WANDER_CONFIDENCE,
+  wanderFloor,
+  WEEK_MS,
+} from './wanderFloor';
 export interface SeriesOptions {
   /** samples that establish the first baseline (the noise level) */
   baseline: number;
@@ -51,21 +64,6 @@ export interface SeriesSample {
 }
 /** The series a reading belongs to. */
 export type SeriesKey = Pick<SeriesSample, 'source' | 'asset' | 'tag' | 'unit'>;
-interface Point {
-  line: number;
-  t: number;
-  value: number;
-}
-
-export interface WindowStats {
-  n: number;
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  slope_per_s: number;
-  duration_s: number;
-}
 
 export type SeriesEvent =
   | {
@@ -100,68 +98,6 @@ export type SeriesEvent =
   | { kind: 'state'; source: string; asset: string; tag: string; line: number; ts: string; from: string; to: string };
 
 const iso = (t: number) => new Date(t).toISOString();
-
-class Window {
-  n = 0;
-  min = Infinity;
-  max = -Infinity;
-  sum = 0;
-  sumsq = 0;
-  st = 0;
-  stt = 0;
-  sx = 0;
-  stx = 0; // least-squares slope over seconds since the window start
-  firstLine = 0;
-  lastLine = 0;
-  start = 0;
-  end = 0;
-  t0 = 0;
-  constructor(readonly state: 'steady' | 'transition') {}
-  add(line: number, ms: number, value: number): void {
-    const t = ms / 1000;
-    if (this.n === 0) {
-      this.firstLine = line;
-      this.start = ms;
-      this.t0 = t;
-    }
-    const dt = t - this.t0;
-    this.n++;
-    this.min = Math.min(this.min, value);
-    this.max = Math.max(this.max, value);
-    this.sum += value;
-    this.sumsq += value * value;
-    this.st += dt;
-    this.stt += dt * dt;
-    this.sx += value;
-    this.stx += dt * value;
-    this.lastLine = line;
-    this.end = ms;
-  }
-  addPoint(p: Point): void {
-    this.add(p.line, p.t, p.value);
-  }
-  stats(): WindowStats {
-    const mean = this.sum / this.n;
-    const variance = Math.max(0, this.sumsq / this.n - mean * mean);
-    const denom = this.n * this.stt - this.st * this.st;
-    const r = (x: number) => Number(x.toPrecision(6));
-    return {
-      n: this.n,
-      min: this.min,
-      max: this.max,
-      mean: r(mean),
-      std: r(Math.sqrt(variance)),
-      slope_per_s: denom > 0 ? r((this.n * this.stx - this.st * this.sx) / denom) : 0,
-      duration_s: r(this.end / 1000 - this.t0),
-    };
-  }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 class Series {
   private phase: 'baseline' | 'watch' = 'baseline';
@@ -313,84 +249,6 @@ class Series {
       stats: w.stats(),
     });
   }
-}
-
-export const WEEK_MS = 7 * 24 * 3600 * 1000;
-
-/** The median time between consecutive readings, in ms (0 with fewer than two, or none apart). */
-export function samplingInterval(times: readonly number[]): number {
-  const gaps = times
-    .slice(1)
-    .map((t, i) => t - times[i])
-    .filter((d) => d > 0);
-  return gaps.length ? median(gaps) : 0;
-}
-
-/**
- * How far the mean of normal operation wanders, from readings of it taken every `dt` ms: two means of
- * `rebaseline` readings (the span a change is judged on) differ by more than this at most about
- * `falseEventsPerWeek` times a week if they vary as the block means of `values` do (normal quantile of
- * the rate, x sqrt 2 for a difference). The block means' standard deviation is taken at its upper
- * `WANDER_CONFIDENCE` bound (chi-square with blocks - 1 degrees of freedom): the start of a series gives
- * only a few blocks (5 by default, bound x 2.4), a reference many (25, x 1.4), so a short look at normal
- * operation does not promise a rate it cannot know. 0 when `values` hold fewer than three blocks.
- */
-export function wanderFloor(
-  values: readonly number[],
-  dt: number,
-  opts: Pick<SeriesOptions, 'rebaseline' | 'falseEventsPerWeek'>,
-): number {
-  const w = opts.rebaseline;
-  const means: number[] = [];
-  for (let i = 0; i + w <= values.length; i += w) {
-    let sum = 0;
-    for (let j = i; j < i + w; j++) sum += values[j];
-    means.push(sum / w);
-  }
-  if (means.length < 3 || !(dt > 0)) return 0;
-  const m = means.reduce((a, v) => a + v, 0) / means.length;
-  const sd = Math.sqrt(means.reduce((a, v) => a + (v - m) ** 2, 0) / (means.length - 1));
-  const tail = Math.min(0.5, (opts.falseEventsPerWeek * w * dt) / WEEK_MS / 2);
-  const df = means.length - 1;
-  return normalQuantile(1 - tail) * Math.SQRT2 * sd * Math.sqrt(df / chiSquareQuantile(1 - WANDER_CONFIDENCE, df));
-}
-
-/** confidence of the upper bound on the wander of normal operation (`wanderFloor`) */
-export const WANDER_CONFIDENCE = 0.95;
-
-/** The chi-square quantile at `p` with `df` degrees of freedom (Wilson-Hilferty; within ~7 % at df 4, closer above). */
-export function chiSquareQuantile(p: number, df: number): number {
-  const a = 2 / (9 * df);
-  return df * Math.max(0, 1 - a + normalQuantile(p) * Math.sqrt(a)) ** 3;
-}
-
-/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
-export function normalQuantile(p: number): number {
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
-  ];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  if (p <= 0) return -Infinity;
-  if (p >= 1) return Infinity;
-  if (p < 0.02425) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (
-      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-    );
-  }
-  if (p > 1 - 0.02425) return -normalQuantile(1 - p);
-  const q = p - 0.5,
-    r = q * q;
-  return (
-    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-  );
 }
 
 const STATE_COLUMN = /^(state|status|mode|alarm|running|run|fault|状态|报警|模式)(_.*)?$/i;

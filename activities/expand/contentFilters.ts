@@ -1,0 +1,161 @@
+/** The filters on what a text says: its opening, talk about the request, steered content, faithfulness, privacy, language and coverage of its facts. */
+import { PiiMasker } from '../parse/pii';
+import type { Fact } from '../knowledge/facts';
+import { numbersIn } from '../common/numbers';
+import { inventedCodes, inventedNumbers, inventedUnits, looksLike, stockOpening } from './checks';
+import type { DocumentFilter } from './filterTypes';
+import { normaliseNumbers } from './numberWords';
+
+export const opening: DocumentFilter = {
+  name: 'opening',
+  check: ({ text, lang }) => {
+    const o = stockOpening(text, lang);
+    return o ? { reason: 'stock_opening', detail: `opens with "${o}"` } : null;
+  },
+};
+
+/**
+ * Talk about the request instead of the content, and refusals: JSON, the prompt, the user, "as an AI",
+ * apologies, "answer again". Training text about a plant never speaks of these.
+ */
+const META_EN = new RegExp(
+  [
+    '\\bjson\\b',
+    '\\b(?:the|this|your|my) (?:prompt|request|instructions?|question)\\b',
+    '\\bthe user\\b',
+    '\\bas an ai\\b',
+    '\\blanguage model\\b',
+    "\\bi(?:'m| am) (?:sorry|unable|not able)\\b",
+    "\\bi (?:cannot|can't|can not|won't)\\b",
+    '\\bapologi[sz]e\\b',
+    '\\banswer again\\b',
+    '\\bgreat question\\b',
+    '\\bas requested\\b',
+    '\\byou asked\\b',
+    '\\bhere (?:is|are) (?:the|your|a)\\b',
+    '\\bcurrently unavailable\\b',
+    '\\bis not possible to\\b',
+    '\\{\\s*"?text"?\\s*:',
+  ].join('|'),
+  'i',
+);
+const META_ZH =
+  /JSON|提示词|用户(?:的)?(?:问题|请求|要求)|您的(?:问题|请求)|作为(?:一个)?(?:AI|人工智能)|语言模型|抱歉|对不起|无法(?:回答|提供|完成)|重新回答|再次回答|以下是|我不能|我无法/i;
+export const metaTalk: DocumentFilter = {
+  name: 'meta_talk',
+  check: ({ text }) => {
+    const m = META_EN.exec(text) ?? META_ZH.exec(text);
+    return m ? { reason: 'meta_talk', detail: `"${m[0]}"` } : null;
+  },
+};
+
+/**
+ * What training text about a plant never asks a reader to do: visit a link or run a command (even when the
+ * data held one: a work order's text may carry an injected instruction), or defeat a safety function the
+ * facts do not speak of. A text that does was steered by text inside the data, or invented it.
+ */
+// (a bare domain is a link; one inside an e-mail address is personal data, for the PII filter)
+const URL = new RegExp(
+  String.raw`\bhttps?:\/\/\S+|\bwww\.[\w-]+\.\S+|(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io` +
+    String.raw`|example|xyz|ru|cn|info|biz)\b(?![@\w-])(?:\/\S*)?`,
+  'i',
+);
+const COMMAND =
+  /(?:^|[\s`$;|&])(?:sudo|rm -rf|curl|wget|chmod|chown|powershell|cmd\.exe|bash -c|sh -c|nc -e|ssh|scp)\b/i;
+const SAFETY_EN = new RegExp(
+  String.raw`\b(?:disable|bypass|override|defeat|jumper|bridge|mute|silence|remove|switch off` +
+    String.raw`|turn off|deactivate)\b[^.\n]{0,40}\b(?:interlocks?|safety|guards?|e-?stop` +
+    String.raw`|emergency stop|light curtains?|alarms?|protection|relief valves?)\b`,
+  'i',
+);
+const SAFETY_ZH =
+  /(?:关闭|屏蔽|旁路|短接|解除|拆除|禁用|跳过)[^。\n]{0,12}(?:联锁|连锁|安全|急停|报警|防护|光幕|安全阀)/;
+export const unsafe: DocumentFilter = {
+  name: 'no_injection',
+  check: ({ text, facts }) => {
+    const source = JSON.stringify(facts.map((f) => [f.statement, f.evidence]));
+    for (const [re, what] of [
+      [URL, 'a link'],
+      [COMMAND, 'a command'],
+    ] as const) {
+      const m = re.exec(text);
+      if (m) return { reason: 'unsafe_instruction', detail: `${what}: "${m[0].trim()}"` };
+    }
+    for (const re of [SAFETY_EN, SAFETY_ZH]) {
+      const m = re.exec(text);
+      if (m && !source.toLowerCase().includes(m[0].trim().toLowerCase()))
+        return { reason: 'unsafe_instruction', detail: `a safety override the facts do not contain: "${m[0].trim()}"` };
+    }
+    return null;
+  },
+};
+
+export const faithful: DocumentFilter = {
+  name: 'faithful',
+  check: ({ text, facts }) => {
+    const normal = normaliseNumbers(text);
+    const numbers = inventedNumbers(normal, facts);
+    if (numbers.length)
+      return { reason: 'unfaithful_number', detail: `numbers not in the fact: ${numbers.join(', ')}` };
+    const units = inventedUnits(text, facts);
+    if (units.length) return { reason: 'unfaithful_unit', detail: `units not in the fact: ${units.join(', ')}` };
+    const codes = inventedCodes(text, facts);
+    return codes.length ? { reason: 'unfaithful_entity', detail: `codes not in the fact: ${codes.join(', ')}` } : null;
+  },
+};
+
+export const piiClean: DocumentFilter = {
+  name: 'pii_clean',
+  check: ({ text, pii }) => {
+    const masker = new PiiMasker(pii);
+    return masker.text(text) !== text ? { reason: 'pii', detail: Object.keys(masker.counts).join(', ') } : null;
+  },
+};
+
+export const language: DocumentFilter = {
+  name: 'language',
+  check: ({ text, lang }) =>
+    looksLike(text, lang)
+      ? null
+      : { reason: 'wrong_language', detail: `not ${lang === 'zh' ? 'Chinese' : 'English'} text` },
+};
+
+/** The names a fact is about (asset, parameter, alarm, failure mode... in both languages) and its node ids. */
+export function factTerms(facts: readonly Fact[]): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of ['name', 'name_zh', 'id'])
+        if (typeof o[k] === 'string' && (o[k] as string).length >= 2) out.add(o[k] as string);
+      Object.values(o).forEach(visit);
+    }
+  };
+  for (const f of facts) {
+    visit(f.statement);
+    f.subject.forEach((s) => out.add(s));
+    const st = f.statement as Record<string, unknown>;
+    for (const k of ['asset', 'cause']) if (typeof st[k] === 'string') out.add(st[k] as string);
+  }
+  return [...out];
+}
+
+/** The figures a fact states (numbers in its statement, not its evidence): a text about it states one. */
+export function factFigures(facts: readonly Fact[]): Set<number> {
+  return new Set(facts.flatMap((f) => numbersIn(JSON.stringify(f.statement))));
+}
+
+export const coverage: DocumentFilter = {
+  name: 'coverage',
+  check: ({ text, facts }) => {
+    const lower = text.toLowerCase();
+    const terms = factTerms(facts);
+    if (terms.length && !terms.some((t) => lower.includes(t.toLowerCase())))
+      return { reason: 'no_coverage', detail: "names none of its facts' subjects" };
+    const figures = factFigures(facts);
+    if (figures.size && !numbersIn(normaliseNumbers(text)).some((n) => figures.has(n)))
+      return { reason: 'no_coverage', detail: "states none of its facts' figures" };
+    return null;
+  },
+};

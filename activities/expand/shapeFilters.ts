@@ -1,0 +1,79 @@
+/** The filters on a text's shape: its length, its style's form, and looping repetition. */
+import type { Lang, Style } from './documents';
+import { factTerms } from './contentFilters';
+import type { DocumentFilter } from './filterTypes';
+
+/** Length bounds per style, in characters (Chinese text is about a third as long for the same content). */
+const MIN_CHARS: Record<Lang, number> = { en: 120, zh: 40 };
+const MAX_CHARS = 8000;
+
+export const length: DocumentFilter = {
+  name: 'length',
+  check: ({ text, lang }) => {
+    const n = text.trim().length;
+    if (n < MIN_CHARS[lang]) return { reason: 'too_short', detail: `${n} characters, under ${MIN_CHARS[lang]}` };
+    return n > MAX_CHARS ? { reason: 'too_long', detail: `${n} characters, over ${MAX_CHARS}` } : null;
+  },
+};
+
+/** The shape each style asks for, as lines: at least two of them. */
+const FORM: Partial<Record<Style, { re: RegExp; what: string }>> = {
+  qa: { re: /^\s*(?:Q\d*[:：.]|问[:：]|问题\s*\d*[:：])/m, what: 'question lines ("Q:" / "问：")' },
+  sop: { re: /^\s*(?:\d{1,2}[.)、]|步骤\s*\d|Step \d)/m, what: 'numbered steps' },
+  troubleshooting: {
+    re: /^\s*(?:[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){0,2}|[\u4e00-\u9fff]{1,8})[:：]/m,
+    what: 'speaker lines ("Operator: ...")',
+  },
+  knowledge_list: { re: /^\s*(?:[-•*]|\d{1,2}[.)、])\s/m, what: 'list lines ("- ...")' },
+};
+export const form: DocumentFilter = {
+  name: 'form',
+  check: ({ text, style }) => {
+    const f = style ? FORM[style] : undefined;
+    if (!f) return null;
+    const re = new RegExp(f.re.source, 'gm');
+    const n = (text.match(re) ?? []).length;
+    return n >= 2 ? null : { reason: 'bad_form', detail: `a ${style} text needs at least two ${f.what}, found ${n}` };
+  },
+};
+
+/**
+ * Gopher-style repetition (Rae et al. 2021): the share of duplicated lines, and of characters inside repeated
+ * word 5-grams (a model looping on itself), the facts' multi-word names counted as one word.
+ */
+export const repetition: DocumentFilter = {
+  name: 'repetition',
+  check: ({ text, facts }) => {
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const dupLines = lines.length - new Set(lines).size;
+    if (lines.length >= 3 && dupLines / lines.length > 0.3)
+      return { reason: 'repetitive', detail: `${dupLines} of ${lines.length} lines repeated` };
+    // the facts' names (a cause, a failure mode: several words) repeat in good text too: each counts as one word
+    let named = text.toLowerCase();
+    for (const t of factTerms(facts)
+      .filter((x) => /\s/.test(x))
+      .sort((a, b) => b.length - a.length))
+      named = named.split(t.toLowerCase()).join(' § ');
+    const words = named.split(/[\s,.;:!?，。；：！？、]+/).filter(Boolean);
+    if (words.length < 12) return null;
+    const seen = new Map<string, number>();
+    const covered = new Array<boolean>(words.length).fill(false);
+    for (let i = 0; i + 5 <= words.length; i++) {
+      const g = words.slice(i, i + 5).join(' ');
+      const n = (seen.get(g) ?? 0) + 1;
+      seen.set(g, n);
+      if (n > 1) covered.fill(true, i, i + 5); // the words of a 5-gram seen before
+    }
+    const chars = (ws: string[]) => ws.reduce((a, w) => a + w.length, 0);
+    const share = chars(words.filter((_, i) => covered[i])) / chars(words);
+    if (share <= 0.5) return null;
+    const top = [...seen].sort((a, b) => b[1] - a[1])[0];
+    return {
+      reason: 'repetitive',
+      detail: `${Math.round(share * 100)} % of the text in repeated 5-grams ("${top[0]}" ${top[1]} times)`,
+    };
+  },
+};
