@@ -1,4 +1,7 @@
-/** The filters on what a text says: its opening, talk about the request, steered content, faithfulness, privacy, language and coverage of its facts. */
+/**
+ * The filters on what a text says: its opening, talk about the request, steered content, faithfulness, privacy,
+ * language and coverage of its facts.
+ */
 import { PiiMasker } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
 import { numbersIn } from '../common/numbers';

@@ -1,4 +1,7 @@
-/** Numbers written in words (English and Chinese) turned into digits, so that a text's figures can be compared with its facts'. */
+/**
+ * Numbers written in words (English and Chinese) turned into digits, so that a text's figures can be compared with its
+ * facts'.
+ */
 const EN_UNITS: Record<string, number> = {
   zero: 0,
   one: 1,

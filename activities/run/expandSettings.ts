@@ -16,7 +16,10 @@ export const JudgeSettings = z
   .strict();
 export type JudgeSettings = z.infer<typeof JudgeSettings>;
 
-/** `expand` in the run configuration: the corpus mix, the endpoint's settings, batches, the quality floor and the budget. */
+/**
+ * `expand` in the run configuration: the corpus mix, the endpoint's settings, batches, the quality floor and the
+ * budget.
+ */
 export const ExpandSettings = z
   .object({
     /**
