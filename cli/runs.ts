@@ -4,7 +4,9 @@ import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporal
 import { temporal } from '@temporalio/proto';
 import type { RunConfig } from '../activities/run/config';
 import type { RunInput, RunResult } from '../activities/run/contracts';
-import { progressQuery, synthesizeCorpus, type Progress } from '../workflows';
+import { EMPTY_PROGRESS, progressQuery, synthesizeCorpus, type Progress } from '../workflows';
+
+export { EMPTY_PROGRESS };
 import { FORGE_DOMAIN, FORGE_RUN_ID, FORGE_STAGE } from '../workflows/searchAttributes';
 import { workflowUiUrl, type ForgeEnv } from '../infra/env';
 
@@ -62,21 +64,6 @@ export async function startRun(
 export function runDomain(config: RunConfig): string {
   return config.domain ?? (config.graphs[0] ? basename(config.graphs[0]).replace(/\.[^.]+$/, '') : 'general');
 }
-
-export const EMPTY_PROGRESS: Progress = {
-  stage: 'prepare',
-  inputs: 0,
-  chunks: 0,
-  chunksTotal: 0,
-  parsed: 0,
-  lines: 0,
-  records: 0,
-  quarantined: 0,
-  facts: null,
-  texts: null,
-  docsWritten: null,
-  quality: null,
-};
 
 /**
  * A progress bar from the run's progress query: each stage has its share of the bar (parsing by chunks,

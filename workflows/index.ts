@@ -47,6 +47,22 @@ export interface Progress {
   /** the quality floor's verdict on the generated texts, once expansion is done */
   quality: string | null;
 }
+
+/** A run's progress before anything is done (the CLI shows it for a run not yet started). */
+export const EMPTY_PROGRESS: Progress = {
+  stage: 'prepare',
+  inputs: 0,
+  chunks: 0,
+  chunksTotal: 0,
+  parsed: 0,
+  lines: 0,
+  records: 0,
+  quarantined: 0,
+  facts: null,
+  texts: null,
+  docsWritten: null,
+  quality: null,
+};
 export const progressQuery = defineQuery<Progress>('progress');
 
 /** Where the human spot-check stands: the sample to read, the shards it covers, and until when the run waits. */
@@ -94,20 +110,7 @@ function currentDetails(
  * into checked documents, write the manifest. Only references (paths) and small summaries pass through here.
  */
 export async function synthesizeCorpus(input: RunInput): Promise<RunResult> {
-  const progress: Progress = {
-    stage: 'prepare',
-    inputs: input.inputs.length,
-    chunks: 0,
-    chunksTotal: 0,
-    parsed: 0,
-    lines: 0,
-    records: 0,
-    quarantined: 0,
-    facts: null,
-    texts: null,
-    docsWritten: null,
-    quality: null,
-  };
+  const progress: Progress = { ...EMPTY_PROGRESS, inputs: input.inputs.length };
   const { long } = longActivities(input.config);
   const workflowId = workflowInfo().workflowId;
   setHandler(progressQuery, () => progress);

@@ -36,6 +36,17 @@ export function recordId(source: string, line: number): string {
   return `${prefix}-${line}`;
 }
 
+/** The fields every event record starts with: kind, id, provenance, and its time (null when it could not be read). */
+export function eventHead(source: string, line: number, ms: number | null) {
+  return {
+    kind: 'event' as const,
+    id: recordId(source, line),
+    source,
+    line,
+    ts: ms === null ? null : new Date(ms).toISOString(),
+  };
+}
+
 /**
  * The state of parsing one chunk of a source: its masker, the records and quarantined lines not yet
  * taken, and running counts. `take()` hands over what was collected, so output can stream.

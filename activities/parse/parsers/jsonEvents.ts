@@ -4,7 +4,7 @@ import { compileTimeFormat, KNOWN_TIME_FORMATS, type TimeReader } from '../timeF
 import { normaliseLevel } from '../levels';
 import { isNameField } from '../pii';
 import { describeIssues } from '../../common/issues';
-import { recordId, type ParseContext, type SourceParser } from '../parseResult';
+import { eventHead, type ParseContext, type SourceParser } from '../parseResult';
 import { eventState } from './textLog';
 import { eachLine } from './lines';
 
@@ -97,11 +97,7 @@ export class JsonEventParser implements SourceParser {
     ctx.accept(
       EventRecord,
       {
-        kind: 'event',
-        id: recordId(source, line),
-        source,
-        line,
-        ts: ms === null ? null : new Date(ms).toISOString(),
+        ...eventHead(source, line, ms),
         ...(ms === null ? { time_text: ctx.mask.text(String(ev.data.ts)) } : {}),
         asset: ctx.mask.text(asset),
         level: normaliseLevel(ctx.mask.text(level)),

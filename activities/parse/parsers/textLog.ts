@@ -1,5 +1,5 @@
 import { EventRecord } from '../records';
-import { recordId, type ParseContext, type SourceParser } from '../parseResult';
+import { eventHead, type ParseContext, type SourceParser } from '../parseResult';
 import type { SourceSpec } from '../sourceSpec';
 import type { SourceTime } from '../sourceModel';
 import { compileLogFormat, matchLogFormat, type LogFormat } from '../templates/logFormat';
@@ -78,11 +78,7 @@ export class TextLogParser implements SourceParser {
     ctx.accept(
       EventRecord,
       {
-        kind: 'event',
-        id: recordId(source, line),
-        source,
-        line,
-        ts: ms === null ? null : new Date(ms).toISOString(),
+        ...eventHead(source, line, ms),
         ...(ms === null && timeText ? { time_text: ctx.mask.text(timeText) } : {}),
         asset: (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source,
         level: fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.text(fields.Level)),
