@@ -23,6 +23,7 @@ const load = {
   worker: () => require('../infra/worker') as typeof import('../infra/worker'),
   temporal: () => require('../infra/temporal') as typeof import('../infra/temporal'),
   services: () => require('../infra/services') as typeof import('../infra/services'),
+  cluster: () => require('../infra/cluster') as typeof import('../infra/cluster'),
   searchAttributes: () => require('../infra/searchAttributes') as typeof import('../infra/searchAttributes'),
   runs: () => require('./runs') as typeof import('./runs'),
   review: () => require('./review') as typeof import('./review'),
@@ -38,6 +39,9 @@ const USAGE = `forge - industrial operations data to training corpora
   forge services up [--local-model]|down|status
                                        local Temporal dev server (Web UI http://localhost:8233) and Neo4j;
                                        --local-model: llama.cpp's server with SmolLM2-135M on :8080 too
+  forge cluster up [--separate]|down|status
+                                       a production-shaped cluster here: PostgreSQL, the Temporal server (its
+                                       services in one process, or each apart), Neo4j - see README
   forge worker [--queue Q] [--role all|main|llm] [--llm-slots N]
                                        run a worker (main queue Q and LLM queue Q-llm); start more, on more
                                        machines, to scale out
@@ -106,6 +110,8 @@ async function dispatch(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'services':
       return services(rest[0], env, rest.includes('--local-model'));
+    case 'cluster':
+      return cluster(rest[0], rest.includes('--separate'));
     case 'worker': {
       const { values } = parseFlags(rest, {
         queue: { type: 'string' },
@@ -389,6 +395,23 @@ async function dispatch(argv: string[]): Promise<void> {
       return;
     default:
       throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+/** `forge cluster up [--separate]|down|status`: the production-shaped cluster of infra/cluster.ts, on this machine. */
+async function cluster(sub: string | undefined, separate: boolean): Promise<void> {
+  const { CLUSTER_LAYOUT, clusterDown, clusterStatus, clusterUp } = load.cluster();
+  switch (sub) {
+    case 'up':
+      return clusterUp(CLUSTER_LAYOUT, { separate });
+    case 'down':
+      return clusterDown(CLUSTER_LAYOUT);
+    case 'status':
+      for (const c of await clusterStatus(CLUSTER_LAYOUT))
+        out(`${c.name}: ${c.up ? 'answering' : 'not answering'} at ${c.where}`);
+      return;
+    default:
+      throw new UsageError('cluster up [--separate]|down|status');
   }
 }
 

@@ -37,8 +37,8 @@ const defaultLog: Log = (line) => process.stderr.write(`[forge] ${line}\n`);
 
 export const temporalAddress = (l: ServiceLayout) => `127.0.0.1:${l.temporal.port}`;
 export const neo4jUri = (l: ServiceLayout) => `bolt://127.0.0.1:${l.neo4j.port}`;
-const pidFile = (l: ServiceLayout, s: ServiceName) => join(l.varDir, 'run', `${s}.pid`);
-const logFile = (l: ServiceLayout, s: ServiceName) => join(l.varDir, 'log', `${s}.log`);
+export const pidFile = (l: Pick<ServiceLayout, 'varDir'>, s: string) => join(l.varDir, 'run', `${s}.pid`);
+export const logFile = (l: Pick<ServiceLayout, 'varDir'>, s: string) => join(l.varDir, 'log', `${s}.log`);
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }, what: string): void {
   const res = spawnSync(cmd, args, { ...opts, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -84,7 +84,7 @@ export function ensureNeo4jLauncher(log: Log = defaultLog): void {
   );
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -93,7 +93,7 @@ function alive(pid: number): boolean {
   }
 }
 
-function runningPid(l: ServiceLayout, s: ServiceName): number | null {
+export function runningPid(l: Pick<ServiceLayout, 'varDir'>, s: string): number | null {
   const f = pidFile(l, s);
   if (!existsSync(f)) return null;
   const pid = Number(readFileSync(f, 'utf8').trim());
@@ -110,11 +110,18 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-function startDetached(l: ServiceLayout, s: ServiceName, cmd: string, args: string[], cwd: string): number {
+export function startDetached(
+  l: Pick<ServiceLayout, 'varDir'>,
+  s: string,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+): number {
   mkdirSync(join(l.varDir, 'run'), { recursive: true });
   mkdirSync(join(l.varDir, 'log'), { recursive: true });
   const fd = openSync(logFile(l, s), 'a');
-  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   if (!child.pid) throw new Error(`cannot start ${s}: ${cmd} did not start`);
   child.unref();
@@ -122,7 +129,7 @@ function startDetached(l: ServiceLayout, s: ServiceName, cmd: string, args: stri
   return child.pid;
 }
 
-async function waitFor(
+export async function waitFor(
   what: string,
   pid: number | null,
   log: string,
@@ -297,7 +304,11 @@ export async function startLocalModel(l: ServiceLayout, log: Log = defaultLog): 
 }
 
 /** Stop a server this project started (SIGTERM to its process group, SIGKILL after 30 s). */
-export async function stopService(l: ServiceLayout, s: ServiceName, log: Log = defaultLog): Promise<boolean> {
+export async function stopService(
+  l: Pick<ServiceLayout, 'varDir'>,
+  s: string,
+  log: Log = defaultLog,
+): Promise<boolean> {
   const pid = runningPid(l, s);
   if (pid === null) return false;
   log(`stopping ${s} (pid ${pid})`);

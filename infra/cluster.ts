@@ -1,0 +1,363 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { registerSearchAttributes } from './searchAttributes';
+import {
+  alive,
+  logFile,
+  neo4jAnswers,
+  ROOT,
+  runningPid,
+  type ServiceLayout,
+  startDetached,
+  startNeo4j,
+  stopService,
+  temporalAnswers,
+  waitFor,
+} from './services';
+
+/**
+ * A production-shaped Temporal cluster on this machine, loopback only, from the project's own files: PostgreSQL
+ * (Debian's package) initialised under `var/cluster/pg` with a generated password, Temporal's schema set up by
+ * its SQL tool, the Temporal server (built with `go install`, pinned) with advanced visibility on PostgreSQL,
+ * its services in one process or each in its own (`separate`), the `default` namespace with Forge's search
+ * attributes, and Neo4j. Workers reach it over the network like any remote machine (`TEMPORAL_ADDRESS`,
+ * `NEO4J_URI`). `forge cluster up|down|status`.
+ */
+export const TEMPORAL_SERVER_VERSION = 'v1.28.1';
+export type TemporalService = 'frontend' | 'history' | 'matching' | 'worker';
+export const TEMPORAL_SERVICES: readonly TemporalService[] = ['frontend', 'history', 'matching', 'worker'];
+
+export interface ClusterLayout {
+  varDir: string;
+  postgresPort: number;
+  /** gRPC port of each Temporal service; membership ports are these minus 1000 */
+  ports: Record<TemporalService, number>;
+  neo4j: ServiceLayout['neo4j'];
+}
+export const CLUSTER_LAYOUT: ClusterLayout = {
+  varDir: join(ROOT, 'var', 'cluster'),
+  postgresPort: 15432,
+  ports: { frontend: 7933, history: 7934, matching: 7935, worker: 7939 },
+  neo4j: { port: 7787, heapMb: 512, pagecacheMb: 64 },
+};
+
+type Log = (line: string) => void;
+const defaultLog: Log = (line) => process.stderr.write(`[forge cluster] ${line}\n`);
+
+export const frontendAddress = (l: ClusterLayout) => `127.0.0.1:${l.ports.frontend}`;
+export const clusterNeo4jUri = (l: ClusterLayout) => `bolt://127.0.0.1:${l.neo4j.port}`;
+const neo4jLayout = (l: ClusterLayout): ServiceLayout => ({
+  varDir: l.varDir,
+  neo4j: l.neo4j,
+  temporal: { port: 0, uiPort: 0 },
+  llm: { port: 0, threads: 1 },
+});
+
+/** The server and its SQL tool, built once into `.tools/temporal-server/<version>` (git-ignored). */
+export function ensureTemporalServer(log: Log = defaultLog): { server: string; sqlTool: string; schemaDir: string } {
+  const bin = join(ROOT, '.tools', 'temporal-server', TEMPORAL_SERVER_VERSION, 'bin');
+  const server = join(bin, 'server'),
+    sqlTool = join(bin, 'sql');
+  const env = { ...process.env, GOBIN: bin, GOFLAGS: '-mod=mod' };
+  for (const [path, pkg] of [
+    [server, 'go.temporal.io/server/cmd/server'],
+    [sqlTool, 'go.temporal.io/server/cmd/tools/sql'],
+  ] as const) {
+    if (existsSync(path)) continue;
+    log(`building ${pkg}@${TEMPORAL_SERVER_VERSION} with go install (once; several minutes on 2 cores)`);
+    execFileSync('go', ['install', `${pkg}@${TEMPORAL_SERVER_VERSION}`], { env, stdio: 'inherit' });
+  }
+  const modCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+  const schemaDir = join(modCache, `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql', 'v12');
+  return { server, sqlTool, schemaDir };
+}
+
+/** The cluster's generated database password (made once, mode 0600). */
+function secret(l: ClusterLayout): string {
+  const file = join(l.varDir, 'secrets.json');
+  if (!existsSync(file)) {
+    mkdirSync(l.varDir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ postgres: randomBytes(18).toString('base64url') }), { mode: 0o600 });
+  }
+  return (JSON.parse(readFileSync(file, 'utf8')) as { postgres: string }).postgres;
+}
+
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const asRoot = process.getuid?.() === 0;
+/** PostgreSQL refuses to run as root: there, its commands run as the `postgres` user of Debian's package. */
+function pg(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const full = join(PG_BIN, cmd);
+  const [exe, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
+  return execFileSync(exe, argv, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+const pgDir = (l: ClusterLayout) => join(l.varDir, 'pg');
+
+export async function postgresAnswers(l: ClusterLayout): Promise<boolean> {
+  try {
+    pg('pg_isready', ['-h', '127.0.0.1', '-p', String(l.postgresPort), '-q']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Initialise (once) and start PostgreSQL on loopback, with the `temporal` role and its two databases. */
+export async function startPostgres(l: ClusterLayout, log: Log = defaultLog): Promise<void> {
+  const password = secret(l);
+  const dir = pgDir(l);
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    log(`initialising PostgreSQL 15 in ${dir}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const pwfile = join(l.varDir, 'pg.pw');
+    writeFileSync(pwfile, password, { mode: 0o600 });
+    if (asRoot) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+      chownSync(dir, uid, gid);
+      chownSync(pwfile, uid, gid);
+    }
+    pg('initdb', ['-D', dir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8']);
+    writeFileSync(pwfile, '');
+    const conf = join(dir, 'postgresql.conf');
+    const extra = [
+      "listen_addresses = '127.0.0.1'",
+      `port = ${l.postgresPort}`,
+      `unix_socket_directories = '${dir}'`,
+      'max_connections = 200',
+    ];
+    writeFileSync(conf, `${readFileSync(conf, 'utf8')}\n# forge cluster\n${extra.join('\n')}\n`);
+  }
+  if (!(await postgresAnswers(l))) {
+    log(`starting PostgreSQL on 127.0.0.1:${l.postgresPort}`);
+    pg('pg_ctl', ['-D', dir, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start']);
+  }
+  const psql = (sql: string) =>
+    pg('psql', ['-h', '127.0.0.1', '-p', String(l.postgresPort), '-U', 'postgres', '-tAc', sql], {
+      PGPASSWORD: password,
+    });
+  if (!psql("SELECT 1 FROM pg_roles WHERE rolname = 'temporal'").trim()) {
+    psql(`CREATE ROLE temporal LOGIN CREATEDB PASSWORD '${password}'`);
+  }
+}
+
+export function stopPostgres(l: ClusterLayout, mode: 'fast' | 'immediate' = 'fast'): void {
+  if (!existsSync(join(pgDir(l), 'postmaster.pid'))) return;
+  pg('pg_ctl', ['-D', pgDir(l), '-m', mode, '-w', 'stop']);
+}
+
+export function restartPostgres(l: ClusterLayout): void {
+  pg('pg_ctl', ['-D', pgDir(l), '-l', join(pgDir(l), 'postgres.log'), '-m', 'fast', '-w', '-t', '60', 'restart']);
+}
+
+/** Create the two databases and bring their schemas to the server's version (idempotent). */
+function setupSchema(l: ClusterLayout, tools: { sqlTool: string; schemaDir: string }, log: Log): void {
+  const password = secret(l);
+  for (const [db, sub] of [
+    ['temporal', 'temporal'],
+    ['temporal_visibility', 'visibility'],
+  ] as const) {
+    const base = [
+      '--plugin',
+      'postgres12',
+      '--ep',
+      '127.0.0.1',
+      '-p',
+      String(l.postgresPort),
+      '-u',
+      'temporal',
+      '--pw',
+      password,
+      '--db',
+      db,
+    ];
+    const run = (args: string[]) =>
+      execFileSync(tools.sqlTool, [...base, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      run(['create-database']);
+      log(`created database ${db}`);
+    } catch (e) {
+      if (!/already exists/.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
+    }
+    try {
+      run(['setup-schema', '-v', '0.0']);
+    } catch (e) {
+      if (!/already exists/.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
+    }
+    run(['update-schema', '-d', join(tools.schemaDir, sub, 'versioned')]);
+  }
+}
+
+/** The server's configuration: PostgreSQL for history and for (advanced) visibility, every port on loopback. */
+function writeServerConfig(l: ClusterLayout): string {
+  const password = secret(l);
+  const dir = join(l.varDir, 'temporal', 'config');
+  mkdirSync(join(dir, 'dynamicconfig'), { recursive: true });
+  const store = (db: string, conns: number) => `
+      sql:
+        pluginName: "postgres12"
+        databaseName: "${db}"
+        connectAddr: "127.0.0.1:${l.postgresPort}"
+        connectProtocol: "tcp"
+        user: "temporal"
+        password: "${password}"
+        maxConns: ${conns}
+        maxIdleConns: ${conns}
+        maxConnLifetime: "1h"`;
+  const service = (s: TemporalService) => `
+  ${s}:
+    rpc:
+      grpcPort: ${l.ports[s]}
+      membershipPort: ${l.ports[s] - 1000}
+      bindOnLocalHost: true${s === 'frontend' ? `\n      httpPort: ${l.ports.frontend + 10}` : ''}`;
+  const yaml = `log:
+  stdout: true
+  level: warn
+persistence:
+  defaultStore: default
+  visibilityStore: visibility
+  numHistoryShards: 4
+  datastores:
+    default:${store('temporal', 20)}
+    visibility:${store('temporal_visibility', 10)}
+global:
+  membership:
+    maxJoinDuration: 30s
+    broadcastAddress: "127.0.0.1"
+services:${TEMPORAL_SERVICES.map(service).join('')}
+clusterMetadata:
+  enableGlobalNamespace: false
+  failoverVersionIncrement: 10
+  masterClusterName: "active"
+  currentClusterName: "active"
+  clusterInformation:
+    active:
+      enabled: true
+      initialFailoverVersion: 1
+      rpcName: "frontend"
+      rpcAddress: "127.0.0.1:${l.ports.frontend}"
+dcRedirectionPolicy:
+  policy: "noop"
+dynamicConfigClient:
+  filepath: "${join(dir, 'dynamicconfig', 'cluster.yaml')}"
+  pollInterval: "10s"
+`;
+  writeFileSync(join(dir, 'cluster.yaml'), yaml, { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'dynamicconfig', 'cluster.yaml'),
+    'frontend.enableUpdateWorkflowExecution:\n  - value: true\nsystem.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n',
+  );
+  return dir;
+}
+
+const serviceName = (s: TemporalService | 'all') => `temporal-${s}`;
+
+/** Start the Temporal services: one process for all, or one per service (`separate`). */
+export async function startTemporalServer(
+  l: ClusterLayout,
+  opts: { separate: boolean },
+  log: Log = defaultLog,
+): Promise<void> {
+  const { server } = ensureTemporalServer(log);
+  const dir = writeServerConfig(l);
+  const groups: (TemporalService | 'all')[] = opts.separate ? [...TEMPORAL_SERVICES] : ['all'];
+  for (const g of groups) startTemporalService(l, g, server, dir, log);
+  await waitFor('the Temporal frontend', null, logFile(l, serviceName(groups[0])), 120_000, () =>
+    temporalAnswers(frontendAddress(l)),
+  );
+}
+
+function startTemporalService(
+  l: ClusterLayout,
+  g: TemporalService | 'all',
+  server: string,
+  dir: string,
+  log: Log,
+): void {
+  if (runningPid(l, serviceName(g)) !== null) return;
+  const services = g === 'all' ? TEMPORAL_SERVICES.flatMap((s) => ['--service', s]) : ['--service', g];
+  log(`starting Temporal ${g === 'all' ? 'services' : g} (${TEMPORAL_SERVER_VERSION})`);
+  startDetached(
+    l,
+    serviceName(g),
+    server,
+    ['--root', dir, '--config', '.', '--env', 'cluster', 'start', ...services],
+    dir,
+  );
+}
+
+/** Restart one Temporal service process (SIGKILL, then start again): a crashed history host, say. */
+export async function restartTemporalService(
+  l: ClusterLayout,
+  s: TemporalService,
+  log: Log = defaultLog,
+): Promise<void> {
+  const pid = runningPid(l, serviceName(s));
+  if (pid === null)
+    throw new Error(`Temporal ${s} does not run as its own process (start the cluster with --separate)`);
+  process.kill(pid, 'SIGKILL');
+  while (alive(pid)) await new Promise((r) => setTimeout(r, 100));
+  const { server } = ensureTemporalServer(log);
+  startTemporalService(l, s, server, join(l.varDir, 'temporal', 'config'), log);
+}
+
+/** The `default` namespace (3 days' retention) with Forge's search attributes. */
+async function ensureNamespace(l: ClusterLayout, log: Log): Promise<void> {
+  const connection = await Connection.connect({ address: frontendAddress(l) });
+  try {
+    try {
+      await connection.workflowService.registerNamespace({
+        namespace: 'default',
+        workflowExecutionRetentionPeriod: msToTs('3 days'),
+      });
+      log('registered namespace default');
+    } catch (e) {
+      if (!/already exists|AlreadyExists/i.test(String((e as Error).message))) throw e;
+    }
+    // a new namespace reaches every frontend's cache within seconds
+    for (let i = 0; ; i++) {
+      try {
+        const added = await registerSearchAttributes(connection, 'default');
+        if (added.length) log(`registered search attributes ${added.join(', ')}`);
+        return;
+      } catch (e) {
+        if (i >= 30) throw e;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+/** `forge cluster up`: PostgreSQL, schema, Temporal, namespace and search attributes, Neo4j. */
+export async function clusterUp(l: ClusterLayout, opts: { separate: boolean }, log: Log = defaultLog): Promise<void> {
+  const tools = ensureTemporalServer(log);
+  await startPostgres(l, log);
+  setupSchema(l, tools, log);
+  await startTemporalServer(l, opts, log);
+  await ensureNamespace(l, log);
+  await startNeo4j(neo4jLayout(l), log);
+  log(`up: TEMPORAL_ADDRESS=${frontendAddress(l)} NEO4J_URI=${clusterNeo4jUri(l)} (loopback only)`);
+}
+
+export async function clusterDown(l: ClusterLayout, log: Log = defaultLog): Promise<void> {
+  for (const g of ['all', ...TEMPORAL_SERVICES] as const) await stopService(l, serviceName(g), log);
+  await stopService(neo4jLayout(l), 'neo4j', log);
+  stopPostgres(l);
+}
+
+export async function clusterStatus(l: ClusterLayout): Promise<{ name: string; up: boolean; where: string }[]> {
+  return [
+    { name: 'postgresql', up: await postgresAnswers(l), where: `127.0.0.1:${l.postgresPort}` },
+    { name: 'temporal', up: await temporalAnswers(frontendAddress(l)), where: frontendAddress(l) },
+    { name: 'neo4j', up: await neo4jAnswers(clusterNeo4jUri(l)), where: clusterNeo4jUri(l) },
+  ];
+}
