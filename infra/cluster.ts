@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -252,12 +253,25 @@ dynamicConfigClient:
   writeFileSync(join(dir, 'cluster.yaml'), yaml, { mode: 0o600 });
   writeFileSync(
     join(dir, 'dynamicconfig', 'cluster.yaml'),
-    'frontend.enableUpdateWorkflowExecution:\n  - value: true\nsystem.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n',
+    'frontend.enableUpdateWorkflowExecution:\n  - value: ' +
+      'true\nsystem.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n',
   );
   return dir;
 }
 
 const serviceName = (s: TemporalService | 'all') => `temporal-${s}`;
+
+/** Does something accept TCP connections on this loopback port? */
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = netConnect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
 
 /** Start the Temporal services: one process for all, or one per service (`separate`). */
 export async function startTemporalServer(
@@ -267,10 +281,23 @@ export async function startTemporalServer(
 ): Promise<void> {
   const { server } = ensureTemporalServer(log);
   const dir = writeServerConfig(l);
-  const groups: (TemporalService | 'all')[] = opts.separate ? [...TEMPORAL_SERVICES] : ['all'];
-  for (const g of groups) startTemporalService(l, g, server, dir, log);
-  await waitFor('the Temporal frontend', null, logFile(l, serviceName(groups[0])), 120_000, () =>
-    temporalAnswers(frontendAddress(l)),
+  const groups: (TemporalService | 'all')[] = opts.separate ? ['history', 'matching', 'frontend', 'worker'] : ['all'];
+  // the first process writes the cluster's metadata record into a new database; started together, two
+  // services race to write it and one exits: the others start once the first listens
+  startTemporalService(l, groups[0], server, dir, log);
+  if (groups.length > 1) {
+    const first = groups[0] as TemporalService;
+    await waitFor(`Temporal ${first}`, runningPid(l, serviceName(first)), logFile(l, serviceName(first)), 120_000, () =>
+      portOpen(l.ports[first]),
+    );
+    for (const g of groups.slice(1)) startTemporalService(l, g, server, dir, log);
+  }
+  await waitFor(
+    'the Temporal frontend',
+    null,
+    logFile(l, serviceName(opts.separate ? 'frontend' : 'all')),
+    120_000,
+    () => temporalAnswers(frontendAddress(l)),
   );
 }
 
@@ -293,7 +320,7 @@ function startTemporalService(
   );
 }
 
-/** Restart one Temporal service process (SIGKILL, then start again): a crashed history host, say. */
+/** Restart one Temporal service process (SIGKILL, then start again, until it listens): a crashed history host, say. */
 export async function restartTemporalService(
   l: ClusterLayout,
   s: TemporalService,
@@ -306,6 +333,9 @@ export async function restartTemporalService(
   while (alive(pid)) await new Promise((r) => setTimeout(r, 100));
   const { server } = ensureTemporalServer(log);
   startTemporalService(l, s, server, join(l.varDir, 'temporal', 'config'), log);
+  await waitFor(`Temporal ${s}`, runningPid(l, serviceName(s)), logFile(l, serviceName(s)), 120_000, () =>
+    portOpen(l.ports[s]),
+  );
 }
 
 /** The `default` namespace (3 days' retention) with Forge's search attributes. */

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadRunConfig, type RunConfig } from '../../activities/run/config';
@@ -16,8 +15,9 @@ import {
 } from '../../infra/services';
 import { runHistories } from '../../infra/runHistory';
 import { connectClient } from '../../infra/temporal';
-import { progressQuery, type Progress } from '../../workflows';
-import { EXAMPLE, EXAMPLE_INPUTS, readManifest, readShardLines, tempDir } from './runHelpers';
+import { progressQuery } from '../../workflows';
+import { EXAMPLE, EXAMPLE_INPUTS, tempDir } from './runHelpers';
+import { completed, killHard, outcome, startWorker, until, workers } from './workerProcesses';
 
 /**
  * Runs survive their infrastructure: a worker killed with SIGKILL mid-run, the Temporal dev server restarted
@@ -47,53 +47,9 @@ const workerEnv = {
   FORGE_TASK_QUEUE: queue,
   OPENAI_BASE_URL: '',
 };
-const workers = new Set<ChildProcess>();
 let client: Client;
 let config: RunConfig;
 let baseline: { ids: string[]; counts: unknown };
-
-/**
- * A `forge worker` process (bin.js and the node process it re-executes, in a process group of its own), once it polls.
- */
-async function startWorker(): Promise<ChildProcess> {
-  const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker'], {
-    env: workerEnv,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  workers.add(w);
-  w.on('exit', () => workers.delete(w));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    w.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('worker polling')) resolve();
-    });
-    w.stderr!.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    w.once('exit', (code) => reject(new Error(`worker exited (${code}): ${out}`)));
-  });
-  return w;
-}
-/** The processes whose parent is `pid` (from /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .flatMap((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
-      } catch {
-        return []; // gone meanwhile
-      }
-    });
-}
-/** A machine's crash, as near as one process tree gets: the worker (bin.js's re-executed node) and bin.js, SIGKILL. */
-const killHard = (w: ChildProcess) => {
-  for (const pid of childrenOf(w.pid!)) process.kill(pid, 'SIGKILL');
-  process.kill(-w.pid!, 'SIGKILL');
-};
 
 beforeAll(async () => {
   for (const s of ['temporal', 'neo4j'] as const) await stopService(LAYOUT, s, log);
@@ -115,7 +71,7 @@ beforeAll(async () => {
     },
     activities: { heartbeatSeconds: 5 },
   };
-  await startWorker();
+  await startWorker(workerEnv);
   const outDir = tempDir('durable-baseline');
   await completed(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }));
   baseline = outcome(outDir);
@@ -126,28 +82,6 @@ afterAll(async () => {
   for (const s of ['temporal', 'neo4j'] as const) await stopService(LAYOUT, s, log);
 });
 
-function outcome(outDir: string) {
-  const m = readManifest(outDir);
-  return {
-    ids: readShardLines(outDir)
-      .map((d) => d.id)
-      .sort(),
-    counts: m.counts,
-  };
-}
-
-/** The run's result, asking again while the Temporal server is away. */
-async function completed(handle: WorkflowHandle): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await handle.result();
-      return;
-    } catch (e) {
-      if (i > 120 || /failed|terminated|cancel/i.test((e as Error).name + (e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
 /**
  * The attempt numbers of the run's activities of one type, in the run and its child workflows (the attempt that
  * completed is the last).
@@ -169,16 +103,6 @@ async function attempts(handle: WorkflowHandle, type: string): Promise<number[]>
   });
 }
 
-/** Wait until the run's progress says so. */
-async function until(handle: WorkflowHandle, pred: (p: Progress) => boolean): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const p = await handle.query(progressQuery).catch(() => null);
-    if (p && pred(p)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the run never reached the awaited point');
-}
-
 test(
   'a worker killed with SIGKILL mid-expansion: another worker finishes the run, with the same ' + 'documents',
   async () => {
@@ -187,7 +111,7 @@ test(
     const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
     await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
     killHard(victim);
-    await startWorker();
+    await startWorker(workerEnv);
     const done = completed(handle);
     const watchdog = setInterval(
       () =>

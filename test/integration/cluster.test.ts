@@ -1,0 +1,146 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { loadRunConfig, type RunConfig } from '../../activities/run/config';
+import { startRun } from '../../cli/runs';
+import {
+  type ClusterLayout,
+  clusterDown,
+  clusterNeo4jUri,
+  clusterUp,
+  frontendAddress,
+  restartPostgres,
+  restartTemporalService,
+} from '../../infra/cluster';
+import { readEnv, type ForgeEnv } from '../../infra/env';
+import { ROOT } from '../../infra/services';
+import { connectClient } from '../../infra/temporal';
+import { TcpProxy } from '../fixtures/tcpProxy';
+import { EXAMPLE, EXAMPLE_INPUTS, tempDir } from './runHelpers';
+import { completed, killHard, outcome, startWorker, until, workers } from './workerProcesses';
+
+/**
+ * The scale-out topology, proven here: the production Temporal server (its four services as separate
+ * processes) on PostgreSQL, built and started by `forge cluster` (infra/cluster.ts) on its own ports, and
+ * two workers as separate machines - each a `forge worker` process in a directory of its own with only what a
+ * remote worker has (TEMPORAL_ADDRESS, NEO4J_URI, the task queue), reaching the cluster through TCP proxies
+ * of its own that the test cuts. Faults: a worker SIGKILLed, the history service killed and restarted,
+ * PostgreSQL restarted, a worker's link lost for 30 s. Each run ends with the documents of an undisturbed run.
+ */
+jest.setTimeout(600_000);
+
+const LAYOUT: ClusterLayout = {
+  varDir: join(ROOT, 'var', 'test-cluster'),
+  postgresPort: 25432,
+  ports: { frontend: 27933, history: 27934, matching: 27935, worker: 27939 },
+  neo4j: { port: 27787, heapMb: 512, pagecacheMb: 64 },
+};
+const log = (l: string) => process.stderr.write(`[cluster] ${l}\n`);
+const queue = `forge-cluster-${process.pid}`;
+const env: ForgeEnv = readEnv({
+  TEMPORAL_ADDRESS: frontendAddress(LAYOUT),
+  NEO4J_URI: clusterNeo4jUri(LAYOUT),
+  FORGE_TASK_QUEUE: queue,
+});
+let client: Client;
+let config: RunConfig;
+let baseline: ReturnType<typeof outcome>;
+
+/** A worker machine: its own directory, its own proxies to Temporal and Neo4j, nothing else of this machine's setup. */
+interface Machine {
+  worker: ChildProcess;
+  temporal: TcpProxy;
+  neo4j: TcpProxy;
+}
+const machines: Machine[] = [];
+
+async function machine(): Promise<Machine> {
+  const temporal = await TcpProxy.start({ host: '127.0.0.1', port: LAYOUT.ports.frontend });
+  const neo4j = await TcpProxy.start({ host: '127.0.0.1', port: LAYOUT.neo4j.port });
+  const home = mkdtempSync(join(tmpdir(), 'forge-machine-'));
+  const worker = await startWorker(
+    {
+      PATH: process.env.PATH,
+      HOME: home,
+      TEMPORAL_ADDRESS: temporal.address,
+      NEO4J_URI: `bolt://${neo4j.address}`,
+      FORGE_TASK_QUEUE: queue,
+      // the workers of one deployment share the personal-data key (README: several machines)
+      FORGE_PII_KEY: 'cluster-test-key',
+    },
+    home,
+  );
+  const m = { worker, temporal, neo4j };
+  machines.push(m);
+  return m;
+}
+
+beforeAll(async () => {
+  await clusterDown(LAYOUT, log).catch(() => undefined);
+  rmSync(LAYOUT.varDir, { recursive: true, force: true });
+  await clusterUp(LAYOUT, { separate: true }, log);
+  client = await connectClient(env);
+  const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+  // many small expansion batches one after another: the run is in its expansion stage long enough to disturb
+  config = {
+    ...base,
+    expand: {
+      ...base.expand,
+      languages: ['en'],
+      variants: 3,
+      bundles: { pairs: 4, triples: 2, variants: 1 },
+      batchSize: 3,
+      parallelBatches: 1,
+    },
+    activities: { heartbeatSeconds: 5 },
+  };
+  await machine();
+  await machine();
+  const outDir = tempDir('cluster-baseline');
+  await completed(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }));
+  baseline = outcome(outDir);
+});
+
+afterAll(async () => {
+  for (const w of workers) killHard(w);
+  for (const m of machines) await Promise.all([m.temporal.close(), m.neo4j.close()]);
+  await client?.connection.close();
+  await clusterDown(LAYOUT, log);
+});
+
+test('a worker SIGKILLed, the history service killed and restarted, PostgreSQL restarted, mid-run: same documents', async () => {
+  const outDir = tempDir('cluster-faults');
+  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+  await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+  killHard(machines[0].worker);
+  log('worker 1 killed');
+  await restartTemporalService(LAYOUT, 'history', log);
+  log('history restarted');
+  restartPostgres(LAYOUT);
+  log('PostgreSQL restarted');
+  await completed(handle);
+  expect(outcome(outDir)).toEqual(baseline);
+  expect(baseline.ids.length).toBeGreaterThan(20);
+  // the surviving machine finished the run alone
+  expect(workers.has(machines[1].worker)).toBe(true);
+  await machine(); // two machines again for the next test
+});
+
+test("a worker's link to the cluster lost for 30 s and back: the run completes with the same documents", async () => {
+  const outDir = tempDir('cluster-link');
+  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+  await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+  const cut = machines[machines.length - 1];
+  cut.temporal.cut();
+  cut.neo4j.cut();
+  log('link of the last machine cut');
+  await new Promise((r) => setTimeout(r, 30_000));
+  cut.temporal.restore();
+  cut.neo4j.restore();
+  log('link restored');
+  await completed(handle);
+  expect(outcome(outDir)).toEqual(baseline);
+  expect(workers.has(cut.worker)).toBe(true); // the machine rode it out
+});
