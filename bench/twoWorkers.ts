@@ -1,10 +1,11 @@
 /**
  * Scale-out of the expansion stage: the example run's texts through the OpenAI-compatible test server (its
- * own process, fixed latency), with one and then two LLM workers (`forge worker --role llm --llm-slots 1`,
- * each activity keeping `--concurrency` requests in flight), beside one main worker. Prints the expansion
- * stage's time (first batch scheduled to last batch done, from the run's history) and the speed-up.
- * Servers of its own: Temporal 37233, Neo4j 37687, data under var/bench (started here, stopped after).
- *   npx ts-node --transpile-only bench/twoWorkers.ts [--latency 200] [--concurrency 8]
+ * own process, fixed latency), with N LLM workers (`forge worker --role llm --llm-slots 1`, each activity
+ * keeping `--concurrency` requests in flight; `--workers 4,2,1`), beside one main worker. Prints the expansion
+ * stage's time (first batch scheduled to last batch done, from the run's history) and the speed-ups.
+ * Servers of its own: the Temporal dev server on 37233, or with `--cluster` the production-shaped cluster of
+ * infra/cluster.ts (PostgreSQL 35432, frontend 37933, services apart); Neo4j 37687; data under var/bench.
+ *   npx ts-node --transpile-only bench/twoWorkers.ts [--latency 200] [--concurrency 8] [--workers 2,1] [--cluster]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,12 +23,18 @@ import {
   type ServiceLayout,
 } from '../infra/services';
 import { runHistories } from '../infra/runHistory';
+import { type ClusterLayout, clusterDown, clusterUp, frontendAddress } from '../infra/cluster';
 import { connectClient } from '../infra/temporal';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const { values } = parseArgs({
-  options: { latency: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } },
+  options: {
+    latency: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '8' },
+    workers: { type: 'string', default: '2,1' },
+    cluster: { type: 'boolean', default: false },
+  },
 });
 const LAYOUT: ServiceLayout = {
   varDir: join(ROOT, 'var', 'bench'),
@@ -35,14 +42,28 @@ const LAYOUT: ServiceLayout = {
   neo4j: { port: 37687, heapMb: 512, pagecacheMb: 64 },
   llm: { port: 38080, threads: 2 },
 };
+const CLUSTER: ClusterLayout = {
+  varDir: join(ROOT, 'var', 'bench-cluster'),
+  postgresPort: 35432,
+  ports: { frontend: 37933, history: 37934, matching: 37935, worker: 37939 },
+  neo4j: LAYOUT.neo4j,
+};
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
+const address = () => (values.cluster ? frontendAddress(CLUSTER) : temporalAddress(LAYOUT));
+const counts = values
+  .workers!.split(',')
+  .map(Number)
+  .sort((a, b) => b - a);
 const EXAMPLE = join(ROOT, 'examples', 'moulding-line');
 const INPUTS = ['sensors.csv', 'events.log', 'workorders.txt'].map((f) => join(EXAMPLE, f));
 
 async function main(): Promise<void> {
-  const started = [(await startTemporal(LAYOUT, log)) && 'temporal', (await startNeo4j(LAYOUT, log)) && 'neo4j'].filter(
-    (x): x is 'temporal' | 'neo4j' => !!x,
-  );
+  if (values.cluster) await clusterUp(CLUSTER, { separate: true }, log);
+  const started = values.cluster
+    ? []
+    : [(await startTemporal(LAYOUT, log)) && 'temporal', (await startNeo4j(LAYOUT, log)) && 'neo4j'].filter(
+        (x): x is 'temporal' | 'neo4j' => !!x,
+      );
   const server = fork(join(__dirname, 'lib', 'llmServerProcess.ts'), ['--latency', values.latency!, '--echo'], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
   });
@@ -52,7 +73,7 @@ async function main(): Promise<void> {
   const queue = `forge-bench-${process.pid}`;
   const workerEnv = {
     ...process.env,
-    TEMPORAL_ADDRESS: temporalAddress(LAYOUT),
+    TEMPORAL_ADDRESS: address(),
     NEO4J_URI: neo4jUri(LAYOUT),
     FORGE_TASK_QUEUE: queue,
     OPENAI_BASE_URL: baseURL,
@@ -74,7 +95,7 @@ async function main(): Promise<void> {
   try {
     await startWorker('--role', 'main');
     const env = readEnv({
-      TEMPORAL_ADDRESS: temporalAddress(LAYOUT),
+      TEMPORAL_ADDRESS: address(),
       NEO4J_URI: neo4jUri(LAYOUT),
       FORGE_TASK_QUEUE: queue,
     });
@@ -122,18 +143,24 @@ async function main(): Promise<void> {
         );
       return secs;
     };
-    // both LLM workers warm first (a discarded run), then two workers, then one (the other stopped)
-    const [, second] = await Promise.all([
-      startWorker('--role', 'llm', '--llm-slots', '1'),
-      startWorker('--role', 'llm', '--llm-slots', '1'),
-    ]);
+    // every LLM worker warm first (a discarded run), then the most workers, stopping them one by one
+    const llm = await Promise.all(
+      Array.from({ length: counts[0] }, () => startWorker('--role', 'llm', '--llm-slots', '1')),
+    );
     await run('');
-    const two = await run('2 LLM workers');
-    process.kill(-second.pid!, 'SIGTERM');
-    await new Promise((r) => second.once('exit', r));
-    const one = await run('1 LLM worker');
-    const seconds = [one, two];
-    console.log(`speed-up with two workers: ${(seconds[0] / seconds[1]).toFixed(2)}x (goal >= 1.8x)`);
+    const seconds = new Map<number, number>();
+    for (const n of counts) {
+      while (llm.length > n) {
+        const w = llm.pop()!;
+        process.kill(-w.pid!, 'SIGTERM');
+        await new Promise((r) => w.once('exit', r));
+      }
+      seconds.set(n, await run(`${n} LLM worker${n > 1 ? 's' : ''}${values.cluster ? ' (cluster)' : ''}`));
+    }
+    const one = seconds.get(1);
+    if (one)
+      for (const [n, secs] of seconds)
+        if (n > 1) console.log(`speed-up with ${n} workers: ${(one / secs).toFixed(2)}x`);
   } finally {
     for (const w of workers) {
       try {
@@ -144,6 +171,7 @@ async function main(): Promise<void> {
     }
     server.disconnect();
     for (const s of started) await stopService(LAYOUT, s, log);
+    if (values.cluster) await clusterDown(CLUSTER, log);
   }
 }
 

@@ -110,23 +110,26 @@ afterAll(async () => {
   await clusterDown(LAYOUT, log);
 });
 
-test('a worker SIGKILLed, the history service killed and restarted, PostgreSQL restarted, mid-run: same documents', async () => {
-  const outDir = tempDir('cluster-faults');
-  const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
-  await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
-  killHard(machines[0].worker);
-  log('worker 1 killed');
-  await restartTemporalService(LAYOUT, 'history', log);
-  log('history restarted');
-  restartPostgres(LAYOUT);
-  log('PostgreSQL restarted');
-  await completed(handle);
-  expect(outcome(outDir)).toEqual(baseline);
-  expect(baseline.ids.length).toBeGreaterThan(20);
-  // the surviving machine finished the run alone
-  expect(workers.has(machines[1].worker)).toBe(true);
-  await machine(); // two machines again for the next test
-});
+test(
+  'a worker SIGKILLed, the history service killed and restarted, PostgreSQL restarted, mid-run: same ' + 'documents',
+  async () => {
+    const outDir = tempDir('cluster-faults');
+    const handle = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+    await until(handle, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+    killHard(machines[0].worker);
+    log('worker 1 killed');
+    await restartTemporalService(LAYOUT, 'history', log);
+    log('history restarted');
+    restartPostgres(LAYOUT);
+    log('PostgreSQL restarted');
+    await completed(handle);
+    expect(outcome(outDir)).toEqual(baseline);
+    expect(baseline.ids.length).toBeGreaterThan(20);
+    // the surviving machine finished the run alone
+    expect(workers.has(machines[1].worker)).toBe(true);
+    await machine(); // two machines again for the next test
+  },
+);
 
 test("a worker's link to the cluster lost for 30 s and back: the run completes with the same documents", async () => {
   const outDir = tempDir('cluster-link');

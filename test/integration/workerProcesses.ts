@@ -12,7 +12,9 @@ import { readManifest, readShardLines } from './runHelpers';
  */
 export const workers = new Set<ChildProcess>();
 
-/** A `forge worker` process (bin.js and the node process it re-executes, in a process group of its own), once it polls. */
+/**
+ * A `forge worker` process (bin.js and the node process it re-executes, in a process group of its own), once it polls.
+ */
 export async function startWorker(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<ChildProcess> {
   const w = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'worker'], {
     env,
