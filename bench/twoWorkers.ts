@@ -2,7 +2,9 @@
  * Scale-out of the expansion stage: the example run's texts through the OpenAI-compatible test server (its
  * own process, fixed latency), with N LLM workers (`forge worker --role llm --llm-slots 1`, each activity
  * keeping `--concurrency` requests in flight; `--workers 4,2,1`), beside one main worker. Prints the expansion
- * stage's time (first batch scheduled to last batch done, from the run's history) and the speed-ups.
+ * stage's time (first batch scheduled to last batch done, from the run's history) and the speed-ups. With
+ * `--parse`: stage one instead - Loghub-2k's OpenStack log repeated 100 times (../shared) in 8 MiB chunks, with
+ * N main workers (each parsing on its threads), the time from the first chunk scheduled to the last done.
  * Servers of its own: the Temporal dev server on 37233, or with `--cluster` the production-shaped cluster of
  * infra/cluster.ts (PostgreSQL 35432, frontend 37933, services apart); Neo4j 37687; data under var/bench.
  *   npx ts-node --transpile-only bench/twoWorkers.ts [--latency 200] [--concurrency 8] [--workers 2,1] [--cluster]
@@ -25,7 +27,8 @@ import {
 import { runHistories } from '../infra/runHistory';
 import { type ClusterLayout, clusterDown, clusterUp, frontendAddress } from '../infra/cluster';
 import { connectClient } from '../infra/temporal';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { sharedDataset } from './lib/shared';
 import { tmpdir } from 'node:os';
 
 const { values } = parseArgs({
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '8' },
     workers: { type: 'string', default: '2,1' },
+    parse: { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
   },
 });
@@ -46,6 +50,7 @@ const CLUSTER: ClusterLayout = {
   varDir: join(ROOT, 'var', 'bench-cluster'),
   postgresPort: 35432,
   ports: { frontend: 37933, history: 37934, matching: 37935, worker: 37939 },
+  membership: { frontend: 16933, history: 16934, matching: 16935, worker: 16939 },
   neo4j: LAYOUT.neo4j,
 };
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
@@ -56,6 +61,20 @@ const counts = values
   .sort((a, b) => b - a);
 const EXAMPLE = join(ROOT, 'examples', 'moulding-line');
 const INPUTS = ['sensors.csv', 'events.log', 'workorders.txt'].map((f) => join(EXAMPLE, f));
+
+/** Loghub-2k's OpenStack log repeated 100 times (~60 MB) with its source config; returns the config's path. */
+function bigLog(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-bench-log-'));
+  const raw = readFileSync(join(sharedDataset('loghub-2k'), 'OpenStack', 'OpenStack_2k.log'));
+  const one = raw[raw.length - 1] === 10 ? raw : Buffer.concat([raw, Buffer.from('\r\n')]);
+  writeFileSync(join(dir, 'openstack.log'), Buffer.concat(Array(100).fill(one)));
+  const header = '<Logrecord> <Date> <Time> <Pid> <Level> <Component> \\[<ADDR>\\] <Content>';
+  writeFileSync(
+    join(dir, 'openstack.json'),
+    JSON.stringify({ path: 'openstack.log', format: 'text', text: { header } }),
+  );
+  return join(dir, 'openstack.json');
+}
 
 async function main(): Promise<void> {
   if (values.cluster) await clusterUp(CLUSTER, { separate: true }, log);
@@ -93,7 +112,7 @@ async function main(): Promise<void> {
       w.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
     });
   try {
-    await startWorker('--role', 'main');
+    if (!values.parse) await startWorker('--role', 'main');
     const env = readEnv({
       TEMPORAL_ADDRESS: address(),
       NEO4J_URI: neo4jUri(LAYOUT),
@@ -111,42 +130,53 @@ async function main(): Promise<void> {
         parallelBatches: 16,
       },
     };
+    const inputs = values.parse ? [bigLog()] : INPUTS;
+    const activity = values.parse ? 'parseChunk' : 'expandBatch';
     const run = async (label: string) => {
       const handle = await startRun(client, env, {
-        inputs: INPUTS,
+        inputs,
         outDir: mkdtempSync(join(tmpdir(), 'forge-bench-')),
         config,
       });
       const result = await handle.result();
-      // expansion runs in the run's expandFacts child workflow (one run of it: fewer batches than
-      // expand.continueAsNewAfter)
-      const [{ events }] = (await runHistories(client, handle)).filter((h) => h.type === 'expandFacts');
-      const types = new Map(
-        events
-          .filter((e) => e.activityTaskScheduledEventAttributes)
-          .map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]),
-      );
-      const ms = (e: (typeof events)[number]) =>
-        Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
-      const first = events.find((e) => types.get(String(e.eventId)) === 'expandBatch')!;
-      const done = events.filter(
-        (e) =>
-          e.activityTaskCompletedEventAttributes &&
-          types.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) === 'expandBatch',
-      );
-      const secs = (ms(done[done.length - 1]) - ms(first)) / 1000;
+      // the stage's activities, in the run's child workflows of that stage (their scheduled ids are per history)
+      const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+        Number(t!.seconds) * 1000 + Math.round((t!.nanos ?? 0) / 1e6);
+      let first = Infinity,
+        last = 0,
+        n = 0;
+      for (const { type, events } of await runHistories(client, handle)) {
+        if (type !== (values.parse ? 'parseSource' : 'expandFacts')) continue;
+        const scheduled = new Set(
+          events
+            .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
+            .map((e) => String(e.eventId)),
+        );
+        for (const e of events) {
+          if (scheduled.has(String(e.eventId))) first = Math.min(first, ms(e.eventTime));
+          const done = e.activityTaskCompletedEventAttributes;
+          if (done && scheduled.has(String(done.scheduledEventId))) {
+            last = Math.max(last, ms(e.eventTime));
+            n++;
+          }
+        }
+      }
+      const secs = (last - first) / 1000;
       if (label)
         console.log(
-          `${label} (${values.concurrency} requests in flight each, ${values.latency} ms per ` +
-            `answer): ${result.counts.docs_generated} texts in ${done.length} batches, ` +
-            `expansion ${secs.toFixed(2)} s = ${(result.counts.docs_generated / secs).toFixed(1)} texts/s`,
+          values.parse
+            ? `${label}: ${result.counts.lines} lines in ${n} chunks, parse ${secs.toFixed(2)} s = ` +
+                `${Math.round(result.counts.lines / secs)} lines/s`
+            : `${label} (${values.concurrency} requests in flight each, ${values.latency} ms per ` +
+                `answer): ${result.counts.docs_generated} texts in ${n} batches, ` +
+                `expansion ${secs.toFixed(2)} s = ${(result.counts.docs_generated / secs).toFixed(1)} texts/s`,
         );
       return secs;
     };
-    // every LLM worker warm first (a discarded run), then the most workers, stopping them one by one
-    const llm = await Promise.all(
-      Array.from({ length: counts[0] }, () => startWorker('--role', 'llm', '--llm-slots', '1')),
-    );
+    // every worker warm first (a discarded run), then the most workers, stopping them one by one
+    if (values.parse) await startWorker('--role', 'llm');
+    const role = values.parse ? ['--role', 'main'] : ['--role', 'llm', '--llm-slots', '1'];
+    const llm = await Promise.all(Array.from({ length: counts[0] }, () => startWorker(...role)));
     await run('');
     const seconds = new Map<number, number>();
     for (const n of counts) {
@@ -155,7 +185,8 @@ async function main(): Promise<void> {
         process.kill(-w.pid!, 'SIGTERM');
         await new Promise((r) => w.once('exit', r));
       }
-      seconds.set(n, await run(`${n} LLM worker${n > 1 ? 's' : ''}${values.cluster ? ' (cluster)' : ''}`));
+      const kind = values.parse ? 'main' : 'LLM';
+      seconds.set(n, await run(`${n} ${kind} worker${n > 1 ? 's' : ''}${values.cluster ? ' (cluster)' : ''}`));
     }
     const one = seconds.get(1);
     if (one)

@@ -35,14 +35,17 @@ export const TEMPORAL_SERVICES: readonly TemporalService[] = ['frontend', 'histo
 export interface ClusterLayout {
   varDir: string;
   postgresPort: number;
-  /** gRPC port of each Temporal service; membership ports are these minus 1000 */
+  /** gRPC port of each Temporal service */
   ports: Record<TemporalService, number>;
+  /** membership (ringpop) port of each: at most 32767 - PostgreSQL's schema stores it as a smallint */
+  membership: Record<TemporalService, number>;
   neo4j: ServiceLayout['neo4j'];
 }
 export const CLUSTER_LAYOUT: ClusterLayout = {
   varDir: join(ROOT, 'var', 'cluster'),
   postgresPort: 15432,
   ports: { frontend: 7933, history: 7934, matching: 7935, worker: 7939 },
+  membership: { frontend: 6933, history: 6934, matching: 6935, worker: 6939 },
   neo4j: { port: 7787, heapMb: 512, pagecacheMb: 64 },
 };
 
@@ -198,6 +201,11 @@ function setupSchema(l: ClusterLayout, tools: { sqlTool: string; schemaDir: stri
 
 /** The server's configuration: PostgreSQL for history and for (advanced) visibility, every port on loopback. */
 function writeServerConfig(l: ClusterLayout): string {
+  for (const s of TEMPORAL_SERVICES)
+    if (l.membership[s] > 32767)
+      throw new Error(
+        `membership port of ${s} (${l.membership[s]}) over 32767: Temporal's SQL schema stores it as a smallint`,
+      );
   const password = secret(l);
   const dir = join(l.varDir, 'temporal', 'config');
   mkdirSync(join(dir, 'dynamicconfig'), { recursive: true });
@@ -216,7 +224,7 @@ function writeServerConfig(l: ClusterLayout): string {
   ${s}:
     rpc:
       grpcPort: ${l.ports[s]}
-      membershipPort: ${l.ports[s] - 1000}
+      membershipPort: ${l.membership[s]}
       bindOnLocalHost: true${s === 'frontend' ? `\n      httpPort: ${l.ports.frontend + 10}` : ''}`;
   const yaml = `log:
   stdout: true

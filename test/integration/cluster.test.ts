@@ -35,6 +35,7 @@ const LAYOUT: ClusterLayout = {
   varDir: join(ROOT, 'var', 'test-cluster'),
   postgresPort: 25432,
   ports: { frontend: 27933, history: 27934, matching: 27935, worker: 27939 },
+  membership: { frontend: 26933, history: 26934, matching: 26935, worker: 26939 },
   neo4j: { port: 27787, heapMb: 512, pagecacheMb: 64 },
 };
 const log = (l: string) => process.stderr.write(`[cluster] ${l}\n`);
