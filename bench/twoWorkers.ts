@@ -51,6 +51,7 @@ const CLUSTER: ClusterLayout = {
   postgresPort: 35432,
   ports: { frontend: 37933, history: 37934, matching: 37935, worker: 37939 },
   membership: { frontend: 16933, history: 16934, matching: 16935, worker: 16939 },
+  uiPort: 38933,
   neo4j: LAYOUT.neo4j,
 };
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -29,6 +30,8 @@ import {
  * `NEO4J_URI`). `forge cluster up|down|status`.
  */
 export const TEMPORAL_SERVER_VERSION = 'v1.28.1';
+/** The Web UI server, the version infra/compose.yaml runs (its module's assets are built in) */
+export const TEMPORAL_UI_VERSION = 'v2.34.0';
 export type TemporalService = 'frontend' | 'history' | 'matching' | 'worker';
 export const TEMPORAL_SERVICES: readonly TemporalService[] = ['frontend', 'history', 'matching', 'worker'];
 
@@ -40,6 +43,8 @@ export interface ClusterLayout {
   /** membership (ringpop) port of each: at most 32767 - PostgreSQL's schema stores it as a smallint */
   membership: Record<TemporalService, number>;
   neo4j: ServiceLayout['neo4j'];
+  /** the Web UI's HTTP port */
+  uiPort: number;
 }
 export const CLUSTER_LAYOUT: ClusterLayout = {
   varDir: join(ROOT, 'var', 'cluster'),
@@ -47,6 +52,7 @@ export const CLUSTER_LAYOUT: ClusterLayout = {
   ports: { frontend: 7933, history: 7934, matching: 7935, worker: 7939 },
   membership: { frontend: 6933, history: 6934, matching: 6935, worker: 6939 },
   neo4j: { port: 7787, heapMb: 512, pagecacheMb: 64 },
+  uiPort: 8933,
 };
 
 type Log = (line: string) => void;
@@ -78,6 +84,49 @@ export function ensureTemporalServer(log: Log = defaultLog): { server: string; s
   const modCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
   const schemaDir = join(modCache, `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql', 'v12');
   return { server, sqlTool, schemaDir };
+}
+
+/**
+ * The Web UI server, built once into `.tools/temporal-ui/<version>`. Its module has a replace directive, which
+ * `go install pkg@version` refuses: the module is downloaded and built as the main module instead.
+ */
+export function ensureTemporalUi(log: Log = defaultLog): string {
+  const bin = join(ROOT, '.tools', 'temporal-ui', TEMPORAL_UI_VERSION, 'bin', 'ui-server');
+  if (existsSync(bin)) return bin;
+  log(`building the Temporal Web UI server ${TEMPORAL_UI_VERSION} (once)`);
+  const mod = `github.com/temporalio/ui-server/v2@${TEMPORAL_UI_VERSION}`;
+  const { Dir } = JSON.parse(execFileSync('go', ['mod', 'download', '-json', mod], { encoding: 'utf8' })) as {
+    Dir: string;
+  };
+  const src = mkdtempSync(join(tmpdir(), 'forge-ui-server-'));
+  cpSync(Dir, src, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', src]);
+  execFileSync('go', ['build', '-o', bin, './cmd/server'], { cwd: src, stdio: 'inherit' });
+  rmSync(src, { recursive: true, force: true });
+  return bin;
+}
+
+/** Start the Web UI on loopback, pointed at the cluster's frontend. */
+async function startTemporalUi(l: ClusterLayout, log: Log): Promise<void> {
+  if (runningPid(l, 'temporal-ui') !== null) return;
+  const bin = ensureTemporalUi(log);
+  const dir = join(l.varDir, 'ui', 'config');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'cluster.yaml'),
+    [
+      `temporalGrpcAddress: ${frontendAddress(l)}`,
+      'host: 127.0.0.1',
+      `port: ${l.uiPort}`,
+      'enableUi: true',
+      'defaultNamespace: default',
+      'notifyOnNewVersion: false',
+      '',
+    ].join('\n'),
+  );
+  log(`starting the Web UI on http://127.0.0.1:${l.uiPort}`);
+  const pid = startDetached(l, 'temporal-ui', bin, ['--root', dir, '--config', '.', '--env', 'cluster', 'start'], dir);
+  await waitFor('the Web UI', pid, logFile(l, 'temporal-ui'), 60_000, () => portOpen(l.uiPort));
 }
 
 /** The cluster's generated database password (made once, mode 0600). */
@@ -382,11 +431,16 @@ export async function clusterUp(l: ClusterLayout, opts: { separate: boolean }, l
   setupSchema(l, tools, log);
   await startTemporalServer(l, opts, log);
   await ensureNamespace(l, log);
+  await startTemporalUi(l, log);
   await startNeo4j(neo4jLayout(l), log);
-  log(`up: TEMPORAL_ADDRESS=${frontendAddress(l)} NEO4J_URI=${clusterNeo4jUri(l)} (loopback only)`);
+  log(
+    `up: TEMPORAL_ADDRESS=${frontendAddress(l)} NEO4J_URI=${clusterNeo4jUri(l)} Web UI ` +
+      `http://127.0.0.1:${l.uiPort} (loopback only)`,
+  );
 }
 
 export async function clusterDown(l: ClusterLayout, log: Log = defaultLog): Promise<void> {
+  await stopService(l, 'temporal-ui', log);
   for (const g of ['all', ...TEMPORAL_SERVICES] as const) await stopService(l, serviceName(g), log);
   await stopService(neo4jLayout(l), 'neo4j', log);
   stopPostgres(l);
@@ -396,6 +450,7 @@ export async function clusterStatus(l: ClusterLayout): Promise<{ name: string; u
   return [
     { name: 'postgresql', up: await postgresAnswers(l), where: `127.0.0.1:${l.postgresPort}` },
     { name: 'temporal', up: await temporalAnswers(frontendAddress(l)), where: frontendAddress(l) },
+    { name: 'web ui', up: await portOpen(l.uiPort), where: `http://127.0.0.1:${l.uiPort}` },
     { name: 'neo4j', up: await neo4jAnswers(clusterNeo4jUri(l)), where: clusterNeo4jUri(l) },
   ];
 }

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadRunConfig, type RunConfig } from '../../activities/run/config';
 import { startRun } from '../../cli/runs';
 import {
@@ -36,6 +36,7 @@ const LAYOUT: ClusterLayout = {
   postgresPort: 25432,
   ports: { frontend: 27933, history: 27934, matching: 27935, worker: 27939 },
   membership: { frontend: 26933, history: 26934, matching: 26935, worker: 26939 },
+  uiPort: 28933,
   neo4j: { port: 27787, heapMb: 512, pagecacheMb: 64 },
 };
 const log = (l: string) => process.stderr.write(`[cluster] ${l}\n`);
@@ -48,6 +49,7 @@ const env: ForgeEnv = readEnv({
 let client: Client;
 let config: RunConfig;
 let baseline: ReturnType<typeof outcome>;
+let baselineRun: WorkflowHandle;
 
 /** A worker machine: its own directory, its own proxies to Temporal and Neo4j, nothing else of this machine's setup. */
 interface Machine {
@@ -100,9 +102,27 @@ beforeAll(async () => {
   await machine();
   await machine();
   const outDir = tempDir('cluster-baseline');
-  await completed(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }));
+  baselineRun = await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config });
+  await completed(baselineRun);
   baseline = outcome(outDir);
 });
+
+test(
+  'the Web UI serves the cluster: its API finds the run by a Forge search attribute (visibility on ' + 'PostgreSQL)',
+  async () => {
+    const page = await fetch(`http://127.0.0.1:${LAYOUT.uiPort}/`);
+    expect(page.status).toBe(200);
+    const runId = baselineRun.workflowId.replace(/^forge-/, '');
+    const query = encodeURIComponent(`ForgeRunId = "${runId}"`);
+    for (let i = 0; ; i++) {
+      const res = await fetch(`http://127.0.0.1:${LAYOUT.uiPort}/api/v1/namespaces/default/workflows?query=${query}`);
+      const body = (await res.json()) as { executions?: { execution: { workflowId: string } }[] };
+      if (body.executions?.some((e) => e.execution.workflowId === baselineRun.workflowId)) break;
+      if (i > 20) throw new Error(`the Web UI's API did not find ${baselineRun.workflowId}: ${JSON.stringify(body)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  },
+);
 
 afterAll(async () => {
   for (const w of workers) killHard(w);
