@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { loadRunConfig, type RunConfig } from '../../activities/run/config';
+import type { RunConfig } from '../../activities/run/config';
 import { startRun } from '../../cli/runs';
 import {
   type ClusterLayout,
@@ -18,8 +18,8 @@ import { readEnv, type ForgeEnv } from '../../infra/env';
 import { ROOT } from '../../infra/services';
 import { connectClient } from '../../infra/temporal';
 import { TcpProxy } from '../fixtures/tcpProxy';
-import { EXAMPLE, EXAMPLE_INPUTS, tempDir } from './runHelpers';
-import { completed, killHard, outcome, startWorker, until, workers } from './workerProcesses';
+import { EXAMPLE_INPUTS, tempDir } from './runHelpers';
+import { completed, disturbableConfig, killHard, outcome, startWorker, until, workers } from './workerProcesses';
 
 /**
  * The scale-out topology, proven here: the production Temporal server (its four services as separate
@@ -85,20 +85,7 @@ beforeAll(async () => {
   rmSync(LAYOUT.varDir, { recursive: true, force: true });
   await clusterUp(LAYOUT, { separate: true }, log);
   client = await connectClient(env);
-  const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-  // many small expansion batches one after another: the run is in its expansion stage long enough to disturb
-  config = {
-    ...base,
-    expand: {
-      ...base.expand,
-      languages: ['en'],
-      variants: 3,
-      bundles: { pairs: 4, triples: 2, variants: 1 },
-      batchSize: 3,
-      parallelBatches: 1,
-    },
-    activities: { heartbeatSeconds: 5 },
-  };
+  config = await disturbableConfig();
   await machine();
   await machine();
   const outDir = tempDir('cluster-baseline');

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { loadRunConfig, type RunConfig } from '../../activities/run/config';
+import type { RunConfig } from '../../activities/run/config';
 import { startRun } from '../../cli/runs';
 import { readEnv, type ForgeEnv } from '../../infra/env';
 import {
@@ -16,8 +16,8 @@ import {
 import { runHistories } from '../../infra/runHistory';
 import { connectClient } from '../../infra/temporal';
 import { progressQuery } from '../../workflows';
-import { EXAMPLE, EXAMPLE_INPUTS, tempDir } from './runHelpers';
-import { completed, killHard, outcome, startWorker, until, workers } from './workerProcesses';
+import { EXAMPLE_INPUTS, tempDir } from './runHelpers';
+import { completed, disturbableConfig, killHard, outcome, startWorker, until, workers } from './workerProcesses';
 
 /**
  * Runs survive their infrastructure: a worker killed with SIGKILL mid-run, the Temporal dev server restarted
@@ -57,20 +57,7 @@ beforeAll(async () => {
   await startTemporal(LAYOUT, log);
   await startNeo4j(LAYOUT, log);
   client = await connectClient(env);
-  const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
-  // many small expansion batches one after another: the run is in its expansion stage long enough to disturb
-  config = {
-    ...base,
-    expand: {
-      ...base.expand,
-      languages: ['en'],
-      variants: 3,
-      bundles: { pairs: 4, triples: 2, variants: 1 },
-      batchSize: 3,
-      parallelBatches: 1,
-    },
-    activities: { heartbeatSeconds: 5 },
-  };
+  config = await disturbableConfig();
   await startWorker(workerEnv);
   const outDir = tempDir('durable-baseline');
   await completed(await startRun(client, env, { inputs: EXAMPLE_INPUTS, outDir, config }));

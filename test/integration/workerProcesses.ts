@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ROOT } from '../../infra/services';
 import { progressQuery, type Progress } from '../../workflows';
-import { readManifest, readShardLines } from './runHelpers';
+import { loadRunConfig, type RunConfig } from '../../activities/run/config';
+import { EXAMPLE, readManifest, readShardLines } from './runHelpers';
 
 /**
  * Workers as processes for the fault tests (durability.test.ts, cluster.test.ts): started as users start
@@ -92,4 +93,24 @@ export async function until(handle: WorkflowHandle, pred: (p: Progress) => boole
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the run never reached the awaited point');
+}
+
+/**
+ * The example's configuration with many small expansion batches one after another, and heartbeats every 5 s:
+ * the run is in its expansion stage long enough to disturb, and a lost worker's batch is soon run elsewhere.
+ */
+export async function disturbableConfig(): Promise<RunConfig> {
+  const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+  return {
+    ...base,
+    expand: {
+      ...base.expand,
+      languages: ['en'],
+      variants: 3,
+      bundles: { pairs: 4, triples: 2, variants: 1 },
+      batchSize: 3,
+      parallelBatches: 1,
+    },
+    activities: { heartbeatSeconds: 5 },
+  };
 }
