@@ -6,6 +6,7 @@ import { piiDigestKey } from '../infra/piiKey';
 import { describeInputs, writeModel } from '../activities/parse/parseFile';
 import { parseChunkToFiles } from '../activities/parse/parseChunk';
 import { ChunkThreads } from '../activities/parse/threads/chunkThreads';
+import { addChunk, EMPTY_TOTALS, finishSource } from '../workflows/stageOne';
 import { scanSource } from '../activities/parse/scanSource';
 import { segmentSource } from '../activities/parse/series/segmentSource';
 import { SourceSpec } from '../activities/parse/sourceSpec';
@@ -336,44 +337,46 @@ async function dispatch(argv: string[]): Promise<void> {
           const model = await scanSource(ref.path, ref.spec, opts);
           for (const note of model.notes) out(`${ref.name}: ${note}`);
           await writeModel(outDir, model);
-          let lines = 0,
-            records = 0,
-            quarantined = 0,
-            untimed = 0;
-          // the chunks on threads, one per core (a source of one chunk in this thread)
+          // the chunks on threads, one per core (a source of one chunk in this thread); then the sequence the
+          // parseSource workflow follows: totals added up, the verdict, a table's series (workflows/stageOne.ts)
           const outputs =
             model.chunks.length > 1
               ? await Promise.all(model.chunks.map((chunk) => threads.parse({ model, chunk, outDir, opts })))
               : await Promise.all(model.chunks.map((chunk) => parseChunkToFiles({ model, chunk, outDir, opts })));
-          const files = outputs.map((c) => c.recordsPath);
-          for (const c of outputs) {
-            lines += c.counts.lines;
-            records += c.counts.records;
-            quarantined += c.counts.quarantined;
-            untimed += c.counts.untimed;
-          }
-          let series = '';
-          if (ref.spec.format === 'csv') {
-            const s = await segmentSource({
-              source: ref.name,
-              spec: ref.spec,
-              files,
-              out: join(outDir, 'records', `${ref.name}.series.jsonl`),
-              series: config.series,
-            });
-            series =
-              `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state ` +
-              `events${s.units ? `, ${s.anomalies} anomalies of ${s.units} unit(s)` : ''}`;
-          }
+          const totals = { ...EMPTY_TOTALS, pii: {} };
+          for (const c of outputs) addChunk(totals, c);
+          let units = 0;
+          const summary = await finishSource(
+            { source: ref.name, chunks: model.chunks.length, format: ref.spec.format },
+            totals,
+            outDir,
+            {
+              fail: (message) => {
+                throw new Error(message);
+              },
+              segment: async () => {
+                const s = await segmentSource({
+                  source: ref.name,
+                  spec: ref.spec,
+                  files: outputs.map((c) => c.recordsPath),
+                  out: join(outDir, 'records', `${ref.name}.series.jsonl`),
+                  series: config.series,
+                });
+                units = s.units;
+                return { windows: s.windows, changes: s.changes, states: s.states, anomalies: s.anomalies };
+              },
+            },
+          );
+          const { lines, records, quarantined, untimed } = summary;
+          const s = summary.series;
+          const series = s
+            ? `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state ` +
+              `events${units ? `, ${s.anomalies} anomalies of ${units} unit(s)` : ''}`
+            : '';
           const time = model.time
             ? `, time ${model.time.fields.join('+')} as ` +
               `${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}`
             : '';
-          if (lines > 0 && untimed === lines)
-            out(
-              `${ref.name}: none of its lines has a time that can be read: check --header, or set ` +
-                `text.timeFormat and text.timeFields in a source config`,
-            );
           out(
             `${ref.name}: ${lines} lines ` +
               `-> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks` +

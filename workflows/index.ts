@@ -22,7 +22,8 @@ import type {
 } from '../activities/run/contracts';
 import { expandProgressSignal, fast, fileName, longActivities, parseProgressSignal } from './common';
 import { EMPTY_EXPAND_TOTALS, expandFacts } from './expandFacts';
-import { EMPTY_TOTALS, parseSource } from './parseSource';
+import { parseSource } from './parseSource';
+import { EMPTY_TOTALS } from './stageOne';
 import { FORGE_DOCS_WRITTEN, FORGE_FACTS, FORGE_STAGE } from './searchAttributes';
 
 // the run's child workflows, registered with it

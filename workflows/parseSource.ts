@@ -1,6 +1,7 @@
 import { ApplicationFailure, continueAsNew, getExternalWorkflowHandle, setCurrentDetails } from '@temporalio/workflow';
 import type { RunConfig } from '../activities/run/config';
-import type { ChunkSummary, ParseSummary, ParseTotals, ScanSummary } from '../activities/run/contracts';
+import type { ParseSummary, ParseTotals, ScanSummary } from '../activities/run/contracts';
+import { addChunk, finishSource } from './stageOne';
 import {
   batchedReport,
   fileName,
@@ -22,17 +23,6 @@ export interface ParseSourceInput {
   /** the first chunk of this run of the workflow, and the totals of the chunks before it (after continue-as-new) */
   from: number;
   totals: ParseTotals;
-}
-
-export const EMPTY_TOTALS: ParseTotals = { lines: 0, records: 0, quarantined: 0, untimed: 0, pii: {} };
-
-function addChunk(t: ParseTotals, c: ChunkSummary): void {
-  t.lines += c.counts.lines;
-  t.records += c.counts.records;
-  t.quarantined += c.counts.quarantined;
-  t.untimed += c.counts.untimed;
-  for (const [k, v] of Object.entries(c.pii))
-    t.pii[k as keyof ParseTotals['pii']] = (t.pii[k as keyof ParseTotals['pii']] ?? 0) + (v ?? 0);
 }
 
 /**
@@ -85,38 +75,19 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
   await report.flush();
   if (end < scan.chunks) return continueAsNew<typeof parseSource>({ ...input, from: end, totals });
 
-  const summary: ParseSummary = { source: scan.source, chunks: scan.chunks, ...totals };
-  if (summary.lines > 0 && summary.records === 0) {
-    throw ApplicationFailure.nonRetryable(
-      `${scan.source} is wholly unreadable: all ${summary.lines} lines were quarantined ` +
-        `(see ${outDir}/quarantine/${scan.source}.00000.jsonl for the reasons; check the source's format and header)`,
-      'UnreadableSource',
-    );
-  }
-  if (summary.lines > 0 && summary.untimed === summary.lines) {
-    // every line has the header's shape but no line's time reads: the header (or the time format) is not this source's
-    throw ApplicationFailure.nonRetryable(
-      `${scan.source}: none of its ${summary.lines} lines has a time that can be read (see time_text ` +
-        `in ${outDir}/records/${scan.source}.00000.jsonl; check the header format, or set text.timeFormat and ` +
-        `text.timeFields in a source config)`,
-      'UnreadableSource',
-    );
-  }
-  if (scan.format === 'csv') {
-    // time series: steady/transition windows, changes and state events, from the source's samples in order
-    const series = await long(`segment ${fileName(scan.source)}`).segmentSeries({
-      source: scan.source,
-      modelPath: scan.modelPath,
-      chunks: scan.chunks,
-      outDir,
-      config,
-    });
-    summary.series = {
-      windows: series.windows,
-      changes: series.changes,
-      states: series.states,
-      anomalies: series.anomalies,
-    };
-  }
-  return summary;
+  return finishSource(scan, totals, outDir, {
+    fail: (message) => {
+      throw ApplicationFailure.nonRetryable(message, 'UnreadableSource');
+    },
+    segment: async () => {
+      const { windows, changes, states, anomalies } = await long(`segment ${fileName(scan.source)}`).segmentSeries({
+        source: scan.source,
+        modelPath: scan.modelPath,
+        chunks: scan.chunks,
+        outDir,
+        config,
+      });
+      return { windows, changes, states, anomalies };
+    },
+  });
 }
