@@ -1,10 +1,9 @@
-import { benjaminiHochberg, countTrue, FisherTest, foilGain, gTest, split } from './stats';
+import { benjaminiHochberg, countTrue, FisherTest, split } from './stats';
 import {
   type CategoryCondition,
   type Condition,
   covers,
   describeRule,
-  holds,
   inCategory,
   type MinedRule,
   type MineResult,
@@ -14,6 +13,7 @@ import {
   tidy,
 } from './ruleShapes';
 import { bestCut, evidenceOf, mergeBands, resolution } from './ruleCuts';
+import { type Body, bodyHolds, growRule, type Miner, pruneRule, shapeOf } from './ruleGrowth';
 
 export { benjaminiHochberg, covers, describeRule, tidy };
 export type { CategoryCondition, Condition, MinedRule, MineResult, RuleData, RuleEvidence, RuleShape };
@@ -54,14 +54,6 @@ export interface MineOptions {
 }
 export const DEFAULT_MINE_OPTIONS: MineOptions = { minSupport: 20, minLift: 2, alpha: 0.05, maxRules: 12 };
 
-/** A rule while it grows: every condition holds, and the category when there is one. */
-interface Body {
-  conditions: Condition[];
-  category: CategoryCondition | null;
-}
-
-/** G-test (log-likelihood ratio) a growing condition must reach on the discovery half: p < 0.001 at 1 df. */
-const G_MIN = 10.83;
 /** a rule sharing at least this share of its rows with rules kept before restates them */
 const OVERLAP = 0.5;
 /** fewest rows of a rule cut in another category of a kept rule's column (thresholds per variant) */
@@ -71,29 +63,6 @@ const FAMILY_SUPPORT = 2;
  * them
  */
 const RETRIES = 2;
-/** alternatives: other conditions whose FOIL gain is at least this share of the chosen one's */
-const NEAR = 0.95;
-
-function shapeOf(b: Body): RuleShape | null {
-  const cat = b.category ? { category: b.category } : {};
-  const c = b.conditions;
-  if (c.length === 0) return b.category ? { kind: 'category', category: b.category } : null;
-  if (c.length === 1) return { kind: 'single', condition: c[0], ...cat };
-  if (c[0].feature === c[1].feature) {
-    const lo = c.find((x) => x.op === '>')!,
-      hi = c.find((x) => x.op === '<')!;
-    return { kind: 'interval', feature: lo.feature, above: lo.threshold, below: hi.threshold, ...cat };
-  }
-  return {
-    kind: 'conjunction',
-    conditions: [...c].sort((a, b) => a.feature.localeCompare(b.feature)) as [Condition, Condition],
-    ...cat,
-  };
-}
-
-const bodyHolds = (b: Body, data: RuleData, i: number) =>
-  (!b.category || inCategory(b.category, data, i)) && b.conditions.every((c) => holds(c, data, i));
-
 /** Mine the rules of one outcome. Deterministic: the same data give the same rules. */
 export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_MINE_OPTIONS): MineResult {
   const y = data.outcome;
@@ -117,103 +86,7 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   /** the best cut of `f` over `rows` on side `op`, by FOIL gain, with its G on those rows */
   const cutOf = (f: string, rows: readonly number[], op: '>' | '<', tail = minTail) =>
     bestCut(data, f, rows, op, tail, steps[f]);
-
-  const grow = (
-    rows: readonly number[],
-    banned: ReadonlySet<string>,
-  ): { body: Body; alternatives: string[]; first: string } | null => {
-    const body: Body = { conditions: [], category: null };
-    const alternatives: string[] = [];
-    let first = '';
-    let cover = rows;
-    for (let step = 0; step < 3; step++) {
-      const P = countTrue(y, cover);
-      if (P < 3 || P === cover.length) break; // a few outcomes left can still make a rule: support and the test decide
-      const options: { add: Body; gain: number; g: number }[] = [];
-      if (body.conditions.length < 2) {
-        for (const f of names)
-          for (const op of ['>', '<'] as const) {
-            if (body.conditions.some((c) => c.feature === f && c.op === op) || (step === 0 && banned.has(`${f} ${op}`)))
-              continue;
-            const cut = cutOf(f, cover, op);
-            if (cut) options.push({ add: { conditions: [cut.condition], category: null }, gain: cut.gain, g: cut.g });
-          }
-      }
-      if (!body.category) {
-        for (const column of columns)
-          for (const value of values.get(column)!) {
-            const cat = { column, value };
-            if (step === 0 && banned.has(`${column} = ${value}`)) continue;
-            const inside = cover.filter((i) => inCategory(cat, data, i));
-            const k = countTrue(y, inside);
-            if (inside.length < minTail || k === 0) continue;
-            options.push({
-              add: { conditions: [], category: cat },
-              gain: foilGain(k, inside.length, P, cover.length),
-              g: gTest(k, inside.length, P, cover.length),
-            });
-          }
-      }
-      options.sort((a, b) => b.gain - a.gain || label(a.add).localeCompare(label(b.add)));
-      const best = options[0];
-      if (!best || best.gain <= 0 || best.g < G_MIN) break;
-      const next = {
-        conditions: [...body.conditions, ...best.add.conditions],
-        category: body.category ?? best.add.category,
-      };
-      if (step === 0)
-        first = best.add.category
-          ? `${best.add.category.column} = ${best.add.category.value}`
-          : `${best.add.conditions[0].feature} ${best.add.conditions[0].op}`;
-      for (const o of options.slice(1)) {
-        if (o.gain < NEAR * best.gain) break;
-        const alt = shapeOf({
-          conditions: [...body.conditions, ...o.add.conditions],
-          category: body.category ?? o.add.category,
-        });
-        if (alt) alternatives.push(describeRule(alt));
-      }
-      body.conditions = next.conditions;
-      body.category = next.category;
-      cover = cover.filter((i) => bodyHolds(body, data, i));
-    }
-    return body.conditions.length || body.category ? { body, alternatives, first } : null;
-  };
-
-  /** drop every condition that does not make the rule more precise on the validation half */
-  const prune = (grown: Body, rows: readonly number[]): Body => {
-    const body: Body = { conditions: [...grown.conditions], category: grown.category };
-    for (let again = true; again; ) {
-      again = false;
-      const parts: (Condition | CategoryCondition)[] = [...body.conditions, ...(body.category ? [body.category] : [])];
-      if (parts.length < 2) break;
-      for (const part of parts) {
-        const parent: Body =
-          'feature' in part
-            ? { conditions: body.conditions.filter((c) => c !== part), category: body.category }
-            : { conditions: body.conditions, category: null };
-        const within = rows.filter((i) => bodyHolds(parent, data, i));
-        const p = fisher.oneSided(
-          split((i) => ('feature' in part ? holds(part, data, i) : inCategory(part, data, i)), y, within),
-        );
-        if (p > opts.alpha) {
-          const whole = shapeOf(body),
-            rest = shapeOf(parent);
-          if (whole && rest)
-            setAside.push({
-              shape: whole,
-              reason:
-                `not more precise than its parent (${describeRule(rest)}) on the validation half: ` +
-                `p = ${p.toPrecision(2)}`,
-            });
-          Object.assign(body, parent);
-          again = true;
-          break;
-        }
-      }
-    }
-    return body;
-  };
+  const miner: Miner = { data, names, columns, values, cutOf, minTail, fisher, alpha: opts.alpha, setAside };
 
   /**
    * a rule's test on the validation rows earlier rules leave (or on `rows`, Bonferroni over the `tries`
@@ -272,9 +145,9 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
 
   const banned = new Set<string>();
   for (let round = 0; kept.length < opts.maxRules && round < 3 * opts.maxRules; round++) {
-    const grown = grow(discovery, banned);
+    const grown = growRule(miner, discovery, banned);
     if (!grown) break;
-    const body = prune(grown.body, validation);
+    const body = pruneRule(miner, grown.body, validation);
     const shape = shapeOf(body);
     if (!shape) break;
     const verdict = judge(shape);
@@ -342,7 +215,5 @@ export function mineThresholdRules(data: RuleData, opts: MineOptions = DEFAULT_M
   });
   return { rules, tested: tested.length, set_aside: setAside };
 }
-
-const label = (b: Body) => describeRule(shapeOf(b)!);
 
 const round = (x: number) => Number(x.toFixed(4));

@@ -72,6 +72,6 @@ test('forge parse follows the same sequence: a wholly unreadable source fails wi
   );
   expect(res.status).toBe(1);
   expect(res.stderr).toMatch(
-    /^forge: garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*quarantine\/garbage\.log\.00000\.jsonl/,
+    /^forge: garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*garbage\.log\.00000\.jsonl/,
   );
 });
