@@ -1,5 +1,5 @@
 import type { GraphAgreementFact } from '../knowledge/facts';
-import type { Templates } from './textParts';
+import { numbered, type Templates } from './textParts';
 
 /** Offline templates for a mined threshold beside the graph's limit (see offlineExpander.ts). */
 const sideEn = (f: GraphAgreementFact) => (f.statement.side === 'upper' ? 'upper' : 'lower');
@@ -80,13 +80,7 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
             `Keep ${s.spec_limit} ${u} as the ${sideEn(f)} limit for ${s.parameter.name} on ${s.asset.name}.`,
             `Record each excursion beyond ${s.mined_threshold} ${u} so that the evidence keeps growing.`,
           ];
-    return [
-      `Procedure: ${s.parameter.name} limit review`,
-      '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
-      '',
-      verdictEn(f),
-    ].join('\n');
+    return [`Procedure: ${s.parameter.name} limit review`, '', ...numbered(steps), '', verdictEn(f)].join('\n');
   },
   troubleshooting(f) {
     const s = f.statement,
@@ -141,13 +135,7 @@ export const graphAgreementZh: Templates<GraphAgreementFact> = {
             `继续以 ${s.spec_limit} ${u} 作为${s.asset.name_zh}${s.parameter.name_zh}的${sideZh(f)}。`,
             `记录每次超过 ${s.mined_threshold} ${u} 的情况，持续积累证据。`,
           ];
-    return [
-      `作业程序：${s.parameter.name_zh}限值评审`,
-      '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
-      '',
-      verdictZh(f),
-    ].join('\n');
+    return [`作业程序：${s.parameter.name_zh}限值评审`, '', ...numbered(steps), '', verdictZh(f)].join('\n');
   },
   troubleshooting(f) {
     const s = f.statement,

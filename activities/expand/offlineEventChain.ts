@@ -1,5 +1,5 @@
 import type { EventChainFact } from '../knowledge/facts';
-import { cap, plural, type Templates } from './textParts';
+import { numbered, cap, plural, type Templates } from './textParts';
 
 /** Offline templates for alarm event chains (see offlineExpander.ts). */
 const isZh = (t: string) => /[\u4e00-\u9fff]/.test(t);
@@ -62,7 +62,7 @@ export const eventChainEn: Templates<EventChainFact> = {
     return [
       `Standard operating procedure: responding to alarm ${s.alarm.id}`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       '',
       `Basis: ${plural(s.raised, 'alarm')} in ${plural(s.episodes, 'episode')} on ${s.asset}.`,
     ].join('\n');
@@ -130,7 +130,7 @@ export const eventChainZh: Templates<EventChainFact> = {
     return [
       `标准作业程序：报警 ${s.alarm.id} 的处置`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       '',
       `依据：${s.asset} 上 ${s.episodes} 个报警过程、共 ${s.raised} 次报警。`,
     ].join('\n');

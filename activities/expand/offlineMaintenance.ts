@@ -1,5 +1,5 @@
 import type { MaintenanceFact } from '../knowledge/facts';
-import { cap, listEn, listZh, type Templates } from './textParts';
+import { numbered, cap, listEn, listZh, type Templates } from './textParts';
 
 /** Offline templates for maintenance patterns (see offlineExpander.ts). */
 function mParts(f: MaintenanceFact) {
@@ -52,7 +52,7 @@ export const maintenanceEn: Templates<MaintenanceFact> = {
     return [
       `Maintenance procedure: ${s.cause}`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       ...(s.downtime_min
         ? ['', `Planning: past repairs took ${s.downtime_min.mean} minutes of downtime per work order.`]
         : []),
@@ -108,7 +108,7 @@ export const maintenanceZh: Templates<MaintenanceFact> = {
     return [
       `维修作业程序：${causeZh}`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       ...(s.downtime_min ? ['', `计划参考：以往每张工单平均停机 ${s.downtime_min.mean} 分钟。`] : []),
     ].join('\n');
   },

@@ -1,5 +1,5 @@
 import type { OutOfSpecFact } from '../knowledge/facts';
-import { cap, listEn, listZh, plural, type Templates } from './textParts';
+import { numbered, cap, listEn, listZh, plural, type Templates } from './textParts';
 
 /** Offline templates for out-of-spec facts (see offlineExpander.ts). */
 /** Out of range is worse for quality only when the reject rate out of range is higher than inside. */
@@ -124,7 +124,7 @@ export const outOfSpecEn: Templates<OutOfSpecFact> = {
     return [
       `Standard operating procedure: keeping ${p.name} within ${window} on ${s.asset.name}`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       '',
       why,
     ].join('\n');
@@ -244,7 +244,7 @@ export const outOfSpecZh: Templates<OutOfSpecFact> = {
     return [
       `标准作业程序：将${s.asset.name_zh}的${p.name_zh}控制在 ${window} 之内`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       '',
       why,
     ].join('\n');

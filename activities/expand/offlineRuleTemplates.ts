@@ -1,5 +1,5 @@
 import type { ThresholdRuleFact } from '../knowledge/facts';
-import { cap, listEn, listZh, type Templates } from './textParts';
+import { numbered, cap, listEn, listZh, type Templates } from './textParts';
 
 /** Offline templates for mined threshold rules and their agreement with the graph's limits (see offlineExpander.ts). */
 type Cond = ThresholdRuleFact['statement']['conditions'][number];
@@ -166,7 +166,7 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
     return [
       `Standard operating procedure: ${w.risk} on ${s.asset.name}`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       '',
       `Why: ${e.confidence_pct}% of ${w.items} under this ` +
         `condition ${w.were}, against ${e.rest_rate_pct}% otherwise (${e.support} of ${e.n} ${w.items}).`,
@@ -254,7 +254,7 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
     return [
       `标准作业程序：${s.asset.name_zh}的${w.riskZh}`,
       '',
-      ...steps.map((t, i) => `${i + 1}. ${t}`),
+      ...numbered(steps),
       '',
       `依据：该条件下 ${e.confidence_pct}% 的${w.itemsZh}${w.wereZh}，其余仅 ${e.rest_rate_pct}%（${e.n} ${w.unitZh}中有 ` +
         `${e.support} ${w.unitZh}处于该条件）。`,

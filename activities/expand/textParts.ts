@@ -10,3 +10,5 @@ export const listEn = (xs: string[]) =>
 export const listZh = (xs: string[]) => xs.join('、');
 export const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** Steps as a numbered list, one per line. */
+export const numbered = (steps: readonly string[]) => steps.map((t, i) => `${i + 1}. ${t}`);
