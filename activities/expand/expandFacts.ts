@@ -2,13 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { canonicalJson } from '../common/canonicalJson';
 import { sha256 } from '../common/files';
 import { PiiMasker, type PiiOptions } from '../parse/pii';
-import type { Fact } from '../knowledge/facts';
 import { qualityScore } from './checks';
 import type { RejectReason } from './documents';
 import { checkText } from './filters';
 import type { TextJudge } from './llmJudge';
 import { rejectedLine, type CorpusDocument, type RejectedLine } from './documents';
-import { planJobs, type ExpansionJob, type Mix } from './jobs';
+import type { ExpansionJob } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
 import { Aborted, InvalidCompletion, type Expansion, type TextExpander } from './expander';
 import { surelyBelowFloor, type LiveQuality } from './qualityStop';
@@ -70,15 +69,6 @@ export interface ExpandOutcome {
   /** tokens sent and received over the network, by all jobs, accepted or not; texts that came from the cache */
   usage: { prompt_tokens: number; completion_tokens: number };
   cached: number;
-}
-
-/** Expand every fact (and bundle) in the configured mix: planJobs, then expandJobs. */
-export async function expandFacts(
-  facts: readonly Fact[],
-  expander: TextExpander,
-  opts: ExpandOptions & { mix: Mix },
-): Promise<ExpandOutcome> {
-  return expandJobs(planJobs(facts, opts.mix), expander, opts);
 }
 
 /** Write every job's text, check it, drop duplicates; documents come sorted by id. */

@@ -11,7 +11,8 @@ import {
   type Mix,
 } from '../../activities/expand/jobs';
 import type { Fact, OutOfSpecFact } from '../../activities/knowledge/facts';
-import { expandFacts, type TextExpander } from '../../activities/expand/expandFacts';
+import { type ExpandOptions, expandJobs, type TextExpander } from '../../activities/expand/expandFacts';
+
 import { offlineExpander, renderOffline } from '../../activities/expand/offlineExpander';
 import { planShards, shardBytes } from '../../activities/expand/shards';
 import { gunzipSync } from 'node:zlib';
@@ -19,6 +20,10 @@ import { buildPrompt } from '../../activities/expand/prompts';
 import { deriveFacts } from '../../activities/knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { alarmEvents, GRAPH, RULE_GRAPH, ruleShots, samples, workOrders } from '../fixtures/graph';
+
+/** Every fact (and bundle) of a mix, planned then expanded, as the run's plan and batches do. */
+const expandFacts = (facts: readonly Fact[], expander: TextExpander, opts: ExpandOptions & { mix: Mix }) =>
+  expandJobs(planJobs(facts, opts.mix), expander, opts);
 
 const facts = [
   ...deriveFacts([...samples(100, new Set([10, 11, 12, 13])), ...alarmEvents(), ...workOrders()], GRAPH).facts,
