@@ -1,7 +1,9 @@
 import type { GraphAgreementFact } from '../knowledge/facts';
-import { numbered, type Templates } from './textParts';
+import { numbered, type Templates, qaText } from './textParts';
 
 /** Offline templates for a mined threshold beside the graph's limit (see offlineExpander.ts). */
+/** A fact's statement and its parameter's unit, as every template reads them. */
+const agreementParts = (f: GraphAgreementFact) => ({ s: f.statement, u: f.statement.parameter.unit });
 const sideEn = (f: GraphAgreementFact) => (f.statement.side === 'upper' ? 'upper' : 'lower');
 const sideZh = (f: GraphAgreementFact) => (f.statement.side === 'upper' ? '上限' : '下限');
 function verdictEn(f: GraphAgreementFact): string {
@@ -36,8 +38,7 @@ function verdictZh(f: GraphAgreementFact): string {
 
 export const graphAgreementEn: Templates<GraphAgreementFact> = {
   textbook(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
+    const { s, u } = agreementParts(f);
     return [
       `The plant's knowledge graph gives ${s.spec_limit} ${u} as the ${sideEn(f)} limit ` +
         `for ${s.parameter.name} on ${s.asset.name}.`,
@@ -49,25 +50,24 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
     ].join(' ');
   },
   qa(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
-    return [
+    const { s, u } = agreementParts(f);
+    return qaText(
       [
-        `Does the production data support the ${sideEn(f)} limit of ${s.spec_limit} ${u} for ${s.parameter.name}?`,
-        verdictEn(f),
+        [
+          `Does the production data support the ${sideEn(f)} limit of ${s.spec_limit} ${u} for ${s.parameter.name}?`,
+          verdictEn(f),
+        ],
+        [
+          `Where does the data put the threshold?`,
+          `At ${s.mined_threshold} ${u}, where the reject rate goes ` +
+            `from ${s.outcome_rate_pct.rest}% to ${s.outcome_rate_pct.beyond}%.`,
+        ],
       ],
-      [
-        `Where does the data put the threshold?`,
-        `At ${s.mined_threshold} ${u}, where the reject rate goes ` +
-          `from ${s.outcome_rate_pct.rest}% to ${s.outcome_rate_pct.beyond}%.`,
-      ],
-    ]
-      .map(([q, a]) => `Q: ${q}\nA: ${a}`)
-      .join('\n\n');
+      'en',
+    );
   },
   sop(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
+    const { s, u } = agreementParts(f);
     const steps =
       s.reading === 'risk_inside_spec'
         ? [
@@ -83,8 +83,7 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
     return [`Procedure: ${s.parameter.name} limit review`, '', ...numbered(steps), '', verdictEn(f)].join('\n');
   },
   troubleshooting(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
+    const { s, u } = agreementParts(f);
     return [
       `Quality engineer: Is the ${sideEn(f)} limit of ${s.spec_limit} ${u} for ${s.parameter.name} still right?`,
       `Process engineer: The data put the turning point at ${s.mined_threshold} ${u}. Beyond ` +
@@ -96,8 +95,7 @@ export const graphAgreementEn: Templates<GraphAgreementFact> = {
 
 export const graphAgreementZh: Templates<GraphAgreementFact> = {
   textbook(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
+    const { s, u } = agreementParts(f);
     return [
       `工厂知识图谱规定${s.asset.name_zh}的${s.parameter.name_zh}${sideZh(f)}为 ${s.spec_limit} ${u}。`,
       `在不参考该限值的情况下挖掘生产数据，不合格率开始上升的位置在 ${s.mined_threshold} ${u}：超过该点的制品不合格` +
@@ -107,21 +105,20 @@ export const graphAgreementZh: Templates<GraphAgreementFact> = {
     ].join('');
   },
   qa(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
-    return [
-      [`生产数据支持${s.parameter.name_zh} ${s.spec_limit} ${u} 的${sideZh(f)}吗？`, verdictZh(f)],
+    const { s, u } = agreementParts(f);
+    return qaText(
       [
-        `数据给出的阈值是多少？`,
-        `${s.mined_threshold} ${u}，不合格率从 ${s.outcome_rate_pct.rest}% 升至 ${s.outcome_rate_pct.beyond}%。`,
+        [`生产数据支持${s.parameter.name_zh} ${s.spec_limit} ${u} 的${sideZh(f)}吗？`, verdictZh(f)],
+        [
+          `数据给出的阈值是多少？`,
+          `${s.mined_threshold} ${u}，不合格率从 ${s.outcome_rate_pct.rest}% 升至 ${s.outcome_rate_pct.beyond}%。`,
+        ],
       ],
-    ]
-      .map(([q, a]) => `问：${q}\n答：${a}`)
-      .join('\n\n');
+      'zh',
+    );
   },
   sop(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
+    const { s, u } = agreementParts(f);
     const steps =
       s.reading === 'risk_inside_spec'
         ? [
@@ -138,8 +135,7 @@ export const graphAgreementZh: Templates<GraphAgreementFact> = {
     return [`作业程序：${s.parameter.name_zh}限值评审`, '', ...numbered(steps), '', verdictZh(f)].join('\n');
   },
   troubleshooting(f) {
-    const s = f.statement,
-      u = s.parameter.unit;
+    const { s, u } = agreementParts(f);
     return [
       `质量工程师：${s.parameter.name_zh}的${sideZh(f)} ${s.spec_limit} ${u} 还合适吗？`,
       `工艺工程师：数据显示转折点在 ${s.mined_threshold} ${u}，超过后不合格` +

@@ -1,5 +1,5 @@
 import type { EventChainFact } from '../knowledge/facts';
-import { numbered, cap, plural, type Templates } from './textParts';
+import { numbered, cap, plural, type Templates, qaText } from './textParts';
 
 /** Offline templates for alarm event chains (see offlineExpander.ts). */
 const isZh = (t: string) => /[\u4e00-\u9fff]/.test(t);
@@ -46,7 +46,7 @@ export const eventChainEn: Templates<EventChainFact> = {
       ]);
     const acts = s.actions.filter((a) => !isZh(a.text)).map((a) => a.text);
     if (acts.length) qa.push([`What was done while it was active?`, acts.join('; ') + '.']);
-    return qa.map(([q, a]) => `Q: ${q}\nA: ${a}`).join('\n\n');
+    return qaText(qa, 'en');
   },
   sop(f) {
     const s = f.statement;
@@ -116,7 +116,7 @@ export const eventChainZh: Templates<EventChainFact> = {
     if (s.duration_min)
       qa.push([`多久能解除？`, `平均 ${s.duration_min.mean} 分钟，最长 ${s.duration_min.max} 分钟。`]);
     if (s.actions.length) qa.push([`报警期间做了哪些处理？`, s.actions.map((a) => a.text).join('；') + '。']);
-    return qa.map(([q, a]) => `问：${q}\n答：${a}`).join('\n\n');
+    return qaText(qa, 'zh');
   },
   sop(f) {
     const s = f.statement;

@@ -1,5 +1,5 @@
 import type { MaintenanceFact } from '../knowledge/facts';
-import { numbered, cap, listEn, listZh, type Templates } from './textParts';
+import { numbered, cap, listEn, listZh, type Templates, qaText } from './textParts';
 
 /** Offline templates for maintenance patterns (see offlineExpander.ts). */
 function mParts(f: MaintenanceFact) {
@@ -37,7 +37,7 @@ export const maintenanceEn: Templates<MaintenanceFact> = {
           `records${s.downtime_min ? `, costing ${s.downtime_min.total} minutes of downtime` : ''}.`,
       ],
     ];
-    return qa.map(([q, a]) => `Q: ${q}\nA: ${a}`).join('\n\n');
+    return qaText(qa, 'en');
   },
   sop(f) {
     const { s, eqEn } = mParts(f);
@@ -93,7 +93,7 @@ export const maintenanceZh: Templates<MaintenanceFact> = {
         `工单记录中共 ${n} 次${s.downtime_min ? `，累计停机 ${s.downtime_min.total} 分钟` : ''}。`,
       ],
     ];
-    return qa.map(([q, a]) => `问：${q}\n答：${a}`).join('\n\n');
+    return qaText(qa, 'zh');
   },
   sop(f) {
     const { s, eqZh, causeZh } = mParts(f);

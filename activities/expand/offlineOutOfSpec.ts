@@ -1,5 +1,5 @@
 import type { OutOfSpecFact } from '../knowledge/facts';
-import { numbered, cap, listEn, listZh, plural, type Templates } from './textParts';
+import { cap, listEn, listZh, plural, type Templates, qaText, sopText } from './textParts';
 
 /** Offline templates for out-of-spec facts (see offlineExpander.ts). */
 /** Out of range is worse for quality only when the reject rate out of range is higher than inside. */
@@ -102,7 +102,7 @@ export const outOfSpecEn: Templates<OutOfSpecFact> = {
         `The deviation leads to ${listEn(s.failure_modes.map((m) => m.name))}, which shows up as ${listEn(effectsEn)}.`,
       ]);
     if (actionsEn.length) qa.push([`What should I do when it happens?`, `${cap(listEn(actionsEn))}.`]);
-    return qa.map(([q, a]) => `Q: ${q}\nA: ${a}`).join('\n\n');
+    return qaText(qa, 'en');
   },
   sop(f) {
     const { s, e, p, above, actionsEn, causesEn, window } = oosParts(f);
@@ -121,13 +121,7 @@ export const outOfSpecEn: Templates<OutOfSpecFact> = {
         `against ${s.outcome.ng_rate_in_pct}% within the window.`
       : `Why: in the recorded data ${p.name} was ${above ? 'above' : 'below'} the limit ` +
         `in ${e.n_out} of ${e.n} samples.`;
-    return [
-      `Standard operating procedure: keeping ${p.name} within ${window} on ${s.asset.name}`,
-      '',
-      ...numbered(steps),
-      '',
-      why,
-    ].join('\n');
+    return sopText(`Standard operating procedure: keeping ${p.name} within ${window} on ${s.asset.name}`, steps, why);
   },
   troubleshooting(f) {
     const { s, e, p, above, effectsEn, actionsEn, causesEn } = oosParts(f);
@@ -225,7 +219,7 @@ export const outOfSpecZh: Templates<OutOfSpecFact> = {
         `这种偏离会导致${listZh(s.failure_modes.map((m) => m.name_zh))}，表现为${listZh(effectsZh)}。`,
       ]);
     if (actionsZh.length) qa.push([`出现时应该怎么处理？`, `${listZh(actionsZh)}。`]);
-    return qa.map(([q, a]) => `问：${q}\n答：${a}`).join('\n\n');
+    return qaText(qa, 'zh');
   },
   sop(f) {
     const { s, e, p, above, actionsZh, causesZh, window } = oosParts(f);
@@ -241,13 +235,7 @@ export const outOfSpecZh: Templates<OutOfSpecFact> = {
       ? `依据：记录数据中 ${e.n} 个采样点有 ${e.n_out} 个${above ? '高于上限' : '低于下限'}，这些制品的不合格` +
         `率为 ${s.outcome.ng_rate_out_pct}%，窗口内为 ${s.outcome.ng_rate_in_pct}%。`
       : `依据：记录数据中 ${e.n} 个采样点有 ${e.n_out} 个${above ? '高于上限' : '低于下限'}。`;
-    return [
-      `标准作业程序：将${s.asset.name_zh}的${p.name_zh}控制在 ${window} 之内`,
-      '',
-      ...numbered(steps),
-      '',
-      why,
-    ].join('\n');
+    return sopText(`标准作业程序：将${s.asset.name_zh}的${p.name_zh}控制在 ${window} 之内`, steps, why);
   },
   troubleshooting(f) {
     const { s, e, p, above, effectsZh, actionsZh, causesZh } = oosParts(f);

@@ -1,5 +1,5 @@
 import type { ThresholdRuleFact } from '../knowledge/facts';
-import { numbered, cap, listEn, listZh, type Templates } from './textParts';
+import { numbered, cap, listEn, listZh, type Templates, qaText } from './textParts';
 
 /** Offline templates for mined threshold rules and their agreement with the graph's limits (see offlineExpander.ts). */
 type Cond = ThresholdRuleFact['statement']['conditions'][number];
@@ -145,7 +145,7 @@ export const thresholdRuleEn: Templates<ThresholdRuleFact> = {
     if (s.outcome.main_defect) qa.push([`Which defect shows up?`, `Mostly ${s.outcome.main_defect.name}.`]);
     const d = derivedEn(s);
     if (d) qa.push([`Is that a sensor reading?`, d]);
-    return qa.map(([q, a]) => `Q: ${q}\nA: ${a}`).join('\n\n');
+    return qaText(qa, 'en');
   },
   sop(f) {
     const s = f.statement,
@@ -235,7 +235,7 @@ export const thresholdRuleZh: Templates<ThresholdRuleFact> = {
     if (s.outcome.main_defect) qa.push([`主要是什么缺陷？`, `主要是${s.outcome.main_defect.name_zh}。`]);
     const d = derivedZh(s);
     if (d) qa.push([`这是传感器直接测得的吗？`, d]);
-    return qa.map(([q, a]) => `问：${q}\n答：${a}`).join('\n\n');
+    return qaText(qa, 'zh');
   },
   sop(f) {
     const s = f.statement,

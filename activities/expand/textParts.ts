@@ -12,3 +12,9 @@ export const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** Steps as a numbered list, one per line. */
 export const numbered = (steps: readonly string[]) => steps.map((t, i) => `${i + 1}. ${t}`);
+/** Questions and answers as a Q&A text, in English (Q:/A:) or Chinese (问/答). */
+export const qaText = (pairs: readonly (readonly [string, string])[], lang: 'en' | 'zh') =>
+  pairs.map(([q, a]) => (lang === 'en' ? `Q: ${q}\nA: ${a}` : `问：${q}\n答：${a}`)).join('\n\n');
+/** A procedure: its title, the numbered steps, and a closing line (why, or what to watch). */
+export const sopText = (title: string, steps: readonly string[], closing: string) =>
+  [title, '', ...numbered(steps), '', closing].join('\n');
