@@ -201,9 +201,9 @@ export async function startPostgres(l: ClusterLayout, log: Log = defaultLog): Pr
   }
 }
 
-export function stopPostgres(l: ClusterLayout, mode: 'fast' | 'immediate' = 'fast'): void {
+export function stopPostgres(l: ClusterLayout): void {
   if (!existsSync(join(pgDir(l), 'postmaster.pid'))) return;
-  pg('pg_ctl', ['-D', pgDir(l), '-m', mode, '-w', 'stop']);
+  pg('pg_ctl', ['-D', pgDir(l), '-m', 'fast', '-w', 'stop']);
 }
 
 export function restartPostgres(l: ClusterLayout): void {

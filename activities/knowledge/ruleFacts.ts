@@ -6,14 +6,12 @@ import type { GraphIndex } from './linking';
 import { mainDefect, qualityOutcome } from './outOfSpecFacts';
 import { rowSource, type SeriesTable } from './seriesTable';
 import { describeRule, type MinedRule, type MineOptions, mineThresholdRules } from './thresholdRules';
-import { benjaminiHochberg } from './thresholdRules';
+import { benjaminiHochberg } from './stats';
 import { minePrivateRules } from './privateRules';
 import { type PrivacyReport, type PrivacySettings, type Rand, secureRandom } from './privacy';
 import { agreements } from './agreementFacts';
 import { privacyLedger, privateRuleFact } from './privateRuleFacts';
 import { pct, ruleStatement } from './ruleStatement';
-
-export { WITHHELD_KINDS } from './privateRuleFacts';
 
 export interface RuleFactOptions {
   rules: MineOptions & {
@@ -119,15 +117,6 @@ export function thresholdRuleFacts(
         const f = Float64Array.from(known, (i) => col[i]);
         if (new Set(f.filter(Number.isFinite)).size > 1) features[id] = f;
       }
-      const categories: Record<string, string[]> = {};
-      for (const [name, col] of t.labels) {
-        if (outcomeColumns.has(name) || restating.has(name)) continue;
-        const c = known.map((i) => col[i].trim());
-        const distinct = new Set(c.filter((v) => v !== ''));
-        const filled = c.filter((v) => v !== '').length;
-        if (filled < FILLED_SHARE * known.length || distinct.size < 2 || distinct.size > MAX_CATEGORIES) continue;
-        categories[name] = c;
-      }
       if (privacy) {
         const mined = minePrivateRules(
           { features, outcome: y },
@@ -145,6 +134,16 @@ export function thresholdRuleFacts(
             facts.push(withId(a));
         }
         continue;
+      }
+      // text columns as categories (the private miner takes none: their values are read from the data)
+      const categories: Record<string, string[]> = {};
+      for (const [name, col] of t.labels) {
+        if (outcomeColumns.has(name) || restating.has(name)) continue;
+        const c = known.map((i) => col[i].trim());
+        const distinct = new Set(c.filter((v) => v !== ''));
+        const filled = c.filter((v) => v !== '').length;
+        if (filled < FILLED_SHARE * known.length || distinct.size < 2 || distinct.size > MAX_CATEGORIES) continue;
+        categories[name] = c;
       }
       const mined = mineThresholdRules({ features, categories, outcome: y }, opts.rules);
       for (const s of mined.set_aside)
