@@ -7,17 +7,20 @@ import { readLineBlocks, type LineBlock } from './parse/chunks';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
-import { grownPast, scanBlockBytes, scanBlocks } from './parse/scanSource';
+import { grownPast, scanBlockBytes, scanBlocks, scanSource } from './parse/scanSource';
 import { segmentSource } from './parse/series/segmentSource';
 import { sourceParseOptions, type RunConfig } from './run/config';
 import type { ChunkSummary, InputRef, PreparedRun, ScanSummary } from './run/contracts';
 import { asFailure, fail, type ActivityDeps } from './deps';
 
-/** Remove chunk outputs of a source beyond its current chunk count (left by an earlier run of the directory). */
+/**
+ * Remove chunk outputs (and prepared chunks) of a source beyond its current chunk count (left by an earlier run of
+ * the directory).
+ */
 async function removeStaleParts(outDir: string, source: string, chunks: number): Promise<void> {
-  for (const dir of ['records', 'quarantine']) {
+  for (const dir of ['records', 'quarantine', 'prepared']) {
     for (const f of await readdir(join(outDir, dir)).catch(() => [] as string[])) {
-      const m = f.startsWith(`${source}.`) ? /\.(\d{5})\.jsonl(\.partial)?$/.exec(f) : null;
+      const m = f.startsWith(`${source}.`) ? /\.(\d{5})\.(?:jsonl(\.partial)?|txt)$/.exec(f) : null;
       if (m && Number(m[1]) >= chunks) await rm(join(outDir, dir, f), { force: true });
     }
   }
@@ -61,13 +64,19 @@ export function createParseActivities(deps: ActivityDeps) {
         }
       }
       const [model, hash] = await asFailure(async () => {
+        // a text log's chunks are prepared during its scan, on this process's threads (preparedScan.ts)
+        const beat = setInterval(() => heartbeat({ scanning: source.name }), 5_000);
         try {
           return await Promise.all([
-            scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }),
+            source.spec.format === 'text'
+              ? scanSource(source.path, source.spec, { ...opts, outDir, prepare: threads.prepare })
+              : scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }),
             sha256File(source.path),
           ]);
         } catch (e) {
           throw e instanceof InputError ? e : new InputError('UnreadableSource', (e as Error).message);
+        } finally {
+          clearInterval(beat);
         }
       });
       const modelPath = await writeModel(outDir, model);

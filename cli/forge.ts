@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadRunConfig, sourceParseOptions } from '../activities/run/config';
 import { piiDigestKey } from '../infra/piiKey';
 import { describeInputs, writeModel } from '../activities/parse/parseFile';
-import { parseChunkToFiles } from '../activities/parse/parseChunk';
+import { runChunk } from '../activities/parse/preparedChunk';
 import { ChunkThreads } from '../activities/parse/threads/chunkThreads';
 import { addChunk, EMPTY_TOTALS, finishSource } from '../workflows/stageOne';
 import { scanSource } from '../activities/parse/scanSource';
@@ -334,7 +334,7 @@ async function dispatch(argv: string[]): Promise<void> {
             ref.spec = SourceSpec.parse({ ...ref.spec, text: { ...ref.spec.text, header: values.header } });
           }
           const opts = sourceParseOptions(ref, config, keys);
-          const model = await scanSource(ref.path, ref.spec, opts);
+          const model = await scanSource(ref.path, ref.spec, { ...opts, outDir, prepare: threads.prepare });
           for (const note of model.notes) out(`${ref.name}: ${note}`);
           await writeModel(outDir, model);
           // the chunks on threads, one per core (a source of one chunk in this thread); then the sequence the
@@ -342,7 +342,7 @@ async function dispatch(argv: string[]): Promise<void> {
           const outputs =
             model.chunks.length > 1
               ? await Promise.all(model.chunks.map((chunk) => threads.parse({ model, chunk, outDir, opts })))
-              : await Promise.all(model.chunks.map((chunk) => parseChunkToFiles({ model, chunk, outDir, opts })));
+              : await Promise.all(model.chunks.map((chunk) => runChunk({ model, chunk, outDir, opts })));
           const totals = { ...EMPTY_TOTALS, pii: {} };
           for (const c of outputs) addChunk(totals, c);
           let units = 0;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
 import { ParseContext, type ParseOptions, type ParseResult, type SourceParser } from './parseResult';
 import type { PiiCounts } from './pii';
+import type { OperationRecord } from './records';
 import { CsvSeriesParser } from './parsers/csvSeries';
 import { JsonEventParser } from './parsers/jsonEvents';
 import { TextLogParser } from './parsers/textLog';
@@ -70,8 +71,9 @@ export function sourceRecordFiles(outDir: string, p: { source: string; chunks: n
   return p.series ? [...files, seriesFile(outDir, p.source)] : files;
 }
 
-/** Records as JSON lines, UTF-8 (its length is the bytes written, for resuming). */
-const jsonl = (xs: unknown[]) => Buffer.from(xs.length ? xs.map((x) => JSON.stringify(x)).join('\n') + '\n' : '');
+/** Records as JSON lines, UTF-8 (its length is the bytes written, for resuming); a string is a JSON line already. */
+export const jsonl = (xs: unknown[]) =>
+  Buffer.from(xs.length ? xs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n') + '\n' : '');
 
 /**
  * Parse one chunk into `records/<source>.<NNNNN>.jsonl` and `quarantine/<source>.<NNNNN>.jsonl`, block by
@@ -195,5 +197,10 @@ export function parseBlocksInMemory(model: SourceModel, blocks: LineBlock[], opt
     parser.block(b.text, b.firstLine);
   }
   const { records, quarantine } = ctx.take();
-  return { records, quarantine, lines: ctx.counts.lines, pii: { ...ctx.mask.counts } };
+  return {
+    records: records.map((r) => (typeof r === 'string' ? (JSON.parse(r) as OperationRecord) : r)),
+    quarantine,
+    lines: ctx.counts.lines,
+    pii: { ...ctx.mask.counts },
+  };
 }

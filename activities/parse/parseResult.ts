@@ -53,7 +53,7 @@ export function eventHead(source: string, line: number, ms: number | null) {
  */
 export class ParseContext {
   readonly mask: PiiMasker;
-  private records: OperationRecord[] = [];
+  private records: (OperationRecord | string)[] = [];
   private quarantined: QuarantineEntry[] = [];
   readonly counts = { lines: 0, records: 0, quarantined: 0, untimed: 0 };
 
@@ -136,8 +136,17 @@ export class ParseContext {
     this.records.push(record);
   }
 
-  /** Hand over the records and quarantined lines collected since the last take. */
-  take(): { records: OperationRecord[]; quarantine: QuarantineEntry[] } {
+  /**
+   * Keep a record its parser built checked by construction, as its JSON line (a text log's events: the schema
+   * checks what construction does not settle, before this). Files are validated when they are read back.
+   */
+  acceptJson(json: string): void {
+    this.counts.records++;
+    this.records.push(json);
+  }
+
+  /** Hand over the records (objects, or JSON lines) and quarantined lines collected since the last take. */
+  take(): { records: (OperationRecord | string)[]; quarantine: QuarantineEntry[] } {
     const out = { records: this.records, quarantine: this.quarantined };
     this.records = [];
     this.quarantined = [];

@@ -5,12 +5,14 @@ import { isNameField } from './pii';
 import { TextLogParser } from './parsers/textLog';
 import { splitHeader, uniqueNames } from './parsers/csvSeries';
 import { eachLine } from './parsers/lines';
-import type { SourceModel, SourceTime } from './sourceModel';
+import type { SourceModel } from './sourceModel';
 import type { SourceSpec } from './sourceSpec';
 import { Drain } from './templates/drain';
 import { drainOptions, freezeTemplates } from './templates/templateModel';
 import { EnumerationCounter } from './templates/enumerations';
-import { detectTime, KNOWN_TIME_FORMATS, TIME_FIELD_NAME } from './timeFormats';
+import { sourceTime, TIME_SAMPLE } from './sourceTime';
+import { scanPrepared } from './preparedScan';
+import type { PrepareJob, PreparedChunk } from './preparedChunk';
 
 export interface ScanOptions extends ParseOptions {
   /** target size of a chunk; chunks end on line boundaries */
@@ -22,9 +24,6 @@ export interface ScanOptions extends ParseOptions {
   /** whether the file has grown past `bytes` since the scan began (then its unfinished last line is left out) */
   growing?: (bytes: number) => Promise<boolean>;
 }
-
-/** Lines of a text log read to detect its time format. */
-const TIME_SAMPLE = 500;
 
 /**
  * One pass over a source: plan its chunks, learn the names in it (as keyed digests) and mine the
@@ -91,6 +90,7 @@ export async function scanBlocks(
     nameDigests: ctx.mask.knownNameDigests(),
     keyCheck: ctx.mask.keyCheck(),
     notes: spec.format === 'csv' && headerLine ? uniqueNames(splitHeader(headerLine, spec)).renamed : [],
+    prepared: false,
   };
 
   // (a CSV source learns nothing here: its names live in name columns, masked by their role in every chunk)
@@ -126,32 +126,6 @@ export async function scanBlocks(
   }
 }
 
-/**
- * A text log's time: the configured fields and format, or those that read the most of the sample. A
- * configured format that reads none of a non-empty sample is an error (a wrong setting, not bad lines).
- */
-function sourceTime(
-  spec: SourceSpec,
-  header: readonly string[],
-  sample: Record<string, string>[],
-  opts: ScanOptions,
-): SourceTime | null {
-  const year = spec.text.year ?? opts.year ?? new Date().getUTCFullYear();
-  const ctx = { offset: spec.timezone ?? opts.timezone, year };
-  const candidates = spec.text.timeFields ?? header.filter((f) => TIME_FIELD_NAME.test(f));
-  if (!candidates.length) return null;
-  const formats = spec.text.timeFormat ? [spec.text.timeFormat] : KNOWN_TIME_FORMATS;
-  const found = detectTime(sample, spec.text.timeFields ? [] : candidates, formats, ctx, spec.text.timeFields);
-  if (found) return { fields: found.fields, format: found.format, year };
-  if (spec.text.timeFormat && sample.length)
-    throw new Error(
-      `time format "${spec.text.timeFormat}" reads none of the first ${sample.length} lines' times ` +
-        `(fields ${candidates.join(', ')})`,
-    );
-  // nothing readable: the lines keep their time text (time_text), with the default reading
-  return { fields: candidates, format: formats[0], year };
-}
-
 function firstLineOf(text: string): string {
   const nl = text.indexOf('\n');
   return (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
@@ -160,7 +134,17 @@ function firstLineOf(text: string): string {
 /** Scan blocks are a quarter of a chunk: chunks end where blocks end, so they land within ~25 % of the target. */
 export const scanBlockBytes = (chunkBytes: number) => Math.max(1024, Math.min(1 << 20, Math.floor(chunkBytes / 4)));
 
-export async function scanSource(path: string, spec: SourceSpec, opts: ScanOptions): Promise<SourceModel> {
+/**
+ * Scan a source file. A text log is scanned with its chunks prepared into `outDir` (preparedScan.ts: each line
+ * masked once, on `prepare`'s threads); other formats, or without `outDir`, in one pass here.
+ */
+export async function scanSource(
+  path: string,
+  spec: SourceSpec,
+  opts: ScanOptions & { outDir?: string; prepare?: (job: PrepareJob) => Promise<PreparedChunk> },
+): Promise<SourceModel> {
+  const { outDir } = opts;
+  if (spec.format === 'text' && outDir) return scanPrepared(path, spec, { growing: grownPast(path), ...opts, outDir });
   const { size, mtime } = await stat(path);
   return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes), opts.maxLineBytes), path, spec, {
     year: mtime.getUTCFullYear(),

@@ -32,6 +32,11 @@ export const SourceModel = z.object({
   nameDigests: z.array(z.string()),
   /** a check of the key the digests were made with: a chunk under another key refuses the model */
   keyCheck: z.string().default(''),
+  /**
+   * the scan prepared each chunk of this text log (`prepared/<source>.<NNNNN>.txt`: lines split, timed and
+   * masked once); false when a name found in one chunk could stand bare in another (their masking differs)
+   */
+  prepared: z.boolean().default(false),
   /** what the scan noticed and handled (a repeated column name read under another name, ...) */
   notes: z.array(z.string()).default([]),
 });

@@ -1,10 +1,10 @@
-import { EventRecord } from '../records';
-import { eventHead, type ParseContext, type SourceParser } from '../parseResult';
+import { EventRecord, type TemplateParam } from '../records';
+import { eventHead, recordId, type ParseContext, type SourceParser } from '../parseResult';
 import type { SourceSpec } from '../sourceSpec';
 import type { SourceTime } from '../sourceModel';
 import { compileLogFormat, matchLogFormat, type LogFormat } from '../templates/logFormat';
-import { templateId, type TemplateMatcher } from '../templates/templateModel';
-import { skeleton } from '../templates/drain';
+import { drainOptions, templateId, type TemplateMatcher } from '../templates/templateModel';
+import { Drain, skeleton, type MaskedMessage } from '../templates/drain';
 import { compileTimeFormat, type TimeReader } from '../timeFormats';
 import { normaliseLevel } from '../levels';
 import { eachLine } from './lines';
@@ -27,6 +27,11 @@ export class TextLogParser implements SourceParser {
   private readonly format: LogFormat;
   private readonly readTime: TimeReader | null;
   private readonly timeFields: string[];
+  /** the header fields a record keeps in `fields`, in the header's order */
+  private readonly otherFields: string[];
+  private readonly sourceJson: string;
+  /** masks messages as the miner does (its masks only: the tree is the matcher's) */
+  private readonly masker: Drain;
 
   constructor(
     private readonly ctx: ParseContext,
@@ -35,7 +40,11 @@ export class TextLogParser implements SourceParser {
     time: SourceTime | null,
   ) {
     this.format = compileLogFormat(spec.text.header);
+    this.masker = new Drain(drainOptions(spec.text.miner));
     this.timeFields = time?.fields ?? [];
+    const kept = new Set(['Content', 'Level', spec.text.assetField, ...this.timeFields]);
+    this.otherFields = this.format.fields.filter((f) => !kept.has(f));
+    this.sourceJson = JSON.stringify(ctx.opts.source);
     this.readTime = time ? compileTimeFormat(time.format, { offset: ctx.opts.timezone, year: time.year }) : null;
   }
 
@@ -47,52 +56,110 @@ export class TextLogParser implements SourceParser {
     eachLine(text, firstLine, (raw, line) => this.ctx.guard(line, raw, () => this.line(raw, line)));
   }
 
+  /** The time text of a line whose time spans several fields (Date and Time). */
+  private joinedTime(fields: Record<string, string>): string {
+    return this.timeFields
+      .map((f) => fields[f] ?? '')
+      .join(' ')
+      .trim();
+  }
+
   /** The header fields of a line (the message in `Content`), or null when it does not have the header format. */
   split(raw: string): Record<string, string> | null {
     return matchLogFormat(this.format, raw);
   }
 
   private line(raw: string, line: number): void {
+    const parts = this.parts(raw, line);
+    if (parts) this.ctx.acceptJson(eventJson(parts, this.matcher));
+  }
+
+  /**
+   * A line's event up to its template (null when the line was quarantined): the record's head and fields as
+   * JSON, and the message masked for the miner. `eventJson` completes it, here or after the source's
+   * templates are mined (preparedChunk.ts).
+   */
+  parts(raw: string, line: number): EventParts | null {
     const { ctx } = this;
     const source = ctx.opts.source;
     ctx.line();
     const fields = this.split(raw);
-    if (!fields) return ctx.quarantine(line, raw, `line does not match the log header ${this.spec.text.header}`);
-    const timeText = this.timeFields
-      .map((f) => fields[f] ?? '')
-      .join(' ')
-      .trim();
+    if (!fields) {
+      ctx.quarantine(line, raw, `line does not match the log header ${this.spec.text.header}`);
+      return null;
+    }
+    const timeText = this.timeFields.length === 1 ? (fields[this.timeFields[0]] ?? '').trim() : this.joinedTime(fields);
     const ms = this.readTime && timeText ? this.readTime(timeText) : null;
     if (ms === null && timeText) ctx.untimed();
     const content = fields.Content;
     const coded = EVENT_CODE.exec(content);
     const code = coded ? ctx.mask.text(coded[1]) : null;
     const message = ctx.mask.text(content);
-    const matched = this.matcher?.match(message) ?? null;
     const other: Record<string, string> = {};
-    const assetField = this.spec.text.assetField;
-    for (const [k, v] of Object.entries(fields)) {
-      if (k !== 'Content' && k !== 'Level' && k !== assetField && !this.timeFields.includes(k) && v !== undefined)
-        other[ctx.mask.text(k)] = ctx.mask.text(v);
+    for (const k of this.otherFields) {
+      const v = fields[k];
+      if (v !== undefined) other[ctx.mask.text(k)] = ctx.mask.text(v);
     }
-    ctx.accept(
-      EventRecord,
-      {
-        ...eventHead(source, line, ms),
-        ...(ms === null && timeText ? { time_text: ctx.mask.text(timeText) } : {}),
-        asset: (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source,
-        level: fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.text(fields.Level)),
-        code,
-        state: eventState(code, content),
-        text: message,
-        // a message no mined template covers (rare: a template generalised past it) is its own event
-        template_id: matched?.templateId ?? (this.matcher ? templateId(skeleton(message.split(/\s+/))) : null),
-        template: matched?.template ?? (this.matcher ? message : null),
-        params: matched?.params ?? [],
-        fields: other,
-      },
-      line,
-      raw,
-    );
+    const assetField = this.spec.text.assetField;
+    const asset = (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source;
+    const timeMasked = ms === null && timeText ? ctx.mask.text(timeText) : null;
+    const level = fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.text(fields.Level));
+    const ts = ms === null ? null : new Date(ms).toISOString();
+    // the schema checks what construction does not settle (a time outside years 0-9999 is no ISO instant)
+    if (ts !== null && ts.length !== 24) {
+      const candidate = { ...eventHead(source, line, ms), asset, level, code, state: eventState(code, content) };
+      ctx.accept(
+        EventRecord,
+        { ...candidate, text: message, template_id: null, template: null, params: [], fields: other },
+        line,
+        raw,
+      );
+      return null;
+    }
+    // the record's JSON up to its text, the keys in the schema's order (EventRecord; a test compares)
+    const head =
+      `{"kind":"event","id":"${recordId(source, line)}","source":${this.sourceJson},"line":${line},` +
+      `"ts":${ts === null ? 'null' : `"${ts}"`},"asset":${JSON.stringify(asset)},` +
+      (timeMasked === null ? '' : `"time_text":${JSON.stringify(timeMasked)},`) +
+      `"level":${JSON.stringify(level)},"code":${code === null ? 'null' : JSON.stringify(code)},` +
+      `"state":"${eventState(code, content)}","text":${JSON.stringify(message)}`;
+    return {
+      head,
+      fields: JSON.stringify(other),
+      message: this.masker.mask(message),
+    };
   }
+}
+
+/**
+ * A text event's record line: its head, its template (or, when no mined template covers the message, the
+ * message as its own event), its fields. The keys in the schema's order, so that the line is the JSON of the
+ * record as the schema gives it.
+ */
+export function eventJson(parts: EventParts, matcher: TemplateMatcher | null): string {
+  let id: string | null = null;
+  let template: string | null = null;
+  let params: TemplateParam[] = [];
+  if (matcher) {
+    const matched = matcher.matchMasked(parts.message);
+    if (matched) ({ templateId: id, template, params } = matched);
+    else {
+      // a message no mined template covers (rare: a template generalised past it) is its own event
+      template = (JSON.parse(`${parts.head}}`) as EventRecord).text;
+      id = templateId(skeleton(template.split(/\s+/)));
+    }
+  }
+  return (
+    `${parts.head},"template_id":${JSON.stringify(id)},"template":${JSON.stringify(template)},` +
+    `"params":${JSON.stringify(params)},"fields":${parts.fields}}`
+  );
+}
+
+/** A text event before its template: the record's JSON up to `text` (without its closing brace), and more. */
+export interface EventParts {
+  head: string;
+  /** the other header fields, masked, as JSON */
+  fields: string;
+  /** the masked message as the miner masks it */
+  message: MaskedMessage;
 }

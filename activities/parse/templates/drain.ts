@@ -146,13 +146,17 @@ export class Drain {
   /** Add one message: returns its cluster, whose template may have just been generalised. */
   add(content: string): { cluster: Cluster; message: MaskedMessage } {
     const message = this.mask(content);
-    const tokens = message.tokens;
+    return { cluster: this.addTokens(message.tokens), message };
+  }
+
+  /** Add one message already masked (`mask`) and split into tokens: its cluster. */
+  addTokens(tokens: string[]): Cluster {
     const found = this.search(tokens);
     if (!found) {
       const cluster: Cluster = { id: this.clusters.length, template: [...tokens], size: 1, insertedAs: [...tokens] };
       this.clusters.push(cluster);
       this.insert(cluster);
-      return { cluster, message };
+      return cluster;
     }
     found.size++;
     const t = found.template;
@@ -161,13 +165,18 @@ export class Drain {
       if (t[i] === tokens[i] || (keyed && keyCovers(t[i], tokens[i]))) continue;
       t[i] = keyed ? mergeToken(t[i], tokens[i]) : WILDCARD;
     }
-    return { cluster: found, message };
+    return found;
   }
 
   /** The best cluster for a message without changing anything (match-only mode). */
   match(content: string): { cluster: Cluster | null; message: MaskedMessage } {
     const message = this.mask(content);
     return { cluster: this.search(message.tokens), message };
+  }
+
+  /** The best cluster for tokens already masked, without changing anything. */
+  matchTokens(tokens: string[]): Cluster | null {
+    return this.search(tokens);
   }
 
   /** Rebuild a miner from saved clusters (in id order): the same tree, the same answers. */

@@ -88,7 +88,9 @@ type ParamType = TemplateParam['type'];
 
 function typeOf(v: string): { type: ParamType; value: string | number } {
   if (/^[-+]?\d+$/.test(v) && Math.abs(Number(v)) <= Number.MAX_SAFE_INTEGER) return { type: 'int', value: Number(v) };
-  if (/^[-+]?\d*\.\d+(?:[eE][-+]?\d+)?$|^[-+]?\d+[eE][-+]?\d+$/.test(v)) return { type: 'float', value: Number(v) };
+  // (a number too large for a double, 1e999, stays a string: a record holds finite numbers only)
+  if (/^[-+]?\d*\.\d+(?:[eE][-+]?\d+)?$|^[-+]?\d+[eE][-+]?\d+$/.test(v) && Number.isFinite(Number(v)))
+    return { type: 'float', value: Number(v) };
   if (
     /^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v) ||
     (v.includes(':') && /^[0-9a-fA-F:]+$/.test(v) && v.split(':').length > 2)
@@ -132,6 +134,13 @@ export function extractParams(template: readonly string[], message: MaskedMessag
   return out;
 }
 
+/** The event of a message under a frozen model: its template, and the message's parameters. */
+export interface MatchedEvent {
+  templateId: string;
+  template: string;
+  params: TemplateParam[];
+}
+
 /** A frozen model in match-only mode: the event of a message, and its parameters. */
 export class TemplateMatcher {
   private readonly drain: Drain;
@@ -140,8 +149,13 @@ export class TemplateMatcher {
     this.drain = Drain.restore(drainOptions(data.settings), data.clusters);
   }
 
-  match(content: string): { templateId: string; template: string; params: TemplateParam[] } | null {
-    const { cluster, message } = this.drain.match(content);
+  match(content: string): MatchedEvent | null {
+    return this.matchMasked(this.drain.mask(content));
+  }
+
+  /** The event of a message already masked by a miner of the same settings (`Drain.mask`). */
+  matchMasked(message: MaskedMessage): MatchedEvent | null {
+    const cluster = this.drain.matchTokens(message.tokens);
     if (!cluster) return null;
     const params = extractParams(cluster.template, message);
     const e = this.data.enumerated[cluster.id];

@@ -1,13 +1,17 @@
 import { parentPort } from 'node:worker_threads';
-import { parseChunkToFiles } from '../parseChunk';
 import { InputError } from '../parseFile';
-import type { ChunkJob, ThreadReply } from './chunkThreads';
+import { prepareChunk, runChunk } from '../preparedChunk';
+import type { ThreadJob, ThreadReply } from './chunkThreads';
 
-/** The thread's side: parse each chunk it is sent, reporting progress, then the output or the error. */
-parentPort!.on('message', (job: ChunkJob | 'close') => {
+/** The thread's side: run each job it is sent (a chunk's pass, reporting progress; or a chunk's first half). */
+parentPort!.on('message', (job: ThreadJob | 'close') => {
   if (job === 'close') return parentPort!.close(); // the thread ends once its loop is empty
   const reply = (r: ThreadReply) => parentPort!.postMessage(r);
-  parseChunkToFiles({ ...job, onProgress: (progress) => reply({ progress }) }).then(
+  const work =
+    'prepare' in job
+      ? prepareChunk(job.prepare)
+      : runChunk({ ...job.parse, onProgress: (progress) => reply({ progress }) });
+  work.then(
     (done) => reply({ done }),
     (e: Error) => reply({ error: { message: e.message, type: e instanceof InputError ? e.type : null } }),
   );

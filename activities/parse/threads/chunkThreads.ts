@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ChunkOutput, ChunkProgress, parseChunkToFiles } from '../parseChunk';
+import type { PrepareJob, PreparedChunk } from '../preparedChunk';
 import { InputError } from '../parseFile';
 
 /**
@@ -12,9 +13,11 @@ const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 
 
 /** What a thread is sent: everything `parseChunkToFiles` takes but the progress callback (plain data). */
 export type ChunkJob = Omit<Parameters<typeof parseChunkToFiles>[0], 'onProgress'>;
+/** A chunk to parse (its prepared half finished, or its raw lines parsed: runChunk), or to prepare. */
+export type ThreadJob = { parse: ChunkJob } | { prepare: PrepareJob };
 export type ThreadReply =
   | { progress: ChunkProgress }
-  | { done: ChunkOutput }
+  | { done: ChunkOutput | PreparedChunk }
   | { error: { message: string; type: InputError['type'] | null } };
 
 /**
@@ -30,11 +33,18 @@ export class ChunkThreads {
 
   constructor(readonly size = availableParallelism()) {}
 
-  async parse(job: ChunkJob, onProgress?: (p: ChunkProgress) => void): Promise<ChunkOutput> {
+  parse(job: ChunkJob, onProgress?: (p: ChunkProgress) => void): Promise<ChunkOutput> {
+    return this.run({ parse: job }, onProgress) as Promise<ChunkOutput>;
+  }
+
+  /** The first half of a text chunk, during its source's scan (preparedChunk.ts). */
+  prepare = (job: PrepareJob): Promise<PreparedChunk> => this.run({ prepare: job }) as Promise<PreparedChunk>;
+
+  private async run(job: ThreadJob, onProgress?: (p: ChunkProgress) => void): Promise<ChunkOutput | PreparedChunk> {
     const worker = await this.acquire();
     let healthy = true;
     try {
-      return await new Promise<ChunkOutput>((resolve, reject) => {
+      return await new Promise<ChunkOutput | PreparedChunk>((resolve, reject) => {
         const onMessage = (r: ThreadReply) => {
           if ('progress' in r) return onProgress?.(r.progress);
           cleanup();

@@ -1,0 +1,156 @@
+/**
+ * A text log's chunk in two halves, so that each line is split, timed and masked once: `prepareChunk` runs
+ * during the scan (a thread per chunk) and writes what every record needs but its template to
+ * `prepared/<source>.<NNNNN>.txt`, handing the masked messages to the miner; once the source's templates are
+ * mined, `finishPreparedChunk` matches each message and writes the chunk's records and quarantined lines -
+ * the same bytes the chunk pass writes from the raw lines (a test checks it).
+ *
+ * A prepared file holds one line per record (`R` head, fields, masked values, tokens: `\u0001` apart - JSON
+ * escapes it, and tokens come last), one per quarantined line (`Q` and its JSON), and the chunk's counts last
+ * (`E`).
+ */
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readLineBlocks, type ChunkRef } from './chunks';
+import { chunkFiles, jsonl, parseChunkToFiles, PARSE_BLOCK_BYTES, type ChunkOutput } from './parseChunk';
+import { ParseContext, type ParseOptions } from './parseResult';
+import type { PiiCounts } from './pii';
+import { eachLine } from './parsers/lines';
+import { eventJson, TextLogParser, type EventParts } from './parsers/textLog';
+import type { SourceModel, SourceTime } from './sourceModel';
+import type { SourceSpec } from './sourceSpec';
+import { TemplateMatcher } from './templates/templateModel';
+
+export const preparedFile = (outDir: string, source: string, index: number) =>
+  join(outDir, 'prepared', `${source}.${String(index).padStart(5, '0')}.txt`);
+
+export interface PrepareJob {
+  path: string;
+  spec: SourceSpec;
+  time: SourceTime | null;
+  chunk: ChunkRef;
+  outDir: string;
+  opts: ParseOptions;
+}
+
+export interface PreparedChunk {
+  /** the masked messages of the chunk's records, in order: tokens joined by spaces, each ended by a newline */
+  messages: string;
+  /** keyed digests of the names the chunk's lines revealed */
+  digests: string[];
+}
+
+const SEP = '\u0001';
+
+/** The first half of a text chunk (see above): its prepared file, and its masked messages for the miner. */
+export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
+  const { chunk, opts } = job;
+  const ctx = new ParseContext(opts);
+  const parser = new TextLogParser(ctx, job.spec, null, job.time);
+  const messages: string[] = [];
+  const path = preparedFile(job.outDir, opts.source, chunk.index);
+  await mkdir(join(job.outDir, 'prepared'), { recursive: true });
+  const out = await open(path, 'w');
+  try {
+    const blocks = readLineBlocks(
+      job.path,
+      chunk.start,
+      chunk.end,
+      chunk.firstLine,
+      PARSE_BLOCK_BYTES,
+      opts.maxLineBytes,
+    );
+    for await (const block of blocks) {
+      ctx.rejectRaw(block.rejected);
+      eachLine(block.text, block.firstLine, (raw, line) =>
+        ctx.guard(line, raw, () => {
+          const p = parser.parts(raw, line);
+          if (!p) return;
+          const tokens = p.message.tokens.join(' ');
+          ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${JSON.stringify(p.message.masked)}${SEP}${tokens}`);
+          messages.push(tokens, '\n');
+        }),
+      );
+      const { records, quarantine } = ctx.take();
+      const q = quarantine.map((e) => `Q${JSON.stringify(e)}`);
+      if (records.length || q.length) await out.write([...(records as string[]), ...q].join('\n') + '\n');
+    }
+    await out.write(`E${JSON.stringify({ counts: ctx.counts, pii: ctx.mask.counts })}\n`);
+  } finally {
+    await out.close();
+  }
+  return { messages: messages.join(''), digests: ctx.mask.knownNameDigests() };
+}
+
+/** A record line of a prepared file back as the parts of its event. */
+function readParts(line: string): EventParts {
+  const a = line.indexOf(SEP);
+  const b = line.indexOf(SEP, a + 1);
+  const c = line.indexOf(SEP, b + 1);
+  const tokens = line.slice(c + 1);
+  return {
+    head: line.slice(1, a),
+    fields: line.slice(a + 1, b),
+    message: { masked: JSON.parse(line.slice(b + 1, c)) as string[], tokens: tokens === '' ? [] : tokens.split(' ') },
+  };
+}
+
+/** Is a chunk's prepared file there to finish (a source whose scan prepared its chunks)? */
+export async function isPrepared(model: SourceModel, outDir: string, index: number): Promise<boolean> {
+  if (!model.prepared || !model.templates) return false;
+  return (await stat(preparedFile(outDir, model.source, index)).catch(() => null)) !== null;
+}
+
+/**
+ * The second half: the chunk's records (each message matched against the mined templates) and quarantined
+ * lines, written as the chunk pass writes them (`.partial`, then renamed); the prepared file is removed.
+ */
+export async function finishPreparedChunk(args: {
+  model: SourceModel;
+  chunk: ChunkRef;
+  outDir: string;
+}): Promise<ChunkOutput> {
+  const { model, chunk, outDir } = args;
+  const matcher = new TemplateMatcher(model.templates!);
+  const from = preparedFile(outDir, model.source, chunk.index);
+  const final = chunkFiles(outDir, model.source, chunk.index);
+  const partial = { records: `${final.records}.partial`, quarantine: `${final.quarantine}.partial` };
+  await mkdir(join(outDir, 'records'), { recursive: true });
+  await mkdir(join(outDir, 'quarantine'), { recursive: true });
+  const files = { records: await open(partial.records, 'w'), quarantine: await open(partial.quarantine, 'w') };
+  let totals: { counts: ChunkOutput['counts']; pii: PiiCounts } | null = null;
+  try {
+    const { size } = await stat(from);
+    for await (const block of readLineBlocks(from, 0, size, 1, PARSE_BLOCK_BYTES, Number.MAX_SAFE_INTEGER)) {
+      const records: string[] = [];
+      const quarantine: string[] = [];
+      eachLine(block.text, block.firstLine, (line) => {
+        if (line[0] === 'R') records.push(eventJson(readParts(line), matcher));
+        else if (line[0] === 'Q') quarantine.push(line.slice(1));
+        else if (line[0] === 'E') totals = JSON.parse(line.slice(1)) as typeof totals;
+      });
+      if (records.length) await files.records.write(jsonl(records));
+      if (quarantine.length) await files.quarantine.write(jsonl(quarantine));
+    }
+  } finally {
+    await files.records.close();
+    await files.quarantine.close();
+  }
+  if (!totals) throw new Error(`${from} ends early (the scan that wrote it did not finish): scan the source again`);
+  const { counts, pii } = totals as { counts: ChunkOutput['counts']; pii: PiiCounts };
+  await rename(partial.records, final.records);
+  await rename(partial.quarantine, final.quarantine);
+  await rm(from, { force: true });
+  return { recordsPath: final.records, quarantinePath: final.quarantine, counts, pii };
+}
+
+/**
+ * A chunk's pass: the second half of a prepared chunk, or the whole parse from the raw lines (a source the scan
+ * did not prepare, a prepared file gone, an attempt resuming from its progress) - the same output either way.
+ */
+export async function runChunk(args: Parameters<typeof parseChunkToFiles>[0]): Promise<ChunkOutput> {
+  if (!args.resume && (await isPrepared(args.model, args.outDir, args.chunk.index))) return finishPreparedChunk(args);
+  const out = await parseChunkToFiles(args);
+  await rm(preparedFile(args.outDir, args.model.source, args.chunk.index), { force: true });
+  return out;
+}

@@ -1,0 +1,134 @@
+import { open, rm, stat } from 'node:fs/promises';
+import { readLineBlocks, type ChunkRef } from './chunks';
+import { prepareChunk, preparedFile, type PrepareJob, type PreparedChunk } from './preparedChunk';
+import { PiiMasker } from './pii';
+import { eachLine } from './parsers/lines';
+import type { ParseOptions } from './parseResult';
+import type { SourceModel } from './sourceModel';
+import type { SourceSpec } from './sourceSpec';
+import { sourceTime, TIME_SAMPLE } from './sourceTime';
+import { compileLogFormat, matchLogFormat } from './templates/logFormat';
+import { Drain } from './templates/drain';
+import { EnumerationCounter } from './templates/enumerations';
+import { drainOptions, freezeTemplates } from './templates/templateModel';
+
+const READ = 1 << 20;
+
+/**
+ * A file's chunks: byte ranges of about `chunkBytes` that end after a newline, numbered by their first line.
+ * A file still being written (`growing`) ends at its last complete line.
+ */
+export async function planChunks(
+  path: string,
+  chunkBytes: number,
+  growing?: (bytes: number) => Promise<boolean>,
+): Promise<{ chunks: ChunkRef[]; bytes: number; lines: number }> {
+  const { size } = await stat(path);
+  const fh = await open(path);
+  const chunks: ChunkRef[] = [];
+  let newlines = 0;
+  let lastNewline = -1; // offset just after the last newline seen
+  let start = 0;
+  let startLine = 1;
+  try {
+    const buf = Buffer.allocUnsafe(READ);
+    for (let pos = 0; pos < size; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, size - pos), pos);
+      if (bytesRead === 0) break;
+      for (let i = buf.indexOf(10); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) {
+        newlines++;
+        lastNewline = pos + i + 1;
+        if (lastNewline - start >= chunkBytes) {
+          chunks.push({ index: chunks.length, start, end: lastNewline, firstLine: startLine });
+          start = lastNewline;
+          startLine = newlines + 1;
+        }
+      }
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  let bytes = size;
+  let lines = newlines + (size > lastNewline && size > 0 ? 1 : 0);
+  // a file still being written ends in a half-written line: read up to its last complete line
+  if (size > 0 && lastNewline < size && growing && (await growing(size))) {
+    bytes = Math.max(0, lastNewline);
+    lines = newlines;
+  }
+  if (bytes > start) chunks.push({ index: chunks.length, start, end: bytes, firstLine: startLine });
+  return { chunks, bytes, lines };
+}
+
+/** The header fields of a text log's first lines that have its header format, to detect its time format. */
+async function timeSample(path: string, spec: SourceSpec, end: number, maxLineBytes?: number) {
+  const format = compileLogFormat(spec.text.header);
+  const sample: Record<string, string>[] = [];
+  for await (const block of readLineBlocks(path, 0, end, 1, READ, maxLineBytes)) {
+    eachLine(block.text, block.firstLine, (raw) => {
+      if (sample.length >= TIME_SAMPLE) return;
+      const fields = matchLogFormat(format, raw);
+      if (fields) sample.push(fields);
+    });
+    if (sample.length >= TIME_SAMPLE) break;
+  }
+  return { fields: format.fields, sample };
+}
+
+/**
+ * The scan of a text log with its chunks prepared (preparedChunk.ts): the chunk plan, the time format from the
+ * first lines, then every chunk prepared at once (`prepare`: on threads, or here) while the miner takes their
+ * masked messages in line order, as the one-pass scan mines them. The model says whether the prepared files
+ * can be finished: not when a chunk found names (they were masked bare in it only after it found them, and
+ * not at all in the others): the chunk pass then parses those raw lines again, with every name.
+ */
+export async function scanPrepared(
+  path: string,
+  spec: SourceSpec,
+  opts: ParseOptions & {
+    chunkBytes: number;
+    year?: number;
+    growing?: (bytes: number) => Promise<boolean>;
+    outDir: string;
+    prepare?: (job: PrepareJob) => Promise<PreparedChunk>;
+  },
+): Promise<SourceModel> {
+  const plan = await planChunks(path, opts.chunkBytes, opts.growing);
+  const head = await timeSample(path, spec, plan.bytes, opts.maxLineBytes);
+  const year = opts.year ?? (await stat(path)).mtime.getUTCFullYear();
+  const time = sourceTime(spec, head.fields, head.sample, { ...opts, year });
+  // (one chunk is prepared here: a thread would cost its start and do nothing at the same time)
+  const prepare = plan.chunks.length > 1 && opts.prepare ? opts.prepare : prepareChunk;
+  const { chunkBytes: _, growing: __, year: ___, outDir, prepare: ____, ...parseOpts } = opts;
+  const pending = plan.chunks.map((chunk) => prepare({ path, spec, time, chunk, outDir, opts: parseOpts }));
+  for (const p of pending) p.catch(() => undefined); // each is awaited below; one failing must not go unhandled
+  const drain = new Drain(drainOptions(spec.text.miner));
+  const enumerations = new EnumerationCounter();
+  const digests = new Set<string>();
+  for (const p of pending) {
+    const { messages, digests: found } = await p;
+    for (let at = 0, nl = messages.indexOf('\n'); nl >= 0; at = nl + 1, nl = messages.indexOf('\n', at)) {
+      const tokens = nl === at ? [] : messages.slice(at, nl).split(' ');
+      enumerations.observe(drain.addTokens(tokens).id, tokens);
+    }
+    for (const d of found) digests.add(d);
+  }
+  const prepared = digests.size === 0;
+  if (!prepared)
+    await Promise.all(plan.chunks.map((c) => rm(preparedFile(outDir, opts.source, c.index), { force: true })));
+  return {
+    source: opts.source,
+    path,
+    spec,
+    bytes: plan.bytes,
+    lines: plan.lines,
+    chunks: plan.chunks,
+    headerLine: null,
+    templates: freezeTemplates(drain, spec.text.miner, enumerations),
+    time,
+    nameDigests: [...digests].sort(),
+    keyCheck: new PiiMasker(opts.pii).keyCheck(),
+    notes: [],
+    prepared,
+  };
+}
