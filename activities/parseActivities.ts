@@ -69,7 +69,12 @@ export function createParseActivities(deps: ActivityDeps) {
         try {
           return await Promise.all([
             source.spec.format === 'text'
-              ? scanSource(source.path, source.spec, { ...opts, outDir, prepare: threads.prepare })
+              ? scanSource(source.path, source.spec, {
+                  ...opts,
+                  outDir,
+                  prepare: threads.prepare,
+                  parallel: threads.size,
+                })
               : scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }),
             sha256File(source.path),
           ]);

@@ -334,7 +334,12 @@ async function dispatch(argv: string[]): Promise<void> {
             ref.spec = SourceSpec.parse({ ...ref.spec, text: { ...ref.spec.text, header: values.header } });
           }
           const opts = sourceParseOptions(ref, config, keys);
-          const model = await scanSource(ref.path, ref.spec, { ...opts, outDir, prepare: threads.prepare });
+          const model = await scanSource(ref.path, ref.spec, {
+            ...opts,
+            outDir,
+            prepare: threads.prepare,
+            parallel: threads.size,
+          });
           for (const note of model.notes) out(`${ref.name}: ${note}`);
           await writeModel(outDir, model);
           // the chunks on threads, one per core (a source of one chunk in this thread); then the sequence the

@@ -20,10 +20,16 @@ const READ = 1 << 20;
  */
 export async function planChunks(
   path: string,
-  chunkBytes: number,
+  target: number,
   growing?: (bytes: number) => Promise<boolean>,
+  parallel = 1,
 ): Promise<{ chunks: ChunkRef[]; bytes: number; lines: number }> {
   const { size } = await stat(path);
+  // as many chunks as the target size gives, rounded up to a multiple of the threads that take them (15 chunks on
+  // 2 threads keep one thread busy alone for the last one)
+  const least = Math.max(1, Math.ceil(size / target));
+  const count = least > 1 ? Math.ceil(least / parallel) * parallel : 1;
+  const chunkBytes = Math.min(target, Math.max(1, Math.ceil(size / count)));
   const fh = await open(path);
   const chunks: ChunkRef[] = [];
   let newlines = 0;
@@ -91,9 +97,11 @@ export async function scanPrepared(
     growing?: (bytes: number) => Promise<boolean>;
     outDir: string;
     prepare?: (job: PrepareJob) => Promise<PreparedChunk>;
+    /** how many chunks `prepare` takes at once (its threads) */
+    parallel?: number;
   },
 ): Promise<SourceModel> {
-  const plan = await planChunks(path, opts.chunkBytes, opts.growing);
+  const plan = await planChunks(path, opts.chunkBytes, opts.growing, opts.prepare ? (opts.parallel ?? 1) : 1);
   const head = await timeSample(path, spec, plan.bytes, opts.maxLineBytes);
   const year = opts.year ?? (await stat(path)).mtime.getUTCFullYear();
   const time = sourceTime(spec, head.fields, head.sample, { ...opts, year });

@@ -141,7 +141,7 @@ export const scanBlockBytes = (chunkBytes: number) => Math.max(1024, Math.min(1 
 export async function scanSource(
   path: string,
   spec: SourceSpec,
-  opts: ScanOptions & { outDir?: string; prepare?: (job: PrepareJob) => Promise<PreparedChunk> },
+  opts: ScanOptions & { outDir?: string; prepare?: (job: PrepareJob) => Promise<PreparedChunk>; parallel?: number },
 ): Promise<SourceModel> {
   const { outDir } = opts;
   if (spec.format === 'text' && outDir) return scanPrepared(path, spec, { growing: grownPast(path), ...opts, outDir });

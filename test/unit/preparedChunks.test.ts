@@ -85,7 +85,7 @@ async function preparedParse(path: string) {
   }
 }
 
-test('prepared chunks write the bytes of the chunk pass over the raw lines, and mine the one-pass templates', async () => {
+test('prepared chunks write the bytes of the chunk pass over raw lines, and mine the one-pass templates', async () => {
   const path = hostileLog([]);
   const prepared = await preparedParse(path);
   expect(prepared.model.prepared).toBe(true);
@@ -134,7 +134,7 @@ test('prepared chunks write the bytes of the chunk pass over the raw lines, and 
   expect(existsSync(preparedFile(prepared.out, 'openstack.log', 0))).toBe(false);
 }, 60_000);
 
-test('a log whose lines reveal names is not finished from its prepared chunks: every chunk masks every name', async () => {
+test('a log revealing names is not finished from its prepared chunks: every chunk masks every name', async () => {
   const name = 'nova.compute.manager [req-1 - - - - -] Shift handed over by operator Zhang Wei at the console';
   const bare = 'nova.compute.manager [req-2 - - - - -] Zhang Wei restarted the scheduler';
   const line = (msg: string) => `nova-compute.log.1 2017-05-16 00:00:01.000 2931 INFO ${msg}`;

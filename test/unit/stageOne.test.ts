@@ -53,25 +53,39 @@ test(
   },
 );
 
-test('forge parse follows the same sequence: a wholly unreadable source fails with the verdict the run gives', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'forge-stage-one-'));
-  writeFileSync(join(dir, 'garbage.log'), 'garbage line one\nanother garbage\n');
-  const res = spawnSync(
-    process.execPath,
-    [
-      join(__dirname, '..', '..', 'cli', 'bin.js'),
-      'parse',
-      '--source',
-      join(dir, 'garbage.log'),
-      '--format',
-      'text',
-      '--out',
-      join(dir, 'out'),
-    ],
-    { encoding: 'utf8' },
-  );
-  expect(res.status).toBe(1);
-  expect(res.stderr).toMatch(
-    /^forge: garbage\.log is wholly unreadable: all 2 lines were quarantined \(see .*garbage\.log\.00000\.jsonl/,
-  );
-});
+test.each([
+  ['one chunk', 'garbage line one\nanother garbage\n', 2],
+  // several chunks, parsed on threads: the verdict is given after they end (once, a process with only idle threads
+  // left exited with 0 while it waited for them to end, before it said why)
+  ['several chunks', 'garbage line\n'.repeat(600), 600],
+])(
+  'forge parse follows the same sequence: a wholly unreadable source (%s) fails with the verdict of the run',
+  (_, text, n) => {
+    const dir = mkdtempSync(join(tmpdir(), 'forge-stage-one-'));
+    writeFileSync(join(dir, 'garbage.log'), text);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ parse: { chunkBytes: 4096 } }));
+    const res = spawnSync(
+      process.execPath,
+      [
+        join(__dirname, '..', '..', 'cli', 'bin.js'),
+        'parse',
+        '--source',
+        join(dir, 'garbage.log'),
+        '--format',
+        'text',
+        '--config',
+        join(dir, 'config.json'),
+        '--out',
+        join(dir, 'out'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `^forge: garbage\\.log is wholly unreadable: all ${n} lines were quarantined ` +
+          `\\(see .*garbage\\.log\\.00000\\.jsonl`,
+      ),
+    );
+  },
+);

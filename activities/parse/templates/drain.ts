@@ -72,6 +72,31 @@ export function keyCovers(template: string, token: string): boolean {
 
 const VARIABLE_TOKEN = /^(?:<\*>|[^\w\u4e00-\u9fff])*$/;
 
+/**
+ * A template token as the similarity reads it: a parameter; the `key=` it covers (`key=<*>`); the key of a
+ * `key=value` whose value is a variable (a wildcard, or holds a digit).
+ */
+interface TokenInfo {
+  param: boolean;
+  covers: string | null;
+  variableKey: string | null;
+}
+
+/** keyCovers(template, token), from the template token's info. */
+const keyCoversBy = (ti: TokenInfo, token: string) =>
+  ti.covers !== null && token.length > ti.covers.length && token.startsWith(ti.covers);
+
+/**
+ * sameKeyedVariable(template, token), from the template token's info: a key has no `=`, `:` or space but its last
+ * character, so a token that starts with it has the same key, and its value is the rest.
+ */
+function sameKeyedVariableBy(ti: TokenInfo, token: string): boolean {
+  const key = ti.variableKey;
+  if (key === null || token.length <= key.length || !token.startsWith(key)) return false;
+  const value = token.slice(key.length);
+  return value === WILDCARD || HAS_DIGIT.test(value);
+}
+
 /** Consecutive tokens that are only variables and punctuation, joined into one. */
 function joinVariableRuns(tokens: string[]): string[] {
   const out: string[] = [];
@@ -118,6 +143,7 @@ export class Drain {
   private readonly root = new Map<number, TreeNode>();
   private readonly maskRegex: RegExp | null;
   private readonly prefixDepth: number;
+  private readonly infos = new WeakMap<Cluster, TokenInfo[]>();
 
   constructor(private readonly opts: DrainOptions) {
     this.maskRegex = opts.masks.length ? new RegExp(opts.masks.map((m) => `(?:${m})`).join('|'), 'g') : null;
@@ -164,6 +190,7 @@ export class Drain {
     for (let i = 0; i < t.length; i++) {
       if (t[i] === tokens[i] || (keyed && keyCovers(t[i], tokens[i]))) continue;
       t[i] = keyed ? mergeToken(t[i], tokens[i]) : WILDCARD;
+      this.infos.delete(found);
     }
     return found;
   }
@@ -205,18 +232,20 @@ export class Drain {
     let best: Cluster | null = null;
     let bestSim = -1;
     let bestParams = -1;
-    const constantOnly = this.opts.constantSimilarity;
     const keyed = this.opts.keyedTokens;
     for (const c of clusters) {
       let same = 0;
       let params = 0;
       const t = c.template;
+      const info = this.tokenInfo(c);
       for (let i = 0; i < t.length; i++) {
-        if (t[i] === WILDCARD || (constantOnly && t[i].includes(WILDCARD) && VARIABLE_TOKEN.test(t[i]))) {
+        const ti = info[i];
+        if (ti.param) {
           params++;
           continue;
         }
-        if (t[i] === tokens[i] || (keyed && (keyCovers(t[i], tokens[i]) || sameKeyedVariable(t[i], tokens[i])))) same++;
+        const token = tokens[i];
+        if (t[i] === token || (keyed && (keyCoversBy(ti, token) || sameKeyedVariableBy(ti, token)))) same++;
       }
       const sim = t.length ? same / t.length : 1;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
@@ -226,6 +255,25 @@ export class Drain {
       }
     }
     return best && bestSim >= this.opts.similarity ? best : null;
+  }
+
+  /** What the similarity needs to know of each template token, kept until the template changes. */
+  private tokenInfo(c: Cluster): TokenInfo[] {
+    let info = this.infos.get(c);
+    if (!info) {
+      const constantOnly = this.opts.constantSimilarity;
+      info = c.template.map((t) => {
+        const k = KEYED.exec(t);
+        const covers = t.endsWith(WILDCARD) && t.length > WILDCARD.length ? t.slice(0, -WILDCARD.length) : '';
+        return {
+          param: t === WILDCARD || (constantOnly && t.includes(WILDCARD) && VARIABLE_TOKEN.test(t)),
+          covers: /[=:]$/.test(covers) ? covers : null,
+          variableKey: k && (k[2] === WILDCARD || HAS_DIGIT.test(k[2])) ? k[1] : null,
+        };
+      });
+      this.infos.set(c, info);
+    }
+    return info;
   }
 
   private insert(cluster: Cluster): void {

@@ -86,21 +86,51 @@ export function freezeTemplates(
 
 type ParamType = TemplateParam['type'];
 
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const HAS_DIGIT = /\d/;
+
+/** An IPv6-like value: hex digits and three or more colon-separated groups. */
+const ipv6Like = (v: string) => v.includes(':') && /^[0-9a-fA-F:]+$/.test(v) && v.split(':').length > 2;
+
 function typeOf(v: string): { type: ParamType; value: string | number } {
+  // (most values hold no digit: of the types below, only an IPv6-like or a UUID value can)
+  if (!HAS_DIGIT.test(v)) {
+    if (ipv6Like(v)) return { type: 'ip', value: v };
+    return v.length === 36 && UUID.test(v) ? { type: 'uuid', value: v } : { type: 'string', value: v };
+  }
   if (/^[-+]?\d+$/.test(v) && Math.abs(Number(v)) <= Number.MAX_SAFE_INTEGER) return { type: 'int', value: Number(v) };
   // (a number too large for a double, 1e999, stays a string: a record holds finite numbers only)
   if (/^[-+]?\d*\.\d+(?:[eE][-+]?\d+)?$|^[-+]?\d+[eE][-+]?\d+$/.test(v) && Number.isFinite(Number(v)))
     return { type: 'float', value: Number(v) };
-  if (
-    /^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v) ||
-    (v.includes(':') && /^[0-9a-fA-F:]+$/.test(v) && v.split(':').length > 2)
-  )
-    return { type: 'ip', value: v };
-  if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v))
-    return { type: 'uuid', value: v };
+  if (/^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v) || ipv6Like(v)) return { type: 'ip', value: v };
+  if (UUID.test(v)) return { type: 'uuid', value: v };
   if (/^0[xX][0-9a-fA-F]+$/.test(v)) return { type: 'hex', value: v };
   if (/^\d{1,2}:\d{2}(?::\d{2})?/.test(v) || /^\d{4}-\d{2}-\d{2}/.test(v)) return { type: 'time', value: v };
   return { type: 'string', value: v };
+}
+
+/** The name a parameter takes from its template: the key it is the value of, or the word before it (memoised). */
+const KEY_NAMES = new Map<string, string>();
+
+function paramBase(token: string, before: string | null): string {
+  const memo = `${token}\u0000${before ?? ''}`;
+  let base = KEY_NAMES.get(memo);
+  if (base === undefined) {
+    const key =
+      /([A-Za-z_][\w.-]*)\s*[=:]\s*<\*>/.exec(token)?.[1] ??
+      (before !== null && !before.includes(WILDCARD) ? before.replace(/[^\w\u4e00-\u9fff]+/g, '') : '');
+    base = (key || 'p').toLowerCase();
+    if (KEY_NAMES.size >= 10_000) KEY_NAMES.clear();
+    KEY_NAMES.set(memo, base);
+  }
+  return base;
+}
+
+/** How many `<*>` a token holds. */
+function wildcards(token: string): number {
+  let n = 0;
+  for (let at = token.indexOf(WILDCARD); at >= 0; at = token.indexOf(WILDCARD, at + WILDCARD.length)) n++;
+  return n;
 }
 
 /**
@@ -111,26 +141,25 @@ export function extractParams(template: readonly string[], message: MaskedMessag
   const out: TemplateParam[] = [];
   let k = 0;
   const names = new Map<string, number>();
-  const nameFor = (i: number, token: string): string => {
-    const key =
-      /([A-Za-z_][\w.-]*)\s*[=:]\s*<\*>/.exec(token)?.[1] ??
-      (i > 0 && !template[i - 1].includes(WILDCARD) ? template[i - 1].replace(/[^\w\u4e00-\u9fff]+/g, '') : '');
-    const base = (key || 'p').toLowerCase();
+  const push = (i: number, token: string, value: string) => {
+    const base = paramBase(token, i > 0 ? template[i - 1] : null);
     const n = (names.get(base) ?? 0) + 1;
     names.set(base, n);
-    return n === 1 ? base : `${base}_${n}`;
+    const typed = typeOf(value);
+    out.push({ name: n === 1 ? base : `${base}_${n}`, type: typed.type, value: typed.value });
   };
-  message.tokens.forEach((token, i) => {
-    const placeholders = token.split(WILDCARD).length - 1;
+  const tokens = message.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const placeholders = wildcards(token);
     if (placeholders > 0) {
-      for (let j = 0; j < placeholders; j++)
-        out.push({ name: nameFor(i, template[i] ?? token), ...typeOf(message.masked[k++] ?? '') });
+      for (let j = 0; j < placeholders; j++) push(i, template[i] ?? token, message.masked[k++] ?? '');
     } else if (template[i] === WILDCARD) {
-      out.push({ name: nameFor(i, template[i]), ...typeOf(token) });
+      push(i, template[i], token);
     } else if (template[i] !== undefined && keyCovers(template[i], token)) {
-      out.push({ name: nameFor(i, template[i]), ...typeOf(token.slice(template[i].length - WILDCARD.length)) });
+      push(i, template[i], token.slice(template[i].length - WILDCARD.length));
     }
-  });
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@ import { InputError } from '../parseFile';
  * A thread's heap: with V8's defaults two threads beside the main one took forge parse to ~465 MB on
  * 400,000 OpenStack lines; with these limits ~415 MB at the same speed (bench/parseVsDrain3.ts).
  */
-const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 };
 
 /** What a thread is sent: everything `parseChunkToFiles` takes but the progress callback (plain data). */
 export type ChunkJob = Omit<Parameters<typeof parseChunkToFiles>[0], 'onProgress'>;
@@ -88,6 +88,7 @@ export class ChunkThreads {
         (w) =>
           new Promise<void>((resolve) => {
             w.once('exit', () => resolve());
+            w.ref(); // an idle thread is unreferenced: waiting for it must keep the process alive
             w.postMessage('close');
           }),
       ),
