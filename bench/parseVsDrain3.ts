@@ -13,6 +13,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sharedDataset } from './lib/shared';
+import { DEFAULT_PII_OPTIONS, PiiMasker } from '../activities/parse/pii';
+import { Drain } from '../activities/parse/templates/drain';
+import { compileLogFormat, matchLogFormat } from '../activities/parse/templates/logFormat';
+import { drainOptions, MinerSettings } from '../activities/parse/templates/templateModel';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, repeat: { type: 'string', default: '200' } },
@@ -35,13 +39,23 @@ if masks:
 miner = TemplateMiner(config=cfg)
 header = re.compile(r'^(?P<Logrecord>.*?)\\s+(?P<Date>.*?)\\s+(?P<Time>.*?)\\s+(?P<Pid>.*?)\\s+(?P<Level>.*?)\\s+'
                     r'(?P<Component>.*?)\\s+\\[(?P<ADDR>.*?)\\]\\s+(?P<Content>.*?)$')
+def content(line):
+    m = header.match(line.strip())
+    return m.group('Content') if m else line.strip()
 n = 0
-with open(path, encoding='utf-8') as f:
-    for line in f:
-        m = header.match(line.strip())
-        miner.add_log_message(m.group('Content') if m else line.strip())
-        n += 1
-print(n, len(miner.drain.clusters))
+if sys.argv[3] == 'end-to-end':
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            miner.add_log_message(content(line))
+            n += 1
+    print(n, len(miner.drain.clusters))
+else:  # the miner alone: its loop over messages read and split before
+    with open(path, encoding='utf-8') as f:
+        contents = [content(line) for line in f]
+    start = time.perf_counter()
+    for c in contents:
+        miner.add_log_message(c)
+    print(len(contents), len(miner.drain.clusters), time.perf_counter() - start)
 `;
 
 function ensureDrain3(): string {
@@ -62,6 +76,36 @@ function timed(cmd: string, args: string[]): { wall: number; rssMb: number; out:
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Seconds of `fn` over every item, on this thread. */
+function seconds<T>(items: T[], fn: (x: T) => void): number {
+  const t = process.hrtime.bigint();
+  for (const x of items) fn(x);
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+/**
+ * The miner alone, as Drain3's is timed (its loop over messages already read and split), one thread: Forge's
+ * miner with its default masks (`Drain.add`: masks, then the tree), and its tree alone on messages masked
+ * before. Then the floor of the product path: the PII masking and the miner's masking of every message (what
+ * every line must go through), in core-seconds: on N cores, stage one cannot take less than this / N.
+ */
+function forgeMiner(log: string): { lines: number; mine: number; tree: number; floor: number } {
+  const format = compileLogFormat(HEADER);
+  const contents = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => matchLogFormat(format, l.replace(/\r$/, ''))?.Content ?? l);
+  const options = drainOptions(MinerSettings.parse({}));
+  const masked = contents.map((c) => new Drain(options).mask(c).tokens);
+  const tree = new Drain(options);
+  const treeOnly = seconds(masked, (t) => tree.addTokens(t));
+  const miner = new Drain(options);
+  const mine = seconds(contents, (c) => miner.add(c));
+  const pii = new PiiMasker({ ...DEFAULT_PII_OPTIONS, digestKey: 'bench' });
+  const floor = seconds(contents, (c) => miner.mask(pii.text(c)));
+  return { lines: contents.length, mine, tree: treeOnly, floor };
+}
 
 function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'forge-vs-drain3-'));
@@ -89,8 +133,8 @@ function main(): void {
         timed(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'parse', '--source', config, '--out', out]),
       );
       rmSync(out, { recursive: true, force: true });
-      runs['drain3 with masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'masks']));
-      runs['drain3 without masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'none']));
+      runs['drain3 with masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'masks', 'end-to-end']));
+      runs['drain3 without masks'].push(timed(py, [join(dir, 'drain3_run.py'), log, 'none', 'end-to-end']));
     }
     console.log(
       `${lines} lines (${(readFileSync(log).length / 1e6).toFixed(0)} MB), ${values.rounds} rounds, ` +
@@ -105,6 +149,30 @@ function main(): void {
           (name === 'forge' ? '' : `; Forge's speed / this: ${(wall / forgeWall).toFixed(2)}x`),
       );
     }
+    // the miners alone, and the floor of the product path
+    const drain3Loop = (masks: string) =>
+      median(
+        Array.from({ length: Number(values.rounds) }, () =>
+          Number(timed(py, [join(dir, 'drain3_run.py'), log, masks, 'loop']).out.trim().split(' ')[2]),
+        ),
+      );
+    const d3 = { masks: drain3Loop('masks'), none: drain3Loop('none') };
+    const f = Array.from({ length: Number(values.rounds) }, () => forgeMiner(log));
+    const mine = median(f.map((x) => x.mine));
+    const tree = median(f.map((x) => x.tree));
+    const floor = median(f.map((x) => x.floor));
+    const perSec = (s: number) => `${Math.round(lines / s)} lines/s`;
+    console.log(
+      `miner alone, one thread (its loop over messages read before): Forge with its masks ${mine.toFixed(2)} s ` +
+        `(${perSec(mine)}), Drain3 with masks ${d3.masks.toFixed(2)} s: ${(d3.masks / mine).toFixed(2)}x; ` +
+        `Forge's tree alone (messages masked before) ${tree.toFixed(2)} s, Drain3 without masks ` +
+        `${d3.none.toFixed(2)} s: ${(d3.none / tree).toFixed(2)}x`,
+    );
+    console.log(
+      `floor of the product path: PII masking + the miner's masking of every message ${floor.toFixed(2)} ` +
+        `core-s, so >= ${(floor / cpus().length).toFixed(2)} s on ${cpus().length} cores ` +
+        `(3x Drain3 with masks end to end: ${(median(runs['drain3 with masks'].map((x) => x.wall)) / 3).toFixed(2)} s)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

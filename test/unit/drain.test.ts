@@ -1,6 +1,8 @@
 import { Drain, skeleton } from '../../activities/parse/templates/drain';
 import { compileLogFormat, matchLogFormat } from '../../activities/parse/templates/logFormat';
-import { STANDARD_MASKS } from '../../activities/parse/templates/masks';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STANDARD_MASK, STANDARD_MASKS } from '../../activities/parse/templates/masks';
 import { EnumerationCounter } from '../../activities/parse/templates/enumerations';
 import {
   drainOptions,
@@ -122,4 +124,25 @@ describe('log header notation', () => {
     expect(() => compileLogFormat('<Date> <Date> <Content>')).toThrow(/appears twice/);
     expect(() => compileLogFormat('<Date> ( <Content>')).toThrow(/not a valid pattern/);
   });
+});
+
+test('the standard masks as one pattern match exactly what their plain alternation matches', () => {
+  const dir = join(__dirname, '..', 'fixtures', 'data', 'loghub');
+  const lines = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
+  // and lines that put each mask at the edges of words, where the one pattern dismisses positions early
+  lines.push(
+    'xhttp://a.b/c Xhttp://a.b/c _ftp://h/x a1.2.3.4 1.2.3.4b -1.5e3ms +7 sec x-7 a_12 *x12 #a1 b2 c3,d4 e5',
+    'id=550e8400-e29b-41d4-a716-446655440000 mail:a.b+c@d.example.org 0xFFee x0x1 00:1A:2b:3C:4d:5E',
+    'Sun Jul 10 03:55:15 2005 Jul 10, 2005 2026-03-02T07:58:12.5 07:58:12,25 deadbeef00112233 host.a.example:80',
+    '[IP] [NAME:3f2a9c] [x]1 ..1 .-1 µ5 5µs 3 KiB 4 bytes 12%',
+  );
+  expect(lines.length).toBeGreaterThan(2000);
+  const plain = new RegExp(STANDARD_MASKS.map((m) => `(?:${m})`).join('|'), 'g');
+  const one = new RegExp(STANDARD_MASK, 'g');
+  const spans = (re: RegExp, line: string) => [...line.matchAll(re)].map((m) => `${m.index}:${m[0]}`).join('|');
+  for (const line of lines) expect(spans(one, line)).toBe(spans(plain, line));
+  // the miner's options use the one pattern
+  expect(drainOptions(MinerSettings.parse({})).masks).toContain(STANDARD_MASK);
 });

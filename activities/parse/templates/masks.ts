@@ -28,3 +28,19 @@ export const STANDARD_MASKS: readonly string[] = [
   '(?<![\\w.-])[-+]?\\d+(?:[.,]\\d+)*(?:[eE][-+]?\\d+)?(?:%|[a-zA-Zµ]{1,3}|\\s(?:[KMGT]i?B|bytes?|ms|us|ns|secs?' +
     '|seconds?|mins?|minutes?|hours?|h|s)(?![\\w.]))?(?![\\w.])',
 ];
+
+/**
+ * The standard masks as one pattern, for speed: the same matches as their plain alternation `(?:m1)|(?:m2)|...`
+ * (a test compares them on every Loghub excerpt), in ~60 % of the time. Every match starts with a word character
+ * or one of `*#+.-`, and every mask but the URL's starts where no word character precedes it (its own `\b` or
+ * look-behind says so): a position inside a word is dismissed by two checks instead of thirteen attempts.
+ */
+export const STANDARD_MASK = (() => {
+  const masks = STANDARD_MASKS;
+  const url = masks.findIndex((m) => m.includes('://'));
+  const group = (ms: readonly string[]) => ms.map((m) => `(?:${m})`).join('|');
+  return (
+    `(?=[\\w*#+.-])(?:(?<!\\w)(?:${group(masks.slice(0, url))})|(?:${masks[url]})` +
+    `|(?<!\\w)(?:${group(masks.slice(url + 1))}))`
+  );
+})();

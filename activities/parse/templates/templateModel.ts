@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Drain, keyCovers, skeleton, WILDCARD, type Cluster, type DrainOptions, type MaskedMessage } from './drain';
-import { STANDARD_MASKS } from './masks';
+import { STANDARD_MASK } from './masks';
 import { MASK_TOKEN } from '../pii';
 import type { TemplateParam } from '../records';
 import { EnumerationCounter, enumeratedTemplate } from './enumerations';
@@ -26,7 +26,7 @@ export function drainOptions(s: MinerSettings): DrainOptions {
     depth: s.depth,
     similarity: s.similarity,
     maxChildren: s.maxChildren,
-    masks: [PII_MASK, ...s.masks, ...STANDARD_MASKS],
+    masks: [PII_MASK, ...s.masks, STANDARD_MASK],
     numbersAreVariables: true,
     constantSimilarity: true,
     keyedTokens: true,
