@@ -7,7 +7,8 @@ import { InputError } from '../parseFile';
 
 /**
  * A thread's heap: with V8's defaults two threads beside the main one took forge parse to ~465 MB on
- * 400,000 OpenStack lines; with these limits ~415 MB at the same speed (bench/parseVsDrain3.ts).
+ * 400,000 OpenStack lines; with these limits ~355 MB (bench/parseVsDrain3.ts). A young generation of 48 MB, not
+ * 16: prepared chunks ran ~25 % slower in 16 (more of their strings outlived a scavenge); 96 was no faster.
  */
 const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 };
 
