@@ -153,7 +153,11 @@ function main(): void {
     const drain3Loop = (masks: string) =>
       median(
         Array.from({ length: Number(values.rounds) }, () =>
-          Number(timed(py, [join(dir, 'drain3_run.py'), log, masks, 'loop']).out.trim().split(' ')[2]),
+          Number(
+            timed(py, [join(dir, 'drain3_run.py'), log, masks, 'loop'])
+              .out.trim()
+              .split(' ')[2],
+          ),
         ),
       );
     const d3 = { masks: drain3Loop('masks'), none: drain3Loop('none') };

@@ -137,22 +137,38 @@ export class TextLogParser implements SourceParser {
  * record as the schema gives it.
  */
 export function eventJson(parts: EventParts, matcher: TemplateMatcher | null): string {
-  let id: string | null = null;
-  let template: string | null = null;
+  let event = '"template_id":null,"template":null';
   let params: TemplateParam[] = [];
   if (matcher) {
     const matched = matcher.matchMasked(parts.message);
-    if (matched) ({ templateId: id, template, params } = matched);
-    else {
+    if (matched) {
+      event = eventKeys(matcher, matched.templateId, matched.template);
+      params = matched.params;
+    } else {
       // a message no mined template covers (rare: a template generalised past it) is its own event
-      template = (JSON.parse(`${parts.head}}`) as EventRecord).text;
-      id = templateId(skeleton(template.split(/\s+/)));
+      const text = (JSON.parse(`${parts.head}}`) as EventRecord).text;
+      const id = templateId(skeleton(text.split(/\s+/)));
+      event = `"template_id":${JSON.stringify(id)},"template":${JSON.stringify(text)}`;
     }
   }
-  return (
-    `${parts.head},"template_id":${JSON.stringify(id)},"template":${JSON.stringify(template)},` +
-    `"params":${JSON.stringify(params)},"fields":${parts.fields}}`
-  );
+  return `${parts.head},${event},"params":${JSON.stringify(params)},"fields":${parts.fields}}`;
+}
+
+/**
+ * The JSON of each event's id and template, per model (its events are a few dozen, written on every line); by
+ * template, as an event's id is the hash of its template's skeleton.
+ */
+const EVENT_KEYS = new WeakMap<TemplateMatcher, Map<string, string>>();
+
+function eventKeys(matcher: TemplateMatcher, id: string, template: string): string {
+  let known = EVENT_KEYS.get(matcher);
+  if (!known) EVENT_KEYS.set(matcher, (known = new Map()));
+  let keys = known.get(template);
+  if (keys === undefined) {
+    keys = `"template_id":${JSON.stringify(id)},"template":${JSON.stringify(template)}`;
+    known.set(template, keys);
+  }
+  return keys;
 }
 
 /** A text event before its template: the record's JSON up to `text` (without its closing brace), and more. */
