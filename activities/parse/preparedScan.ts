@@ -107,14 +107,17 @@ export async function scanPrepared(
   const time = sourceTime(spec, head.fields, head.sample, { ...opts, year });
   // (one chunk is prepared here: a thread would cost its start and do nothing at the same time)
   const prepare = plan.chunks.length > 1 && opts.prepare ? opts.prepare : prepareChunk;
-  const { chunkBytes: _, growing: __, year: ___, outDir, prepare: ____, ...parseOpts } = opts;
-  const pending = plan.chunks.map((chunk) => prepare({ path, spec, time, chunk, outDir, opts: parseOpts }));
-  for (const p of pending) p.catch(() => undefined); // each is awaited below; one failing must not go unhandled
+  const { chunkBytes: _, growing: __, year: ___, outDir, prepare: ____, parallel: _____, ...parseOpts } = opts;
+  const pending: (Promise<PreparedChunk> | null)[] = plan.chunks.map((chunk) =>
+    prepare({ path, spec, time, chunk, outDir, opts: parseOpts }),
+  );
+  for (const p of pending) p!.catch(() => undefined); // each is awaited below; one failing must not go unhandled
   const drain = new Drain(drainOptions(spec.text.miner));
   const enumerations = new EnumerationCounter();
   const digests = new Set<string>();
-  for (const p of pending) {
-    const { messages, digests: found } = await p;
+  for (let i = 0; i < pending.length; i++) {
+    const { messages, digests: found } = await pending[i]!;
+    pending[i] = null; // its messages are mined below: not kept until the last chunk is
     for (let at = 0, nl = messages.indexOf('\n'); nl >= 0; at = nl + 1, nl = messages.indexOf('\n', at)) {
       const tokens = nl === at ? [] : messages.slice(at, nl).split(' ');
       enumerations.observe(drain.addTokens(tokens).id, tokens);
