@@ -77,11 +77,10 @@ export class PiiMasker {
 
   /** Every finding in `text`, names learned earlier included. */
   detect(text: string): Finding[] {
-    const found = resolveFindings([
-      ...typedFindings(text, this.employeeIds),
-      ...nameFindings(text),
-      ...this.bareNames(text),
-    ]);
+    const all = typedFindings(text, this.employeeIds);
+    for (const f of nameFindings(text)) all.push(f);
+    if (this.digests.size) for (const f of this.bareNames(text)) all.push(f);
+    const found = resolveFindings(all);
     for (const f of found) if (f.type === 'name') this.learn(f.value);
     return found;
   }

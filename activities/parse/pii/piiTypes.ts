@@ -67,8 +67,8 @@ export function collect(
   type: PiiType,
   accept: (m: RegExpExecArray) => boolean = () => true,
   group = 0,
+  out: Finding[] = [],
 ): Finding[] {
-  const out: Finding[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m[0] === '') {
@@ -86,6 +86,7 @@ export function collect(
 
 /** Keep the findings that win: by priority, then the longer; no two overlap. Sorted by position. */
 export function resolveFindings(findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
   const rank = (f: Finding) => PRIORITY.indexOf(f.type);
   const sorted = [...findings].sort(
     (a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || a.start - b.start,

@@ -118,32 +118,37 @@ function colons(s: string): number {
 /** Typed personal data (everything but names) in `text`; `employeeIds` are the site's patterns, compiled. */
 export function typedFindings(text: string, employeeIds: readonly RegExp[]): Finding[] {
   const before = (m: RegExpExecArray, n = 24) => text.slice(Math.max(0, m.index - n), m.index);
-  return [
-    ...(text.includes('@') ? collect(EMAIL, text, 'email') : []),
-    ...collect(RESIDENT_ID, text, 'id_number', (m) => isResidentId(m[0])),
-    ...collect(
-      CARD,
+  const out: Finding[] = [];
+  if (text.includes('@')) collect(EMAIL, text, 'email', ANY, 0, out);
+  collect(RESIDENT_ID, text, 'id_number', (m) => isResidentId(m[0]), 0, out);
+  collect(
+    CARD,
+    text,
+    'bank_card',
+    (m) => luhnValid(m[0]) && (CARD_CONTEXT.test(before(m, 30)) || /[ -]/.test(m[0])),
+    0,
+    out,
+  );
+  collect(IPV4, text, 'ip', (m) => !VERSION_CONTEXT.test(before(m, 12)), 0, out);
+  // an IPv6 address has "::" or eight groups (seven colons): lines with neither skip the long pattern
+  if (text.includes('::') || colons(text) >= 7)
+    collect(
+      IPV6,
       text,
-      'bank_card',
-      (m) => luhnValid(m[0]) && (CARD_CONTEXT.test(before(m, 30)) || /[ -]/.test(m[0])),
-    ),
-    ...collect(IPV4, text, 'ip', (m) => !VERSION_CONTEXT.test(before(m, 12))),
-    // an IPv6 address has "::" or eight groups (seven colons): lines with neither skip the long pattern
-    ...(text.includes('::') || colons(text) >= 7
-      ? collect(
-          IPV6,
-          text,
-          'ip',
-          (m) =>
-            (m[0].match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m[0]) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m[0]),
-        )
-      : []),
-    ...collect(MAC, text, 'mac'),
-    ...collect(MOBILE, text, 'phone'),
-    ...collect(LANDLINE, text, 'phone'),
-    ...(HAS_CJK.test(text) ? collect(PLATE, text, 'plate') : []),
-    ...collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', () => true, 3),
-    ...collect(KEYED_ID, text, 'employee_id', (m) => !ACCOUNT_KEY.test(m[1]) || personalAccount(m[3]), 3),
-    ...employeeIds.flatMap((re) => collect(re, text, 'employee_id')),
-  ];
+      'ip',
+      (m) =>
+        (m[0].match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m[0]) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m[0]),
+      0,
+      out,
+    );
+  collect(MAC, text, 'mac', ANY, 0, out);
+  collect(MOBILE, text, 'phone', ANY, 0, out);
+  collect(LANDLINE, text, 'phone', ANY, 0, out);
+  if (HAS_CJK.test(text)) collect(PLATE, text, 'plate', ANY, 0, out);
+  collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', ANY, 3, out);
+  collect(KEYED_ID, text, 'employee_id', (m) => !ACCOUNT_KEY.test(m[1]) || personalAccount(m[3]), 3, out);
+  for (const re of employeeIds) collect(re, text, 'employee_id', ANY, 0, out);
+  return out;
 }
+
+const ANY = () => true;

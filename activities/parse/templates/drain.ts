@@ -161,10 +161,8 @@ export class Drain {
           return WILDCARD;
         })
       : content;
-    let tokens = text
-      .trim()
-      .split(/\s+/)
-      .filter((t) => t !== '');
+    const trimmed = text.trim();
+    let tokens = trimmed === '' ? [] : trimmed.split(/\s+/);
     if (this.opts.joinVariables && masked.length > 1) tokens = joinVariableRuns(tokens);
     return { tokens, masked };
   }
