@@ -136,8 +136,7 @@ export function typedFindings(text: string, employeeIds: readonly RegExp[]): Fin
       IPV6,
       text,
       'ip',
-      (m) =>
-        (m[0].match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m[0]) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m[0]),
+      (m) => (m[0].match(/:/g) ?? []).length >= 2 && /[0-9a-fA-F]/.test(m[0]) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m[0]),
       0,
       out,
     );

@@ -28,11 +28,11 @@ export class EnumerationCounter {
       const values = positions[i];
       if (values === null) continue;
       const t = tokens[i];
-      if (!WORD.test(t.replace(KEY, '')) || (!values.has(t) && values.size >= this.maxValues)) {
-        positions[i] = null;
-        continue;
-      }
-      values.set(t, (values.get(t) ?? 0) + 1);
+      const n = values.get(t);
+      // (a word counted before passed the test then: most positions repeat their word line after line)
+      if (n !== undefined) values.set(t, n + 1);
+      else if (values.size >= this.maxValues || !WORD.test(t.replace(KEY, ''))) positions[i] = null;
+      else values.set(t, 1);
     }
   }
 

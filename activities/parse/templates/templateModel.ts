@@ -92,21 +92,21 @@ const HAS_DIGIT = /\d/;
 /** An IPv6-like value: hex digits and three or more colon-separated groups. */
 const ipv6Like = (v: string) => v.includes(':') && /^[0-9a-fA-F:]+$/.test(v) && v.split(':').length > 2;
 
-function typeOf(v: string): { type: ParamType; value: string | number } {
+/** The type of a parameter's value (an int or a float is written as a number). */
+function typeOf(v: string): ParamType {
   // (most values hold no digit: of the types below, only an IPv6-like or a UUID value can)
   if (!HAS_DIGIT.test(v)) {
-    if (ipv6Like(v)) return { type: 'ip', value: v };
-    return v.length === 36 && UUID.test(v) ? { type: 'uuid', value: v } : { type: 'string', value: v };
+    if (ipv6Like(v)) return 'ip';
+    return v.length === 36 && UUID.test(v) ? 'uuid' : 'string';
   }
-  if (/^[-+]?\d+$/.test(v) && Math.abs(Number(v)) <= Number.MAX_SAFE_INTEGER) return { type: 'int', value: Number(v) };
+  if (/^[-+]?\d+$/.test(v) && Math.abs(Number(v)) <= Number.MAX_SAFE_INTEGER) return 'int';
   // (a number too large for a double, 1e999, stays a string: a record holds finite numbers only)
-  if (/^[-+]?\d*\.\d+(?:[eE][-+]?\d+)?$|^[-+]?\d+[eE][-+]?\d+$/.test(v) && Number.isFinite(Number(v)))
-    return { type: 'float', value: Number(v) };
-  if (/^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v) || ipv6Like(v)) return { type: 'ip', value: v };
-  if (UUID.test(v)) return { type: 'uuid', value: v };
-  if (/^0[xX][0-9a-fA-F]+$/.test(v)) return { type: 'hex', value: v };
-  if (/^\d{1,2}:\d{2}(?::\d{2})?/.test(v) || /^\d{4}-\d{2}-\d{2}/.test(v)) return { type: 'time', value: v };
-  return { type: 'string', value: v };
+  if (/^[-+]?\d*\.\d+(?:[eE][-+]?\d+)?$|^[-+]?\d+[eE][-+]?\d+$/.test(v) && Number.isFinite(Number(v))) return 'float';
+  if (/^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$/.test(v) || ipv6Like(v)) return 'ip';
+  if (UUID.test(v)) return 'uuid';
+  if (/^0[xX][0-9a-fA-F]+$/.test(v)) return 'hex';
+  if (/^\d{1,2}:\d{2}(?::\d{2})?/.test(v) || /^\d{4}-\d{2}-\d{2}/.test(v)) return 'time';
+  return 'string';
 }
 
 /** The name a parameter takes from its template: the key it is the value of, or the word before it (memoised). */
@@ -140,13 +140,18 @@ function wildcards(token: string): number {
 export function extractParams(template: readonly string[], message: MaskedMessage): TemplateParam[] {
   const out: TemplateParam[] = [];
   let k = 0;
-  const names = new Map<string, number>();
+  const bases: string[] = []; // each parameter's base name: the n-th of a base is named base_n
   const push = (i: number, token: string, value: string) => {
     const base = paramBase(token, i > 0 ? template[i - 1] : null);
-    const n = (names.get(base) ?? 0) + 1;
-    names.set(base, n);
-    const typed = typeOf(value);
-    out.push({ name: n === 1 ? base : `${base}_${n}`, type: typed.type, value: typed.value });
+    let n = 1;
+    for (const b of bases) if (b === base) n++;
+    bases.push(base);
+    const type = typeOf(value);
+    out.push({
+      name: n === 1 ? base : `${base}_${n}`,
+      type,
+      value: type === 'int' || type === 'float' ? Number(value) : value,
+    });
   };
   const tokens = message.tokens;
   for (let i = 0; i < tokens.length; i++) {
