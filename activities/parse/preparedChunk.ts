@@ -12,7 +12,7 @@
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLineBlocks, type ChunkRef } from './chunks';
-import { chunkFiles, jsonl, parseChunkToFiles, PARSE_BLOCK_BYTES, type ChunkOutput } from './parseChunk';
+import { blockBytesOf, chunkFiles, jsonl, parseChunkToFiles, type ChunkOutput } from './parseChunk';
 import { ParseContext, type ParseOptions } from './parseResult';
 import type { PiiCounts } from './pii';
 import { eachLine } from './parsers/lines';
@@ -57,7 +57,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
       chunk.start,
       chunk.end,
       chunk.firstLine,
-      PARSE_BLOCK_BYTES,
+      blockBytesOf('text'),
       opts.maxLineBytes,
     );
     for await (const block of blocks) {
@@ -121,7 +121,7 @@ export async function finishPreparedChunk(args: {
   let totals: { counts: ChunkOutput['counts']; pii: PiiCounts } | null = null;
   try {
     const { size } = await stat(from);
-    for await (const block of readLineBlocks(from, 0, size, 1, PARSE_BLOCK_BYTES, Number.MAX_SAFE_INTEGER)) {
+    for await (const block of readLineBlocks(from, 0, size, 1, blockBytesOf('text'), Number.MAX_SAFE_INTEGER)) {
       const records: string[] = [];
       const quarantine: string[] = [];
       eachLine(block.text, block.firstLine, (line) => {
