@@ -187,8 +187,11 @@ export class Drain {
     const keyed = this.opts.keyedTokens;
     for (let i = 0; i < t.length; i++) {
       if (t[i] === tokens[i] || (keyed && keyCovers(t[i], tokens[i]))) continue;
-      t[i] = keyed ? mergeToken(t[i], tokens[i]) : WILDCARD;
-      this.infos.delete(found);
+      const merged = keyed ? mergeToken(t[i], tokens[i]) : WILDCARD;
+      if (merged !== t[i]) {
+        t[i] = merged;
+        this.infos.delete(found); // (a wildcard meeting another value stays one: its facts hold)
+      }
     }
     return found;
   }
