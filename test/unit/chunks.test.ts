@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLineBlocks } from '../../activities/parse/chunks';
@@ -7,15 +7,10 @@ import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { scanSource } from '../../activities/parse/scanSource';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { ChunkThreads } from '../../activities/parse/threads/chunkThreads';
+import { readAll } from '../fixtures/runFiles';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'moulding-line');
 const tmp = () => mkdtempSync(join(tmpdir(), 'forge-chunks-'));
-const readAll = (dir: string, sub: string) =>
-  readdirSync(join(dir, sub))
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .map((f) => readFileSync(join(dir, sub, f), 'utf8'))
-    .join('');
 
 /** A bigger text log: the example log repeated, so that it spans many chunks. */
 function bigLog(): string {

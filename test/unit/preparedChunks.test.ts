@@ -2,7 +2,7 @@
  * A text log's chunks prepared during the scan (each line masked once) and finished after mining write the same
  * bytes as the one-pass scan followed by the chunk pass over the raw lines.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseChunkToFiles } from '../../activities/parse/parseChunk';
@@ -14,16 +14,11 @@ import { scanSource } from '../../activities/parse/scanSource';
 import type { SourceModel } from '../../activities/parse/sourceModel';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { ChunkThreads } from '../../activities/parse/threads/chunkThreads';
+import { readAll } from '../fixtures/runFiles';
 
 const DATA = join(__dirname, '..', 'fixtures', 'data', 'loghub');
 const HEADERS = JSON.parse(readFileSync(join(DATA, 'headers.json'), 'utf8')) as Record<string, string>;
 const tmp = () => mkdtempSync(join(tmpdir(), 'forge-prepared-'));
-const readAll = (dir: string, sub: string) =>
-  readdirSync(join(dir, sub))
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .map((f) => readFileSync(join(dir, sub, f), 'utf8'))
-    .join('');
 
 /** OpenStack lines repeated, with the lines real files hold now and then: broken, untimed, odd, personal. */
 function hostileLog(extra: string[]): string {
