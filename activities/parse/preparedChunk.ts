@@ -146,7 +146,7 @@ export async function finishPreparedChunk(args: {
     closeSync(files.records);
     closeSync(files.quarantine);
   }
-  if (!totals) throw new Error(`${from} ends early (the scan that wrote it did not finish): scan the source again`);
+  if (!totals) throw new Error(`${from} ends early: the scan that wrote it did not finish`);
   const { counts, pii } = totals as { counts: ChunkOutput['counts']; pii: PiiCounts };
   await rename(partial.records, final.records);
   await rename(partial.quarantine, final.quarantine);
@@ -159,7 +159,13 @@ export async function finishPreparedChunk(args: {
  * did not prepare, a prepared file gone, an attempt resuming from its progress) - the same output either way.
  */
 export async function runChunk(args: Parameters<typeof parseChunkToFiles>[0]): Promise<ChunkOutput> {
-  if (!args.resume && (await isPrepared(args.model, args.outDir, args.chunk.index))) return finishPreparedChunk(args);
+  if (!args.resume && (await isPrepared(args.model, args.outDir, args.chunk.index))) {
+    try {
+      return await finishPreparedChunk(args);
+    } catch {
+      // a prepared file cut short (a full disk while the scan wrote it) or unreadable: the raw lines decide
+    }
+  }
   const out = await parseChunkToFiles(args);
   await rm(preparedFile(args.outDir, args.model.source, args.chunk.index), { force: true });
   return out;

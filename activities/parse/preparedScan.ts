@@ -15,8 +15,8 @@ import { drainOptions, freezeTemplates } from './templates/templateModel';
 const READ = 1 << 20;
 
 /**
- * A file's chunks: byte ranges of about `chunkBytes` that end after a newline, numbered by their first line.
- * A file still being written (`growing`) ends at its last complete line.
+ * A file's chunks: byte ranges of at most about `target` bytes that end after a newline, numbered by their first
+ * line, as many as a multiple of `parallel`. A file still being written (`growing`) ends at its last complete line.
  */
 export async function planChunks(
   path: string,

@@ -2,7 +2,7 @@
  * A text log's chunks prepared during the scan (each line masked once) and finished after mining write the same
  * bytes as the one-pass scan followed by the chunk pass over the raw lines.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseChunkToFiles } from '../../activities/parse/parseChunk';
@@ -68,11 +68,12 @@ async function rawChunks(model: SourceModel) {
 }
 
 /** The prepared scan (chunks prepared on threads), then each chunk finished. */
-async function preparedParse(path: string) {
+async function preparedParse(path: string, beforeChunks?: (out: string) => void) {
   const out = tmp();
   const threads = new ChunkThreads(2);
   try {
     const model = await scanSource(path, spec, { ...opts, chunkBytes: 20_000, outDir: out, prepare: threads.prepare });
+    beforeChunks?.(out);
     const outputs = await Promise.all(model.chunks.map((chunk) => runChunk({ model, chunk, outDir: out, opts })));
     return { model, out, outputs };
   } finally {
@@ -146,6 +147,25 @@ test('a log revealing names is not finished from its prepared chunks: every chun
     .split('\n')
     .map((l) => (JSON.parse(l) as EventRecord).text);
   expect(texts.filter((t) => /^\[NAME:[0-9a-f]{6}\] restarted the scheduler$/.test(t)).length).toBe(6);
+}, 60_000);
+
+test('a prepared file cut short or gone: its chunk is parsed from the raw lines, with the same bytes', async () => {
+  const path = hostileLog([]);
+  const prepared = await preparedParse(path, (out) => {
+    const cut = preparedFile(out, 'openstack.log', 1);
+    writeFileSync(cut, readFileSync(cut).subarray(0, 5000)); // the scan's disk filled up
+    rmSync(preparedFile(out, 'openstack.log', 2));
+  });
+  expect(prepared.model.prepared).toBe(true);
+  const raw = await rawChunks(prepared.model);
+  expect(readAll(prepared.out, 'records')).toBe(readAll(raw, 'records'));
+  expect(readAll(prepared.out, 'quarantine')).toBe(readAll(raw, 'quarantine'));
+  expect(prepared.outputs.reduce((a, c) => a + c.counts.lines, 0)).toBe(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length,
+  );
+  expect(existsSync(preparedFile(prepared.out, 'openstack.log', 1))).toBe(false);
 }, 60_000);
 
 test('chunks end after a newline, cover the file, and number their first lines', async () => {
