@@ -46,29 +46,19 @@ export function mergeToken(template: string, token: string): string {
   return a && b && a[1] === b[1] ? `${a[1]}${WILDCARD}` : WILDCARD;
 }
 
-/**
- * Do two tokens hold values of one key that are variables: the same `key=` on both sides, and each value a
- * wildcard or holding a digit (Drain's rule for variables), so that `vis=c0000700` and `vis=<*>` are alike
- * whichever of them came first.
- */
-export function sameKeyedVariable(a: string, b: string): boolean {
-  const x = KEYED.exec(a),
-    y = KEYED.exec(b);
-  return (
-    !!x &&
-    !!y &&
-    x[1] === y[1] &&
-    (x[2] === WILDCARD || HAS_DIGIT.test(x[2])) &&
-    (y[2] === WILDCARD || HAS_DIGIT.test(y[2]))
-  );
+/** The `key=` (or `key:`) that a template token `key=<*>` covers, or null. */
+function coveredKey(template: string): string | null {
+  if (!template.endsWith(WILDCARD) || template.length <= WILDCARD.length) return null;
+  const key = template.slice(0, -WILDCARD.length);
+  return /[=:]$/.test(key) ? key : null;
 }
 
+/** Does a token hold a value after this key (the key, then at least one character)? */
+const hasKey = (key: string | null, token: string): key is string =>
+  key !== null && token.length > key.length && token.startsWith(key);
+
 /** Does a template token that holds `key=<*>` cover this message token (the same key, any value)? */
-export function keyCovers(template: string, token: string): boolean {
-  if (!template.endsWith(WILDCARD) || template.length <= WILDCARD.length) return false;
-  const key = template.slice(0, -WILDCARD.length);
-  return /[=:]$/.test(key) && token.length > key.length && token.startsWith(key);
-}
+export const keyCovers = (template: string, token: string) => hasKey(coveredKey(template), token);
 
 const VARIABLE_TOKEN = /^(?:<\*>|[^\w\u4e00-\u9fff])*$/;
 
@@ -82,18 +72,15 @@ interface TokenInfo {
   variableKey: string | null;
 }
 
-/** keyCovers(template, token), from the template token's info. */
-const keyCoversBy = (ti: TokenInfo, token: string) =>
-  ti.covers !== null && token.length > ti.covers.length && token.startsWith(ti.covers);
-
 /**
- * sameKeyedVariable(template, token), from the template token's info: a key has no `=`, `:` or space but its last
- * character, so a token that starts with it has the same key, and its value is the rest.
+ * Do a template token and a message token hold values of one key that are variables: the same `key=` on both
+ * sides, and each value a wildcard or holding a digit (Drain's rule for variables), so that `vis=c0000700` and
+ * `vis=<*>` are alike whichever of them came first. A key has no `=`, `:` or space but its last character, so a
+ * token that starts with the template's key has that key, and its value is the rest.
  */
-function sameKeyedVariableBy(ti: TokenInfo, token: string): boolean {
-  const key = ti.variableKey;
-  if (key === null || token.length <= key.length || !token.startsWith(key)) return false;
-  const value = token.slice(key.length);
+function sameKeyedVariable(ti: TokenInfo, token: string): boolean {
+  if (!hasKey(ti.variableKey, token)) return false;
+  const value = token.slice(ti.variableKey.length);
   return value === WILDCARD || HAS_DIGIT.test(value);
 }
 
@@ -246,7 +233,7 @@ export class Drain {
           continue;
         }
         const token = tokens[i];
-        if (t[i] === token || (keyed && (keyCoversBy(ti, token) || sameKeyedVariableBy(ti, token)))) same++;
+        if (t[i] === token || (keyed && (hasKey(ti.covers, token) || sameKeyedVariable(ti, token)))) same++;
       }
       const sim = t.length ? same / t.length : 1;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
@@ -265,10 +252,9 @@ export class Drain {
       const constantOnly = this.opts.constantSimilarity;
       info = c.template.map((t) => {
         const k = KEYED.exec(t);
-        const covers = t.endsWith(WILDCARD) && t.length > WILDCARD.length ? t.slice(0, -WILDCARD.length) : '';
         return {
           param: t === WILDCARD || (constantOnly && t.includes(WILDCARD) && VARIABLE_TOKEN.test(t)),
-          covers: /[=:]$/.test(covers) ? covers : null,
+          covers: coveredKey(t),
           variableKey: k && (k[2] === WILDCARD || HAS_DIGIT.test(k[2])) ? k[1] : null,
         };
       });
