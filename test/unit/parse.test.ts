@@ -293,20 +293,22 @@ describe('source specs', () => {
       expect(r.quarantine.map((q) => [q.line, q.reason])).toEqual([[4, 'non-numeric value "x" in column t']]);
     }
   });
+  /** A valid batch of two rows. */
+  const BATCH = {
+    kind: 'samples',
+    id: 'x-2',
+    source: 's.csv',
+    line: 2,
+    ts: '2026-03-02T08:00:00.000Z',
+    asset: 'A',
+    lines: [2, 3],
+    times: [0, 1000],
+    units: { t: 'degC' },
+    values: { t: [1, 2] },
+    labels: { q: ['OK', ''] },
+  };
   test('a batch column with a bad entry is not a valid record, and the issue names the entry', () => {
-    const b = {
-      kind: 'samples',
-      id: 'x-2',
-      source: 's.csv',
-      line: 2,
-      ts: '2026-03-02T08:00:00.000Z',
-      asset: 'A',
-      lines: [2, 3],
-      times: [0, 1000],
-      units: { t: 'degC' },
-      values: { t: [1, 2] },
-      labels: { q: ['OK', ''] },
-    };
+    const b = BATCH;
     const issues = (x: unknown) => SampleBatch.safeParse(x).error?.issues.map((i) => [i.path.join('.'), i.message]);
     expect(issues(b)).toBeUndefined();
     expect(issues({ ...b, values: { t: [1, '2'] } })).toEqual([['values.t.1', 'expected finite numbers, found "2"']]);
@@ -317,19 +319,7 @@ describe('source specs', () => {
     expect(issues({ ...b, labels: { q: ['OK', 3] } })).toEqual([['labels.q.1', 'expected strings, found 3']]);
   });
   test('a batch whose columns disagree in length is not a valid record', () => {
-    const b = {
-      kind: 'samples',
-      id: 'x-2',
-      source: 's.csv',
-      line: 2,
-      ts: '2026-03-02T08:00:00.000Z',
-      asset: 'A',
-      lines: [2, 3],
-      times: [0, 1000],
-      units: { t: 'degC' },
-      values: { t: [1] },
-      labels: {},
-    };
+    const b = { ...BATCH, values: { t: [1] }, labels: {} };
     expect(SampleBatch.safeParse(b).success).toBe(false);
     expect(SampleBatch.safeParse({ ...b, values: { t: [1, 2] } }).success).toBe(true);
     expect(SampleBatch.safeParse({ ...b, values: { t: [1, 2] }, units: {} }).success).toBe(false);
