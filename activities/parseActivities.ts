@@ -26,6 +26,12 @@ async function removeStaleParts(outDir: string, source: string, chunks: number):
   }
 }
 
+/**
+ * How often an activity waiting on threads heartbeats: every 5 s, or more often under a heartbeat timeout
+ * (`activities.heartbeatSeconds`, from 2 s) shorter than 10 s (the SDK throttles what is sent).
+ */
+const beatMs = (config: RunConfig) => Math.min(5_000, (config.activities.heartbeatSeconds * 1000) / 2);
+
 /** Stage 1: the sources - inputs checked, each scanned once, its chunks parsed, a table's series segmented. */
 export function createParseActivities(deps: ActivityDeps) {
   const keys = { pseudonymKey: deps.piiKey, digestKey: deps.digestKey };
@@ -65,7 +71,7 @@ export function createParseActivities(deps: ActivityDeps) {
       }
       const [model, hash] = await asFailure(async () => {
         // a text log's chunks are prepared during its scan, on this process's threads (preparedScan.ts)
-        const beat = setInterval(() => heartbeat({ scanning: source.name }), 5_000);
+        const beat = setInterval(() => heartbeat({ scanning: source.name }), beatMs(config));
         try {
           return await Promise.all([
             source.spec.format === 'text'
@@ -119,7 +125,7 @@ export function createParseActivities(deps: ActivityDeps) {
       // on one of this process's threads, so that several chunk activities at once use every core; one that
       // waits for a thread heartbeats meanwhile (with the progress it resumes from), so it is not timed out
       let last = resume;
-      const beat = setInterval(() => heartbeat(last ?? undefined), 5_000);
+      const beat = setInterval(() => heartbeat(last ?? undefined), beatMs(input.config));
       try {
         return await asFailure(() =>
           threads
