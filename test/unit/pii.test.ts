@@ -1,5 +1,8 @@
 import { DEFAULT_PII_OPTIONS, isNameField, isResidentId, luhnValid, MASK, PiiMasker } from '../../activities/parse/pii';
 import { decoysKept, evaluatePii, loadEvalSet } from '../../bench/piiEval';
+import { GATED, textShape } from '../../activities/parse/pii/typedPii';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const mask = (t: string) => {
   const m = new PiiMasker();
@@ -183,4 +186,66 @@ test('the evaluation set meets the targets: recall >= 0.99 structured, >= 0.95 n
   }
   expect(scores.find((s) => s.type === 'all')!.tp).toBeGreaterThanOrEqual(1000);
   expect(decoysKept(loadEvalSet())).toBeGreaterThanOrEqual(0.98);
+});
+
+describe('textShape', () => {
+  // texts where the gated patterns match: generated from the pieces they are made of, with the separators and
+  // look-arounds they care about (a seeded generator: the same texts on every run)
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return Math.floor(seed / 65536) % n;
+  };
+  const pieces = () => {
+    const hex = '0123456789abcdefABCDEF';
+    const seps = [' ', '-', '(', ')', '+', '\t', '\u3000', '\u00a0', ':', '.', '', 'x', 'E', '86', '1', '0'];
+    let out = '';
+    for (let k = rnd(12) + 1; k > 0; k--) {
+      const kind = rnd(4);
+      if (kind === 3) {
+        // a MAC address or most of one, its separators sometimes mixed
+        const [width, groups, sep] = rnd(2) ? [2, 6, ':-'[rnd(2)]] : [4, 3, '.'];
+        out += ' ';
+        for (let g = 0; g < groups - rnd(2); g++) {
+          if (g) out += rnd(8) ? sep : ':-.'[rnd(3)];
+          for (let i = 0; i < width; i++) out += hex[rnd(hex.length)];
+        }
+        out += seps[rnd(seps.length)];
+      }
+      const len = rnd(kind === 0 ? 20 : 5) + 1;
+      for (let i = 0; i < len; i++) out += kind === 2 ? hex[rnd(hex.length)] : String(rnd(10));
+      out += seps[rnd(seps.length)];
+    }
+    return out;
+  };
+  const generated = Array.from({ length: 30000 }, pieces);
+  const loghub = join(__dirname, '..', 'fixtures', 'data', 'loghub');
+  const lines = readdirSync(loghub)
+    .filter((f) => f.endsWith('.log'))
+    .flatMap((f) => readFileSync(join(loghub, f), 'utf8').split('\n'));
+  const texts = [...generated, ...lines, ...loadEvalSet().map((l) => l.text as string)];
+
+  test.each(Object.keys(GATED) as (keyof typeof GATED)[])(
+    'never says no where a pattern it gates matches (%s)',
+    (flag) => {
+      let matched = 0;
+      for (const text of texts) {
+        if (!GATED[flag].some((re) => new RegExp(re.source, re.flags.replace('g', '')).test(text))) continue;
+        matched++;
+        expect({ text, [flag]: textShape(text)[flag] }).toEqual({ text, [flag]: true });
+      }
+      expect(matched).toBeGreaterThan(500);
+    },
+  );
+
+  test.each([
+    ['instance 3edec1e4-9678-4a3a-a21b-a145a4ee5e61 spawned in 20.48 seconds', false, false],
+    ['req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 - - -', false, false],
+    ['call 138 1234 5678', true, false],
+    ['(0512) 6288-1234', true, false],
+    ['link 00:1A:2b:3C:4d:5E up', false, true],
+    ['switch 001a.2b3c.4d5e', false, true],
+  ])('%s: digits %s, mac %s', (text, digits, mac) => {
+    expect(textShape(text)).toEqual({ digits, mac });
+  });
 });
