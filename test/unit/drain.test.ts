@@ -2,7 +2,13 @@ import { Drain, skeleton } from '../../activities/parse/templates/drain';
 import { compileLogFormat, matchLogFormat } from '../../activities/parse/templates/logFormat';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STANDARD_MASK, STANDARD_MASKS } from '../../activities/parse/templates/masks';
+import {
+  ALL_STANDARD_MASKS,
+  STANDARD_MASK,
+  STANDARD_MASKS,
+  standardMaskKey,
+  standardMaskVariant,
+} from '../../activities/parse/templates/masks';
 import { EnumerationCounter } from '../../activities/parse/templates/enumerations';
 import {
   drainOptions,
@@ -145,4 +151,35 @@ test('the standard masks as one pattern match exactly what their plain alternati
   for (const line of lines) expect(spans(one, line)).toBe(spans(plain, line));
   // the miner's options use the one pattern
   expect(drainOptions(MinerSettings.parse({})).masks).toContain(STANDARD_MASK);
+});
+
+test('the pattern for a message without some masks matches what the whole pattern matches', () => {
+  const dir = join(__dirname, '..', 'fixtures', 'data', 'loghub');
+  const lines = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
+  lines.push(
+    'mail a.b+c@d.example.org at http://x.y/z via proxy.example.edu.hk:5070 from 10.0.0.1 in 12ms',
+    'no@host but ftp://h and a.b.c; a@b.c; x://y; .a. ..; host.example; a.b.c.d:80 1.2.3.4 a1.b2.c3',
+    // each mix of the three: none, @, ://, both, a host shape with each
+    'took 12 ms',
+    'u@h 7',
+    'see x://y 7',
+    'u@h.io x://y 7',
+    'at a.b.c 7',
+    'u@h a.b.c 7',
+    'x://y a.b.c 7',
+  );
+  const all = new RegExp(STANDARD_MASK, 'g');
+  const spans = (re: RegExp, line: string) => [...line.matchAll(re)].map((m) => `${m.index}:${m[0]}`).join('|');
+  const keys = new Set<number>();
+  for (const line of lines) {
+    const key = standardMaskKey(line);
+    keys.add(key);
+    expect(spans(new RegExp(standardMaskVariant(key), 'g'), line)).toBe(spans(all, line));
+  }
+  // every variant was put to the test, and a message holding everything gets the whole pattern
+  expect(keys.size).toBe(ALL_STANDARD_MASKS + 1);
+  expect(standardMaskVariant(ALL_STANDARD_MASKS)).toBe(STANDARD_MASK);
+  expect(standardMaskVariant(0).length).toBeLessThan(STANDARD_MASK.length);
 });

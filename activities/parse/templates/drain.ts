@@ -5,6 +5,8 @@
  * Variables are masked first with regular expressions; the masked values are kept, so every message
  * yields its parameters.
  */
+import { STANDARD_MASK, standardMaskKey, standardMaskVariant } from './masks';
+
 export interface DrainOptions {
   /** tree depth as in Drain/logparser: the first depth-3 tokens route a message */
   depth: number;
@@ -128,21 +130,41 @@ const HAS_DIGIT = /\d/;
 export class Drain {
   readonly clusters: Cluster[] = [];
   private readonly root = new Map<number, TreeNode>();
-  private readonly maskRegex: RegExp | null;
+  /** the masks as one pattern, per `standardMaskKey` (or only [0]: masks without the standard ones) */
+  private readonly maskRegexes: RegExp[] = [];
+  private readonly standardAt: number;
   private readonly prefixDepth: number;
   private readonly infos = new WeakMap<Cluster, TokenInfo[]>();
 
   constructor(private readonly opts: DrainOptions) {
-    this.maskRegex = opts.masks.length ? new RegExp(opts.masks.map((m) => `(?:${m})`).join('|'), 'g') : null;
+    this.standardAt = opts.masks.indexOf(STANDARD_MASK);
     // logparser's reference: a tree of depth d is root, length layer, d-3 token layers, leaves
     this.prefixDepth = Math.max(0, opts.depth - 3);
+  }
+
+  /**
+   * The masks as one pattern for this message: with the standard masks, those it cannot match anywhere left out
+   * (masks.ts), which changes no match.
+   */
+  private maskRegex(content: string): RegExp | null {
+    const { masks } = this.opts;
+    if (!masks.length) return null;
+    const key = this.standardAt < 0 ? 0 : standardMaskKey(content);
+    let re = this.maskRegexes[key];
+    if (re === undefined) {
+      const these = [...masks];
+      if (this.standardAt >= 0) these[this.standardAt] = standardMaskVariant(key);
+      re = this.maskRegexes[key] = new RegExp(these.map((m) => `(?:${m})`).join('|'), 'g');
+    }
+    return re;
   }
 
   /** Mask variables (keeping their values) and split into tokens. */
   mask(content: string): MaskedMessage {
     const masked: string[] = [];
-    const text = this.maskRegex
-      ? content.replace(this.maskRegex, (m) => {
+    const re = this.maskRegex(content);
+    const text = re
+      ? content.replace(re, (m) => {
           if (m === '') return m;
           masked.push(m);
           return WILDCARD;
