@@ -81,8 +81,12 @@ export function sourceRecordFiles(outDir: string, p: { source: string; chunks: n
 }
 
 /** Records as JSON lines, UTF-8 (its length is the bytes written, for resuming); a string is a JSON line already. */
-export const jsonl = (xs: unknown[]) =>
-  Buffer.from(xs.length ? xs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n') + '\n' : '');
+export function jsonl(xs: unknown[]): Buffer {
+  if (!xs.length) return Buffer.alloc(0);
+  const lines = xs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+  lines.push(''); // the last newline from the join: one flat string, not a pair the encoder would first copy whole
+  return Buffer.from(lines.join('\n'));
+}
 
 /**
  * Parse one chunk into `records/<source>.<NNNNN>.jsonl` and `quarantine/<source>.<NNNNN>.jsonl`, block by

@@ -83,7 +83,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
       );
       const { records, quarantine } = ctx.take();
       const q = quarantine.map((e) => `Q${JSON.stringify(e)}`);
-      if (records.length || q.length) writeAll(out, [...(records as string[]), ...q].join('\n') + '\n');
+      if (records.length || q.length) writeAll(out, jsonl([...records, ...q]));
     }
     writeAll(out, `E${JSON.stringify({ counts: ctx.counts, pii: ctx.mask.counts })}\n`);
   } finally {
