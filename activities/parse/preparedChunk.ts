@@ -13,7 +13,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLineBlocks, type ChunkRef } from './chunks';
-import { blockBytesOf, chunkFiles, jsonl, parseChunkToFiles, type ChunkOutput } from './parseChunk';
+import { blockBytesOf, chunkFiles, JsonLines, parseChunkToFiles, type ChunkOutput } from './parseChunk';
 import { ParseContext, type ParseOptions } from './parseResult';
 import type { PiiCounts } from './pii';
 import { eachLine } from './parsers/lines';
@@ -60,6 +60,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
   // written synchronously: on a thread of its own, a write to the page cache costs less than a trip through
   // libuv's pool, during which the thread would wait
   const out = openSync(path, 'w');
+  const lines = new JsonLines();
   try {
     const blocks = readLineBlocks(
       job.path,
@@ -83,7 +84,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
       );
       const { records, quarantine } = ctx.take();
       const q = quarantine.map((e) => `Q${JSON.stringify(e)}`);
-      if (records.length || q.length) writeAll(out, jsonl([...records, ...q]));
+      if (records.length || q.length) writeAll(out, lines.encode([...records, ...q]));
     }
     writeAll(out, `E${JSON.stringify({ counts: ctx.counts, pii: ctx.mask.counts })}\n`);
   } finally {
@@ -128,6 +129,7 @@ export async function finishPreparedChunk(args: {
   await mkdir(join(outDir, 'records'), { recursive: true });
   await mkdir(join(outDir, 'quarantine'), { recursive: true });
   const files = { records: openSync(partial.records, 'w'), quarantine: openSync(partial.quarantine, 'w') };
+  const encoded = { records: new JsonLines(), quarantine: new JsonLines() };
   let totals: { counts: ChunkOutput['counts']; pii: PiiCounts } | null = null;
   try {
     const { size } = await stat(from);
@@ -139,8 +141,8 @@ export async function finishPreparedChunk(args: {
         else if (line[0] === 'Q') quarantine.push(line.slice(1));
         else if (line[0] === 'E') totals = JSON.parse(line.slice(1)) as typeof totals;
       });
-      if (records.length) writeAll(files.records, jsonl(records));
-      if (quarantine.length) writeAll(files.quarantine, jsonl(quarantine));
+      if (records.length) writeAll(files.records, encoded.records.encode(records));
+      if (quarantine.length) writeAll(files.quarantine, encoded.quarantine.encode(quarantine));
     }
   } finally {
     closeSync(files.records);
