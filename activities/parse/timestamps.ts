@@ -14,6 +14,24 @@ export function parseTimestamp(text: string, offset: string): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
+/** The last second `isoInstant` wrote: its epoch second and its text up to the fraction. */
+const lastSecond = { second: Number.NaN, text: '' };
+
+/**
+ * Epoch milliseconds as `Date#toISOString` writes them (a test compares), faster on a log's lines: times of one
+ * second in a row share their text up to the fraction, kept from the last call.
+ */
+export function isoInstant(ms: number): string {
+  if (!Number.isInteger(ms) || Math.abs(ms) > 8.64e15) return new Date(ms).toISOString(); // (throws past the range)
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond.second) {
+    lastSecond.text = new Date(second * 1000).toISOString().slice(0, -5); // up to ".000Z"
+    lastSecond.second = second;
+  }
+  const frac = ms - second * 1000;
+  return `${lastSecond.text}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+}
+
 /** As `parseTimestamp`, as epoch milliseconds (UTC). */
 export function parseInstant(text: string, offset: string): number | null {
   const fast = isoZoned(text);

@@ -1,3 +1,4 @@
+import { isoInstant } from '../../activities/parse/timestamps';
 import { compileTimeFormat, detectTime, KNOWN_TIME_FORMATS } from '../../activities/parse/timeFormats';
 import { normaliseLevel } from '../../activities/parse/levels';
 import { parseSourceText } from '../../activities/parse/parseFile';
@@ -104,4 +105,12 @@ describe('a text log through the parser', () => {
       /time format "dd.MM.yyyy HH:mm:ss" reads none/,
     );
   });
+});
+
+test('isoInstant writes what Date#toISOString writes, second after second and across years', () => {
+  const times = [0, 1, 999, 1000, -1, -999, -1000, -1001, 1494892800008, 1494892800272, 1494892801000, 1494892800999];
+  times.push(253402300799999, 253402300800000, -62167219200000, -62167219200001, 8.64e15, -8.64e15, 0.5, -0.5);
+  for (let t = 1494892800000, step = 1; t < 1494892800000 + 5e6; t += step, step = (step * 7 + 3) % 997) times.push(t);
+  for (const t of times) expect(isoInstant(t)).toBe(new Date(t).toISOString());
+  expect(() => isoInstant(8.64e15 + 1)).toThrow(RangeError);
 });

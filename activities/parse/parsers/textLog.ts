@@ -7,6 +7,7 @@ import { drainOptions, templateId, type TemplateMatcher } from '../templates/tem
 import { Drain, skeleton, type MaskedMessage } from '../templates/drain';
 import { compileTimeFormat, type TimeReader } from '../timeFormats';
 import { normaliseLevel } from '../levels';
+import { isoInstant } from '../timestamps';
 import { eachLine } from './lines';
 
 const EVENT_CODE = /^([A-Z]{2,6}-\d{2,6})\b[\s:：,，]*(.*)$/s;
@@ -104,7 +105,7 @@ export class TextLogParser implements SourceParser {
     const asset = (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source;
     const timeMasked = ms === null && timeText ? ctx.mask.text(timeText) : null;
     const level = fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.text(fields.Level));
-    const ts = ms === null ? null : new Date(ms).toISOString();
+    const ts = ms === null ? null : isoInstant(ms);
     // the schema checks what construction does not settle (a time outside years 0-9999 is no ISO instant)
     if (ts !== null && ts.length !== 24) {
       const candidate = { ...eventHead(source, line, ms), asset, level, code, state: eventState(code, content) };
