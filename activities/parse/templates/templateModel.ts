@@ -109,27 +109,40 @@ function typeOf(v: string): ParamType {
   return 'string';
 }
 
-/** The name a parameter takes from its template: the key it is the value of, or the word before it (memoised). */
-const KEY_NAMES = new Map<string, string>();
+/**
+ * The name a parameter takes from its template: the key it is the value of, or the word before it (memoised by
+ * token, then by the token before it: template tokens are the same strings line after line, their hashes kept).
+ */
+const KEY_NAMES = new Map<string, Map<string, string>>();
+let keyNames = 0;
 
 function paramBase(token: string, before: string | null): string {
-  const memo = `${token}\u0000${before ?? ''}`;
-  let base = KEY_NAMES.get(memo);
+  let byBefore = KEY_NAMES.get(token);
+  if (byBefore === undefined) KEY_NAMES.set(token, (byBefore = new Map()));
+  let base = byBefore.get(before ?? '');
   if (base === undefined) {
     const key =
       /([A-Za-z_][\w.-]*)\s*[=:]\s*<\*>/.exec(token)?.[1] ??
       (before !== null && !before.includes(WILDCARD) ? before.replace(/[^\w\u4e00-\u9fff]+/g, '') : '');
     base = (key || 'p').toLowerCase();
-    if (KEY_NAMES.size >= 10_000) KEY_NAMES.clear();
-    KEY_NAMES.set(memo, base);
+    if (++keyNames > 10_000) {
+      KEY_NAMES.clear();
+      keyNames = 0;
+    }
+    byBefore.set(before ?? '', base);
   }
   return base;
 }
 
-/** How many `<*>` a token holds. */
+/** How many `<*>` a token holds (most hold none, or are one). */
 function wildcards(token: string): number {
+  if (token === WILDCARD) return 1;
   let n = 0;
-  for (let at = token.indexOf(WILDCARD); at >= 0; at = token.indexOf(WILDCARD, at + WILDCARD.length)) n++;
+  for (let at = 0; at < token.length - 2; at++)
+    if (token.charCodeAt(at) === 60 && token.charCodeAt(at + 1) === 42 && token.charCodeAt(at + 2) === 62) {
+      n++;
+      at += 2;
+    }
   return n;
 }
 
