@@ -163,13 +163,23 @@ export class Drain {
   mask(content: string): MaskedMessage {
     const masked: string[] = [];
     const re = this.maskRegex(content);
-    const text = re
-      ? content.replace(re, (m) => {
-          if (m === '') return m;
-          masked.push(m);
-          return WILDCARD;
-        })
-      : content;
+    let text = content;
+    if (re) {
+      // as content.replace(re, ...) does, without a call back into JavaScript per match
+      text = '';
+      let at = 0;
+      re.lastIndex = 0;
+      for (let m = re.exec(content); m; m = re.exec(content)) {
+        if (m[0] === '') {
+          re.lastIndex++;
+          continue;
+        }
+        masked.push(m[0]);
+        text += content.slice(at, m.index) + WILDCARD;
+        at = m.index + m[0].length;
+      }
+      text += content.slice(at);
+    }
     const trimmed = text.trim();
     let tokens = trimmed === '' ? [] : trimmed.split(/\s+/);
     if (this.opts.joinVariables && masked.length > 1) tokens = joinVariableRuns(tokens);
