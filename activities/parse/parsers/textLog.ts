@@ -30,6 +30,8 @@ export class TextLogParser implements SourceParser {
   private readonly timeFields: string[];
   /** the header fields a record keeps in `fields`, in the header's order */
   private readonly otherFields: string[];
+  /** their names as JSON strings */
+  private readonly fieldKeys: string[];
   private readonly sourceJson: string;
   /** masks messages as the miner does (its masks only: the tree is the matcher's) */
   private readonly masker: Drain;
@@ -45,6 +47,7 @@ export class TextLogParser implements SourceParser {
     this.timeFields = time?.fields ?? [];
     const kept = new Set(['Content', 'Level', spec.text.assetField, ...this.timeFields]);
     this.otherFields = this.format.fields.filter((f) => !kept.has(f));
+    this.fieldKeys = this.otherFields.map((f) => JSON.stringify(f));
     this.sourceJson = JSON.stringify(ctx.opts.source);
     this.readTime = time ? compileTimeFormat(time.format, { offset: ctx.opts.timezone, year: time.year }) : null;
   }
@@ -97,10 +100,21 @@ export class TextLogParser implements SourceParser {
     const code = coded ? ctx.mask.text(coded[1]) : null;
     const message = ctx.mask.text(content);
     const other: Record<string, string> = {};
-    for (const k of this.otherFields) {
+    // the fields' JSON written here, as JSON.stringify(other) writes it (V8's is slow on objects of keys added one
+    // by one); an object's if masking changed a field's name (two names may then be one key)
+    let fieldsJson = '{';
+    let renamed = false;
+    for (let i = 0; i < this.otherFields.length; i++) {
+      const k = this.otherFields[i];
       const v = fields[k];
-      if (v !== undefined) other[ctx.mask.text(k)] = ctx.mask.text(v);
+      if (v === undefined) continue;
+      const key = ctx.mask.text(k);
+      const value = ctx.mask.text(v);
+      other[key] = value;
+      renamed ||= key !== k;
+      fieldsJson += `${fieldsJson.length > 1 ? ',' : ''}${this.fieldKeys[i]}:${JSON.stringify(value)}`;
     }
+    fieldsJson = renamed ? JSON.stringify(other) : `${fieldsJson}}`;
     const assetField = this.spec.text.assetField;
     const asset = (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source;
     const timeMasked = ms === null && timeText ? ctx.mask.text(timeText) : null;
@@ -126,7 +140,7 @@ export class TextLogParser implements SourceParser {
       `"state":"${eventState(code, content)}","text":${JSON.stringify(message)}`;
     return {
       head,
-      fields: JSON.stringify(other),
+      fields: fieldsJson,
       message: this.masker.mask(message),
     };
   }
