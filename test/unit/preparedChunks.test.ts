@@ -35,6 +35,8 @@ function hostileLog(extra: string[]): string {
     if (i % 70 === 5) parts.push(Buffer.from(`${line.split('] ')[0]}] \n`)); // an empty message
     if (i % 90 === 9) parts.push(Buffer.from(`${line} ${'x'.repeat(3000)}\n`)); // over maxLineBytes below
     if (i % 60 === 1) parts.push(Buffer.from(`${line} 1e999\n`)); // no finite number
+    // masked values holding the separators of a prepared line, and empty-looking ones
+    if (i % 45 === 2) parts.push(Buffer.from(`${line} see http://a\u0001b/c\u0002d and 7\u0002 8\n`));
   });
   for (const e of extra) parts.push(Buffer.from(`${e}\n`));
   const dir = tmp();
