@@ -55,6 +55,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
   const ctx = new ParseContext(opts);
   const parser = new TextLogParser(ctx, job.spec, null, job.time);
   const messages: string[] = [];
+  const blockMessages: string[] = [];
   const path = preparedFile(job.outDir, opts.source, chunk.index);
   await mkdir(join(job.outDir, 'prepared'), { recursive: true });
   // written synchronously: on a thread of its own, a write to the page cache costs less than a trip through
@@ -79,9 +80,12 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
           if (!p) return;
           const tokens = p.message.tokens.join(' ');
           ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${maskedText(p.message.masked)}${SEP}${tokens}`);
-          messages.push(tokens, '\n');
+          blockMessages.push(tokens, '\n');
         }),
       );
+      // a block's messages as one string: its pieces die young instead of living to the end of the chunk
+      messages.push(blockMessages.join(''));
+      blockMessages.length = 0;
       const { records, quarantine } = ctx.take();
       const q = quarantine.map((e) => `Q${JSON.stringify(e)}`);
       if (records.length || q.length) writeAll(out, lines.encode([...records, ...q]));
