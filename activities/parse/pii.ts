@@ -28,7 +28,7 @@ function count(counts: PiiCounts, type: PiiType): void {
   counts[type] = (counts[type] ?? 0) + 1;
 }
 
-/** A masked value and the types found in it; `generation` is the masker's when it was computed (-1: not kept). */
+/** A masked value and the types found in it; `generation` is the masker's when it was computed. */
 interface MemoEntry {
   out: string;
   types: PiiType[];
@@ -47,6 +47,8 @@ export class PiiMasker {
   /** digests by name, and masked results of short values (table cells repeat): both bounded */
   private readonly digestMemo = new Map<string, string>();
   private readonly valueMemo = { t: new Map<string, MemoEntry>(), n: new Map<string, MemoEntry>() };
+  /** the types masked while a memo entry is computed (its counts, replayed on a hit) */
+  private typesFound: PiiType[] | null = null;
   /** bumped whenever a name is learned: memo entries from before it are stale */
   private generation = 0;
   /** the last value of each table column (`cell`) */
@@ -110,28 +112,36 @@ export class PiiMasker {
 
   /**
    * A masked value from the memo, or computed and remembered. A hit replays the counts and the names
-   * learned, so that results and counts are the same as without the memo. Only short values are kept,
-   * and only while no new name has been learned since (a new name can change a later result).
+   * learned, so that results and counts are the same as without the memo. Only short values are kept in the
+   * memo (a long one's entry serves `cell`, which keeps a column's last), and only while no new name has been
+   * learned since (a new name can change a later result).
    */
   private memoEntry(mode: 't' | 'n', value: string, compute: () => string): MemoEntry {
-    if (value.length > PiiMasker.MEMO_MAX_LENGTH) return { out: compute(), types: [], generation: -1 };
+    const kept = value.length <= PiiMasker.MEMO_MAX_LENGTH;
     const memo = this.valueMemo[mode];
-    const hit = memo.get(value);
+    const hit = kept ? memo.get(value) : undefined;
     if (hit !== undefined) return this.replay(hit);
-    const before = { ...this.counts };
     const learned = this.digests.size;
-    const out = compute();
+    const outer = this.typesFound;
+    const types: PiiType[] = [];
+    this.typesFound = types;
+    let out: string;
+    try {
+      out = compute();
+    } finally {
+      this.typesFound = outer;
+    }
+    outer?.push(...types);
     if (this.digests.size !== learned) {
       this.valueMemo.t.clear();
       this.valueMemo.n.clear();
       this.generation++;
     } // bare-name results may change from now on
-    const types = (Object.keys(this.counts) as PiiType[]).flatMap((t) =>
-      Array<PiiType>((this.counts[t] ?? 0) - (before[t] ?? 0)).fill(t),
-    );
-    if (memo.size >= PiiMasker.MEMO_LIMIT) memo.clear();
     const entry = { out, types, generation: this.generation };
-    memo.set(value, entry);
+    if (kept) {
+      if (memo.size >= PiiMasker.MEMO_LIMIT) memo.clear();
+      memo.set(value, entry);
+    }
     return entry;
   }
 
@@ -150,7 +160,7 @@ export class PiiMasker {
     if (last !== undefined && last.value === value && last.entry.generation === this.generation)
       return this.replay(last.entry).out;
     const entry = isName ? this.nameFieldEntry(value) : this.textEntry(value);
-    if (entry.generation >= 0) this.lastCells[slot] = { value, entry };
+    this.lastCells[slot] = { value, entry };
     return entry.out;
   }
 
@@ -197,6 +207,7 @@ export class PiiMasker {
     let at = 0;
     for (const f of findings) {
       count(this.counts, f.type);
+      this.typesFound?.push(f.type);
       out += text.slice(at, f.start) + (f.type === 'name' ? this.pseudonym(f.value) : MASK[f.type]);
       at = f.end;
     }

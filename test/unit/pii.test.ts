@@ -129,10 +129,15 @@ describe('PiiMasker.cell', () => {
     'gives the same text and counts as text/nameField, also when a name learned mid-column changes a ' +
       'repeated value',
     () => {
+      // (values past the memo's length too: a column keeps its last whatever its length)
+      const long = `req-38101a0b-2096-447d-96ea-a692162415ae from 10.11.10.1 call 13800138000 ${'x'.repeat(40)}`;
       const column = [
         ['shift ok', 'Zhang Wei checked'],
         ['shift ok', 'Zhang Wei checked'],
+        [long, `${long} Zhang Wei`],
+        [long, `${long} Zhang Wei`],
         ['operator Zhang Wei', 'Zhang Wei checked'],
+        [long, `${long} Zhang Wei`],
         ['shift ok', 'Zhang Wei checked'],
         ['', 'E10234 13800138000'],
       ];

@@ -109,7 +109,7 @@ export class TextLogParser implements SourceParser {
       const v = fields[k];
       if (v === undefined) continue;
       const key = ctx.mask.text(k);
-      const value = ctx.mask.text(v);
+      const value = ctx.mask.cell(i, v, false); // (a field often holds its last line's value: kept per field)
       other[key] = value;
       renamed ||= key !== k;
       fieldsJson += `${fieldsJson.length > 1 ? ',' : ''}${this.fieldKeys[i]}:${JSON.stringify(value)}`;
