@@ -98,7 +98,10 @@ export class TextLogParser implements SourceParser {
     const content = fields.Content;
     const coded = EVENT_CODE.exec(content);
     const code = coded ? ctx.mask.text(coded[1]) : null;
-    const message = ctx.mask.text(content);
+    // (masked per field with its last value kept: a log repeats its messages, components and levels line after
+    // line; the header's other fields have slots 0..n-1)
+    const slot = this.otherFields.length;
+    const message = ctx.mask.cell(slot, content, false);
     const other: Record<string, string> = {};
     // the fields' JSON written here, as JSON.stringify(other) writes it (V8's is slow on objects of keys added one
     // by one); an object's if masking changed a field's name (two names may then be one key)
@@ -109,16 +112,16 @@ export class TextLogParser implements SourceParser {
       const v = fields[k];
       if (v === undefined) continue;
       const key = ctx.mask.text(k);
-      const value = ctx.mask.cell(i, v, false); // (a field often holds its last line's value: kept per field)
+      const value = ctx.mask.cell(i, v, false);
       other[key] = value;
       renamed ||= key !== k;
       fieldsJson += `${fieldsJson.length > 1 ? ',' : ''}${this.fieldKeys[i]}:${JSON.stringify(value)}`;
     }
     fieldsJson = renamed ? JSON.stringify(other) : `${fieldsJson}}`;
     const assetField = this.spec.text.assetField;
-    const asset = (fields[assetField] ? ctx.mask.text(fields[assetField]) : '') || source;
+    const asset = (fields[assetField] ? ctx.mask.cell(slot + 1, fields[assetField], false) : '') || source;
     const timeMasked = ms === null && timeText ? ctx.mask.text(timeText) : null;
-    const level = fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.text(fields.Level));
+    const level = fields.Level === undefined ? 'INFO' : normaliseLevel(ctx.mask.cell(slot + 2, fields.Level, false));
     const ts = ms === null ? null : isoInstant(ms);
     // the schema checks what construction does not settle (a time outside years 0-9999 is no ISO instant)
     if (ts !== null && ts.length !== 24) {
