@@ -132,32 +132,37 @@ describe('log header notation', () => {
   });
 });
 
-test('the standard masks as one pattern match exactly what their plain alternation matches', () => {
+/** Every line of the Loghub excerpts, and lines that put each mask at the edges of words. */
+function maskTestLines(): string[] {
   const dir = join(__dirname, '..', 'fixtures', 'data', 'loghub');
   const lines = readdirSync(dir)
     .filter((f) => f.endsWith('.log'))
     .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
-  // and lines that put each mask at the edges of words, where the one pattern dismisses positions early
   lines.push(
     'xhttp://a.b/c Xhttp://a.b/c _ftp://h/x a1.2.3.4 1.2.3.4b -1.5e3ms +7 sec x-7 a_12 *x12 #a1 b2 c3,d4 e5',
     'id=550e8400-e29b-41d4-a716-446655440000 mail:a.b+c@d.example.org 0xFFee x0x1 00:1A:2b:3C:4d:5E',
     'Sun Jul 10 03:55:15 2005 Jul 10, 2005 2026-03-02T07:58:12.5 07:58:12,25 deadbeef00112233 host.a.example:80',
     '[IP] [NAME:3f2a9c] [x]1 ..1 .-1 µ5 5µs 3 KiB 4 bytes 12%',
   );
+  return lines;
+}
+
+/** Where a pattern matches in a line, and what. */
+const spans = (re: RegExp, line: string) => [...line.matchAll(re)].map((m) => `${m.index}:${m[0]}`).join('|');
+
+test('the standard masks as one pattern match exactly what their plain alternation matches', () => {
+  // (the one pattern dismisses positions early: the lines put each mask at the edges of words)
+  const lines = maskTestLines();
   expect(lines.length).toBeGreaterThan(2000);
   const plain = new RegExp(STANDARD_MASKS.map((m) => `(?:${m})`).join('|'), 'g');
   const one = new RegExp(STANDARD_MASK, 'g');
-  const spans = (re: RegExp, line: string) => [...line.matchAll(re)].map((m) => `${m.index}:${m[0]}`).join('|');
   for (const line of lines) expect(spans(one, line)).toBe(spans(plain, line));
   // the miner's options use the one pattern
   expect(drainOptions(MinerSettings.parse({})).masks).toContain(STANDARD_MASK);
 });
 
 test('the pattern for a message without some masks matches what the whole pattern matches', () => {
-  const dir = join(__dirname, '..', 'fixtures', 'data', 'loghub');
-  const lines = readdirSync(dir)
-    .filter((f) => f.endsWith('.log'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
+  const lines = maskTestLines();
   lines.push(
     'mail a.b+c@d.example.org at http://x.y/z via proxy.example.edu.hk:5070 from 10.0.0.1 in 12ms',
     'no@host but ftp://h and a.b.c; a@b.c; x://y; .a. ..; host.example; a.b.c.d:80 1.2.3.4 a1.b2.c3',
@@ -171,7 +176,6 @@ test('the pattern for a message without some masks matches what the whole patter
     'x://y a.b.c 7',
   );
   const all = new RegExp(STANDARD_MASK, 'g');
-  const spans = (re: RegExp, line: string) => [...line.matchAll(re)].map((m) => `${m.index}:${m[0]}`).join('|');
   const keys = new Set<number>();
   for (const line of lines) {
     const key = standardMaskKey(line);
