@@ -15,6 +15,14 @@ export interface LogFormat {
   regex: RegExp;
 }
 
+/**
+ * V8 keeps a capture group's name as a two-byte string unless a one-byte string of the same text exists already:
+ * field names are made known first, as keys of this object (kept, so that no optimiser drops the stores), so that
+ * the groups' keys - and every record's JSON built from them - stay one-byte (a two-byte record costs twice the
+ * memory and a slower encoding at each write).
+ */
+const FIELD_NAMES: Record<string, true> = {};
+
 export function compileLogFormat(format: string): LogFormat {
   const parts = format.split(/(<[^<>]+>)/);
   const fields: string[] = [];
@@ -30,11 +38,7 @@ export function compileLogFormat(format: string): LogFormat {
     }
   });
   if (!fields.includes('Content')) throw new Error('header format: needs a <Content> field');
-  // V8 keeps a capture group's name as a two-byte string unless a one-byte string of the same text exists already:
-  // the names are made known first (as property keys), so that the groups' keys - and every record's JSON built
-  // from them - stay one-byte (two-byte records cost twice the memory and a slower encoding at each write)
-  const known: Record<string, true> = {};
-  for (const f of fields) known[f] = true;
+  for (const f of fields) FIELD_NAMES[f] = true;
   let regex: RegExp;
   try {
     regex = new RegExp(`^${src}$`, 's'); // 's': a carriage return inside a line is text like any other
