@@ -99,14 +99,14 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
 
 const VALUE_SEP = '\u0002';
 const SEPARATORS = /[\u0001\u0002]/;
+const plain = (values: readonly string[]) => values.every((v) => !SEPARATORS.test(v));
 
 /**
  * A message's masked values in a prepared line: `V` and the values `\u0002` apart (a split reads them back five
  * times faster than JSON.parse), or `J` and their JSON when a value holds either separator.
  */
 function maskedText(values: readonly string[]): string {
-  const joined = values.join(VALUE_SEP);
-  return values.length === 0 || !SEPARATORS.test(joined) ? `V${joined}` : `J${JSON.stringify(values)}`;
+  return plain(values) ? `V${values.join(VALUE_SEP)}` : `J${JSON.stringify(values)}`;
 }
 
 /** The masked values back from `maskedText`. */
