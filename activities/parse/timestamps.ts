@@ -34,7 +34,7 @@ export function isoInstant(ms: number): string {
 
 /** As `parseTimestamp`, as epoch milliseconds (UTC). */
 export function parseInstant(text: string, offset: string): number | null {
-  const fast = isoZoned(text);
+  const fast = isoZoned(text, offset);
   if (fast === fast) return fast; // not NaN: the common form, valid or not
   const m = TS.exec(text.trim());
   if (!m) return null;
@@ -68,7 +68,17 @@ export function instantOf(
   return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi - offMin) * 60_000 + s * 1000 + ms;
 }
 
+/** The last zone `offsetMinutes` read, and its minutes: a source's lines share one. */
+const lastZone: { zone: string; minutes: number | null } = { zone: 'Z', minutes: 0 };
+
 export function offsetMinutes(zone: string): number | null {
+  if (zone === lastZone.zone) return lastZone.minutes;
+  lastZone.minutes = zoneMinutes(zone);
+  lastZone.zone = zone;
+  return lastZone.minutes;
+}
+
+function zoneMinutes(zone: string): number | null {
   if (zone === 'Z') return 0;
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
   if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
@@ -93,18 +103,20 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /**
- * The common case read by its characters (no regular expression, no allocation): full ISO-8601 with a
- * zone, `YYYY-MM-DDTHH:MM:SS[.f{1,3}](Z|+HH:MM)`. Epoch milliseconds, null when it has that form but is
- * not a valid time, NaN when it has another form.
+ * The common cases read by their characters (no regular expression, no allocation): `YYYY-MM-DD`, `T` or a space,
+ * `HH:MM:SS`, an optional fraction `.f{1,3}`, then a zone `Z` / `+HH:MM` or none (the source's `offset`, as the
+ * full pattern reads it). Epoch milliseconds, null when it has that form but is not a valid time, NaN when it has
+ * another form (the full pattern decides).
  */
-function isoZoned(t: string): number | null {
+function isoZoned(t: string, offset: string): number | null {
   const n = t.length;
+  const sep = t.charCodeAt(10);
   if (
-    n < 20 ||
+    n < 19 ||
     n > 29 ||
     t.charCodeAt(4) !== 45 ||
     t.charCodeAt(7) !== 45 ||
-    t.charCodeAt(10) !== 84 ||
+    (sep !== 84 && sep !== 32) ||
     t.charCodeAt(13) !== 58 ||
     t.charCodeAt(16) !== 58
   )
@@ -129,7 +141,11 @@ function isoZoned(t: string): number | null {
     if (i === 20) return NaN;
   }
   let off: number;
-  if (i === n - 1 && t.charCodeAt(i) === 90) off = 0;
+  if (i === n) {
+    const o = offsetMinutes(offset);
+    if (o === null) return NaN;
+    off = o;
+  } else if (i === n - 1 && t.charCodeAt(i) === 90) off = 0;
   else if (i === n - 6 && (t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45) && t.charCodeAt(i + 3) === 58) {
     const oh = twoDigits(t, i + 1),
       om = twoDigits(t, i + 4);

@@ -31,6 +31,28 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2024-02-29T23:59:59.5+08:00', 'Z')).toBe('2024-02-29T15:59:59.500Z');
     expect(parseInstant('2026-01-01T00:00:00.123Z', '+08:00')).toBe(Date.UTC(2026, 0, 1) + 123);
   });
+  test('reads every form of its pattern as Date.UTC reads the fields (separators, fractions, zones, bad days)', () => {
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor(seed / 65536) % n;
+    };
+    const pad = (v: number, w = 2) => String(v).padStart(w, '0');
+    for (let k = 0; k < 5000; k++) {
+      const [y, mo, d, h, mi, s] = [1900 + rnd(200), 1 + rnd(12), 1 + rnd(31), rnd(24), rnd(60), rnd(60)];
+      const digits = rnd(5); // 0: no fraction; 4: more digits than milliseconds hold
+      const frac = digits ? `${'.,'[rnd(8) ? 0 : 1]}${String(rnd(10 ** digits)).padStart(digits, '0')}` : '';
+      const zone = ['', 'Z', '+08:00', '-05:30', ' +0100'][rnd(5)];
+      const offset = ['+00:00', '+08:00', 'Z', '-03:00'][rnd(4)];
+      const text = `${y}-${pad(mo)}-${pad(d)}${rnd(2) ? 'T' : ' '}${pad(h)}:${pad(mi)}:${pad(s)}${frac}${zone}`;
+      const valid = new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d;
+      const ms = frac ? Math.floor(Number(`0.${frac.slice(1)}`) * 1000 + 1e-6) : 0;
+      const z = (zone.trim() || offset).replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+      const minutes = z === 'Z' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(4, 6)));
+      const expected = valid ? Date.UTC(y, mo - 1, d, h, mi, s, ms) - minutes * 60_000 : null;
+      expect({ text, offset, ms: parseInstant(text, offset) }).toEqual({ text, offset, ms: expected });
+    }
+  });
   test('years below 100 are read as written (ISO year 0 and 99), with and without a zone', () => {
     expect(parseTimestamp('0099-12-31T23:59:59Z', '+08:00')).toBe('0099-12-31T23:59:59.000Z');
     expect(parseInstant('0000-02-29T00:00:00Z', 'Z')).toBe(new Date('0000-02-29T00:00:00Z').getTime());

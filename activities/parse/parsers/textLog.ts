@@ -62,10 +62,9 @@ export class TextLogParser implements SourceParser {
 
   /** The time text of a line whose time spans several fields (Date and Time). */
   private joinedTime(fields: Record<string, string>): string {
-    return this.timeFields
-      .map((f) => fields[f] ?? '')
-      .join(' ')
-      .trim();
+    let text = '';
+    for (let i = 0; i < this.timeFields.length; i++) text += `${i ? ' ' : ''}${fields[this.timeFields[i]] ?? ''}`;
+    return text.trim();
   }
 
   /** The header fields of a line (the message in `Content`), or null when it does not have the header format. */
