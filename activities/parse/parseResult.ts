@@ -4,6 +4,7 @@ import { describeIssues } from '../common/issues';
 import type { OperationRecord, QuarantineEntry } from './records';
 import type { RejectedRawLine } from './chunks';
 import { PiiMasker, type PiiCounts, type PiiOptions } from './pii';
+import { isoInstant } from './timestamps';
 
 /** What parsing (part of) a source produced. */
 export interface ParseResult {
@@ -43,7 +44,7 @@ export function eventHead(source: string, line: number, ms: number | null) {
     id: recordId(source, line),
     source,
     line,
-    ts: ms === null ? null : new Date(ms).toISOString(),
+    ts: ms === null ? null : isoInstant(ms),
   };
 }
 

@@ -1,4 +1,5 @@
 import { recordId } from './parseResult';
+import { isoInstant } from './timestamps';
 import type { OperationRecord, SampleBatch, SampleRecord } from './records';
 
 /**
@@ -47,7 +48,7 @@ export class SampleBatchBuilder {
       id: recordId(source, line),
       source,
       line,
-      ts: new Date(this.times[0]).toISOString(),
+      ts: isoInstant(this.times[0]),
       asset: this.asset,
       lines: this.lines,
       times: this.times,
@@ -72,7 +73,7 @@ export function sampleRows(b: SampleBatch): SampleRecord[] {
       id: recordId(b.source, line),
       source: b.source,
       line,
-      ts: new Date(b.times[i]).toISOString(),
+      ts: isoInstant(b.times[i]),
       asset: b.asset,
       values,
       labels,

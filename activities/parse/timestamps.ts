@@ -11,7 +11,7 @@ const daysIn = (y: number, m: number) =>
 /** `offset` like "+08:00" or "Z". Returns an ISO-8601 UTC instant, or null when the text is not a valid time. */
 export function parseTimestamp(text: string, offset: string): string | null {
   const ms = parseInstant(text, offset);
-  return ms === null ? null : new Date(ms).toISOString();
+  return ms === null ? null : isoInstant(ms);
 }
 
 /** The last second `isoInstant` wrote: its epoch second and its text up to the fraction. */

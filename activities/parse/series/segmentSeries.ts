@@ -10,6 +10,7 @@ import { median, type Point, Window, type WindowStats } from './seriesWindow';
 
 export type { WindowStats } from './seriesWindow';
 import { samplingInterval, wanderFloor } from './wanderFloor';
+import { isoInstant } from '../timestamps';
 
 export {
   chiSquareQuantile,
@@ -96,8 +97,6 @@ export type SeriesEvent =
       delay_samples: number;
     }
   | { kind: 'state'; source: string; asset: string; tag: string; line: number; ts: string; from: string; to: string };
-
-const iso = (t: number) => new Date(t).toISOString();
 
 class Series {
   private phase: 'baseline' | 'watch' = 'baseline';
@@ -220,9 +219,9 @@ class Series {
       direction,
       ...this.key,
       onset_line: onset.line,
-      onset: iso(onset.t),
+      onset: isoInstant(onset.t),
       detected_line: at.line,
-      detected: iso(at.t),
+      detected: isoInstant(at.t),
       before: Number(this.mu.toPrecision(6)),
       after: Number(after.toPrecision(6)),
       delay_samples: since.length - 1,
@@ -244,8 +243,8 @@ class Series {
       ...this.key,
       first_line: w.firstLine,
       last_line: w.lastLine,
-      start: iso(w.start),
-      end: iso(w.end),
+      start: isoInstant(w.start),
+      end: isoInstant(w.end),
       stats: w.stats(),
     });
   }
@@ -300,7 +299,7 @@ export class SeriesSegmenter {
         asset: s.asset,
         tag: column,
         line: s.line,
-        ts: iso(s.t),
+        ts: isoInstant(s.t),
         from: prev,
         to: value,
       });

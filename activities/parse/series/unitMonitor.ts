@@ -10,6 +10,7 @@
 // mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
 import type { SampleBatch } from '../records';
 import { samplingInterval, WEEK_MS } from './segmentSeries';
+import { isoInstant } from '../timestamps';
 
 export const EXPLAINED = 0.9;
 /** rows in a row above a limit that make an anomaly */
@@ -177,9 +178,9 @@ export class UnitMonitor {
           value: Number(r.max.toPrecision(6)),
           limit: Number(this.model.limits[stat].toPrecision(6)),
           onset_line: r.lines[0],
-          onset: new Date(r.times[0]).toISOString(),
+          onset: isoInstant(r.times[0]),
           detected_line: line,
-          detected: new Date(t).toISOString(),
+          detected: isoInstant(t),
           contributions,
         });
       }
