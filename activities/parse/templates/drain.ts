@@ -125,7 +125,7 @@ interface TreeNode {
   clusters: Cluster[];
 }
 const node = (): TreeNode => ({ children: new Map(), clusters: [] });
-const HAS_DIGIT = /\d/;
+export const HAS_DIGIT = /\d/;
 
 export class Drain {
   readonly clusters: Cluster[] = [];

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Drain, keyCovers, skeleton, WILDCARD, type Cluster, type DrainOptions, type MaskedMessage } from './drain';
+import {
+  Drain,
+  HAS_DIGIT,
+  keyCovers,
+  skeleton,
+  WILDCARD,
+  type Cluster,
+  type DrainOptions,
+  type MaskedMessage,
+} from './drain';
 import { STANDARD_MASK } from './masks';
 import { MASK_TOKEN } from '../pii';
 import type { TemplateParam } from '../records';
@@ -87,7 +96,6 @@ export function freezeTemplates(
 type ParamType = TemplateParam['type'];
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const HAS_DIGIT = /\d/;
 
 /** An IPv6-like value: hex digits and three or more colon-separated groups. */
 const ipv6Like = (v: string) => v.includes(':') && /^[0-9a-fA-F:]+$/.test(v) && v.split(':').length > 2;
