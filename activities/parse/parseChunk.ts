@@ -80,10 +80,10 @@ export function sourceRecordFiles(outDir: string, p: { source: string; chunks: n
   return p.series ? [...files, seriesFile(outDir, p.source)] : files;
 }
 
-/** Records as JSON lines, UTF-8 (its length is the bytes written, for resuming); a string is a JSON line already. */
 /**
- * JSON lines encoded as UTF-8 into one buffer kept from call to call: no joined string, no fresh buffer per block
- * (a block's lines joined and encoded cost a copy of the block and new pages to fault in, twice per block).
+ * Records as JSON lines, UTF-8 (a string is a JSON line already; the length is the bytes written, for resuming),
+ * encoded into one buffer kept from call to call: no joined string, no fresh buffer per block (a block's lines
+ * joined and encoded cost a copy of the block and new pages to fault in, twice per block).
  */
 export class JsonLines {
   private buf = Buffer.allocUnsafe(1 << 16);

@@ -102,8 +102,9 @@ const SEPARATORS = /[\u0001\u0002]/;
 const plain = (values: readonly string[]) => values.every((v) => !SEPARATORS.test(v));
 
 /**
- * A message's masked values in a prepared line: `V` and the values `\u0002` apart (a split reads them back five
- * times faster than JSON.parse), or `J` and their JSON when a value holds either separator.
+ * A message's masked values in a prepared line: `V` and the values `\u0002` apart (on OpenStack's lines written in
+ * 127 ns against JSON's 326, read back by a split in 106 against JSON.parse's 182), or `J` and their JSON when a
+ * value holds either separator.
  */
 function maskedText(values: readonly string[]): string {
   return plain(values) ? `V${values.join(VALUE_SEP)}` : `J${JSON.stringify(values)}`;
