@@ -78,9 +78,8 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
         ctx.guard(line, raw, () => {
           const p = parser.parts(raw, line);
           if (!p) return;
-          const tokens = p.message.tokens.join(' ');
-          ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${maskedText(p.message.masked)}${SEP}${tokens}`);
-          blockMessages.push(tokens, '\n');
+          ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${maskedText(p.masked)}${SEP}${p.message}`);
+          blockMessages.push(p.message, '\n');
         }),
       );
       // a block's messages as one string: its pieces die young instead of living to the end of the chunk
@@ -121,11 +120,11 @@ function readParts(line: string): EventParts {
   const a = line.indexOf(SEP);
   const b = line.indexOf(SEP, a + 1);
   const c = line.indexOf(SEP, b + 1);
-  const tokens = line.slice(c + 1);
   return {
     head: line.slice(1, a),
     fields: line.slice(a + 1, b),
-    message: { masked: maskedValues(line.slice(b + 1, c)), tokens: tokens === '' ? [] : tokens.split(' ') },
+    masked: maskedValues(line.slice(b + 1, c)),
+    message: line.slice(c + 1),
   };
 }
 

@@ -11,8 +11,10 @@ import {
 } from '../../activities/parse/templates/masks';
 import { EnumerationCounter } from '../../activities/parse/templates/enumerations';
 import {
+  compileSlots,
   drainOptions,
   freezeTemplates,
+  paramsJson,
   MinerSettings,
   TemplateMatcher,
 } from '../../activities/parse/templates/templateModel';
@@ -98,6 +100,30 @@ describe('the miner as forge parse runs it (default settings)', () => {
       'www.example.com:80 close, 45 bytes sent, 188 bytes received, lifetime 00:01',
     ]);
     expect(new Set(ids).size).toBe(1);
+  });
+
+  test("parameters written from their slots are the JSON of the message's parameters", () => {
+    const messages = [
+      ...maskTestLines(),
+      // values that JSON writes otherwise than their text, a literal wildcard with no masked value behind it
+      'read 007 of +5 items at -0 with 1.10 ratio, 1e999 left, 0x1F "q\\"x" v=\u2028',
+      'read 12 of -3 items at 4 with 9.5 ratio, 2e3 left, 0xab "r" v=ü',
+      'slot <*> got 5 and <*>',
+    ];
+    const d = new Drain(drainOptions(settings));
+    for (const m of messages) d.add(m);
+    const matcher = new TemplateMatcher(freezeTemplates(d, settings));
+    let compared = 0;
+    for (const m of messages) {
+      const message = d.mask(m);
+      const matched = matcher.matchMasked(message);
+      const slots = matcher.matchTokens(message.tokens);
+      expect(slots === null).toBe(matched === null);
+      if (!matched || !slots) continue;
+      expect(paramsJson(compileSlots(slots.slots), message.masked)).toBe(JSON.stringify(matched.params));
+      compared += matched.params.length;
+    }
+    expect(compared).toBeGreaterThan(5000);
   });
 
   test('a position holding a few plain words names different events; many words are a variable', () => {

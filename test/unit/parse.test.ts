@@ -145,6 +145,28 @@ describe('parseTextLog', () => {
   });
 });
 
+test('messages alike once masked share their event, each with its own values', async () => {
+  const lines = [1, 2, 3, 4, 5, 6].map((i) => `2026-03-02 09:00:0${i} INFO IMM-01 cycle ${i * 7} took ${i}.5`);
+  lines.push('2026-03-02 09:00:07 INFO IMM-01 cycle 8 took 0x1f', '2026-03-02 09:00:08 INFO IMM-01 cycle 9 took 9.5');
+  const r = await parseTextLog(lines.join('\n'), opts('c.log'));
+  const events = r.records.flatMap((x) => (x.kind === 'event' ? [x] : []));
+  expect(new Set(events.map((e) => e.template_id)).size).toBe(1);
+  expect(events.map((e) => e.params.map((p) => [p.type, p.value]))).toEqual([
+    ...[1, 2, 3, 4, 5, 6].map((i) => [
+      ['int', i * 7],
+      ['float', i + 0.5],
+    ]),
+    [
+      ['int', 8],
+      ['hex', '0x1f'],
+    ],
+    [
+      ['int', 9],
+      ['float', 9.5],
+    ],
+  ]);
+});
+
 describe('parseJsonEvents', () => {
   test('validates each line and quarantines bad JSON and bad events', async () => {
     const r = await parseJsonEvents(

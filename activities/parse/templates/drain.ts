@@ -222,7 +222,7 @@ export class Drain {
   }
 
   /** The best cluster for tokens already masked, without changing anything. */
-  matchTokens(tokens: string[]): Cluster | null {
+  matchTokens(tokens: readonly string[]): Cluster | null {
     return this.search(tokens);
   }
 
@@ -237,7 +237,7 @@ export class Drain {
     return d;
   }
 
-  private search(tokens: string[]): Cluster | null {
+  private search(tokens: readonly string[]): Cluster | null {
     let n = this.root.get(tokens.length);
     if (!n) return null;
     for (let depth = 1; depth <= this.prefixDepth && depth <= tokens.length; depth++) {
@@ -248,7 +248,7 @@ export class Drain {
     return this.bestMatch(n.clusters, tokens);
   }
 
-  private bestMatch(clusters: Cluster[], tokens: string[]): Cluster | null {
+  private bestMatch(clusters: Cluster[], tokens: readonly string[]): Cluster | null {
     let best: Cluster | null = null;
     let bestSim = -1;
     let bestParams = -1;

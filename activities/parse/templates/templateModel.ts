@@ -154,39 +154,86 @@ function wildcards(token: string): number {
   return n;
 }
 
+/** Where a parameter of a template's message comes from: its `masked`-th masked value, or (-1) a token, `value`. */
+export interface ParamSlot {
+  name: string;
+  masked: number;
+  value: string;
+}
+
 /**
- * The parameters of a message under a template: every masked value and every token the template
- * generalised, in order, typed, and named after the key they follow (`uid=<*>` -> uid, `port <*>` -> port).
+ * The parameters of a message under a template, as slots: every masked value and every token the template
+ * generalised, in order, named after the key they follow (`uid=<*>` -> uid, `port <*>` -> port). They depend on the
+ * message's tokens only: messages alike once masked share them, their masked values apart.
  */
-export function extractParams(template: readonly string[], message: MaskedMessage): TemplateParam[] {
-  const out: TemplateParam[] = [];
+export function paramSlots(template: readonly string[], tokens: readonly string[]): ParamSlot[] {
+  const out: ParamSlot[] = [];
   let k = 0;
   const bases: string[] = []; // each parameter's base name: the n-th of a base is named base_n
-  const push = (i: number, token: string, value: string) => {
+  const name = (i: number, token: string) => {
     const base = paramBase(token, i > 0 ? template[i - 1] : null);
     let n = 1;
     for (const b of bases) if (b === base) n++;
     bases.push(base);
-    const type = typeOf(value);
-    out.push({
-      name: n === 1 ? base : `${base}_${n}`,
-      type,
-      value: type === 'int' || type === 'float' ? Number(value) : value,
-    });
+    return n === 1 ? base : `${base}_${n}`;
   };
-  const tokens = message.tokens;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     const placeholders = wildcards(token);
     if (placeholders > 0) {
-      for (let j = 0; j < placeholders; j++) push(i, template[i] ?? token, message.masked[k++] ?? '');
+      for (let j = 0; j < placeholders; j++) out.push({ name: name(i, template[i] ?? token), masked: k++, value: '' });
     } else if (template[i] === WILDCARD) {
-      push(i, template[i], token);
+      out.push({ name: name(i, template[i]), masked: -1, value: token });
     } else if (template[i] !== undefined && keyCovers(template[i], token)) {
-      push(i, template[i], token.slice(template[i].length - WILDCARD.length));
+      out.push({ name: name(i, template[i]), masked: -1, value: token.slice(template[i].length - WILDCARD.length) });
     }
   }
   return out;
+}
+
+/** A slot's value in a message (a masked value the message lacks is empty: its text held a literal `<*>`). */
+const slotValue = (s: ParamSlot, masked: readonly string[]) => (s.masked < 0 ? s.value : (masked[s.masked] ?? ''));
+
+/** A parameter, typed from its value (an int or a float is written as a number). */
+function param(name: string, value: string): TemplateParam {
+  const type = typeOf(value);
+  return { name, type, value: type === 'int' || type === 'float' ? Number(value) : value };
+}
+
+/**
+ * Parameters as JSON, written from their slots: `JSON.stringify` of `extractParams`'s (a test compares), with each
+ * parameter's text up to its type, or the whole of a token's, written once per slot list (`compileSlots`).
+ */
+export interface CompiledSlot {
+  masked: number;
+  /** `{"name":...,"type":"` of a masked value */
+  prefix: string;
+  /** the whole parameter's JSON when its value is a token of the message: fixed */
+  json: string | null;
+}
+
+export function compileSlots(slots: readonly ParamSlot[]): CompiledSlot[] {
+  return slots.map((s) => ({
+    masked: s.masked,
+    prefix: `{"name":${JSON.stringify(s.name)},"type":"`,
+    json: s.masked < 0 ? JSON.stringify(param(s.name, s.value)) : null,
+  }));
+}
+
+export function paramsJson(slots: readonly CompiledSlot[], masked: readonly string[]): string {
+  let out = '[';
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i];
+    if (i > 0) out += ',';
+    if (s.json !== null) {
+      out += s.json;
+      continue;
+    }
+    const v = masked[s.masked] ?? '';
+    const type = typeOf(v);
+    out += `${s.prefix}${type}","value":${type === 'int' || type === 'float' ? Number(v) : JSON.stringify(v)}}`;
+  }
+  return `${out}]`;
 }
 
 /** The event of a message under a frozen model: its template, and the message's parameters. */
@@ -194,6 +241,13 @@ export interface MatchedEvent {
   templateId: string;
   template: string;
   params: TemplateParam[];
+}
+
+/** The event of a message's masked tokens: its template, and its parameters' slots. */
+export interface MatchedSlots {
+  templateId: string;
+  template: string;
+  slots: ParamSlot[];
 }
 
 /** A frozen model in match-only mode: the event of a message, and its parameters. */
@@ -210,14 +264,22 @@ export class TemplateMatcher {
 
   /** The event of a message already masked by a miner of the same settings (`Drain.mask`). */
   matchMasked(message: MaskedMessage): MatchedEvent | null {
-    const cluster = this.drain.matchTokens(message.tokens);
+    const m = this.matchTokens(message.tokens);
+    if (!m) return null;
+    const params = m.slots.map((s) => param(s.name, slotValue(s, message.masked)));
+    return { templateId: m.templateId, template: m.template, params };
+  }
+
+  /** The event of a message's masked tokens, and where its parameters come from (its masked values apart). */
+  matchTokens(tokens: readonly string[]): MatchedSlots | null {
+    const cluster = this.drain.matchTokens(tokens);
     if (!cluster) return null;
-    const params = extractParams(cluster.template, message);
+    const slots = paramSlots(cluster.template, tokens);
     const e = this.data.enumerated[cluster.id];
-    const named = e ? enumeratedTemplate(cluster.template, e, message.tokens) : null;
-    if (named) return { ...this.enumeratedEvent(named), params };
+    const named = e ? enumeratedTemplate(cluster.template, e, tokens) : null;
+    if (named) return { ...this.enumeratedEvent(named), slots };
     const id = this.data.eventOf[cluster.id];
-    return { templateId: id, template: this.data.events[id].template, params };
+    return { templateId: id, template: this.data.events[id].template, slots };
   }
 
   private readonly named = new Map<string, { templateId: string; template: string }>();
