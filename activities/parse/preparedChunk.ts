@@ -35,8 +35,10 @@ export interface PrepareJob {
 }
 
 export interface PreparedChunk {
-  /** the masked messages of the chunk's records, in order: tokens joined by spaces, each ended by a newline */
+  /** the chunk's distinct masked messages, in order of first appearance: tokens a space apart, each ended by `\n` */
   messages: string;
+  /** the masked message of each of the chunk's records, in order: its index in `messages` */
+  order: Uint32Array;
   /** keyed digests of the names the chunk's lines revealed */
   digests: string[];
 }
@@ -54,8 +56,9 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
   const { chunk, opts } = job;
   const ctx = new ParseContext(opts);
   const parser = new TextLogParser(ctx, job.spec, null, job.time);
-  const messages: string[] = [];
-  const blockMessages: string[] = [];
+  // masked messages repeat (107 distinct in OpenStack's 2,000 lines): the miner splits each once, not per record
+  const distinct = new Map<string, number>();
+  const order: number[] = [];
   const path = preparedFile(job.outDir, opts.source, chunk.index);
   await mkdir(join(job.outDir, 'prepared'), { recursive: true });
   // written synchronously: on a thread of its own, a write to the page cache costs less than a trip through
@@ -79,12 +82,11 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
           const p = parser.parts(raw, line);
           if (!p) return;
           ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${maskedText(p.masked)}${SEP}${p.message}`);
-          blockMessages.push(p.message, '\n');
+          let at = distinct.get(p.message);
+          if (at === undefined) distinct.set(p.message, (at = distinct.size));
+          order.push(at);
         }),
       );
-      // a block's messages as one string: its pieces die young instead of living to the end of the chunk
-      messages.push(blockMessages.join(''));
-      blockMessages.length = 0;
       const { records, quarantine } = ctx.take();
       const q = quarantine.map((e) => `Q${JSON.stringify(e)}`);
       if (records.length || q.length) writeAll(out, lines.encode([...records, ...q]));
@@ -93,7 +95,9 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
   } finally {
     closeSync(out);
   }
-  return { messages: messages.join(''), digests: ctx.mask.knownNameDigests() };
+  let messages = '';
+  for (const m of distinct.keys()) messages += `${m}\n`;
+  return { messages, order: Uint32Array.from(order), digests: ctx.mask.knownNameDigests() };
 }
 
 const VALUE_SEP = '\u0002';

@@ -116,12 +116,13 @@ export async function scanPrepared(
   const enumerations = new EnumerationCounter();
   const digests = new Set<string>();
   for (let i = 0; i < pending.length; i++) {
-    const { messages, digests: found } = await pending[i]!;
+    const { messages, order, digests: found } = await pending[i]!;
     pending[i] = null; // its messages are mined below: not kept until the last chunk is
-    for (let at = 0, nl = messages.indexOf('\n'); nl >= 0; at = nl + 1, nl = messages.indexOf('\n', at)) {
-      const tokens = nl === at ? [] : messages.slice(at, nl).split(' ');
-      enumerations.observe(drain.addTokens(tokens).id, tokens);
-    }
+    const distinct: string[][] = [];
+    for (let at = 0, nl = messages.indexOf('\n'); nl >= 0; at = nl + 1, nl = messages.indexOf('\n', at))
+      distinct.push(nl === at ? [] : messages.slice(at, nl).split(' '));
+    // (the miner copies what it keeps of a message's tokens: records alike share one array)
+    for (const k of order) enumerations.observe(drain.addTokens(distinct[k]).id, distinct[k]);
     for (const d of found) digests.add(d);
   }
   const prepared = digests.size === 0;
