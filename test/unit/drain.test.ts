@@ -169,6 +169,9 @@ function maskTestLines(): string[] {
     'id=550e8400-e29b-41d4-a716-446655440000 mail:a.b+c@d.example.org 0xFFee x0x1 00:1A:2b:3C:4d:5E',
     'Sun Jul 10 03:55:15 2005 Jul 10, 2005 2026-03-02T07:58:12.5 07:58:12,25 deadbeef00112233 host.a.example:80',
     '[IP] [NAME:3f2a9c] [x]1 ..1 .-1 µ5 5µs 3 KiB 4 bytes 12%',
+    // words of letters up to a character (plain words), and those that are not: months, days, a MAC's start
+    'Market 12 Mayday 5 Sun, Jul 10 2005 Monitor 3 ab:cd:ef:01:23:45 ab-cd-ef-01-23-45 abc:12 key=12 x/12 café 12',
+    'status: 200 user+tag@ex.com word) 12 a_b@x.io abc-12 abc_12 _x 7 deadbeef-dead-beef-dead-beefdeadbeef Feb. 3',
   );
   return lines;
 }
