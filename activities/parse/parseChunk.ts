@@ -166,6 +166,8 @@ export async function parseChunkToFiles(args: {
         resume?.line ?? chunk.firstLine,
         args.blockBytes ?? blockBytesOf(model.spec.format),
         args.opts.maxLineBytes,
+        'async',
+        model.spec.format === 'text',
       ),
     );
     for await (const block of blocks) {

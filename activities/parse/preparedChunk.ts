@@ -35,8 +35,11 @@ export interface PrepareJob {
 }
 
 export interface PreparedChunk {
-  /** the chunk's distinct masked messages, in order of first appearance: tokens a space apart, each ended by `\n` */
-  messages: string;
+  /**
+   * the chunk's distinct masked messages, in order of first appearance: tokens a space apart (strings apart, not
+   * one text: one message outside Latin-1 would make every message of the text, and each template, two-byte)
+   */
+  messages: string[];
   /** the masked message of each of the chunk's records, in order: its index in `messages` */
   order: Uint32Array;
   /** keyed digests of the names the chunk's lines revealed */
@@ -74,6 +77,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
       blockBytesOf('text'),
       opts.maxLineBytes,
       'sync',
+      true,
     );
     for await (const block of blocks) {
       ctx.rejectRaw(block.rejected);
@@ -95,9 +99,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
   } finally {
     closeSync(out);
   }
-  let messages = '';
-  for (const m of distinct.keys()) messages += `${m}\n`;
-  return { messages, order: Uint32Array.from(order), digests: ctx.mask.knownNameDigests() };
+  return { messages: [...distinct.keys()], order: Uint32Array.from(order), digests: ctx.mask.knownNameDigests() };
 }
 
 const VALUE_SEP = '\u0002';
@@ -159,7 +161,8 @@ export async function finishPreparedChunk(args: {
   let totals: { counts: ChunkOutput['counts']; pii: PiiCounts } | null = null;
   try {
     const { size } = await stat(from);
-    for await (const block of readLineBlocks(from, 0, size, 1, blockBytesOf('text'), Number.MAX_SAFE_INTEGER, 'sync')) {
+    const text = blockBytesOf('text');
+    for await (const block of readLineBlocks(from, 0, size, 1, text, Number.MAX_SAFE_INTEGER, 'sync', true)) {
       const records: string[] = [];
       const quarantine: string[] = [];
       eachLine(block.text, block.firstLine, (line) => {

@@ -118,9 +118,7 @@ export async function scanPrepared(
   for (let i = 0; i < pending.length; i++) {
     const { messages, order, digests: found } = await pending[i]!;
     pending[i] = null; // its messages are mined below: not kept until the last chunk is
-    const distinct: string[][] = [];
-    for (let at = 0, nl = messages.indexOf('\n'); nl >= 0; at = nl + 1, nl = messages.indexOf('\n', at))
-      distinct.push(nl === at ? [] : messages.slice(at, nl).split(' '));
+    const distinct = messages.map((m) => (m === '' ? [] : m.split(' ')));
     // (the miner copies what it keeps of a message's tokens: records alike share one array)
     for (const k of order) enumerations.observe(drain.addTokens(distinct[k]).id, distinct[k]);
     for (const d of found) digests.add(d);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import { readLineBlocks } from '../../activities/parse/chunks';
 import { parseChunkToFiles, type ChunkProgress } from '../../activities/parse/parseChunk';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
@@ -49,6 +50,47 @@ test('the scan cuts chunks that cover the file on line boundaries, and counts it
   let seen = '';
   for await (const b of readLineBlocks(path, chunks[3].start, chunks[3].end, chunks[3].firstLine, 300)) seen += b.text;
   expect(seen).toBe(text.subarray(chunks[3].start, chunks[3].end).toString('utf8'));
+});
+
+test('runs of ASCII lines are blocks of their own, one-byte; the blocks cover the lines in order', async () => {
+  const ascii = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => `2026-03-02 09:00:00 INFO IMM-01 ${tag} cycle ${i} took 31.5 s\n`);
+  const lines = [
+    ...ascii(300, 'a'),
+    '2026-03-02 09:00:01 INFO IMM-01 操作员 张伟 将料筒温度设定值从 252 调整到 240 degC\n',
+    ...ascii(300, 'b'),
+    '2026-03-02 09:00:02 WARN IMM-01 报警解除\n',
+    ...ascii(10, 'c'), // too short a run to stand apart: it stays with the lines around it
+    '2026-03-02 09:00:03 WARN IMM-01 温度 ü\n',
+    ...ascii(300, 'd'),
+  ];
+  const path = join(tmp(), 'mixed.log');
+  writeFileSync(path, lines.join(''));
+  const size = Buffer.byteLength(lines.join(''));
+  const blocks = [];
+  for await (const b of readLineBlocks(path, 0, size, 1, 64 << 10, 1 << 20, 'sync', true)) blocks.push(b);
+  // the V8 serializer tags a one-byte string '"', a two-byte one 'c'
+  const oneByte = (s: string) => serialize(s)[2] === 0x22;
+  expect(blocks.map((b) => [oneByte(b.text), b.newlines])).toEqual([
+    [true, 300],
+    [false, 1],
+    [true, 300],
+    [false, 12],
+    [true, 300],
+  ]);
+  let line = 1;
+  let bytes = 0;
+  for (const b of blocks) {
+    expect(b.text).toBe(lines.slice(line - 1, line - 1 + b.newlines).join(''));
+    expect(b.firstLine).toBe(line);
+    bytes += Buffer.byteLength(b.text);
+    expect(b.next).toBe(bytes);
+    line += b.newlines;
+  }
+  // without: one block, two-byte throughout
+  const whole = [];
+  for await (const b of readLineBlocks(path, 0, size, 1, 64 << 10)) whole.push(b);
+  expect(whole.map((b) => [oneByte(b.text), b.newlines, b.next])).toEqual([[false, lines.length, size]]);
 });
 
 test('many small chunks give exactly the output of one chunk', async () => {
