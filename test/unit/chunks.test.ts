@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
-import { readLineBlocks } from '../../activities/parse/chunks';
+import { asciiRuns, readLineBlocks } from '../../activities/parse/chunks';
 import { parseChunkToFiles, type ChunkProgress } from '../../activities/parse/parseChunk';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { scanSource } from '../../activities/parse/scanSource';
@@ -91,6 +91,44 @@ test('runs of ASCII lines are blocks of their own, one-byte; the blocks cover th
   const whole = [];
   for await (const b of readLineBlocks(path, 0, size, 1, 64 << 10)) whole.push(b);
   expect(whole.map((b) => [oneByte(b.text), b.newlines, b.next])).toEqual([[false, lines.length, size]]);
+});
+
+test('asciiRuns cuts whole lines, and every run of ASCII lines of 8 KiB or more is a part of its own', () => {
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let checked = 0;
+  for (let k = 0; k < 300; k++) {
+    const lines: string[] = [];
+    const mixed = [0.003, 0.02, 0.3][k % 3]; // the share of lines outside ASCII
+    for (let i = 0, n = 1 + Math.floor(rand() * 600); i < n; i++) {
+      const long = rand() < 0.02 ? 'x'.repeat(5000) : '';
+      lines.push(`${rand() < mixed ? '温度 ü' : 'line'} ${i} ${'a'.repeat(Math.floor(rand() * 120))}${long}`);
+    }
+    const text = lines.join('\n') + (rand() < 0.5 ? '\n' : '');
+    const bytes = Buffer.from(text);
+    const parts = asciiRuns(bytes);
+    expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+    parts.slice(0, -1).forEach((p) => expect(p[p.length - 1]).toBe(10));
+    // the runs of ASCII lines, each with the bytes of its lines
+    const runs: string[] = [];
+    let run = '';
+    for (const line of text.split(/(?<=\n)/)) {
+      if (/^[\x00-\x7f]*$/.test(line)) run += line;
+      else {
+        runs.push(run);
+        run = '';
+      }
+    }
+    runs.push(run);
+    const texts = parts.map((p) => p.toString());
+    for (const r of runs)
+      if (Buffer.byteLength(r) >= 8192 && r !== text) {
+        expect(texts).toContain(r);
+        checked++;
+      }
+    if (/^[\x00-\x7f]*$/.test(text)) expect(parts).toHaveLength(1);
+  }
+  expect(checked).toBeGreaterThan(100);
 });
 
 test('many small chunks give exactly the output of one chunk', async () => {
