@@ -146,10 +146,14 @@ function main(): void {
     const forgeWall = median(runs.forge.map((x) => x.wall));
     for (const [name, xs] of Object.entries(runs)) {
       const wall = median(xs.map((x) => x.wall));
+      // each round's ratio (its runs follow one another), then their median: steady while the machine's speed drifts
+      const paired = median(xs.map((x, i) => x.wall / runs.forge[i].wall));
       console.log(
         `${name.padEnd(22)} median ${wall.toFixed(2)} s (${xs.map((x) => x.wall.toFixed(2)).join(' / ')}), ` +
           `${Math.round(lines / wall)} lines/s, peak RSS ${Math.max(...xs.map((x) => x.rssMb)).toFixed(0)} MB` +
-          (name === 'forge' ? '' : `; Forge's speed / this: ${(wall / forgeWall).toFixed(2)}x`),
+          (name === 'forge'
+            ? ''
+            : `; Forge's speed / this: ${(wall / forgeWall).toFixed(2)}x (round by round: ${paired.toFixed(2)}x)`),
       );
     }
     // the miners alone, and the floor of the product path
