@@ -5,9 +5,10 @@
  * mined, `finishPreparedChunk` matches each message and writes the chunk's records and quarantined lines -
  * the same bytes the chunk pass writes from the raw lines (a test checks it).
  *
- * A prepared file holds one line per record (`R` head, fields, masked values, tokens: `\u0001` apart - head and
- * fields are JSON, which escapes it, the values are written so that none holds it (`maskedText`), and tokens come
- * last), one per quarantined line (`Q` and its JSON), and the chunk's counts last (`E`).
+ * A prepared file holds one line per record (`R` head, fields, masked values, the masked message's number in the
+ * chunk and, where it first appears, its tokens: `\u0001` apart - head and fields are JSON, which escapes it, the
+ * values are written so that none holds it (`maskedText`), and the tokens come last), one per quarantined line
+ * (`Q` and its JSON), and the chunk's counts last (`E`).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -85,10 +86,13 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
         ctx.guard(line, raw, () => {
           const p = parser.parts(raw, line);
           if (!p) return;
-          ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${maskedText(p.masked)}${SEP}${p.message}`);
           let at = distinct.get(p.message);
+          const first = at === undefined;
           if (at === undefined) distinct.set(p.message, (at = distinct.size));
           order.push(at);
+          // (a message's tokens once: its later records name it by number)
+          const message = first ? `${at}${SEP}${p.message}` : `${at}`;
+          ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${maskedText(p.masked)}${SEP}${message}`);
         }),
       );
       const { records, quarantine } = ctx.take();
@@ -121,16 +125,23 @@ function maskedValues(text: string): string[] {
   return text.length === 1 ? [] : text.slice(1).split(VALUE_SEP);
 }
 
-/** A record line of a prepared file back as the parts of its event. */
-function readParts(line: string): EventParts {
+/**
+ * A record line of a prepared file back as the parts of its event; `messages`, the chunk's masked messages by
+ * number, grows as they first appear (in number order, as they were numbered).
+ */
+function readParts(line: string, messages: string[]): EventParts {
   const a = line.indexOf(SEP);
   const b = line.indexOf(SEP, a + 1);
   const c = line.indexOf(SEP, b + 1);
+  const d = line.indexOf(SEP, c + 1);
+  if (d >= 0) messages.push(line.slice(d + 1));
+  const at = Number(line.slice(c + 1, d >= 0 ? d : line.length));
+  if (!(at < messages.length)) throw new Error(`a prepared record names message ${at}, not seen before`);
   return {
     head: line.slice(1, a),
     fields: line.slice(a + 1, b),
     masked: maskedValues(line.slice(b + 1, c)),
-    message: line.slice(c + 1),
+    message: messages[at],
   };
 }
 
@@ -159,6 +170,7 @@ export async function finishPreparedChunk(args: {
   const files = { records: openSync(partial.records, 'w'), quarantine: openSync(partial.quarantine, 'w') };
   const encoded = { records: new JsonLines(), quarantine: new JsonLines() };
   let totals: { counts: ChunkOutput['counts']; pii: PiiCounts } | null = null;
+  const messages: string[] = [];
   try {
     const { size } = await stat(from);
     const text = blockBytesOf('text');
@@ -166,7 +178,7 @@ export async function finishPreparedChunk(args: {
       const records: string[] = [];
       const quarantine: string[] = [];
       eachLine(block.text, block.firstLine, (line) => {
-        if (line[0] === 'R') records.push(eventJson(readParts(line), matcher));
+        if (line[0] === 'R') records.push(eventJson(readParts(line, messages), matcher));
         else if (line[0] === 'Q') quarantine.push(line.slice(1));
         else if (line[0] === 'E') totals = JSON.parse(line.slice(1)) as typeof totals;
       });

@@ -37,6 +37,8 @@ function hostileLog(extra: string[]): string {
     if (i % 60 === 1) parts.push(Buffer.from(`${line} 1e999\n`)); // no finite number
     // masked values holding the separators of a prepared line, and empty-looking ones
     if (i % 45 === 2) parts.push(Buffer.from(`${line} see http://a\u0001b/c\u0002d and 7\u0002 8\n`));
+    // a message that starts with a separator and a number, as a prepared line names a message
+    if (i % 80 === 4) parts.push(Buffer.from(`${line.split('] ')[0]}] \u00012 \u0001 starts so\n`));
   });
   for (const e of extra) parts.push(Buffer.from(`${e}\n`));
   const dir = tmp();
