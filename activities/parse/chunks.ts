@@ -149,8 +149,11 @@ export function asciiRuns(bytes: Buffer): Buffer[] {
     // the run: back to the line after the last byte outside ASCII, on to the line of the next one
     let a = w;
     while (a > from && bytes[a - 1] < 0x80) a--;
-    const after = a === from ? -1 : bytes.indexOf(10, a - 1); // the newline ending that byte's line
-    const start = a === from ? from : after < 0 ? n : after + 1;
+    let start = from;
+    if (a > from) {
+      const nl = bytes.indexOf(10, a - 1); // the newline ending the line of that byte outside ASCII
+      start = nl < 0 ? n : nl + 1;
+    }
     let b = w + ASCII_WINDOW;
     while (b + ASCII_WINDOW <= n && isAscii(bytes.subarray(b, b + ASCII_WINDOW))) b += ASCII_WINDOW;
     while (b < n && bytes[b] < 0x80) b++;

@@ -86,12 +86,12 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
         ctx.guard(line, raw, () => {
           const p = parser.parts(raw, line);
           if (!p) return;
-          let at = distinct.get(p.message);
-          const first = at === undefined;
-          if (at === undefined) distinct.set(p.message, (at = distinct.size));
+          const seen = distinct.get(p.message);
+          const at = seen ?? distinct.size;
+          if (seen === undefined) distinct.set(p.message, at);
           order.push(at);
           // (a message's tokens once: its later records name it by number)
-          const message = first ? `${at}${SEP}${p.message}` : `${at}`;
+          const message = seen === undefined ? `${at}${SEP}${p.message}` : `${at}`;
           ctx.acceptJson(`R${p.head}${SEP}${p.fields}${SEP}${maskedText(p.masked)}${SEP}${message}`);
         }),
       );

@@ -194,14 +194,17 @@ export function paramSlots(template: readonly string[], tokens: readonly string[
 /** A slot's value in a message (a masked value the message lacks is empty: its text held a literal `<*>`). */
 const slotValue = (s: ParamSlot, masked: readonly string[]) => (s.masked < 0 ? s.value : (masked[s.masked] ?? ''));
 
-/** A parameter, typed from its value (an int or a float is written as a number). */
+/** Is a value of this type written as a number (an int or a float)? */
+const numeric = (type: ParamType) => type === 'int' || type === 'float';
+
+/** A parameter, typed from its value. */
 function param(name: string, value: string): TemplateParam {
   const type = typeOf(value);
-  return { name, type, value: type === 'int' || type === 'float' ? Number(value) : value };
+  return { name, type, value: numeric(type) ? Number(value) : value };
 }
 
 /**
- * Parameters as JSON, written from their slots: `JSON.stringify` of `extractParams`'s (a test compares), with each
+ * Parameters as JSON, written from their slots: `JSON.stringify` of `matchMasked`'s (a test compares), with each
  * parameter's text up to its type, or the whole of a token's, written once per slot list (`compileSlots`).
  */
 export interface CompiledSlot {
@@ -231,7 +234,7 @@ export function paramsJson(slots: readonly CompiledSlot[], masked: readonly stri
     }
     const v = masked[s.masked] ?? '';
     const type = typeOf(v);
-    out += `${s.prefix}${type}","value":${type === 'int' || type === 'float' ? Number(v) : JSON.stringify(v)}}`;
+    out += `${s.prefix}${type}","value":${numeric(type) ? Number(v) : JSON.stringify(v)}}`;
   }
   return `${out}]`;
 }
