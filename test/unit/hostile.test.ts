@@ -235,6 +235,41 @@ describe('the classes of hostile input that broke stage one', () => {
     expect(batch.values).toEqual({ temp: [230, 232], temp_2: [240, 242] });
   });
 
+  test('CSV: a quote that closes only in a later row costs its own line, never the rows it ran into', async () => {
+    const rows = (bad: (t: string) => string, note: string) => {
+      const out = ['timestamp,machine,melt_temp (degC),note'];
+      for (let i = 0; i < 1000; i++) {
+        const t = `2024-03-01T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`;
+        out.push(i === 9 ? bad(t) : `${t},M1,${200 + (i % 5)},${note}`);
+      }
+      return `${out.join('\n')}\n`;
+    };
+    // quoted notes on every other row: the open quote closes on the next row; one quote at the very end: it
+    // closes 990 rows later
+    for (const [name, text] of [
+      ['notes.csv', rows((t) => `${t},M1,"201,[x]`, '"ok, fine"')],
+      ['late.csv', rows((t) => `${t},M1,"201,[x]`, 'ok').replace(/ok\n$/, '"a ""quoted"" note"\n')],
+    ]) {
+      const r = await parse(file(name, text), SourceSpec.parse({ format: 'csv' }));
+      expect(r.counts).toEqual({ lines: 1000, records: 999, quarantined: 1 });
+      expect(r.quarantine.map((q) => [q.line, q.raw])).toEqual([[11, '2024-03-01T10:00:09Z,M1,"201,[x]']]);
+      const lines = r.records.flatMap((x) => (x as unknown as { lines: number[] }).lines);
+      expect(lines).toHaveLength(999);
+      expect(lines).toContain(12);
+    }
+  });
+
+  test('CSV: a real multi-line quoted cell stays one row', async () => {
+    const csv =
+      'timestamp,machine,melt_temp (degC),note\n2024-03-01T10:00:00Z,M1,200,"first line of the note\n' +
+      'second line, with a comma"\n2024-03-01T10:00:01Z,M1,201,"ok, fine"\n2024-03-01T10:00:02Z,M1,202,plain\n';
+    const r = await parse(file('multi.csv', csv), SourceSpec.parse({ format: 'csv' }));
+    expect(r.quarantine).toEqual([]);
+    const batch = r.records[0] as unknown as { lines: number[]; labels: Record<string, string[]> };
+    expect(batch.lines).toEqual([2, 4, 5]);
+    expect(batch.labels.note[0]).toBe('first line of the note\nsecond line, with a comma');
+  });
+
   test('empty and header-only files give no records and no error', async () => {
     for (const [name, text] of [
       ['e.csv', ''],

@@ -45,6 +45,11 @@ function splitCells(text: string, delimiter: string): string[] {
  * skipped. Parsed by Papa Parse (RFC 4180 quoting). A block without quotes has one row per line and goes
  * through Papa's core parser (`Papa.Parser`, its fast mode: no per-row copy); with quotes a row may span
  * lines, so rows are placed by the parser's cursor.
+ *
+ * A quote opened on a line and never closed, or closed only on a later line into a row that does not fit
+ * (not `expectedCells` cells, or the next line is a whole row of its own), ends at its line: that line alone
+ * goes to `onBad` and parsing starts again on the next line. A real multi-line quoted cell (the row fits) is
+ * one row.
  */
 export function eachCsvRow(
   text: string,
@@ -52,6 +57,7 @@ export function eachCsvRow(
   firstLine: number,
   fn: (cells: string[], line: number) => void,
   onBad: (line: number, raw: string, reason: string) => void = () => undefined,
+  expectedCells: number | null = null,
 ): void {
   const keep = (cells: string[], line: number) => {
     if (cells.length === 1 && cells[0].trim() === '') return; // a blank line
@@ -64,32 +70,58 @@ export function eachCsvRow(
     return;
   }
   let line = firstLine;
-  let at = 0;
-  let rest: string | null = null;
-  Papa.parse<string[]>(text, {
-    delimiter,
-    newline: '\n',
-    step: (r, parser) => {
-      if (rest !== null) return;
-      if (r.errors.some((e) => e.code === 'MissingQuotes')) {
-        // a quote opened and never closed would swallow every later line: only its own line is set aside
-        const nl = text.indexOf('\n', at);
-        onBad(
-          line,
-          (nl < 0 ? text.slice(at) : text.slice(at, nl)).replace(/\r$/, ''),
-          'unbalanced quote: a quoted cell opened on this line is never closed',
-        );
-        rest = nl < 0 ? '' : text.slice(nl + 1);
-        parser.abort();
-        return;
-      }
-      keep(r.data, line);
-      const end = r.meta.cursor; // just past the row's newline
-      for (let i = at; i < end; i++) if (text.charCodeAt(i) === 10) line++;
-      at = end;
-    },
-  });
-  if (rest) eachCsvRow(rest, delimiter, line + 1, fn, onBad);
+  let rest: string | null = text;
+  while (rest) {
+    const part: string = rest;
+    rest = null;
+    let at = 0;
+    Papa.parse<string[]>(part, {
+      delimiter,
+      newline: '\n',
+      step: (r, parser) => {
+        if (rest !== null) return;
+        let eol = part.indexOf('\n', at);
+        if (eol < 0) eol = part.length;
+        const end = r.meta.cursor; // just past the row's newline
+        const unclosed = r.errors.some((e) => e.code === 'MissingQuotes');
+        if (unclosed || (end > eol + 1 && !fitsAcrossLines(part, eol, r.data, delimiter, expectedCells))) {
+          onBad(
+            line,
+            part.slice(at, eol).replace(/\r$/, ''),
+            unclosed
+              ? 'unbalanced quote: a quoted cell opened on this line is never closed'
+              : 'unbalanced quote: a quoted cell opened on this line closes only in a later row',
+          );
+          line++;
+          rest = part.slice(eol + 1);
+          parser.abort();
+          return;
+        }
+        keep(r.data, line);
+        for (let i = at; i < end; i++) if (part.charCodeAt(i) === 10) line++;
+        at = end;
+      },
+    });
+  }
+}
+
+/**
+ * May a row that a quoted cell carried past its first line (ending at `eol`) stand as one row? Only when it has
+ * the expected cells and the line after the first is not a whole row of its own.
+ */
+function fitsAcrossLines(
+  text: string,
+  eol: number,
+  cells: readonly string[],
+  delimiter: string,
+  expected: number | null,
+): boolean {
+  if (expected === null) return true;
+  if (cells.length !== expected) return false;
+  let next = text.indexOf('\n', eol + 1);
+  if (next < 0) next = text.length;
+  const alone = Papa.parse<string[]>(text.slice(eol + 1, next).replace(/\r$/, ''), { delimiter, newline: '\n' });
+  return !(alone.errors.length === 0 && alone.data.length === 1 && alone.data[0].length === expected);
 }
 
 /** Column names made unique: a repeated name gets `_2`, `_3`... (never two columns under one name). */
@@ -207,6 +239,7 @@ export class CsvSeriesParser implements SourceParser {
           ctx.line();
           ctx.quarantine(line, raw, reason);
         },
+        this.columns.length,
       );
     }
     for (const b of this.batches.values()) this.ctx.acceptChecked(b.record(this.ctx.opts.source), b.lines.length);
