@@ -26,6 +26,7 @@ interface Line {
   id: number;
   lang: string;
   forms?: boolean;
+  ids?: boolean;
   text: string;
   gold: { type: PiiType; value: string }[];
 }
@@ -117,6 +118,7 @@ if (require.main === module) {
   for (const [label, lines] of [
     ['whole set', all],
     ['forms added for real logs (801-1200)', all.filter((l) => l.forms)],
+    ['staff ids of every shape after their triggers, and decoys (1201-1500)', all.filter((l) => l.ids)],
   ] as const) {
     const t0 = process.hrtime.bigint();
     const { scores, errors } = evaluatePii(lines);

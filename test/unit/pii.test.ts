@@ -193,6 +193,51 @@ test('the evaluation set meets the targets: recall >= 0.99 structured, >= 0.95 n
   expect(decoysKept(loadEvalSet())).toBeGreaterThanOrEqual(0.98);
 });
 
+describe('staff ids after their trigger words, every shape, both languages', () => {
+  const SHAPES = [
+    'SZ-0022394',
+    'GH41742',
+    'E202311212',
+    'HR/2023/0457',
+    'E.20231',
+    'SZ_002239',
+    'BJ-QA-00123',
+    '04/24209',
+  ];
+  const ZH = [
+    '工号 %s 登录 HMI',
+    '工号%s登录',
+    '员工编号为%s，已到岗',
+    '职工号：%s。',
+    '（工卡号是%s）',
+    '人员编号: %s',
+  ];
+  const EN = [
+    'employee ID: %s logged in',
+    'Emp No.%s logged in',
+    'staff no %s, shift B',
+    'badge no. %s',
+    'operator ID is %s',
+  ];
+  test.each(SHAPES.flatMap((id) => [...ZH, ...EN].map((form) => [form.replace('%s', id), id])))('%s', (text, id) => {
+    const out = mask(text).text;
+    expect(out).not.toContain(id);
+    expect(out).toBe(text.replace(id, '[EMPLOYEE_ID]'));
+  });
+  test.each([
+    '工单号 WO-2024-0012 已关闭',
+    '加工号 P-2023-001 完成',
+    '批号 PP-H2026-8397，零件 6ES7-082-7745，位号 TT-101.PV',
+    'work order WO-2024-0012, lot LOT/4256/428, drawing DWG/2024/0031',
+    'temp id 1234 ok',
+    'Badge reader R6 offline',
+    '工号 12 人次',
+    'employee count 120',
+  ])('leaves "%s" alone', (text) => {
+    expect(mask(text).text).toBe(text);
+  });
+});
+
 describe('textShape', () => {
   // texts where the gated patterns match: generated from the pieces they are made of, with the separators and
   // look-arounds they care about (a seeded generator: the same texts on every run)

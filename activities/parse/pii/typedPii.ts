@@ -36,11 +36,25 @@ const PLATE = new RegExp(
     String.raw`|[A-HJ-NP-Z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])`,
   'g',
 );
+/**
+ * A staff id after its trigger word, in either language (`工号 SZ-0022394`, `员工编号为 HR/2023/0457`,
+ * `employee ID: E.20231`, `badge no. 7781`): letters and digits, in up to five parts joined by `-`, `/`, `.` or
+ * `_`, holding a digit and at least three letters or digits. `工号` after a word that ends in 工 (加工号, 施工号:
+ * a machining or construction number) is no trigger. What the id stands beside (work orders, lots, parts, tags)
+ * is masked only after a trigger.
+ */
+const ID_TRIGGERS =
+  '(?<![加施竣完开])工号|员工号|员工编号|员工代码|员工ID|职工号|职工编号|人员编号|人员代码|工卡号|工牌号|胸牌号|胸卡号|' +
+  '(?<![A-Za-z])(?:employee\\s*(?:id|no\\.?|number|code|#)|emp\\.?\\s*(?:id|no\\.?|number|#)|' +
+  '(?:staff|personnel|worker|operator|payroll)\\s*(?:id|no\\.?|number|code)|clock\\s*(?:no\\.?|number)|' +
+  'badge(?:\\s*(?:id|no\\.?|number))?)';
 const EMPLOYEE_ID_BY_KEYWORD = new RegExp(
-  String.raw`(工号|员工号|员工编号|employee\s*(?:id|no\.?|number)|emp\.?\s*(?:id|no\.?)` +
-    String.raw`|badge(?:\s*no\.?)?)(\s{0,4}[:：#]?\s{0,4})([A-Za-z]{0,3}\d{3,10})`,
+  `(${ID_TRIGGERS})(\\s{0,4}(?:[:：#=＝]|(?:is|was)\\b|为|是)?\\s{0,4})` +
+    `((?=[\\w./-]*\\d)[A-Za-z0-9]+(?:[-/._][A-Za-z0-9]+){0,4})(?![A-Za-z0-9])`,
   'gi',
 );
+/** An id after a trigger: at least three letters or digits (`工号 12` is a count, not an id). */
+const idLongEnough = (m: RegExpExecArray) => m[3].replace(/[^A-Za-z0-9]/g, '').length >= 3;
 
 /**
  * Identifiers in key=value / key: value form (`emp_id=GH93140`, `user=E2023456`, `工号=A1234`). Keys of staff
@@ -54,7 +68,7 @@ const ACCOUNT_KEYS =
   'user(?:[_ .-]?(?:id|name))?|userid|username|login|logname|account|owner|用户|用户名|账号|帐号|登录名';
 const KEYED_ID = new RegExp(
   `(?<![\\w])(${ID_KEYS}|${ACCOUNT_KEYS}` +
-    `)(\\s{0,3}[=:：]\\s{0,3}"?)([A-Za-z0-9][\\w.@-]{0,40}[A-Za-z0-9]|[A-Za-z0-9])(?![\\w.@=:-])`,
+    `)(\\s{0,3}[=:：]\\s{0,3}"?)([A-Za-z0-9][\\w./@-]{0,40}[A-Za-z0-9]|[A-Za-z0-9])(?![\\w./@=:-])`,
   'gi',
 );
 const ACCOUNT_KEY = new RegExp(`^(?:${ACCOUNT_KEYS})$`, 'i');
@@ -167,7 +181,7 @@ export function typedFindings(text: string, employeeIds: readonly RegExp[]): Fin
   if (shape.digits) collect(MOBILE, text, 'phone', ANY, 0, out);
   if (shape.digits) collect(LANDLINE, text, 'phone', ANY, 0, out);
   if (HAS_CJK.test(text)) collect(PLATE, text, 'plate', ANY, 0, out);
-  collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', ANY, 3, out);
+  collect(EMPLOYEE_ID_BY_KEYWORD, text, 'employee_id', idLongEnough, 3, out);
   collect(KEYED_ID, text, 'employee_id', (m) => !ACCOUNT_KEY.test(m[1]) || personalAccount(m[3]), 3, out);
   for (const re of employeeIds) collect(re, text, 'employee_id', ANY, 0, out);
   return out;
