@@ -84,6 +84,7 @@ export const RejectReason = z.enum([
   'duplicate',
   'near_duplicate',
   'invalid_output',
+  'render_error',
   'quality_floor',
   'judge',
 ]);

@@ -9,7 +9,7 @@ import type { TextJudge } from './llmJudge';
 import { rejectedLine, type CorpusDocument, type RejectedLine } from './documents';
 import type { ExpansionJob } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
-import { Aborted, InvalidCompletion, type Expansion, type TextExpander } from './expander';
+import { Aborted, InvalidCompletion, NoText, type Expansion, type TextExpander } from './expander';
 import { surelyBelowFloor, type LiveQuality } from './qualityStop';
 export type { Expansion, TextExpander } from './expander';
 import { countTokens } from './tokens';
@@ -143,6 +143,11 @@ export async function expandJobs(
       if (e instanceof Aborted) {
         opts.signal?.throwIfAborted();
         skipped++;
+        return;
+      }
+      if (e instanceof NoText) {
+        generated++; // attempted, and rejected: generated = written + rejected holds
+        reject(e.reason, e.message);
         return;
       }
       if (!(e instanceof InvalidCompletion)) throw e;

@@ -35,3 +35,16 @@ export class InvalidCompletion extends Error {
     super(message);
   }
 }
+
+/**
+ * No text for this job, for a reason of the job's own: the writer could not render its facts (`render_error`).
+ * Counted as a reject with that reason; the batch and the run go on.
+ */
+export class NoText extends Error {
+  constructor(
+    readonly reason: 'render_error',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -159,7 +159,9 @@ export function factSheet(fact: Fact, lang: Lang): string[] {
     return String(v);
   };
   const s = fact.statement as Record<string, unknown>;
-  const unit = unitOf(s) ?? (Array.isArray(s.conditions) ? unitOf(s.conditions[0] as Record<string, unknown>) : null);
+  // a rule's unit is its first condition's; a rule on a category alone has none
+  const first = Array.isArray(s.conditions) ? (s.conditions[0] as Record<string, unknown> | undefined) : undefined;
+  const unit = unitOf(s) ?? (first ? unitOf(first) : null);
   const lines: string[] = [];
   for (const part of [s, fact.evidence as Record<string, unknown>]) {
     for (const [key, v] of Object.entries(part)) {

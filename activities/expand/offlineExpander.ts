@@ -7,7 +7,7 @@ import { thresholdRuleEn, thresholdRuleZh } from './offlineRuleTemplates';
 import type { Generator, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
 import { opening, renderGeneric, titleOf } from './offlineGeneric';
-import type { TextExpander } from './expander';
+import { NoText, type TextExpander } from './expander';
 import type { ClassicStyle } from './textParts';
 
 /**
@@ -24,11 +24,16 @@ export const OFFLINE_GENERATOR: Generator = {
 /** The offline templates as a TextExpander. */
 export const offlineExpander: TextExpander = {
   generator: OFFLINE_GENERATOR,
-  expand: async (job) => ({
-    text: renderOffline(job),
-    usage: { prompt_tokens: 0, completion_tokens: 0 },
-    cached: false,
-  }),
+  expand: async (job) => {
+    let text: string;
+    try {
+      text = renderOffline(job);
+    } catch (e) {
+      // a fact the templates cannot write costs its own text, not the run
+      throw new NoText('render_error', `the offline writer could not write this text: ${(e as Error).message}`);
+    }
+    return { text, usage: { prompt_tokens: 0, completion_tokens: 0 }, cached: false };
+  },
 };
 
 /**

@@ -63,8 +63,9 @@ export const MaintenanceStatement = z.object({
   cause: z.string(),
   cause_node: NamedNode.nullable(),
   equipment: z.array(NamedNode),
-  symptoms: z.array(z.string()),
-  actions: z.array(z.string()),
+  /** a work order without a symptom and an action is quarantined, so a group has at least one of each */
+  symptoms: z.array(z.string().min(1)).min(1),
+  actions: z.array(z.string().min(1)).min(1),
   parts: z.array(z.string()),
   downtime_min: z.object({ total: z.number(), mean: z.number() }).nullable(),
 });

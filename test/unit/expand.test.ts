@@ -141,6 +141,25 @@ describe('offline expander', () => {
     const again = await expandFacts(facts, offlineExpander, { mix: MIX, concurrency: 1, pii: DEFAULT_PII_OPTIONS });
     expect(again.docs.map((d) => d.id)).toEqual(out.docs.map((d) => d.id));
   });
+
+  test('a fact the templates cannot write is a rejected text (render_error); every other text is written', async () => {
+    // a statement the schema would refuse, as a kind or shape the templates were never taught would reach them
+    const broken = { ...facts[0], id: 'fact-broken', statement: {} } as unknown as Fact;
+    const mix: Mix = { ...MIX, pairs: 0, triples: 0, variants: 2 };
+    const out = await expandFacts([broken, ...facts], offlineExpander, {
+      mix,
+      concurrency: 2,
+      pii: DEFAULT_PII_OPTIONS,
+    });
+    const mine = out.rejected.filter((r) => r.fact_ids.includes('fact-broken'));
+    expect(mine.length).toBe(2 * LANGS.length);
+    for (const r of mine) {
+      expect(r.reason).toBe('render_error');
+      expect(r.detail).toMatch(/^the offline writer could not write this text: /);
+    }
+    expect(out.generated).toBe(planJobs([broken, ...facts], mix).length);
+    expect(out.docs.length).toBe(planJobs(facts, mix).length);
+  });
 });
 
 describe('checks', () => {
