@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect as netConnect } from 'node:net';
@@ -151,7 +151,61 @@ function pg(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
-const pgDir = (l: ClusterLayout) => join(l.varDir, 'pg');
+
+/** Can this machine run the cluster's PostgreSQL at all? A clear message when it cannot. */
+function checkPostgresInstalled(): void {
+  if (!existsSync(join(PG_BIN, 'initdb')))
+    throw new Error(
+      `PostgreSQL 15 is not installed (no ${PG_BIN}/initdb): the cluster needs Debian's package ` +
+        '(apt-get install postgresql-15)',
+    );
+  if (asRoot)
+    try {
+      execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+    } catch {
+      throw new Error(
+        'running as root, Forge starts PostgreSQL as the "postgres" user, and this machine has none ' +
+          "(Debian's postgresql-15 package creates it); or run forge cluster as an ordinary user",
+      );
+    }
+}
+
+/** May the `postgres` user enter this directory (every folder above it searchable)? */
+function postgresCanEnter(dir: string): boolean {
+  try {
+    execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where PostgreSQL's data directory and password file live. In the checkout (`<varDir>/pg`), unless Forge runs as
+ * root and the `postgres` user cannot enter the checkout (a clone in root's 0700 home, or in a `mktemp -d`
+ * folder): then in a folder of the `postgres` user's own under /var/tmp, named after the checkout, recorded in
+ * `<varDir>/pg.location` and removed by `forge cluster down`.
+ */
+export interface PgPlace {
+  data: string;
+  pwfile: string;
+  /** the folder outside the checkout, when the data lives there */
+  outside: string | null;
+}
+const locationFile = (l: ClusterLayout) => join(l.varDir, 'pg.location');
+export function pgPlace(l: ClusterLayout): PgPlace {
+  const inside: PgPlace = { data: join(l.varDir, 'pg'), pwfile: join(l.varDir, 'pg.pw'), outside: null };
+  if (existsSync(locationFile(l))) {
+    const outside = readFileSync(locationFile(l), 'utf8').trim();
+    return { data: join(outside, 'data'), pwfile: join(outside, 'pg.pw'), outside };
+  }
+  if (!asRoot || existsSync(join(inside.data, 'PG_VERSION'))) return inside;
+  mkdirSync(l.varDir, { recursive: true });
+  if (postgresCanEnter(l.varDir)) return inside;
+  const outside = join('/var/tmp', `forge-pg-${createHash('sha256').update(l.varDir).digest('hex').slice(0, 16)}`);
+  return { data: join(outside, 'data'), pwfile: join(outside, 'pg.pw'), outside };
+}
+const pgDir = (l: ClusterLayout) => pgPlace(l).data;
 
 export async function postgresAnswers(l: ClusterLayout): Promise<boolean> {
   try {
@@ -164,18 +218,35 @@ export async function postgresAnswers(l: ClusterLayout): Promise<boolean> {
 
 /** Initialise (once) and start PostgreSQL on loopback, with the `temporal` role and its two databases. */
 export async function startPostgres(l: ClusterLayout, log: Log = defaultLog): Promise<void> {
+  checkPostgresInstalled();
   const password = secret(l);
-  const dir = pgDir(l);
+  const place = pgPlace(l);
+  const dir = place.data;
+  if (place.outside && !existsSync(locationFile(l))) {
+    // a new place outside the checkout (what a checkout whose var/ was deleted left there is not ours to reuse)
+    log(
+      `the postgres user cannot enter ${l.varDir} (a private folder above it): PostgreSQL's files go to ` +
+        `${place.outside}, removed by forge cluster down`,
+    );
+    if (existsSync(join(dir, 'postmaster.pid')))
+      try {
+        pg('pg_ctl', ['-D', dir, '-m', 'fast', '-w', 'stop']);
+      } catch {
+        // a stale pid file: nothing runs there
+      }
+    rmSync(place.outside, { recursive: true, force: true });
+    mkdirSync(place.outside, { mode: 0o700 });
+    writeFileSync(locationFile(l), `${place.outside}\n`);
+  }
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     log(`initialising PostgreSQL 15 in ${dir}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pwfile = join(l.varDir, 'pg.pw');
+    const pwfile = place.pwfile;
     writeFileSync(pwfile, password, { mode: 0o600 });
     if (asRoot) {
       const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
       const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-      chownSync(dir, uid, gid);
-      chownSync(pwfile, uid, gid);
+      for (const p of [...(place.outside ? [place.outside] : []), dir, pwfile]) chownSync(p, uid, gid);
     }
     pg('initdb', ['-D', dir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8']);
     writeFileSync(pwfile, '');
@@ -204,6 +275,15 @@ export async function startPostgres(l: ClusterLayout, log: Log = defaultLog): Pr
 export function stopPostgres(l: ClusterLayout): void {
   if (!existsSync(join(pgDir(l), 'postmaster.pid'))) return;
   pg('pg_ctl', ['-D', pgDir(l), '-m', 'fast', '-w', 'stop']);
+}
+
+/** PostgreSQL's files outside the checkout, if it had to put them there: removed, with their record. */
+function removeOutsidePostgres(l: ClusterLayout, log: Log): void {
+  const { outside } = pgPlace(l);
+  if (!outside || !existsSync(locationFile(l))) return;
+  rmSync(outside, { recursive: true, force: true });
+  rmSync(locationFile(l), { force: true });
+  log(`removed PostgreSQL's files from ${outside}`);
 }
 
 export function restartPostgres(l: ClusterLayout): void {
@@ -444,6 +524,7 @@ export async function clusterDown(l: ClusterLayout, log: Log = defaultLog): Prom
   for (const g of ['all', ...TEMPORAL_SERVICES] as const) await stopService(l, serviceName(g), log);
   await stopService(neo4jLayout(l), 'neo4j', log);
   stopPostgres(l);
+  removeOutsidePostgres(l, log);
 }
 
 export async function clusterStatus(l: ClusterLayout): Promise<{ name: string; up: boolean; where: string }[]> {

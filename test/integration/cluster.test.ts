@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -11,11 +12,11 @@ import {
   clusterNeo4jUri,
   clusterUp,
   frontendAddress,
+  pgPlace,
   restartPostgres,
   restartTemporalService,
 } from '../../infra/cluster';
 import { readEnv, type ForgeEnv } from '../../infra/env';
-import { ROOT } from '../../infra/services';
 import { connectClient } from '../../infra/temporal';
 import { TcpProxy } from '../fixtures/tcpProxy';
 import { EXAMPLE_INPUTS, tempDir } from './runHelpers';
@@ -31,8 +32,11 @@ import { completed, disturbableConfig, killHard, outcome, startWorker, until, wo
  */
 jest.setTimeout(600_000);
 
+// inside a private folder (mode 0700, as a root user's home or `mktemp -d`): PostgreSQL, which runs as the postgres
+// user when the tests run as root, cannot enter it, and the cluster must still come up
+const PRIVATE = mkdtempSync(join(tmpdir(), 'forge-cluster-'));
 const LAYOUT: ClusterLayout = {
-  varDir: join(ROOT, 'var', 'test-cluster'),
+  varDir: join(PRIVATE, 'var'),
   postgresPort: 25432,
   ports: { frontend: 27933, history: 27934, matching: 27935, worker: 27939 },
   membership: { frontend: 26933, history: 26934, matching: 26935, worker: 26939 },
@@ -116,7 +120,19 @@ afterAll(async () => {
   for (const m of machines) await Promise.all([m.temporal.close(), m.neo4j.close()]);
   await client?.connection.close();
   await clusterDown(LAYOUT, log);
+  rmSync(PRIVATE, { recursive: true, force: true });
 });
+
+test('in a private folder, as root, PostgreSQL lives where its user can reach it', async () => {
+  expect(statSync(PRIVATE).mode & 0o777).toBe(0o700);
+  const place = pgPlace(LAYOUT);
+  const root = process.getuid?.() === 0;
+  expect(place.outside !== null).toBe(root);
+  expect(existsSync(join(place.data, 'PG_VERSION'))).toBe(true);
+  if (!root) return;
+  expect(place.data.startsWith(PRIVATE)).toBe(false);
+  expect(statSync(place.outside!).uid).toBe(Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })));
+}, 30_000);
 
 test(
   'a worker SIGKILLed, the history service killed and restarted, PostgreSQL restarted, mid-run: same ' + 'documents',
@@ -155,3 +171,10 @@ test("a worker's link to the cluster lost for 30 s and back: the run completes w
   expect(outcome(outDir)).toEqual(baseline);
   expect(workers.has(cut.worker)).toBe(true); // the machine rode it out
 });
+
+test('forge cluster down stops PostgreSQL and removes its files from outside the checkout', async () => {
+  const place = pgPlace(LAYOUT);
+  await clusterDown(LAYOUT, log);
+  expect(existsSync(join(place.data, 'postmaster.pid'))).toBe(false);
+  if (place.outside) expect(existsSync(place.outside)).toBe(false);
+}, 120_000);
