@@ -18,6 +18,8 @@ describe('PiiMasker.text', () => {
     ['操作员：李娜 工号E10871', '操作员：[NAME] 工号[EMPLOYEE_ID]'],
     ['维修人 赵磊 检查止回阀', '维修人 [NAME] 检查止回阀'],
     ['操作员欧阳娜娜在岗', '操作员[NAME]在岗'],
+    ['操作员：李娜，请检查', '操作员：[NAME]，请检查'],
+    ['操作员：王伟检查了料筒', '操作员：[NAME]检查了料筒'],
     ['班长 陈静 (电话 0512-6288 1234)', '班长 [NAME] (电话 [PHONE])'],
     ['call 13812345678 or 139-0123-4567 or +86 138 1234 5678', 'call [PHONE] or [PHONE] or [PHONE]'],
     ['mail liu.yang@hx-plastics.cn now', 'mail [EMAIL] now'],
@@ -56,6 +58,12 @@ describe('PiiMasker.text', () => {
     'User ID: CentOS-4, owner: com.apple.iokit.IO80211Family',
     '[req-f642cadd-7508-4db5-a059-07998751face] softheader=00131db8 81aa0003 00000002',
     'operator he said the valve is fine',
+    // prose as a model writes it: forms of address, job words, work-order vocabulary, dialogue lines
+    '维修工单已关闭，请维修工单号 WO-1 的师傅检查',
+    '技术员师傅们要注意，班长师傅确认后再开机',
+    '质量工程师：周期时间的下限还合适吗？',
+    '操作工：高温报警又来了。',
+    '维修技师：温度超过上限时先查加热圈。',
   ])('leaves "%s" alone', (input) => {
     expect(mask(input).text).toBe(input);
   });

@@ -154,6 +154,19 @@ function zhNameAt(name: string): string {
   return n;
 }
 const hasZhSurname = (n: string) => ZH_SURNAMES.has(n[0]) || ZH_COMPOUND_SURNAMES.some((c) => n.startsWith(c));
+/**
+ * Forms of address and job words that start like a surname (师傅: 师 is one) and are no one's name: 技术员师傅们,
+ * 班长师傅确认.
+ */
+const ZH_NOT_NAMES = new RegExp(
+  '^(?:师傅|师父|师兄|同事|同志|主管|经理|组长|班组|人员|工人|大家|领导|各位|徒弟|们|一起|本人|自己|双方|全体|现场' +
+    // and plant words that start with a surname's character, as a dialogue line starts after its role
+    '|高温|高压|高速|高位|高度|高于|温度|温控|温差|周期|方向|方法|方案|程序|时间|安全|常规|于是|马达|金属|明显|关键' +
+    '|全部|成品|成型|成本|应该|应急|单位|曲线|路线|车间|项目|连续|简单|管道|管路|毛刺|包装|解决|解除|费用|冷却|严重' +
+    '|严格|原因|任务|余量|符合|计划|范围|陆续|查看|查找|查明|左侧|右侧|平均|季度|夏季|易损)',
+);
+/** a trigger ending in 工 or 员 glued to the next character into a word: 维修工单 (a work order), 操作员工 */
+const ZH_COMPOUND_AFTER: Record<string, string> = { 工: '单作艺序位具况时程装件种厂', 员: '工' };
 
 /** The name words at the start of `words` (a capitalised or pinyin full name), and how many there are. */
 function englishName(words: string): { parts: string[]; k: number } {
@@ -203,7 +216,13 @@ export function nameFindings(text: string): Finding[] {
     // trigger may be a dialogue role ("操作工：注塑机…"), so a surname is required there.
     // ("工程师建议" glues a word to its trigger: without a space, only a surname makes it a name)
     const clean = bounded && ![...n].some((c) => ZH_NAME_STOP.has(c)) && /\s/.test(sep) && !/[:：]/.test(sep);
-    if (!ZH_NAME_STOP.has(n[0]) && (hasZhSurname(n) || clean)) {
+    // after a dialogue role's colon a line starts with any word ("工程师：周期时间…"): a name there stands alone
+    // or before a verb or particle ("操作员：李娜，请…", "技术员：王伟检查…")
+    const afterColon = /[:：]/.test(sep);
+    const standsAlone = bounded || ZH_NAME_STOP.has(next);
+    const word =
+      ZH_NOT_NAMES.test(name) || (sep === '' && (ZH_COMPOUND_AFTER[kw[kw.length - 1]] ?? '').includes(name[0]));
+    if (!word && !ZH_NAME_STOP.has(n[0]) && (hasZhSurname(n) || clean) && (!afterColon || standsAlone)) {
       out.push({ type: 'name', start, end: start + n.length, value: n });
       zhList(start + n.length);
     }
