@@ -15,7 +15,7 @@ export interface ActivityDeps {
    * the expander for a run's settings (the offline templates, or the configured LLM endpoint); an LLM one caches its
    * requests under `cacheDir`
    */
-  expanderFor: (settings: RunConfig['expand'], cacheDir: string) => TextExpander;
+  expanderFor: (settings: RunConfig['expand'], cacheDir: string, pii: PiiOptions) => TextExpander;
   /** the optional LLM judge of the run's settings (expand.judge), or null */
   judgeFor?: (settings: RunConfig['expand']) => TextJudge | null;
   /** the graph schema file, loaded before any domain graph */

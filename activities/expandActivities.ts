@@ -1,9 +1,10 @@
 import { Context, heartbeat } from '@temporalio/activity';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
 import { Fact } from './knowledge/facts';
 import { costOf, dedupDocuments, expandJobs, type Rejected } from './expand/expandFacts';
-import { batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
+import { batchFiltersPath, batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
 import { planJobs } from './expand/jobs';
 import { OFFLINE_GENERATOR, offlineExpander } from './expand/offlineExpander';
 import { assessQuality, describeQuality, inFailedGroup, type QualityReport } from './expand/qualityFloor';
@@ -12,6 +13,7 @@ import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { documentsPath, readDocuments, writeDocuments } from './expand/corpusFiles';
 import { rejectedLine, RejectedLine, type CorpusDocument } from './expand/documents';
+import { addFilterStats, FilterStats, roundStats } from './expand/filterTypes';
 import { roundUsd } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
 import type { BatchSummary, ExpandSummary, ExpandTotals } from './run/contracts';
@@ -45,7 +47,7 @@ export function createExpandActivities(deps: ActivityDeps) {
     }): Promise<BatchSummary> {
       const { config } = input;
       const jobs = await readJobBatch(input.outDir, await readJsonl(input.factsPath, Fact), input.batch);
-      const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'));
+      const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'), piiOptions(config));
       const ctx = Context.current();
       // the run's batches on this worker share their quality as it is counted (the expand workflow names the run)
       const live = new LiveQuality(
@@ -60,6 +62,7 @@ export function createExpandActivities(deps: ActivityDeps) {
         // twice as many texts in flight as requests: while one text is checked, another's request is already out
         concurrency: 2 * config.expand.concurrency,
         pii: piiOptions(config),
+        filters: config.expand.filters,
         dedup: false,
         budget: { ...input.budget, prices: config.expand.prices },
         judge: deps.judgeFor?.(config.expand) ?? null,
@@ -76,6 +79,7 @@ export function createExpandActivities(deps: ActivityDeps) {
         });
       await writeDocuments(batchPath(input.outDir, input.batch), outcome.docs);
       await writeFileAtomic(batchRejectedPath(input.outDir, input.batch), toJsonl(outcome.rejected));
+      await writeFileAtomic(batchFiltersPath(input.outDir, input.batch), JSON.stringify(outcome.filters));
       return {
         batch: input.batch,
         jobs: jobs.length,
@@ -85,6 +89,7 @@ export function createExpandActivities(deps: ActivityDeps) {
         cached: outcome.cached,
         stopped: outcome.stopped,
         usage: outcome.usage,
+        unanswered: outcome.unanswered,
         requests: expander instanceof LlmExpander ? expander.requests : null,
         generator: expander.generator,
       };
@@ -102,6 +107,15 @@ export function createExpandActivities(deps: ActivityDeps) {
       planned: number;
     }): Promise<ExpandSummary> {
       const { config, outDir, totals } = input;
+      // the endpoint left too many prompts unanswered: the run fails with that message (default: all of them)
+      const unansweredShare = totals.generated ? totals.unanswered / totals.generated : 0;
+      if (totals.unanswered && unansweredShare >= config.expand.maxUnanswered)
+        throw fail(
+          'Unanswered',
+          `the endpoint left ${totals.unanswered} of ${totals.generated} prompts unanswered after every try ` +
+            `(expand.maxUnanswered ${config.expand.maxUnanswered}): see no_answer in the batches' rejected texts`,
+        );
+      const filters: FilterStats = {};
       let rejected: Rejected[] = [];
       let written: CorpusDocument[] = [];
       for (let b = 0; b < totals.started; b++) {
@@ -109,6 +123,7 @@ export function createExpandActivities(deps: ActivityDeps) {
           ...(await readDocuments(batchPath(outDir, b))).filter((d): d is CorpusDocument => d.origin === 'synthetic'),
         );
         rejected.push(...(await readJsonl(batchRejectedPath(outDir, b), RejectedLine)));
+        addFilterStats(filters, FilterStats.parse(JSON.parse(await readFile(batchFiltersPath(outDir, b), 'utf8'))));
         if (b % 100 === 99) heartbeat();
       }
       // the quality floor, on what the generator wrote (before de-duplication, which is no fault of its texts)
@@ -136,7 +151,13 @@ export function createExpandActivities(deps: ActivityDeps) {
           },
           expand: offlineExpander.expand,
         };
-        const out = await expandJobs(jobs, fallback, { concurrency: 8, pii: piiOptions(config), dedup: false });
+        const out = await expandJobs(jobs, fallback, {
+          concurrency: 8,
+          pii: piiOptions(config),
+          filters: config.expand.filters,
+          dedup: false,
+        });
+        addFilterStats(filters, out.filters);
         // the LLM's rejections stay in rejected.jsonl; its accepted texts of those groups go there too, replaced
         const replaced = written.filter((d) => inFailedGroup(assessed.below, d));
         written = [...written.filter((d) => !inFailedGroup(assessed.below, d)), ...out.docs];
@@ -195,6 +216,12 @@ export function createExpandActivities(deps: ActivityDeps) {
         skipped,
         stopped: skipped ? (totals.stopped ?? 'budget') : null,
         quality,
+        unanswered: totals.unanswered,
+        modelTexts:
+          (totals.generator ?? OFFLINE_GENERATOR).kind === 'llm'
+            ? docs.filter((d) => d.generator.kind === 'llm').length
+            : null,
+        filters: roundStats(filters),
       };
     },
   };

@@ -170,11 +170,16 @@ async function dispatch(argv: string[]): Promise<void> {
         const result = await waitForRun(handle, (l) => out(`  ${l}`), { taskQueue: values.queue ?? env.taskQueue });
         const manifest = JSON.parse(await readFile(result.manifestPath, 'utf8')) as {
           quality_floor?: { summary: string };
+          generation?: { model_texts?: number | null; unanswered?: number };
         };
         if (manifest.quality_floor) out(manifest.quality_floor.summary);
+        const g = manifest.generation;
+        // a model run that kept none of the model's texts says so first
+        const none = g?.model_texts === 0 ? 'no model text kept (every document is offline or real); ' : '';
+        const unanswered = g?.unanswered ? `; ${g.unanswered} prompts unanswered (no_answer)` : '';
         out(
-          `done: ${result.counts.docs_written} documents ` +
-            `in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}`,
+          `done: ${none}${result.counts.docs_written} documents ` +
+            `in ${join(result.outDir, 'shards')}; manifest ${result.manifestPath}${unanswered}`,
         );
       }
       return;

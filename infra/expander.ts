@@ -3,6 +3,7 @@ import { LlmJudge, type TextJudge } from '../activities/expand/llmJudge';
 import { FileLlmCache } from '../activities/expand/llmCache';
 import { LlmExpander } from '../activities/expand/llmExpander';
 import { offlineExpander } from '../activities/expand/offlineExpander';
+import type { PiiOptions } from '../activities/parse/pii';
 import type { RunConfig } from '../activities/run/config';
 import type { ForgeEnv } from './env';
 
@@ -10,7 +11,9 @@ import type { ForgeEnv } from './env';
  * The worker's expander: an LLM through the openai package when OPENAI_BASE_URL is set (FORGE_MODEL names
  * the model), the deterministic offline expander otherwise.
  */
-export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand'], cacheDir: string) => TextExpander {
+export function expanderFactory(
+  env: ForgeEnv,
+): (settings: RunConfig['expand'], cacheDir: string, pii: PiiOptions) => TextExpander {
   if (!env.openaiBaseUrl) return () => offlineExpander;
   if (!env.model)
     throw new Error(
@@ -18,7 +21,7 @@ export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand'], 
         `endpoint serves`,
     );
   const { openaiBaseUrl: baseURL, openaiApiKey: apiKey, model } = env;
-  return (s, cacheDir) =>
+  return (s, cacheDir, pii) =>
     new LlmExpander(
       {
         baseURL,
@@ -32,6 +35,7 @@ export function expanderFactory(env: ForgeEnv): (settings: RunConfig['expand'], 
         responseFormat: s.responseFormat,
       },
       new FileLlmCache(cacheDir),
+      pii,
     );
 }
 

@@ -8,6 +8,7 @@ export const NON_RETRYABLE = [
   'InvalidConfig',
   'InvalidGraph',
   'EndpointRefused',
+  'Unanswered',
   'ReviewRejected',
   'ReviewTimedOut',
 ] as const;

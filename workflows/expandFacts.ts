@@ -27,6 +27,7 @@ export const EMPTY_EXPAND_TOTALS: ExpandTotals = {
   usage: { prompt_tokens: 0, completion_tokens: 0 },
   requests: null,
   generator: null,
+  unanswered: 0,
 };
 
 function addBatch(t: ExpandTotals, b: BatchSummary): void {
@@ -35,6 +36,7 @@ function addBatch(t: ExpandTotals, b: BatchSummary): void {
   t.accepted += b.accepted;
   t.skipped += b.skipped;
   t.cached += b.cached;
+  t.unanswered += b.unanswered;
   t.usage.prompt_tokens += b.usage.prompt_tokens;
   t.usage.completion_tokens += b.usage.completion_tokens;
   if (b.requests !== null) t.requests = (t.requests ?? 0) + b.requests;

@@ -6,11 +6,12 @@ import { PiiMasker } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
 import { numbersIn } from '../common/numbers';
 import { inventedCodes, inventedNumbers, inventedUnits, looksLike, stockOpening } from './checks';
-import type { DocumentFilter } from './filterTypes';
+import { NO_OPTIONS, type DocumentFilter } from './filterTypes';
 import { normaliseNumbers } from './numberWords';
 
 export const opening: DocumentFilter = {
   name: 'opening',
+  options: NO_OPTIONS,
   check: ({ text, lang }) => {
     const o = stockOpening(text, lang);
     return o ? { reason: 'stock_opening', detail: `opens with "${o}"` } : null;
@@ -46,6 +47,7 @@ const META_ZH =
   /JSON|提示词|用户(?:的)?(?:问题|请求|要求)|您的(?:问题|请求)|作为(?:一个)?(?:AI|人工智能)|语言模型|抱歉|对不起|无法(?:回答|提供|完成)|重新回答|再次回答|以下是|我不能|我无法/i;
 export const metaTalk: DocumentFilter = {
   name: 'meta_talk',
+  options: NO_OPTIONS,
   check: ({ text }) => {
     const m = META_EN.exec(text) ?? META_ZH.exec(text);
     return m ? { reason: 'meta_talk', detail: `"${m[0]}"` } : null;
@@ -75,6 +77,7 @@ const SAFETY_ZH =
   /(?:关闭|屏蔽|旁路|短接|解除|拆除|禁用|跳过)[^。\n]{0,12}(?:联锁|连锁|安全|急停|报警|防护|光幕|安全阀)/;
 export const unsafe: DocumentFilter = {
   name: 'no_injection',
+  options: NO_OPTIONS,
   check: ({ text, facts }) => {
     const source = JSON.stringify(facts.map((f) => [f.statement, f.evidence]));
     for (const [re, what] of [
@@ -95,6 +98,7 @@ export const unsafe: DocumentFilter = {
 
 export const faithful: DocumentFilter = {
   name: 'faithful',
+  options: NO_OPTIONS,
   check: ({ text, facts }) => {
     const normal = normaliseNumbers(text);
     const numbers = inventedNumbers(normal, facts);
@@ -109,6 +113,7 @@ export const faithful: DocumentFilter = {
 
 export const piiClean: DocumentFilter = {
   name: 'pii_clean',
+  options: NO_OPTIONS,
   check: ({ text, pii }) => {
     const masker = new PiiMasker(pii);
     return masker.text(text) !== text ? { reason: 'pii', detail: Object.keys(masker.counts).join(', ') } : null;
@@ -117,6 +122,7 @@ export const piiClean: DocumentFilter = {
 
 export const language: DocumentFilter = {
   name: 'language',
+  options: NO_OPTIONS,
   check: ({ text, lang }) =>
     looksLike(text, lang)
       ? null
@@ -151,6 +157,7 @@ export function factFigures(facts: readonly Fact[]): Set<number> {
 
 export const coverage: DocumentFilter = {
   name: 'coverage',
+  options: NO_OPTIONS,
   check: ({ text, facts }) => {
     const lower = text.toLowerCase();
     const terms = factTerms(facts);

@@ -84,6 +84,8 @@ export const RejectReason = z.enum([
   'duplicate',
   'near_duplicate',
   'invalid_output',
+  'truncated',
+  'no_answer',
   'render_error',
   'quality_floor',
   'judge',
@@ -102,16 +104,22 @@ export const RejectedLine = z.object({
   lang: Lang,
   reason: RejectReason,
   detail: z.string().optional(),
+  /** every filter's rejection when more than one rejected it (`reason` is the one it is counted under) */
+  reasons: z.array(z.object({ reason: RejectReason, detail: z.string().optional() })).optional(),
   text: z.string().optional(),
 });
 export type RejectedLine = z.infer<typeof RejectedLine>;
 
-/** The one way a rejected text is written down: its job's fields, the reason, a detail and the text. */
+/**
+ * The one way a rejected text is written down: its job's fields, the reason, a detail, every reason when there were
+ * more, and the text.
+ */
 export function rejectedLine(
   job: { fact_ids: string[]; input: Input; style: Style; audience: Audience; lang: Lang },
   reason: RejectReason,
   detail?: string,
   text?: string,
+  reasons?: RejectedLine['reasons'],
 ): RejectedLine {
   return {
     fact_ids: job.fact_ids,
@@ -121,6 +129,7 @@ export function rejectedLine(
     lang: job.lang,
     reason,
     ...(detail ? { detail } : {}),
+    ...(reasons && reasons.length > 1 ? { reasons } : {}),
     ...(text ? { text } : {}),
   };
 }

@@ -4,12 +4,12 @@ import { sha256 } from '../common/files';
 import { PiiMasker, type PiiOptions } from '../parse/pii';
 import { qualityScore } from './checks';
 import type { RejectReason } from './documents';
-import { checkText } from './filters';
+import { checkText, primaryReason, type FilterSettings, type FilterStats, type Rejection } from './filters';
 import type { TextJudge } from './llmJudge';
 import { rejectedLine, type CorpusDocument, type RejectedLine } from './documents';
 import type { ExpansionJob } from './jobs';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
-import { Aborted, InvalidCompletion, NoText, type Expansion, type TextExpander } from './expander';
+import { Aborted, InvalidCompletion, NoText, Unanswered, type Expansion, type TextExpander } from './expander';
 import { surelyBelowFloor, type LiveQuality } from './qualityStop';
 export type { Expansion, TextExpander } from './expander';
 import { countTokens } from './tokens';
@@ -37,6 +37,8 @@ export interface ExpandOptions {
   budget?: Budget;
   /** false: leave de-duplication to the caller (texts written in batches are de-duplicated together) */
   dedup?: boolean;
+  /** the filters' options (`expand.filters`); defaults where not given */
+  filters?: FilterSettings;
   /** an optional second model that may reject a text the filters passed */
   judge?: TextJudge | null;
   /**
@@ -66,6 +68,10 @@ export interface ExpandOutcome {
   stopped: StopReason | null;
   /** texts that passed every check (before de-duplication) */
   accepted: number;
+  /** prompts the endpoint did not answer after every try (rejected as `no_answer`) */
+  unanswered: number;
+  /** what each filter passed and rejected, and its time */
+  filters: FilterStats;
   /** tokens sent and received over the network, by all jobs, accepted or not; texts that came from the cache */
   usage: { prompt_tokens: number; completion_tokens: number };
   cached: number;
@@ -84,7 +90,9 @@ export async function expandJobs(
   let cached = 0,
     generated = 0,
     skipped = 0,
-    accepted = 0;
+    accepted = 0,
+    unanswered = 0;
+  const filterStats: FilterStats = {};
   let stopped: StopReason | null = null;
   const spent = () => {
     const b = opts.budget;
@@ -112,14 +120,17 @@ export async function expandJobs(
   };
   await mapPool(jobs, opts.concurrency, async (job, i) => {
     const { facts, input, style, audience, lang } = job;
-    // a rejected text is written down masked: it passed no PII check (a model can invent a phone number)
-    const reject = (reason: RejectReason, detail?: string, text?: string) =>
+    // a rejected text is written down masked, and so are the details (a number a filter quotes can be a phone
+    // number): it passed no PII check (a model can invent one)
+    const mask = (t: string | undefined) => (t === undefined ? undefined : new PiiMasker(opts.pii).text(t));
+    const reject = (reason: RejectReason, detail?: string, text?: string, all?: Rejection[]) =>
       rejected.push(
         rejectedLine(
           { fact_ids: facts.map((f) => f.id), input, style, audience, lang },
           reason,
-          detail,
-          text === undefined ? undefined : new PiiMasker(opts.pii).text(text),
+          mask(detail),
+          mask(text),
+          all?.map((r) => ({ reason: r.reason, ...(r.detail ? { detail: mask(r.detail) } : {}) })),
         ),
       );
     // after the budget is reached texts in flight finish and none starts; after a quality stop, none goes on
@@ -131,9 +142,11 @@ export async function expandJobs(
     }
     let text: string;
     let jobUsage: Expansion['usage'];
+    let found: string[] = [];
     try {
       const out = await expander.expand(job, cut);
       text = out.text.trim();
+      found = out.pii ?? [];
       jobUsage = out.usage;
       usage.prompt_tokens += out.usage.prompt_tokens;
       usage.completion_tokens += out.usage.completion_tokens;
@@ -150,17 +163,31 @@ export async function expandJobs(
         reject(e.reason, e.message);
         return;
       }
+      if (e instanceof Unanswered) {
+        // the endpoint kept failing on this prompt: its text is missing, the batch goes on
+        generated++;
+        unanswered++;
+        reject('no_answer', e.message);
+        return;
+      }
       if (!(e instanceof InvalidCompletion)) throw e;
       generated++;
-      reject('invalid_output', (e as Error).message, e.answer || undefined);
+      usage.prompt_tokens += e.usage.prompt_tokens; // an unusable answer was paid for too
+      usage.completion_tokens += e.usage.completion_tokens;
+      reject(e.reason, e.message, e.answer || undefined);
       checked(false);
       return;
     } finally {
       opts.onProgress?.(++done, jobs.length);
     }
-    const check = checkText(text, lang, facts, opts.pii, style);
-    if (!check.ok) {
-      reject(check.reason!, check.detail, text);
+    const check = checkText(text, lang, facts, opts.pii, style, { filters: opts.filters, stats: filterStats });
+    // personal data the writer found and masked before handing the text on is a rejection like the filter's
+    const reasons = found.length
+      ? [{ reason: 'pii' as const, detail: found.join(', ') }, ...check.reasons]
+      : check.reasons;
+    if (reasons.length) {
+      const primary = primaryReason(reasons);
+      reject(primary.reason, primary.detail, text, reasons);
       checked(false);
       return;
     }
@@ -201,6 +228,8 @@ export async function expandJobs(
     usage,
     cached,
     accepted,
+    unanswered,
+    filters: filterStats,
   };
 }
 

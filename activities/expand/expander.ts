@@ -6,6 +6,11 @@ export interface Expansion {
   text: string;
   usage: { prompt_tokens: number; completion_tokens: number };
   cached: boolean;
+  /**
+   * kinds of personal data the writer found in its answer and masked before anything kept it (`text` is masked):
+   * the text is rejected as `pii`
+   */
+  pii?: string[];
 }
 
 /** Anything that turns a job (facts, style, audience, language) into text: the offline templates or an LLM. */
@@ -27,10 +32,29 @@ export class Aborted extends Error {
  * forever.
  */
 export class InvalidCompletion extends Error {
-  /** the last answer, as the endpoint gave it */
+  /**
+   * `answer`: the last answer (masked); `usage`: what the answers cost (they are paid for too); `reason`: `truncated`
+   * when the answer was cut at the token limit, also after asking again with a larger one
+   */
   constructor(
     message: string,
     readonly answer = '',
+    readonly usage = { prompt_tokens: 0, completion_tokens: 0 },
+    readonly reason: 'invalid_output' | 'truncated' = 'invalid_output',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The endpoint did not answer this prompt after every try (5xx, timeouts, lost connections): a rejected text with
+ * reason `no_answer`; the batch goes on, and the run fails only when too many prompts went unanswered.
+ */
+export class Unanswered extends Error {
+  constructor(
+    message: string,
+    /** the last failure: `HTTP 503`, `timed out`... */
+    readonly status: string,
   ) {
     super(message);
   }

@@ -22,6 +22,9 @@ export const batchPath = (outDir: string, batch: number) =>
   join(outDir, 'documents', `batch-${String(batch).padStart(5, '0')}.jsonl`);
 export const batchRejectedPath = (outDir: string, batch: number) =>
   join(outDir, 'documents', `rejected-${String(batch).padStart(5, '0')}.jsonl`);
+/** what each filter passed and rejected in the batch (filterTypes.ts FilterStats) */
+export const batchFiltersPath = (outDir: string, batch: number) =>
+  join(outDir, 'documents', `filters-${String(batch).padStart(5, '0')}.json`);
 
 export async function writeJobPlan(outDir: string, jobs: readonly ExpansionJob[], batchSize: number): Promise<void> {
   const lines = jobs.map((j) => ({

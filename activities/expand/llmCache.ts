@@ -4,11 +4,16 @@ import { z } from 'zod';
 import { canonicalJson } from '../common/canonicalJson';
 import { sha256 } from '../common/files';
 
-/** A completed request as the cache keeps it: the answer's text and what it cost. */
+/**
+ * A completed request as the cache keeps it: the answer (masked for personal data, with the kinds found), why it
+ * ended, and what it cost.
+ */
 export const CachedCompletion = z.object({
   content: z.string(),
   prompt_tokens: z.number().int().nonnegative(),
   completion_tokens: z.number().int().nonnegative(),
+  finish_reason: z.string().optional(),
+  pii: z.array(z.string()).optional(),
 });
 export type CachedCompletion = z.infer<typeof CachedCompletion>;
 

@@ -2,7 +2,8 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import { AdaptiveLimiter } from './adaptiveLimiter';
 import type { Generator } from './documents';
-import { Aborted, InvalidCompletion, type Expansion } from './expander';
+import { PiiMasker, type PiiOptions } from '../parse/pii';
+import { Aborted, InvalidCompletion, Unanswered, type Expansion } from './expander';
 export { InvalidCompletion } from './expander';
 import type { ExpansionJob } from './jobs';
 import { type CachedCompletion, type LlmCache, requestKey } from './llmCache';
@@ -82,9 +83,14 @@ export class LlmExpander {
   cacheHits = 0;
   readonly capabilities: EndpointCapabilities;
 
+  /**
+   * `pii`: the run's personal-data options; every answer is masked with them before it is cached or handed on, so
+   * neither the cache nor a rejection record holds personal data in clear (the kinds found go with the text)
+   */
   constructor(
     private readonly settings: LlmSettings,
     private readonly cache: LlmCache | null,
+    private readonly pii: PiiOptions | null = null,
   ) {
     this.client = new OpenAI({
       baseURL: settings.baseURL,
@@ -118,27 +124,61 @@ export class LlmExpander {
     const plain = () => this.capabilities.responseFormat === 'none';
     const usage = { prompt_tokens: 0, completion_tokens: 0 };
     let cached = true;
+    let maxTokens = this.settings.maxTokens;
+    let last = '';
     for (let attempt = 0; attempt < 2; attempt++) {
-      const answer = await this.complete(messages, signal);
+      const answer = await this.complete(messages, maxTokens, signal);
       usage.prompt_tokens += answer.fromCache ? 0 : answer.prompt_tokens;
       usage.completion_tokens += answer.fromCache ? 0 : answer.completion_tokens;
       cached &&= answer.fromCache;
+      last = answer.content;
+      if (answer.finish_reason === 'length') {
+        // cut at the token limit: the same request once more with twice the limit (the same limit is cut again)
+        if (attempt === 0) {
+          maxTokens *= 2;
+          continue;
+        }
+        throw new InvalidCompletion(
+          `the answer was cut at the token limit (${maxTokens} tokens), also when asked again with twice the limit`,
+          last,
+          usage,
+          'truncated',
+        );
+      }
       const parsed = parseAnswer(answer.content, plain());
-      if (parsed) return { text: parsed, usage, cached };
+      if (parsed) return { text: parsed, usage, cached, ...(answer.pii?.length ? { pii: answer.pii } : {}) };
       messages.push({ role: 'assistant', content: answer.content }, { role: 'user', content: REPAIR });
     }
     throw new InvalidCompletion(
       'the answer was not a JSON object {"text": ...}, also after the repair request',
-      String(messages.at(-2)?.content ?? ''),
+      last,
+      usage,
     );
+  }
+
+  /**
+   * An answer as it may be kept: its text masked for personal data (inside the JSON object when it is one), and the
+   * kinds found.
+   */
+  private masked(content: string): { content: string; pii: string[] } {
+    if (!this.pii) return { content, pii: [] };
+    const masker = new PiiMasker(this.pii);
+    const text = parseAnswer(content, this.capabilities.responseFormat === 'none');
+    const masked =
+      text !== null && content.trim().startsWith('{')
+        ? JSON.stringify({ text: masker.text(text) })
+        : masker.text(content);
+    const pii = Object.keys(masker.counts);
+    return pii.length ? { content: masked, pii } : { content, pii };
   }
 
   /** One chat completion: from the cache, or through the limiter with retries. */
   private async complete(
     chat: OpenAI.Chat.ChatCompletionMessageParam[],
+    maxTokens: number,
     signal?: AbortSignal,
   ): Promise<CachedCompletion & { fromCache: boolean }> {
-    const { model, temperature, maxTokens } = this.settings;
+    const { model, temperature } = this.settings;
     for (;;) {
       const caps = this.capabilities;
       const format = caps.responseFormat;
@@ -157,7 +197,9 @@ export class LlmExpander {
         return { ...hit, fromCache: true };
       }
       try {
-        const done = await this.send(request, signal);
+        const sent = await this.send(request, signal);
+        // what is kept and handed on is masked: the cache, and every record made of the answer, hold no personal data
+        const done = { ...sent, ...this.masked(sent.content) };
         await this.cache?.put(key, done);
         return { ...done, fromCache: false };
       } catch (e) {
@@ -200,6 +242,7 @@ export class LlmExpander {
         const promptText = request.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
         return {
           content,
+          finish_reason: res.choices?.[0]?.finish_reason ?? undefined,
           // the endpoint's own counts where it gives them, else the tokenizer's
           prompt_tokens: res.usage?.prompt_tokens || countTokens(promptText),
           completion_tokens: res.usage?.completion_tokens || countTokens(content),
@@ -226,8 +269,9 @@ export class LlmExpander {
       }
       if (backoff && attempt < this.settings.maxAttempts) await new Promise((r) => setTimeout(r, backoff));
     }
-    throw new Error(
+    throw new Unanswered(
       `the endpoint ${this.settings.baseURL} did not answer after ${this.settings.maxAttempts} tries: ${lastError}`,
+      lastError,
     );
   }
 }

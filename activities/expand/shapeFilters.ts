@@ -1,18 +1,25 @@
 /** The filters on a text's shape: its length, its style's form, and looping repetition. */
 import type { Lang, Style } from './documents';
 import { factTerms } from './contentFilters';
-import type { DocumentFilter } from './filterTypes';
+import { z } from 'zod';
+import { filterOptions, NO_OPTIONS, type DocumentFilter } from './filterTypes';
 
-/** Length bounds per style, in characters (Chinese text is about a third as long for the same content). */
-const MIN_CHARS: Record<Lang, number> = { en: 120, zh: 40 };
-const MAX_CHARS = 8000;
-
-export const length: DocumentFilter = {
+/** Length bounds in characters, per language (Chinese text is about a third as long for the same content). */
+const LengthOptions = filterOptions({
+  minChars: z
+    .object({ en: z.number().int().min(0).default(120), zh: z.number().int().min(0).default(40) })
+    .strict()
+    .prefault({}),
+  maxChars: z.number().int().positive().default(8000),
+});
+export const length: DocumentFilter<z.infer<typeof LengthOptions>> = {
   name: 'length',
-  check: ({ text, lang }) => {
+  options: LengthOptions,
+  check: ({ text, lang }, o) => {
     const n = text.trim().length;
-    if (n < MIN_CHARS[lang]) return { reason: 'too_short', detail: `${n} characters, under ${MIN_CHARS[lang]}` };
-    return n > MAX_CHARS ? { reason: 'too_long', detail: `${n} characters, over ${MAX_CHARS}` } : null;
+    const min = o.minChars[lang as Lang];
+    if (n < min) return { reason: 'too_short', detail: `${n} characters, under ${min}` };
+    return n > o.maxChars ? { reason: 'too_long', detail: `${n} characters, over ${o.maxChars}` } : null;
   },
 };
 
@@ -28,6 +35,7 @@ const FORM: Partial<Record<Style, { re: RegExp; what: string }>> = {
 };
 export const form: DocumentFilter = {
   name: 'form',
+  options: NO_OPTIONS,
   check: ({ text, style }) => {
     const f = style ? FORM[style] : undefined;
     if (!f) return null;
@@ -41,15 +49,22 @@ export const form: DocumentFilter = {
  * Gopher-style repetition (Rae et al. 2021): the share of duplicated lines, and of characters inside repeated
  * word 5-grams (a model looping on itself), the facts' multi-word names counted as one word.
  */
-export const repetition: DocumentFilter = {
+const RepetitionOptions = filterOptions({
+  /** the share of a text's lines (at least 3) that may repeat another line */
+  maxDuplicateLines: z.number().min(0).max(1).default(0.3),
+  /** the share of a text's characters that may lie in repeated word 5-grams */
+  maxRepeatedShare: z.number().min(0).max(1).default(0.5),
+});
+export const repetition: DocumentFilter<z.infer<typeof RepetitionOptions>> = {
   name: 'repetition',
-  check: ({ text, facts }) => {
+  options: RepetitionOptions,
+  check: ({ text, facts }, o) => {
     const lines = text
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
     const dupLines = lines.length - new Set(lines).size;
-    if (lines.length >= 3 && dupLines / lines.length > 0.3)
+    if (lines.length >= 3 && dupLines / lines.length > o.maxDuplicateLines)
       return { reason: 'repetitive', detail: `${dupLines} of ${lines.length} lines repeated` };
     // the facts' names (a cause, a failure mode: several words) repeat in good text too: each counts as one word
     let named = text.toLowerCase();
@@ -69,7 +84,7 @@ export const repetition: DocumentFilter = {
     }
     const chars = (ws: string[]) => ws.reduce((a, w) => a + w.length, 0);
     const share = chars(words.filter((_, i) => covered[i])) / chars(words);
-    if (share <= 0.5) return null;
+    if (share <= o.maxRepeatedShare) return null;
     const top = [...seen].sort((a, b) => b[1] - a[1])[0];
     return {
       reason: 'repetitive',

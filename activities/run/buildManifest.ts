@@ -1,5 +1,6 @@
 import { addCounts, totalCount, type PiiCounts } from '../parse/pii';
 import { costOf } from '../expand/expandFacts';
+import type { FilterStats } from '../expand/filterTypes';
 import type { RunConfig } from './config';
 import type { PrivacyReport } from '../knowledge/privacy';
 import type {
@@ -75,6 +76,9 @@ export function buildManifest(p: ManifestParts): Manifest {
       requests: p.expanded.usage.requests,
       stopped: p.expanded.stopped,
       skipped: p.expanded.skipped,
+      unanswered: p.expanded.unanswered,
+      model_texts: p.expanded.modelTexts,
+      filters: p.expanded.filters,
     },
     shards: p.corpus.shards.map((s) => ({ ...s, cost_usd: roundUsd(costOf(s, p.config.expand.prices)) })),
     review: { sample: 'review/sample.jsonl', sampled: p.plan.sampled, ...p.review },
@@ -92,6 +96,14 @@ export function buildManifest(p: ManifestParts): Manifest {
     generator: p.expanded.generator,
     config: p.config,
   };
+}
+
+/** The card's filter line: each filter's rejections of the texts it checked, and its time. */
+function filterLine(stats: FilterStats): string {
+  const parts = Object.entries(stats).map(
+    ([name, s]) => `${name} ${s.rejected}/${s.passed + s.rejected} (${Math.round(s.ms)} ms)`,
+  );
+  return parts.join(', ') || 'none ran';
 }
 
 /** The card's privacy line: the guarantee, the budget split, what is not covered. */
@@ -212,7 +224,8 @@ Every document passed: numbers (grouped or in words too), units and plant codes 
 about the request, no refusals; no links, commands or safety overrides steered by the data; no personal data;
 the right language; length bounds; it names its facts' subjects and states their figures; its style's form; no
 looping repetition; exact and near-duplicate removal (MinHash). Rejected: ${list(m.counts.docs_rejected)}
-(\`rejected.jsonl\` has each with its reason).
+(\`rejected.jsonl\` has each with its reason, and every reason when more than one filter rejected it).
+- Filters (texts rejected / checked; every reason counts): ${filterLine(m.generation.filters)}.
 - ${m.quality_floor ? m.quality_floor.summary : 'quality floor: not measured'}.
 
 ## Fields

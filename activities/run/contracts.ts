@@ -7,6 +7,7 @@ import type { PiiCounts } from '../parse/pii';
 import type { InputRef } from '../parse/parseFile';
 import type { QualityReport } from '../expand/qualityFloor';
 import type { StopReason } from '../expand/expandFacts';
+import { FilterStats } from '../expand/filterTypes';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
 export interface RunInput {
@@ -91,6 +92,8 @@ interface BatchCounts {
   cached: number;
   usage: { prompt_tokens: number; completion_tokens: number };
   requests: number | null;
+  /** prompts the endpoint did not answer after every try (their texts rejected as `no_answer`) */
+  unanswered: number;
 }
 
 /** One expansion batch. */
@@ -137,6 +140,12 @@ export interface ExpandSummary {
   stopped: StopReason | null;
   /** the quality floor: accepted shares, the groups under it, and what was done */
   quality: QualityReport;
+  /** prompts the endpoint left unanswered */
+  unanswered: number;
+  /** documents kept that a model wrote (null: the generator is the offline one) */
+  modelTexts: number | null;
+  /** per document filter: texts passed and rejected, and its time (ms) */
+  filters: FilterStats;
 }
 
 /** What the corpus plan holds: shard names, the review sample, shards under the quality floor, the real data used. */
@@ -248,6 +257,12 @@ export const Manifest = z.object({
      */
     stopped: z.enum(['budget', 'quality']).nullable(),
     skipped: z.number().int(),
+    /** prompts the endpoint left unanswered after every try (rejected as `no_answer`) */
+    unanswered: z.number().int(),
+    /** documents kept that a model wrote (null: the run's generator is the offline one) */
+    model_texts: z.number().int().nullable(),
+    /** per document filter: texts passed and rejected (every reason counts), and its time in ms */
+    filters: FilterStats,
   }),
   shards: z.array(
     z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDIENCES, Audience, Lang, STYLES, Style } from '../expand/documents';
+import { FilterSettings } from '../expand/filters';
 
 /**
  * The optional LLM judge (expand/llmJudge.ts): its own OpenAI-compatible endpoint and model; its key from
@@ -75,6 +76,16 @@ export const ExpandSettings = z
      * floor (expand/qualityStop.ts: the 99 % Wilson upper bound below it); 0 generates every planned text
      */
     qualityStopAfter: z.number().int().min(0).default(20),
+    /**
+     * the document filters' options by filter name (`enabled`, and thresholds where a filter has them, e.g.
+     * `length.minChars.zh`, `repetition.maxDuplicateLines`); unnamed filters run with their defaults
+     */
+    filters: FilterSettings,
+    /**
+     * the share of prompts the endpoint may leave unanswered (after every try) before the run fails; those texts
+     * are rejected as `no_answer` and the run goes on. 1 (the default): the run fails only when none was answered
+     */
+    maxUnanswered: z.number().min(0).max(1).default(1),
     /** an optional LLM judge on its own endpoint (off by default): texts under its floor are rejected as `judge` */
     judge: JudgeSettings.nullable().default(null),
     /** how the endpoint is asked for JSON; an endpoint that refuses a format is asked the next simpler way */

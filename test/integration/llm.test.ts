@@ -9,7 +9,7 @@ import { startRun, waitForRun } from '../../cli/runs';
 import { startOpenAiTestServer, type OpenAiTestServer } from '../fixtures/openaiServer';
 import { faithfulText } from '../fixtures/promptJob';
 import { testEnv } from './testEnv';
-import { bundle, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, tempDir } from './runHelpers';
+import { allFiles, bundle, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, tempDir } from './runHelpers';
 
 jest.setTimeout(120_000);
 
@@ -119,6 +119,63 @@ test(
       cached: m.counts.docs_generated,
     });
     expect(readDocs(outDir).map((d) => d.id)).toEqual(docs.map((d) => d.id));
+  },
+);
+
+test(
+  'a server that never answers two prompts, cuts one answer at its token limit and puts personal data in ' +
+    'another: the run completes, the two are no_answer, the cut one is asked again with twice the limit, the ' +
+    'personal data is counted as pii and appears in clear in no file of the run or the cache',
+  async () => {
+    const PHONE = '13812345678';
+    const NAME = '张伟';
+    const doomed = new Set<string>();
+    const seen = { cut: '', repairedWith: 0, pii: '' };
+    const faulty = await startOpenAiTestServer((req) => {
+      const user = req.messages.find((m) => m.role === 'user')!.content;
+      if (doomed.has(user) || (doomed.size < 2 && user.includes('lecture transcript'))) {
+        doomed.add(user);
+        return { status: 503 };
+      }
+      const text = faithfulText(req);
+      if (!seen.cut && user.includes('knowledge list') && !user.includes('Simplified Chinese')) seen.cut = user;
+      if (user === seen.cut) {
+        if (req.max_tokens === 800) return { content: '{"text": "- The melt temperature', finish_reason: 'length' };
+        seen.repairedWith = req.max_tokens ?? 0;
+      }
+      if (
+        (!seen.pii || seen.pii === user) &&
+        user.includes('textbook section') &&
+        user.includes('Simplified Chinese')
+      ) {
+        seen.pii = user;
+        return { text: `${text}\n如有疑问请联系维修工${NAME}，电话${PHONE}。` };
+      }
+      return { text };
+    });
+    try {
+      const env = testEnv({ openaiBaseUrl: faulty.baseURL, openaiApiKey: 'test-key', model: 'faulty-model' });
+      const outDir = tempDir('llm-faulty');
+      await runExampleWith(env, outDir, (c) => ({ ...c, expand: { ...c.expand, maxAttempts: 2 } }));
+      const m = readManifest(outDir);
+      expect(m.generation.unanswered).toBe(2);
+      expect(m.counts.docs_rejected).toMatchObject({ no_answer: 2, pii: 1 });
+      expect(m.counts.docs_rejected.truncated).toBeUndefined();
+      expect(seen.repairedWith).toBe(1600);
+      // every other text is written: nothing else rejected but duplicates
+      const { no_answer, pii, duplicate = 0, near_duplicate = 0, ...other } = m.counts.docs_rejected;
+      expect(other).toEqual({});
+      expect(m.counts.docs_written).toBe(m.counts.docs_generated - no_answer - pii - duplicate - near_duplicate);
+      // the phone and the name are nowhere in clear: shards, rejected texts and details, batches, the LLM cache
+      const files = allFiles(outDir);
+      expect(files.some((f) => f.includes(join('cache', 'llm')))).toBe(true);
+      for (const f of files) {
+        const body = readFileSync(f, 'utf8');
+        expect({ f, phone: body.includes(PHONE), name: body.includes(NAME) }).toEqual({ f, phone: false, name: false });
+      }
+    } finally {
+      await faulty.close();
+    }
   },
 );
 

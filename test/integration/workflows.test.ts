@@ -116,6 +116,7 @@ function fakes(
         stopped: stop ? 'quality' : null,
         usage: { prompt_tokens: opts.tokensPerBatch, completion_tokens: 0 },
         requests: 10,
+        unanswered: 0,
         generator: { kind: 'llm', model: 'fake' },
       };
     },
@@ -136,6 +137,9 @@ function fakes(
         skipped: 0,
         stopped: null,
         quality,
+        unanswered: 0,
+        modelTexts: 0,
+        filters: {},
       }
     ),
     planCorpus: async () => ({

@@ -58,6 +58,7 @@ describe('offline expander', () => {
       const text = renderOffline(job([fact], style, lang));
       expect(checkText(text, lang, [fact], DEFAULT_PII_OPTIONS, style)).toEqual({
         ok: true,
+        reasons: [],
         checks: DOCUMENT_FILTERS.map((f) => f.name),
       });
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdaptiveLimiter } from '../../activities/expand/adaptiveLimiter';
@@ -16,7 +16,9 @@ import { renderOffline } from '../../activities/expand/offlineExpander';
 import { LlmJudge } from '../../activities/expand/llmJudge';
 import { LiveQuality } from '../../activities/expand/qualityStop';
 import { deriveFacts } from '../../activities/knowledge/deriveFacts';
-import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
+import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../../activities/parse/pii';
+import { FilterSettings, type FilterSettings as FilterSettingsType } from '../../activities/expand/filters';
+import { buildPrompt } from '../../activities/expand/prompts';
 import { GRAPH, samples } from '../fixtures/graph';
 import { startOpenAiTestServer, type OpenAiTestServer, type Responder } from '../fixtures/openaiServer';
 
@@ -56,6 +58,7 @@ async function expander(
   settings: Partial<LlmSettings> = {},
   cacheDir: string | null = null,
   latencyMs = 0,
+  pii: PiiOptions | null = null,
 ) {
   server = await startOpenAiTestServer(respond, { latencyMs });
   return new LlmExpander(
@@ -72,7 +75,13 @@ async function expander(
       ...settings,
     },
     cacheDir ? new FileLlmCache(cacheDir) : null,
+    pii,
   );
+}
+function allFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 const job: ExpansionJob = jobs[0];
 const good = (req: Parameters<Responder>[0]) => ({ text: renderOffline(faithful(req)) });
@@ -424,4 +433,117 @@ describe('stopping early for quality', () => {
     expect(none).toMatchObject({ stopped: 'quality', generated: 0, skipped: jobs.length });
     expect(server!.requests).toHaveLength(0);
   });
+});
+
+describe('what a server will not answer, cuts or leaks', () => {
+  test('a prompt never answered is rejected as no_answer with its status; every other text is written', async () => {
+    const never = jobs[1];
+    const x = await expander(
+      (req) => (req.messages[1].content === buildPrompt(never).user ? { status: 503 } : good(req)),
+      { maxAttempts: 2 },
+    );
+    const out = await expandJobs(jobs, x, { concurrency: 4, pii: DEFAULT_PII_OPTIONS });
+    expect(out.unanswered).toBe(1);
+    expect(out.rejected).toEqual([
+      expect.objectContaining({
+        fact_ids: never.facts.map((f) => f.id),
+        reason: 'no_answer',
+        detail: expect.stringMatching(/did not answer after 2 tries: HTTP 503/),
+      }),
+    ]);
+    expect(out.docs).toHaveLength(jobs.length - 1);
+    expect(out.generated).toBe(jobs.length);
+  });
+
+  test(
+    'a cut answer (finish_reason length) is asked again once with twice the token limit; cut again, it is ' +
+      'truncated and its tokens counted',
+    async () => {
+      const x = await expander((req) =>
+        req.max_tokens === 500 ? { content: '{"text": "The melt temper', finish_reason: 'length' } : good(req),
+      );
+      const repaired = await x.expand(job);
+      expect(server!.requests.map((r) => r.max_tokens)).toEqual([500, 1000]);
+      expect(repaired.text).toBe(renderOffline(faithful(server!.requests[1])));
+      await server!.close();
+      const y = await expander(() => ({ content: '{"text": "The melt temper', finish_reason: 'length' }));
+      const out = await expandJobs([job], y, { concurrency: 1, pii: DEFAULT_PII_OPTIONS });
+      expect(out.rejected).toEqual([
+        expect.objectContaining({
+          reason: 'truncated',
+          detail: expect.stringMatching(/cut at the token limit \(1000/),
+        }),
+      ]);
+      expect(out.usage.completion_tokens).toBeGreaterThan(0); // the cut answers were paid for
+    },
+  );
+
+  test(
+    'personal data in an answer: counted as pii whatever else it fails, masked in the text, every detail and ' +
+      'the cache; a cached rerun still rejects it',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'forge-llm-cache-'));
+      const respond: Responder = (req) => ({
+        text: `${good(req).text}\nQuestions: call 13812345678 or mail zhang.wei@example.com.`,
+      });
+      const first = await expandJobs(jobs, await expander(respond, {}, dir, 0, DEFAULT_PII_OPTIONS), {
+        concurrency: 4,
+        pii: DEFAULT_PII_OPTIONS,
+      });
+      await server!.close();
+      const again = await expandJobs(jobs, await expander(respond, {}, dir, 0, DEFAULT_PII_OPTIONS), {
+        concurrency: 4,
+        pii: DEFAULT_PII_OPTIONS,
+      });
+      expect(again.cached).toBe(jobs.length);
+      for (const out of [first, again]) {
+        expect(out.docs).toHaveLength(0);
+        expect(new Set(out.rejected.map((r) => r.reason))).toEqual(new Set(['pii']));
+        expect(JSON.stringify(out.rejected)).not.toMatch(/13812345678|zhang\.wei@/);
+      }
+      const cached = allFilesUnder(dir).map((f) => readFileSync(f, 'utf8'));
+      expect(cached).toHaveLength(jobs.length);
+      for (const c of cached) expect(c).not.toMatch(/13812345678|zhang\.wei@/);
+    },
+  );
+
+  test('the details of a rejection are masked too: a phone number quoted as an invented number', async () => {
+    const out = await expandJobs(
+      [job],
+      {
+        generator: { kind: 'offline' },
+        expand: async (j) => ({
+          text: `${renderOffline(j)}\nHotline 13812345678.`,
+          usage: { prompt_tokens: 0, completion_tokens: 0 },
+          cached: false,
+        }),
+      },
+      { concurrency: 1, pii: DEFAULT_PII_OPTIONS },
+    );
+    expect(out.rejected[0].reason).toBe('pii');
+    expect(out.rejected[0].reasons?.map((r) => r.reason)).toContain('unfaithful_number');
+    expect(JSON.stringify(out.rejected)).not.toContain('13812345678');
+  });
+});
+
+test('filters are steps with options: switched off or tuned per run, counting passes and rejections', async () => {
+  const offline = {
+    generator: { kind: 'offline' as const },
+    expand: async (j: ExpansionJob) => ({
+      text: renderOffline(j),
+      usage: { prompt_tokens: 0, completion_tokens: 0 },
+      cached: false,
+    }),
+  };
+  const strict = FilterSettings.parse({ length: { minChars: { en: 100_000 } } }) as FilterSettingsType;
+  const tuned = await expandJobs(jobs, offline, { concurrency: 2, pii: DEFAULT_PII_OPTIONS, filters: strict });
+  expect(tuned.docs).toHaveLength(0);
+  expect(tuned.filters.length).toMatchObject({ passed: 0, rejected: jobs.length });
+  expect(tuned.filters.faithful).toMatchObject({ passed: jobs.length, rejected: 0 });
+  const off = FilterSettings.parse({ length: { enabled: false, minChars: { en: 100_000 } } }) as FilterSettingsType;
+  const out = await expandJobs(jobs, offline, { concurrency: 2, pii: DEFAULT_PII_OPTIONS, filters: off });
+  expect(out.docs).toHaveLength(jobs.length);
+  expect(out.filters.length).toBeUndefined();
+  expect(out.docs[0].quality.checks).not.toContain('length');
+  expect(() => FilterSettings.parse({ lenght: {} })).toThrow();
 });
