@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PiiOptions } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
 import type { Lang, RejectReason, Style } from './documents';
+import type { PlantVocabulary } from './plantVocabulary';
 
 /** What a filter sees: the text, its language and style, and the facts it must be faithful to. */
 export interface DocumentInput {
@@ -10,6 +11,8 @@ export interface DocumentInput {
   style: Style | null;
   facts: readonly Fact[];
   pii: PiiOptions;
+  /** the plant's names from the knowledge graph (empty when the run has none) */
+  plant: PlantVocabulary;
 }
 export interface Rejection {
   reason: RejectReason;

@@ -11,6 +11,7 @@ import type { Fact } from '../knowledge/facts';
 import type { Lang, RejectReason, Style } from './documents';
 import { coverage, faithful, language, metaTalk, opening, piiClean, unsafe } from './contentFilters';
 import type { DocumentFilter, FilterStats, Rejection } from './filterTypes';
+import type { PlantVocabulary } from './plantVocabulary';
 import { form, length, repetition } from './shapeFilters';
 
 export type { DocumentFilter, DocumentInput, FilterStats, Rejection } from './filterTypes';
@@ -66,9 +67,9 @@ export function checkText(
   facts: readonly Fact[],
   pii: PiiOptions,
   style: Style | null = null,
-  run: { filters?: FilterSettings; stats?: FilterStats } = {},
+  run: { filters?: FilterSettings; stats?: FilterStats; plant?: PlantVocabulary } = {},
 ): CheckOutcome {
-  const input = { text, lang, style, facts, pii };
+  const input = { text, lang, style, facts, pii, plant: run.plant ?? [] };
   const passed: string[] = [];
   const reasons: Rejection[] = [];
   for (const f of DOCUMENT_FILTERS) {
