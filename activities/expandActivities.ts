@@ -14,6 +14,7 @@ import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
 import { documentsPath, readDocuments, writeDocuments } from './expand/corpusFiles';
 import { rejectedLine, RejectedLine, type CorpusDocument } from './expand/documents';
 import { addFilterStats, FilterStats, roundStats } from './expand/filterTypes';
+import { readPlantVocabulary } from './expand/plantVocabulary';
 import { roundUsd } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
 import type { BatchSummary, ExpandSummary, ExpandTotals } from './run/contracts';
@@ -63,6 +64,7 @@ export function createExpandActivities(deps: ActivityDeps) {
         concurrency: 2 * config.expand.concurrency,
         pii: piiOptions(config),
         filters: config.expand.filters,
+        plant: await readPlantVocabulary(input.factsPath),
         dedup: false,
         budget: { ...input.budget, prices: config.expand.prices },
         judge: deps.judgeFor?.(config.expand) ?? null,
@@ -155,6 +157,7 @@ export function createExpandActivities(deps: ActivityDeps) {
           concurrency: 8,
           pii: piiOptions(config),
           filters: config.expand.filters,
+          plant: await readPlantVocabulary(input.factsPath),
           dedup: false,
         });
         addFilterStats(filters, out.filters);

@@ -2,6 +2,7 @@ import { heartbeat, ApplicationFailure } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
+import { plantVocabulary, plantVocabularyPath } from './expand/plantVocabulary';
 import { sourceRecordFiles } from './parse/parseChunk';
 import { OperationRecord } from './parse/records';
 import { DEFAULT_DERIVE_OPTIONS, type DeriveResult, FactInputs } from './knowledge/deriveFacts';
@@ -56,6 +57,8 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
       const factsPath = join(input.outDir, 'facts.jsonl');
       await writeFileAtomic(factsPath, toJsonl(facts));
+      // the plant's names beside the facts: the expansion's grounding filter reads them
+      await writeFileAtomic(plantVocabularyPath(input.outDir), JSON.stringify(plantVocabulary(graph)));
       const byKind: Record<string, number> = {};
       for (const f of facts) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
       return { facts: facts.length, byKind, unlinked, links, factsPath, rulesSetAside: rulesSetAside.length, privacy };

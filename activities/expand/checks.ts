@@ -2,6 +2,7 @@ import { numbersIn } from '../common/numbers';
 import type { Fact } from '../knowledge/facts';
 import { conversion, ucumCode } from '../knowledge/units';
 import type { Lang } from './documents';
+import { writtenAs } from './factValues';
 import { BANNED_OPENINGS } from './prompts';
 
 /** Enumeration markers at the start of a line ("1.", "2)", "3、", "Q1:") are layout, not claims. */
@@ -14,10 +15,29 @@ export function factNumbers(facts: readonly Fact[]): Set<number> {
   return out;
 }
 
-/** Numbers in the text that none of its facts state: an empty list means the text invents no number. */
+/** Enumeration markers inside a line ("（2）", "(3)") are layout too. */
+const ENUMERATION = /[（(]\d{1,2}[)）]/g;
+
+/**
+ * A text's figures: its numbers without enumeration markers and without the digits of codes its facts name
+ * (`IMM-01`, `HF-10` are names, not figures).
+ */
+export function textFigures(text: string, facts: readonly Fact[]): number[] {
+  const json = JSON.stringify(facts.map((f) => [f.statement, f.evidence]));
+  const plain = text
+    .replace(LIST_MARKER, '')
+    .replace(ENUMERATION, ' ')
+    .replace(CODE, (c) => (json.includes(c) ? ' ' : c));
+  return numbersIn(plain);
+}
+
+/**
+ * Numbers in the text that none of its facts state (exactly, or rounded to the decimals written): an empty list
+ * means the text invents no number.
+ */
 export function inventedNumbers(text: string, facts: readonly Fact[]): number[] {
-  const allowed = factNumbers(facts);
-  return [...new Set(numbersIn(text.replace(LIST_MARKER, '')).filter((n) => !allowed.has(n)))];
+  const allowed = [...factNumbers(facts)];
+  return [...new Set(textFigures(text, facts).filter((n) => !allowed.some((a) => writtenAs(n, a))))];
 }
 
 /** Codes as plants write them (ALM-203, IMM-01, WO-2026-0001, XMEAS_9, P-101A): each must be one the facts name. */

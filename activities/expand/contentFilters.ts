@@ -4,8 +4,9 @@
  */
 import { PiiMasker } from '../parse/pii';
 import type { Fact } from '../knowledge/facts';
-import { numbersIn } from '../common/numbers';
-import { inventedCodes, inventedNumbers, inventedUnits, looksLike, stockOpening } from './checks';
+import { inventedCodes, inventedNumbers, inventedUnits, looksLike, stockOpening, textFigures } from './checks';
+import { numbersWithUnits, writtenAs } from './factValues';
+import type { PlantVocabulary } from './plantVocabulary';
 import { NO_OPTIONS, type DocumentFilter } from './filterTypes';
 import { normaliseNumbers } from './numberWords';
 
@@ -25,7 +26,9 @@ export const opening: DocumentFilter = {
 const META_EN = new RegExp(
   [
     '\\bjson\\b',
-    '\\b(?:the|this|your|my) (?:prompt|request|instructions?|question)\\b',
+    '\\b(?:the|this|your|my) (?:prompt|request|instructions?)\\b',
+    '\\b(?:the )?(?:supplied|provided|given) (?:facts?|data|text|information|details)\\b',
+    '\\b(?:as instructed|you (?:have )?provided|you (?:have )?supplied|you gave me)\\b',
     '\\bthe user\\b',
     '\\bas an ai\\b',
     '\\blanguage model\\b',
@@ -43,8 +46,11 @@ const META_EN = new RegExp(
   ].join('|'),
   'i',
 );
-const META_ZH =
-  /JSON|提示词|用户(?:的)?(?:问题|请求|要求)|您的(?:问题|请求)|作为(?:一个)?(?:AI|人工智能)|语言模型|抱歉|对不起|无法(?:回答|提供|完成)|重新回答|再次回答|以下是|我不能|我无法/i;
+const META_ZH = new RegExp(
+  'JSON|提示词|用户(?:的)?(?:问题|请求|要求)|您的(?:问题|请求)|作为(?:一个)?(?:AI|人工智能)|语言模型|抱歉|对不起|' +
+    '无法(?:回答|提供|完成)|重新回答|再次回答|以下是|我不能|我无法|(?:所|您|你)提供的|根据提供的|按(?:照)?(?:您的)?要求|如您所要求',
+  'i',
+);
 export const metaTalk: DocumentFilter = {
   name: 'meta_talk',
   options: NO_OPTIONS,
@@ -70,11 +76,23 @@ const COMMAND =
 const SAFETY_EN = new RegExp(
   String.raw`\b(?:disable|bypass|override|defeat|jumper|bridge|mute|silence|remove|switch off` +
     String.raw`|turn off|deactivate)\b[^.\n]{0,40}\b(?:interlocks?|safety|guards?|e-?stop` +
-    String.raw`|emergency stop|light curtains?|alarms?|protection|relief valves?)\b`,
+    String.raw`|emergency stop|light curtains?|alarms?|protection|relief valves?|door switch(?:es)?)\b`,
   'i',
 );
+/** The same with the safety function first: "the interlock can be bypassed", "have the guard removed". */
+const SAFETY_EN_PASSIVE = new RegExp(
+  String.raw`\b(?:interlocks?|safety (?:gate|door|switch|device|circuit)s?|guards?(?: door)?|e-?stops?` +
+    String.raw`|emergency stops?` +
+    String.raw`|light curtains?|relief valves?|door switch(?:es)?)\b[^.\n]{0,40}\b(?:bypassed|disabled|jumpered` +
+    String.raw`|overridden|removed|defeated|muted|bridged|switched off|turned off|deactivated)\b`,
+  'i',
+);
+// 解除 ("release") disables an interlock or an e-stop, but 报警解除 is an alarm that cleared: not a bypass
 const SAFETY_ZH =
-  /(?:关闭|屏蔽|旁路|短接|解除|拆除|禁用|跳过)[^。\n]{0,12}(?:联锁|连锁|安全|急停|报警|防护|光幕|安全阀)/;
+  /(?:关闭|屏蔽|旁路|短接|拆除|禁用|跳过)[^。\n]{0,12}(?:联锁|连锁|安全|急停|报警|防护|光幕|安全阀)|解除[^。\n]{0,8}(?:联锁|连锁|急停|防护|光幕|安全阀|安全装置)/;
+/** Chinese with the object first: "把安全门联锁短接", "急停按钮先屏蔽掉". */
+const SAFETY_ZH_OBJECT_FIRST =
+  /(?:联锁|连锁|安全门|急停|防护门|防护罩|光幕|安全阀|安全装置|安全开关)[^。\n，,]{0,10}(?:屏蔽|旁路|短接|拆除|拆掉|禁用|跳过|解除|关闭|关掉)/;
 export const unsafe: DocumentFilter = {
   name: 'no_injection',
   options: NO_OPTIONS,
@@ -87,7 +105,7 @@ export const unsafe: DocumentFilter = {
       const m = re.exec(text);
       if (m) return { reason: 'unsafe_instruction', detail: `${what}: "${m[0].trim()}"` };
     }
-    for (const re of [SAFETY_EN, SAFETY_ZH]) {
+    for (const re of [SAFETY_EN, SAFETY_EN_PASSIVE, SAFETY_ZH, SAFETY_ZH_OBJECT_FIRST]) {
       const m = re.exec(text);
       if (m && !source.toLowerCase().includes(m[0].trim().toLowerCase()))
         return { reason: 'unsafe_instruction', detail: `a safety override the facts do not contain: "${m[0].trim()}"` };
@@ -150,21 +168,58 @@ export function factTerms(facts: readonly Fact[]): string[] {
   return [...out];
 }
 
-/** The figures a fact states (numbers in its statement, not its evidence): a text about it states one. */
+/**
+ * The figures a fact states: the numbers of its statement's fields and the numbers with a unit in its texts ("+6
+ * degC"), not digits inside its names or codes, not its evidence; a text about it states one.
+ */
 export function factFigures(facts: readonly Fact[]): Set<number> {
-  return new Set(facts.flatMap((f) => numbersIn(JSON.stringify(f.statement))));
+  const out = new Set<number>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'number') out.add(v);
+    else if (typeof v === 'string') for (const n of numbersWithUnits(v)) out.add(n.value);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== 'severity') visit(x);
+  };
+  facts.forEach((f) => visit(f.statement));
+  return out;
+}
+
+/**
+ * Whether a text names a term: as written, without its bracketed part or by that part alone ("缺料（短射）" as
+ * 短射), or - for a name of several words - by all its words in any order ("worn check ring" for "check ring
+ * worn").
+ */
+export function names(text: string, term: string): boolean {
+  const lower = text.toLowerCase();
+  const t = term.toLowerCase();
+  if (lower.includes(t)) return true;
+  const bare = t.replace(/\s*[（(][^）)]*[）)]\s*/g, ' ').trim();
+  const inner = [...t.matchAll(/[（(]([^）)]*)[）)]/g)].map((m) => m[1].trim());
+  if ([bare, ...inner].some((p) => p.length >= 2 && lower.includes(p))) return true;
+  const words = bare.split(/[\s,/-]+/).filter((w) => w.length >= 3);
+  if (words.length < 2) return false;
+  const have = new Set((lower.match(/[a-z0-9]+/g) ?? []).map((w) => w.replace(/s$/, '')));
+  return words.every((w) => have.has(w.replace(/s$/, '')));
+}
+
+/** The facts' terms and, for each plant thing they name, its other names and aliases from the graph. */
+function coverageTerms(facts: readonly Fact[], plant: PlantVocabulary): string[] {
+  const terms = factTerms(facts);
+  const json = JSON.stringify(facts.map((f) => [f.statement, f.subject]));
+  const related = plant.filter((t) => json.includes(`"${t.id}"`)).flatMap((t) => t.names);
+  return [...new Set([...terms, ...related])];
 }
 
 export const coverage: DocumentFilter = {
   name: 'coverage',
   options: NO_OPTIONS,
-  check: ({ text, facts }) => {
-    const lower = text.toLowerCase();
-    const terms = factTerms(facts);
-    if (terms.length && !terms.some((t) => lower.includes(t.toLowerCase())))
+  check: ({ text, facts, plant }) => {
+    const terms = coverageTerms(facts, plant);
+    if (terms.length && !terms.some((t) => names(text, t)))
       return { reason: 'no_coverage', detail: "names none of its facts' subjects" };
     const figures = factFigures(facts);
-    if (figures.size && !numbersIn(normaliseNumbers(text)).some((n) => figures.has(n)))
+    const written = textFigures(normaliseNumbers(text), facts);
+    if (figures.size && !written.some((n) => [...figures].some((f) => writtenAs(n, f))))
       return { reason: 'no_coverage', detail: "states none of its facts' figures" };
     return null;
   },

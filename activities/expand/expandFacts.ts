@@ -8,6 +8,7 @@ import { checkText, primaryReason, type FilterSettings, type FilterStats, type R
 import type { TextJudge } from './llmJudge';
 import { rejectedLine, type CorpusDocument, type RejectedLine } from './documents';
 import type { ExpansionJob } from './jobs';
+import type { PlantVocabulary } from './plantVocabulary';
 import { minhash, NearDuplicateIndex, normaliseForDedup } from './nearDuplicates';
 import { Aborted, InvalidCompletion, NoText, Unanswered, type Expansion, type TextExpander } from './expander';
 import { surelyBelowFloor, type LiveQuality } from './qualityStop';
@@ -39,6 +40,8 @@ export interface ExpandOptions {
   dedup?: boolean;
   /** the filters' options (`expand.filters`); defaults where not given */
   filters?: FilterSettings;
+  /** the plant's names from the knowledge graph, for the grounding filter */
+  plant?: PlantVocabulary;
   /** an optional second model that may reject a text the filters passed */
   judge?: TextJudge | null;
   /**
@@ -180,7 +183,11 @@ export async function expandJobs(
     } finally {
       opts.onProgress?.(++done, jobs.length);
     }
-    const check = checkText(text, lang, facts, opts.pii, style, { filters: opts.filters, stats: filterStats });
+    const check = checkText(text, lang, facts, opts.pii, style, {
+      filters: opts.filters,
+      stats: filterStats,
+      plant: opts.plant,
+    });
     // personal data the writer found and masked before handing the text on is a rejection like the filter's
     const reasons = found.length
       ? [{ reason: 'pii' as const, detail: found.join(', ') }, ...check.reasons]

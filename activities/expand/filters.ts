@@ -12,7 +12,8 @@ import type { Lang, RejectReason, Style } from './documents';
 import { coverage, faithful, language, metaTalk, opening, piiClean, unsafe } from './contentFilters';
 import type { DocumentFilter, FilterStats, Rejection } from './filterTypes';
 import type { PlantVocabulary } from './plantVocabulary';
-import { form, length, repetition } from './shapeFilters';
+import { form, length, promptEcho, repetition, truncated } from './shapeFilters';
+import { figureRoles, grounded, setpoints, unitBinding } from './claimFilters';
 
 export type { DocumentFilter, DocumentInput, FilterStats, Rejection } from './filterTypes';
 export { addFilterStats } from './filterTypes';
@@ -23,10 +24,16 @@ export { factFigures, factTerms } from './contentFilters';
 export const DOCUMENT_FILTERS: readonly DocumentFilter<any>[] = [
   opening,
   metaTalk,
+  promptEcho,
   unsafe,
   faithful,
+  figureRoles,
+  unitBinding,
+  setpoints,
+  grounded,
   piiClean,
   length,
+  truncated,
   language,
   coverage,
   form,

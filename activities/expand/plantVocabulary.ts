@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { GraphSnapshot } from '../knowledge/graphSnapshot';
 
@@ -17,7 +19,19 @@ export type PlantTerm = z.infer<typeof PlantTerm>;
 export const PlantVocabulary = z.array(PlantTerm);
 export type PlantVocabulary = z.infer<typeof PlantVocabulary>;
 
-export const plantVocabularyPath = (factsDir: string) => `${factsDir}/plant.json`;
+export const plantVocabularyPath = (factsDir: string) => join(factsDir, 'plant.json');
+
+/** The vocabulary written beside a run's facts; empty when there is none (a run without a graph). */
+export async function readPlantVocabulary(factsPath: string): Promise<PlantVocabulary> {
+  let text: string;
+  try {
+    text = await readFile(plantVocabularyPath(dirname(factsPath)), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  return PlantVocabulary.parse(JSON.parse(text));
+}
 
 /** The vocabulary of a graph snapshot, each node once. */
 export function plantVocabulary(graph: GraphSnapshot): PlantVocabulary {

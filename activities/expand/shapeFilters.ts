@@ -59,9 +59,10 @@ export const repetition: DocumentFilter<z.infer<typeof RepetitionOptions>> = {
   name: 'repetition',
   options: RepetitionOptions,
   check: ({ text, facts }, o) => {
+    // a step or an item repeated under another number is a repeated line
     const lines = text
       .split('\n')
-      .map((l) => l.trim())
+      .map((l) => l.trim().replace(/^(?:[-•*]|(?:Step\s*|步骤\s*|[QA问答]\s*)?\d{1,2}[.)、:：]?)\s+/i, ''))
       .filter(Boolean);
     const dupLines = lines.length - new Set(lines).size;
     if (lines.length >= 3 && dupLines / lines.length > o.maxDuplicateLines)
@@ -90,5 +91,56 @@ export const repetition: DocumentFilter<z.infer<typeof RepetitionOptions>> = {
       reason: 'repetitive',
       detail: `${Math.round(share * 100)} % of the text in repeated 5-grams ("${top[0]}" ${top[1]} times)`,
     };
+  },
+};
+
+/**
+ * The prompt or markup echoed into the text: its tags (`<facts>`, `<p>`), its instruction lines ("One title
+ * line:", "Reader:", "Language:"), or a figure, table or image the text points to and cannot hold.
+ */
+const ECHO = [
+  /<\/?(?:facts?|p|steps?|text|div|br|h[1-6]|ul|ol|li|title|answer|json|sop|qa|dialogue)\b[^>]*>/i,
+  /^\s*(?:Reader|Audience|Language|Style|Format|One title line|Title line|Fact(?: \d+)? \([a-z_]+\))\s*[:：]/im,
+  /^\s*(?:读者|受众|语言|风格|格式|一行标题)\s*[:：]/m,
+  /\b(?:the )?(?:figure|table|diagram|chart|image|picture) (?:below|above)\b/i,
+  /\bas shown in (?:the )?(?:figure|table)\b/i,
+  /如下图|下图所示|如图所示|见下图|下表|如下表/,
+];
+export const promptEcho: DocumentFilter = {
+  name: 'prompt_echo',
+  options: NO_OPTIONS,
+  check: ({ text }) => {
+    for (const re of ECHO) {
+      const m = re.exec(text);
+      if (m) return { reason: 'prompt_echo', detail: `"${m[0].trim()}"` };
+    }
+    return null;
+  },
+};
+
+/** English words a sentence does not end on. */
+const DANGLING_EN = new RegExp(
+  String.raw`\b(?:the|a|an|of|to|and|or|with|for|in|on|at|by|from|that|which|would|could|should|will|is|are` +
+    String.raw`|was|were|be|you|your|their|its|than|as|if|when|because|into|whose|this|these|between)$`,
+  'i',
+);
+/** Chinese characters a sentence does not end on (particles, verbs waiting for their object, measure words). */
+const DANGLING_ZH = /[的和与或及在对将把从向为是个些种被让使由因而但检查请需应会可能]$/;
+/** Styles whose lines are items, not sentences: a last line without a full stop is no sign of a cut. */
+const ITEM_STYLES = new Set(['knowledge_list', 'qa', 'sop']);
+
+/** A text that stops mid-sentence (the model ran out of tokens or stopped early). */
+export const truncated: DocumentFilter = {
+  name: 'truncated',
+  options: NO_OPTIONS,
+  check: ({ text, lang, style }) => {
+    const t = text.trim();
+    const end = t.slice(-12);
+    const cut =
+      /[,;:(\[{\-–—、，：；（“‘]$/.test(t) ||
+      (lang === 'en' ? DANGLING_EN.test(end) : DANGLING_ZH.test(end)) ||
+      (lang === 'zh' && /[\u4e00-\u9fff]$/.test(t) && !ITEM_STYLES.has(style ?? '')) ||
+      (lang === 'en' && /[A-Za-z]$/.test(t) && !ITEM_STYLES.has(style ?? '') && t.split('\n').pop()!.length > 60);
+    return cut ? { reason: 'truncated', detail: `ends mid-sentence: "…${t.slice(-30)}"` } : null;
   },
 };
