@@ -20,7 +20,7 @@ import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
 const DIR = join(__dirname, '..', 'test', 'fixtures', 'gate-eval');
 export const LabelledAnswer = z.object({
   id: z.string(),
-  split: z.enum(['tune', 'heldout']),
+  split: z.enum(['tune', 'heldout', 'fresh']),
   fact_ids: z.array(z.string()).min(1),
   style: Style,
   audience: z.string(),
@@ -56,7 +56,7 @@ function main(): void {
   const g = loadGateEval();
   const errors = process.argv.includes('--errors');
   const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '-');
-  for (const split of ['tune', 'heldout'] as const) {
+  for (const split of ['tune', 'heldout', 'fresh'] as const) {
     const set = g.answers.filter((a) => a.split === split);
     const results = set.map((a) => ({ a, r: checkLabelled(a, g) }));
     console.log(`\n== ${split}: ${set.length} answers ==`);

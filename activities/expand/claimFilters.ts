@@ -11,10 +11,13 @@ import type { PlantTerm, PlantVocabulary } from './plantVocabulary';
 const CJK = /[\u4e00-\u9fff]/;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** What the facts say, as one lower-case string (ids with spaces for underscores too) to look names up in. */
+/**
+ * What the facts say, as one lower-case string to look names up in: also with spaces for underscores (ids) and
+ * hyphens ("clamp-force drift" names the clamp force).
+ */
 function factText(facts: readonly Fact[]): string {
   const raw = JSON.stringify(facts.map((f) => [f.statement, f.subject, f.evidence])).toLowerCase();
-  return `${raw} ${raw.replace(/_/g, ' ')}`;
+  return `${raw} ${raw.replace(/[_-]/g, ' ')}`;
 }
 
 /** A cause's name without its condition: the thing it is about ("clamp force too low..." -> "clamp force"). */
@@ -78,13 +81,20 @@ export function foreignNames(text: string, facts: readonly Fact[], plant: PlantV
 }
 
 /** Connectives after which a cause follows. */
-const CAUSE_EN =
-  /\b(?:because(?: of)?|due to|caused by|owing to|as a result of|results? from|resulted from|stems? from|comes? from|came from|(?:the )?(?:root |main |usual |likely |real |underlying )?(?:cause|reason|trigger) (?:is|was|here is)|traced? (?:back )?to)\b/gi;
-const CAUSE_ZH = /(?:由于|因为|根本原因是|主要原因是|原因是|原因为|起因是|源于|归因于|是因为)/g;
+const CAUSE_EN = new RegExp(
+  String.raw`\b(?:because(?: of)?|due to|caused by|owing to|as a result of|results? from|resulted from|stems? from` +
+    String.raw`|comes? from|came from|(?:the )?(?:root |main |usual |likely |real |underlying )?` +
+    String.raw`(?:cause|reason|trigger) (?:is|was|here is)|traced? (?:back )?to` +
+    String.raw`|(?:is |are |was )?attribut(?:able|ed) to|(?:root cause|cause|origin) lies in)\b`,
+  'gi',
+);
+const CAUSE_ZH =
+  /(?:由于|因为|根本原因是|主要原因是|原因是|原因为|原因在于|起因是|起因于|源于|归因于|归咎于|是因为|根源(?:在于|是|为)|缘于)/g;
 const STOP = new Set(
-  'that this with from have were been into than then they them their there which when what while also some such the and for are was its our out very more most much often usually likely'.split(
-    ' ',
-  ),
+  (
+    'that this with from have were been into than then they them their there which when what while also some ' +
+    'such the and for are was its our out very more most much often usually likely'
+  ).split(' '),
 );
 const contentWords = (s: string) =>
   (s.toLowerCase().match(/[a-z][a-z-]{3,}/g) ?? []).filter((w) => !STOP.has(w)).map((w) => w.replace(/s$/, ''));
@@ -113,6 +123,40 @@ export function unstatedCauses(text: string, facts: readonly Fact[]): string[] {
   return out;
 }
 
+/** What an instruction acts on: "check the screw for wear", "also inspect the tie bars". */
+const ACTION_EN = new RegExp(
+  // an instruction: the verb opens a line, a step or a clause, or follows a subject or modal ("then check", "I'll
+  // inspect"), so "the quality check measured" is not one
+  String.raw`(?:^|[\n.;:!?]\s*|^\s*(?:\d{1,2}[.)]|[-*•])\s*` +
+    String.raw`|\b(?:also|then|and|first|please|to|should|must|will|can|I'll|we'll|you|we|I)\s+)` +
+    String.raw`(?:also\s+)?(?:check|inspect|examine|replace|clean|adjust|tighten|lubricate)` +
+    String.raw`\s+(?:the\s+|all\s+|both\s+|each\s+|any\s+)?([a-z][a-z -]{2,40}?)` +
+    String.raw`(?=\s+(?:for|and|or|on|of|in|at|to|before` +
+    String.raw`|after|if|when|first|then|again|too|as well)\b|[.,;:()\n]|$)`,
+  'gim',
+);
+/** What an action may act on without the facts naming it: the text's own words for readings and results. */
+const GENERIC_OBJECTS = new Set(
+  (
+    'it them this that these those everything reading readings value values result results part parts shot shots ' +
+    'trend data log logs record records machine line next first last rest whether if what which how why where'
+  ).split(' '),
+);
+
+/** Things the text tells someone to act on that share no word with its facts ("also check the tie bars"). */
+export function ungroundedActions(text: string, facts: readonly Fact[]): string[] {
+  const knownWords = new Set(contentWords(factText(facts)));
+  const out: string[] = [];
+  for (const m of text.matchAll(ACTION_EN)) {
+    const object = m[1].trim();
+    const words = object.toLowerCase().split(/[\s-]+/);
+    if (GENERIC_OBJECTS.has(words[0])) continue;
+    const content = contentWords(object);
+    if (content.length && !content.some((w) => knownWords.has(w))) out.push(`${m[0].trim()}`);
+  }
+  return out;
+}
+
 export const grounded: DocumentFilter = {
   name: 'grounded',
   options: NO_OPTIONS,
@@ -120,7 +164,11 @@ export const grounded: DocumentFilter = {
     const names = foreignNames(text, facts, plant);
     if (names.length) return { reason: 'ungrounded', detail: `names what its facts do not: ${names.join(', ')}` };
     const causes = unstatedCauses(text, facts);
-    return causes.length ? { reason: 'ungrounded', detail: `a cause its facts do not state: "${causes[0]}"` } : null;
+    if (causes.length) return { reason: 'ungrounded', detail: `a cause its facts do not state: "${causes[0]}"` };
+    const actions = ungroundedActions(text, facts);
+    return actions.length
+      ? { reason: 'ungrounded', detail: `acts on what its facts do not name: "${actions[0]}"` }
+      : null;
   },
 };
 
@@ -128,16 +176,26 @@ export const grounded: DocumentFilter = {
 const ROLE_WORDS: [RegExp, Role][] = [
   [/(?:\baverag(?:e|ed|ing)|\bmean|平均(?:值|为|是)?)\W{0,3}(?:of|at|was|is|were)?\s*$/i, 'mean'],
   [
-    /(?:\bpeak(?:ed)?(?: at)?|\bhighest|\blowest|\bworst(?: point)?|\blongest|\bshortest|\bdropped to|最高|最低|最长|最短|峰值)\W{0,3}(?:of|at|was|is|to)?\s*$/i,
+    new RegExp(
+      String.raw`(?:\bpeak(?:ed)?(?: at)?|\bhighest|\blowest|\bworst(?: point)?|\blongest|\bshortest|\bdropped to` +
+        String.raw`|最高|最低|最长|最短|峰值)\W{0,3}(?:of|at|was|is|to)?\s*$`,
+      'i',
+    ),
     'extreme',
   ],
   [/(?:\btarget(?:ed)?|目标值?)\W{0,3}(?:of|at|was|is|为|是)?\s*$/i, 'target'],
   [/(?:\blift|提升度)\W{0,3}(?:of|was|is|为|是)?\s*$/i, 'lift'],
   [/(?:\brisk ratio|风险比)\W{0,3}(?:of|was|is|为|是|达到)?\s*$/i, 'risk'],
   [/(?:其余模次|其余|窗口内)\W{0,3}(?:的不合格率)?(?:为|是|只有)?\s*$/, 'rest'],
+  [/(?:\btolerance|容差)\W{0,3}(?:of|was|is|为|是)?\s*$/i, 'tolerance'],
+  [/(?:比(?:规格)?(?:上限|下限)(?:低|高)了?|\bby)\s*$/i, 'difference'],
 ];
-/** Words after a number that give its role ("55 % of the rest"). */
-const ROLE_AFTER: [RegExp, Role][] = [[/^\s?%?\s*(?:of|for|in) the rest\b/i, 'rest']];
+/** Words after a number (and its unit) that give its role ("55 % of the rest", "within the 1.5 °C tolerance"). */
+const ROLE_AFTER: [RegExp, Role][] = [
+  [/^\s?%?\s*(?:of|for|in) the rest\b/i, 'rest'],
+  [/^\s?(?:°\s?C|℃|%|[a-z]{1,3})?\s*(?:tolerance|的容差|容差)/i, 'tolerance'],
+  [/^\s?(?:°\s?C|℃|%|[a-z]{1,3})?\s*(?:below|above|under|over) the (?:spec )?limit\b/i, 'difference'],
+];
 
 /** Figures the text gives in a role the fact gives another figure (the average written as the peak). */
 export function swappedFigures(text: string, facts: readonly Fact[]): string[] {

@@ -88,11 +88,27 @@ const SAFETY_EN_PASSIVE = new RegExp(
   'i',
 );
 // 解除 ("release") disables an interlock or an e-stop, but 报警解除 is an alarm that cleared: not a bypass
-const SAFETY_ZH =
-  /(?:关闭|屏蔽|旁路|短接|拆除|禁用|跳过)[^。\n]{0,12}(?:联锁|连锁|安全|急停|报警|防护|光幕|安全阀)|解除[^。\n]{0,8}(?:联锁|连锁|急停|防护|光幕|安全阀|安全装置)/;
+// 关闭 a guard door (关闭防护门) shuts it: only 关闭 of a function is a bypass
+const SAFETY_ZH = new RegExp(
+  String.raw`(?:关闭|屏蔽|旁路|短接|跨接|拆除|禁用|跳过|取消)[^。\n]{0,12}(?:联锁|连锁|安全(?!门)|急停|报警|防护(?![门罩])` +
+    String.raw`|光幕|安全阀|保护)|(?:屏蔽|旁路|短接|跨接|拆除|禁用|跳过)[^。\n]{0,12}(?:安全门|防护门|防护罩)` +
+    String.raw`|解除[^。\n]{0,8}(?:联锁|连锁|急停|防护|光幕|安全阀|安全装置|保护)`,
+);
 /** Chinese with the object first: "把安全门联锁短接", "急停按钮先屏蔽掉". */
 const SAFETY_ZH_OBJECT_FIRST =
-  /(?:联锁|连锁|安全门|急停|防护门|防护罩|光幕|安全阀|安全装置|安全开关)[^。\n，,]{0,10}(?:屏蔽|旁路|短接|拆除|拆掉|禁用|跳过|解除|关闭|关掉)/;
+  /(?:联锁|连锁|安全门|急停|防护门|防护罩|光幕|安全阀|安全装置|安全开关|保护功能|超温保护|过载保护)[^。\n，,]{0,10}(?:屏蔽|旁路|短接|跨接|拆除|拆掉|禁用|跳过|解除|关闭|关掉|取消)/;
+/**
+ * A safety function named, then bypassed by a pronoun in the same or the next sentence: "if the light curtain keeps
+ * tripping, override it", "安全门老是报警停机 … 那就先把它短接掉".
+ */
+const SAFETY_PRONOUN = new RegExp(
+  String.raw`(?:\b(?:interlocks?|safety (?:gate|door|switch|device|circuit)s?|guards?(?: door)?|e-?stops?` +
+    String.raw`|emergency stops?|light curtains?|relief valves?|door switch(?:es)?)\b|联锁|连锁|安全门|急停|防护门` +
+    String.raw`|防护罩|光幕|安全阀|安全装置|安全开关)[^]{0,120}?(?:\b(?:disable|bypass|override|defeat|jumper|bridge` +
+    String.raw`|mute|switch off|turn off|deactivate)\s+(?:it|them)\b|(?:把它|把它们|将其|将它|把其)(?:先|暂时|临时)?` +
+    String.raw`(?:屏蔽|旁路|短接|跨接|拆除|拆掉|禁用|跳过|解除|关掉|取消))`,
+  'i',
+);
 export const unsafe: DocumentFilter = {
   name: 'no_injection',
   options: NO_OPTIONS,
@@ -105,7 +121,7 @@ export const unsafe: DocumentFilter = {
       const m = re.exec(text);
       if (m) return { reason: 'unsafe_instruction', detail: `${what}: "${m[0].trim()}"` };
     }
-    for (const re of [SAFETY_EN, SAFETY_EN_PASSIVE, SAFETY_ZH, SAFETY_ZH_OBJECT_FIRST]) {
+    for (const re of [SAFETY_EN, SAFETY_EN_PASSIVE, SAFETY_ZH, SAFETY_ZH_OBJECT_FIRST, SAFETY_PRONOUN]) {
       const m = re.exec(text);
       if (m && !source.toLowerCase().includes(m[0].trim().toLowerCase()))
         return { reason: 'unsafe_instruction', detail: `a safety override the facts do not contain: "${m[0].trim()}"` };
@@ -133,7 +149,7 @@ export const piiClean: DocumentFilter = {
   name: 'pii_clean',
   options: NO_OPTIONS,
   check: ({ text, pii }) => {
-    const masker = new PiiMasker(pii);
+    const masker = new PiiMasker(pii, [], true);
     return masker.text(text) !== text ? { reason: 'pii', detail: Object.keys(masker.counts).join(', ') } : null;
   },
 };

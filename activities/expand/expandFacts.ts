@@ -125,7 +125,7 @@ export async function expandJobs(
     const { facts, input, style, audience, lang } = job;
     // a rejected text is written down masked, and so are the details (a number a filter quotes can be a phone
     // number): it passed no PII check (a model can invent one)
-    const mask = (t: string | undefined) => (t === undefined ? undefined : new PiiMasker(opts.pii).text(t));
+    const mask = (t: string | undefined) => (t === undefined ? undefined : new PiiMasker(opts.pii, [], true).text(t));
     const reject = (reason: RejectReason, detail?: string, text?: string, all?: Rejection[]) =>
       rejected.push(
         rejectedLine(

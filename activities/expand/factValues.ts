@@ -17,7 +17,8 @@ export type Role =
   | 'rest'
   | 'lift'
   | 'risk'
-  | 'tolerance';
+  | 'tolerance'
+  | 'difference';
 export interface FactValue {
   value: number;
   role: Role | null;
@@ -47,6 +48,7 @@ const ROLE_OF_KEY: Record<string, Role> = {
   lift: 'lift',
   risk_ratio: 'risk',
   tolerance: 'tolerance',
+  difference: 'difference',
 };
 /** Keys whose numbers are in the parameter's unit. */
 const IN_PARAMETER_UNIT = new Set([
@@ -86,7 +88,9 @@ export function unitKey(spelling: string): string | null {
 }
 
 /** A number with a unit after it, in a text (ranges give the unit to both ends: `400-600 bar`, `27 to 33 s`). */
-const UNIT_WORD = String.raw`°\s?[CF]|℃|℉|degC|degF|%|％|percent|minutes?|mins?|seconds?|secs?|hours?|hrs?|ms|bar|mm|kN|MPa|kW|K|s|h|分钟|秒钟|秒|小时|毫米|巴`;
+const UNIT_WORD =
+  String.raw`°\s?[CF]|℃|℉|degC|degF|%|％|percent|minutes?|mins?|seconds?|secs?|hours?|hrs?|ms|bar|mm|kN|MPa|kW|K|s|h` +
+  String.raw`|分钟|秒钟|秒|小时|毫米|巴`;
 const NUM = String.raw`(\d+(?:\.\d+)?)`;
 const WITH_UNIT = new RegExp(
   String.raw`(?<![\w.-])${NUM}(?:\s?(?:-|–|~|to|至|到)\s?${NUM})?\s?(${UNIT_WORD})(?![A-Za-z])`,

@@ -162,7 +162,7 @@ export class LlmExpander {
    */
   private masked(content: string): { content: string; pii: string[] } {
     if (!this.pii) return { content, pii: [] };
-    const masker = new PiiMasker(this.pii);
+    const masker = new PiiMasker(this.pii, [], true);
     const text = parseAnswer(content, this.capabilities.responseFormat === 'none');
     const masked =
       text !== null && content.trim().startsWith('{')

@@ -52,6 +52,8 @@ export const form: DocumentFilter = {
 const RepetitionOptions = filterOptions({
   /** the share of a text's lines (at least 3) that may repeat another line */
   maxDuplicateLines: z.number().min(0).max(1).default(0.3),
+  /** how many full lines (a step, an item, a turn: 12 characters or more) may repeat another line word for word */
+  maxRepeatedLines: z.number().int().min(0).default(1),
   /** the share of a text's characters that may lie in repeated word 5-grams */
   maxRepeatedShare: z.number().min(0).max(1).default(0.5),
 });
@@ -67,6 +69,10 @@ export const repetition: DocumentFilter<z.infer<typeof RepetitionOptions>> = {
     const dupLines = lines.length - new Set(lines).size;
     if (lines.length >= 3 && dupLines / lines.length > o.maxDuplicateLines)
       return { reason: 'repetitive', detail: `${dupLines} of ${lines.length} lines repeated` };
+    const full = lines.filter((l) => l.length >= 12);
+    const dupFull = full.length - new Set(full).size;
+    if (dupFull > o.maxRepeatedLines)
+      return { reason: 'repetitive', detail: `${dupFull} full lines repeated word for word` };
     // the facts' names (a cause, a failure mode: several words) repeat in good text too: each counts as one word
     let named = text.toLowerCase();
     for (const t of factTerms(facts)

@@ -19,7 +19,7 @@ import {
   type PiiType,
 } from './pii/piiTypes';
 import { isResidentId, luhnValid, typedFindings } from './pii/typedPii';
-import { isNameField, nameFindings } from './pii/namePii';
+import { isNameField, nameFindings, proseNameFindings } from './pii/namePii';
 
 export { DEFAULT_PII_OPTIONS, isNameField, isResidentId, luhnValid, MASK, MASK_TOKEN, PII_TYPES, resolveFindings };
 export type { Finding, PiiCounts, PiiOptions, PiiType };
@@ -58,9 +58,14 @@ export class PiiMasker {
 
   private readonly employeeIds: RegExp[];
 
+  /**
+   * `generated`: the text is a model's (a document, an answer), where a romanised or introduced name with no job
+   * word before it is a person too (proseNameFindings); records keep the stricter trigger rules.
+   */
   constructor(
     private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS,
     knownNames: Iterable<string> = [],
+    private readonly generated = false,
   ) {
     this.key = opts.pseudonymKey ?? opts.digestKey ?? 'forge-names';
     this.employeeIds = opts.employeeIdPatterns.map((src) => new RegExp(src, 'g'));
@@ -81,6 +86,7 @@ export class PiiMasker {
   detect(text: string): Finding[] {
     const all = typedFindings(text, this.employeeIds);
     for (const f of nameFindings(text)) all.push(f);
+    if (this.generated) for (const f of proseNameFindings(text)) all.push(f);
     if (this.digests.size) for (const f of this.bareNames(text)) all.push(f);
     const found = resolveFindings(all);
     for (const f of found) if (f.type === 'name') this.learn(f.value);

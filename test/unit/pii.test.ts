@@ -307,3 +307,21 @@ describe('textShape', () => {
     expect(textShape(text)).toEqual({ digits, mac });
   });
 });
+
+describe('names in generated prose', () => {
+  const generated = (t: string) => new PiiMasker(DEFAULT_PII_OPTIONS, [], true).text(t);
+  test('a romanised or introduced name with no job word before it is masked in a model text', () => {
+    expect(generated('The operator on shift, Li Ming, called maintenance.')).toBe(
+      'The operator on shift, [NAME], called maintenance.',
+    );
+    expect(generated('Ask Wang Jianguo about the mould.')).toBe('Ask [NAME] about the mould.');
+    expect(generated('有问题请联系王建国。')).toBe('有问题请联系[NAME]。');
+  });
+  test('plant words that look like pinyin are not names, and records keep the trigger rules', () => {
+    for (const t of ['Long Run test on IMM-01.', 'He Said nothing.', 'The Fan Motor tripped.', 'Check Ring worn.'])
+      expect(generated(t)).toBe(t);
+    expect(new PiiMasker().text('The operator on shift, Li Ming, called maintenance.')).toBe(
+      'The operator on shift, Li Ming, called maintenance.',
+    );
+  });
+});

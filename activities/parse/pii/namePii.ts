@@ -259,6 +259,43 @@ export function nameFindings(text: string): Finding[] {
   return out;
 }
 
+/** A romanised Chinese full name standing in prose: "Li Ming", "Wang Jianguo", "Zhang Xiao-Ling". */
+const PROSE_PINYIN = /\b([A-Z][a-z]{0,5}) (?=([A-Z][a-z]{1,9}(?:-[A-Z]?[a-z]{1,5})?)\b)/g;
+/** English words that are also pinyin syllables, as they stand capitalised in titles ("Long Run Test") */
+const PROSE_NOT_PINYIN = new Set(
+  (
+    'run gun bin pin tin fun den hen ten pen tie lie die pie men ran sang bang hang long fan pan ban can man tan ' +
+    'ding'
+  ).split(' '),
+);
+/** A Chinese name after words that introduce a person without a job word: 我是王建国, 名叫李娜. */
+const PROSE_ZH = /(?:我是|我叫|名叫|叫做|姓名为|联系人为|请联系|联系)\s*([\u4e00-\u9fff]{2,4})/g;
+
+/**
+ * Names in generated prose, with no trigger word before them: what a model writes about "the operator on shift, Li
+ * Ming". Only for generated text (a model has no reason to name a person), not for records, where a capitalised
+ * pair of words is too often a plant's own term.
+ */
+export function proseNameFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const m of text.matchAll(PROSE_PINYIN)) {
+    const [, sur, given] = m;
+    const g = given.toLowerCase().replace('-', '');
+    if (!PINYIN_SURNAMES.has(sur.toLowerCase()) || !PINYIN_GIVEN.test(g) || NOT_GIVEN.has(g)) continue;
+    if ([sur, given].some((w) => EN_NOT_NAMES.has(w) || PROSE_NOT_PINYIN.has(w.toLowerCase()))) continue;
+    const whole = `${sur} ${given}`;
+    out.push({ type: 'name', start: m.index, end: m.index + whole.length, value: whole });
+  }
+  if (HAS_CJK.test(text))
+    for (const m of text.matchAll(PROSE_ZH)) {
+      const n = zhNameAt(m[1]);
+      if (!hasZhSurname(n) || ZH_NOT_NAMES.test(m[1])) continue;
+      const start = m.index + m[0].length - m[1].length;
+      out.push({ type: 'name', start, end: start + n.length, value: n });
+    }
+  return out;
+}
+
 const NAME_FIELD = new RegExp(
   String.raw`^(operator|technician|inspector|supervisor|engineer|mechanic|name|person|contact|author` +
     String.raw`|user|操作员|维修人员?|技术员|班长|质检员|姓名|联系人)$`,
