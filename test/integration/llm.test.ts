@@ -7,7 +7,7 @@ import { connectClient } from '../../infra/temporal';
 import { createForgeWorker } from '../../infra/worker';
 import { startRun, waitForRun } from '../../cli/runs';
 import { startOpenAiTestServer, type OpenAiTestServer } from '../fixtures/openaiServer';
-import { faithfulText } from '../fixtures/promptJob';
+import { faithfulText, jobOfPrompt } from '../fixtures/promptJob';
 import { testEnv } from './testEnv';
 import { allFiles, bundle, EXAMPLE, EXAMPLE_INPUTS, readDocs, readManifest, tempDir } from './runHelpers';
 
@@ -23,14 +23,11 @@ beforeAll(async () => {
   server = await startOpenAiTestServer((req, n) => {
     if (n === 1) return { status: 500 };
     const text = faithfulText(req);
-    const user = req.messages.find((m) => m.role === 'user')!.content;
-    if (user.includes('troubleshooting dialogue'))
+    const job = jobOfPrompt(req);
+    if (job.style === 'troubleshooting')
       return {
         text:
-          `${text}\n` +
-          (user.includes('Language: Simplified Chinese')
-            ? '操作工：温度到了 987654 度。'
-            : 'Operator: it reached 987654 degrees.'),
+          `${text}\n` + (job.lang === 'zh' ? '操作工：温度到了 987654 度。' : 'Operator: it reached 987654 degrees.'),
       };
     return { text };
   });
@@ -133,21 +130,18 @@ test(
     const seen = { cut: '', repairedWith: 0, pii: '' };
     const faulty = await startOpenAiTestServer((req) => {
       const user = req.messages.find((m) => m.role === 'user')!.content;
-      if (doomed.has(user) || (doomed.size < 2 && user.includes('lecture transcript'))) {
+      const job = jobOfPrompt(req);
+      if (doomed.has(user) || (doomed.size < 2 && job.style === 'lecture')) {
         doomed.add(user);
         return { status: 503 };
       }
       const text = faithfulText(req);
-      if (!seen.cut && user.includes('knowledge list') && !user.includes('Simplified Chinese')) seen.cut = user;
+      if (!seen.cut && job.style === 'knowledge_list' && job.lang === 'en') seen.cut = user;
       if (user === seen.cut) {
         if (req.max_tokens === 800) return { content: '{"text": "- The melt temperature', finish_reason: 'length' };
         seen.repairedWith = req.max_tokens ?? 0;
       }
-      if (
-        (!seen.pii || seen.pii === user) &&
-        user.includes('textbook section') &&
-        user.includes('Simplified Chinese')
-      ) {
+      if ((!seen.pii || seen.pii === user) && job.style === 'textbook' && job.lang === 'zh') {
         seen.pii = user;
         return { text: `${text}\n如有疑问请联系维修工${NAME}，电话${PHONE}。` };
       }

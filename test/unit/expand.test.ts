@@ -202,12 +202,25 @@ describe('checks', () => {
 
 test('prompts carry the facts, the style, the reader and the language; bundles ask for the connection', () => {
   const p = buildPrompt(job([facts[0]], 'sop', 'zh'));
-  expect(p.user).toContain('standard operating procedure');
-  expect(p.user).toContain('machine operator');
-  expect(p.user).toContain('Simplified Chinese');
+  expect(p.user).toContain('标准作业程序');
+  expect(p.user).toContain('设备操作工');
+  expect(p.user).toContain('语言：简体中文');
   expect(p.user).toContain(JSON.stringify(facts[0].evidence));
-  expect(p.system).toMatch(/invent no numbers/);
+  expect(p.system).toMatch(/不要编造数字/);
   expect(p.system).toContain('"众所周知"');
+  // a zh job's instructions are Chinese: no English instruction and none of the en markers
+  const instructions = `${p.system}\n${p.user.slice(0, p.user.indexOf('<facts>'))}`;
+  expect(instructions.replace(/"[^"]*"|\{[^}]*\}|<\/?facts>|JSON/g, '')).not.toMatch(/[A-Za-z]{3,}/);
+  const en = buildPrompt(job([facts[0]], 'qa', 'en'));
+  expect(en.user).toContain('"Q:"');
+  expect(`${en.system}${en.user.slice(0, en.user.indexOf('<facts>'))}`).not.toMatch(/[\u4e00-\u9fff]/);
+  expect(en.system).toMatch(/invent no numbers/);
+  // the role of each figure is stated: a limit is never the value to set
+  const limit = facts.find((f) => f.kind === 'out_of_spec')!;
+  const withRoles = buildPrompt(job([limit], 'sop', 'en')).user;
+  expect(withRoles).toContain('Figures and their roles:');
+  expect(withRoles).toMatch(/- \d+(?:\.\d+)? \S+: spec limit: a bound, never the value to set/);
+  expect(buildPrompt(job([limit], 'sop', 'zh')).user).toMatch(/规格限值：是边界，不是要设定的值/);
   const [pair] = relatedBundles(facts, 2, 1);
   const b = buildPrompt({
     facts: pair.facts,

@@ -18,7 +18,7 @@ import { LiveQuality } from '../../activities/expand/qualityStop';
 import { deriveFacts } from '../../activities/knowledge/deriveFacts';
 import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../../activities/parse/pii';
 import { FilterSettings, type FilterSettings as FilterSettingsType } from '../../activities/expand/filters';
-import { buildPrompt } from '../../activities/expand/prompts';
+import { buildPrompt, STYLE_INSTRUCTIONS } from '../../activities/expand/prompts';
 import { GRAPH, samples } from '../fixtures/graph';
 import { startOpenAiTestServer, type OpenAiTestServer, type Responder } from '../fixtures/openaiServer';
 
@@ -45,7 +45,7 @@ const faithful = (req: { messages: { content: string }[] }) =>
   jobs.find(
     (j) =>
       req.messages[1].content.includes(JSON.stringify(j.facts[0].evidence)) &&
-      req.messages[1].content.includes(j.style === 'qa' ? 'question-and-answer' : 'textbook section'),
+      req.messages[1].content.includes(STYLE_INSTRUCTIONS[j.style][j.lang]),
   )!;
 
 let server: OpenAiTestServer | null = null;
