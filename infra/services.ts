@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { openDriver } from '../graphs/store';
 import { devServerSearchAttributeFlags } from './searchAttributes';
@@ -252,6 +252,8 @@ export async function startNeo4j(l: ServiceLayout, log: Log = defaultLog): Promi
 /** The local model's OpenAI-compatible base URL, and the model name it answers to. */
 export const localModelUrl = (l: ServiceLayout) => `http://127.0.0.1:${l.llm.port}/v1`;
 export const LOCAL_MODEL = 'SmolLM2-135M-Instruct';
+/** The name a local server answers to for a GGUF: SmolLM2's, or the file's name without `.gguf`. */
+export const localModelName = (gguf?: string) => (gguf ? basename(gguf).replace(/\.gguf$/i, '') : LOCAL_MODEL);
 
 export async function localModelAnswers(baseURL: string): Promise<boolean> {
   const res = await fetch(`${baseURL}/models`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
@@ -260,10 +262,11 @@ export async function localModelAnswers(baseURL: string): Promise<boolean> {
 
 /**
  * Start a local OpenAI-compatible model server - llama.cpp's (llama-cpp-python[server], pinned) serving
- * SmolLM2-135M-Instruct - unless one answers already. infra/llm/install.sh installs both on first use
- * (compiles llama.cpp: ~3 min on 2 cores; pip caches the build).
+ * SmolLM2-135M-Instruct, or the GGUF given - unless one answers already. infra/llm/install.sh installs both on
+ * first use (compiles llama.cpp: ~3 min on 2 cores; pip caches the build). The server answers to
+ * localModelName(gguf).
  */
-export async function startLocalModel(l: ServiceLayout, log: Log = defaultLog): Promise<boolean> {
+export async function startLocalModel(l: ServiceLayout, log: Log = defaultLog, gguf?: string): Promise<boolean> {
   const url = localModelUrl(l);
   if (runningPid(l, 'llm') !== null || (await localModelAnswers(url))) {
     await waitFor('the local model', runningPid(l, 'llm'), logFile(l, 'llm'), 120_000, () => localModelAnswers(url));
@@ -275,8 +278,9 @@ export async function startLocalModel(l: ServiceLayout, log: Log = defaultLog): 
   });
   if (res.status !== 0)
     throw new Error(`installing the local model failed (infra/llm/install.sh exited with ${res.status})`);
-  const model = resolve(ROOT, res.stdout.trim().split('\n').pop()!);
-  log(`starting the local model server on ${url} (llama.cpp, ${LOCAL_MODEL}, ${l.llm.threads} threads)`);
+  const model = gguf ? resolve(gguf) : resolve(ROOT, res.stdout.trim().split('\n').pop()!);
+  if (!existsSync(model)) throw new Error(`no GGUF file at ${model}`);
+  log(`starting the local model server on ${url} (llama.cpp, ${localModelName(gguf)}, ${l.llm.threads} threads)`);
   const pid = startDetached(
     l,
     'llm',
@@ -287,7 +291,7 @@ export async function startLocalModel(l: ServiceLayout, log: Log = defaultLog): 
       '--model',
       model,
       '--model_alias',
-      LOCAL_MODEL,
+      localModelName(gguf),
       '--host',
       '127.0.0.1',
       '--port',
