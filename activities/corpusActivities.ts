@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from './common/files';
+import { readJsonl, writeFileAtomic } from './common/files';
+import { writeSplits } from './corpus/splits';
+import { Fact } from './knowledge/facts';
 import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
 import {
   readBackup,
@@ -55,7 +57,10 @@ export function createCorpusActivities(deps: ActivityDeps) {
       };
     },
 
-    /** Write the shards of the plan, the synthetic documents of failed shards replaced from the backup corpus. */
+    /**
+     * Write the shards of the plan (the pretraining split), the synthetic documents of failed shards replaced from
+     * the backup corpus; then the chat and probe splits from what the shards hold.
+     */
     async writeCorpus(input: {
       outDir: string;
       documentsPath: string;
@@ -82,7 +87,9 @@ export function createCorpusActivities(deps: ActivityDeps) {
         plan.shards.map((p, i) => ({ name: p.name, docs: shards[i] })).filter((s) => s.docs.length),
         config.shards.format,
       );
-      return { shards: infos, replacements };
+      const facts = await readJsonl(join(outDir, 'facts.jsonl'), Fact);
+      const splits = await writeSplits(outDir, shards.flat(), facts, config.expand.languages);
+      return { shards: infos, replacements, splits };
     },
 
     /** Write manifest.json and the dataset card. */

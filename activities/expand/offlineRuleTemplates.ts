@@ -86,6 +86,9 @@ function wordsOf(s: ThresholdRuleFact['statement']) {
   };
 }
 export const outcomeRiskEn = (s: ThresholdRuleFact['statement']) => wordsOf(s).risk;
+/** The rule's outcome as a noun: rejected parts, <name> failures, <name> alarms. */
+export const outcomeNoun = (s: ThresholdRuleFact['statement'], lang: 'en' | 'zh') =>
+  lang === 'zh' ? wordsOf(s).badZh : wordsOf(s).bad;
 export const outcomeRiskZh = (s: ThresholdRuleFact['statement']) => wordsOf(s).riskZh;
 const derivedEn = (s: ThresholdRuleFact['statement']) =>
   s.conditions

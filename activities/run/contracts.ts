@@ -8,6 +8,7 @@ import type { InputRef } from '../parse/parseFile';
 import type { QualityReport } from '../expand/qualityFloor';
 import type { StopReason } from '../expand/expandFacts';
 import { FilterStats } from '../expand/filterTypes';
+import { SplitsSummary } from '../corpus/splits';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
 export interface RunInput {
@@ -181,6 +182,7 @@ export interface ReviewOutcome {
 export interface CorpusSummary {
   shards: ShardInfo[];
   replacements: { shard: string; reason: string; replaced: number; from_backup: number }[];
+  splits: SplitsSummary;
 }
 
 export interface RunResult {
@@ -278,6 +280,8 @@ export const Manifest = z.object({
       real: z.number().int(),
     }),
   ),
+  /** the chat split (sft) and the closed-book probe split with its lm-evaluation-harness task */
+  splits: SplitsSummary,
   /** the human spot-check: whether the run waited for one, what was decided, by whom, or that it timed out */
   review: z.object({
     sample: z.string(),

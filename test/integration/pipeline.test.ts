@@ -17,6 +17,8 @@ import { failureMessage, startRun, waitForRun } from '../../cli/runs';
 import { runHistories, scheduledActivities } from '../../infra/runHistory';
 import { progressQuery } from '../../workflows';
 import { testEnv } from './testEnv';
+import { ngrams, Probe } from '../../activities/corpus/probes';
+import { Conversation } from '../../activities/corpus/sft';
 import {
   allFiles,
   dataLines,
@@ -182,6 +184,31 @@ describe('a run on the example line', () => {
     expect(docs).toHaveLength(m.counts.docs_written);
     expect(m.shards.reduce((a, s) => a + s.docs, 0)).toBe(docs.length);
     expect(m.tokens).toBe(docs.reduce((a, d) => a + d.tokens, 0));
+  });
+
+  test('the run writes three splits: the shards, each document as a chat, probes sharing no 8-gram with them', () => {
+    const m = readManifest(outDir);
+    const read = (path: string) =>
+      readFileSync(join(outDir, path), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l));
+    const chats = read(m.splits.sft.path).map((c) => Conversation.parse(c));
+    const docs = readDocs(outDir);
+    expect(chats).toHaveLength(docs.length);
+    expect(chats.reduce((a, c) => a + c.turns, 0)).toBe(m.splits.sft.turns);
+    const probes = read(m.splits.probes.path).map((p) => Probe.parse(p));
+    expect(probes).toHaveLength(m.splits.probes.probes);
+    expect(new Set(probes.map((p) => p.kind)).size).toBeGreaterThanOrEqual(3);
+    const training = new Set(
+      [...docs.map((d) => d.text), ...chats.flatMap((c) => c.messages.map((x) => x.content))].flatMap((t) => [
+        ...ngrams(t),
+      ]),
+    );
+    expect(probes.filter((p) => [...ngrams(p.question)].some((g) => training.has(g)))).toEqual([]);
+    expect(readFileSync(join(outDir, m.splits.probes.task), 'utf8')).toContain(`test: ${m.splits.probes.path}`);
+    const card = readFileSync(join(outDir, 'README.md'), 'utf8');
+    for (const config of ['pretrain', 'sft', 'probes']) expect(card).toContain(`config_name: ${config}`);
   });
 
   test('every malformed line is in quarantine with its line number and a reason', () => {

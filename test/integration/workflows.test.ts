@@ -152,7 +152,15 @@ function fakes(
     }),
     writeCorpus: async (i) => {
       seen.failed.push(...i.failed);
-      return { shards: [], replacements: [] };
+      const sha256 = '';
+      return {
+        shards: [],
+        replacements: [],
+        splits: {
+          sft: { path: 'sft', conversations: 0, turns: 0, sha256 },
+          probes: { path: 'p', probes: 0, withheld_overlap: 0, by_kind: {}, task: 't', sha256 },
+        },
+      };
     },
     writeManifest: async (i) => ({
       runId: i.runId,

