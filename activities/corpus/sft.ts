@@ -24,7 +24,9 @@ export type Conversation = z.infer<typeof Conversation>;
 type Message = z.infer<typeof ChatMessage>;
 
 const SYSTEM: Record<Lang, string> = {
-  en: "You are the plant's assistant for operators, technicians and engineers. Answer from the plant's verified knowledge.",
+  en:
+    "You are the plant's assistant for operators, technicians and engineers. " +
+    "Answer from the plant's verified knowledge.",
   zh: '你是工厂的助手，为操作工、技师和工程师解答问题。只依据工厂经过核实的知识回答。',
 };
 

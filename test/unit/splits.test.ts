@@ -120,7 +120,8 @@ describe('chat split', () => {
     const c = conversationOf(
       doc(
         'troubleshooting',
-        'Operator: Short shots.\nTechnician: Check the ratio.\nOperator: It is 38 %.\nTechnician: Raise it.\nOperator: OK.',
+        'Operator: Short shots.\nTechnician: Check the ratio.\nOperator: It is 38 %.\n' +
+          'Technician: Raise it.\nOperator: OK.',
       ),
       byId,
     );
