@@ -77,7 +77,7 @@ async function measure(gguf: string | undefined, jobs: ExpansionJob[], g: Return
         maxTokens: DEFAULTS.maxTokens,
         timeoutMs: DEFAULTS.timeoutMs,
         maxAttempts: DEFAULTS.maxAttempts,
-        concurrency: { initial: 2, min: 1, max: 2 },
+        concurrency: { initial: 1, min: 1, max: 1 }, // a llama.cpp server answers one request at a time
         responseFormat: DEFAULTS.responseFormat,
       },
       null,
