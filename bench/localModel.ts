@@ -10,11 +10,10 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandJobs } from '../activities/expand/expandFacts';
-import { LlmExpander } from '../activities/expand/llmExpander';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
-import { RunConfig } from '../activities/run/config';
-import { LOCAL_MODEL, localModelUrl, ROOT, startLocalModel, stopService, type ServiceLayout } from '../infra/services';
+import { LOCAL_MODEL, localModelUrl, startLocalModel, stopService } from '../infra/services';
 import { BENCH_JOBS } from './lib/benchJobs';
+import { defaultExpander, EXPAND_DEFAULTS, localModelLayout } from './lib/localServer';
 
 const { values } = parseArgs({
   options: {
@@ -23,26 +22,12 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,2,4' },
   },
 });
-const DEFAULTS = RunConfig.parse({}).expand;
 // English texts of single facts, every style in turn: what a small run asks of a model
 const JOBS = BENCH_JOBS.filter((j) => j.lang === 'en' && j.input === 'fact').slice(0, Number(values.jobs));
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 
 async function measure(label: string, baseURL: string, model: string, concurrency: number): Promise<void> {
-  const expander = new LlmExpander(
-    {
-      baseURL,
-      apiKey: null,
-      model,
-      temperature: DEFAULTS.temperature,
-      maxTokens: DEFAULTS.maxTokens,
-      timeoutMs: DEFAULTS.timeoutMs,
-      maxAttempts: DEFAULTS.maxAttempts,
-      concurrency: { initial: concurrency, min: 1, max: concurrency },
-      responseFormat: DEFAULTS.responseFormat,
-    },
-    null,
-  );
+  const expander = defaultExpander(baseURL, model, concurrency);
   const t0 = performance.now();
   const out = await expandJobs(JOBS, expander, { concurrency: 2 * concurrency, pii: DEFAULT_PII_OPTIONS });
   const min = (performance.now() - t0) / 60_000;
@@ -59,16 +44,11 @@ async function measure(label: string, baseURL: string, model: string, concurrenc
 async function main(): Promise<void> {
   console.log(
     `${JOBS.length} English single-fact texts per measurement, Forge's default request settings ` +
-      `(max_tokens ${DEFAULTS.maxTokens}, temperature ${DEFAULTS.temperature}, response ` +
-      `format ${DEFAULTS.responseFormat} negotiated)`,
+      `(max_tokens ${EXPAND_DEFAULTS.maxTokens}, temperature ${EXPAND_DEFAULTS.temperature}, response ` +
+      `format ${EXPAND_DEFAULTS.responseFormat} negotiated)`,
   );
   for (const threads of values.threads!.split(',').map(Number)) {
-    const layout: ServiceLayout = {
-      varDir: join(ROOT, 'var', 'bench-llm'),
-      temporal: { port: 0, uiPort: 0 },
-      neo4j: { port: 0, heapMb: 0, pagecacheMb: 0 },
-      llm: { port: 38080, threads },
-    };
+    const layout = localModelLayout(38080, threads);
     await stopService(layout, 'llm', log);
     await startLocalModel(layout, log);
     try {

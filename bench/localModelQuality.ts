@@ -18,18 +18,10 @@ import { parseArgs } from 'node:util';
 import { AUDIENCES, STYLES, type Lang } from '../activities/expand/documents';
 import { expandJobs } from '../activities/expand/expandFacts';
 import { planJobs, type ExpansionJob } from '../activities/expand/jobs';
-import { LlmExpander } from '../activities/expand/llmExpander';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
-import { RunConfig } from '../activities/run/config';
-import {
-  localModelName,
-  localModelUrl,
-  ROOT,
-  startLocalModel,
-  stopService,
-  type ServiceLayout,
-} from '../infra/services';
+import { localModelName, localModelUrl, ROOT, startLocalModel, stopService } from '../infra/services';
 import { loadGateEval } from './gateEval';
+import { defaultExpander, EXPAND_DEFAULTS, localModelLayout } from './lib/localServer';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +31,6 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
   },
 });
-const DEFAULTS = RunConfig.parse({}).expand;
 const OUT = join(ROOT, 'var', 'bench-local-quality');
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 
@@ -59,29 +50,12 @@ export function sampleJobs(jobs: readonly ExpansionJob[], n: number): ExpansionJ
 
 async function measure(gguf: string | undefined, jobs: ExpansionJob[], g: ReturnType<typeof loadGateEval>) {
   const name = localModelName(gguf);
-  const layout: ServiceLayout = {
-    varDir: join(ROOT, 'var', 'bench-llm'),
-    temporal: { port: 0, uiPort: 0 },
-    neo4j: { port: 0, heapMb: 0, pagecacheMb: 0 },
-    llm: { port: 38081, threads: Number(values.threads) },
-  };
+  const layout = localModelLayout(38081, Number(values.threads));
   await stopService(layout, 'llm', log);
   await startLocalModel(layout, log, gguf);
   try {
-    const expander = new LlmExpander(
-      {
-        baseURL: localModelUrl(layout),
-        apiKey: null,
-        model: name,
-        temperature: DEFAULTS.temperature,
-        maxTokens: DEFAULTS.maxTokens,
-        timeoutMs: DEFAULTS.timeoutMs,
-        maxAttempts: DEFAULTS.maxAttempts,
-        concurrency: { initial: 1, min: 1, max: 1 }, // a llama.cpp server answers one request at a time
-        responseFormat: DEFAULTS.responseFormat,
-      },
-      null,
-    );
+    // a llama.cpp server answers one request at a time
+    const expander = defaultExpander(localModelUrl(layout), name, 1);
     const t0 = performance.now();
     const out = await expandJobs(jobs, expander, {
       concurrency: 4,
@@ -140,7 +114,8 @@ async function main(): Promise<void> {
   console.log(
     `${jobs.length} jobs of ${plan.length} planned on the gate eval's ${g.facts.size} facts ` +
       `(${jobs.filter((j) => j.lang === 'en').length} en, ${jobs.filter((j) => j.input !== 'fact').length} bundles), ` +
-      `default request settings (max_tokens ${DEFAULTS.maxTokens}, temperature ${DEFAULTS.temperature}) and filters`,
+      `default request settings (max_tokens ${EXPAND_DEFAULTS.maxTokens}, ` +
+      `temperature ${EXPAND_DEFAULTS.temperature}) and filters`,
   );
   const models = [...(values['no-smollm2'] ? [] : [undefined]), ...values.gguf!.split(',').filter(Boolean)];
   for (const m of models) await measure(m, jobs, g);

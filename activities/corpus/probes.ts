@@ -31,7 +31,7 @@ export type Probe = z.infer<typeof Probe>;
 interface Ask {
   key: string;
   q: Record<Lang, string>;
-  answer: { value: number; unit: string } | { node: NamedNode; pool: 'defect' | 'cause' | 'failure_mode' | 'alarm' };
+  answer: { value: number; unit: string } | { node: NamedNode; pool: 'defect' };
 }
 
 const name = (n: NamedNode, lang: Lang) => (lang === 'zh' ? n.name_zh : n.name);
@@ -50,13 +50,17 @@ function asks(f: Fact): Ask[] {
     q: q(en, zh),
     answer: { value, unit },
   });
+  /** a parameter's card (asset code, parameter name, unit) in both languages, and the words for its side */
+  const parameterCard = (asset: NamedNode, p: NamedNode & { unit: string }, upper: boolean) => ({
+    en: `${asset.id} | ${p.name} | ${p.unit}`,
+    zh: `${asset.id}｜${p.name_zh}｜${p.unit}`,
+    side: upper ? ['upper', '上'] : ['lower', '下'],
+  });
   switch (f.kind) {
     case 'out_of_spec': {
       const s = f.statement;
       const p = s.parameter;
-      const en = `${s.asset.id} | ${p.name} | ${p.unit}`;
-      const zh = `${s.asset.id}｜${p.name_zh}｜${p.unit}`;
-      const side = s.direction === 'above' ? ['upper', '上'] : ['lower', '下'];
+      const { en, zh, side } = parameterCard(s.asset, p, s.direction === 'above');
       const out = [
         num('limit', [en, `recommended ${side[0]} bound`], [zh, `推荐${side[1]}限`], s.limit, p.unit),
         num('extreme', [en, 'worst reading beyond it'], [zh, '超限时的最差读数'], s.observed.extreme, p.unit),
@@ -100,9 +104,7 @@ function asks(f: Fact): Ask[] {
     case 'graph_agreement': {
       const s = f.statement;
       const p = s.parameter;
-      const en = `${s.asset.id} | ${p.name} | ${p.unit}`;
-      const zh = `${s.asset.id}｜${p.name_zh}｜${p.unit}`;
-      const side = s.side === 'upper' ? ['upper', '上'] : ['lower', '下'];
+      const { en, zh, side } = parameterCard(s.asset, p, s.side === 'upper');
       return [
         num(
           'mined',
@@ -168,8 +170,7 @@ export function numericDistractors(answer: number, unit: string, pool: readonly 
   };
   const ratio = (v: number) => Math.abs(v) / Math.max(1e-9, Math.abs(answer));
   for (const p of pool) if (p.unit === unit && ratio(p.value) >= 0.5 && ratio(p.value) <= 2) take(p.value);
-  for (const k of [1.15, 0.85, 1.3, 0.7, 1.45, 0.55])
-    take(d === 0 ? Math.round(answer * k) : Math.round(answer * k * 10 ** d) / 10 ** d);
+  for (const k of [1.15, 0.85, 1.3, 0.7, 1.45, 0.55]) take(Math.round(answer * k * 10 ** d) / 10 ** d);
   return out;
 }
 

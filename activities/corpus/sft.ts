@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Lang, type CorpusDocument } from '../expand/documents';
 import { outcomeNoun } from '../expand/offlineRuleTemplates';
+import { QUESTION_LINE, SPEAKER_NAME } from '../expand/shapeFilters';
 import type { Fact } from '../knowledge/facts';
 
 /**
@@ -64,22 +65,21 @@ export function topicOf(f: Fact, lang: Lang): string {
   }
 }
 
-const QA_Q = /^\s*(?:Q\d*[:：.]|问[:：]|问题\s*\d*[:：])\s*/;
-const QA_A = /^\s*(?:A\d*[:：.]|答[:：]|回答\s*\d*[:：])\s*/;
-const SPEAKER = /^\s*((?:[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){0,2})|[\u4e00-\u9fff]{1,8})\s*[:：]\s*(.+)$/;
+const QA_A = /^\s*(?:A\d*[:：.]|答[:：]|回答\s*\d*[:：])/;
+const SPEAKER = new RegExp(String.raw`^\s*(${SPEAKER_NAME})\s*[:：]\s*(.+)$`);
 
 /** Q/A lines as turns; null unless every line is a question or answer and they alternate from a question. */
 function qaTurns(text: string): Message[] | null {
   const out: Message[] = [];
   for (const line of text.split('\n').filter((l) => l.trim())) {
-    const role = QA_Q.test(line) ? 'user' : QA_A.test(line) ? 'assistant' : null;
+    const role = QUESTION_LINE.test(line) ? 'user' : QA_A.test(line) ? 'assistant' : null;
     if (!role) {
       // a line that continues the answer before it
       if (out.length && out[out.length - 1].role === 'assistant') out[out.length - 1].content += `\n${line.trim()}`;
       else return null;
       continue;
     }
-    const content = line.replace(role === 'user' ? QA_Q : QA_A, '').trim();
+    const content = line.replace(role === 'user' ? QUESTION_LINE : QA_A, '').trim();
     if (!content || (out.length ? out[out.length - 1].role === role : role !== 'user')) return null;
     out.push({ role, content });
   }

@@ -127,15 +127,10 @@ const ROLE_NOTES: Record<Role, Record<Lang, string>> = {
 
 /** The figures of a fact with the role each plays, one line each (the roles a text must keep). */
 function figureRoles(fact: Fact, lang: Lang): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const v of factValues(fact)) {
-    if (v.inText || v.role === null) continue;
-    const line = `- ${v.value}${v.unit ? (v.unit === '%' ? ' %' : ` ${v.unit}`) : ''}: ${ROLE_NOTES[v.role][lang]}`;
-    if (!seen.has(line)) out.push(line);
-    seen.add(line);
-  }
-  return out;
+  const lines = factValues(fact).flatMap((v) =>
+    v.inText || v.role === null ? [] : [`- ${v.value}${v.unit ? ` ${v.unit}` : ''}: ${ROLE_NOTES[v.role][lang]}`],
+  );
+  return [...new Set(lines)];
 }
 
 const PROMPT_TEXT = {

@@ -23,12 +23,17 @@ export const length: DocumentFilter<z.infer<typeof LengthOptions>> = {
   },
 };
 
+/** A question line's marker ("Q:", "问：", "问题 1："); also where the chat split cuts a Q&A text into turns. */
+export const QUESTION_LINE = /^\s*(?:Q\d*[:：.]|问[:：]|问题\s*\d*[:：])/;
+/** A speaker's name before a dialogue line's colon (up to three words, or up to eight Chinese characters). */
+export const SPEAKER_NAME = String.raw`[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){0,2}|[\u4e00-\u9fff]{1,8}`;
+
 /** The shape each style asks for, as lines: at least two of them. */
 const FORM: Partial<Record<Style, { re: RegExp; what: string }>> = {
-  qa: { re: /^\s*(?:Q\d*[:：.]|问[:：]|问题\s*\d*[:：])/m, what: 'question lines ("Q:" / "问：")' },
+  qa: { re: new RegExp(QUESTION_LINE.source, 'm'), what: 'question lines ("Q:" / "问：")' },
   sop: { re: /^\s*(?:\d{1,2}[.)、]|步骤\s*\d|Step \d)/m, what: 'numbered steps' },
   troubleshooting: {
-    re: /^\s*(?:[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){0,2}|[\u4e00-\u9fff]{1,8})[:：]/m,
+    re: new RegExp(String.raw`^\s*(?:${SPEAKER_NAME})[:：]`, 'm'),
     what: 'speaker lines ("Operator: ...")',
   },
   knowledge_list: { re: /^\s*(?:[-•*]|\d{1,2}[.)、])\s/m, what: 'list lines ("- ...")' },

@@ -108,15 +108,15 @@ def arm_texts(run, llm_run):
     return arms
 
 
-def token_stream(tok, texts, budget, seed):
-    """`budget` tokens of the texts in a seeded order, repeated (epochs) when they hold fewer."""
+def token_stream(docs, budget, seed):
+    """`budget` tokens of the tokenised texts in a seeded order, repeated (epochs) when they hold fewer."""
     rng = random.Random(seed)
     ids = []
     while len(ids) < budget:
-        order = list(texts)
+        order = list(docs)
         rng.shuffle(order)
-        for t in order:
-            ids.extend(tok(t, add_special_tokens=False)['input_ids'] + [tok.eos_token_id])
+        for d in order:
+            ids.extend(d)
             if len(ids) >= budget:
                 break
     return ids[:budget]
@@ -249,8 +249,12 @@ def main():
     probes = read_jsonl(os.path.join(run, 'probes', 'probes.jsonl'))
     with open(GENERAL, encoding='utf-8') as f:
         general = f.read()
-    arms = arm_texts(run, a.llm_run)
-    forge_tokens = sum(len(tok(t, add_special_tokens=False)['input_ids']) + 1 for t in arms['forge'])
+    # each arm's texts tokenised once, each ending with the end-of-text token
+    arms = {
+        arm: [tok(t, add_special_tokens=False)['input_ids'] + [tok.eos_token_id] for t in texts]
+        for arm, texts in arm_texts(run, a.llm_run).items()
+    }
+    forge_tokens = sum(len(d) for d in arms['forge'])
     budget = a.budget or (4 * a.seq * a.batch * 4 if a.quick else int(a.epochs * forge_tokens))
     seeds = [0] if a.quick else list(range(a.seeds))
     log(
@@ -258,8 +262,8 @@ def main():
         f'({budget / forge_tokens:.2f} forge epochs); seeds {seeds}; seq {a.seq} x batch {a.batch}, lr {a.lr}'
     )
     rows = []
-    for arm, texts in arms.items():
-        if arm != 'base' and not texts:
+    for arm, docs in arms.items():
+        if arm != 'base' and not docs:
             log(f'{arm}: no text, skipped')
             continue
         accs, ppls, secs, final = [], [], [], []
@@ -268,7 +272,7 @@ def main():
             model = AutoModelForCausalLM.from_pretrained(mdir, dtype=torch.float32)
             t0 = time.time()
             if arm != 'base':
-                losses = train(model, token_stream(tok, texts, budget, seed), a.seq, a.batch, a.lr, seed)
+                losses = train(model, token_stream(docs, budget, seed), a.seq, a.batch, a.lr, seed)
                 final.append(sum(losses[-5:]) / len(losses[-5:]))
             secs.append(time.time() - t0)
             right = score_probes(model, tok, probes)
@@ -288,7 +292,7 @@ def main():
                 'ppl': sum(ppls) / len(ppls),
                 'loss': sum(final) / len(final) if final else None,
                 'train_s': sum(secs) / len(secs),
-                'corpus_tokens': sum(len(tok(t, add_special_tokens=False)['input_ids']) for t in texts),
+                'corpus_tokens': sum(len(d) - 1 for d in docs),
             }
         )
     base = rows[0]
