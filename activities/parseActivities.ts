@@ -8,6 +8,7 @@ import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parse
 import { ChunkThreads } from './parse/threads/chunkThreads';
 import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import { grownPast, scanBlockBytes, scanBlocks, scanSource } from './parse/scanSource';
+import type { ReferenceReport } from './parse/series/referenceReport';
 import { segmentSource } from './parse/series/segmentSource';
 import { sourceParseOptions, type RunConfig } from './run/config';
 import type { ChunkSummary, InputRef, PreparedRun, ScanSummary } from './run/contracts';
@@ -160,7 +161,15 @@ export function createParseActivities(deps: ActivityDeps) {
       chunks: number;
       outDir: string;
       config: RunConfig;
-    }): Promise<{ path: string; windows: number; changes: number; states: number; anomalies: number; units: number }> {
+    }): Promise<{
+      path: string;
+      windows: number;
+      changes: number;
+      states: number;
+      anomalies: number;
+      units: number;
+      reference: ReferenceReport | null;
+    }> {
       const path = seriesFile(input.outDir, input.source);
       const tmp = `${path}.partial`;
       const counts = await asFailure(async () =>

@@ -22,8 +22,11 @@ import {
 } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { calibrateOnReference } from '../activities/parse/series/calibrate';
+import { describeReference, type ReferenceReport } from '../activities/parse/series/referenceReport';
+import { fitReference } from '../activities/parse/series/segmentSource';
+import type { SampleBatch } from '../activities/parse/records';
 import { sharedDataset } from './lib/shared';
-import { hotellingT2, type PcaModel, trainPca } from './lib/pcaT2';
+import { hotellingT2, type PcaModel, spe, trainPca } from './lib/pcaT2';
 
 const ONSET = 160; // the fault is introduced after sample 160
 const UNITS = [
@@ -76,7 +79,7 @@ export async function detect(
   path: string,
   opts: SeriesOptions,
   spec: SourceSpec = TEP_SPEC,
-): Promise<{ events: SeriesEvent[]; anomalies: UnitAnomaly[]; samples: number }> {
+): Promise<{ events: SeriesEvent[]; anomalies: UnitAnomaly[]; samples: number; reference: ReferenceReport | null }> {
   const parsed = await parseSourceText(spec, readFileSync(path, 'utf8'), {
     source: basename(path),
     timezone: 'Z',
@@ -84,17 +87,20 @@ export async function detect(
   });
   const events: SeriesEvent[] = [];
   const anomalies: UnitAnomaly[] = [];
-  // as `forge parse` and the workflow do: a source's reference of normal operation calibrates each tag and unit first
-  const { shiftFloor, units } = await calibrateOnReference(spec, opts, basename(path));
+  // as `forge parse` and the workflow do: a source's reference of normal operation calibrates each tag and unit first,
+  // for the units it describes
+  const samples = parsed.records.filter((r): r is SampleBatch => r.kind === 'samples');
+  const { shiftFloor, units, reference } = await fitReference(await calibrateOnReference(spec, opts, basename(path)), [
+    samples,
+  ]);
   const seg = new SeriesSegmenter({ ...opts, shiftFloor }, (e) => events.push(e));
   const monitors = new Map(units.map((m) => [m.asset, new UnitMonitor(m, (a) => anomalies.push(a))]));
-  for (const r of parsed.records)
-    if (r.kind === 'samples') {
-      segmentBatch(seg, r);
-      monitorBatch(monitors, r);
-    }
+  for (const r of samples) {
+    segmentBatch(seg, r);
+    monitorBatch(monitors, r);
+  }
   seg.finish();
-  return { events, anomalies, samples: parsed.lines - parsed.quarantine.length };
+  return { events, anomalies, samples: parsed.lines - parsed.quarantine.length, reference };
 }
 
 /**
@@ -112,11 +118,12 @@ function chanceWithin(normal: Alarms, samples: number, span: number): number {
   return starts ? hit / starts : 1;
 }
 
-function t2Alarms(model: PcaModel, rows: readonly number[][]): Alarms {
+/** Runs of PCA T² or Q over its limit: the sample each run starts at. */
+function pcaAlarms(model: PcaModel, rows: readonly number[][], withQ: boolean): Alarms {
   const out: Alarms = [];
   let over = false;
   rows.forEach((r, i) => {
-    const now = hotellingT2(model, r) > model.limit;
+    const now = hotellingT2(model, r) > model.limit || (withQ && spe(model, r) > model.limitQ);
     if (now && !over) out.push(i + 1);
     over = now;
   });
@@ -128,6 +135,13 @@ const table = (path: string) =>
     .trim()
     .split('\n')
     .map((l) => l.trim().split(/\s+/).map(Number));
+
+/** A reference of normal operation in the files' layout (whitespace table, one row per sample). */
+function writeReference(rows: readonly number[][], name: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'forge-tep-')), name);
+  writeFileSync(path, rows.map((r) => r.join('  ')).join('\n') + '\n');
+  return path;
+}
 
 async function main(): Promise<void> {
   const a = process.argv.slice(2);
@@ -141,67 +155,81 @@ async function main(): Promise<void> {
     minShift: num('--min-shift', DEFAULT_SERIES_OPTIONS.minShift),
   };
   const dir = sharedDataset('tep');
-  // the peer: PCA T² trained on the normal training file (d00.dat is stored transposed: 52 x 500)
-  const training = table(join(dir, 'd00.dat'));
-  const pca = trainPca(training[0].map((_, i) => training.map((r) => r[i])));
-  console.log(
-    `Forge: stage one's segmentation (CUSUM k=${opts.k} h=${opts.h}, min ` +
-      `shift ${opts.minShift} sd, baseline ${opts.baseline} samples) on each variable; PCA ` +
-      `T²: ${pca.loadings.length} components (90 % of the variance) of d00.dat, limit its 99th percentile; 52 ` +
-      `variables, 3 min per sample`,
-  );
-  // the reference of normal operation a user would name in the source config: d00.dat (25 h), in the files' layout
-  const refPath = join(mkdtempSync(join(tmpdir(), 'forge-tep-')), 'd00_reference.dat');
-  writeFileSync(refPath, training[0].map((_, i) => training.map((r) => r[i]).join('  ')).join('\n') + '\n');
-  const withReference = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: refPath } });
+  // d00.dat (normal operation, 25 h) is stored transposed: 52 x 500
+  const stored = table(join(dir, 'd00.dat'));
+  const training = stored[0].map((_, i) => stored.map((r) => r[i]));
   const samples = 960,
     hours = (samples * 3) / 60;
-  const t2 = { name: 'PCA T²', alarms: (file: string) => Promise.resolve(t2Alarms(pca, table(join(dir, file)))) };
-  const forge = (spec: SourceSpec) => async (file: string) =>
-    (await detect(join(dir, file), opts, spec)).events
-      .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change')
-      .map((c) => c.detected_line);
-  const unit = async (file: string) =>
-    (await detect(join(dir, file), opts, withReference)).anomalies.map((x) => x.detected_line);
-  const both = async (file: string) => {
-    const d = await detect(join(dir, file), opts, withReference);
-    return [
-      ...d.events
-        .filter((e): e is Extract<SeriesEvent, { kind: 'change' }> => e.kind === 'change')
-        .map((c) => c.detected_line),
-      ...d.anomalies.map((x) => x.detected_line),
-    ].sort((x, y) => x - y);
-  };
-  const methods = [
-    { name: 'Forge, defaults', alarms: forge(TEP_SPEC) },
-    { name: 'Forge, csv.reference d00.dat', alarms: forge(withReference) },
-    { name: 'Forge unit monitor (ref.)', alarms: unit },
-    { name: 'Forge, reference, all events', alarms: both },
-    t2,
+  const files = ['d00_te.dat', 'd01_te.dat', 'd02_te.dat'];
+  /**
+   * The settings a user meets: no reference; the normal training file as the reference; each file's own start
+   * (its first ONSET samples, 8 h, before any fault) as its reference; and a reference from another operating
+   * point (the training file with every variable x 4). In each, Forge's events (changes and unit anomalies)
+   * beside PCA T² and T²+Q trained on the same reference rows (on the training file when Forge has none).
+   */
+  const settings: { name: string; reference: (file: string) => number[][] | null }[] = [
+    { name: 'defaults (no reference)', reference: () => null },
+    { name: 'reference d00.dat (25 h)', reference: () => training },
+    { name: "reference: the file's first 160 samples (8 h)", reference: (f) => table(join(dir, f)).slice(0, ONSET) },
+    {
+      name: 'reference at another operating point (d00.dat x 4)',
+      reference: () => training.map((r) => r.map((v) => 4 * v)),
+    },
   ];
-  const normal = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
   console.log(
-    `d00_te (normal, ${hours} h): false events per ` +
-      `hour - ` +
-      methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', '),
+    `Forge: stage one's segmentation (CUSUM k=${opts.k} h=${opts.h}, min shift ${opts.minShift} sd, baseline ` +
+      `${opts.baseline} samples) on each variable and, with a reference that describes the data, the unit monitor; ` +
+      `PCA T² / T²+Q: the components of 90 % of the variance of the reference, limits its 99th percentiles; 52 ` +
+      'variables, 3 min per sample; normal data d00_te (48 h), faults 1 and 2 after sample 160 of d01_te / d02_te',
   );
-  for (const file of ['d01_te.dat', 'd02_te.dat']) {
-    console.log(`${file}:`);
-    for (const [k, m] of methods.entries()) {
-      const alarms = await m.alarms(file);
-      const first = alarms.filter((x) => x > ONSET).sort((x, y) => x - y)[0];
-      const early = alarms.filter((x) => x <= ONSET).length;
-      if (first === undefined) {
-        console.log(`  ${m.name.padEnd(28)} no alarm after the onset; ${early} before it`);
-        continue;
+  for (const setting of settings) {
+    const refs = new Map(files.map((f) => [f, setting.reference(f)]));
+    const forge = async (file: string) => {
+      const rows = refs.get(file);
+      const spec = rows
+        ? SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: writeReference(rows, `ref-${file}`) } })
+        : TEP_SPEC;
+      const d = await detect(join(dir, file), opts, spec);
+      const alarms = [
+        ...d.events.flatMap((e) => (e.kind === 'change' ? [e.detected_line] : [])),
+        ...d.anomalies.map((x) => x.detected_line),
+      ].sort((x, y) => x - y);
+      return { alarms, reference: d.reference };
+    };
+    const peer = (withQ: boolean) => (file: string) =>
+      pcaAlarms(trainPca(refs.get(file) ?? training), table(join(dir, file)), withQ);
+    const methods: { name: string; alarms: (file: string) => Promise<Alarms> }[] = [
+      { name: 'Forge', alarms: async (f) => (await forge(f)).alarms },
+      { name: 'PCA T²', alarms: async (f) => peer(false)(f) },
+      { name: 'PCA T²+Q', alarms: async (f) => peer(true)(f) },
+    ];
+    const fit = (await forge('d01_te.dat')).reference;
+    console.log(
+      `\n${setting.name}${fit ? ` - Forge: ${describeReference({ ...fit, path: basename(fit.path) })}` : ''}`,
+    );
+    const normal = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
+    console.log(
+      `  d00_te false events per hour: ` +
+        methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', '),
+    );
+    for (const file of ['d01_te.dat', 'd02_te.dat']) {
+      for (const [k, m] of methods.entries()) {
+        const alarms = await m.alarms(file);
+        const first = alarms.filter((x) => x > ONSET)[0];
+        const early = alarms.filter((x) => x <= ONSET).length;
+        const head = `  ${file} ${m.name.padEnd(9)}`;
+        if (first === undefined) {
+          console.log(`${head} no alarm after the onset; ${early} before it`);
+          continue;
+        }
+        const delay = first - ONSET;
+        const chance = chanceWithin(normal[k], samples, delay);
+        console.log(
+          `${head} first alarm ${delay} samples (${delay * 3} min) after the onset; normal data alarms that early ` +
+            `${(100 * chance).toFixed(1)} % of the time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ` +
+            `${early} alarms before the onset`,
+        );
       }
-      const delay = first - ONSET;
-      const chance = chanceWithin(normal[k], samples, delay);
-      console.log(
-        `  ${m.name.padEnd(28)} first alarm ${delay} samples (${delay * 3} min) after the onset; normal data ` +
-          `alarms that early ${(100 * chance).toFixed(1)} % of the ` +
-          `time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ${early} alarms before the onset`,
-      );
     }
   }
 }

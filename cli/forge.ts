@@ -8,6 +8,7 @@ import { runChunk } from '../activities/parse/preparedChunk';
 import { ChunkThreads } from '../activities/parse/threads/chunkThreads';
 import { addChunk, EMPTY_TOTALS, finishSource } from '../workflows/stageOne';
 import { scanSource } from '../activities/parse/scanSource';
+import { describeReference, type ReferenceReport } from '../activities/parse/series/referenceReport';
 import { segmentSource } from '../activities/parse/series/segmentSource';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { writeFileAtomic } from '../activities/common/files';
@@ -356,6 +357,7 @@ async function dispatch(argv: string[]): Promise<void> {
           const totals = { ...EMPTY_TOTALS, pii: {} };
           for (const c of outputs) addChunk(totals, c);
           let units = 0;
+          let reference: ReferenceReport | null = null;
           const summary = await finishSource(
             { source: ref.name, chunks: model.chunks.length, format: ref.spec.format },
             totals,
@@ -373,6 +375,7 @@ async function dispatch(argv: string[]): Promise<void> {
                   series: config.series,
                 });
                 units = s.units;
+                reference = s.reference;
                 return { windows: s.windows, changes: s.changes, states: s.states, anomalies: s.anomalies };
               },
             },
@@ -392,6 +395,7 @@ async function dispatch(argv: string[]): Promise<void> {
               `-> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks` +
               `${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`,
           );
+          if (reference) out(`${ref.name}: ${describeReference(reference)}`);
         }
       } finally {
         await threads.close();

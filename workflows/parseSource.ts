@@ -1,6 +1,7 @@
 import { ApplicationFailure, continueAsNew, getExternalWorkflowHandle, setCurrentDetails } from '@temporalio/workflow';
 import type { RunConfig } from '../activities/run/config';
 import type { ParseSummary, ParseTotals, ScanSummary } from '../activities/run/contracts';
+import { describeReference } from '../activities/parse/series/referenceReport';
 import { addChunk, finishSource } from './stageOne';
 import {
   batchedReport,
@@ -80,14 +81,17 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
       throw ApplicationFailure.nonRetryable(message, 'UnreadableSource');
     },
     segment: async () => {
-      const { windows, changes, states, anomalies } = await long(`segment ${fileName(scan.source)}`).segmentSeries({
+      const { windows, changes, states, anomalies, reference } = await long(
+        `segment ${fileName(scan.source)}`,
+      ).segmentSeries({
         source: scan.source,
         modelPath: scan.modelPath,
         chunks: scan.chunks,
         outDir,
         config,
       });
-      return { windows, changes, states, anomalies };
+      if (reference) setCurrentDetails(`**Reference of normal operation:** ${describeReference(reference)}`);
+      return { windows, changes, states, anomalies, reference };
     },
   });
 }

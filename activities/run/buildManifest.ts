@@ -42,6 +42,7 @@ export function buildManifest(p: ManifestParts): Manifest {
     config_hash: p.configHash,
     created_at: p.createdAt,
     inputs: p.inputs.map((i) => ({ path: i.path, sha256: i.sha256, lines: i.lines, format: i.format })),
+    references: p.parsed.flatMap((s) => (s.series?.reference ? [{ source: s.source, ...s.series.reference }] : [])),
     counts: {
       lines: sum(p.parsed.map((s) => s.lines)),
       records: sum(p.parsed.map((s) => s.records)),

@@ -9,6 +9,7 @@ import type { QualityReport } from '../expand/qualityFloor';
 import type { StopReason } from '../expand/expandFacts';
 import { FilterStats } from '../expand/filterTypes';
 import { SplitsSummary } from '../corpus/splits';
+import { ReferenceReport } from '../parse/series/referenceReport';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
 export interface RunInput {
@@ -64,8 +65,8 @@ export interface ParseTotals {
 export interface ParseSummary extends ParseTotals {
   source: string;
   chunks: number;
-  /** for time-series sources: what segmentation found */
-  series?: { windows: number; changes: number; states: number; anomalies: number };
+  /** for time-series sources: what segmentation found, and what came of the reference of normal operation */
+  series?: { windows: number; changes: number; states: number; anomalies: number; reference?: ReferenceReport | null };
 }
 
 export interface FactsSummary {
@@ -199,6 +200,8 @@ export const Manifest = z.object({
   config_hash: z.string(),
   created_at: z.string(),
   inputs: z.array(z.object({ path: z.string(), sha256: z.string(), lines: z.number().int(), format: z.string() })),
+  /** per table source with a reference of normal operation: its length and, per unit, whether it was used and why */
+  references: z.array(ReferenceReport.extend({ source: z.string() })).default([]),
   counts: z.object({
     lines: z.number().int(),
     records: z.number().int(),

@@ -1,7 +1,8 @@
 /**
  * The reference a process engineer would use instead: PCA on normal training data (standardised), the
  * components that explain 90 % of the variance kept, Hotelling's T² on them with the limit at the
- * training data's 99th percentile (MacGregor & Kourti's monitoring scheme, limit taken empirically).
+ * training data's 99th percentile, and Q (SPE, the squared residual off the components) with its limit at the same
+ * percentile (MacGregor & Kourti's monitoring scheme, limits taken empirically).
  * A benchmark peer only; mathjs (a dependency already) gives the eigen-decomposition.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -13,6 +14,7 @@ export interface PcaModel {
   loadings: number[][];
   variances: number[];
   limit: number;
+  limitQ: number;
 }
 
 export function trainPca(rows: readonly number[][], explained = 0.9, quantile = 0.99): PcaModel {
@@ -38,13 +40,22 @@ export function trainPca(rows: readonly number[][], explained = 0.9, quantile = 
     loadings: pairs.slice(0, kept).map((e) => e.vector),
     variances: pairs.slice(0, kept).map((e) => e.value),
     limit: Infinity,
+    limitQ: Infinity,
   };
-  const t2 = rows.map((r) => hotellingT2(model, r)).sort((a, b) => a - b);
-  model.limit = t2[Math.min(n - 1, Math.floor(quantile * n))];
+  const at = (xs: number[]) => xs.sort((a, b) => a - b)[Math.min(n - 1, Math.floor(quantile * n))];
+  model.limit = at(rows.map((r) => hotellingT2(model, r)));
+  model.limitQ = at(rows.map((r) => spe(model, r)));
   return model;
 }
 
 export function hotellingT2(m: PcaModel, row: readonly number[]): number {
   const z = row.map((v, j) => (v - m.mean[j]) / m.sd[j]);
   return m.loadings.reduce((a, w, k) => a + w.reduce((s, x, j) => s + x * z[j], 0) ** 2 / m.variances[k], 0);
+}
+
+/** Q (SPE): the squared distance of a standardised row from the plane of the kept components. */
+export function spe(m: PcaModel, row: readonly number[]): number {
+  const z = row.map((v, j) => (v - m.mean[j]) / m.sd[j]);
+  const scores = m.loadings.map((w) => w.reduce((s, x, j) => s + x * z[j], 0));
+  return z.reduce((a, v, j) => a + (v - m.loadings.reduce((s, w, k) => s + w[j] * scores[k], 0)) ** 2, 0);
 }

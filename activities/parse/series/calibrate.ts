@@ -4,6 +4,7 @@ import { DEFAULT_PII_OPTIONS } from '../pii';
 import type { SourceSpec } from '../sourceSpec';
 import { segmentBatch } from './segmentFiles';
 import type { SampleBatch } from '../records';
+import type { Envelope } from './referenceFit';
 import { rowsOf, trainUnitModel, type UnitModel } from './unitMonitor';
 import {
   samplingInterval,
@@ -36,7 +37,7 @@ export async function calibrateOnReference(
   source: string,
 ): Promise<Calibration> {
   const path = spec.csv.reference;
-  if (!path) return { shiftFloor: {}, units: [] };
+  if (!path) return { shiftFloor: {}, units: [], reference: null };
   const parsed = await parseSourceText(
     { ...spec, csv: { ...spec.csv, reference: undefined } },
     await readFile(path, 'utf8'),
@@ -48,7 +49,8 @@ export async function calibrateOnReference(
   );
   const batches = parsed.records.filter((r): r is SampleBatch => r.kind === 'samples');
   const times = batches.flatMap((b) => [b.times[0], b.times[b.times.length - 1]]);
-  const weeks = times.length ? (Math.max(...times) - Math.min(...times)) / WEEK_MS : 0;
+  const span = times.length ? Math.max(...times) - Math.min(...times) : 0;
+  const weeks = span / WEEK_MS;
   const allowed = Math.floor(opts.falseEventsPerWeek * weeks);
   const floors: Record<string, number> = {};
   // how far the mean of normal operation wanders, from the whole reference
@@ -83,13 +85,29 @@ export async function calibrateOnReference(
     const model = trainUnitModel(asset, tags, rows, times, opts.falseEventsPerWeek);
     return model ? [model] : [];
   });
-  return { shiftFloor: floors, units };
+  // and each tag's range per unit, that the data is compared with before the reference is used (referenceFit.ts)
+  const envelopes: Record<string, Record<string, Envelope>> = {};
+  for (const b of batches)
+    for (const [tag, values] of Object.entries(b.values)) {
+      const e = ((envelopes[b.asset] ??= {})[tag] ??= { min: Infinity, max: -Infinity });
+      for (const v of values)
+        if (Number.isFinite(v)) {
+          e.min = Math.min(e.min, v);
+          e.max = Math.max(e.max, v);
+        }
+    }
+  const rows = batches.reduce((a, b) => a + b.lines.length, 0);
+  return { shiftFloor: floors, units, reference: { path, rows, hours: span / 3_600_000, envelopes } };
 }
 
-/** What a reference of normal operation calibrates: each tag's shift floor and each unit's monitor. */
+/**
+ * What a reference of normal operation calibrates: each tag's shift floor and each unit's monitor; and the
+ * reference itself (null without one): its path, length, and each unit's tags' ranges.
+ */
 export interface Calibration {
   shiftFloor: Record<string, number>;
   units: UnitModel[];
+  reference: { path: string; rows: number; hours: number; envelopes: Record<string, Record<string, Envelope>> } | null;
 }
 
 /** Each tag's readings across the batches, in order (NaN, a missing reading, left out). */

@@ -102,6 +102,24 @@ export function segmentBatch(seg: SeriesSegmenter, b: SampleBatch): void {
   }
 }
 
+/** The samples records of a source's record files, in order, a block of lines at a time (other records skipped). */
+export async function* sampleBatches(files: readonly string[]): AsyncGenerator<SampleBatch[]> {
+  for (const file of files) {
+    const { size } = await stat(file);
+    for await (const block of readLineBlocks(file, 0, size, 1)) {
+      const out: SampleBatch[] = [];
+      eachLine(block.text, block.firstLine, (raw, line) => {
+        const value = JSON.parse(raw) as { kind?: unknown };
+        if (value.kind !== 'samples') return; // other records: not series
+        const b = SampleBatch.safeParse(value);
+        if (!b.success) throw new Error(`${file}:${line}: not a valid samples record: ${describeIssues(b.error)}`);
+        out.push(b.data);
+      });
+      yield out;
+    }
+  }
+}
+
 /**
  * Segment the samples of a source - its record files in chunk order, streamed - into windows, changes and
  * state events, written to `out` as JSON lines. Samples must be in time order per tag within the source.
@@ -130,20 +148,13 @@ export async function segmentRecordFiles(
   };
   const seg = new SeriesSegmenter(opts, write);
   const monitors = new Map(units.map((model) => [model.asset, new UnitMonitor(model, write)]));
-  for (const file of files) {
-    const { size } = await stat(file);
-    for await (const block of readLineBlocks(file, 0, size, 1)) {
-      eachLine(block.text, block.firstLine, (raw, line) => {
-        const value = JSON.parse(raw) as { kind?: unknown };
-        if (value.kind !== 'samples') return; // other records: not series
-        const b = SampleBatch.safeParse(value);
-        if (!b.success) throw new Error(`${file}:${line}: not a valid samples record: ${describeIssues(b.error)}`);
-        segmentBatch(seg, b.data);
-        monitorBatch(monitors, b.data);
-      });
-      await flush();
-      onProgress?.();
+  for await (const batches of sampleBatches(files)) {
+    for (const b of batches) {
+      segmentBatch(seg, b);
+      monitorBatch(monitors, b);
     }
+    await flush();
+    onProgress?.();
   }
   seg.finish();
   await flush();

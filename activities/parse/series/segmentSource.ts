@@ -1,13 +1,17 @@
 import { InputError } from '../parseFile';
+import type { SampleBatch } from '../records';
 import type { SourceSpec } from '../sourceSpec';
-import { calibrateOnReference } from './calibrate';
-import { segmentRecordFiles } from './segmentFiles';
+import { calibrateOnReference, type Calibration } from './calibrate';
+import { FirstHour, unitFit } from './referenceFit';
+import type { ReferenceReport } from './referenceReport';
+import { sampleBatches, segmentRecordFiles } from './segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './segmentSeries';
 
 /**
  * Stage 1c for one table source, as `forge parse` and the workflow's activity both run it: each tag and
- * unit calibrated on the reference of normal operation the source names (if it names one), then its record
- * files segmented into windows, changes, state events and anomalies, written to `out`.
+ * unit calibrated on the reference of normal operation the source names (if it names one and it describes the
+ * data: `fitReference`), then its record files segmented into windows, changes, state events and anomalies,
+ * written to `out`.
  */
 export async function segmentSource(input: {
   source: string;
@@ -16,9 +20,16 @@ export async function segmentSource(input: {
   out: string;
   series: Partial<SeriesOptions>;
   onProgress?: () => void;
-}): Promise<{ windows: number; changes: number; states: number; anomalies: number; units: number }> {
+}): Promise<{
+  windows: number;
+  changes: number;
+  states: number;
+  anomalies: number;
+  units: number;
+  reference: ReferenceReport | null;
+}> {
   const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.series };
-  const { shiftFloor, units } = await calibrateOnReference(input.spec, opts, input.source).catch((e: unknown) => {
+  const calibration = await calibrateOnReference(input.spec, opts, input.source).catch((e: unknown) => {
     throw e instanceof InputError
       ? e
       : new InputError(
@@ -26,6 +37,43 @@ export async function segmentSource(input: {
           `${input.source}: csv.reference ${input.spec.csv.reference}: ${(e as Error).message}`,
         );
   });
+  const { shiftFloor, units, reference } = await fitReference(calibration, sampleBatches(input.files));
   const counts = await segmentRecordFiles(input.files, input.out, { ...opts, shiftFloor }, input.onProgress, units);
-  return { ...counts, units: units.length };
+  return { ...counts, units: units.length, reference };
+}
+
+/**
+ * The calibration for the units the reference describes (`referenceFit.ts`, on each unit's first hour of data);
+ * a unit it does not describe keeps neither its monitor nor its tags' floors, and the report says why. `data`: the
+ * source's samples in order (only the first hour of each unit is read).
+ */
+export async function fitReference(
+  c: Calibration,
+  data: AsyncIterable<SampleBatch[]> | Iterable<SampleBatch[]>,
+): Promise<{ shiftFloor: Record<string, number>; units: Calibration['units']; reference: ReferenceReport | null }> {
+  const ref = c.reference;
+  if (!ref) return { ...c, reference: null };
+  const assets = Object.keys(ref.envelopes).sort();
+  const first = new FirstHour();
+  for await (const batches of data) {
+    for (const b of batches) first.add(b);
+    if (first.complete(assets)) break;
+  }
+  const fits = assets.map((a) =>
+    unitFit(
+      a,
+      ref.envelopes[a],
+      c.units.find((u) => u.asset === a),
+      first.batches(a),
+    ),
+  );
+  const dropped = new Set(fits.filter((f) => !f.used).map((f) => f.asset));
+  const shiftFloor = { ...c.shiftFloor };
+  for (const a of dropped) for (const tag of Object.keys(ref.envelopes[a])) delete shiftFloor[tag];
+  const { path, rows, hours } = ref;
+  return {
+    shiftFloor,
+    units: c.units.filter((u) => !dropped.has(u.asset)),
+    reference: { path, rows, hours: Number(hours.toFixed(3)), units: fits },
+  };
 }

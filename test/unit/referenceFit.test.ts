@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeInput } from '../../activities/parse/parseFile';
+import { DEFAULT_SERIES_OPTIONS } from '../../activities/parse/series/segmentSeries';
+import { detect } from '../../bench/tepDetection';
+
+jest.setTimeout(60_000); // the first unit model loads mathjs (its eigen-decomposition), a few seconds under jest
+
+/**
+ * A table of three correlated tags read every minute: normal operation around `level` (x 1 the data's own point),
+ * and from row `faultAt` on, TT1 stepped up by 6 (its noise is +-5 around 50, so a change a detector must see).
+ */
+function table(n: number, from: number, level: number, faultAt = Infinity, seed = 11): string {
+  let s = seed;
+  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
+  const rows = Array.from({ length: n }, (_, i) => {
+    const a = level * 50 + 5 * u() + (i >= faultAt ? 8 : 0),
+      b = level * 50 + a - level * 50 + 0.5 * u(),
+      c = level * 150 + 2 * (a - level * 50) + 0.5 * u();
+    const time = new Date(Date.UTC(2026, 0, 1) + (from + i) * 60_000).toISOString();
+    return `${time},${a.toFixed(3)},${b.toFixed(3)},${c.toFixed(3)}`;
+  });
+  return ['time,TT1 (Cel),TT2 (Cel),FT3 (m3/h)', ...rows].join('\n') + '\n';
+}
+
+function source(reference: string | null): Promise<Awaited<ReturnType<typeof describeInput>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-fit-'));
+  writeFileSync(join(dir, 'plant.csv'), table(600, 10_000, 1, 400, 5));
+  if (reference !== null) writeFileSync(join(dir, 'normal.csv'), reference);
+  writeFileSync(
+    join(dir, 'plant.json'),
+    JSON.stringify({ path: 'plant.csv', format: 'csv', csv: reference === null ? {} : { reference: 'normal.csv' } }),
+  );
+  return describeInput(join(dir, 'plant.json'));
+}
+
+const changeLines = (events: Awaited<ReturnType<typeof detect>>['events']) =>
+  events.flatMap((e) => (e.kind === 'change' ? [`${e.tag}@${e.detected_line}`] : []));
+
+describe('a reference of normal operation is used only for the units it describes (series/referenceFit.ts)', () => {
+  test('a reference recorded at another operating point (levels x 4) is not used: the data is segmented as with defaults', async () => {
+    const plain = await source(null);
+    const defaults = await detect(plain.path, DEFAULT_SERIES_OPTIONS, plain.spec);
+    expect(changeLines(defaults.events).length).toBeGreaterThan(0); // the fault at row 400 is found with defaults
+
+    const shifted = await source(table(2000, 0, 4));
+    const r = await detect(shifted.path, DEFAULT_SERIES_OPTIONS, shifted.spec);
+    expect(r.reference?.units).toEqual([
+      expect.objectContaining({ asset: 'plant.csv', used: false, rows: 60, outside: 1, over_limit: 1 }),
+    ]);
+    expect(r.reference?.units[0].reason).toMatch(
+      /does not describe the data: 100 % of .*outside the reference's range/,
+    );
+    // neither its monitor (it would flag every row) nor its floors: the same changes as with defaults, no anomaly
+    expect(r.anomalies).toEqual([]);
+    expect(changeLines(r.events)).toEqual(changeLines(defaults.events));
+  });
+
+  test('a reference at the data own operating point is used, and the fault is an anomaly after its onset', async () => {
+    const fits = await source(table(2000, 0, 1, Infinity, 3));
+    const r = await detect(fits.path, DEFAULT_SERIES_OPTIONS, fits.spec);
+    expect(r.reference?.units).toEqual([expect.objectContaining({ asset: 'plant.csv', used: true, reason: null })]);
+    expect(r.reference?.units[0].outside).toBeLessThan(0.05);
+    expect(r.anomalies.length).toBeGreaterThan(0);
+    expect(r.anomalies[0].onset_line).toBeGreaterThanOrEqual(402); // row 400 of the data is line 402
+  });
+
+  test('`forge parse` says which units use the reference and why one does not', async () => {
+    const shifted = await source(table(2000, 0, 4));
+    const out = join(mkdtempSync(join(tmpdir(), 'forge-fit-out-')), 'out');
+    const stdout = execFileSync(
+      process.execPath,
+      [
+        join(__dirname, '..', '..', 'cli', 'bin.js'),
+        'parse',
+        '--source',
+        join(shifted.path, '..', 'plant.json'),
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(stdout).toMatch(
+      /plant\.csv: reference .*normal\.csv \(2000 rows, 33\.32 h\): used for no unit; not used for plant\.csv \(the reference does not describe the data: .*; its own baseline instead\)/,
+    );
+    expect(readFileSync(join(out, 'records', 'plant.csv.series.jsonl'), 'utf8')).not.toMatch(/"kind":"anomaly"/);
+  });
+});
