@@ -5,18 +5,19 @@ import { join } from 'node:path';
 import { describeInput } from '../../activities/parse/parseFile';
 import { DEFAULT_SERIES_OPTIONS } from '../../activities/parse/series/segmentSeries';
 import { detect } from '../../bench/tepDetection';
+import { trainUnitModel, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 
 jest.setTimeout(60_000); // the first unit model loads mathjs (its eigen-decomposition), a few seconds under jest
 
 /**
  * A table of three correlated tags read every minute: normal operation around `level` (x 1 the data's own point),
- * and from row `faultAt` on, TT1 stepped up by 6 (its noise is +-5 around 50, so a change a detector must see).
+ * and from row `faultAt` on, TT1 stepped up by 15 (its noise is +-5 around 50: 5 standard deviations).
  */
 function table(n: number, from: number, level: number, faultAt = Infinity, seed = 11): string {
   let s = seed;
   const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
   const rows = Array.from({ length: n }, (_, i) => {
-    const a = level * 50 + 5 * u() + (i >= faultAt ? 8 : 0),
+    const a = level * 50 + 5 * u() + (i >= faultAt ? 15 : 0),
       b = level * 50 + a - level * 50 + 0.5 * u(),
       c = level * 150 + 2 * (a - level * 50) + 0.5 * u();
     const time = new Date(Date.UTC(2026, 0, 1) + (from + i) * 60_000).toISOString();
@@ -86,5 +87,48 @@ describe('a reference of normal operation is used only for the units it describe
       /plant\.csv: reference .*normal\.csv \(2000 rows, 33\.32 h\): used for no unit; not used for plant\.csv \(the reference does not describe the data: .*; its own baseline instead\)/,
     );
     expect(readFileSync(join(out, 'records', 'plant.csv.series.jsonl'), 'utf8')).not.toMatch(/"kind":"anomaly"/);
+  });
+});
+
+/** Three tags on one slow common factor plus their own noise, each an AR(1) with coefficient `phi`, read every second. */
+function ar(n: number, phi: number, seed: number): { rows: number[][]; times: number[] } {
+  let s = seed;
+  const g = () => {
+    let a = 0;
+    for (let i = 0; i < 12; i++) a += (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    return a - 6;
+  };
+  const w = Math.sqrt(1 - phi * phi);
+  const x = [0, 0, 0, 0];
+  const rows: number[][] = [],
+    times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 4; j++) x[j] = phi * x[j] + w * g();
+    rows.push([50 + 5 * x[0] + x[1], 30 + 3 * x[0] + x[2], 10 - 2 * x[0] + x[3]]);
+    times.push(Date.UTC(2026, 0, 1) + i * 1000);
+  }
+  return { rows, times };
+}
+
+describe('a short reference (400 rows, under 7 minutes at one reading a second) promises no rate it cannot know', () => {
+  test('readings alike for a few rows: the monitor keeps 10 h of normal data free of false anomalies', () => {
+    const ref = ar(400, 0.8, 3);
+    const { model, note } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
+    expect(note).toMatch(/^monitor on 3 tags, .* from 400 rows \(7 min, about \d+ independent\)$/);
+    const anomalies: UnitAnomaly[] = [];
+    const monitor = new UnitMonitor(model!, (a) => anomalies.push(a));
+    const data = ar(36_000, 0.8, 9);
+    data.rows.forEach((r, i) => monitor.push('s.csv', i + 2, data.times[i], r));
+    // one a week allowed: 0 in 10 h (limits just above the reference's largest value gave 2,619)
+    expect(anomalies).toEqual([]);
+  });
+  test('readings alike for many rows: no monitor, and the note says how long a reference would need to be', () => {
+    const ref = ar(400, 0.99, 3);
+    const { model, note } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
+    expect(model).toBeNull();
+    expect(note).toMatch(
+      /^no monitor: 400 rows \(7 min\) hold about \d+ independent readings .* too few to promise 1 false anomaly a week; a reference of at least \d+ min \(\d+ rows\) of normal operation would$/,
+    );
+    expect(Number(/\((\d+) rows\) of normal/.exec(note)![1])).toBeGreaterThan(400);
   });
 });

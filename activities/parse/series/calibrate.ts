@@ -29,7 +29,8 @@ const ROUNDS = 5;
  * reference's length in weeks false events gets a floor just above the largest shift beyond that many
  * (with a day of reference and the default of one a week: above every shift the reference shows), and the
  * reference is segmented again with the floors until it raises no more than allowed. Returns the floors,
- * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`, and a multivariate monitor per unit.
+ * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`, and a multivariate monitor per unit (when the
+ * reference holds enough independent rows to promise the rate: `trainUnitModel`).
  */
 export async function calibrateOnReference(
   spec: SourceSpec,
@@ -79,12 +80,15 @@ export async function calibrateOnReference(
     if (!raised) break;
   }
   // and per unit (asset), the multivariate monitor trained on the same reference
-  const units = [...new Set(batches.map((b) => b.asset))].sort().flatMap((asset) => {
+  const units: UnitModel[] = [];
+  const monitors: Record<string, string> = {};
+  for (const asset of [...new Set(batches.map((b) => b.asset))].sort()) {
     const tags = [...new Set(batches.filter((b) => b.asset === asset).flatMap((b) => Object.keys(b.values)))].sort();
     const { rows, times } = rowsOf(batches, asset, tags);
-    const model = trainUnitModel(asset, tags, rows, times, opts.falseEventsPerWeek);
-    return model ? [model] : [];
-  });
+    const { model, note } = trainUnitModel(asset, tags, rows, times, opts.falseEventsPerWeek);
+    if (model) units.push(model);
+    monitors[asset] = note;
+  }
   // and each tag's range per unit, that the data is compared with before the reference is used (referenceFit.ts)
   const envelopes: Record<string, Record<string, Envelope>> = {};
   for (const b of batches)
@@ -97,7 +101,7 @@ export async function calibrateOnReference(
         }
     }
   const rows = batches.reduce((a, b) => a + b.lines.length, 0);
-  return { shiftFloor: floors, units, reference: { path, rows, hours: span / 3_600_000, envelopes } };
+  return { shiftFloor: floors, units, reference: { path, rows, hours: span / 3_600_000, envelopes, monitors } };
 }
 
 /**
@@ -107,7 +111,14 @@ export async function calibrateOnReference(
 export interface Calibration {
   shiftFloor: Record<string, number>;
   units: UnitModel[];
-  reference: { path: string; rows: number; hours: number; envelopes: Record<string, Record<string, Envelope>> } | null;
+  reference: {
+    path: string;
+    rows: number;
+    hours: number;
+    envelopes: Record<string, Record<string, Envelope>>;
+    /** per unit, its monitor's calibration or why it has none */
+    monitors: Record<string, string>;
+  } | null;
 }
 
 /** Each tag's readings across the batches, in order (NaN, a missing reading, left out). */

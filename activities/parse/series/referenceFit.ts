@@ -68,6 +68,7 @@ export function unitFit(
   envelopes: Readonly<Record<string, Envelope>>,
   model: UnitModel | undefined,
   first: readonly SampleBatch[],
+  monitor: string,
 ): UnitFit {
   let worst: string | null = null,
     outside = 0,
@@ -110,5 +111,6 @@ export function unitFit(
     outside,
     over_limit: overLimit,
     reason: reasons.length ? `the reference does not describe the data: ${reasons.join('; ')}` : null,
+    monitor,
   };
 }

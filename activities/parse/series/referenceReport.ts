@@ -17,6 +17,8 @@ export const UnitFit = z.object({
   over_limit: z.number().nullable(),
   /** why it is not used (null when used) */
   reason: z.string().nullable(),
+  /** the unit's monitor: its limits and the reference rows behind them, or why it has none */
+  monitor: z.string(),
 });
 export type UnitFit = z.infer<typeof UnitFit>;
 
@@ -31,11 +33,11 @@ export type ReferenceReport = z.infer<typeof ReferenceReport>;
 
 /** One line for the CLI and the Web UI: which units use the reference, which do not and why. */
 export function describeReference(r: ReferenceReport): string {
-  const used = r.units.filter((u) => u.used).map((u) => u.asset);
+  const used = r.units.filter((u) => u.used);
   const notUsed = r.units.filter((u) => !u.used);
   return (
     `reference ${r.path} (${r.rows} rows, ${r.hours.toFixed(2)} h): ` +
-    (used.length ? `used for ${used.join(', ')}` : 'used for no unit') +
+    (used.length ? `used for ${used.map((u) => `${u.asset} (${u.monitor})`).join(', ')}` : 'used for no unit') +
     notUsed.map((u) => `; not used for ${u.asset} (${u.reason}; its own baseline instead)`).join('')
   );
 }

@@ -65,6 +65,7 @@ export async function fitReference(
       ref.envelopes[a],
       c.units.find((u) => u.asset === a),
       first.batches(a),
+      ref.monitors[a] ?? 'no monitor',
     ),
   );
   const dropped = new Set(fits.filter((f) => !f.used).map((f) => f.asset));

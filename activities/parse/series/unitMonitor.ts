@@ -9,7 +9,7 @@
  */
 // mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
 import type { SampleBatch } from '../records';
-import { samplingInterval, WEEK_MS } from './segmentSeries';
+import { chiSquareQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './segmentSeries';
 import { isoInstant } from '../timestamps';
 
 export const EXPLAINED = 0.9;
@@ -65,9 +65,51 @@ export function rowsOf(
   return { rows, times };
 }
 
+/** A unit's monitor as trained on a reference, or null with the reason; `note` says which, with the figures. */
+export interface TrainedUnit {
+  model: UnitModel | null;
+  note: string;
+}
+
 /**
- * Train a unit's model on reference rows; null when there are too few rows or tags (fewer than 3 tags, rows < 5 x
- * tags).
+ * How many rows apart readings of normal operation are about independent: the integrated autocorrelation time,
+ * 1 + 2 x the sum of the autocorrelations up to the first lag M >= 5 x the sum so far (Sokal's window), of the
+ * first `MAX_TAU_ROWS` readings. 1 for white noise; a reading that drifts slowly gives hundreds.
+ */
+export function integratedTime(xs: readonly number[]): number {
+  const x = xs.slice(0, MAX_TAU_ROWS);
+  const n = x.length;
+  const m = x.reduce((a, v) => a + v, 0) / n;
+  const c0 = x.reduce((a, v) => a + (v - m) ** 2, 0) / n;
+  if (!(c0 > 0) || n < 4) return 1;
+  let tau = 1;
+  for (let k = 1; k < n / 2; k++) {
+    let c = 0;
+    for (let i = 0; i + k < n; i++) c += (x[i] - m) * (x[i + k] - m);
+    tau += (2 * c) / n / c0;
+    if (k >= 5 * tau) break;
+  }
+  return Math.max(1, tau);
+}
+const MAX_TAU_ROWS = 20_000;
+
+/**
+ * A monitor needs this many effectively independent reference rows (rows / the median tag's integrated time):
+ * its covariance has more rows than tags, and its limits' uncertainty stays within a factor of about two.
+ */
+export const minEffectiveRows = (tags: number) => Math.max(30, 2 * tags);
+
+const span = (ms: number) =>
+  ms >= 86_400_000 * 2
+    ? `${(ms / 86_400_000).toFixed(1)} days`
+    : ms >= 7_200_000
+      ? `${(ms / 3_600_000).toFixed(1)} h`
+      : `${Math.ceil(ms / 60_000)} min`;
+
+/**
+ * Train a unit's model on reference rows. None with fewer than 3 tags or 5 rows per tag, nor when the rows hold
+ * too few independent readings to promise the false-anomaly rate (`minEffectiveRows`): the note says how long a
+ * reference would need to be.
  */
 export function trainUnitModel(
   asset: string,
@@ -75,10 +117,11 @@ export function trainUnitModel(
   rows: readonly number[][],
   times: readonly number[],
   falseEventsPerWeek: number,
-): UnitModel | null {
+): TrainedUnit {
   const n = rows.length,
     p = tags.length;
-  if (p < 3 || n < 5 * p) return null;
+  if (p < 3) return { model: null, note: `no monitor: ${p} tag(s), a monitor needs 3` };
+  if (n < 5 * p) return { model: null, note: `no monitor: ${n} complete rows for ${p} tags, it needs ${5 * p}` };
   const mean = tags.map((_, j) => rows.reduce((a, r) => a + r[j], 0) / n);
   const sd = mean.map((m, j) => Math.sqrt(rows.reduce((a, r) => a + (r[j] - m) ** 2, 0) / (n - 1)));
   const live = sd.map((s) => s > 1e-12);
@@ -97,6 +140,21 @@ export function trainUnitModel(
   let kept = 0,
     sum = 0;
   while (kept < pairs.length && sum < EXPLAINED * total) sum += pairs[kept++].value;
+  // readings alike for tau rows say less than n rows would: the limits' uncertainty goes with n / tau
+  const taus = tags.map((_, j) => integratedTime(z.map((r) => r[j]))).sort((a, b) => a - b);
+  const tau = taus[Math.floor(taus.length / 2)];
+  const effective = n / tau;
+  const dt = samplingInterval(times);
+  const need = minEffectiveRows(p);
+  if (effective < need)
+    return {
+      model: null,
+      note:
+        `no monitor: ${n} rows (${span(n * dt)}) hold about ${Math.round(effective)} independent readings ` +
+        `(readings stay alike for about ${Math.round(tau)} rows), too few to promise ${falseEventsPerWeek} false ` +
+        `anomaly a week; a reference of at least ${span(Math.ceil(need * tau) * dt)} (${Math.ceil(need * tau)} rows) ` +
+        'of normal operation would',
+    };
   const model: UnitModel = {
     asset,
     tags: [...tags],
@@ -106,17 +164,33 @@ export function trainUnitModel(
     variances: pairs.slice(0, kept).map((e) => e.value),
     limits: { T2: Infinity, SPE: Infinity },
   };
-  // the limits: one false anomaly per falseEventsPerWeek, as a quantile of the reference - or above its largest value
-  const dt = samplingInterval(times);
-  const q = dt > 0 ? Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS) : 0;
-  const limit = (xs: number[]) => {
+  // the limits: one false anomaly per falseEventsPerWeek, as a quantile of the reference - or above its largest
+  // value - and at least the normal-theory limit at that rate (T²: chi-square with the kept components' degrees of
+  // freedom; SPE: Box's g chi-square with h), its scale taken at the upper WANDER_CONFIDENCE bound that the
+  // effective rows allow, so a short reference does not promise a rate it cannot know
+  const q = dt > 0 ? Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS) : 0.01;
+  const empirical = (xs: number[]) => {
     const s = xs.sort((a, b) => a - b);
     const k = Math.floor((1 - q) * n);
     return k >= n - 1 ? s[n - 1] * MARGIN : s[k];
   };
+  const df = Math.max(1, Math.floor(effective) - 1);
+  const scale = df / chiSquareQuantile(1 - WANDER_CONFIDENCE, df);
   const reference = rows.map((r) => statistics(model, r));
-  model.limits = { T2: limit(reference.map((x) => x.T2)), SPE: limit(reference.map((x) => x.SPE)) };
-  return model;
+  const spe = reference.map((x) => x.SPE);
+  const m = spe.reduce((a, v) => a + v, 0) / n;
+  const v = spe.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1);
+  const box = v > 0 ? (v / (2 * m)) * chiSquareQuantile(1 - q, Math.max(1, (2 * m * m) / v)) : 0;
+  model.limits = {
+    T2: Math.max(empirical(reference.map((x) => x.T2)), chiSquareQuantile(1 - q, kept) * scale),
+    SPE: Math.max(empirical(spe), box * scale),
+  };
+  return {
+    model,
+    note:
+      `monitor on ${p} tags, ${kept} components; limits T² ${model.limits.T2.toPrecision(4)}, SPE ` +
+      `${model.limits.SPE.toPrecision(4)} from ${n} rows (${span(n * dt)}, about ${Math.round(effective)} independent)`,
+  };
 }
 
 /** T² and SPE of one row, and each tag's contribution to them. */
