@@ -41,7 +41,7 @@ const changeLines = (events: Awaited<ReturnType<typeof detect>>['events']) =>
   events.flatMap((e) => (e.kind === 'change' ? [`${e.tag}@${e.detected_line}`] : []));
 
 describe('a reference of normal operation is used only for the units it describes (series/referenceFit.ts)', () => {
-  test('a reference recorded at another operating point (levels x 4) is not used: the data is segmented as with defaults', async () => {
+  test('a reference from another operating point (levels x 4) is not used: the data is segmented as with defaults', async () => {
     const plain = await source(null);
     const defaults = await detect(plain.path, DEFAULT_SERIES_OPTIONS, plain.spec);
     expect(changeLines(defaults.events).length).toBeGreaterThan(0); // the fault at row 400 is found with defaults
@@ -84,13 +84,16 @@ describe('a reference of normal operation is used only for the units it describe
       { encoding: 'utf8' },
     );
     expect(stdout).toMatch(
-      /plant\.csv: reference .*normal\.csv \(2000 rows, 33\.32 h\): used for no unit; not used for plant\.csv \(the reference does not describe the data: .*; its own baseline instead\)/,
+      new RegExp(
+        String.raw`plant\.csv: reference .*normal\.csv \(2000 rows, 33\.32 h\): used for no unit; not used for ` +
+          String.raw`plant\.csv \(the reference does not describe the data: .*; its own baseline instead\)`,
+      ),
     );
     expect(readFileSync(join(out, 'records', 'plant.csv.series.jsonl'), 'utf8')).not.toMatch(/"kind":"anomaly"/);
   });
 });
 
-/** Three tags on one slow common factor plus their own noise, each an AR(1) with coefficient `phi`, read every second. */
+/** Three tags on a common factor plus their own noise, each an AR(1) with coefficient `phi`, read every second. */
 function ar(n: number, phi: number, seed: number): { rows: number[][]; times: number[] } {
   let s = seed;
   const g = () => {
@@ -110,7 +113,7 @@ function ar(n: number, phi: number, seed: number): { rows: number[][]; times: nu
   return { rows, times };
 }
 
-describe('a short reference (400 rows, under 7 minutes at one reading a second) promises no rate it cannot know', () => {
+describe('a short reference (400 rows, under 7 min at one reading a second) promises no rate it cannot know', () => {
   test('readings alike for a few rows: the monitor keeps 10 h of normal data free of false anomalies', () => {
     const ref = ar(400, 0.8, 3);
     const { model, note } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
@@ -127,7 +130,10 @@ describe('a short reference (400 rows, under 7 minutes at one reading a second) 
     const { model, note } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
     expect(model).toBeNull();
     expect(note).toMatch(
-      /^no monitor: 400 rows \(7 min\) hold about \d+ independent readings .* too few to promise 1 false anomaly a week; a reference of at least \d+ min \(\d+ rows\) of normal operation would$/,
+      new RegExp(
+        String.raw`^no monitor: 400 rows \(7 min\) hold about \d+ independent readings .* too few to promise 1 false ` +
+          String.raw`anomaly a week; a reference of at least \d+ min \(\d+ rows\) of normal operation would$`,
+      ),
     );
     expect(Number(/\((\d+) rows\) of normal/.exec(note)![1])).toBeGreaterThan(400);
   });
