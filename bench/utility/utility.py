@@ -9,6 +9,11 @@ token budget and seeds for every arm, on:
   records  the run's records (stage one's typed, masked JSON lines) as text
   forge    the run's pretrain split (its shards)
   llm      a second run's pretrain split written by an LLM (--llm-run), when given
+and, to find which change to the corpus moves the score (--mixes, --arm):
+  forge+records  the pretrain split and the records together
+  forge+sft      the pretrain split and the sft split's conversations (in the model's chat template) together
+  forge-ordered  the pretrain split in its shards' curriculum order, not shuffled
+  NAME           another run's pretrain split (--arm NAME=DIR), e.g. one made with more variants or no bundles
 Each arm is scored on the run's probe split (closed-book multiple choice: accuracy by the log-likelihood of each
 choice after the question, as lm-evaluation-harness scores `acc`; a 95 % Wilson interval over probes) and on
 general text for forgetting (perplexity on the first tokens of the GNU GPL v3, which Debian's base-files package
@@ -89,7 +94,12 @@ def chunks(text, size=1500):
     return out
 
 
-def arm_texts(run, llm_run):
+def pretrain_texts(run):
+    return [d['text'] for s in sorted(glob.glob(os.path.join(run, 'shards', 'part-*.jsonl'))) for d in read_jsonl(s)]
+
+
+def arm_texts(run, llm_run, extra, mixes, tok):
+    """Each arm's texts, and the arms read in their corpus order rather than shuffled."""
     m = manifest(run)
     raw = []
     for i in m['inputs']:
@@ -99,22 +109,37 @@ def arm_texts(run, llm_run):
     for p in sorted(glob.glob(os.path.join(run, 'records', '*.jsonl'))):
         with open(p, encoding='utf-8') as f:
             records.extend(chunks(f.read()))
-    forge = [d['text'] for s in sorted(glob.glob(os.path.join(run, 'shards', 'part-*.jsonl'))) for d in read_jsonl(s)]
+    forge = pretrain_texts(run)
     arms = {'base': [], 'raw': raw, 'records': records, 'forge': forge}
     if llm_run:
-        arms['llm'] = [
-            d['text'] for s in sorted(glob.glob(os.path.join(llm_run, 'shards', 'part-*.jsonl'))) for d in read_jsonl(s)
+        arms['llm'] = pretrain_texts(llm_run)
+    ordered = set()
+    if mixes:
+        sft = [
+            tok.apply_chat_template(row['messages'], tokenize=False)
+            for p in sorted(glob.glob(os.path.join(run, 'sft', '*.jsonl')))
+            for row in read_jsonl(p)
         ]
-    return arms
+        arms['forge+records'] = forge + records
+        arms['forge+sft'] = forge + sft
+        arms['forge-ordered'] = forge
+        ordered.add('forge-ordered')
+    for spec in extra:
+        name, _, d = spec.partition('=')
+        if not d:
+            raise SystemExit(f'--arm {spec}: expected NAME=RUN_DIR')
+        arms[name] = pretrain_texts(os.path.abspath(d))
+    return arms, ordered
 
 
-def token_stream(docs, budget, seed):
-    """`budget` tokens of the tokenised texts in a seeded order, repeated (epochs) when they hold fewer."""
+def token_stream(docs, budget, seed, shuffle=True):
+    """`budget` tokens of the tokenised texts in a seeded order (or as given), repeated (epochs) when they hold fewer."""
     rng = random.Random(seed)
     ids = []
     while len(ids) < budget:
         order = list(docs)
-        rng.shuffle(order)
+        if shuffle:
+            rng.shuffle(order)
         for d in order:
             ids.extend(d)
             if len(ids) >= budget:
@@ -237,6 +262,9 @@ def main():
     ap.add_argument('--lr', type=float, default=1e-4)
     ap.add_argument('--general-tokens', type=int, default=4096)
     ap.add_argument('--lm-eval', action='store_true', help='also run lm-evaluation-harness on the probe task')
+    ap.add_argument('--mixes', action='store_true', help='also the arms forge+records, forge+sft and forge-ordered')
+    ap.add_argument('--arm', action='append', default=[], metavar='NAME=DIR', help="another run's pretrain split")
+    ap.add_argument('--only', help='comma-separated arms to run (base and forge always run: the reference and the budget)')
     a = ap.parse_args()
     torch.set_num_threads(os.cpu_count() or 2)
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -250,9 +278,12 @@ def main():
     with open(GENERAL, encoding='utf-8') as f:
         general = f.read()
     # each arm's texts tokenised once, each ending with the end-of-text token
+    texts, ordered = arm_texts(run, a.llm_run, a.arm, a.mixes, tok)
+    only = set(a.only.split(',')) | {'base', 'forge'} if a.only else None
     arms = {
-        arm: [tok(t, add_special_tokens=False)['input_ids'] + [tok.eos_token_id] for t in texts]
-        for arm, texts in arm_texts(run, a.llm_run).items()
+        arm: [tok(t, add_special_tokens=False)['input_ids'] + [tok.eos_token_id] for t in docs]
+        for arm, docs in texts.items()
+        if only is None or arm in only
     }
     forge_tokens = sum(len(d) for d in arms['forge'])
     budget = a.budget or (4 * a.seq * a.batch * 4 if a.quick else int(a.epochs * forge_tokens))
@@ -272,7 +303,8 @@ def main():
             model = AutoModelForCausalLM.from_pretrained(mdir, dtype=torch.float32)
             t0 = time.time()
             if arm != 'base':
-                losses = train(model, token_stream(docs, budget, seed), a.seq, a.batch, a.lr, seed)
+                stream = token_stream(docs, budget, seed, shuffle=arm not in ordered)
+                losses = train(model, stream, a.seq, a.batch, a.lr, seed)
                 final.append(sum(losses[-5:]) / len(losses[-5:]))
             secs.append(time.time() - t0)
             right = score_probes(model, tok, probes)

@@ -41,7 +41,7 @@ const changeLines = (events: Awaited<ReturnType<typeof detect>>['events']) =>
   events.flatMap((e) => (e.kind === 'change' ? [`${e.tag}@${e.detected_line}`] : []));
 
 describe('a reference of normal operation is used only for the units it describes (series/referenceFit.ts)', () => {
-  test('a reference from another operating point (levels x 4) is not used: the data is segmented as with defaults', async () => {
+  test('a reference from another operating point (levels x 4) is not used: segmented as with defaults', async () => {
     const plain = await source(null);
     const defaults = await detect(plain.path, DEFAULT_SERIES_OPTIONS, plain.spec);
     expect(changeLines(defaults.events).length).toBeGreaterThan(0); // the fault at row 400 is found with defaults
