@@ -100,6 +100,8 @@ export async function detect(
     monitorBatch(monitors, r);
   }
   seg.finish();
+  for (const m of monitors.values()) m.finish();
+  anomalies.sort((x, y) => x.detected_line - y.detected_line); // episodes are emitted as they end
   return { events, anomalies, samples: parsed.lines - parsed.quarantine.length, reference };
 }
 

@@ -150,13 +150,14 @@ export const ChangeRecord = z.object({
   before: z.number(),
   after: z.number(),
   detected_line: z.number().int().positive(),
-  detected: Instant,
+  detected_at: Instant,
   delay_samples: z.number().int().nonnegative(),
 });
 
 /**
- * A unit's rows leaving normal operation together (series/unitMonitor.ts): Hotelling T² or SPE over the
- * limit calibrated on a reference, dated to the first row of the run, with the tags that contribute most.
+ * An episode of a unit's rows leaving normal operation together (series/unitMonitor.ts): Hotelling T² or SPE over
+ * the limit calibrated on a reference, dated to its first row over it (`ts`, `line`), with when it was detected, when
+ * it ended, its peak (`value`) and the tags that contributed most over it.
  */
 export const AnomalyRecord = z.object({
   kind: z.literal('anomaly'),
@@ -165,7 +166,11 @@ export const AnomalyRecord = z.object({
   value: z.number(),
   limit: z.number(),
   detected_line: z.number().int().positive(),
-  detected: Instant,
+  detected_at: Instant,
+  /** the episode's last row over the limit, and whether it ended (false: still over at the data's end) */
+  end_line: z.number().int().positive(),
+  end: Instant,
+  ended: z.boolean(),
   contributions: z.array(z.object({ tag: z.string(), share: z.number() })),
 });
 

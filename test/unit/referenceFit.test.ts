@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describeInput } from '../../activities/parse/parseFile';
 import { DEFAULT_SERIES_OPTIONS } from '../../activities/parse/series/segmentSeries';
 import { detect } from '../../bench/tepDetection';
-import { trainUnitModel, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
+import { PERSIST, trainUnitModel, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 
 jest.setTimeout(60_000); // the first unit model loads mathjs (its eigen-decomposition), a few seconds under jest
 
@@ -136,5 +136,47 @@ describe('a short reference (400 rows, under 7 min at one reading a second) prom
       ),
     );
     expect(Number(/\((\d+) rows\) of normal/.exec(note)![1])).toBeGreaterThan(400);
+  });
+});
+
+describe('anomalies are episodes (series/unitMonitor.ts): onset, detection, end, peak; the monitor re-arms', () => {
+  test('a long excursion is one episode with its end; a second fault after it is a second episode', () => {
+    const ref = ar(2000, 0, 3);
+    const { model } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
+    const episodes: UnitAnomaly[] = [];
+    const monitor = new UnitMonitor(model!, (a) => episodes.push(a));
+    const data = ar(3000, 0, 9);
+    // rows 500-1499: the correlation of c with a broken (a long excursion); rows 2000-2099: b far off (a second fault)
+    const rows = data.rows.map((r, i) =>
+      i >= 500 && i < 1500 ? [r[0], r[1], r[2] + 12] : i >= 2000 && i < 2100 ? [r[0], r[1] + 15, r[2]] : r,
+    );
+    rows.forEach((r, i) => monitor.push('s.csv', i + 2, data.times[i], r));
+    monitor.finish();
+    const spe = episodes.filter((e) => e.statistic === 'SPE').sort((x, y) => x.onset_line - y.onset_line);
+    expect(spe).toHaveLength(2);
+    const [first, second] = spe;
+    // row i is line i + 2
+    expect(first).toMatchObject({ onset_line: 502, detected_line: 502 + PERSIST - 1, ended: true });
+    expect(first.end_line).toBeGreaterThanOrEqual(1490);
+    expect(first.end_line).toBeLessThanOrEqual(1501);
+    expect(first.value).toBeGreaterThan(first.limit);
+    expect(first.contributions[0].tag).toBe('c');
+    expect(second).toMatchObject({ onset_line: 2002, ended: true });
+    expect(second.end_line).toBeLessThanOrEqual(2101);
+    expect(second.contributions[0].tag).toBe('b');
+    expect(new Date(first.detected_at).getTime() - new Date(first.onset).getTime()).toBe((PERSIST - 1) * 1000);
+  });
+  test('an excursion still going at the data end is emitted by finish, not ended', () => {
+    const ref = ar(2000, 0, 3);
+    const { model } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
+    const episodes: UnitAnomaly[] = [];
+    const monitor = new UnitMonitor(model!, (a) => episodes.push(a));
+    const data = ar(600, 0, 9);
+    data.rows.forEach((r, i) => monitor.push('s.csv', i + 2, data.times[i], i >= 500 ? [r[0], r[1], r[2] + 12] : r));
+    expect(episodes).toEqual([]);
+    monitor.finish();
+    expect(episodes.filter((e) => e.statistic === 'SPE')).toEqual([
+      expect.objectContaining({ onset_line: 502, end_line: 601, ended: false }),
+    ]);
   });
 });

@@ -43,7 +43,7 @@ export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
         before: e.before,
         after: e.after,
         detected_line: e.detected_line,
-        detected: e.detected,
+        detected_at: e.detected_at,
         delay_samples: e.delay_samples,
       };
     case 'state':
@@ -70,7 +70,10 @@ export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
         value: e.value,
         limit: e.limit,
         detected_line: e.detected_line,
-        detected: e.detected,
+        detected_at: e.detected_at,
+        end_line: e.end_line,
+        end: e.end,
+        ended: e.ended,
         contributions: e.contributions,
       };
   }
@@ -157,6 +160,7 @@ export async function segmentRecordFiles(
     onProgress?.();
   }
   seg.finish();
+  for (const m of monitors.values()) m.finish();
   await flush();
   stream.end();
   await once(stream, 'finish');

@@ -91,7 +91,7 @@ export type SeriesEvent =
       onset_line: number;
       onset: string;
       detected_line: number;
-      detected: string;
+      detected_at: string;
       before: number;
       after: number;
       delay_samples: number;
@@ -221,7 +221,7 @@ class Series {
       onset_line: onset.line,
       onset: isoInstant(onset.t),
       detected_line: at.line,
-      detected: isoInstant(at.t),
+      detected_at: isoInstant(at.t),
       before: Number(this.mu.toPrecision(6)),
       after: Number(after.toPrecision(6)),
       delay_samples: since.length - 1,

@@ -2,8 +2,8 @@
  * A multivariate monitor per unit (asset): PCA on the unit's tags over a reference of normal operation
  * (standardised; the components that explain `EXPLAINED` of the variance), then on every complete row of
  * the monitored data Hotelling's T² on those components and SPE (the squared residual off them). A
- * statistic above its limit for `PERSIST` rows in a row is an anomaly, dated to the first of them and
- * naming the tags that contribute most. Limits are calibrated on the reference: just above the largest
+ * statistic above its limit for `PERSIST` rows in a row is an anomaly episode, dated to the first of them, ending
+ * when it is under its limit again, naming the tags that contribute most. Limits are calibrated on the reference: just above the largest
  * value it shows when it is shorter than the rows one false event per `falseEventsPerWeek` allows, else
  * that quantile of it. (MacGregor & Kourti 1995; contributions as in Westerhuis et al. 2000.)
  */
@@ -40,7 +40,11 @@ export interface UnitAnomaly {
   onset_line: number;
   onset: string;
   detected_line: number;
-  detected: string;
+  detected_at: string;
+  /** the episode's last row over the limit; ended: false when it was still over at the data's end */
+  end_line: number;
+  end: string;
+  ended: boolean;
   contributions: { tag: string; share: number }[];
 }
 
@@ -207,14 +211,29 @@ export function statistics(
   return { T2, SPE: spec.reduce((a, v) => a + v, 0), t2c, spec };
 }
 
+/** An excursion of one statistic being watched: from its first row over the limit. */
+interface Excursion {
+  onsetLine: number;
+  onsetT: number;
+  /** rows over the limit in a row so far (until detected), and rows under it in a row since the last over */
+  over: number;
+  under: number;
+  detected: { line: number; t: number } | null;
+  last: { line: number; t: number };
+  max: number;
+  contrib: number[];
+}
+
 /**
- * Watches one unit's rows in time order and emits an anomaly when a statistic stays above its limit for PERSIST rows.
+ * Watches one unit's rows in time order. A statistic over its limit for PERSIST rows in a row opens an anomaly
+ * episode (dated to the first of them, detected at the last); the episode ends at its last row over the limit once
+ * PERSIST rows in a row are under it again, and is emitted then - with its end, peak and the tags that contributed
+ * most over the whole episode - and the monitor re-arms: a second excursion is a second episode. `finish` emits an
+ * episode still open at the data's end (`ended: false`).
  */
 export class UnitMonitor {
-  private run: Record<
-    'T2' | 'SPE',
-    { lines: number[]; times: number[]; contrib: number[]; max: number; emitted: boolean } | null
-  > = { T2: null, SPE: null };
+  private run: Record<'T2' | 'SPE', Excursion | null> = { T2: null, SPE: null };
+  private source = '';
 
   constructor(
     readonly model: UnitModel,
@@ -224,40 +243,67 @@ export class UnitMonitor {
   /** One row of the unit's tags (in `model.tags` order), from `source` at `line`, time `t` (epoch ms). */
   push(source: string, line: number, t: number, row: readonly number[]): void {
     if (!row.every(Number.isFinite)) return;
+    this.source = source;
     const s = statistics(this.model, row);
     for (const stat of ['T2', 'SPE'] as const) {
       const value = s[stat];
+      const r = this.run[stat];
       if (value <= this.model.limits[stat]) {
-        this.run[stat] = null;
+        if (!r) continue;
+        if (!r.detected) this.run[stat] = null; // shorter than PERSIST rows: a blip, not an anomaly
+        else if (++r.under >= PERSIST) this.close(stat, true);
         continue;
       }
       const contrib = stat === 'T2' ? s.t2c.map((c) => Math.max(0, c)) : s.spec;
-      const r = (this.run[stat] ??= { lines: [], times: [], contrib: contrib.map(() => 0), max: 0, emitted: false });
-      r.lines.push(line);
-      r.times.push(t);
-      r.max = Math.max(r.max, value);
-      contrib.forEach((c, j) => (r.contrib[j] += c));
-      if (r.lines.length >= PERSIST && !r.emitted) {
-        r.emitted = true;
-        const total = r.contrib.reduce((a, c) => a + c, 0) || 1;
-        const contributions = r.contrib
-          .map((c, j) => ({ tag: this.model.tags[j], share: Number((c / total).toFixed(3)) }))
-          .sort((a, b) => b.share - a.share || a.tag.localeCompare(b.tag))
-          .slice(0, TOP);
-        this.emit({
-          kind: 'anomaly',
-          source,
-          asset: this.model.asset,
-          statistic: stat,
-          value: Number(r.max.toPrecision(6)),
-          limit: Number(this.model.limits[stat].toPrecision(6)),
-          onset_line: r.lines[0],
-          onset: isoInstant(r.times[0]),
-          detected_line: line,
-          detected: isoInstant(t),
-          contributions,
-        });
-      }
+      const e = (this.run[stat] ??= {
+        onsetLine: line,
+        onsetT: t,
+        over: 0,
+        under: 0,
+        detected: null,
+        last: { line, t },
+        max: 0,
+        contrib: contrib.map(() => 0),
+      });
+      e.over++;
+      e.under = 0;
+      e.last = { line, t };
+      e.max = Math.max(e.max, value);
+      contrib.forEach((c, j) => (e.contrib[j] += c));
+      if (!e.detected && e.over >= PERSIST) e.detected = { line, t };
     }
+  }
+
+  /** The data's end: an episode still open is emitted as not ended. */
+  finish(): void {
+    for (const stat of ['T2', 'SPE'] as const) if (this.run[stat]?.detected) this.close(stat, false);
+    this.run = { T2: null, SPE: null };
+  }
+
+  private close(stat: 'T2' | 'SPE', ended: boolean): void {
+    const e = this.run[stat];
+    this.run[stat] = null;
+    if (!e?.detected) return;
+    const total = e.contrib.reduce((a, c) => a + c, 0) || 1;
+    const contributions = e.contrib
+      .map((c, j) => ({ tag: this.model.tags[j], share: Number((c / total).toFixed(3)) }))
+      .sort((a, b) => b.share - a.share || a.tag.localeCompare(b.tag))
+      .slice(0, TOP);
+    this.emit({
+      kind: 'anomaly',
+      source: this.source,
+      asset: this.model.asset,
+      statistic: stat,
+      value: Number(e.max.toPrecision(6)),
+      limit: Number(this.model.limits[stat].toPrecision(6)),
+      onset_line: e.onsetLine,
+      onset: isoInstant(e.onsetT),
+      detected_line: e.detected.line,
+      detected_at: isoInstant(e.detected.t),
+      end_line: e.last.line,
+      end: isoInstant(e.last.t),
+      ended,
+      contributions,
+    });
   }
 }
