@@ -22,7 +22,7 @@ import {
 } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { calibrateOnReference } from '../activities/parse/series/calibrate';
-import { describeReference, type ReferenceReport } from '../activities/parse/series/referenceReport';
+import type { ReferenceReport } from '../activities/parse/series/referenceReport';
 import { fitReference } from '../activities/parse/series/segmentSource';
 import type { SampleBatch } from '../activities/parse/records';
 import { sharedDataset } from './lib/shared';
@@ -206,9 +206,7 @@ async function main(): Promise<void> {
       { name: 'PCA T²+Q', alarms: async (f) => peer(true)(f) },
     ];
     const fit = (await forge('d01_te.dat')).reference;
-    console.log(
-      `\n${setting.name}${fit ? ` - Forge: ${describeReference({ ...fit, path: basename(fit.path) })}` : ''}`,
-    );
+    console.log(`\n${setting.name}${fit ? ` - Forge: ${fit.summary.replace(fit.path, basename(fit.path))}` : ''}`);
     const normal = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
     console.log(
       `  d00_te false events per hour: ` +

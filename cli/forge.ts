@@ -8,7 +8,7 @@ import { runChunk } from '../activities/parse/preparedChunk';
 import { ChunkThreads } from '../activities/parse/threads/chunkThreads';
 import { addChunk, EMPTY_TOTALS, finishSource } from '../workflows/stageOne';
 import { scanSource } from '../activities/parse/scanSource';
-import { describeReference, type ReferenceReport } from '../activities/parse/series/referenceReport';
+import type { ReferenceReport } from '../activities/parse/series/referenceReport';
 import { segmentSource } from '../activities/parse/series/segmentSource';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { writeFileAtomic } from '../activities/common/files';
@@ -369,7 +369,7 @@ async function dispatch(argv: string[]): Promise<void> {
               segment: async () => {
                 const s = await segmentSource({
                   source: ref.name,
-                  spec: ref.spec,
+                  spec: model.spec,
                   files: outputs.map((c) => c.recordsPath),
                   out: join(outDir, 'records', `${ref.name}.series.jsonl`),
                   series: config.series,
@@ -395,7 +395,7 @@ async function dispatch(argv: string[]): Promise<void> {
               `-> ${records} records, ${quarantined} quarantined (${model.chunks.length} chunks` +
               `${model.templates ? `, ${Object.keys(model.templates.events).length} templates` : ''}${time})${series}`,
           );
-          if (reference) out(`${ref.name}: ${describeReference(reference)}`);
+          if (reference) out(`${ref.name}: ${(reference as ReferenceReport).summary}`);
         }
       } finally {
         await threads.close();

@@ -1,7 +1,6 @@
 import { ApplicationFailure, continueAsNew, getExternalWorkflowHandle, setCurrentDetails } from '@temporalio/workflow';
 import type { RunConfig } from '../activities/run/config';
 import type { ParseSummary, ParseTotals, ScanSummary } from '../activities/run/contracts';
-import { describeReference } from '../activities/parse/series/referenceReport';
 import { addChunk, finishSource } from './stageOne';
 import {
   batchedReport,
@@ -90,7 +89,7 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
         outDir,
         config,
       });
-      if (reference) setCurrentDetails(`**Reference of normal operation:** ${describeReference(reference)}`);
+      if (reference) setCurrentDetails(`**Reference of normal operation:** ${reference.summary}`);
       return { windows, changes, states, anomalies, reference };
     },
   });

@@ -6,7 +6,7 @@ import { eachLine } from './parsers/lines';
 import type { ParseOptions } from './parseResult';
 import type { SourceModel } from './sourceModel';
 import type { SourceSpec } from './sourceSpec';
-import { sourceTime, TIME_SAMPLE } from './sourceTime';
+import { naiveText, naiveTimeNote, sourceTime, TIME_SAMPLE } from './sourceTime';
 import { compileLogFormat, matchLogFormat } from './templates/logFormat';
 import { Drain } from './templates/drain';
 import { EnumerationCounter } from './templates/enumerations';
@@ -138,7 +138,7 @@ export async function scanPrepared(
     time,
     nameDigests: [...digests].sort(),
     keyCheck: new PiiMasker(opts.pii).keyCheck(),
-    notes: [],
+    notes: naiveTimeNote(naiveText(time, head.sample), opts.timezone),
     prepared,
   };
 }

@@ -34,6 +34,9 @@ export const SourceSpec = z
         /** the asset when no column names it */
         assetValue: z.string().optional(),
         tags: z.record(z.string(), TagSpec).default({}),
+        /** columns kept as labels (text) whatever they hold, and columns left out of the records */
+        labels: z.array(z.string()).default([]),
+        ignore: z.array(z.string()).default([]),
         /**
          * a file of normal operation in the same layout (relative to the source config): each tag's change
          * detector is calibrated on it to `series.falseEventsPerWeek` (series/calibrate.ts)

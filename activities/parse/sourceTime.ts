@@ -30,3 +30,29 @@ export function sourceTime(
   // nothing readable: the lines keep their time text (time_text), with the default reading
   return { fields: candidates, format: formats[0], year };
 }
+
+const WITH_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+
+/** An ISO-8601 date-time written without a UTC offset. */
+export const isNaiveIso = (t: string): boolean => ISO_TIME.test(t.trim()) && !WITH_OFFSET.test(t.trim());
+
+/**
+ * Where a text log's times carry no UTC offset - a time format without a zone, or sampled ISO times without one -
+ * or null (with one, or epoch numbers).
+ */
+export function naiveText(time: SourceTime | null, sample: readonly Record<string, string>[]): string | null {
+  if (!time || time.format === 'epoch_s' || time.format === 'epoch_ms') return null;
+  if (time.format !== 'iso') return time.format.includes('X') ? null : `as ${time.format}`;
+  const values = sample.map((f) => time.fields.map((k) => f[k] ?? '').join(' '));
+  return values.some(isNaiveIso) ? `in ${time.fields.join(' + ')}` : null;
+}
+
+/** The note a scan leaves when times carry no offset: the zone they are read in, said once per source. */
+export function naiveTimeNote(where: string | null, timezone: string): string[] {
+  if (!where) return [];
+  return [
+    `times ${where} carry no UTC offset: read as ${timezone === 'Z' ? 'UTC' : `UTC${timezone}`} (set "timezone" ` +
+      'in the source or run config when they are local times)',
+  ];
+}

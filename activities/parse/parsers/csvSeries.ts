@@ -141,14 +141,37 @@ export function uniqueNames(names: readonly string[]): { names: string[]; rename
 }
 
 /**
+ * What each column of a table is: a key (time, asset, a long table's tag/value/unit), a reading, a label, or ignored
+ * (`csv.ignore`). In a wide table a column is a reading when it has a unit (header or spec) or a `csv.tags` entry
+ * and is not declared in `csv.labels`; the scan gives numeric columns without a unit a `csv.tags` entry
+ * (parsers/csvColumns.ts).
+ */
+export function columnRoles(
+  columns: readonly Column[],
+  csv: SourceSpec['csv'],
+  tsCol: number,
+  assetCol: number,
+  long: { tag: number; value: number; unit: number } | null,
+): ('key' | 'reading' | 'label' | 'ignore')[] {
+  return columns.map((c, i) => {
+    if (i === tsCol || i === assetCol) return 'key';
+    if (long) return i === long.tag || i === long.value || i === long.unit ? 'key' : 'label';
+    if (csv.ignore.includes(c.name)) return 'ignore';
+    if (csv.labels.includes(c.name)) return 'label';
+    return c.unit !== null || csv.tags[c.name] !== undefined ? 'reading' : 'label';
+  });
+}
+
+/**
  * A time-series table, wide (one column per tag, the unit in the header as `melt_temp (degC)` or from the
  * spec) or long (`timestamp, tag, value[, unit]` rows). Rows with a bad time, a wrong number of cells or a
  * non-numeric reading are quarantined; name columns are masked as names, other text columns as free text.
  */
 export class CsvSeriesParser implements SourceParser {
-  private readonly columns: Column[];
-  private readonly delimiter: string;
-  private readonly tsCol: number;
+  readonly columns: Column[];
+  readonly delimiter: string;
+  /** the time column (-1: rows are numbered, `timeFormat: index`) */
+  readonly tsCol: number;
   private readonly assetCol: number;
   /** wide tables: the reading columns, their tags (parameters) and units */
   private readonly readings: number[];
@@ -164,6 +187,8 @@ export class CsvSeriesParser implements SourceParser {
   private readonly scratch: { values: number[]; labels: string[] };
   private readonly long: { tag: number; value: number; unit: number } | null;
   private readonly csv: SourceSpec['csv'];
+  /** each column's role, in header order */
+  readonly roles: ('key' | 'reading' | 'label' | 'ignore')[];
 
   constructor(
     private readonly ctx: ParseContext,
@@ -201,12 +226,7 @@ export class CsvSeriesParser implements SourceParser {
       if (this.long.tag < 0 || this.long.value < 0)
         throw new Error(`${source}: a long table needs columns "${csv.long.tag}" and "${csv.long.value}"`);
     } else this.long = null;
-    // wide tables: a column is a reading when it has a unit (header or spec) or a spec entry
-    const role = this.columns.map((c, i) => {
-      if (i === this.tsCol || i === this.assetCol) return 'key';
-      if (this.long) return i === this.long.tag || i === this.long.value || i === this.long.unit ? 'key' : 'label';
-      return c.unit !== null || csv.tags[c.name] !== undefined ? 'reading' : 'label';
-    });
+    const role = (this.roles = columnRoles(this.columns, csv, this.tsCol, this.assetCol, this.long));
     this.readings = role.flatMap((r, i) => (r === 'reading' ? [i] : []));
     this.wideTags = this.readings.map((i) => csv.tags[this.columns[i].name]?.parameter ?? this.columns[i].name);
     this.wideUnits = this.readings.map((i) => this.columns[i].unit ?? '');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * What came of a source's reference of normal operation, per unit (`referenceFit.ts` decides): in the source's
- * series summary, the manifest, the CLI line and the Web UI. Zod only, so that workflows may describe it.
+ * series summary, the manifest, the CLI line and the Web UI.
  */
 export const UnitFit = z.object({
   asset: z.string(),
@@ -28,11 +28,13 @@ export const ReferenceReport = z.object({
   rows: z.number().int(),
   hours: z.number(),
   units: z.array(UnitFit),
+  /** the report in one line (`describeReference`), for the CLI and the Web UI */
+  summary: z.string(),
 });
 export type ReferenceReport = z.infer<typeof ReferenceReport>;
 
 /** One line for the CLI and the Web UI: which units use the reference, which do not and why. */
-export function describeReference(r: ReferenceReport): string {
+export function describeReference(r: Omit<ReferenceReport, 'summary'>): string {
   const used = r.units.filter((u) => u.used);
   const notUsed = r.units.filter((u) => !u.used);
   return (

@@ -110,6 +110,12 @@ class Series {
   private down = 0;
   /** samples since the CUSUM last stood at zero: the candidates for a change's onset */
   private pending: Point[] = [];
+  /**
+   * where in `pending` the upward and the downward sum last left zero: a crossing's samples start there (Page's
+   * estimate of the onset), so the other side's earlier samples do not dilute the new level
+   */
+  private upFrom = 0;
+  private downFrom = 0;
   private window: Window | null = null;
   private afterChange = false;
 
@@ -140,23 +146,34 @@ class Series {
     if (this.up === 0 && this.down === 0) {
       for (const p of this.pending) this.window!.addPoint(p);
       this.pending = [];
+      this.upFrom = this.downFrom = 0;
       this.window!.add(line, t, value);
       return;
     }
     const s = { line, t, value };
     this.pending.push(s);
+    if (this.up === 0) this.upFrom = this.pending.length;
+    if (this.down === 0) this.downFrom = this.pending.length;
     if (this.up > this.opts.h || this.down > this.opts.h) {
-      const after = this.pending.reduce((a, p) => a + p.value, 0) / this.pending.length;
-      if (Math.abs(after - this.mu) >= Math.max(this.opts.minShift * this.sigma0!, this.floor))
-        return this.change(s, this.pending, 'mean_shift', this.up > this.opts.h ? 'up' : 'down');
+      const upward = this.up > this.opts.h;
+      const from = upward ? this.upFrom : this.downFrom;
+      const since = this.pending.slice(from);
+      const after = since.reduce((a, p) => a + p.value, 0) / since.length;
+      if (Math.abs(after - this.mu) >= Math.max(this.opts.minShift * this.sigma0!, this.floor)) {
+        for (const p of this.pending.slice(0, from)) this.window!.addPoint(p);
+        return this.change(s, since, 'mean_shift', upward ? 'up' : 'down');
+      }
       // drift: follow it
       this.mu = after;
       this.up = 0;
       this.down = 0;
       for (const p of this.pending) this.window!.addPoint(p);
       this.pending = [];
+      this.upFrom = this.downFrom = 0;
     } else if (this.pending.length > 10_000) {
       for (const p of this.pending.splice(0, 5_000)) this.window!.addPoint(p);
+      this.upFrom = Math.max(0, this.upFrom - 5_000);
+      this.downFrom = Math.max(0, this.downFrom - 5_000);
     }
   }
 
@@ -229,6 +246,7 @@ class Series {
     // the samples since the onset start the next baseline
     this.window = null;
     this.pending = [];
+    this.upFrom = this.downFrom = 0;
     this.phase = 'baseline';
     this.afterChange = true;
     this.buffer = [...since];

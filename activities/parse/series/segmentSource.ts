@@ -3,7 +3,7 @@ import type { SampleBatch } from '../records';
 import type { SourceSpec } from '../sourceSpec';
 import { calibrateOnReference, type Calibration } from './calibrate';
 import { FirstHour, unitFit } from './referenceFit';
-import type { ReferenceReport } from './referenceReport';
+import { describeReference, type ReferenceReport } from './referenceReport';
 import { sampleBatches, segmentRecordFiles } from './segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './segmentSeries';
 
@@ -75,6 +75,8 @@ export async function fitReference(
   return {
     shiftFloor,
     units: c.units.filter((u) => !dropped.has(u.asset)),
-    reference: { path, rows, hours: Number(hours.toFixed(3)), units: fits },
+    reference: withSummary({ path, rows, hours: Number(hours.toFixed(3)), units: fits }),
   };
 }
+
+const withSummary = (r: Omit<ReferenceReport, 'summary'>): ReferenceReport => ({ ...r, summary: describeReference(r) });

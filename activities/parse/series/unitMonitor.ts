@@ -3,9 +3,11 @@
  * (standardised; the components that explain `EXPLAINED` of the variance), then on every complete row of
  * the monitored data Hotelling's T² on those components and SPE (the squared residual off them). A
  * statistic above its limit for `PERSIST` rows in a row is an anomaly episode, dated to the first of them, ending
- * when it is under its limit again, naming the tags that contribute most. Limits are calibrated on the reference: just above the largest
- * value it shows when it is shorter than the rows one false event per `falseEventsPerWeek` allows, else
- * that quantile of it. (MacGregor & Kourti 1995; contributions as in Westerhuis et al. 2000.)
+ * when it is under its limit again, naming the tags that contribute most. Limits are calibrated on the reference
+ * to one false anomaly per `falseEventsPerWeek`: that quantile of the reference (just above its largest value when
+ * it is shorter than the quantile needs), and at least the normal-theory limit at that rate, widened for the
+ * reference's effectively independent rows; a reference with too few of them trains no monitor (`trainUnitModel`).
+ * (MacGregor & Kourti 1995; Box 1954 for SPE; contributions as in Westerhuis et al. 2000.)
  */
 // mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
 import type { SampleBatch } from '../records';
@@ -250,7 +252,8 @@ export class UnitMonitor {
       const r = this.run[stat];
       if (value <= this.model.limits[stat]) {
         if (!r) continue;
-        if (!r.detected) this.run[stat] = null; // shorter than PERSIST rows: a blip, not an anomaly
+        if (!r.detected)
+          this.run[stat] = null; // shorter than PERSIST rows: a blip, not an anomaly
         else if (++r.under >= PERSIST) this.close(stat, true);
         continue;
       }
