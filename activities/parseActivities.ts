@@ -6,7 +6,7 @@ import { sha256, sha256File } from './common/files';
 import { readLineBlocks, type LineBlock } from './parse/chunks';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
-import { describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
+import { calibrationPath, describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import { grownPast, scanBlockBytes, scanBlocks, scanSource } from './parse/scanSource';
 import type { ReferenceReport } from './parse/series/referenceReport';
 import { segmentSource } from './parse/series/segmentSource';
@@ -180,6 +180,7 @@ export function createParseActivities(deps: ActivityDeps) {
           out: tmp,
           series: input.config.series,
           onProgress: () => heartbeat(),
+          calibrationOut: calibrationPath(input.outDir, input.source),
         }),
       );
       await rename(tmp, path);

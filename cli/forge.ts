@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadRunConfig, sourceParseOptions } from '../activities/run/config';
 import { piiDigestKey } from '../infra/piiKey';
-import { describeInputs, writeModel } from '../activities/parse/parseFile';
+import { calibrationPath, describeInputs, writeModel } from '../activities/parse/parseFile';
 import { runChunk } from '../activities/parse/preparedChunk';
 import { ChunkThreads } from '../activities/parse/threads/chunkThreads';
 import { addChunk, EMPTY_TOTALS, finishSource } from '../workflows/stageOne';
@@ -373,6 +373,7 @@ async function dispatch(argv: string[]): Promise<void> {
                   files: outputs.map((c) => c.recordsPath),
                   out: join(outDir, 'records', `${ref.name}.series.jsonl`),
                   series: config.series,
+                  calibrationOut: calibrationPath(outDir, ref.name),
                 });
                 units = s.units;
                 reference = s.reference;

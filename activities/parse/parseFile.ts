@@ -132,6 +132,8 @@ export async function describeInputs(paths: readonly string[], format?: SourceFo
 }
 
 export const modelPath = (outDir: string, source: string) => join(outDir, 'models', `${source}.json`);
+/** what a table's reference of normal operation calibrated (series/segmentSource.ts), beside its model */
+export const calibrationPath = (outDir: string, source: string) => join(outDir, 'models', `${source}.calibration.json`);
 
 export async function writeModel(outDir: string, model: SourceModel): Promise<string> {
   const path = modelPath(outDir, model.source);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describeInput } from '../../activities/parse/parseFile';
 import { DEFAULT_SERIES_OPTIONS } from '../../activities/parse/series/segmentSeries';
 import { detect } from '../../bench/tepDetection';
+import { calibrateOnReference } from '../../activities/parse/series/calibrate';
+import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { PERSIST, trainUnitModel, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 
 jest.setTimeout(60_000); // the first unit model loads mathjs (its eigen-decomposition), a few seconds under jest
@@ -90,6 +92,10 @@ describe('a reference of normal operation is used only for the units it describe
       ),
     );
     expect(readFileSync(join(out, 'records', 'plant.csv.series.jsonl'), 'utf8')).not.toMatch(/"kind":"anomaly"/);
+    // the calibration beside the model: the report, and no floor nor monitor for the unit it does not describe
+    const calibration = JSON.parse(readFileSync(join(out, 'models', 'plant.csv.calibration.json'), 'utf8'));
+    expect(calibration).toMatchObject({ source: 'plant.csv', shift_floor: {}, monitors: [] });
+    expect(calibration.reference.units).toEqual([expect.objectContaining({ asset: 'plant.csv', used: false })]);
   });
 });
 
@@ -179,4 +185,20 @@ describe('anomalies are episodes (series/unitMonitor.ts): onset, detection, end,
       expect.objectContaining({ onset_line: 502, end_line: 601, ended: false }),
     ]);
   });
+});
+
+test('a reference several sources name is read once: each source gets its own unit from one calibration', async () => {
+  const fsp = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+  const spy = jest.spyOn(fsp, 'readFile');
+  const dir = mkdtempSync(join(tmpdir(), 'forge-fit-once-'));
+  writeFileSync(join(dir, 'normal.csv'), table(2000, 0, 1, Infinity, 3));
+  const spec = SourceSpec.parse({ format: 'csv', csv: { reference: join(dir, 'normal.csv') } });
+  const a = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'line-a.csv');
+  const b = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'line-b.csv');
+  expect(spy.mock.calls.filter(([p]) => p === join(dir, 'normal.csv'))).toHaveLength(1);
+  expect(a.units.map((u) => u.asset)).toEqual(['line-a.csv']);
+  expect(b.units.map((u) => u.asset)).toEqual(['line-b.csv']);
+  expect(Object.keys(b.reference!.envelopes)).toEqual(['line-b.csv']);
+  expect(b.units[0].limits).toEqual(a.units[0].limits);
+  spy.mockRestore();
 });

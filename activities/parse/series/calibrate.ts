@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseSourceText } from '../parseFile';
 import { DEFAULT_PII_OPTIONS } from '../pii';
 import type { SourceSpec } from '../sourceSpec';
@@ -23,8 +23,8 @@ const ROUNDS = 5;
 /**
  * Calibrate each tag's change detector on a reference of normal operation (a source's `csv.reference`,
  * the same layout as the source). Each tag's floor starts at how far its mean wanders over the whole
- * reference (`wanderFloor`). Then the reference is parsed with the source's spec - read as the source
- * `source`, so that an asset named after the file is the same asset - and segmented with the run's
+ * reference (`wanderFloor`). Then the reference is parsed with the source's spec - an asset named after the file
+ * is the source `source`'s - and segmented with the run's
  * settings and those floors; every change it raises is a false event. A tag allowed `falseEventsPerWeek` x the
  * reference's length in weeks false events gets a floor just above the largest shift beyond that many
  * (with a day of reference and the default of one a week: above every shift the reference shows), and the
@@ -39,11 +39,45 @@ export async function calibrateOnReference(
 ): Promise<Calibration> {
   const path = spec.csv.reference;
   if (!path) return { shiftFloor: {}, units: [], reference: null };
+  // a reference several sources name is parsed and calibrated once per process (per file version and settings)
+  const { mtimeMs, size } = await stat(path);
+  const key = JSON.stringify([path, mtimeMs, size, spec, opts]);
+  let calibration = CACHE.get(key);
+  if (!calibration) {
+    calibration = calibrate(spec, opts, path);
+    CACHE.set(key, calibration);
+    if (CACHE.size > CACHED) CACHE.delete(CACHE.keys().next().value!);
+    calibration.catch(() => CACHE.delete(key));
+  }
+  return asSource(await calibration, source);
+}
+
+/** calibrations kept per process; the unit named after the source is `SOURCE` in them */
+const CACHE = new Map<string, Promise<Calibration>>();
+const CACHED = 8;
+const SOURCE = '\u0000source';
+
+/** A cached calibration for one source: the unit named after the source (a table without an asset column). */
+function asSource(c: Calibration, source: string): Calibration {
+  const name = (asset: string) => (asset === SOURCE ? source : asset);
+  const rekey = <T>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).map(([a, v]) => [name(a), v]));
+  return {
+    shiftFloor: { ...c.shiftFloor },
+    units: c.units.map((u) => ({ ...u, asset: name(u.asset) })),
+    reference: c.reference && {
+      ...c.reference,
+      envelopes: rekey(c.reference.envelopes),
+      monitors: rekey(c.reference.monitors),
+    },
+  };
+}
+
+async function calibrate(spec: SourceSpec, opts: SeriesOptions, path: string): Promise<Calibration> {
   const parsed = await parseSourceText(
     { ...spec, csv: { ...spec.csv, reference: undefined } },
     await readFile(path, 'utf8'),
     {
-      source,
+      source: SOURCE,
       timezone: spec.timezone ?? 'Z',
       pii: DEFAULT_PII_OPTIONS,
     },

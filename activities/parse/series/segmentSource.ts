@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InputError } from '../parseFile';
 import type { SampleBatch } from '../records';
 import type { SourceSpec } from '../sourceSpec';
@@ -20,6 +22,8 @@ export async function segmentSource(input: {
   out: string;
   series: Partial<SeriesOptions>;
   onProgress?: () => void;
+  /** where to write what the reference calibrated (with a reference only) */
+  calibrationOut?: string;
 }): Promise<{
   windows: number;
   changes: number;
@@ -38,6 +42,18 @@ export async function segmentSource(input: {
         );
   });
   const { shiftFloor, units, reference } = await fitReference(calibration, sampleBatches(input.files));
+  if (reference && input.calibrationOut) {
+    // the calibration in use, for whoever reads the records: floors per tag, each unit's monitor and limits
+    await mkdir(dirname(input.calibrationOut), { recursive: true });
+    const monitors = units.map(({ asset, tags, limits, loadings }) => ({
+      asset,
+      tags,
+      components: loadings.length,
+      limits,
+    }));
+    const file = { source: input.source, reference, shift_floor: shiftFloor, monitors };
+    await writeFile(input.calibrationOut, JSON.stringify(file, null, 2) + '\n');
+  }
   const counts = await segmentRecordFiles(input.files, input.out, { ...opts, shiftFloor }, input.onProgress, units);
   return { ...counts, units: units.length, reference };
 }
