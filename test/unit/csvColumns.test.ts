@@ -18,7 +18,9 @@ function plainCsv(dir: string): string {
   const rows = Array.from({ length: 600 }, (_, i) => {
     const time = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
     const temp = (50 + g() + (i >= 400 ? 9 : 0)).toFixed(2);
-    return `${time},M1,${temp},${(10 + 0.2 * g()).toFixed(3)},${(1200 + 5 * g()).toFixed(1)},1,7,${1000 + i},OK,1381234${5678 + (i % 3)},x${i % 5}`;
+    const pressure = (10 + 0.2 * g()).toFixed(3),
+      speed = (1200 + 5 * g()).toFixed(1);
+    return `${time},M1,${temp},${pressure},${speed},1,7,${1000 + i},OK,1381234${5678 + (i % 3)},x${i % 5}`;
   });
   const path = join(dir, 'plain.csv');
   writeFileSync(
@@ -41,7 +43,7 @@ const records = (out: string, file: string) =>
     .split('\n')
     .map((l) => OperationRecord.parse(JSON.parse(l)));
 
-test('a CSV without units: its numeric columns are series of unknown unit; flags, ids, text, phones stay labels', () => {
+test('a CSV without units: numeric columns are series of unknown unit; flags, ids, text, phones stay labels', () => {
   const dir = mkdtempSync(join(tmpdir(), 'forge-cols-'));
   const out = join(dir, 'out');
   const stdout = parse(plainCsv(dir), out);
