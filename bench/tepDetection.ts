@@ -3,7 +3,8 @@
  * samples (3 min apart); in d01_te / d02_te faults 1 and 2 start after sample 160. Parses each file through
  * stage one (whitespace table, index time) and segments every variable. Beside it, PCA Hotelling T² trained
  * on the normal training file d00.dat (bench/lib/pcaT2.ts). Prints false events per hour on the normal
- * d00_te, and for d01_te / d02_te the first alarm after the onset, its delay, how often normal data alarms
+ * d00_te, and for d01_te / d02_te the alarms after the onset (beyond normal's rate or not), the first of them, its
+ * delay, how often normal data alarms
  * that early (a detection only when rarer than 5 %), and the alarms before the onset.  npx ts-node --transpile-only
  * bench/tepDetection.ts [--k 1] [--h 12] [--baseline 30]
  */
@@ -113,6 +114,21 @@ type Alarms = number[];
 /**
  * How often normal data raises an alarm within `span` samples of a random start: the chance of a detection that early.
  */
+/**
+ * Alarm volume: the alarms after the onset, and whether that many are beyond normal operation's rate (the chance of
+ * at least that many in as many samples, Poisson at the rate of d00_te, under 5 %).
+ */
+function volume(normal: Alarms, samples: number, after: number): { n: number; p: number } {
+  const mean = (normal.length / samples) * (samples - ONSET);
+  let term = Math.exp(-mean),
+    below = 0;
+  for (let k = 0; k < after; k++) {
+    below += term;
+    term *= mean / (k + 1);
+  }
+  return { n: after, p: Math.max(0, 1 - below) };
+}
+
 function chanceWithin(normal: Alarms, samples: number, span: number): number {
   let hit = 0,
     starts = 0;
@@ -217,6 +233,9 @@ async function main(): Promise<void> {
         const alarms = await m.alarms(file);
         const first = alarms.filter((x) => x > ONSET)[0];
         const early = alarms.filter((x) => x <= ONSET).length;
+        const vol = volume(normal[k], samples, alarms.length - early);
+        const rate = `${vol.p < 0.05 ? 'beyond' : 'within'} normal's rate, p ${vol.p.toFixed(3)}`;
+        const flagged = `${vol.n} alarm starts after it (${rate})`;
         const head = `  ${file} ${m.name.padEnd(9)}`;
         if (first === undefined) {
           console.log(`${head} no alarm after the onset; ${early} before it`);
@@ -227,7 +246,7 @@ async function main(): Promise<void> {
         console.log(
           `${head} first alarm ${delay} samples (${delay * 3} min) after the onset; normal data alarms that early ` +
             `${(100 * chance).toFixed(1)} % of the time (${chance < 0.05 ? 'a detection' : 'not beyond chance'}); ` +
-            `${early} alarms before the onset`,
+            `${early} alarms before the onset; ${flagged}`,
         );
       }
     }
