@@ -6,7 +6,7 @@ import type { GraphSnapshot } from './graphSnapshot';
 import { GraphIndex } from './linking';
 import { maintenanceFacts } from './maintenanceFacts';
 import { outOfSpecFacts } from './outOfSpecFacts';
-import { WITHHELD_KINDS } from './privateRuleFacts';
+import { privateRelease } from './privateRuleFacts';
 import { thresholdRuleFacts, type RuleFactOptions, type SetAsideRule } from './ruleFacts';
 import type { PrivacyReport, Rand } from './privacy';
 import { SeriesTableBuilder } from './seriesTable';
@@ -69,16 +69,15 @@ export class FactInputs {
     const { index, events, orders } = this;
     const tables = this.tables.finish();
     const rules = thresholdRuleFacts(tables, index, opts, rand);
-    const facts: Fact[] = [
+    const all: Fact[] = [
       ...[
         ...outOfSpecFacts(tables, events as EventRecord[], index, opts),
         ...eventChainFacts(events, index),
         ...maintenanceFacts(orders, index),
-      ]
-        .filter((f) => !opts.privacy || !WITHHELD_KINDS.includes(f.kind))
-        .map(withId),
+      ].map(withId),
       ...rules.facts,
     ];
+    const facts = opts.privacy ? privateRelease(all) : all;
     return {
       facts: facts.sort((a, b) => a.id.localeCompare(b.id)),
       unlinked: this.unlinked,

@@ -24,7 +24,7 @@ export class WorkOrderParser implements SourceParser {
     const { ctx } = this;
     const source = ctx.opts.source;
     ctx.line();
-    const cells = raw.split('|').map((c) => c.trim());
+    const cells = workOrderCells(raw);
     if (cells.length < 3) return ctx.quarantine(line, raw, 'expected "id | opened | asset | key: value ..."');
     const [orderId, opened, asset, ...rest] = cells;
     const ts = parseTimestamp(opened, ctx.opts.timezone);
@@ -32,13 +32,13 @@ export class WorkOrderParser implements SourceParser {
     const problems: string[] = [];
     if (!ts) problems.push(`invalid opened time "${opened}"`);
     for (const cell of rest) {
-      const kv = /^([^:：]+)[:：]\s*(.*)$/s.exec(cell);
+      const kv = keyValue(cell);
       if (!kv) {
         problems.push(`field without key: "${ctx.mask.text(cell)}"`);
         continue;
       }
-      const key = kv[1].trim().toLowerCase();
-      const value = isNameField(key) ? ctx.mask.nameField(kv[2]) : ctx.mask.text(kv[2]);
+      const key = kv.key.toLowerCase();
+      const value = isNameField(key) ? ctx.mask.nameField(kv.value) : ctx.mask.text(kv.value);
       const masked = ctx.mask.text(key);
       if (fields[masked] !== undefined) {
         problems.push(`field "${masked}" given twice`);
@@ -73,4 +73,13 @@ export class WorkOrderParser implements SourceParser {
       raw,
     );
   }
+}
+
+/** The work-order grammar, for the parser and the scan's name learning: a line's `|`-separated cells, trimmed. */
+export const workOrderCells = (raw: string): string[] => raw.split('|').map((c) => c.trim());
+
+/** A cell's `key: value` (`:` or `：`), or null for a cell without a key. */
+export function keyValue(cell: string): { key: string; value: string } | null {
+  const kv = /^([^:：]+)[:：]\s*(.*)$/s.exec(cell);
+  return kv ? { key: kv[1].trim(), value: kv[2] } : null;
 }
