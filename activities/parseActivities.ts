@@ -1,5 +1,5 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
-import { readdir, rename, rm, stat, mkdir } from 'node:fs/promises';
+import { readdir, rename, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
@@ -10,7 +10,8 @@ import { calibrationPath, describeInputs, InputError, readModel, writeModel } fr
 import { grownPast, scanBlockBytes, scanBlocks, scanSource } from './parse/scanSource';
 import type { ReferenceReport } from './parse/series/referenceReport';
 import { segmentSource } from './parse/series/segmentSource';
-import { sourceParseOptions, type RunConfig } from './run/config';
+import { missingConfigFiles, RunConfig, sourceParseOptions } from './run/config';
+import { describeIssues } from './common/issues';
 import type { ChunkSummary, InputRef, PreparedRun, ScanSummary } from './run/contracts';
 import { asFailure, fail, type ActivityDeps } from './deps';
 
@@ -41,14 +42,11 @@ export function createParseActivities(deps: ActivityDeps) {
     /** Check every input exists and can be parsed; hash them; create the run directory. */
     async prepareRun(input: { inputs: string[]; outDir: string; config: RunConfig }): Promise<PreparedRun> {
       const inputs = await asFailure(() => describeInputs(input.inputs));
-      for (const g of input.config.graphs) {
-        if (!(await stat(g).catch(() => null))) throw fail('InvalidConfig', `graph file not found: ${g}`);
-      }
-      if (input.config.backup.path && !(await stat(input.config.backup.path).catch(() => null)))
-        throw fail('InvalidConfig', `backup corpus not found: ${input.config.backup.path}`);
-      if ((input.config.review.minQuality > 0 || input.config.backup.mixRatio > 0) && !input.config.backup.path) {
-        throw fail('InvalidConfig', `backup.mixRatio and review.minQuality need a real-data corpus: set backup.path`);
-      }
+      // the same checks `forge run` made before it started the run, on this worker's view of the files
+      const checked = RunConfig.safeParse(input.config);
+      if (!checked.success) throw fail('InvalidConfig', `config: ${describeIssues(checked.error, '(root)')}`);
+      const missing = await missingConfigFiles(input.config);
+      if (missing.length) throw fail('InvalidConfig', missing.join('; '));
       await mkdir(input.outDir, { recursive: true });
       return { inputs, configHash: sha256(canonicalJson(input.config)).slice(0, 16), schemaFile: deps.schemaFile };
     },

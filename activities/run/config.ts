@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ExpandSettings } from './expandSettings';
@@ -180,8 +180,38 @@ export const RunConfig = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // rules across keys, checked wherever the schema is (the CLI before a run starts, the run's first activity)
+    const needsBackup = (path: (string | number)[], what: string) =>
+      ctx.addIssue({ code: 'custom', path, message: `${what} needs a real-data corpus: set backup.path` });
+    if (!c.backup.path) {
+      if (c.review.onTimeout === 'fallback') needsBackup(['review', 'onTimeout'], '"fallback"');
+      if (c.review.minQuality > 0) needsBackup(['review', 'minQuality'], 'a quality bar above 0');
+      if (c.backup.mixRatio > 0) needsBackup(['backup', 'mixRatio'], 'a mix ratio above 0');
+    }
+    if (c.review.onTimeout !== 'approve' && !c.review.wait)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['review', 'onTimeout'],
+        message: `"${c.review.onTimeout}" applies only to a review the run waits for: set review.wait to true`,
+      });
+  });
 export type RunConfig = z.infer<typeof RunConfig>;
+
+/**
+ * What the schema cannot see: the files a configuration names exist. Checked when a config file is loaded
+ * (`loadRunConfig`: `forge run` before it starts the workflow), and again by the run's first activity (a worker may
+ * see another file system).
+ */
+export async function missingConfigFiles(config: RunConfig): Promise<string[]> {
+  const missing: string[] = [];
+  for (const [i, g] of config.graphs.entries())
+    if (!(await stat(g).catch(() => null))) missing.push(`graphs[${i}]: graph file not found: ${g}`);
+  if (config.backup.path && !(await stat(config.backup.path).catch(() => null)))
+    missing.push(`backup.path: backup corpus not found: ${config.backup.path}`);
+  return missing;
+}
 
 export class InvalidConfig extends Error {}
 
@@ -213,7 +243,11 @@ export async function loadRunConfig(path: string | null, defaultGraphs: string[]
   } catch (e) {
     throw new InvalidConfig(`${path}: not valid JSON (${(e as Error).message})`);
   }
-  return parseRunConfig(value, dirname(resolve(path)), path);
+  const config = parseRunConfig(value, dirname(resolve(path)), path);
+  // the files it names exist: a configuration error stops `forge run` before it connects or starts anything
+  const missing = await missingConfigFiles(config);
+  if (missing.length) throw new InvalidConfig(`${path}: ${missing.join('; ')}`);
+  return config;
 }
 
 /** The corpus mix a run's configuration asks for. */
