@@ -4,6 +4,7 @@ import { InputError } from './parse/parseFile';
 import type { PiiOptions } from './parse/pii';
 import type { TextExpander } from './expand/expandFacts';
 import type { TextJudge } from './expand/llmJudge';
+import type { GeneratorEndpoint } from './expand/generatorEndpoint';
 import type { RunConfig } from './run/config';
 import type { NonRetryable } from '../workflows/errors';
 import { isUnavailable, neo4jUnreachable } from '../graphs/store';
@@ -16,6 +17,8 @@ export interface ActivityDeps {
    * requests under `cacheDir`
    */
   expanderFor: (settings: RunConfig['expand'], cacheDir: string, pii: PiiOptions) => TextExpander;
+  /** which generator `expanderFor` writes with: a run's expansion batches check it is the run's */
+  endpoint: GeneratorEndpoint;
   /** the optional LLM judge of the run's settings (expand.judge), or null */
   judgeFor?: (settings: RunConfig['expand']) => TextJudge | null;
   /** the graph schema file, loaded before any domain graph */

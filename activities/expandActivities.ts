@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
 import { Fact } from './knowledge/facts';
+import { describeEndpoint, sameEndpoint, type GeneratorEndpoint } from './expand/generatorEndpoint';
 import { costOf, dedupDocuments, expandJobs, type Rejected } from './expand/expandFacts';
 import { batchFiltersPath, batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
 import { planJobs } from './expand/jobs';
@@ -37,7 +38,15 @@ export function createExpandActivities(deps: ActivityDeps) {
       return { jobs: jobs.length, batches: Math.ceil(jobs.length / batchSize), batchSize };
     },
 
-    /** Stage 3b (LLM task queue): write and check one batch's texts, within what is left of the budget. */
+    /** Stage 3b (LLM task queue), once per run: the generator this worker writes with, which the run then fixes. */
+    async generatorEndpoint(): Promise<GeneratorEndpoint> {
+      return deps.endpoint;
+    },
+
+    /**
+     * Stage 3b (LLM task queue): write and check one batch's texts, within what is left of the budget - only on a
+     * worker that writes with the run's generator (`endpoint`); another refuses, writing nothing.
+     */
     async expandBatch(input: {
       outDir: string;
       factsPath: string;
@@ -45,8 +54,16 @@ export function createExpandActivities(deps: ActivityDeps) {
       config: RunConfig;
       budget: { maxTokens: number | null; maxCostUsd: number | null };
       quality?: QualityTally;
+      endpoint: GeneratorEndpoint;
     }): Promise<BatchSummary> {
       const { config } = input;
+      if (!sameEndpoint(deps.endpoint, input.endpoint))
+        throw fail(
+          'GeneratorMismatch',
+          `this worker writes with ${describeEndpoint(deps.endpoint)}, the run with ` +
+            `${describeEndpoint(input.endpoint)}: one corpus is written by one generator - give every LLM worker ` +
+            'the same OPENAI_BASE_URL and FORGE_MODEL (or none), or run them on another --queue',
+        );
       const jobs = await readJobBatch(input.outDir, await readJsonl(input.factsPath, Fact), input.batch);
       const expander = deps.expanderFor(config.expand, join(input.outDir, 'cache', 'llm'), piiOptions(config));
       const ctx = Context.current();
@@ -209,7 +226,11 @@ export function createExpandActivities(deps: ActivityDeps) {
         byAudience: tally((d) => d.audience),
         byInput: tally((d) => d.input),
         documentsPath: docsPath,
-        generator: totals.generator ?? OFFLINE_GENERATOR,
+        // the generator as the run fixed it: the model and where it is served (no secrets), and how it was asked
+        generator: {
+          ...(totals.generator ?? OFFLINE_GENERATOR),
+          ...(totals.endpoint?.kind === 'llm' ? { base_url: totals.endpoint.base_url } : {}),
+        },
         usage: {
           ...totals.usage,
           cost_usd: roundUsd(costOf(totals.usage, config.expand.prices)),

@@ -6,6 +6,7 @@ import { offlineExpander } from '../activities/expand/offlineExpander';
 import type { PiiOptions } from '../activities/parse/pii';
 import type { RunConfig } from '../activities/run/config';
 import type { ForgeEnv } from './env';
+import { publicUrl, type GeneratorEndpoint } from '../activities/expand/generatorEndpoint';
 
 /**
  * The worker's expander: an LLM through the openai package when OPENAI_BASE_URL is set (FORGE_MODEL names
@@ -37,6 +38,13 @@ export function expanderFactory(
       new FileLlmCache(cacheDir),
       pii,
     );
+}
+
+/** Which generator this worker writes with (OPENAI_BASE_URL and FORGE_MODEL, or the offline expander). */
+export function endpointOf(env: ForgeEnv): GeneratorEndpoint {
+  return env.openaiBaseUrl && env.model
+    ? { kind: 'llm', base_url: publicUrl(env.openaiBaseUrl), model: env.model }
+    : { kind: 'offline' };
 }
 
 /** The run's LLM judge (expand.judge: its own endpoint and model; key from FORGE_JUDGE_API_KEY), or null. */

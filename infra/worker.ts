@@ -6,7 +6,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { checkNeo4j, openDriver } from '../graphs/store';
 import type { ForgeEnv } from './env';
-import { expanderFactory, judgeFor } from './expander';
+import { endpointOf, expanderFactory, judgeFor } from './expander';
 import { ROOT } from './services';
 import { connectWorker } from './temporal';
 
@@ -81,6 +81,7 @@ export async function createForgeWorker(env: ForgeEnv, opts: ForgeWorkerOptions 
     driver,
     neo4jUri: env.neo4jUri,
     expanderFor,
+    endpoint: endpointOf(env),
     judgeFor,
     schemaFile: join(ROOT, 'graphs', 'schema.cypher'),
     piiKey: env.piiKey,
@@ -108,7 +109,7 @@ export async function createForgeWorker(env: ForgeEnv, opts: ForgeWorkerOptions 
         connection,
         namespace: env.temporalNamespace,
         taskQueue: llmQueue(taskQueue),
-        activities: { expandBatch: activities.expandBatch },
+        activities: { expandBatch: activities.expandBatch, generatorEndpoint: activities.generatorEndpoint },
         maxConcurrentActivityTaskExecutions: opts.llmSlots ?? 4,
       }),
     );

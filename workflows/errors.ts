@@ -8,6 +8,7 @@ export const NON_RETRYABLE = [
   'InvalidConfig',
   'InvalidGraph',
   'EndpointRefused',
+  'GeneratorMismatch',
   'Unanswered',
   'ReviewRejected',
   'ReviewTimedOut',

@@ -27,6 +27,7 @@ export const EMPTY_EXPAND_TOTALS: ExpandTotals = {
   usage: { prompt_tokens: 0, completion_tokens: 0 },
   requests: null,
   generator: null,
+  endpoint: null,
   unanswered: 0,
 };
 
@@ -70,6 +71,9 @@ export async function expandFacts(input: ExpandFactsInput): Promise<ExpandTotals
         `the cache, ${totals.usage.prompt_tokens + totals.usage.completion_tokens} tokens`,
     );
   show();
+  // the run's generator, fixed once (kept across continue-as-new): every batch runs only on a worker writing with it
+  totals.endpoint ??= await llm('the run generator').generatorEndpoint();
+  const endpoint = totals.endpoint;
   const slot = limiter(config.expand.parallelBatches);
   await Promise.all(
     Array.from({ length: end - input.from }, (_, k) => input.from + k).map((batch) =>
@@ -99,6 +103,7 @@ export async function expandFacts(input: ExpandFactsInput): Promise<ExpandTotals
           config,
           budget: left,
           quality,
+          endpoint,
         });
         addBatch(totals, b);
         show();

@@ -17,8 +17,9 @@ export type Input = z.infer<typeof Input>;
 
 export const Generator = z.object({
   kind: z.enum(['llm', 'offline']),
-  /** the model asked, for kind llm */
+  /** the model asked, for kind llm, and (in the manifest) the base URL that served it, without credentials */
   model: z.string().optional(),
+  base_url: z.string().optional(),
   /** the generator's name and version, for kind offline */
   name: z.string().optional(),
   note: z.string().optional(),

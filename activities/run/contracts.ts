@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PrivacyReport } from '../knowledge/privacy';
 import type { RunConfig } from './config';
-import type { Generator } from '../expand/documents';
+import { Generator } from '../expand/documents';
+import type { GeneratorEndpoint } from '../expand/generatorEndpoint';
 import type { ShardInfo } from '../expand/shards';
 import type { PiiCounts } from '../parse/pii';
 import type { InputRef } from '../parse/parseFile';
@@ -112,6 +113,8 @@ export interface BatchSummary extends BatchCounts {
 export interface ExpandTotals extends BatchCounts {
   started: number;
   generator: Generator | null;
+  /** the generator the run fixed when its expansion started (every batch's worker writes with it) */
+  endpoint: GeneratorEndpoint | null;
   stopped: StopReason | null;
 }
 
@@ -309,14 +312,8 @@ export const Manifest = z.object({
   fallback: z.array(
     z.object({ shard: z.string(), reason: z.string(), replaced: z.number().int(), from_backup: z.number().int() }),
   ),
-  generator: z.object({
-    kind: z.string(),
-    model: z.string().optional(),
-    name: z.string().optional(),
-    note: z.string().optional(),
-    response_format: z.enum(['json_schema', 'json_object', 'none']).optional(),
-    system_role: z.boolean().optional(),
-  }),
+  /** the run's generator (its base URL too, for an LLM) */
+  generator: Generator,
   config: z.unknown(),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -65,6 +65,7 @@ test(
     expect(m.generator).toEqual({
       kind: 'llm',
       model: 'test-model',
+      base_url: server.baseURL.replace(/\/$/, ''),
       response_format: 'json_schema',
       system_role: true,
     });
@@ -227,3 +228,37 @@ test(
     );
   },
 );
+
+test('two LLM workers with different models: the run refuses, names both, writes nothing from the odd one', async () => {
+  const envA = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'model-a' });
+  const envB = { ...envA, model: 'model-b' };
+  const outDir = tempDir('llm-two-generators');
+  const a = await createForgeWorker(envA, { workflowBundle });
+  const b = await createForgeWorker(envB, { workflowBundle, role: 'llm' });
+  const before = server.requests.length;
+  let error = '';
+  try {
+    const client = await connectClient(envA);
+    const base = await loadRunConfig(join(EXAMPLE, 'forge.config.json'), []);
+    // many small batches in parallel: both workers poll the LLM queue, and each takes some
+    const config = { ...base, expand: { ...base.expand, batchSize: 2, parallelBatches: 16 } };
+    const done = (async () => {
+      try {
+        await waitForRun(await startRun(client, envA, { inputs: EXAMPLE_INPUTS, outDir, config }), () => undefined);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    })();
+    await Promise.all([a.worker.runUntil(done), b.worker.runUntil(done)]);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+  const m = /this worker writes with model (model-[ab]) at \S+, the run with model (model-[ab]) at /.exec(error);
+  expect(m).not.toBeNull();
+  const [, odd, fixed] = m!;
+  expect(odd).not.toBe(fixed);
+  // the odd worker asked its model nothing; no corpus was written
+  const asked = server.requests.slice(before).map((r) => r.model);
+  expect(asked).not.toContain(odd);
+  expect(allFiles(outDir).some((f) => f.includes('shards/'))).toBe(false);
+});

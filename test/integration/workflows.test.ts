@@ -102,6 +102,7 @@ function fakes(
       rulesSetAside: 0,
     }),
     planExpansion: async () => ({ jobs: opts.batches * 10, batches: opts.batches, batchSize: 10 }),
+    generatorEndpoint: async () => ({ kind: 'llm', base_url: 'http://fake', model: 'fake' }),
     expandBatch: async (i) => {
       seen.batches.push(i.batch);
       seen.priors.push(i.quality ?? { accepted: -1, checked: -1 });
