@@ -229,7 +229,7 @@ test(
   },
 );
 
-test('two LLM workers with different models: the run refuses, names both, writes nothing from the odd one', async () => {
+test('two LLM workers with different models: the run refuses, names both, writes nothing from the odd', async () => {
   const envA = testEnv({ openaiBaseUrl: server.baseURL, openaiApiKey: 'test-key', model: 'model-a' });
   const envB = { ...envA, model: 'model-b' };
   const outDir = tempDir('llm-two-generators');
