@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Fact } from '../knowledge/facts';
 import type { Lang, Style } from './documents';
 import type { Rejection } from './filters';
-import type { JudgeSettings } from '../run/config';
+import type { JudgeSettings } from './judgeSettings';
 
 const Verdict = z.object({
   faithfulness: z.coerce.number().min(1).max(5),

@@ -22,7 +22,7 @@ const compiles = (src: string) => {
   }
 };
 
-export { ExpandSettings, JudgeSettings } from './expandSettings';
+export { ExpandSettings } from './expandSettings';
 
 /** A run's configuration (a JSON file given with `--config`); every field has a default. */
 
