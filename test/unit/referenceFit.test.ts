@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeInput } from '../../activities/parse/parseFile';
 import { DEFAULT_SERIES_OPTIONS } from '../../activities/parse/series/segmentSeries';
-import { detect } from '../../bench/tepDetection';
+import { detect, TEP_SPEC } from '../../bench/tepDetection';
 import { calibrateOnReference } from '../../activities/parse/series/calibrate';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { PERSIST, trainUnitModel, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
@@ -201,4 +201,23 @@ test('a reference several sources name is read once: each source gets its own un
   expect(Object.keys(b.reference!.envelopes)).toEqual(['line-b.csv']);
   expect(b.units[0].limits).toEqual(a.units[0].limits);
   spy.mockRestore();
+});
+
+test('TEP: a reference from another operating point (x 4) is not used; faults are found as with defaults', async () => {
+  const TEP = join(__dirname, '..', 'fixtures', 'data', 'tep');
+  const rows = readFileSync(join(TEP, 'd00_te.dat'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
+  const dir = mkdtempSync(join(tmpdir(), 'forge-fit-tep-'));
+  writeFileSync(join(dir, 'shifted.dat'), rows.map((r) => r.map((v) => 4 * v).join('  ')).join('\n') + '\n');
+  const shifted = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(dir, 'shifted.dat') } });
+  for (const file of ['d01_te.dat', 'd02_te.dat']) {
+    const defaults = await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, TEP_SPEC);
+    const r = await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, shifted);
+    expect(r.reference?.units).toEqual([expect.objectContaining({ asset: 'TEP', used: false })]);
+    expect(r.anomalies).toEqual([]);
+    expect(changeLines(r.events)).toEqual(changeLines(defaults.events));
+    expect(changeLines(r.events).some((c) => Number(c.split('@')[1]) > 160)).toBe(true); // the fault, after sample 160
+  }
 });
