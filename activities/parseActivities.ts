@@ -8,8 +8,7 @@ import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parse
 import { ChunkThreads } from './parse/threads/chunkThreads';
 import { calibrationPath, describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
 import { grownPast, scanBlockBytes, scanBlocks, scanSource } from './parse/scanSource';
-import type { ReferenceReport } from './parse/series/referenceReport';
-import { segmentSource } from './parse/series/segmentSource';
+import { segmentSource, type SegmentedSource } from './parse/series/segmentSource';
 import { missingConfigFiles, RunConfig, sourceParseOptions } from './run/config';
 import { describeIssues } from './common/issues';
 import type { ChunkSummary, InputRef, PreparedRun, ScanSummary } from './run/contracts';
@@ -159,15 +158,7 @@ export function createParseActivities(deps: ActivityDeps) {
       chunks: number;
       outDir: string;
       config: RunConfig;
-    }): Promise<{
-      path: string;
-      windows: number;
-      changes: number;
-      states: number;
-      anomalies: number;
-      units: number;
-      reference: ReferenceReport | null;
-    }> {
+    }): Promise<SegmentedSource & { path: string }> {
       const path = seriesFile(input.outDir, input.source);
       const tmp = `${path}.partial`;
       const counts = await asFailure(async () =>

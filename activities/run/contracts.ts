@@ -11,6 +11,7 @@ import type { StopReason } from '../expand/expandFacts';
 import { FilterStats } from '../expand/filterTypes';
 import { SplitsSummary } from '../corpus/splits';
 import { ReferenceReport } from '../parse/series/referenceReport';
+import type { SeriesCounts } from '../parse/series/segmentFiles';
 
 /** What the workflow is started with: references only (absolute paths), and the small config. */
 export interface RunInput {
@@ -67,7 +68,7 @@ export interface ParseSummary extends ParseTotals {
   source: string;
   chunks: number;
   /** for time-series sources: what segmentation found, and what came of the reference of normal operation */
-  series?: { windows: number; changes: number; states: number; anomalies: number; reference?: ReferenceReport | null };
+  series?: SeriesCounts & { reference?: ReferenceReport | null };
 }
 
 export interface FactsSummary {

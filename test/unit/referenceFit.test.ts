@@ -145,12 +145,17 @@ describe('a short reference (400 rows, under 7 min at one reading a second) prom
   });
 });
 
+/** A monitor trained on 2,000 rows of the white-noise table, and the episodes it emits. */
+function whiteNoiseMonitor(): { monitor: UnitMonitor; episodes: UnitAnomaly[] } {
+  const ref = ar(2000, 0, 3);
+  const { model } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
+  const episodes: UnitAnomaly[] = [];
+  return { monitor: new UnitMonitor(model!, (a) => episodes.push(a)), episodes };
+}
+
 describe('anomalies are episodes (series/unitMonitor.ts): onset, detection, end, peak; the monitor re-arms', () => {
   test('a long excursion is one episode with its end; a second fault after it is a second episode', () => {
-    const ref = ar(2000, 0, 3);
-    const { model } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
-    const episodes: UnitAnomaly[] = [];
-    const monitor = new UnitMonitor(model!, (a) => episodes.push(a));
+    const { monitor, episodes } = whiteNoiseMonitor();
     const data = ar(3000, 0, 9);
     // rows 500-1499: the correlation of c with a broken (a long excursion); rows 2000-2099: b far off (a second fault)
     const rows = data.rows.map((r, i) =>
@@ -173,10 +178,7 @@ describe('anomalies are episodes (series/unitMonitor.ts): onset, detection, end,
     expect(new Date(first.detected_at).getTime() - new Date(first.onset).getTime()).toBe((PERSIST - 1) * 1000);
   });
   test('an excursion still going at the data end is emitted by finish, not ended', () => {
-    const ref = ar(2000, 0, 3);
-    const { model } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
-    const episodes: UnitAnomaly[] = [];
-    const monitor = new UnitMonitor(model!, (a) => episodes.push(a));
+    const { monitor, episodes } = whiteNoiseMonitor();
     const data = ar(600, 0, 9);
     data.rows.forEach((r, i) => monitor.push('s.csv', i + 2, data.times[i], i >= 500 ? [r[0], r[1], r[2] + 12] : r));
     expect(episodes).toEqual([]);

@@ -123,6 +123,14 @@ export async function* sampleBatches(files: readonly string[]): AsyncGenerator<S
   }
 }
 
+/** What segmenting a source found, by record kind. */
+export interface SeriesCounts {
+  windows: number;
+  changes: number;
+  states: number;
+  anomalies: number;
+}
+
 /**
  * Segment the samples of a source - its record files in chunk order, streamed - into windows, changes and
  * state events, written to `out` as JSON lines. Samples must be in time order per tag within the source.
@@ -133,7 +141,7 @@ export async function segmentRecordFiles(
   opts: SeriesOptions,
   onProgress?: () => void,
   units: readonly UnitModel[] = [],
-): Promise<{ windows: number; changes: number; states: number; anomalies: number }> {
+): Promise<SeriesCounts> {
   await mkdir(dirname(out), { recursive: true }); // a source with no lines wrote no record file
   const stream = createWriteStream(out);
   const counts = { windows: 0, changes: 0, states: 0, anomalies: 0 };

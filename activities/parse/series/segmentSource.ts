@@ -6,8 +6,14 @@ import type { SourceSpec } from '../sourceSpec';
 import { calibrateOnReference, type Calibration } from './calibrate';
 import { FirstHour, unitFit } from './referenceFit';
 import { describeReference, type ReferenceReport } from './referenceReport';
-import { sampleBatches, segmentRecordFiles } from './segmentFiles';
+import { sampleBatches, segmentRecordFiles, type SeriesCounts } from './segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './segmentSeries';
+
+/** What stage 1c gives for a table source: its series counts, the units monitored, the reference's report. */
+export interface SegmentedSource extends SeriesCounts {
+  units: number;
+  reference: ReferenceReport | null;
+}
 
 /**
  * Stage 1c for one table source, as `forge parse` and the workflow's activity both run it: each tag and
@@ -24,14 +30,7 @@ export async function segmentSource(input: {
   onProgress?: () => void;
   /** where to write what the reference calibrated (with a reference only) */
   calibrationOut?: string;
-}): Promise<{
-  windows: number;
-  changes: number;
-  states: number;
-  anomalies: number;
-  units: number;
-  reference: ReferenceReport | null;
-}> {
+}): Promise<SegmentedSource> {
   const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.series };
   const calibration = await calibrateOnReference(input.spec, opts, input.source).catch((e: unknown) => {
     throw e instanceof InputError
