@@ -6,7 +6,7 @@ import type { TextExpander } from './expand/expandFacts';
 import type { TextJudge } from './expand/llmJudge';
 import type { GeneratorEndpoint } from './expand/generatorEndpoint';
 import type { RunConfig } from './run/config';
-import type { NonRetryable } from '../workflows/errors';
+import type { NonRetryable } from './common/failures';
 import { isUnavailable, neo4jUnreachable } from '../graphs/store';
 
 export interface ActivityDeps {

@@ -1,6 +1,6 @@
 import { type ActivityOptions, defineSignal, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE } from './errors';
+import { NON_RETRYABLE } from '../activities/common/failures';
 import type { RunConfig } from '../activities/run/config';
 
 /** The LLM task queue of a main task queue: expansion activities go there (workers with `--role llm` poll it). */

@@ -1,7 +1,7 @@
 import { open, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { NonRetryable } from '../../workflows/errors';
+import type { NonRetryable } from '../common/failures';
 import type { LineBlock } from './chunks';
 import { detectFormat } from './detectFormat';
 import { parseBlocksInMemory } from './parseChunk';

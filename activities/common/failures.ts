@@ -1,6 +1,7 @@
 /**
- * Failure types a retry cannot fix: the run fails at once with the message. The workflows' retry policy
- * (a workflow module: no Node.js imports); the activities that raise them import the type.
+ * Failure types a retry cannot fix: the run fails at once with the message. The activities raise them; the
+ * workflows' retry policy lists them as non-retryable (so this module stays free of Node.js imports: the workflow
+ * bundle includes it).
  */
 export const NON_RETRYABLE = [
   'InputNotFound',
