@@ -9,6 +9,10 @@ const TYPES = { KEYWORD: INDEXED.INDEXED_VALUE_TYPE_KEYWORD, INT: INDEXED.INDEXE
 export const devServerSearchAttributeFlags = (): string[] =>
   FORGE_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'INT' ? 'Int' : 'Keyword'}`]);
 
+/** Forge's search attributes with their indexed types, as `addSearchAttributes` takes them. */
+export const forgeSearchAttributeTypes = (): Record<string, temporal.api.enums.v1.IndexedValueType> =>
+  Object.fromEntries(FORGE_SEARCH_ATTRIBUTES.map((k) => [k.name, TYPES[k.type]]));
+
 /**
  * Register Forge's search attributes in a namespace of an existing cluster, those it lacks (idempotent).
  * Returns the names added. A type clash with an attribute of the same name is an error naming it.

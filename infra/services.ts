@@ -62,25 +62,30 @@ export function ensureTemporalCli(log: Log = defaultLog): string {
 }
 
 const NEO4J_DIR = join(ROOT, 'infra', 'neo4j');
-const LAUNCHER_CLASS = join(NEO4J_DIR, 'target', 'classes', 'dev', 'forge', 'neo4j', 'Launcher.class');
 
 /** The embedded-Neo4j launcher, built with Maven when missing or older than its sources. */
 export function ensureNeo4jLauncher(log: Log = defaultLog): void {
-  const sources = [
-    join(NEO4J_DIR, 'pom.xml'),
-    join(NEO4J_DIR, 'src', 'main', 'java', 'dev', 'forge', 'neo4j', 'Launcher.java'),
-  ];
+  ensureJavaLauncher(NEO4J_DIR, 'neo4j', 'the Neo4j launcher', 'Neo4j 5.26 from Maven Central', log);
+}
+
+/**
+ * A launcher of infra/<dir>/ (pom.xml, src/main/java/dev/forge/<pkg>/Launcher.java; its runtime jars copied to
+ * target/lib), built with Maven when missing or older than its sources.
+ */
+export function ensureJavaLauncher(dir: string, pkg: string, what: string, from: string, log: Log = defaultLog): void {
+  const launcher = join(dir, 'target', 'classes', 'dev', 'forge', pkg, 'Launcher.class');
+  const sources = [join(dir, 'pom.xml'), join(dir, 'src', 'main', 'java', 'dev', 'forge', pkg, 'Launcher.java')];
   const built =
-    existsSync(LAUNCHER_CLASS) &&
-    existsSync(join(NEO4J_DIR, 'target', 'lib')) &&
-    sources.every((s) => statSync(s).mtimeMs <= statSync(LAUNCHER_CLASS).mtimeMs);
+    existsSync(launcher) &&
+    existsSync(join(dir, 'target', 'lib')) &&
+    sources.every((s) => statSync(s).mtimeMs <= statSync(launcher).mtimeMs);
   if (built) return;
-  log('building the Neo4j launcher (Maven, Neo4j 5.26 from Maven Central; a minute or two the first time)');
+  log(`building ${what} (Maven, ${from}; a minute or two the first time)`);
   run(
     'mvn',
-    ['-q', '-B', '-Dstyle.color=never', '-f', join(NEO4J_DIR, 'pom.xml'), 'package', '-DskipTests'],
+    ['-q', '-B', '-Dstyle.color=never', '-f', join(dir, 'pom.xml'), 'package', '-DskipTests'],
     {},
-    'building the Neo4j launcher',
+    `building ${what}`,
   );
 }
 

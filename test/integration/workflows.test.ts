@@ -1,11 +1,14 @@
 /**
  * The real workflows on the real Temporal dev server with fake activities (temporalio/samples-typescript's
  * way): what only the orchestration decides - the bounded chunk fan-out, continue-as-new, the budget stop,
- * the review timeout and fallback, the quality floor - checked in seconds, without parsing or an LLM.
+ * the review timeout and fallback, the quality floor - checked in seconds, without parsing or an LLM. Tests that wait
+ * (the review's timeout) run on @temporalio/testing's time-skipping environment: a day's wait takes seconds.
  */
 import { Context } from '@temporalio/activity';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../activities';
 import { loadRunConfig, type RunConfig } from '../../activities/run/config';
 import type { ExpandSummary } from '../../activities/run/contracts';
@@ -14,15 +17,45 @@ import { failureMessage, startRun, waitForRun } from '../../cli/runs';
 import { connectClient, connectWorker } from '../../infra/temporal';
 import { testEnv } from './testEnv';
 import { bundle } from './runHelpers';
+import { timeSkippingEnv } from './timeSkipping';
 
 jest.setTimeout(60_000);
 
 const env = testEnv();
 let client: Client;
 let workflowBundle: WorkflowBundleWithSourceMap;
+let skipping: TestWorkflowEnvironment;
 beforeAll(async () => {
   client = await connectClient(env);
   workflowBundle = await bundle();
+  skipping = await timeSkippingEnv();
+}, 300_000);
+afterAll(async () => {
+  await skipping?.teardown();
+});
+
+/** Where a run runs: the dev server, or the time-skipping test server (which skips time while a result is awaited). */
+interface Server {
+  client: Client;
+  connection: () => Promise<NativeConnection>;
+  /** close the connection after the run (the time-skipping environment owns its own) */
+  owned: boolean;
+  namespace: string;
+  timeSkipping: boolean;
+}
+const devServer = (): Server => ({
+  client,
+  connection: () => connectWorker(env),
+  owned: true,
+  namespace: env.temporalNamespace,
+  timeSkipping: false,
+});
+const timeSkipping = (): Server => ({
+  client: skipping.client,
+  connection: async () => skipping.nativeConnection,
+  owned: false,
+  namespace: skipping.namespace ?? 'default',
+  timeSkipping: true,
 });
 
 /** What the fakes saw. */
@@ -176,6 +209,7 @@ function fakes(
 async function run(
   config: RunConfig,
   opts: Parameters<typeof fakes>[1],
+  server: Server = devServer(),
 ): Promise<{ seen: Seen; error: string | null }> {
   const seen: Seen = {
     chunkRuns: new Set(),
@@ -189,17 +223,17 @@ async function run(
   };
   const taskQueue = `wf-fakes-${Math.random().toString(36).slice(2, 8)}`;
   const activities = fakes(seen, opts);
-  const connection = await connectWorker(env);
+  const connection = await server.connection();
   const main = await Worker.create({
     connection,
-    namespace: env.temporalNamespace,
+    namespace: server.namespace,
     taskQueue,
     workflowBundle,
     activities,
   });
   const llm = await Worker.create({
     connection,
-    namespace: env.temporalNamespace,
+    namespace: server.namespace,
     taskQueue: `${taskQueue}-llm`,
     activities,
   });
@@ -208,18 +242,20 @@ async function run(
   try {
     await main.runUntil(async () => {
       const handle = await startRun(
-        client,
-        { ...env, taskQueue },
+        server.client,
+        { ...env, taskQueue, temporalNamespace: server.namespace },
         { inputs: ['/nowhere/a.log'], outDir: '/nowhere/out', config },
       );
-      await waitForRun(handle, () => undefined, { pollMs: 100 }).catch((e: unknown) => {
+      // the time-skipping client skips time only while a result is awaited: wait on it, not by polling
+      const done = server.timeSkipping ? handle.result() : waitForRun(handle, () => undefined, { pollMs: 100 });
+      await done.catch((e: unknown) => {
         error = failureMessage(e);
       });
     });
   } finally {
     llm.shutdown();
     await llmRun;
-    await connection.close();
+    if (server.owned) await connection.close();
   }
   return { seen, error };
 }
@@ -267,16 +303,29 @@ test(
   },
 );
 
-test('a review that does not come in time: the fallback replaces every shard from the backup corpus', async () => {
+test.each([
+  [
+    'fallback',
+    (r: { seen: Seen; error: string | null }) => {
+      expect(r.error).toBeNull();
+      expect(r.seen.failed.map((f) => f.shard)).toEqual(['part-00000.jsonl', 'part-00001.jsonl']);
+      expect(r.seen.failed[0].reason).toMatch(/no review within 86400 s \(policy: fallback\)/);
+    },
+  ],
+  [
+    'fail',
+    (r: { seen: Seen; error: string | null }) => {
+      expect(r.error).toBe('no review within 86400 s (review.onTimeout = fail)');
+      expect(r.seen.failed).toEqual([]);
+    },
+  ],
+] as const)('a review that does not come in a day (time skipped), policy %s', async (policy, check) => {
   const config = await base((c) => ({
     ...c,
-    review: { ...c.review, wait: true, timeoutSeconds: 1, onTimeout: 'fallback' },
+    review: { ...c.review, wait: true, timeoutSeconds: 86_400, onTimeout: policy },
     backup: { ...c.backup, path: '/nowhere/backup.jsonl' },
   }));
-  const { seen, error } = await run(config, { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'none' });
-  expect(error).toBeNull();
-  expect(seen.failed.map((f) => f.shard)).toEqual(['part-00000.jsonl', 'part-00001.jsonl']);
-  expect(seen.failed[0].reason).toMatch(/no review within 1 s \(policy: fallback\)/);
+  check(await run(config, { chunks: 1, batches: 1, tokensPerBatch: 10, quality: 'none' }, timeSkipping()));
 });
 
 test(
