@@ -111,9 +111,8 @@ function sourceLine(name: string, model: SourceModel, summary: ParseSummary, uni
     ? `; series: ${s.windows} windows, ${s.changes} changes, ${s.states} state ` +
       `events${units ? `, ${s.anomalies} anomalies of ${units} unit(s)` : ''}`
     : '';
-  const time = model.time
-    ? `, time ${model.time.fields.join('+')} as ${model.time.format}${untimed ? `, ${untimed} without a readable time` : ''}`
-    : '';
+  const noTime = untimed ? `, ${untimed} without a readable time` : '';
+  const time = model.time ? `, time ${model.time.fields.join('+')} as ${model.time.format}${noTime}` : '';
   const templates = model.templates ? `, ${Object.keys(model.templates.events).length} templates` : '';
   return (
     `${name}: ${lines} lines -> ${records} records, ${quarantined} quarantined ` +

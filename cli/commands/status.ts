@@ -25,7 +25,8 @@ export async function statusCommand(args: string[], env: ForgeEnv): Promise<void
     }
     const shown =
       desc.status.name === 'COMPLETED' ? { ...(progress ?? EMPTY_PROGRESS), stage: 'done' as const } : progress;
-    const line = `${progressBar(shown)} ${running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name}`;
+    const state = running ? (progress ? describeProgress(progress) : 'starting') : desc.status.name;
+    const line = `${progressBar(shown)} ${state}`;
     process.stdout.write(process.stdout.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
     if (!running) {
       if (process.stdout.isTTY) process.stdout.write('\n');
