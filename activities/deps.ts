@@ -1,12 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Driver } from 'neo4j-driver';
-import { InputError } from './parse/parseFile';
 import type { PiiOptions } from './parse/pii';
 import type { TextExpander } from './expand/expandFacts';
 import type { TextJudge } from './expand/llmJudge';
 import type { GeneratorEndpoint } from './expand/generatorEndpoint';
 import type { RunConfig } from './run/config';
-import type { NonRetryable } from './common/failures';
+import { NonRetryableError, type NonRetryable } from './common/failures';
 import { isUnavailable, neo4jUnreachable } from '../graphs/store';
 
 export interface ActivityDeps {
@@ -36,7 +35,7 @@ export async function asFailure<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof InputError) throw fail(e.type, e.message);
+    if (e instanceof NonRetryableError) throw fail(e.type, e.message);
     throw e;
   }
 }

@@ -1,25 +1,19 @@
 import { Context, heartbeat } from '@temporalio/activity';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
 import { Fact } from './knowledge/facts';
 import { describeEndpoint, sameEndpoint, type GeneratorEndpoint } from './expand/generatorEndpoint';
-import { costOf, dedupDocuments, expandJobs, type Rejected } from './expand/expandFacts';
+import { expandJobs } from './expand/expandFacts';
 import { batchFiltersPath, batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
 import { planJobs } from './expand/jobs';
-import { OFFLINE_GENERATOR, offlineExpander } from './expand/offlineExpander';
-import { assessQuality, describeQuality, inFailedGroup, type QualityReport } from './expand/qualityFloor';
 import { LiveQuality, type QualityTally } from './expand/qualityStop';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
-import { loadDedupIndex, saveDedupIndex } from './expand/dedupIndexFile';
-import { documentsPath, readDocuments, writeDocuments } from './expand/corpusFiles';
-import { rejectedLine, RejectedLine, type CorpusDocument } from './expand/documents';
-import { addFilterStats, FilterStats, roundStats } from './expand/filterTypes';
+import { writeDocuments } from './expand/corpusFiles';
 import { readPlantVocabulary } from './expand/plantVocabulary';
-import { roundUsd } from './run/buildManifest';
 import { mixOf, type RunConfig } from './run/config';
-import type { BatchSummary, ExpandSummary, ExpandTotals } from './run/contracts';
-import { fail, piiOptionsFor, type ActivityDeps } from './deps';
+import type { BatchSummary, ExpandSummary } from './run/contracts';
+import { collectDocuments, type CollectInput } from './run/collectDocuments';
+import { asFailure, fail, piiOptionsFor, type ActivityDeps } from './deps';
 
 /** Stage 3: facts expanded into checked texts, in batches on the LLM queue, collected under the quality floor. */
 export function createExpandActivities(deps: ActivityDeps) {
@@ -114,139 +108,8 @@ export function createExpandActivities(deps: ActivityDeps) {
       };
     },
 
-    /**
-     * Stage 3c: the batches' documents together, exact and near-duplicates removed (also against earlier runs of the
-     * directory).
-     */
-    async collectDocuments(input: {
-      outDir: string;
-      factsPath: string;
-      config: RunConfig;
-      totals: ExpandTotals;
-      planned: number;
-    }): Promise<ExpandSummary> {
-      const { config, outDir, totals } = input;
-      // the endpoint left too many prompts unanswered: the run fails with that message (default: all of them)
-      const unansweredShare = totals.generated ? totals.unanswered / totals.generated : 0;
-      if (totals.unanswered && unansweredShare >= config.expand.maxUnanswered)
-        throw fail(
-          'Unanswered',
-          `the endpoint left ${totals.unanswered} of ${totals.generated} prompts unanswered after every try ` +
-            `(expand.maxUnanswered ${config.expand.maxUnanswered}): see no_answer in the batches' rejected texts`,
-        );
-      const filters: FilterStats = {};
-      let rejected: Rejected[] = [];
-      let written: CorpusDocument[] = [];
-      for (let b = 0; b < totals.started; b++) {
-        written.push(
-          ...(await readDocuments(batchPath(outDir, b))).filter((d): d is CorpusDocument => d.origin === 'synthetic'),
-        );
-        rejected.push(...(await readJsonl(batchRejectedPath(outDir, b), RejectedLine)));
-        addFilterStats(filters, FilterStats.parse(JSON.parse(await readFile(batchFiltersPath(outDir, b), 'utf8'))));
-        if (b % 100 === 99) heartbeat();
-      }
-      // the quality floor, on what the generator wrote (before de-duplication, which is no fault of its texts)
-      const assessed = assessQuality(written, rejected, config.expand.qualityFloor);
-      const action: QualityReport['action'] = !assessed.below.length
-        ? 'none'
-        : config.expand.onLowQuality === 'fail'
-          ? 'fail'
-          : config.backup.path
-            ? 'backup'
-            : 'offline';
-      if (action === 'offline') {
-        // the groups under the floor are written by the offline expander instead, labelled as such
-        const facts = await readJsonl(input.factsPath, Fact);
-        // after a stop for quality, the batches never started are written offline too: the run is not cut short
-        const batches =
-          totals.stopped === 'quality' ? Math.ceil(input.planned / config.expand.batchSize) : totals.started;
-        const jobs = (await Promise.all(Array.from({ length: batches }, (_, b) => readJobBatch(outDir, facts, b))))
-          .flat()
-          .filter((j) => inFailedGroup(assessed.below, j));
-        const fallback = {
-          generator: {
-            ...OFFLINE_GENERATOR,
-            note: `fallback: the LLM's texts fell under the quality floor (${assessed.below.join(', ')})`,
-          },
-          expand: offlineExpander.expand,
-        };
-        const out = await expandJobs(jobs, fallback, {
-          concurrency: 8,
-          pii: piiOptions(config),
-          filters: config.expand.filters,
-          plant: await readPlantVocabulary(input.factsPath),
-          dedup: false,
-        });
-        addFilterStats(filters, out.filters);
-        // the LLM's rejections stay in rejected.jsonl; its accepted texts of those groups go there too, replaced
-        const replaced = written.filter((d) => inFailedGroup(assessed.below, d));
-        written = [...written.filter((d) => !inFailedGroup(assessed.below, d)), ...out.docs];
-        rejected = [
-          ...rejected,
-          ...out.rejected,
-          ...replaced.map((d) =>
-            rejectedLine(
-              d,
-              'quality_floor',
-              `replaced by the offline text: its group is under the floor (${assessed.below.join(', ')})`,
-              d.text,
-            ),
-          ),
-        ];
-      }
-      const early =
-        totals.stopped === 'quality'
-          ? `; the LLM stopped early, after ${totals.generated} of ${input.planned} texts`
-          : '';
-      const quality: QualityReport = { ...assessed, action, summary: describeQuality({ ...assessed, action }) + early };
-      const threshold = config.expand.nearDuplicateThreshold;
-      const index = threshold > 0 ? await loadDedupIndex(outDir, threshold) : undefined;
-      const docs = dedupDocuments(written, rejected, index ? { threshold, index } : null).sort((a, b) =>
-        a.id.localeCompare(b.id),
-      );
-      if (index) await saveDedupIndex(outDir, index);
-      const docsPath = documentsPath(outDir);
-      await writeDocuments(docsPath, docs);
-      await writeFileAtomic(join(outDir, 'rejected.jsonl'), toJsonl(rejected));
-      const tally = (key: (d: CorpusDocument) => string) => {
-        const out: Record<string, number> = {};
-        for (const d of docs) out[key(d)] = (out[key(d)] ?? 0) + 1;
-        return out;
-      };
-      const byReason: Record<string, number> = {};
-      for (const r of rejected) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
-      const skipped = totals.skipped + (input.planned - totals.jobs);
-      return {
-        generated: totals.generated,
-        rejected: byReason,
-        written: docs.length,
-        tokens: docs.reduce((a, d) => a + d.tokens, 0),
-        byLang: tally((d) => d.lang),
-        byStyle: tally((d) => d.style),
-        byAudience: tally((d) => d.audience),
-        byInput: tally((d) => d.input),
-        documentsPath: docsPath,
-        // the generator as the run fixed it: the model and where it is served (no secrets), and how it was asked
-        generator: {
-          ...(totals.generator ?? OFFLINE_GENERATOR),
-          ...(totals.endpoint?.kind === 'llm' ? { base_url: totals.endpoint.base_url } : {}),
-        },
-        usage: {
-          ...totals.usage,
-          cost_usd: roundUsd(costOf(totals.usage, config.expand.prices)),
-          cached: totals.cached,
-          requests: totals.requests,
-        },
-        skipped,
-        stopped: skipped ? (totals.stopped ?? 'budget') : null,
-        quality,
-        unanswered: totals.unanswered,
-        modelTexts:
-          (totals.generator ?? OFFLINE_GENERATOR).kind === 'llm'
-            ? docs.filter((d) => d.generator.kind === 'llm').length
-            : null,
-        filters: roundStats(filters),
-      };
-    },
+    /** Stage 3c: the batches' documents together under the quality floor, de-duplicated (run/collectDocuments.ts). */
+    collectDocuments: (input: CollectInput): Promise<ExpandSummary> =>
+      asFailure(() => collectDocuments(input, piiOptions(input.config), heartbeat)),
   };
 }

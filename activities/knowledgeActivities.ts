@@ -15,6 +15,7 @@ import type { RunConfig } from './run/config';
 import type { FactsSummary } from './run/contracts';
 import { mergeFacts, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
 import { fail, withNeo4j, type ActivityDeps } from './deps';
+import { countBy } from './common/counts';
 
 /** Stage 2: the knowledge graph loaded, facts derived from the records and written back. */
 export function createKnowledgeActivities(deps: ActivityDeps) {
@@ -59,8 +60,7 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       await writeFileAtomic(factsPath, toJsonl(facts));
       // the plant's names beside the facts: the expansion's grounding filter reads them
       await writeFileAtomic(plantVocabularyPath(input.outDir), JSON.stringify(plantVocabulary(graph)));
-      const byKind: Record<string, number> = {};
-      for (const f of facts) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+      const byKind = countBy(facts, (f) => f.kind);
       return { facts: facts.length, byKind, unlinked, links, factsPath, rulesSetAside: rulesSetAside.length, privacy };
     },
   };

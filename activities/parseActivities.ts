@@ -6,7 +6,8 @@ import { sha256, sha256File } from './common/files';
 import { readLineBlocks, type LineBlock } from './parse/chunks';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
-import { calibrationPath, describeInputs, InputError, readModel, writeModel } from './parse/parseFile';
+import { calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
+import { NonRetryableError } from './common/failures';
 import { grownPast, scanBlockBytes, scanBlocks, scanSource } from './parse/scanSource';
 import { segmentSource, type SegmentedSource } from './parse/series/segmentSource';
 import { missingConfigFiles, RunConfig, sourceParseOptions } from './run/config';
@@ -83,7 +84,7 @@ export function createParseActivities(deps: ActivityDeps) {
             sha256File(source.path),
           ]);
         } catch (e) {
-          throw e instanceof InputError ? e : new InputError('UnreadableSource', (e as Error).message);
+          throw e instanceof NonRetryableError ? e : new NonRetryableError('UnreadableSource', (e as Error).message);
         } finally {
           clearInterval(beat);
         }
@@ -138,9 +139,9 @@ export function createParseActivities(deps: ActivityDeps) {
               (p) => heartbeat((last = p)),
             )
             .catch((e) => {
-              throw e instanceof InputError
+              throw e instanceof NonRetryableError
                 ? e
-                : new InputError('UnreadableSource', `${model.source}: ${(e as Error).message}`);
+                : new NonRetryableError('UnreadableSource', `${model.source}: ${(e as Error).message}`);
             }),
         );
       } finally {

@@ -15,3 +15,17 @@ export const NON_RETRYABLE = [
   'ReviewTimedOut',
 ] as const;
 export type NonRetryable = (typeof NON_RETRYABLE)[number];
+
+/**
+ * A failure retrying cannot fix (a missing input, a bad configuration, an endpoint that left every prompt
+ * unanswered): `type` is the failure type the run reports. Activities turn it into a non-retryable failure
+ * (deps.ts `asFailure`); `forge parse` prints its message.
+ */
+export class NonRetryableError extends Error {
+  constructor(
+    readonly type: NonRetryable,
+    message: string,
+  ) {
+    super(message);
+  }
+}

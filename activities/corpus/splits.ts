@@ -6,6 +6,7 @@ import type { Lang, ShardDocument } from '../expand/documents';
 import type { Fact } from '../knowledge/facts';
 import { buildProbes, withheldByOverlap } from './probes';
 import { conversationOf } from './sft';
+import { countBy } from '../common/counts';
 
 /** What the chat and probe splits hold (manifest `splits`). */
 export const SplitsSummary = z.object({
@@ -74,8 +75,7 @@ export async function writeSplits(
   await writeFileAtomic(join(outDir, SFT_PATH), sft);
   await writeFileAtomic(join(outDir, PROBES_PATH), probes);
   await writeFileAtomic(join(outDir, PROBE_TASK), probeTaskYaml());
-  const byKind: Record<string, number> = {};
-  for (const p of kept) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  const byKind = countBy(kept, (p) => p.kind);
   return {
     sft: {
       path: SFT_PATH,

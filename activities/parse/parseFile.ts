@@ -1,7 +1,7 @@
 import { open, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { NonRetryable } from '../common/failures';
+import { NonRetryableError } from '../common/failures';
 import type { LineBlock } from './chunks';
 import { detectFormat } from './detectFormat';
 import { parseBlocksInMemory } from './parseChunk';
@@ -10,16 +10,6 @@ import type { ParseOptions, ParseResult } from './parseResult';
 import { scanBlocks } from './scanSource';
 import { SourceModel } from './sourceModel';
 import { SourceSpec, type SourceFormatName } from './sourceSpec';
-
-/** A problem with the input itself: retrying cannot fix it. `type` is the failure type the run reports. */
-export class InputError extends Error {
-  constructor(
-    readonly type: NonRetryable,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** An input of a run: the data file, the name used in provenance, and how to read it. */
 export interface InputRef {
@@ -37,19 +27,19 @@ async function readSourceConfig(path: string): Promise<{ dataPath: string; spec:
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new InputError('InvalidConfig', `${path}: not a readable source config (${(e as Error).message})`);
+    throw new NonRetryableError('InvalidConfig', `${path}: not a readable source config (${(e as Error).message})`);
   }
   const file = SourceConfigFile.safeParse(value);
   if (!file.success)
-    throw new InputError('InvalidConfig', `${path}: a source config needs "path" (the data file) and "format"`);
+    throw new NonRetryableError('InvalidConfig', `${path}: a source config needs "path" (the data file) and "format"`);
   const { path: data, ...rest } = file.data;
   const spec = SourceSpec.safeParse(rest);
-  if (!spec.success) throw new InputError('InvalidConfig', `${path}: ${describeIssues(spec.error, '(root)')}`);
+  if (!spec.success) throw new NonRetryableError('InvalidConfig', `${path}: ${describeIssues(spec.error, '(root)')}`);
   const reference = spec.data.csv.reference;
   if (reference !== undefined) {
     const at = resolve(dirname(path), reference);
     if (!(await stat(at).catch(() => null))?.isFile())
-      throw new InputError('InputNotFound', `${path}: csv.reference: reference file not found: ${at}`);
+      throw new NonRetryableError('InputNotFound', `${path}: csv.reference: reference file not found: ${at}`);
     spec.data.csv.reference = at;
   }
   return { dataPath: resolve(dirname(path), data), spec: spec.data };
@@ -63,22 +53,22 @@ export async function describeInput(p: string, format?: SourceFormatName): Promi
   let path = resolve(p);
   let spec: SourceSpec | null = null;
   const st0 = await stat(path).catch(() => null);
-  if (!st0) throw new InputError('InputNotFound', `input file not found: ${path}`);
+  if (!st0) throw new NonRetryableError('InputNotFound', `input file not found: ${path}`);
   if (path.endsWith('.json') && st0.isFile()) {
     const cfg = await readSourceConfig(path);
     path = cfg.dataPath;
     spec = cfg.spec;
   }
   const st = await stat(path).catch(() => null);
-  if (!st) throw new InputError('InputNotFound', `input file not found: ${path}`);
-  if (!st.isFile()) throw new InputError('InputNotFound', `input is not a file: ${path}`);
+  if (!st) throw new NonRetryableError('InputNotFound', `input file not found: ${path}`);
+  if (!st.isFile()) throw new NonRetryableError('InputNotFound', `input is not a file: ${path}`);
   const fh = await open(path);
   const buf = Buffer.alloc(4096);
   const { bytesRead } = await fh.read(buf, 0, buf.length, 0).finally(() => fh.close());
   const head = buf.subarray(0, bytesRead);
   const encoding = utf16(head);
   if (encoding)
-    throw new InputError(
+    throw new NonRetryableError(
       'UnreadableSource',
       `${path} is ${encoding} text: Forge reads UTF-8 (convert it first, e.g. iconv -f ${encoding} -t UTF-8)`,
     );
@@ -86,7 +76,7 @@ export async function describeInput(p: string, format?: SourceFormatName): Promi
     let fmt: SourceFormatName | null = format ?? null;
     if (!fmt) fmt = detectFormat(path, head.toString('utf8'));
     if (!fmt)
-      throw new InputError(
+      throw new NonRetryableError(
         'UnreadableSource',
         `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log ` +
           `or work orders), --format, or a source config`,
@@ -121,7 +111,7 @@ export async function describeInputs(paths: readonly string[], format?: SourceFo
     const ref = await describeInput(p, format);
     const twin = refs.find((r) => r.name === ref.name);
     if (twin)
-      throw new InputError(
+      throw new NonRetryableError(
         'InputNotFound',
         `two inputs share the name ${ref.name} (${twin.path} and ${ref.path}); provenance is file:line, so ` +
           `names must differ`,
@@ -164,7 +154,7 @@ export async function parseSourceText(
     model = await scanBlocks([block], '<memory>', s, { ...opts, chunkBytes: Number.MAX_SAFE_INTEGER });
     return parseBlocksInMemory(model, [block], opts);
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError('UnreadableSource', (e as Error).message);
+    if (e instanceof NonRetryableError) throw e;
+    throw new NonRetryableError('UnreadableSource', (e as Error).message);
   }
 }

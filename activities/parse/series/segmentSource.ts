@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InputError } from '../parseFile';
+import { NonRetryableError } from '../../common/failures';
 import type { SampleBatch } from '../records';
 import type { SourceSpec } from '../sourceSpec';
 import { calibrateOnReference, type Calibration } from './calibrate';
@@ -33,9 +33,9 @@ export async function segmentSource(input: {
 }): Promise<SegmentedSource> {
   const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.series };
   const calibration = await calibrateOnReference(input.spec, opts, input.source).catch((e: unknown) => {
-    throw e instanceof InputError
+    throw e instanceof NonRetryableError
       ? e
-      : new InputError(
+      : new NonRetryableError(
           'UnreadableSource',
           `${input.source}: csv.reference ${input.spec.csv.reference}: ${(e as Error).message}`,
         );

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { InputError } from '../parseFile';
+import { NonRetryableError } from '../../common/failures';
 import { prepareChunk, runChunk } from '../preparedChunk';
 import type { ThreadJob, ThreadReply } from './chunkThreads';
 
@@ -13,6 +13,6 @@ parentPort!.on('message', (job: ThreadJob | 'close') => {
       : runChunk({ ...job.parse, onProgress: (progress) => reply({ progress }) });
   work.then(
     (done) => reply({ done }),
-    (e: Error) => reply({ error: { message: e.message, type: e instanceof InputError ? e.type : null } }),
+    (e: Error) => reply({ error: { message: e.message, type: e instanceof NonRetryableError ? e.type : null } }),
   );
 });

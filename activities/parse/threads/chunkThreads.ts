@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ChunkOutput, ChunkProgress, parseChunkToFiles } from '../parseChunk';
 import type { PrepareJob, PreparedChunk } from '../preparedChunk';
-import { InputError } from '../parseFile';
+import { NonRetryableError } from '../../common/failures';
 
 /**
  * A thread's heap: with V8's defaults two threads beside the main one took forge parse to ~465 MB on
@@ -19,7 +19,7 @@ export type ThreadJob = { parse: ChunkJob } | { prepare: PrepareJob };
 export type ThreadReply =
   | { progress: ChunkProgress }
   | { done: ChunkOutput | PreparedChunk }
-  | { error: { message: string; type: InputError['type'] | null } };
+  | { error: { message: string; type: NonRetryableError['type'] | null } };
 
 /**
  * Chunks parsed on worker threads, at most `size` at once (default: the machine's cores), so that one
@@ -50,7 +50,7 @@ export class ChunkThreads {
           if ('progress' in r) return onProgress?.(r.progress);
           cleanup();
           if ('done' in r) resolve(r.done);
-          else reject(r.error.type ? new InputError(r.error.type, r.error.message) : new Error(r.error.message));
+          else reject(r.error.type ? new NonRetryableError(r.error.type, r.error.message) : new Error(r.error.message));
         };
         const onError = (e: Error) => {
           healthy = false;
