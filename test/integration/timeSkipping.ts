@@ -17,10 +17,15 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: join(DIR, 'run.sh') } },
   });
-  // (the test server cannot list search attributes; it is new, so none is there)
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: forgeSearchAttributeTypes(),
-  });
+  try {
+    // (the test server cannot list search attributes; it is new, so none is there)
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: forgeSearchAttributeTypes(),
+    });
+  } catch (e) {
+    await env.teardown(); // no server left behind when the set-up fails
+    throw e;
+  }
   return env;
 }
