@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Lang } from '../expand/documents';
-import { outcomeNoun } from '../expand/offlineRuleTemplates';
+import { kindOf } from '../kinds';
 import type { Fact, FactKind, NamedNode } from '../knowledge/facts';
 
 /**
@@ -27,124 +27,7 @@ export const Probe = z.object({
 });
 export type Probe = z.infer<typeof Probe>;
 
-/** What one fact can be asked: the question in each language and the answer, a figure or a name. */
-interface Ask {
-  key: string;
-  q: Record<Lang, string>;
-  answer: { value: number; unit: string } | { node: NamedNode; pool: 'defect' };
-}
-
 const name = (n: NamedNode, lang: Lang) => (lang === 'zh' ? n.name_zh : n.name);
-
-/**
- * The questions a fact answers (a fact kind the switch forgets is a type error). Worded as a quiz card - the
- * subject's code, the parameter, the unit, then the question - so that no sentence of a training text reads alike:
- * the names are what a model must link to the figure, the wording around them is new.
- */
-function asks(f: Fact): Ask[] {
-  /** a card: what the question is about (codes, names, unit), then what is asked */
-  type Card = [about: string, ask: string];
-  const q = (en: Card, zh: Card) => ({ en: `Quiz [${en[0]}]: ${en[1]}?`, zh: `测验［${zh[0]}］：${zh[1]}？` });
-  const num = (key: string, en: Card, zh: Card, value: number, unit: string): Ask => ({
-    key,
-    q: q(en, zh),
-    answer: { value, unit },
-  });
-  /** a parameter's card (asset code, parameter name, unit) in both languages, and the words for its side */
-  const parameterCard = (asset: NamedNode, p: NamedNode & { unit: string }, upper: boolean) => ({
-    en: `${asset.id} | ${p.name} | ${p.unit}`,
-    zh: `${asset.id}｜${p.name_zh}｜${p.unit}`,
-    side: upper ? ['upper', '上'] : ['lower', '下'],
-  });
-  switch (f.kind) {
-    case 'out_of_spec': {
-      const s = f.statement;
-      const p = s.parameter;
-      const { en, zh, side } = parameterCard(s.asset, p, s.direction === 'above');
-      const out = [
-        num('limit', [en, `recommended ${side[0]} bound`], [zh, `推荐${side[1]}限`], s.limit, p.unit),
-        num('extreme', [en, 'worst reading beyond it'], [zh, '超限时的最差读数'], s.observed.extreme, p.unit),
-      ];
-      if (s.outcome) {
-        const o = s.outcome;
-        out.push(
-          num('ng_out', [en, 'reject rate beyond the bound, %'], [zh, '超限时不合格率（%）'], o.ng_rate_out_pct, '%'),
-        );
-        if (o.main_defect)
-          out.push({
-            key: 'defect',
-            q: q([en, 'defect seen most beyond the bound'], [zh, '超限时最常见的缺陷']),
-            answer: { node: o.main_defect, pool: 'defect' },
-          });
-      }
-      return out;
-    }
-    case 'threshold_rule': {
-      const s = f.statement;
-      const [oEn, oZh] = [outcomeNoun(s, 'en'), outcomeNoun(s, 'zh')];
-      return [
-        ...s.conditions.map((c, i) =>
-          num(
-            `threshold-${i}`,
-            [`${s.asset.id} | ${c.parameter.name} ${c.op} ? ${c.parameter.unit} | ${oEn}`, 'threshold'],
-            [`${s.asset.id}｜${c.parameter.name_zh} ${c.op} ? ${c.parameter.unit}｜${oZh}`, '阈值'],
-            c.threshold,
-            c.parameter.unit,
-          ),
-        ),
-        num(
-          'confidence',
-          [`${s.asset.id} | ${oEn} | the rule holds`, 'rate, %'],
-          [`${s.asset.id}｜${oZh}｜规则成立`, '比例（%）'],
-          f.evidence.confidence_pct,
-          '%',
-        ),
-      ];
-    }
-    case 'graph_agreement': {
-      const s = f.statement;
-      const p = s.parameter;
-      const { en, zh, side } = parameterCard(s.asset, p, s.side === 'upper');
-      return [
-        num(
-          'mined',
-          [en, `${side[0]} threshold found in the data`],
-          [zh, `数据给出的${side[1]}阈值`],
-          s.mined_threshold,
-          p.unit,
-        ),
-        num('spec', [en, `${side[0]} limit of the specification`], [zh, `规格${side[1]}限`], s.spec_limit, p.unit),
-      ];
-    }
-    case 'event_chain': {
-      const s = f.statement;
-      if (!s.duration_min) return [];
-      return [
-        num(
-          'duration',
-          [`${s.asset} | alarm: ${s.alarm.name}`, 'mean duration, min'],
-          [`${s.asset}｜报警：${s.alarm.name_zh}`, '平均持续（分钟）'],
-          s.duration_min.mean,
-          'min',
-        ),
-      ];
-    }
-    case 'maintenance_pattern': {
-      const s = f.statement;
-      if (!s.downtime_min) return [];
-      const what = s.cause_node ?? { name: s.cause, name_zh: s.cause };
-      return [
-        num(
-          'downtime',
-          [`repair | ${what.name}`, 'mean downtime, min'],
-          [`维修｜${what.name_zh}`, '平均停机（分钟）'],
-          s.downtime_min.mean,
-          'min',
-        ),
-      ];
-    }
-  }
-}
 
 /** A stable number from text (for a deterministic order of choices). */
 const hash = (s: string) => createHash('sha256').update(s).digest().readUInt32BE(0);
@@ -176,7 +59,11 @@ export function numericDistractors(answer: number, unit: string, pool: readonly 
 
 /** The probes of a run's facts, in both languages where asked; names for distractors come from the facts. */
 export function buildProbes(facts: readonly Fact[], languages: readonly Lang[]): Probe[] {
-  const all = facts.flatMap((f) => asks(f).map((a) => ({ f, a })));
+  const all = facts.flatMap((f) =>
+    kindOf(f)
+      .asks(f)
+      .map((a) => ({ f, a })),
+  );
   const figures = all.flatMap(({ a }) => ('value' in a.answer ? [a.answer] : []));
   const nodes = (pool: string) =>
     all.flatMap(({ a }) => ('node' in a.answer && a.answer.pool === pool ? [a.answer.node] : []));

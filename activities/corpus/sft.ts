@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Lang, type CorpusDocument } from '../expand/documents';
-import { outcomeNoun } from '../expand/offlineRuleTemplates';
 import { QUESTION_LINE, SPEAKER_NAME } from '../expand/shapeFilters';
+import { topicOf } from '../kinds';
 import type { Fact } from '../knowledge/facts';
 
 /**
@@ -41,29 +41,6 @@ const REQUEST: Record<CorpusDocument['style'], Record<Lang, (topic: string) => s
   knowledge_list: { en: (t) => `List the key facts about ${t}.`, zh: (t) => `列出${t}的要点。` },
   lecture: { en: (t) => `Give a short talk on ${t}.`, zh: (t) => `请就${t}做一次简短讲解。` },
 };
-
-/** What a fact is about, in a few words (a fact kind the switch forgets is a type error). */
-export function topicOf(f: Fact, lang: Lang): string {
-  const zh = lang === 'zh';
-  switch (f.kind) {
-    case 'out_of_spec':
-    case 'graph_agreement': {
-      const s = f.statement;
-      return zh ? `${s.asset.name_zh}的${s.parameter.name_zh}` : `${s.parameter.name} on ${s.asset.name}`;
-    }
-    case 'threshold_rule': {
-      const s = f.statement;
-      const what = outcomeNoun(s, lang);
-      return zh ? `${s.asset.name_zh}的${what}` : `${what} on ${s.asset.name}`;
-    }
-    case 'event_chain':
-      return zh ? `"${f.statement.alarm.name_zh}"报警` : `the alarm "${f.statement.alarm.name}"`;
-    case 'maintenance_pattern': {
-      const c = f.statement.cause_node;
-      return c ? (zh ? c.name_zh : c.name) : f.statement.cause;
-    }
-  }
-}
 
 const QA_A = /^\s*(?:A\d*[:：.]|答[:：]|回答\s*\d*[:：])/;
 const SPEAKER = new RegExp(String.raw`^\s*(${SPEAKER_NAME})\s*[:：]\s*(.+)$`);

@@ -1,12 +1,8 @@
 import type { Fact } from '../knowledge/facts';
-import { graphAgreementEn, graphAgreementZh } from './offlineAgreementTemplates';
-import { eventChainEn, eventChainZh } from './offlineEventChain';
-import { maintenanceEn, maintenanceZh } from './offlineMaintenance';
-import { outOfSpecEn, outOfSpecZh } from './offlineOutOfSpec';
-import { thresholdRuleEn, thresholdRuleZh } from './offlineRuleTemplates';
 import type { Generator, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
-import { opening, renderGeneric, titleOf } from './offlineGeneric';
+import { kindOf, titleOf } from '../kinds';
+import { opening, renderGeneric } from './offlineGeneric';
 import { NoText, type TextExpander } from './expander';
 import type { ClassicStyle } from './textParts';
 
@@ -52,16 +48,5 @@ export function renderOffline(job: ExpansionJob): string {
 }
 
 function renderFact(fact: Fact, style: ClassicStyle, lang: Lang): string {
-  switch (fact.kind) {
-    case 'out_of_spec':
-      return (lang === 'en' ? outOfSpecEn : outOfSpecZh)[style](fact);
-    case 'event_chain':
-      return (lang === 'en' ? eventChainEn : eventChainZh)[style](fact);
-    case 'maintenance_pattern':
-      return (lang === 'en' ? maintenanceEn : maintenanceZh)[style](fact);
-    case 'threshold_rule':
-      return (lang === 'en' ? thresholdRuleEn : thresholdRuleZh)[style](fact);
-    case 'graph_agreement':
-      return (lang === 'en' ? graphAgreementEn : graphAgreementZh)[style](fact);
-  }
+  return kindOf(fact).templates[lang][style](fact);
 }

@@ -1,8 +1,8 @@
+import { titleOf } from '../kinds';
 import type { Fact } from '../knowledge/facts';
 import type { Audience, Lang } from './documents';
 import { factSheet } from './factSheet';
 import type { ExpansionJob } from './jobs';
-import { outcomeRiskEn, outcomeRiskZh, ruleEn, ruleZh } from './offlineRuleTemplates';
 import { cap } from './textParts';
 
 /**
@@ -11,39 +11,6 @@ import { cap } from './textParts';
  * for the audience; and every form for bundles of related facts. Only the facts' own sentences carry
  * figures, so what these forms add states no number.
  */
-export function titleOf(f: Fact, lang: Lang): string {
-  const en = lang === 'en';
-  switch (f.kind) {
-    case 'out_of_spec': {
-      const s = f.statement,
-        up = s.direction === 'above';
-      return en
-        ? `${s.parameter.name} ${up ? 'above' : 'below'} ${s.limit} ${s.parameter.unit} on ${s.asset.name}`
-        : `${s.asset.name_zh}${s.parameter.name_zh}${up ? '高于' : '低于'} ${s.limit} ${s.parameter.unit}`;
-    }
-    case 'threshold_rule':
-      return en
-        ? `${outcomeRiskEn(f.statement)} on ${f.statement.asset.name} when ${ruleEn(f.statement)}`
-        : `${f.statement.asset.name_zh}在${ruleZh(f.statement)}时的${outcomeRiskZh(f.statement)}`;
-    case 'graph_agreement': {
-      const s = f.statement;
-      return en
-        ? `the ${s.side} limit of ${s.parameter.name} (${s.spec_limit} ${s.parameter.unit}) against the production data`
-        : `${s.parameter.name_zh}${s.side === 'upper' ? '上限' : '下限'}（${s.spec_limit} ${s.parameter.unit}）与生产数据的对照`;
-    }
-    case 'event_chain':
-      return en
-        ? `alarm ${f.statement.alarm.id} (${f.statement.alarm.name}) on ${f.statement.asset}`
-        : `${f.statement.asset} 的报警 ${f.statement.alarm.id}（${f.statement.alarm.name_zh}）`;
-    case 'maintenance_pattern': {
-      const c = f.statement.cause_node;
-      return en
-        ? `work orders for ${c?.name ?? f.statement.cause}`
-        : `“${c?.name_zh ?? f.statement.cause}”相关的维修工单`;
-    }
-  }
-}
-
 /** Sentences of a text (English or Chinese), as points. Decimal points and abbreviations inside a sentence stay. */
 export function sentencesOf(text: string, lang: Lang): string[] {
   const flat = text.replace(/\s*\n+\s*/g, ' ').trim();

@@ -1,3 +1,4 @@
+import { privateRelease } from '../kinds';
 import type { EventRecord, OperationRecord, SampleRecord, WorkOrderRecord } from '../parse/records';
 import { eventChainFacts, type TimedEvent } from './eventChainFacts';
 import { withId } from './factParts';
@@ -6,7 +7,6 @@ import type { GraphSnapshot } from './graphSnapshot';
 import { GraphIndex } from './linking';
 import { maintenanceFacts } from './maintenanceFacts';
 import { outOfSpecFacts } from './outOfSpecFacts';
-import { privateRelease } from './privateRuleFacts';
 import { thresholdRuleFacts, type RuleFactOptions, type SetAsideRule } from './ruleFacts';
 import type { PrivacyReport, Rand } from './privacy';
 import { SeriesTableBuilder } from './seriesTable';

@@ -1,4 +1,5 @@
-import type { Fact, OutcomeSpec, ThresholdRuleFact } from './facts';
+import { withheldKinds } from '../kinds';
+import type { OutcomeSpec, ThresholdRuleFact } from './facts';
 import { PRIVACY_SPLIT, type PrivacyReport, type PrivacySettings } from './privacy';
 import type { PrivateMineResult } from './privateRules';
 import { tidy } from './ruleShapes';
@@ -8,29 +9,6 @@ import type { SeriesTable } from './seriesTable';
 import { round } from '../common/numbers';
 
 /** The facts of privately mined rules, and the ledger of the privacy budget a run spends (privateRules.ts). */
-/**
- * Per fact kind, whether a private run (`privacy.epsilon`) may release it: only kinds whose every figure comes
- * through the private mechanism (privateRules.ts). An allow-list over every kind of the fact union - a new kind
- * without an entry does not compile - and read fail-closed: a kind it does not mark releasable is withheld.
- */
-export const PRIVATE_RELEASE: { readonly [K in Fact['kind']]: boolean } = {
-  out_of_spec: false,
-  event_chain: false,
-  maintenance_pattern: false,
-  threshold_rule: true,
-  graph_agreement: true,
-};
-
-/** The facts a private run releases: those of kinds marked releasable (any other kind, known or not, is withheld). */
-export function privateRelease<F extends { kind: string }>(facts: readonly F[]): F[] {
-  return facts.filter((f) => Object.hasOwn(PRIVATE_RELEASE, f.kind) && PRIVATE_RELEASE[f.kind as Fact['kind']]);
-}
-
-/** fact kinds a private run withholds, for its report */
-export const WITHHELD_KINDS: readonly string[] = Object.entries(PRIVATE_RELEASE)
-  .filter(([, released]) => !released)
-  .map(([kind]) => kind);
-
 export function privacyLedger(settings: PrivacySettings, outcomes: number) {
   const perOutcome = settings.epsilon / outcomes;
   const fromData = new Set<string>();
@@ -54,7 +32,7 @@ export function privacyLedger(settings: PrivacySettings, outcomes: number) {
         'condition and threshold (utility: Youden J scaled to sensitivity 1)',
       noise_scale: tidy(noise),
       bounds_from_data: [...fromData].sort(),
-      withheld_kinds: [...WITHHELD_KINDS],
+      withheld_kinds: withheldKinds(),
     }),
   };
 }

@@ -12,7 +12,8 @@ import {
   PRIVACY_SPLIT,
   PrivacySettings,
 } from '../../activities/knowledge/privacy';
-import { PRIVATE_RELEASE, privateRelease } from '../../activities/knowledge/privateRuleFacts';
+import { KINDS, privateRelease } from '../../activities/kinds';
+import { outOfSpec } from '../../activities/kinds/outOfSpec';
 import { conditionCandidates, minePrivateRules } from '../../activities/knowledge/privateRules';
 import { covers } from '../../activities/knowledge/thresholdRules';
 import { RunConfig } from '../../activities/run/config';
@@ -252,7 +253,7 @@ test('a private run releases fact kinds from an allow-list: a kind it does not n
     { kind: 'threshold_rule', id: 'a' },
     { kind: 'graph_agreement', id: 'b' },
     { kind: 'out_of_spec', id: 'c' },
-    // a kind added to the union without a release rule would not compile in PRIVATE_RELEASE; one that reaches
+    // a kind added to the union without a registry entry would not compile in KINDS; one that reaches
     // a private run anyway (a cast, a stale build) is withheld, not released
     { kind: 'toy_new_kind', id: 'd' },
     { kind: 'toString', id: 'e' },
@@ -260,14 +261,18 @@ test('a private run releases fact kinds from an allow-list: a kind it does not n
   expect(privateRelease(facts).map((f) => f.id)).toEqual(['a', 'b']);
 });
 
-test('the release allow-list covers every fact kind: one missing does not compile (checked by tsc in npm test)', () => {
-  // @ts-expect-error a release list without graph_agreement, a kind of the fact union, is a type error
-  const missing: typeof PRIVATE_RELEASE = {
-    out_of_spec: false,
-    event_chain: false,
-    maintenance_pattern: false,
-    threshold_rule: true,
+test('the kind registry covers every fact kind with every part: one missing does not compile (tsc in npm test)', () => {
+  // @ts-expect-error a registry without graph_agreement, a kind of the fact union, is a type error
+  const missing: typeof KINDS = {
+    out_of_spec: KINDS.out_of_spec,
+    event_chain: KINDS.event_chain,
+    maintenance_pattern: KINDS.maintenance_pattern,
+    threshold_rule: KINDS.threshold_rule,
   };
-  expect(Object.keys(PRIVATE_RELEASE).sort()).toEqual([...new Set(Fact.options.map((o) => o.shape.kind.value))].sort());
+  // @ts-expect-error a kind without its release rule (or any other part) is a type error too
+  const partless: typeof KINDS = { ...KINDS, out_of_spec: { ...outOfSpec, privateRelease: undefined } };
+  expect(Object.keys(KINDS).sort()).toEqual([...new Set(Fact.options.map((o) => o.shape.kind.value))].sort());
   expect(Object.keys(missing)).toHaveLength(4);
+  expect(privateRelease([{ kind: 'out_of_spec', id: 'x' }])).toEqual([]);
+  expect(partless.out_of_spec.privateRelease).toBeUndefined();
 });

@@ -1,0 +1,26 @@
+import { askFigure } from '../corpus/probeCards';
+import { eventChainEn, eventChainZh } from '../expand/offlineEventChain';
+import type { KindSpec, FactOf } from './kindSpec';
+
+/** An alarm's episodes and what operators did while it was active (eventChainFacts.ts mines it). */
+export const eventChain: KindSpec<FactOf<'event_chain'>> = {
+  privateRelease: false,
+  title: ({ statement: s }, lang) =>
+    lang === 'en'
+      ? `alarm ${s.alarm.id} (${s.alarm.name}) on ${s.asset}`
+      : `${s.asset} 的报警 ${s.alarm.id}（${s.alarm.name_zh}）`,
+  topic: ({ statement: s }, lang) => (lang === 'zh' ? `"${s.alarm.name_zh}"报警` : `the alarm "${s.alarm.name}"`),
+  templates: { en: eventChainEn, zh: eventChainZh },
+  asks: ({ statement: s }) =>
+    s.duration_min
+      ? [
+          askFigure(
+            'duration',
+            [`${s.asset} | alarm: ${s.alarm.name}`, 'mean duration, min'],
+            [`${s.asset}｜报警：${s.alarm.name_zh}`, '平均持续（分钟）'],
+            s.duration_min.mean,
+            'min',
+          ),
+        ]
+      : [],
+};
