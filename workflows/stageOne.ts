@@ -37,7 +37,7 @@ export function sourceVerdict(summary: ParseSummary, outDir: string): string | n
 
 /** The end of stage one for a source whose chunks are parsed: the verdict (`fail` throws), then a table's series. */
 export async function finishSource(
-  scan: Pick<ScanSummary, 'source' | 'chunks' | 'format'>,
+  scan: Pick<ScanSummary, 'source' | 'chunks' | 'series'>,
   totals: ParseTotals,
   outDir: string,
   steps: { fail: (message: string) => never; segment: () => Promise<NonNullable<ParseSummary['series']>> },
@@ -46,6 +46,6 @@ export async function finishSource(
   const verdict = sourceVerdict(summary, outDir);
   if (verdict) steps.fail(verdict);
   // time series: steady/transition windows, changes, state events and anomalies, from the source's samples in order
-  if (scan.format === 'csv') summary.series = await steps.segment();
+  if (scan.series) summary.series = await steps.segment();
   return summary;
 }

@@ -1,34 +1,15 @@
 import { mkdir, open, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FORMATS } from './formats';
 import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
 import { ParseContext, type ParseOptions, type ParseResult, type SourceParser } from './parseResult';
 import type { PiiCounts } from './pii';
 import type { OperationRecord } from './records';
-import { CsvSeriesParser } from './parsers/csvSeries';
-import { JsonEventParser } from './parsers/jsonEvents';
-import { TextLogParser } from './parsers/textLog';
-import { WorkOrderParser } from './parsers/workOrders';
 import type { SourceModel } from './sourceModel';
 import type { SourceSpec } from './sourceSpec';
-import { TemplateMatcher } from './templates/templateModel';
 
-export function createParser(model: SourceModel, ctx: ParseContext): SourceParser {
-  switch (model.spec.format) {
-    case 'csv':
-      return new CsvSeriesParser(ctx, model.spec, model.headerLine);
-    case 'text':
-      return new TextLogParser(
-        ctx,
-        model.spec,
-        model.templates ? new TemplateMatcher(model.templates) : null,
-        model.time,
-      );
-    case 'jsonl':
-      return new JsonEventParser(ctx);
-    case 'workorders':
-      return new WorkOrderParser(ctx);
-  }
-}
+export const createParser = (model: SourceModel, ctx: ParseContext): SourceParser =>
+  FORMATS[model.spec.format].parser(model, ctx);
 
 /** Where a chunk got to: enough to resume it, after a crash, with output identical to an undisturbed run. */
 export interface ChunkProgress {
@@ -48,20 +29,8 @@ export interface ChunkOutput {
   pii: PiiCounts;
 }
 
-/**
- * Bytes per block of a chunk: small enough that a block's rows and cells die young (a 1 MiB block lives
- * through young-generation collections and is copied; at 256 KiB the CSV pass spends ~5 % in GC, not ~20 %),
- * large enough that per-block costs (a write, a heartbeat) stay small.
- */
-export const PARSE_BLOCK_BYTES = 256 << 10;
-
-/**
- * A format's block size: a text log's in 64 KiB - a block's records (~3x its bytes, as JSON) then die young;
- * forge parse on 400,000 OpenStack lines took 5.2 s with 64 KiB blocks, 5.7 s with 256 KiB, 6.4 s with 1 MiB,
- * 5.9 and 6.3 s with 32 and 16 KiB (per-block costs). Its prepared and raw chunk passes read the same blocks, so
- * that they write the same bytes (a block's unreadable lines are quarantined first).
- */
-export const blockBytesOf = (format: SourceSpec['format']) => (format === 'text' ? 64 << 10 : PARSE_BLOCK_BYTES);
+/** A format's block size (formats/<format>.ts). */
+export const blockBytesOf = (format: SourceSpec['format']) => FORMATS[format].blockBytes;
 
 export const chunkFiles = (outDir: string, source: string, index: number) => {
   const n = String(index).padStart(5, '0');
@@ -167,7 +136,7 @@ export async function parseChunkToFiles(args: {
         args.blockBytes ?? blockBytesOf(model.spec.format),
         args.opts.maxLineBytes,
         'async',
-        model.spec.format === 'text',
+        FORMATS[model.spec.format].prepares,
       ),
     );
     for await (const block of blocks) {

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { NonRetryableError } from '../common/failures';
 import type { LineBlock } from './chunks';
-import { detectFormat } from './detectFormat';
+import { detectFormat } from './formats';
 import { parseBlocksInMemory } from './parseChunk';
 import { describeIssues } from '../common/issues';
 import type { ParseOptions, ParseResult } from './parseResult';

@@ -14,7 +14,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLineBlocks, type ChunkRef } from './chunks';
-import { blockBytesOf, chunkFiles, JsonLines, parseChunkToFiles, type ChunkOutput } from './parseChunk';
+import { FORMATS } from './formats';
+import { chunkFiles, JsonLines, parseChunkToFiles, type ChunkOutput } from './parseChunk';
 import { ParseContext, type ParseOptions } from './parseResult';
 import type { PiiCounts } from './pii';
 import { eachLine } from './parsers/lines';
@@ -75,7 +76,7 @@ export async function prepareChunk(job: PrepareJob): Promise<PreparedChunk> {
       chunk.start,
       chunk.end,
       chunk.firstLine,
-      blockBytesOf('text'),
+      FORMATS.text.blockBytes,
       opts.maxLineBytes,
       'sync',
       true,
@@ -173,7 +174,7 @@ export async function finishPreparedChunk(args: {
   const messages: string[] = [];
   try {
     const { size } = await stat(from);
-    const text = blockBytesOf('text');
+    const text = FORMATS.text.blockBytes;
     for await (const block of readLineBlocks(from, 0, size, 1, text, Number.MAX_SAFE_INTEGER, 'sync', true)) {
       const records: string[] = [];
       const quarantine: string[] = [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORMAT_NAMES } from './formats';
 import { MinerSettings } from './templates/templateModel';
 
 const Zone = z.string().regex(/^(Z|[+-]\d{2}:?\d{2})$/, 'an offset such as "Z" or "+08:00"');
@@ -12,7 +13,7 @@ export const TagSpec = z.object({ parameter: z.string().optional(), unit: z.stri
  */
 export const SourceSpec = z
   .object({
-    format: z.enum(['csv', 'jsonl', 'text', 'workorders']),
+    format: z.enum(FORMAT_NAMES),
     /** UTC offset for timestamps written without one; the run's timezone when not set */
     timezone: Zone.optional(),
     csv: z
@@ -73,4 +74,4 @@ export const SourceSpec = z
   })
   .strict();
 export type SourceSpec = z.infer<typeof SourceSpec>;
-export type SourceFormatName = SourceSpec['format'];
+export type { SourceFormatName } from './formats';

@@ -40,6 +40,8 @@ export interface ScanSummary {
   lines: number;
   bytes: number;
   format: string;
+  /** its format's records are series, segmented after the parse (formats/<format>.ts `series`) */
+  series: boolean;
 }
 
 /** What one chunk of a source produced. */

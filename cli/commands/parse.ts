@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { FORMATS } from '../../activities/parse/formats';
 import { calibrationPath, describeInputs, type InputRef, writeModel } from '../../activities/parse/parseFile';
 import { runChunk } from '../../activities/parse/preparedChunk';
 import { scanSource } from '../../activities/parse/scanSource';
@@ -79,7 +80,7 @@ async function parseOneSource(
     throw new Error(message);
   };
   const summary = await finishSource(
-    { source: ref.name, chunks: model.chunks.length, format: ref.spec.format },
+    { source: ref.name, chunks: model.chunks.length, series: FORMATS[ref.spec.format].series },
     totals,
     outDir,
     {

@@ -111,6 +111,7 @@ function fakes(
       lines: opts.chunks * 10,
       bytes: 100,
       format: 'text',
+      series: false,
     }),
     parseChunk: async () => {
       seen.chunkRuns.add(Context.current().info.workflowExecution?.runId ?? '?');

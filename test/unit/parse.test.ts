@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { serialize } from 'node:v8';
 import { join } from 'node:path';
-import { detectFormat } from '../../activities/parse/detectFormat';
+import { detectFormat } from '../../activities/parse/formats';
 import { parseSourceText } from '../../activities/parse/parseFile';
 import { ParseContext } from '../../activities/parse/parseResult';
 import { eventJson, TextLogParser } from '../../activities/parse/parsers/textLog';

@@ -39,7 +39,7 @@ test(
     expect(sourceVerdict(summary(0, 0, 0), '/out')).toBeNull();
     expect(sourceVerdict(summary(3, 2, 1), '/out')).toBeNull();
     const segmented = await finishSource(
-      { source: 't.csv', chunks: 1, format: 'csv' },
+      { source: 't.csv', chunks: 1, series: true },
       { ...EMPTY_TOTALS, lines: 1, records: 1, pii: {} },
       '/out',
       {
