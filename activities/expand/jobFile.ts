@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../common/files';
-import { NamedNode, type Fact } from '../knowledge/facts';
+import { NamedNode } from '../knowledge/factRefs';
+import type { Fact } from '../knowledge/facts';
 import { Audience, Input, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
 

@@ -2,26 +2,40 @@ import type { Lang } from '../expand/documents';
 import type { Fact, FactKind } from '../knowledge/facts';
 import { eventChain } from './eventChain';
 import { graphAgreement } from './graphAgreement';
-import type { FactOf, KindSpec } from './kindSpec';
+import type { KindParts, KindSpec } from './kindSpec';
 import { maintenancePattern } from './maintenancePattern';
 import { outOfSpec } from './outOfSpec';
 import { thresholdRule } from './thresholdRule';
 
 /**
- * The fact kinds' registry: one entry per kind of the fact union (facts.ts), each a KindSpec with every part. A kind
- * added to the union without an entry here, or an entry missing a part, is a type error; the switches of the stages
- * after derivation (offline texts, titles, sft topics, probes, private release) all read it.
+ * The fact kinds' registry: one KindSpec per kind (kinds/<kind>.ts), one line each. The `Fact` union (facts.ts) is
+ * built from their schemas, fact derivation runs their miners in this order, and the switches of the stages after it
+ * (offline texts, titles, sft topics, probes, private release) read them.
  */
-export const KINDS: { readonly [K in FactKind]: KindSpec<FactOf<K>> } = {
-  out_of_spec: outOfSpec,
-  event_chain: eventChain,
-  maintenance_pattern: maintenancePattern,
-  threshold_rule: thresholdRule,
-  graph_agreement: graphAgreement,
-};
+export const KIND_LIST = [outOfSpec, eventChain, maintenancePattern, thresholdRule, graphAgreement] as const;
 
-/** A fact's kind spec, typed for that fact (TypeScript cannot correlate `KINDS[f.kind]` with `f` on its own). */
-export const kindOf = <F extends Fact>(f: F): KindSpec<F> => KINDS[f.kind as FactKind] as unknown as KindSpec<F>;
+type Schema = (typeof KIND_LIST)[number]['schema'];
+/** the kinds' schemas, for the union */
+export const FACT_SCHEMAS = KIND_LIST.map((k) => k.schema) as unknown as [Schema, ...Schema[]];
+
+// biome-ignore lint/suspicious/noExplicitAny: one spec per kind, each typed by its own schema
+type AnySpec = KindSpec<any>;
+const byKind = new Map<string, AnySpec>();
+for (const k of KIND_LIST as readonly AnySpec[]) {
+  const kind: string = k.schema.shape.kind.value;
+  if (byKind.has(kind)) throw new Error(`fact kind ${kind} is registered twice`);
+  byKind.set(kind, k);
+}
+
+/** Each kind's spec by its name. */
+export const KINDS = Object.fromEntries(byKind) as { readonly [K in FactKind]: AnySpec };
+
+/** A fact's kind spec, typed for that fact. Fail-closed: a kind the registry does not know throws. */
+export function kindOf<F extends Fact>(f: F): KindParts<F> {
+  const spec = byKind.get(f.kind);
+  if (!spec) throw new Error(`no kind spec for fact kind ${f.kind}`);
+  return spec;
+}
 
 /** What a fact is called (headings, the generic forms' points). */
 export const titleOf = (f: Fact, lang: Lang) => kindOf(f).title(f, lang);
@@ -33,11 +47,8 @@ export const topicOf = (f: Fact, lang: Lang) => kindOf(f).topic(f, lang);
  * know (a fact from elsewhere) or does not mark is withheld.
  */
 export function privateRelease<F extends { kind: string }>(facts: readonly F[]): F[] {
-  return facts.filter((f) => Object.hasOwn(KINDS, f.kind) && KINDS[f.kind as FactKind].privateRelease);
+  return facts.filter((f) => byKind.get(f.kind)?.privateRelease === true);
 }
 
 /** fact kinds a private run withholds, for its report */
-export const withheldKinds = (): string[] =>
-  Object.entries(KINDS)
-    .filter(([, spec]) => !spec.privateRelease)
-    .map(([kind]) => kind);
+export const withheldKinds = (): string[] => [...byKind].filter(([, spec]) => !spec.privateRelease).map(([k]) => k);

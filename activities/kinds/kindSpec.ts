@@ -1,16 +1,35 @@
+import type { z } from 'zod';
 import type { Ask } from '../corpus/probeCards';
 import type { Lang } from '../expand/documents';
 import type { Templates } from '../expand/textParts';
-import type { Fact, FactKind } from '../knowledge/facts';
+import type { DeriveOptions } from '../knowledge/deriveFacts';
+import type { TimedEvent } from '../knowledge/eventChainFacts';
+import type { GraphIndex } from '../knowledge/linking';
+import type { PrivacyReport, Rand } from '../knowledge/privacy';
+import type { SetAsideRule } from '../knowledge/ruleFacts';
+import type { SeriesTable } from '../knowledge/seriesTable';
+import type { WorkOrderRecord } from '../parse/records';
 
-export type FactOf<K extends FactKind> = Extract<Fact, { kind: K }>;
+/** What a miner reads: the run's tables (samples joined with the graph), timed events, work orders, the graph. */
+export interface MineInputs {
+  tables: readonly SeriesTable[];
+  events: readonly TimedEvent[];
+  orders: readonly WorkOrderRecord[];
+  index: GraphIndex;
+  opts: DeriveOptions;
+  /** with `privacy`: the noise source */
+  rand?: Rand;
+}
 
-/**
- * Everything the stages after derivation need to know about one kind of fact, in one object (kinds/<kind>.ts):
- * the registry (kinds/index.ts) holds one per kind of the fact union, so a kind without one - or one missing a
- * part - does not compile.
- */
-export interface KindSpec<F extends Fact> {
+/** What a miner found: facts with their ids (validated against the union by deriveFacts), and what it set aside. */
+export interface Mined {
+  facts: readonly { kind: string; id: string }[];
+  setAside?: SetAsideRule[];
+  privacy?: Omit<PrivacyReport, 'withheld_kinds'> | null;
+}
+
+/** What the stages after derivation need to know about a kind of fact F. */
+export interface KindParts<F> {
   /**
    * Whether a private run (`privacy.epsilon`) may release it: only a kind whose every figure comes through the
    * private mechanism (privateRules.ts). An allow-list, read fail-closed: a kind not marked so is withheld.
@@ -24,4 +43,20 @@ export interface KindSpec<F extends Fact> {
   templates: Record<Lang, Templates<F>>;
   /** the closed-book questions it answers (the probe split) */
   asks(f: F): Ask[];
+}
+
+/**
+ * One kind of fact, in one object (kinds/<kind>.ts): its schema, its miner, and everything the stages after
+ * derivation need. The registry (kinds/index.ts) lists one per kind: the `Fact` union is built from their schemas,
+ * and every switch over kinds reads them, so a kind is one module and one line there - and a module missing a part
+ * does not compile.
+ */
+export interface KindSpec<S extends z.ZodObject> extends KindParts<z.output<S>> {
+  /** the fact's schema: `kind` a literal, the fact base (factRefs.ts), its statement and evidence */
+  schema: S;
+  /**
+   * The miner (a pure function of the inputs), or null for a kind another kind's miner writes (graph_agreement
+   * comes with threshold_rule's rules).
+   */
+  mine: ((inputs: MineInputs) => Mined) | null;
 }

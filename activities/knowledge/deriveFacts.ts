@@ -1,13 +1,11 @@
-import { privateRelease } from '../kinds';
-import type { EventRecord, OperationRecord, SampleRecord, WorkOrderRecord } from '../parse/records';
-import { eventChainFacts, type TimedEvent } from './eventChainFacts';
-import { withId } from './factParts';
-import type { Fact } from './facts';
+import { KIND_LIST, privateRelease, withheldKinds } from '../kinds';
+import type { MineInputs } from '../kinds/kindSpec';
+import type { OperationRecord, SampleRecord, WorkOrderRecord } from '../parse/records';
+import type { TimedEvent } from './eventChainFacts';
+import { Fact } from './facts';
 import type { GraphSnapshot } from './graphSnapshot';
 import { GraphIndex } from './linking';
-import { maintenanceFacts } from './maintenanceFacts';
-import { outOfSpecFacts } from './outOfSpecFacts';
-import { thresholdRuleFacts, type RuleFactOptions, type SetAsideRule } from './ruleFacts';
+import type { RuleFactOptions, SetAsideRule } from './ruleFacts';
 import type { PrivacyReport, Rand } from './privacy';
 import { SeriesTableBuilder } from './seriesTable';
 import { DEFAULT_MINE_OPTIONS } from './thresholdRules';
@@ -67,22 +65,24 @@ export class FactInputs {
    */
   derive(opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS, rand?: Rand): DeriveResult {
     const { index, events, orders } = this;
-    const tables = this.tables.finish();
-    const rules = thresholdRuleFacts(tables, index, opts, rand);
-    const all: Fact[] = [
-      ...[
-        ...outOfSpecFacts(tables, events as EventRecord[], index, opts),
-        ...eventChainFacts(events, index),
-        ...maintenanceFacts(orders, index),
-      ].map(withId),
-      ...rules.facts,
-    ];
+    const inputs: MineInputs = { tables: this.tables.finish(), events, orders, index, opts, rand };
+    const all: Fact[] = [];
+    const rulesSetAside: SetAsideRule[] = [];
+    let privacy: PrivacyReport | null = null;
+    for (const kind of KIND_LIST) {
+      const mined = kind.mine?.(inputs);
+      if (!mined) continue;
+      // validated here, at the boundary of derivation: a miner's fact that is not one of the union's fails the run
+      for (const f of mined.facts) all.push(Fact.parse(f));
+      rulesSetAside.push(...(mined.setAside ?? []));
+      if (mined.privacy) privacy = { ...mined.privacy, withheld_kinds: withheldKinds() };
+    }
     const facts = opts.privacy ? privateRelease(all) : all;
     return {
       facts: facts.sort((a, b) => a.id.localeCompare(b.id)),
       unlinked: this.unlinked,
-      rulesSetAside: rules.setAside,
-      privacy: rules.privacy,
+      rulesSetAside,
+      privacy,
     };
   }
 }

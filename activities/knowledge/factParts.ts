@@ -1,6 +1,6 @@
 import { canonicalJson } from '../common/canonicalJson';
 import { sha256 } from '../common/files';
-import { Fact, type NamedNode } from './facts';
+import type { NamedNode } from './factRefs';
 import type { ParameterSpec } from './graphSnapshot';
 import type { GraphIndex } from './linking';
 import { displayUnit } from './units';
@@ -28,8 +28,11 @@ export function uniqBy<T>(xs: readonly T[], key: (x: T) => string): T[] {
   return [...seen.values()];
 }
 
-/** A fact's id is the hash of everything it says: the same data and graph give the same id. */
-export function withId(f: Omit<Fact, 'id'> & { id?: string }): Fact {
+/**
+ * A fact's id is the hash of everything it says: the same data and graph give the same id. (Each fact is validated
+ * against the union when derivation ends: deriveFacts.ts.)
+ */
+export function withId<F extends { kind: string; id: string }>(f: Omit<F, 'id'> & { id?: string }): F {
   const { id: _ignored, ...body } = f;
-  return Fact.parse({ ...body, id: `fact-${sha256(canonicalJson(body)).slice(0, 24)}` });
+  return { ...body, id: `fact-${sha256(canonicalJson(body)).slice(0, 24)}` } as F;
 }

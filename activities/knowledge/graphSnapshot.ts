@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deriveColumns } from './derivedQuantities';
-import { FailureModeRef, NamedNode } from './facts';
+import { FailureModeRef, NamedNode } from './factRefs';
 
 /** What fact derivation needs from the knowledge graph, read once per run and validated at the boundary. */
 export const ParameterSpec = NamedNode.extend({

@@ -1,4 +1,3 @@
-import { withheldKinds } from '../kinds';
 import type { OutcomeSpec, ThresholdRuleFact } from './facts';
 import { PRIVACY_SPLIT, type PrivacyReport, type PrivacySettings } from './privacy';
 import type { PrivateMineResult } from './privateRules';
@@ -20,7 +19,7 @@ export function privacyLedger(settings: PrivacySettings, outcomes: number) {
     report(m: PrivateMineResult) {
       for (const f of m.bounds_from_data) fromData.add(f);
     },
-    result: (): PrivacyReport => ({
+    result: (): Omit<PrivacyReport, 'withheld_kinds'> => ({
       epsilon: settings.epsilon,
       unit: 'row',
       per_outcome_epsilon: tidy(perOutcome),
@@ -32,7 +31,6 @@ export function privacyLedger(settings: PrivacySettings, outcomes: number) {
         'condition and threshold (utility: Youden J scaled to sensitivity 1)',
       noise_scale: tidy(noise),
       bounds_from_data: [...fromData].sort(),
-      withheld_kinds: withheldKinds(),
     }),
   };
 }

@@ -89,7 +89,7 @@ export function thresholdRuleFacts(
   index: GraphIndex,
   opts: RuleFactOptions,
   rand: Rand = secureRandom,
-): { facts: Fact[]; setAside: SetAsideRule[]; privacy: PrivacyReport | null } {
+): { facts: Fact[]; setAside: SetAsideRule[]; privacy: Omit<PrivacyReport, 'withheld_kinds'> | null } {
   const facts: Fact[] = [];
   const setAside: SetAsideRule[] = [];
   const outcomes = outcomesOf(opts);
@@ -128,7 +128,9 @@ export function thresholdRuleFacts(
           setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
         const q = benjaminiHochberg(mined.rules.map((r) => r.p_value));
         for (const [k, rule] of mined.rules.entries()) {
-          const ruleFact = withId(privateRuleFact(t, index, rule, q[k], mined, spec, privacy.settings.epsilon));
+          const ruleFact = withId<ThresholdRuleFact>(
+            privateRuleFact(t, index, rule, q[k], mined, spec, privacy.settings.epsilon),
+          );
           facts.push(ruleFact);
           for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance))
             facts.push(withId(a));
@@ -149,7 +151,9 @@ export function thresholdRuleFacts(
       for (const s of mined.set_aside)
         setAside.push({ asset: t.asset, outcome: spec.label, rule: describeRule(s.shape), reason: s.reason });
       for (const rule of mined.rules) {
-        const ruleFact = withId(toRuleFact(t, index, rule, known, outcome, spec, positives, mined.tested, opts));
+        const ruleFact = withId<ThresholdRuleFact>(
+          toRuleFact(t, index, rule, known, outcome, spec, positives, mined.tested, opts),
+        );
         facts.push(ruleFact);
         for (const a of agreements(ruleFact as ThresholdRuleFact, index, opts.rules.agreementTolerance))
           facts.push(withId(a));

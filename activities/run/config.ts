@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ExpandSettings } from './expandSettings';
 import type { Mix } from '../expand/jobs';
 import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
-import { OutcomeSpec } from '../knowledge/facts';
+import { OutcomeSpec } from '../knowledge/factRefs';
 import { PrivacySettings } from '../knowledge/privacy';
 import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../parse/pii';
 import { DEFAULT_MAX_LINE_BYTES } from '../parse/chunks';

@@ -5,7 +5,7 @@ import { learnLines, namesOnly, PARSE_BLOCK_BYTES, type SourceFormat } from './s
 /** a work order's first line: its id (letters, a dash, more), then a pipe */
 const WORK_ORDER_LINE = /^[A-Z]{2,5}-[\w-]+\s*\|/;
 
-/** Pipe-separated work orders (parsers/workOrders.ts): a name field's value is learned as a name, other cells scanned. */
+/** Pipe-separated work orders (parsers/workOrders.ts): a name field's value is learned as a name, other cells read. */
 export const workorders: SourceFormat = {
   detect: { firstLine: (line) => WORK_ORDER_LINE.test(line) },
   series: false,
