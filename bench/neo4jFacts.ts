@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { deriveFacts } from '../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../activities/kinds/deriveFacts';
 import { withId } from '../activities/knowledge/factParts';
 import type { Fact } from '../activities/knowledge/facts';
 import { loadGraphFiles, mergeFacts, openDriver } from '../graphs/store';

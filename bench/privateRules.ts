@@ -7,7 +7,8 @@
  * budget split promises. Bounds: a spec sheet's ranges (public), and the data's own (not private), labelled.
  *   npx ts-node --transpile-only bench/privateRules.ts [--repeats R] [--seed S]
  */
-import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from '../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../activities/kinds/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS } from '../activities/knowledge/deriveOptions';
 import type { ThresholdRuleFact } from '../activities/knowledge/facts';
 import { GraphIndex } from '../activities/knowledge/linking';
 import { PrivacySettings } from '../activities/knowledge/privacy';

@@ -8,7 +8,8 @@
  * columns with both outcomes shuffled.
  *   npx ts-node --transpile-only bench/thresholdRules.ts [--rows N] [--seeds K]
  */
-import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from '../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../activities/kinds/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS } from '../activities/knowledge/deriveOptions';
 import type { OutcomeSpec, ThresholdRuleFact } from '../activities/knowledge/facts';
 import type { GraphSnapshot } from '../activities/knowledge/graphSnapshot';
 import { GraphIndex } from '../activities/knowledge/linking';

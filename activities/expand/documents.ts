@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Lang } from '../common/lang';
 
 /**
  * Styles of text, after Cosmopedia / WRAP / Nemotron-CC: each with its own instructions (prompts.ts) and offline form.
@@ -6,8 +7,8 @@ import { z } from 'zod';
 export const STYLES = ['textbook', 'qa', 'sop', 'troubleshooting', 'case_study', 'knowledge_list', 'lecture'] as const;
 export const Style = z.enum(STYLES);
 export type Style = z.infer<typeof Style>;
-export const Lang = z.enum(['en', 'zh']);
-export type Lang = z.infer<typeof Lang>;
+export { Lang } from '../common/lang';
+
 export const AUDIENCES = ['student', 'operator', 'process_engineer', 'maintenance_technician'] as const;
 export const Audience = z.enum(AUDIENCES);
 export type Audience = z.infer<typeof Audience>;

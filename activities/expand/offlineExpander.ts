@@ -4,7 +4,7 @@ import type { ExpansionJob } from './jobs';
 import { kindOf, titleOf } from '../kinds';
 import { opening, renderGeneric } from './offlineGeneric';
 import { NoText, type TextExpander } from './expander';
-import type { ClassicStyle } from './textParts';
+import type { ClassicStyle } from '../kinds/textParts';
 
 /**
  * The deterministic offline expander: used when no LLM endpoint is configured. It writes each fact in every

@@ -3,7 +3,7 @@ import type { Fact } from '../knowledge/facts';
 import type { Audience, Lang } from './documents';
 import { factSheet } from './factSheet';
 import type { ExpansionJob } from './jobs';
-import { cap } from './textParts';
+import { cap } from '../kinds/textParts';
 
 /**
  * The offline expander's forms that work for any fact: a short title per fact, the fact's points (the

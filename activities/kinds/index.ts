@@ -1,4 +1,4 @@
-import type { Lang } from '../expand/documents';
+import type { Lang } from '../common/lang';
 import type { Fact, FactKind } from '../knowledge/facts';
 import { eventChain } from './eventChain';
 import { graphAgreement } from './graphAgreement';
@@ -8,33 +8,27 @@ import { outOfSpec } from './outOfSpec';
 import { thresholdRule } from './thresholdRule';
 
 /**
- * The fact kinds' registry: one KindSpec per kind (kinds/<kind>.ts), one line each. The `Fact` union (facts.ts) is
- * built from their schemas, fact derivation runs their miners in this order, and the switches of the stages after it
- * (offline texts, titles, sft topics, probes, private release) read them.
+ * The fact kinds' registry: one KindSpec per kind of the `Fact` union (knowledge/facts.ts), one line each - a mapped
+ * type over the union, so a kind without an entry does not compile. Fact derivation (deriveFacts.ts) runs their
+ * miners, and the switches of the stages after it (offline texts, titles, sft topics, probes, private release)
+ * read them.
  */
-export const KIND_LIST = [outOfSpec, eventChain, maintenancePattern, thresholdRule, graphAgreement] as const;
+export const KINDS: { readonly [K in FactKind]: KindSpec<FactOf<K>> } = {
+  out_of_spec: outOfSpec,
+  event_chain: eventChain,
+  maintenance_pattern: maintenancePattern,
+  threshold_rule: thresholdRule,
+  graph_agreement: graphAgreement,
+};
 
-type Schema = (typeof KIND_LIST)[number]['schema'];
-/** the kinds' schemas, for the union */
-export const FACT_SCHEMAS = KIND_LIST.map((k) => k.schema) as unknown as [Schema, ...Schema[]];
-
-// biome-ignore lint/suspicious/noExplicitAny: one spec per kind, each typed by its own schema
-type AnySpec = KindSpec<any>;
-const byKind = new Map<string, AnySpec>();
-for (const k of KIND_LIST as readonly AnySpec[]) {
-  const kind: string = k.schema.shape.kind.value;
-  if (byKind.has(kind)) throw new Error(`fact kind ${kind} is registered twice`);
-  byKind.set(kind, k);
-}
-
-/** Each kind's spec by its name. */
-export const KINDS = Object.fromEntries(byKind) as { readonly [K in FactKind]: AnySpec };
+type FactOf<K extends FactKind> = Extract<Fact, { kind: K }>;
+const byKind = new Map<string, KindParts<never>>(Object.entries(KINDS));
 
 /** A fact's kind spec, typed for that fact. Fail-closed: a kind the registry does not know throws. */
 export function kindOf<F extends Fact>(f: F): KindParts<F> {
   const spec = byKind.get(f.kind);
   if (!spec) throw new Error(`no kind spec for fact kind ${f.kind}`);
-  return spec;
+  return spec as KindParts<F>;
 }
 
 /** What a fact is called (headings, the generic forms' points). */

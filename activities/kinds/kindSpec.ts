@@ -1,8 +1,7 @@
-import type { z } from 'zod';
-import type { Ask } from '../corpus/probeCards';
-import type { Lang } from '../expand/documents';
-import type { Templates } from '../expand/textParts';
-import type { DeriveOptions } from '../knowledge/deriveFacts';
+import type { Ask } from './probeCards';
+import type { Lang } from '../common/lang';
+import type { Templates } from './textParts';
+import type { DeriveOptions } from '../knowledge/deriveOptions';
 import type { TimedEvent } from '../knowledge/eventChainFacts';
 import type { GraphIndex } from '../knowledge/linking';
 import type { PrivacyReport, Rand } from '../knowledge/privacy';
@@ -46,14 +45,11 @@ export interface KindParts<F> {
 }
 
 /**
- * One kind of fact, in one object (kinds/<kind>.ts): its schema, its miner, and everything the stages after
- * derivation need. The registry (kinds/index.ts) lists one per kind: the `Fact` union is built from their schemas,
- * and every switch over kinds reads them, so a kind is one module and one line there - and a module missing a part
- * does not compile.
+ * One kind of fact, in one object (kinds/<kind>.ts): its miner and everything the stages after derivation need; its
+ * schema is its member of the `Fact` union (knowledge/facts.ts). The registry (kinds/index.ts) holds one per kind of
+ * the union, so a kind without an entry, or an entry missing a part, does not compile.
  */
-export interface KindSpec<S extends z.ZodObject> extends KindParts<z.output<S>> {
-  /** the fact's schema: `kind` a literal, the fact base (factRefs.ts), its statement and evidence */
-  schema: S;
+export interface KindSpec<F> extends KindParts<F> {
   /**
    * The miner (a pure function of the inputs), or null for a kind another kind's miner writes (graph_agreement
    * comes with threshold_rule's rules).

@@ -1,51 +1,12 @@
-import { z } from 'zod';
-import { FactBase, NamedNode, FailureModeRef, ParameterRef } from '../knowledge/factRefs';
-import { askFigure, parameterCard, quiz, type Ask } from '../corpus/probeCards';
-import { outOfSpecEn, outOfSpecZh } from '../expand/offlineOutOfSpec';
+import { askFigure, parameterCard, quiz, type Ask } from './probeCards';
+import { outOfSpecEn, outOfSpecZh } from './outOfSpecTemplates';
 import { withId } from '../knowledge/factParts';
 import { outOfSpecFacts } from '../knowledge/outOfSpecFacts';
+import type { OutOfSpecFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 
-/** How often a parameter left its recommended range, what that did to quality, and what the graph links to it. */
-const OutOfSpecStatement = z.object({
-  parameter: ParameterRef,
-  asset: NamedNode,
-  direction: z.enum(['above', 'below']),
-  limit: z.number(),
-  spec: z.object({ min: z.number().nullable(), max: z.number().nullable(), target: z.number().nullable() }),
-  observed: z.object({ extreme: z.number(), mean_out: z.number() }),
-  outcome: z
-    .object({
-      ng_rate_out_pct: z.number(),
-      ng_rate_in_pct: z.number(),
-      risk_ratio: z.number().nullable(),
-      main_defect: NamedNode.extend({ n: z.number() }).nullable(),
-    })
-    .nullable(),
-  failure_modes: z.array(FailureModeRef),
-  alarms: z.array(NamedNode),
-});
-
-/** The fact (the `Fact` union's member of kind out_of_spec, facts.ts). */
-export const OutOfSpecFact = z.object({
-  kind: z.literal('out_of_spec'),
-  ...FactBase,
-  statement: OutOfSpecStatement,
-  evidence: z.object({
-    n: z.number().int(),
-    n_out: z.number().int(),
-    rate_pct: z.number(),
-    ci_level_pct: z.number(),
-    ci_pct: z.tuple([z.number(), z.number()]),
-    n_ng_out: z.number().int(),
-    n_ng_in: z.number().int(),
-  }),
-});
-export type OutOfSpecFact = z.infer<typeof OutOfSpecFact>;
-
 /** How often a parameter left its recommended range, and what that did to quality (outOfSpecFacts.ts mines it). */
-export const outOfSpec: KindSpec<typeof OutOfSpecFact> = {
-  schema: OutOfSpecFact,
+export const outOfSpec: KindSpec<OutOfSpecFact> = {
   mine: ({ tables, events, index, opts }) => ({ facts: outOfSpecFacts(tables, events, index, opts).map(withId) }),
   privateRelease: false,
   title: ({ statement: s }, lang) => {

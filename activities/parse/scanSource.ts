@@ -1,23 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
 import { FORMATS } from './formats';
-import { ParseContext, type ParseOptions } from './parseResult';
+import type { ScanOptions } from './formats/sourceFormat';
+import { ParseContext } from './parseResult';
 import type { SourceModel } from './sourceModel';
 import type { SourceSpec } from './sourceSpec';
 import { naiveTimeNote } from './sourceTime';
 import { scanPrepared } from './preparedScan';
 import type { PrepareJob, PreparedChunk } from './preparedChunk';
-
-export interface ScanOptions extends ParseOptions {
-  /** target size of a chunk; chunks end on line boundaries */
-  chunkBytes: number;
-  /**
-   * the year of times written without one, unless the source config sets it (scanSource: the file's modification year)
-   */
-  year?: number;
-  /** whether the file has grown past `bytes` since the scan began (then its unfinished last line is left out) */
-  growing?: (bytes: number) => Promise<boolean>;
-}
 
 /**
  * One pass over a source: plan its chunks, learn the names in it (as keyed digests) and mine the

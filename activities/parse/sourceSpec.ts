@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { FORMAT_NAMES } from './formats';
 import { MinerSettings } from './templates/templateModel';
 
 const Zone = z.string().regex(/^(Z|[+-]\d{2}:?\d{2})$/, 'an offset such as "Z" or "+08:00"');
@@ -13,7 +12,8 @@ export const TagSpec = z.object({ parameter: z.string().optional(), unit: z.stri
  */
 export const SourceSpec = z
   .object({
-    format: z.enum(FORMAT_NAMES),
+    /** the source's format: one of the registered formats (formats/index.ts) */
+    format: z.enum(['csv', 'jsonl', 'text', 'workorders']),
     /** UTC offset for timestamps written without one; the run's timezone when not set */
     timezone: Zone.optional(),
     csv: z
@@ -74,4 +74,4 @@ export const SourceSpec = z
   })
   .strict();
 export type SourceSpec = z.infer<typeof SourceSpec>;
-export type { SourceFormatName } from './formats';
+export type SourceFormatName = SourceSpec['format'];

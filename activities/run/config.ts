@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ExpandSettings } from './expandSettings';
 import type { Mix } from '../expand/jobs';
-import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS } from '../knowledge/deriveOptions';
 import { OutcomeSpec } from '../knowledge/factRefs';
 import { PrivacySettings } from '../knowledge/privacy';
 import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../parse/pii';

@@ -1,6 +1,6 @@
 import { AUDIENCES, STYLES } from '../../activities/expand/documents';
 import { planJobs } from '../../activities/expand/jobs';
-import { deriveFacts } from '../../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../../activities/kinds/deriveFacts';
 import { alarmEvents, GRAPH, RULE_GRAPH, ruleShots, samples, workOrders } from '../../test/fixtures/graph';
 
 /** The expansion benchmark's facts and jobs (the test fixtures' facts in the full mix), the same in every process. */

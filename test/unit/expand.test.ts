@@ -17,7 +17,7 @@ import { offlineExpander, renderOffline } from '../../activities/expand/offlineE
 import { planShards, shardBytes } from '../../activities/expand/shards';
 import { gunzipSync } from 'node:zlib';
 import { buildPrompt } from '../../activities/expand/prompts';
-import { deriveFacts } from '../../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../../activities/kinds/deriveFacts';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { alarmEvents, GRAPH, RULE_GRAPH, ruleShots, samples, workOrders } from '../fixtures/graph';
 

@@ -6,7 +6,8 @@ import { renderOffline } from '../../activities/expand/offlineExpander';
 import type { Fact } from '../../activities/knowledge/facts';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { anyFact } from '../fixtures/factArbitraries';
-import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from '../../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../../activities/kinds/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveOptions';
 import { MACHINE_GRAPH, machineFailureBatch, machineFailures } from '../../bench/lib/machineFailures';
 
 /**

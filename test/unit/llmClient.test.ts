@@ -15,7 +15,7 @@ import {
 import { renderOffline } from '../../activities/expand/offlineExpander';
 import { LlmJudge } from '../../activities/expand/llmJudge';
 import { LiveQuality } from '../../activities/expand/qualityStop';
-import { deriveFacts } from '../../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../../activities/kinds/deriveFacts';
 import { DEFAULT_PII_OPTIONS, type PiiOptions } from '../../activities/parse/pii';
 import { FilterSettings, type FilterSettings as FilterSettingsType } from '../../activities/expand/filters';
 import { buildPrompt, STYLE_INSTRUCTIONS } from '../../activities/expand/prompts';

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drawnOnce } from '../../activities/knowledgeActivities';
-import { DEFAULT_DERIVE_OPTIONS, deriveFacts } from '../../activities/knowledge/deriveFacts';
+import { deriveFacts } from '../../activities/kinds/deriveFacts';
+import { DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveOptions';
 import { Fact, type ThresholdRuleFact } from '../../activities/knowledge/facts';
 import {
   exponentialMechanism,

@@ -4,15 +4,14 @@ import { jsonl } from './jsonl';
 import type { SourceFormat } from './sourceFormat';
 import { text } from './text';
 import { workorders } from './workorders';
+import type { SourceFormatName } from '../sourceSpec';
 
 /**
  * The source formats' registry: a format is one module (formats/<format>.ts, a SourceFormat with every part) and one
- * line here. The source spec's `format` (sourceSpec.ts), detection, the scan and the chunk parser all read it.
+ * entry here, typed over the source spec's `format` names (sourceSpec.ts) - a name without an entry, or an entry
+ * without a name, does not compile. Detection, the scan, the chunk parser and stage one's segmentation read it.
  */
-export const FORMATS = { csv, jsonl, text, workorders } satisfies Record<string, SourceFormat>;
-
-export type SourceFormatName = keyof typeof FORMATS;
-export const FORMAT_NAMES = Object.keys(FORMATS) as [SourceFormatName, ...SourceFormatName[]];
+export const FORMATS: { readonly [F in SourceFormatName]: SourceFormat } = { csv, jsonl, text, workorders };
 
 /**
  * Choose a format from the file name and its first lines: an extension that decides alone, else the first line

@@ -1,10 +1,21 @@
 import type { LineBlock } from '../chunks';
-import type { ParseContext, SourceParser } from '../parseResult';
+import type { ParseContext, ParseOptions, SourceParser } from '../parseResult';
 import { eachLine } from '../parsers/lines';
-import type { ScanOptions } from '../scanSource';
 import type { SourceModel, SourceTime } from '../sourceModel';
 import type { SourceSpec } from '../sourceSpec';
 import type { TemplateModelData } from '../templates/templateModel';
+
+/** How a source is scanned (scanSource.ts). */
+export interface ScanOptions extends ParseOptions {
+  /** target size of a chunk; chunks end on line boundaries */
+  chunkBytes: number;
+  /**
+   * the year of times written without one, unless the source config sets it (scanSource: the file's modification year)
+   */
+  year?: number;
+  /** whether the file has grown past `bytes` since the scan began (then its unfinished last line is left out) */
+  growing?: (bytes: number) => Promise<boolean>;
+}
 
 /** What a format's part of the scan learned, for the source model (sourceModel.ts). */
 export interface ScanFindings {

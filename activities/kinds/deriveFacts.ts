@@ -1,30 +1,14 @@
-import { KIND_LIST, privateRelease, withheldKinds } from '../kinds';
-import type { MineInputs } from '../kinds/kindSpec';
+import { KINDS, privateRelease, withheldKinds } from '.';
+import { DEFAULT_DERIVE_OPTIONS, type DeriveOptions } from '../knowledge/deriveOptions';
+import type { MineInputs } from './kindSpec';
 import type { OperationRecord, SampleRecord, WorkOrderRecord } from '../parse/records';
-import type { TimedEvent } from './eventChainFacts';
-import { Fact } from './facts';
-import type { GraphSnapshot } from './graphSnapshot';
-import { GraphIndex } from './linking';
-import type { RuleFactOptions, SetAsideRule } from './ruleFacts';
-import type { PrivacyReport, Rand } from './privacy';
-import { SeriesTableBuilder } from './seriesTable';
-import { DEFAULT_MINE_OPTIONS } from './thresholdRules';
-
-export interface DeriveOptions extends RuleFactOptions {
-  /** fewest out-of-range samples that make an out-of-spec fact */
-  minSupport: number;
-  /** most `file:line` sources kept per fact (the evidence counts keep the totals) */
-  maxSources: number;
-}
-export const DEFAULT_DERIVE_OPTIONS: DeriveOptions = {
-  minSupport: 3,
-  maxSources: 100,
-  qualityLabel: 'quality',
-  badQuality: ['NG', 'FAIL', 'REJECT', 'SCRAP', '不合格'],
-  outcomes: [],
-  privacy: null,
-  rules: { ...DEFAULT_MINE_OPTIONS, minPositives: 10, agreementTolerance: 0.05 },
-};
+import type { TimedEvent } from '../knowledge/eventChainFacts';
+import { Fact } from '../knowledge/facts';
+import type { GraphSnapshot } from '../knowledge/graphSnapshot';
+import { GraphIndex } from '../knowledge/linking';
+import type { SetAsideRule } from '../knowledge/ruleFacts';
+import type { PrivacyReport, Rand } from '../knowledge/privacy';
+import { SeriesTableBuilder } from '../knowledge/seriesTable';
 
 export interface DeriveResult {
   facts: Fact[];
@@ -69,7 +53,7 @@ export class FactInputs {
     const all: Fact[] = [];
     const rulesSetAside: SetAsideRule[] = [];
     let privacy: PrivacyReport | null = null;
-    for (const kind of KIND_LIST) {
+    for (const kind of Object.values(KINDS)) {
       const mined = kind.mine?.(inputs);
       if (!mined) continue;
       // validated here, at the boundary of derivation: a miner's fact that is not one of the union's fails the run

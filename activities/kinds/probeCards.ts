@@ -1,4 +1,4 @@
-import type { Lang } from '../expand/documents';
+import type { Lang } from '../common/lang';
 import type { NamedNode } from '../knowledge/facts';
 
 /** What one fact can be asked: the question in each language and the answer, a figure or a name. */
