@@ -72,6 +72,11 @@ beforeAll(() => {
     "import { workorders } from './workorders';\nimport { toy } from './toy';\n",
   );
   edit(
+    'activities/parse/sourceSpec.ts',
+    "z.enum(['csv', 'jsonl', 'text', 'workorders'])",
+    "z.enum(['csv', 'jsonl', 'text', 'workorders', 'toy'])",
+  );
+  edit(
     'activities/parse/formats/index.ts',
     '{ csv, jsonl, text, workorders }',
     '{ csv, jsonl, text, workorders, toy }',
@@ -142,7 +147,7 @@ describe('forge run on a toy-format file', () => {
   });
 
   afterAll(() => {
-    if (worker?.pid) process.kill(-worker.pid, 'SIGTERM');
+    if (worker?.pid && worker.exitCode === null) process.kill(-worker.pid, 'SIGTERM');
   });
 
   test('the run reads the format (a bad line quarantined) and mines, writes and probes the kind', () => {
