@@ -85,7 +85,7 @@ beforeAll(() => {
 
 const tsc = () => sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']);
 
-test('the copy with the toy kind and format type-checks; a kind without its release rule or a format without name learning does not', () => {
+test('the copy type-checks; without its release rule the kind, without name learning the format, does not', () => {
   const ok = tsc();
   expect(ok.stdout + ok.stderr).toBe('');
   expect(ok.status).toBe(0);
