@@ -2,6 +2,7 @@ import { askFigure, parameterCard } from './probeCards';
 import { graphAgreementEn, graphAgreementZh } from './graphAgreementTemplates';
 import type { GraphAgreementFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
+import { parameterTopic } from './textParts';
 
 /** A mined threshold beside the graph's recommended limit (ruleFacts.ts; released privately with its rule). */
 export const graphAgreement: KindSpec<GraphAgreementFact> = {
@@ -12,8 +13,7 @@ export const graphAgreement: KindSpec<GraphAgreementFact> = {
     lang === 'en'
       ? `the ${s.side} limit of ${s.parameter.name} (${s.spec_limit} ${s.parameter.unit}) against the production data`
       : `${s.parameter.name_zh}${s.side === 'upper' ? '上限' : '下限'}（${s.spec_limit} ${s.parameter.unit}）与生产数据的对照`,
-  topic: ({ statement: s }, lang) =>
-    lang === 'zh' ? `${s.asset.name_zh}的${s.parameter.name_zh}` : `${s.parameter.name} on ${s.asset.name}`,
+  topic: parameterTopic,
   templates: { en: graphAgreementEn, zh: graphAgreementZh },
   asks: ({ statement: s }) => {
     const p = s.parameter;

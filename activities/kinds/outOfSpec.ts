@@ -4,6 +4,7 @@ import { withId } from '../knowledge/factParts';
 import { outOfSpecFacts } from '../knowledge/outOfSpecFacts';
 import type { OutOfSpecFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
+import { parameterTopic } from './textParts';
 
 /** How often a parameter left its recommended range, and what that did to quality (outOfSpecFacts.ts mines it). */
 export const outOfSpec: KindSpec<OutOfSpecFact> = {
@@ -15,8 +16,7 @@ export const outOfSpec: KindSpec<OutOfSpecFact> = {
       ? `${s.parameter.name} ${up ? 'above' : 'below'} ${s.limit} ${s.parameter.unit} on ${s.asset.name}`
       : `${s.asset.name_zh}${s.parameter.name_zh}${up ? '高于' : '低于'} ${s.limit} ${s.parameter.unit}`;
   },
-  topic: ({ statement: s }, lang) =>
-    lang === 'zh' ? `${s.asset.name_zh}的${s.parameter.name_zh}` : `${s.parameter.name} on ${s.asset.name}`,
+  topic: parameterTopic,
   templates: { en: outOfSpecEn, zh: outOfSpecZh },
   asks: ({ statement: s }) => {
     const p = s.parameter;

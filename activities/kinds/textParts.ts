@@ -1,9 +1,17 @@
+import type { NamedNode } from '../knowledge/facts';
+
 /** Small pieces the offline templates build sentences from, and the shape of a set of templates. */
 
 /** The styles a single fact has its own template for; the others are built from them (offlineGeneric.ts). */
 export type ClassicStyle = 'textbook' | 'qa' | 'sop' | 'troubleshooting';
 /** One fact kind's templates, one per classic style. */
 export type Templates<F> = Record<ClassicStyle, (f: F) => string>;
+
+/** What a fact about one parameter of one asset is about, in a few words (out-of-spec and graph-agreement facts). */
+export const parameterTopic = (
+  { statement: s }: { statement: { asset: NamedNode; parameter: NamedNode } },
+  lang: 'en' | 'zh',
+) => (lang === 'zh' ? `${s.asset.name_zh}的${s.parameter.name_zh}` : `${s.parameter.name} on ${s.asset.name}`);
 
 export const listEn = (xs: string[]) =>
   xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
