@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readJsonl, writeFileAtomic } from './common/files';
 import { writeSplits } from './corpus/splits';
-import { Fact } from './knowledge/facts';
+import { Fact } from './kinds';
 import { curriculumOrder, mixReal, planCorpus, replaceShards, reviewSample } from './expand/assemble';
 import {
   readBackup,

@@ -1,7 +1,7 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { join } from 'node:path';
 import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
-import { Fact } from './knowledge/facts';
+import { Fact } from './kinds';
 import { describeEndpoint, sameEndpoint, type GeneratorEndpoint } from './expand/generatorEndpoint';
 import { expandJobs } from './expand/expandFacts';
 import { batchFiltersPath, batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';

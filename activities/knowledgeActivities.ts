@@ -7,7 +7,7 @@ import { sourceRecordFiles } from './parse/parseChunk';
 import { OperationRecord } from './parse/records';
 import { type DeriveResult, FactInputs } from './kinds/deriveFacts';
 import { DEFAULT_DERIVE_OPTIONS } from './knowledge/deriveOptions';
-import { Fact } from './knowledge/facts';
+import { buildsOn, Fact } from './kinds';
 import { PrivacyReport } from './knowledge/privacy';
 import { SetAsideRule } from './knowledge/ruleFacts';
 import { z } from 'zod';
@@ -56,7 +56,13 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       );
       await writeFileAtomic(join(input.outDir, 'rules_set_aside.jsonl'), toJsonl(rulesSetAside));
       heartbeat();
-      const links = await withNeo4j(deps.neo4jUri, () => mergeFacts(deps.driver, facts, input.runId));
+      const links = await withNeo4j(deps.neo4jUri, () =>
+        mergeFacts(
+          deps.driver,
+          facts.map((f) => ({ ...f, builds_on: buildsOn(f) })),
+          input.runId,
+        ),
+      );
       const factsPath = join(input.outDir, 'facts.jsonl');
       await writeFileAtomic(factsPath, toJsonl(facts));
       // the plant's names beside the facts: the expansion's grounding filter reads them

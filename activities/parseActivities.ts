@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
 import { readLineBlocks, type LineBlock } from './parse/chunks';
-import { FORMATS } from './parse/formats';
+import { formatOf } from './parse/formats';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
 import { calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
@@ -74,7 +74,7 @@ export function createParseActivities(deps: ActivityDeps) {
         const beat = setInterval(() => heartbeat({ scanning: source.name }), beatMs(config));
         try {
           return await Promise.all([
-            FORMATS[source.spec.format].prepares
+            formatOf(source.spec.format).prepares
               ? scanSource(source.path, source.spec, {
                   ...opts,
                   outDir,
@@ -100,7 +100,7 @@ export function createParseActivities(deps: ActivityDeps) {
         lines: model.lines,
         bytes: model.bytes,
         format: source.spec.format,
-        series: FORMATS[source.spec.format].series,
+        series: formatOf(source.spec.format).series,
       };
     },
 

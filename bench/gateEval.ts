@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Fact } from '../activities/knowledge/facts';
+import { Fact } from '../activities/kinds';
 import { checkText, type CheckOutcome } from '../activities/expand/filters';
 import { Lang, Style } from '../activities/expand/documents';
 import { PlantVocabulary } from '../activities/expand/plantVocabulary';

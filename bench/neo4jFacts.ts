@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deriveFacts } from '../activities/kinds/deriveFacts';
 import { withId } from '../activities/knowledge/factParts';
-import type { Fact } from '../activities/knowledge/facts';
+import { buildsOn, type Fact } from '../activities/kinds';
 import { loadGraphFiles, mergeFacts, openDriver } from '../graphs/store';
 import { neo4jUri, ROOT, startNeo4j, stopService, TEST_LAYOUT } from '../infra/services';
 import { RULE_GRAPH, ruleShots } from '../test/fixtures/graph';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
         `cache ${TEST_LAYOUT.neo4j.pagecacheMb} MB), ${N} facts per round`,
     );
     for (const [round, batch] of [100, 500, 2000].entries()) {
-      const facts = syntheticFacts(N, round);
+      const facts = syntheticFacts(N, round).map((f) => ({ ...f, builds_on: buildsOn(f) }));
       const t0 = performance.now();
       const links = await mergeFacts(driver, facts, `bench-${round}`, batch);
       const first = performance.now() - t0;

@@ -1,6 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { formulaInputs } from '../activities/knowledge/derivedQuantities';
-import type { Fact } from '../activities/knowledge/facts';
 import { GraphSnapshot } from '../activities/knowledge/graphSnapshot';
 
 /** One driver per process: created by the worker (or a CLI command) and passed to what needs it. */
@@ -149,13 +148,25 @@ export async function readGraphSnapshot(driver: Driver): Promise<GraphSnapshot> 
   };
 }
 
+/** A fact as the graph stores it (any registered kind, kinds/index.ts), with the ids of the facts it builds on. */
+export interface StoredFact {
+  id: string;
+  kind: string;
+  subject: string[];
+  sources: string[];
+  statement: unknown;
+  evidence: { n: number };
+  /** the kind's `buildsOn` (a graph agreement: its threshold rule) */
+  builds_on?: readonly string[];
+}
+
 /**
  * MERGE facts as :Fact nodes (UNWIND batches), linked [:ABOUT] to the graph nodes they are about and, once
- * all are written, [:DERIVED_FROM] to the facts they build on (a graph agreement to its threshold rule).
+ * all are written, [:DERIVED_FROM] to the facts they build on.
  */
 export async function mergeFacts(
   driver: Driver,
-  facts: readonly Fact[],
+  facts: readonly StoredFact[],
   runId: string,
   batchSize = 500,
 ): Promise<number> {
@@ -185,9 +196,7 @@ export async function mergeFacts(
     );
     linked += toNative(res.records[0]?.get('links') ?? 0) as number;
   }
-  const derived = facts.flatMap((f) =>
-    f.kind === 'graph_agreement' ? [{ from: f.id, to: f.statement.rule_fact }] : [],
-  );
+  const derived = facts.flatMap((f) => (f.builds_on ?? []).map((to) => ({ from: f.id, to })));
   for (let i = 0; i < derived.length; i += batchSize) {
     await driver.executeQuery(
       `UNWIND $links AS l

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Lang } from '../expand/documents';
 import { kindOf } from '../kinds';
-import type { Fact, FactKind, NamedNode } from '../knowledge/facts';
+import type { NamedNode } from '../knowledge/facts';
+import type { Fact, FactKind } from '../kinds';
 
 /**
  * Closed-book probes of a run's facts: a question, the fact's own answer and three distractors of the same kind -

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Lang, type CorpusDocument } from '../expand/documents';
 import { QUESTION_LINE, SPEAKER_NAME } from '../expand/shapeFilters';
 import { topicOf } from '../kinds';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 
 /**
  * The chat split: each accepted document (already through every gate) becomes a conversation in the `messages`

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { sha256, toJsonl, writeFileAtomic } from '../common/files';
 import type { Lang, ShardDocument } from '../expand/documents';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import { buildProbes, withheldByOverlap } from './probes';
 import { conversationOf } from './sft';
 import { countBy } from '../common/counts';

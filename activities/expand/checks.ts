@@ -1,5 +1,5 @@
 import { numbersIn } from '../common/numbers';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import { conversion, ucumCode } from '../knowledge/units';
 import type { Lang } from './documents';
 import { writtenAs } from './factValues';

@@ -3,7 +3,7 @@
  * its facts (grounded), a cause it gives must be one the facts state, a figure keeps its role (an average stays the
  * average) and its unit (33 s does not become 33 min), and a limit or a reject threshold is never the value to set.
  */
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import { factValues, numbersWithUnits, type Role, writtenAs } from './factValues';
 import { NO_OPTIONS, type DocumentFilter } from './filterTypes';
 import type { PlantTerm, PlantVocabulary } from './plantVocabulary';

@@ -3,7 +3,7 @@
  * language and coverage of its facts.
  */
 import { PiiMasker } from '../parse/pii';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import { inventedCodes, inventedNumbers, inventedUnits, looksLike, stockOpening, textFigures } from './checks';
 import { numbersWithUnits, writtenAs } from './factValues';
 import type { PlantVocabulary } from './plantVocabulary';

@@ -1,4 +1,4 @@
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import type { Lang } from './documents';
 
 /**

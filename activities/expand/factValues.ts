@@ -1,5 +1,5 @@
 import { numbersIn } from '../common/numbers';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 
 /**
  * The figures a fact states, each with the role it plays and its unit: what a text must keep together when it

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PiiOptions } from '../parse/pii';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import type { Lang, RejectReason, Style } from './documents';
 import type { PlantVocabulary } from './plantVocabulary';
 

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { PiiOptions } from '../parse/pii';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import type { Lang, RejectReason, Style } from './documents';
 import { coverage, faithful, language, metaTalk, opening, piiClean, unsafe } from './contentFilters';
 import type { DocumentFilter, FilterStats, Rejection } from './filterTypes';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../common/files';
 import { NamedNode } from '../knowledge/factRefs';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import { Audience, Input, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
 

@@ -1,4 +1,5 @@
-import type { Fact, NamedNode } from '../knowledge/facts';
+import type { NamedNode } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import type { Audience, Input, Lang, Style } from './documents';
 
 /** One text to write: from one fact or a bundle of related facts, in one style, for one audience, in one language. */

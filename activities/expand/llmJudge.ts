@@ -6,7 +6,7 @@
  */
 import OpenAI from 'openai';
 import { z } from 'zod';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import type { Lang, Style } from './documents';
 import type { Rejection } from './filters';
 import type { JudgeSettings } from './judgeSettings';

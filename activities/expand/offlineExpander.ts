@@ -1,4 +1,4 @@
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import type { Generator, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
 import { kindOf, titleOf } from '../kinds';

@@ -1,5 +1,5 @@
 import { titleOf } from '../kinds';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import type { Audience, Lang } from './documents';
 import { factSheet } from './factSheet';
 import type { ExpansionJob } from './jobs';

@@ -1,6 +1,6 @@
 import type { Audience, Lang, Style } from './documents';
 import type { ExpansionJob } from './jobs';
-import type { Fact } from '../knowledge/facts';
+import type { Fact } from '../kinds';
 import { factValues, type Role } from './factValues';
 
 /**

@@ -1,9 +1,8 @@
-import { KINDS, privateRelease, withheldKinds } from '.';
+import { Fact, KINDS, privateRelease, withheldKinds } from '.';
 import { DEFAULT_DERIVE_OPTIONS, type DeriveOptions } from '../knowledge/deriveOptions';
 import type { MineInputs } from './kindSpec';
 import type { OperationRecord, SampleRecord, WorkOrderRecord } from '../parse/records';
 import type { TimedEvent } from '../knowledge/eventChainFacts';
-import { Fact } from '../knowledge/facts';
 import type { GraphSnapshot } from '../knowledge/graphSnapshot';
 import { GraphIndex } from '../knowledge/linking';
 import type { SetAsideRule } from '../knowledge/ruleFacts';
@@ -53,7 +52,7 @@ export class FactInputs {
     const all: Fact[] = [];
     const rulesSetAside: SetAsideRule[] = [];
     let privacy: PrivacyReport | null = null;
-    for (const kind of Object.values(KINDS)) {
+    for (const kind of KINDS) {
       const mined = kind.mine?.(inputs);
       if (!mined) continue;
       // validated here, at the boundary of derivation: a miner's fact that is not one of the union's fails the run

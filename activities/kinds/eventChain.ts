@@ -2,11 +2,12 @@ import { askFigure } from './probeCards';
 import { eventChainEn, eventChainZh } from './eventChainTemplates';
 import { withId } from '../knowledge/factParts';
 import { eventChainFacts } from '../knowledge/eventChainFacts';
-import type { EventChainFact } from '../knowledge/facts';
+import { EventChainFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 
 /** An alarm's episodes and what operators did while it was active (eventChainFacts.ts mines it). */
-export const eventChain: KindSpec<EventChainFact> = {
+export const eventChain: KindSpec<typeof EventChainFact> = {
+  schema: EventChainFact,
   mine: ({ events, index }) => ({ facts: eventChainFacts(events, index).map(withId) }),
   privateRelease: false,
   title: ({ statement: s }, lang) =>

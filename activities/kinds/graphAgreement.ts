@@ -1,11 +1,12 @@
 import { askFigure, parameterCard } from './probeCards';
 import { graphAgreementEn, graphAgreementZh } from './graphAgreementTemplates';
-import type { GraphAgreementFact } from '../knowledge/facts';
+import { GraphAgreementFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 import { parameterTopic } from './textParts';
 
 /** A mined threshold beside the graph's recommended limit (ruleFacts.ts; released privately with its rule). */
-export const graphAgreement: KindSpec<GraphAgreementFact> = {
+export const graphAgreement: KindSpec<typeof GraphAgreementFact> = {
+  schema: GraphAgreementFact,
   // written with the rules it checks (threshold_rule's miner, knowledge/agreementFacts.ts)
   mine: null,
   privateRelease: true,
@@ -14,6 +15,7 @@ export const graphAgreement: KindSpec<GraphAgreementFact> = {
       ? `the ${s.side} limit of ${s.parameter.name} (${s.spec_limit} ${s.parameter.unit}) against the production data`
       : `${s.parameter.name_zh}${s.side === 'upper' ? '上限' : '下限'}（${s.spec_limit} ${s.parameter.unit}）与生产数据的对照`,
   topic: parameterTopic,
+  buildsOn: (f) => [f.statement.rule_fact],
   templates: { en: graphAgreementEn, zh: graphAgreementZh },
   asks: ({ statement: s }) => {
     const p = s.parameter;

@@ -1,5 +1,5 @@
 import type { Lang } from '../common/lang';
-import type { Fact, FactKind } from '../knowledge/facts';
+import { z } from 'zod';
 import { eventChain } from './eventChain';
 import { graphAgreement } from './graphAgreement';
 import type { KindParts, KindSpec } from './kindSpec';
@@ -8,21 +8,28 @@ import { outOfSpec } from './outOfSpec';
 import { thresholdRule } from './thresholdRule';
 
 /**
- * The fact kinds' registry: one KindSpec per kind of the `Fact` union (knowledge/facts.ts), one line each - a mapped
- * type over the union, so a kind without an entry does not compile. Fact derivation (deriveFacts.ts) runs their
- * miners, and the switches of the stages after it (offline texts, titles, sft topics, probes, private release)
- * read them.
+ * The fact kinds' registry: one KindSpec per kind (kinds/<kind>.ts), one line each. The `Fact` union is built from
+ * their schemas, so a kind is a member of the union exactly when it is registered, and an entry missing a part does
+ * not compile. Fact derivation (deriveFacts.ts) runs their miners, and the switches of the stages after it (offline
+ * texts, titles, sft topics, probes, private release, the graph's links) read them.
  */
-export const KINDS: { readonly [K in FactKind]: KindSpec<FactOf<K>> } = {
-  out_of_spec: outOfSpec,
-  event_chain: eventChain,
-  maintenance_pattern: maintenancePattern,
-  threshold_rule: thresholdRule,
-  graph_agreement: graphAgreement,
-};
+// biome-ignore format: one registered kind per line
+export const KINDS = [
+  outOfSpec,
+  eventChain,
+  maintenancePattern,
+  thresholdRule,
+  graphAgreement,
+] as const;
 
-type FactOf<K extends FactKind> = Extract<Fact, { kind: K }>;
-const byKind = new Map<string, KindParts<never>>(Object.entries(KINDS));
+type SchemasOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: T[I] extends KindSpec<infer S> ? S : never };
+
+/** Every registered kind's fact (**contract**: facts.jsonl, the graph's :Fact nodes, the expand jobs). */
+export const Fact = z.discriminatedUnion('kind', KINDS.map((k) => k.schema) as SchemasOf<typeof KINDS>);
+export type Fact = z.infer<typeof Fact>;
+export type FactKind = Fact['kind'];
+
+const byKind = new Map<string, KindParts<never>>(KINDS.map((k) => [k.schema.shape.kind.value, k as KindParts<never>]));
 
 /** A fact's kind spec, typed for that fact. Fail-closed: a kind the registry does not know throws. */
 export function kindOf<F extends Fact>(f: F): KindParts<F> {
@@ -46,3 +53,6 @@ export function privateRelease<F extends { kind: string }>(facts: readonly F[]):
 
 /** fact kinds a private run withholds, for its report */
 export const withheldKinds = (): string[] => [...byKind].filter(([, spec]) => !spec.privateRelease).map(([k]) => k);
+
+/** Ids of the facts a fact builds on (the graph's [:DERIVED_FROM] edges). */
+export const buildsOn = (f: Fact): string[] => kindOf(f).buildsOn?.(f) ?? [];

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Ask } from './probeCards';
 import type { Lang } from '../common/lang';
 import type { Templates } from './textParts';
@@ -42,14 +43,21 @@ export interface KindParts<F> {
   templates: Record<Lang, Templates<F>>;
   /** the closed-book questions it answers (the probe split) */
   asks(f: F): Ask[];
+  /** ids of the facts it builds on (a [:DERIVED_FROM] edge each in the graph); none when not given */
+  buildsOn?(f: F): string[];
 }
 
+/** A kind's fact schema: an object whose `kind` is the kind's name (the FactBase fields, a statement, evidence). */
+export type FactSchema = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.ZodRawShape>;
+
 /**
- * One kind of fact, in one object (kinds/<kind>.ts): its miner and everything the stages after derivation need; its
- * schema is its member of the `Fact` union (knowledge/facts.ts). The registry (kinds/index.ts) holds one per kind of
- * the union, so a kind without an entry, or an entry missing a part, does not compile.
+ * One kind of fact, in one object (kinds/<kind>.ts): its schema (its member of the `Fact` union), its miner and
+ * everything the stages after derivation need. The registry (kinds/index.ts) lists one per kind, one line each, and
+ * builds the union from their schemas, so a kind missing a part does not compile.
  */
-export interface KindSpec<F> extends KindParts<F> {
+export interface KindSpec<S extends FactSchema> extends KindParts<z.infer<S>> {
+  /** the fact's schema: every derived fact of the kind is validated against it (deriveFacts.ts) */
+  schema: S;
   /**
    * The miner (a pure function of the inputs), or null for a kind another kind's miner writes (graph_agreement
    * comes with threshold_rule's rules).

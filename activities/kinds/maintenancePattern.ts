@@ -2,11 +2,12 @@ import { askFigure } from './probeCards';
 import { maintenanceEn, maintenanceZh } from './maintenanceTemplates';
 import { withId } from '../knowledge/factParts';
 import { maintenanceFacts } from '../knowledge/maintenanceFacts';
-import type { MaintenanceFact } from '../knowledge/facts';
+import { MaintenanceFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 
 /** Work orders with one cause: symptoms, fixes, parts and downtime (maintenanceFacts.ts mines it). */
-export const maintenancePattern: KindSpec<MaintenanceFact> = {
+export const maintenancePattern: KindSpec<typeof MaintenanceFact> = {
+  schema: MaintenanceFact,
   mine: ({ orders, index }) => ({ facts: maintenanceFacts(orders, index).map(withId) }),
   privateRelease: false,
   title: ({ statement: s }, lang) => {

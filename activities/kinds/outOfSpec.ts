@@ -2,12 +2,13 @@ import { askFigure, parameterCard, quiz, type Ask } from './probeCards';
 import { outOfSpecEn, outOfSpecZh } from './outOfSpecTemplates';
 import { withId } from '../knowledge/factParts';
 import { outOfSpecFacts } from '../knowledge/outOfSpecFacts';
-import type { OutOfSpecFact } from '../knowledge/facts';
+import { OutOfSpecFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 import { parameterTopic } from './textParts';
 
 /** How often a parameter left its recommended range, and what that did to quality (outOfSpecFacts.ts mines it). */
-export const outOfSpec: KindSpec<OutOfSpecFact> = {
+export const outOfSpec: KindSpec<typeof OutOfSpecFact> = {
+  schema: OutOfSpecFact,
   mine: ({ tables, events, index, opts }) => ({ facts: outOfSpecFacts(tables, events, index, opts).map(withId) }),
   privateRelease: false,
   title: ({ statement: s }, lang) => {

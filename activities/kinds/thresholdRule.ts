@@ -9,11 +9,12 @@ import {
   thresholdRuleZh,
 } from './thresholdRuleTemplates';
 import { thresholdRuleFacts } from '../knowledge/ruleFacts';
-import type { ThresholdRuleFact } from '../knowledge/facts';
+import { ThresholdRuleFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 
 /** Where an outcome becomes much more likely (ruleFacts.ts mines it; released privately through its noise). */
-export const thresholdRule: KindSpec<ThresholdRuleFact> = {
+export const thresholdRule: KindSpec<typeof ThresholdRuleFact> = {
+  schema: ThresholdRuleFact,
   mine: ({ tables, index, opts, rand }) => thresholdRuleFacts(tables, index, opts, rand),
   privateRelease: true,
   title: ({ statement: s }, lang) =>

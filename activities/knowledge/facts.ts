@@ -100,72 +100,77 @@ export const GraphAgreementStatement = z.object({
   outcome_rate_pct: z.object({ beyond: z.number(), rest: z.number() }),
 });
 
-export const Fact = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('out_of_spec'),
-    ...FactBase,
-    statement: OutOfSpecStatement,
-    evidence: z.object({
-      n: z.number().int(),
-      n_out: z.number().int(),
-      rate_pct: z.number(),
-      ci_level_pct: z.number(),
-      ci_pct: z.tuple([z.number(), z.number()]),
-      n_ng_out: z.number().int(),
-      n_ng_in: z.number().int(),
-    }),
+/**
+ * The registered kinds' fact schemas (a fact is its kind, the FactBase fields, a statement and its evidence). The
+ * union of every registered kind, `Fact`, is built by the kinds' registry (kinds/index.ts) from each kind's schema;
+ * a new kind may define its schema in its own module instead of here.
+ */
+export const OutOfSpecFact = z.object({
+  kind: z.literal('out_of_spec'),
+  ...FactBase,
+  statement: OutOfSpecStatement,
+  evidence: z.object({
+    n: z.number().int(),
+    n_out: z.number().int(),
+    rate_pct: z.number(),
+    ci_level_pct: z.number(),
+    ci_pct: z.tuple([z.number(), z.number()]),
+    n_ng_out: z.number().int(),
+    n_ng_in: z.number().int(),
   }),
-  z.object({
-    kind: z.literal('event_chain'),
-    ...FactBase,
-    statement: EventChainStatement,
-    evidence: z.object({ n: z.number().int(), events: z.number().int() }),
+});
+export type OutOfSpecFact = z.infer<typeof OutOfSpecFact>;
+
+export const EventChainFact = z.object({
+  kind: z.literal('event_chain'),
+  ...FactBase,
+  statement: EventChainStatement,
+  evidence: z.object({ n: z.number().int(), events: z.number().int() }),
+});
+export type EventChainFact = z.infer<typeof EventChainFact>;
+
+export const MaintenanceFact = z.object({
+  kind: z.literal('maintenance_pattern'),
+  ...FactBase,
+  statement: MaintenanceStatement,
+  evidence: z.object({ n: z.number().int() }),
+});
+export type MaintenanceFact = z.infer<typeof MaintenanceFact>;
+
+export const ThresholdRuleFact = z.object({
+  kind: z.literal('threshold_rule'),
+  ...FactBase,
+  statement: ThresholdRuleStatement,
+  evidence: z.object({
+    /** rows with a known outcome; rows the rule covers; covered rows with the outcome */
+    n: z.number().int(),
+    support: z.number().int(),
+    positives: z.number().int(),
+    confidence_pct: z.number(),
+    rest_rate_pct: z.number(),
+    base_rate_pct: z.number(),
+    lift: z.number(),
+    ci_level_pct: z.number(),
+    ci_pct: z.tuple([z.number(), z.number()]),
+    recall_pct: z.number(),
+    p_value: z.number(),
+    q_value: z.number(),
+    candidates_tested: z.number().int(),
+    /** no covered row without the outcome: a deterministic rule */
+    exact: z.boolean(),
+    /** rules nearly as good when this one was chosen, not kept */
+    alternatives: z.array(z.string()),
+    method: z.string(),
+    /** released with differential privacy: the run's epsilon and the Laplace scale of each count; null when not */
+    privacy: z.object({ epsilon: z.number(), noise_scale: z.number() }).nullable().default(null),
   }),
-  z.object({
-    kind: z.literal('maintenance_pattern'),
-    ...FactBase,
-    statement: MaintenanceStatement,
-    evidence: z.object({ n: z.number().int() }),
-  }),
-  z.object({
-    kind: z.literal('threshold_rule'),
-    ...FactBase,
-    statement: ThresholdRuleStatement,
-    evidence: z.object({
-      /** rows with a known outcome; rows the rule covers; covered rows with the outcome */
-      n: z.number().int(),
-      support: z.number().int(),
-      positives: z.number().int(),
-      confidence_pct: z.number(),
-      rest_rate_pct: z.number(),
-      base_rate_pct: z.number(),
-      lift: z.number(),
-      ci_level_pct: z.number(),
-      ci_pct: z.tuple([z.number(), z.number()]),
-      recall_pct: z.number(),
-      p_value: z.number(),
-      q_value: z.number(),
-      candidates_tested: z.number().int(),
-      /** no covered row without the outcome: a deterministic rule */
-      exact: z.boolean(),
-      /** rules nearly as good when this one was chosen, not kept */
-      alternatives: z.array(z.string()),
-      method: z.string(),
-      /** released with differential privacy: the run's epsilon and the Laplace scale of each count; null when not */
-      privacy: z.object({ epsilon: z.number(), noise_scale: z.number() }).nullable().default(null),
-    }),
-  }),
-  z.object({
-    kind: z.literal('graph_agreement'),
-    ...FactBase,
-    statement: GraphAgreementStatement,
-    evidence: z.object({ n: z.number().int(), support: z.number().int(), lift: z.number() }),
-  }),
-]);
-export type Fact = z.infer<typeof Fact>;
-export type FactKind = Fact['kind'];
-export type OutOfSpecFact = Extract<Fact, { kind: 'out_of_spec' }>;
-export type EventChainFact = Extract<Fact, { kind: 'event_chain' }>;
-export type MaintenanceFact = Extract<Fact, { kind: 'maintenance_pattern' }>;
-export type ThresholdRuleFact = Extract<Fact, { kind: 'threshold_rule' }>;
-export type GraphAgreementFact = Extract<Fact, { kind: 'graph_agreement' }>;
+});
+export type ThresholdRuleFact = z.infer<typeof ThresholdRuleFact>;
+
+export const GraphAgreementFact = z.object({
+  kind: z.literal('graph_agreement'),
+  ...FactBase,
+  statement: GraphAgreementStatement,
+  evidence: z.object({ n: z.number().int(), support: z.number().int(), lift: z.number() }),
+});
+export type GraphAgreementFact = z.infer<typeof GraphAgreementFact>;

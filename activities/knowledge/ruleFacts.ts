@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { round } from '../common/numbers';
 import { withId } from './factParts';
-import type { Fact, OutcomeSpec, ThresholdRuleFact } from './facts';
+import type { GraphAgreementFact, OutcomeSpec, ThresholdRuleFact } from './facts';
 import type { GraphIndex } from './linking';
 import { mainDefect, qualityOutcome } from './outOfSpecFacts';
 import { rowSource, type SeriesTable } from './seriesTable';
@@ -89,8 +89,12 @@ export function thresholdRuleFacts(
   index: GraphIndex,
   opts: RuleFactOptions,
   rand: Rand = secureRandom,
-): { facts: Fact[]; setAside: SetAsideRule[]; privacy: Omit<PrivacyReport, 'withheld_kinds'> | null } {
-  const facts: Fact[] = [];
+): {
+  facts: (ThresholdRuleFact | GraphAgreementFact)[];
+  setAside: SetAsideRule[];
+  privacy: Omit<PrivacyReport, 'withheld_kinds'> | null;
+} {
+  const facts: (ThresholdRuleFact | GraphAgreementFact)[] = [];
   const setAside: SetAsideRule[] = [];
   const outcomes = outcomesOf(opts);
   const privacy = opts.privacy && privacyLedger(opts.privacy, outcomes.length);

@@ -1,15 +1,14 @@
 import { mkdir, open, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FORMATS } from './formats';
+import { formatOf } from './formats';
 import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
 import { ParseContext, type ParseOptions, type ParseResult, type SourceParser } from './parseResult';
 import type { PiiCounts } from './pii';
 import type { OperationRecord } from './records';
 import type { SourceModel } from './sourceModel';
-import type { SourceSpec } from './sourceSpec';
 
 export const createParser = (model: SourceModel, ctx: ParseContext): SourceParser =>
-  FORMATS[model.spec.format].parser(model, ctx);
+  formatOf(model.spec.format).parser(model, ctx);
 
 /** Where a chunk got to: enough to resume it, after a crash, with output identical to an undisturbed run. */
 export interface ChunkProgress {
@@ -30,7 +29,7 @@ export interface ChunkOutput {
 }
 
 /** A format's block size (formats/<format>.ts). */
-export const blockBytesOf = (format: SourceSpec['format']) => FORMATS[format].blockBytes;
+export const blockBytesOf = (format: string) => formatOf(format).blockBytes;
 
 export const chunkFiles = (outDir: string, source: string, index: number) => {
   const n = String(index).padStart(5, '0');
@@ -136,7 +135,7 @@ export async function parseChunkToFiles(args: {
         args.blockBytes ?? blockBytesOf(model.spec.format),
         args.opts.maxLineBytes,
         'async',
-        FORMATS[model.spec.format].prepares,
+        formatOf(model.spec.format).prepares,
       ),
     );
     for await (const block of blocks) {

@@ -3,13 +3,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { NonRetryableError } from '../common/failures';
 import type { LineBlock } from './chunks';
-import { detectFormat } from './formats';
+import { detectFormat, formatHint, RegisteredSourceSpec, type SourceFormatName } from './formats';
 import { parseBlocksInMemory } from './parseChunk';
 import { describeIssues } from '../common/issues';
 import type { ParseOptions, ParseResult } from './parseResult';
 import { scanBlocks } from './scanSource';
 import { SourceModel } from './sourceModel';
-import { SourceSpec, type SourceFormatName } from './sourceSpec';
+import type { SourceSpec } from './sourceSpec';
 
 /** An input of a run: the data file, the name used in provenance, and how to read it. */
 export interface InputRef {
@@ -33,7 +33,7 @@ async function readSourceConfig(path: string): Promise<{ dataPath: string; spec:
   if (!file.success)
     throw new NonRetryableError('InvalidConfig', `${path}: a source config needs "path" (the data file) and "format"`);
   const { path: data, ...rest } = file.data;
-  const spec = SourceSpec.safeParse(rest);
+  const spec = RegisteredSourceSpec.safeParse(rest);
   if (!spec.success) throw new NonRetryableError('InvalidConfig', `${path}: ${describeIssues(spec.error, '(root)')}`);
   const reference = spec.data.csv.reference;
   if (reference !== undefined) {
@@ -75,13 +75,8 @@ export async function describeInput(p: string, format?: SourceFormatName): Promi
   if (!spec) {
     let fmt: SourceFormatName | null = format ?? null;
     if (!fmt) fmt = detectFormat(path, head.toString('utf8'));
-    if (!fmt)
-      throw new NonRetryableError(
-        'UnreadableSource',
-        `cannot tell the format of ${path}: use .csv/.tsv (time series), .jsonl (events), .log/.txt (text log ` +
-          `or work orders), --format, or a source config`,
-      );
-    spec = SourceSpec.parse({ format: fmt });
+    if (!fmt) throw new NonRetryableError('UnreadableSource', `cannot tell the format of ${path}: ${formatHint()}`);
+    spec = RegisteredSourceSpec.parse({ format: fmt });
   }
   return { path, name: basename(path), spec, bytes: st.size };
 }
@@ -142,7 +137,7 @@ export async function parseSourceText(
   text: string,
   opts: ParseOptions,
 ): Promise<ParseResult> {
-  const s = typeof spec === 'string' ? SourceSpec.parse({ format: spec }) : spec;
+  const s = typeof spec === 'string' ? RegisteredSourceSpec.parse({ format: spec }) : spec;
   const block: LineBlock = {
     text,
     firstLine: 1,

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
-import { FORMATS } from './formats';
+import { formatOf } from './formats';
 import type { ScanOptions } from './formats/sourceFormat';
 import { ParseContext } from './parseResult';
 import type { SourceModel } from './sourceModel';
@@ -20,7 +20,7 @@ export async function scanBlocks(
   opts: ScanOptions,
 ): Promise<SourceModel> {
   const ctx = new ParseContext(opts);
-  const scan = FORMATS[spec.format].scan(ctx, spec, opts);
+  const scan = formatOf(spec.format).scan(ctx, spec, opts);
   const chunks: ChunkRef[] = [];
   let chunkStart = 0;
   let chunkFirstLine = 1;
@@ -77,7 +77,7 @@ export async function scanSource(
   opts: ScanOptions & { outDir?: string; prepare?: (job: PrepareJob) => Promise<PreparedChunk>; parallel?: number },
 ): Promise<SourceModel> {
   const { outDir } = opts;
-  if (FORMATS[spec.format].prepares && outDir)
+  if (formatOf(spec.format).prepares && outDir)
     return scanPrepared(path, spec, { growing: grownPast(path), ...opts, outDir });
   const { size, mtime } = await stat(path);
   return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes), opts.maxLineBytes), path, spec, {

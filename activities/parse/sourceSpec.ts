@@ -12,8 +12,11 @@ export const TagSpec = z.object({ parameter: z.string().optional(), unit: z.stri
  */
 export const SourceSpec = z
   .object({
-    /** the source's format: one of the registered formats (formats/index.ts) */
-    format: z.enum(['csv', 'jsonl', 'text', 'workorders']),
+    /**
+     * the source's format: the name of a registered format (formats/index.ts, whose `RegisteredSourceSpec` checks
+     * it where a spec is read)
+     */
+    format: z.string().min(1),
     /** UTC offset for timestamps written without one; the run's timezone when not set */
     timezone: Zone.optional(),
     csv: z
@@ -74,4 +77,3 @@ export const SourceSpec = z
   })
   .strict();
 export type SourceSpec = z.infer<typeof SourceSpec>;
-export type SourceFormatName = SourceSpec['format'];

@@ -11,7 +11,7 @@ import { batchFiltersPath, batchPath, batchRejectedPath, readJobBatch } from '..
 import { OFFLINE_GENERATOR, offlineExpander } from '../expand/offlineExpander';
 import { readPlantVocabulary } from '../expand/plantVocabulary';
 import { assessQuality, describeQuality, inFailedGroup, type QualityReport } from '../expand/qualityFloor';
-import { Fact } from '../knowledge/facts';
+import { Fact } from '../kinds';
 import type { PiiOptions } from '../parse/pii';
 import { roundUsd } from './buildManifest';
 import type { RunConfig } from './config';

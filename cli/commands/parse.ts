@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path';
-import { FORMATS } from '../../activities/parse/formats';
+import { FORMAT_NAMES, formatOf, type SourceFormatName } from '../../activities/parse/formats';
 import { calibrationPath, describeInputs, type InputRef, writeModel } from '../../activities/parse/parseFile';
 import { runChunk } from '../../activities/parse/preparedChunk';
 import { scanSource } from '../../activities/parse/scanSource';
 import type { ReferenceReport } from '../../activities/parse/series/referenceReport';
 import { segmentSource } from '../../activities/parse/series/segmentSource';
 import type { SourceModel } from '../../activities/parse/sourceModel';
-import { SourceSpec, type SourceFormatName } from '../../activities/parse/sourceSpec';
+import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { ChunkThreads } from '../../activities/parse/threads/chunkThreads';
 import { loadRunConfig, type RunConfig, sourceParseOptions } from '../../activities/run/config';
 import type { ParseSummary } from '../../activities/run/contracts';
@@ -29,7 +29,7 @@ export async function parseCommand(args: string[], env: ForgeEnv): Promise<void>
   });
   if (!values.source?.length || !values.out)
     throw new UsageError('parse needs --source FILE (one or more) and --out DIR');
-  const formats: readonly string[] = SourceSpec.shape.format.options;
+  const formats: readonly string[] = FORMAT_NAMES;
   if (values.format !== undefined && !formats.includes(values.format))
     throw new UsageError(`--format must be one of ${formats.join(', ')}`);
   const config = await loadRunConfig(values.config ?? null, []);
@@ -80,7 +80,7 @@ async function parseOneSource(
     throw new Error(message);
   };
   const summary = await finishSource(
-    { source: ref.name, chunks: model.chunks.length, series: FORMATS[ref.spec.format].series },
+    { source: ref.name, chunks: model.chunks.length, series: formatOf(ref.spec.format).series },
     totals,
     outDir,
     {

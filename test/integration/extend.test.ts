@@ -7,9 +7,8 @@ import { testEnv } from './testEnv';
 
 /**
  * Forge extends in one place (issue 30): a toy fact kind and a toy source format are added to a copy of the
- * repository's sources as users add them - one new module each, its name (a format) or schema (a kind) where the
- * contract is defined, and its registry entry - and the copy type-checks and runs them through `forge run` against
- * the test servers.
+ * repository's sources as users add them - one new module each and its line in the registry (plus the line that
+ * imports the module) - and the copy type-checks and runs them through `forge run` against the test servers.
  */
 jest.setTimeout(300_000);
 
@@ -42,18 +41,8 @@ beforeAll(() => {
     });
   for (const f of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(scratch, f));
   symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
-  // the kind: one module, its member of the Fact union, and its entry in the registry
+  // the kind: one module (its schema, miner, release rule, texts, probes) and its line in the registry
   cpSync(join(FIXTURES, 'toyKind.ts.in'), join(scratch, 'activities', 'kinds', 'warningShare.ts'));
-  edit(
-    'activities/knowledge/facts.ts',
-    ']);\nexport type Fact =',
-    `${readFileSync(join(FIXTURES, 'toyKindSchema.ts.in'), 'utf8')}]);\nexport type Fact =`,
-  );
-  edit(
-    'activities/knowledge/facts.ts',
-    "export type FactKind = Fact['kind'];\n",
-    "export type FactKind = Fact['kind'];\nexport type WarningShareFact = Extract<Fact, { kind: 'warning_share' }>;\n",
-  );
   edit(
     'activities/kinds/index.ts',
     "import { thresholdRule } from './thresholdRule';\n",
@@ -61,26 +50,17 @@ beforeAll(() => {
   );
   edit(
     'activities/kinds/index.ts',
-    '  graph_agreement: graphAgreement,\n',
-    '  graph_agreement: graphAgreement,\n  warning_share: warningShare,\n',
+    '  graphAgreement,\n] as const;',
+    '  graphAgreement,\n  warningShare,\n] as const;',
   );
-  // the format: one module, its name in the source spec, and its entry in the registry
+  // the format: one module (detection, scan, parser) and its line in the registry
   cpSync(join(FIXTURES, 'toyFormat.ts.in'), join(scratch, 'activities', 'parse', 'formats', 'toy.ts'));
   edit(
     'activities/parse/formats/index.ts',
     "import { workorders } from './workorders';\n",
     "import { workorders } from './workorders';\nimport { toy } from './toy';\n",
   );
-  edit(
-    'activities/parse/sourceSpec.ts',
-    "z.enum(['csv', 'jsonl', 'text', 'workorders'])",
-    "z.enum(['csv', 'jsonl', 'text', 'workorders', 'toy'])",
-  );
-  edit(
-    'activities/parse/formats/index.ts',
-    '{ csv, jsonl, text, workorders }',
-    '{ csv, jsonl, text, workorders, toy }',
-  );
+  edit('activities/parse/formats/index.ts', '  workorders,\n} as const', '  workorders,\n  toy,\n} as const');
 });
 
 const tsc = () => sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']);

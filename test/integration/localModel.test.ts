@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkText } from '../../activities/expand/filters';
 import { RejectedLine } from '../../activities/expand/documents';
-import { Fact } from '../../activities/knowledge/facts';
+import { Fact } from '../../activities/kinds';
 import { loadRunConfig } from '../../activities/run/config';
 import { startRun, waitForRun } from '../../cli/runs';
 import { LOCAL_MODEL, localModelUrl, TEST_LAYOUT } from '../../infra/services';

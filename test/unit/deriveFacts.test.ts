@@ -1,6 +1,7 @@
 import { deriveFacts } from '../../activities/kinds/deriveFacts';
 import { DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveOptions';
-import { Fact, type EventChainFact, type MaintenanceFact, type OutOfSpecFact } from '../../activities/knowledge/facts';
+import { type EventChainFact, type MaintenanceFact, type OutOfSpecFact } from '../../activities/knowledge/facts';
+import { Fact } from '../../activities/kinds';
 import { wilsonInterval } from '../../activities/knowledge/stats';
 import { alarmEvents, GRAPH, samples, workOrders } from '../fixtures/graph';
 

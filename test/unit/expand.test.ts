@@ -10,7 +10,8 @@ import {
   type ExpansionJob,
   type Mix,
 } from '../../activities/expand/jobs';
-import type { Fact, OutOfSpecFact } from '../../activities/knowledge/facts';
+import type { OutOfSpecFact } from '../../activities/knowledge/facts';
+import type { Fact } from '../../activities/kinds';
 import { type ExpandOptions, expandJobs, type TextExpander } from '../../activities/expand/expandFacts';
 
 import { offlineExpander, renderOffline } from '../../activities/expand/offlineExpander';

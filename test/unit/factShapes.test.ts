@@ -3,7 +3,7 @@ import { AUDIENCES, STYLES, type Lang } from '../../activities/expand/documents'
 import { checkText } from '../../activities/expand/filters';
 import { BUNDLE_STYLES, type ExpansionJob } from '../../activities/expand/jobs';
 import { renderOffline } from '../../activities/expand/offlineExpander';
-import type { Fact } from '../../activities/knowledge/facts';
+import type { Fact } from '../../activities/kinds';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { anyFact } from '../fixtures/factArbitraries';
 import { deriveFacts } from '../../activities/kinds/deriveFacts';

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { parseChunkToFiles } from '../../activities/parse/parseChunk';
 import { grownPast, scanBlocks, scanSource } from '../../activities/parse/scanSource';
 import { readLineBlocks } from '../../activities/parse/chunks';
-import { SourceSpec, type SourceFormatName } from '../../activities/parse/sourceSpec';
+import { SourceSpec } from '../../activities/parse/sourceSpec';
+import { formatOf, type SourceFormatName } from '../../activities/parse/formats';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { describeInput } from '../../activities/parse/parseFile';
 
@@ -288,6 +289,17 @@ describe('the classes of hostile input that broke stage one', () => {
   test('UTF-16 is refused with a clear message', async () => {
     await expect(describeInput(file('u.log', Buffer.from('\ufeff2026-03-02 hello\n', 'utf16le')))).rejects.toThrow(
       /UTF-16LE text: Forge reads UTF-8/,
+    );
+  });
+
+  test('an unknown format is refused, naming the registered ones; an undetectable file is told how', async () => {
+    const cfg = file('odd.json', JSON.stringify({ path: 'u.log', format: 'xml' }));
+    file('u.log', '2026-03-02 07:58:12 INFO IMM-01: one\n');
+    await expect(describeInput(cfg)).rejects.toThrow(/odd\.json: format: one of csv, jsonl, text, workorders/);
+    expect(() => formatOf('xml')).toThrow('unknown source format "xml": one of csv, jsonl, text, workorders');
+    await expect(describeInput(file('u.dat', 'x'))).rejects.toThrow(
+      'use .csv/.tsv (csv), .jsonl/.ndjson (jsonl), .log/.txt (text), --format csv|jsonl|text|workorders, or a ' +
+        'source config',
     );
   });
 

@@ -1,11 +1,7 @@
 import { deriveFacts } from '../../activities/kinds/deriveFacts';
 import { DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveOptions';
-import {
-  Fact,
-  type GraphAgreementFact,
-  type OutOfSpecFact,
-  type ThresholdRuleFact,
-} from '../../activities/knowledge/facts';
+import { type GraphAgreementFact, type OutOfSpecFact, type ThresholdRuleFact } from '../../activities/knowledge/facts';
+import { Fact } from '../../activities/kinds';
 import { checkGraphFormulas } from '../../activities/knowledge/graphSnapshot';
 import { GraphIndex } from '../../activities/knowledge/linking';
 import { buildSeriesTables } from '../../activities/knowledge/seriesTable';

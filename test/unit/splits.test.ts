@@ -5,7 +5,7 @@ import { buildProbes, ngrams, withheldByOverlap } from '../../activities/corpus/
 import { conversationOf, Conversation } from '../../activities/corpus/sft';
 import type { CorpusDocument } from '../../activities/expand/documents';
 import { factValues, unitKey, writtenAs } from '../../activities/expand/factValues';
-import { Fact } from '../../activities/knowledge/facts';
+import { Fact } from '../../activities/kinds';
 import { anyFact } from '../fixtures/factArbitraries';
 
 const facts = readFileSync(join(__dirname, '..', 'fixtures', 'gate-eval', 'facts.jsonl'), 'utf8')

@@ -4,14 +4,48 @@ import { jsonl } from './jsonl';
 import type { SourceFormat } from './sourceFormat';
 import { text } from './text';
 import { workorders } from './workorders';
-import type { SourceFormatName } from '../sourceSpec';
+import { NonRetryableError } from '../../common/failures';
+import { SourceSpec } from '../sourceSpec';
 
 /**
- * The source formats' registry: a format is one module (formats/<format>.ts, a SourceFormat with every part) and one
- * entry here, typed over the source spec's `format` names (sourceSpec.ts) - a name without an entry, or an entry
- * without a name, does not compile. Detection, the scan, the chunk parser and stage one's segmentation read it.
+ * The source formats' registry: a format is one module (formats/<format>.ts, a SourceFormat with every part - one
+ * without its scan does not compile) and one entry here, under the name a source spec's `format` gives. Detection,
+ * the scan, the chunk parser and stage one's segmentation read it.
  */
-export const FORMATS: { readonly [F in SourceFormatName]: SourceFormat } = { csv, jsonl, text, workorders };
+export const FORMATS = {
+  csv,
+  jsonl,
+  text,
+  workorders,
+} as const satisfies Record<string, SourceFormat>;
+
+export type SourceFormatName = keyof typeof FORMATS;
+/** the registered formats' names, in registry order */
+export const FORMAT_NAMES = Object.keys(FORMATS) as SourceFormatName[];
+const isFormat = (name: string): name is SourceFormatName => Object.hasOwn(FORMATS, name);
+
+/** A format by its name. Fail-closed: a name the registry does not know is a clear, non-retryable error. */
+export function formatOf(name: string): SourceFormat {
+  if (!isFormat(name))
+    throw new NonRetryableError('InvalidConfig', `unknown source format "${name}": one of ${FORMAT_NAMES.join(', ')}`);
+  return FORMATS[name];
+}
+
+/** A source spec whose format is a registered one (**contract**: source config files, `forge parse --format`). */
+export const RegisteredSourceSpec = SourceSpec.superRefine((s, ctx) => {
+  if (!isFormat(s.format))
+    ctx.addIssue({ code: 'custom', path: ['format'], message: `one of ${FORMAT_NAMES.join(', ')}` });
+});
+
+/** How a user names a file's format when detection cannot: each format's extensions, --format, a source config. */
+export function formatHint(): string {
+  const exts = FORMAT_NAMES.map((n) => {
+    const d = FORMATS[n].detect;
+    const all = [...(d.extensions ?? []), ...(d.fallbackExtensions ?? [])];
+    return all.length ? `${all.join('/')} (${n})` : null;
+  }).filter((x) => x !== null);
+  return `use ${exts.join(', ')}, --format ${FORMAT_NAMES.join('|')}, or a source config`;
+}
 
 /**
  * Choose a format from the file name and its first lines: an extension that decides alone, else the first line
@@ -20,7 +54,7 @@ export const FORMATS: { readonly [F in SourceFormatName]: SourceFormat } = { csv
  */
 export function detectFormat(path: string, head: string): SourceFormatName | null {
   const ext = extname(path).toLowerCase();
-  const formats = Object.entries(FORMATS) as [SourceFormatName, SourceFormat][];
+  const formats = FORMAT_NAMES.map((n) => [n, FORMATS[n] as SourceFormat] as const);
   const by = (test: (f: SourceFormat) => boolean | undefined) => formats.find(([, f]) => test(f))?.[0] ?? null;
   const first = head.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
   return (
