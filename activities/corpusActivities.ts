@@ -16,6 +16,7 @@ import { type RealDocument, type ShardDocument } from './expand/documents';
 import { writeShards } from './expand/shards';
 import { buildManifest, datasetCard } from './run/buildManifest';
 import type { RunConfig } from './run/config';
+import type { FailedShard } from './run/failedShards';
 import type { CorpusPlanSummary, CorpusSummary, RunResult } from './run/contracts';
 import { fail, piiOptionsFor, type ActivityDeps } from './deps';
 
@@ -65,7 +66,7 @@ export function createCorpusActivities(deps: ActivityDeps) {
       outDir: string;
       documentsPath: string;
       config: RunConfig;
-      failed: { shard: string; reason: string }[];
+      failed: FailedShard[];
     }): Promise<CorpusSummary> {
       const { config, outDir } = input;
       const plan = await readPlan(outDir);
@@ -79,7 +80,7 @@ export function createCorpusActivities(deps: ActivityDeps) {
       const { shards, replacements } = replaceShards(
         plan.shards,
         byId,
-        new Map(input.failed.map((f) => [f.shard, f.reason])),
+        new Map(input.failed.map((f) => [f.shard, { gate: f.gate, reason: f.reason }])),
         spare,
       );
       const infos = await writeShards(

@@ -237,7 +237,12 @@ async function corpusStage(run: Run, expanded: ExpandSummary) {
     config: input.config,
   });
   const review = await spotCheck(input, plan, run.reviewState, run.show);
-  const failed = failedShards(expanded.quality, plan, review, input.config.review.minQuality);
+  const failed = failedShards({
+    quality: expanded.quality,
+    plan,
+    review,
+    minQuality: input.config.review.minQuality,
+  });
   if (failed.length && !input.config.backup.path) {
     throw ApplicationFailure.nonRetryable(
       `${failed.length} shard(s) failed (${failed[0].reason}) and no backup corpus is configured (backup.path) ` +

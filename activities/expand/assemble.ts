@@ -150,6 +150,8 @@ export function reviewSample(
 
 export interface Replacement {
   shard: string;
+  /** the shard gate that failed it (run/shardGates/) */
+  gate: string;
   reason: string;
   replaced: number;
   from_backup: number;
@@ -162,20 +164,20 @@ export interface Replacement {
 export function replaceShards(
   plan: readonly PlannedShard[],
   byId: ReadonlyMap<string, ShardDocument>,
-  failed: ReadonlyMap<string, string>,
+  failed: ReadonlyMap<string, { gate: string; reason: string }>,
   spare: readonly RealDocument[],
 ): { shards: ShardDocument[][]; replacements: Replacement[] } {
   let next = 0;
   const replacements: Replacement[] = [];
   const shards = plan.map((s) => {
     const docs = s.ids.map((id) => byId.get(id)!);
-    const reason = failed.get(s.name);
-    if (!reason) return docs;
+    const why = failed.get(s.name);
+    if (!why) return docs;
     const kept = docs.filter((d) => d.origin === 'real');
     const n = docs.length - kept.length;
     const taken = spare.slice(next, next + n);
     next += taken.length;
-    replacements.push({ shard: s.name, reason, replaced: n, from_backup: taken.length });
+    replacements.push({ shard: s.name, ...why, replaced: n, from_backup: taken.length });
     return curriculumOrder([...kept, ...taken]);
   });
   return { shards, replacements };

@@ -1,3 +1,4 @@
+import type { Replacement } from '../expand/assemble';
 import { z } from 'zod';
 import { PrivacyReport } from '../knowledge/privacy';
 import type { RunConfig } from './config';
@@ -188,7 +189,7 @@ export interface ReviewOutcome {
 
 export interface CorpusSummary {
   shards: ShardInfo[];
-  replacements: { shard: string; reason: string; replaced: number; from_backup: number }[];
+  replacements: Replacement[];
   splits: SplitsSummary;
 }
 
@@ -311,9 +312,15 @@ export const Manifest = z.object({
     backup_rejected: z.record(z.string(), z.number().int()),
     order: z.enum(['curriculum', 'id']),
   }),
-  /** shards whose synthetic documents were replaced from the backup corpus, and why */
+  /** shards whose synthetic documents were replaced from the backup corpus, the gate that failed them, and why */
   fallback: z.array(
-    z.object({ shard: z.string(), reason: z.string(), replaced: z.number().int(), from_backup: z.number().int() }),
+    z.object({
+      shard: z.string(),
+      gate: z.string(),
+      reason: z.string(),
+      replaced: z.number().int(),
+      from_backup: z.number().int(),
+    }),
   ),
   /** the run's generator (its base URL too, for an LLM) */
   generator: Generator,

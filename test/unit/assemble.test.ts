@@ -89,12 +89,17 @@ test(
       { name: 'p1', ids: ['s2', 's3', 'real-m'], quality: 0.9 },
     ];
     const byId = new Map(docs.map((d) => [d.id, d]));
-    const { shards, replacements } = replaceShards(plan, byId, new Map([['p1', 'rejected']]), [real('x')]);
+    const { shards, replacements } = replaceShards(
+      plan,
+      byId,
+      new Map([['p1', { gate: 'review', reason: 'rejected' }]]),
+      [real('x')],
+    );
     expect(shards.map((s) => s.map((d) => d.id))).toEqual([
       ['s0', 's1'],
       ['real-m', 'real-x'],
     ]);
-    expect(replacements).toEqual([{ shard: 'p1', reason: 'rejected', replaced: 2, from_backup: 1 }]);
+    expect(replacements).toEqual([{ shard: 'p1', gate: 'review', reason: 'rejected', replaced: 2, from_backup: 1 }]);
   },
 );
 
