@@ -86,146 +86,30 @@ export async function expandJobs(
   expander: TextExpander,
   opts: ExpandOptions,
 ): Promise<ExpandOutcome> {
-  const rejected: Rejected[] = [];
+  const run = new ExpansionTally(opts);
   const results: (CorpusDocument | null)[] = new Array(jobs.length).fill(null);
   let done = 0;
-  const usage = { prompt_tokens: 0, completion_tokens: 0 };
-  let cached = 0,
-    generated = 0,
-    skipped = 0,
-    accepted = 0,
-    unanswered = 0;
-  const filterStats: FilterStats = {};
-  let stopped: StopReason | null = null;
-  const spent = () => {
-    const b = opts.budget;
-    return (
-      !!b &&
-      ((b.maxTokens !== null && usage.prompt_tokens + usage.completion_tokens >= b.maxTokens) ||
-        (b.maxCostUsd !== null && costOf(usage, b.prices) >= b.maxCostUsd))
-    );
-  };
-  const q = opts.qualityStop;
-  // what cuts a request: a quality stop of the run, or the caller's cancellation
-  const cut = q && opts.signal ? AbortSignal.any([q.live.signal, opts.signal]) : (q?.live.signal ?? opts.signal);
-  if (cut) setMaxListeners(Infinity, cut); // one listener per request in flight
-  const poor = () => !!q && (q.live.signal.aborted || surelyBelowFloor(q.live.tally, q.floor, q.after));
-  /** the reason to start no more texts, if there is one now; once stopped, stopped for good */
-  const stopNow = () => {
-    stopped ??= spent() ? 'budget' : poor() ? 'quality' : null;
-    if (stopped === 'quality') q!.live.stop(); // texts in flight are not wanted either, in any batch of the run here
-    return stopped;
-  };
-  /** a text checked: counted for the run's quality, and the rule looked at */
-  const checked = (ok: boolean) => {
-    q?.live.count(ok);
-    stopNow();
-  };
   await mapPool(jobs, opts.concurrency, async (job, i) => {
-    const { facts, input, style, audience, lang } = job;
-    // a rejected text is written down masked, and so are the details (a number a filter quotes can be a phone
-    // number): it passed no PII check (a model can invent one)
-    const mask = (t: string | undefined) => (t === undefined ? undefined : new PiiMasker(opts.pii, [], true).text(t));
-    const reject = (reason: RejectReason, detail?: string, text?: string, all?: Rejection[]) =>
-      rejected.push(
-        rejectedLine(
-          { fact_ids: facts.map((f) => f.id), input, style, audience, lang },
-          reason,
-          mask(detail),
-          mask(text),
-          all?.map((r) => ({ reason: r.reason, ...(r.detail ? { detail: mask(r.detail) } : {}) })),
-        ),
-      );
     // after the budget is reached texts in flight finish and none starts; after a quality stop, none goes on
     opts.signal?.throwIfAborted();
-    if (stopNow()) {
-      skipped++;
+    if (run.stopNow()) {
+      run.skipped++;
       opts.onProgress?.(++done, jobs.length);
       return;
     }
-    let text: string;
-    let jobUsage: Expansion['usage'];
-    let found: string[] = [];
+    let out: Generated | null;
     try {
-      const out = await expander.expand(job, cut);
-      text = out.text.trim();
-      found = out.pii ?? [];
-      jobUsage = out.usage;
-      usage.prompt_tokens += out.usage.prompt_tokens;
-      usage.completion_tokens += out.usage.completion_tokens;
-      if (out.cached) cached++;
-      generated++;
-    } catch (e) {
-      if (e instanceof Aborted) {
-        opts.signal?.throwIfAborted();
-        skipped++;
-        return;
-      }
-      if (e instanceof NoText) {
-        generated++; // attempted, and rejected: generated = written + rejected holds
-        reject(e.reason, e.message);
-        return;
-      }
-      if (e instanceof Unanswered) {
-        // the endpoint kept failing on this prompt: its text is missing, the batch goes on
-        generated++;
-        unanswered++;
-        reject('no_answer', e.message);
-        return;
-      }
-      if (!(e instanceof InvalidCompletion)) throw e;
-      generated++;
-      usage.prompt_tokens += e.usage.prompt_tokens; // an unusable answer was paid for too
-      usage.completion_tokens += e.usage.completion_tokens;
-      reject(e.reason, e.message, e.answer || undefined);
-      checked(false);
-      return;
+      out = await generate(job, expander, run);
     } finally {
       opts.onProgress?.(++done, jobs.length);
     }
-    const check = checkText(text, lang, facts, opts.pii, style, {
-      filters: opts.filters,
-      stats: filterStats,
-      plant: opts.plant,
-    });
-    // personal data the writer found and masked before handing the text on is a rejection like the filter's
-    const reasons = found.length
-      ? [{ reason: 'pii' as const, detail: found.join(', ') }, ...check.reasons]
-      : check.reasons;
-    if (reasons.length) {
-      const primary = primaryReason(reasons);
-      reject(primary.reason, primary.detail, text, reasons);
-      checked(false);
-      return;
-    }
-    if (opts.judge) {
-      const verdict = await opts.judge.judge(text, facts, lang, style);
-      if (verdict) {
-        reject(verdict.reason, verdict.detail, text);
-        checked(false);
-        return;
-      }
-      check.checks.push('judge');
-    }
-    const tokens = countTokens(text);
-    const body = { text, lang, style, audience, input, fact_ids: facts.map((f) => f.id) };
-    results[i] = {
-      id: `doc-${sha256(canonicalJson(body)).slice(0, 24)}`,
-      ...body,
-      sources: [...new Set(facts.flatMap((f) => f.sources))],
-      generator: expander.generator,
-      quality: { score: qualityScore(text, tokens), checks: check.checks },
-      tokens,
-      usage: jobUsage,
-      origin: 'synthetic',
-    };
-    accepted++;
-    checked(true);
+    if (out) results[i] = await accept(job, out, expander.generator, run);
   });
   opts.signal?.throwIfAborted();
   const written = results.filter((d): d is CorpusDocument => d !== null);
-  const docs = opts.dedup === false ? written : dedupDocuments(written, rejected, opts.nearDuplicates ?? null);
+  const docs = opts.dedup === false ? written : dedupDocuments(written, run.rejected, opts.nearDuplicates ?? null);
   docs.sort((a, b) => a.id.localeCompare(b.id));
+  const { generated, rejected, skipped, stopped, usage, cached, accepted, unanswered, filterStats } = run;
   return {
     docs,
     generated,
@@ -237,6 +121,177 @@ export async function expandJobs(
     accepted,
     unanswered,
     filters: filterStats,
+  };
+}
+
+/**
+ * What one call of expandJobs counts as its texts come in, and when it stops: the budget spent, or the run's
+ * accepted share surely under the quality floor (qualityStop.ts).
+ */
+class ExpansionTally {
+  readonly rejected: Rejected[] = [];
+  readonly usage = { prompt_tokens: 0, completion_tokens: 0 };
+  readonly filterStats: FilterStats = {};
+  cached = 0;
+  generated = 0;
+  skipped = 0;
+  accepted = 0;
+  unanswered = 0;
+  stopped: StopReason | null = null;
+  /** what cuts a request: a quality stop of the run, or the caller's cancellation */
+  readonly cut: AbortSignal | undefined;
+
+  constructor(readonly opts: ExpandOptions) {
+    const q = opts.qualityStop;
+    this.cut = q && opts.signal ? AbortSignal.any([q.live.signal, opts.signal]) : (q?.live.signal ?? opts.signal);
+    if (this.cut) setMaxListeners(Infinity, this.cut); // one listener per request in flight
+  }
+
+  private spent(): boolean {
+    const b = this.opts.budget;
+    const u = this.usage;
+    return (
+      !!b &&
+      ((b.maxTokens !== null && u.prompt_tokens + u.completion_tokens >= b.maxTokens) ||
+        (b.maxCostUsd !== null && costOf(u, b.prices) >= b.maxCostUsd))
+    );
+  }
+
+  private poor(): boolean {
+    const q = this.opts.qualityStop;
+    return !!q && (q.live.signal.aborted || surelyBelowFloor(q.live.tally, q.floor, q.after));
+  }
+
+  /** the reason to start no more texts, if there is one now; once stopped, stopped for good */
+  stopNow(): StopReason | null {
+    this.stopped ??= this.spent() ? 'budget' : this.poor() ? 'quality' : null;
+    // texts in flight are not wanted either, in any batch of the run here
+    if (this.stopped === 'quality') this.opts.qualityStop!.live.stop();
+    return this.stopped;
+  }
+
+  /** a text checked: counted for the run's quality, and the rule looked at */
+  checked(ok: boolean): void {
+    this.opts.qualityStop?.live.count(ok);
+    this.stopNow();
+  }
+
+  paid(usage: Expansion['usage']): void {
+    this.usage.prompt_tokens += usage.prompt_tokens;
+    this.usage.completion_tokens += usage.completion_tokens;
+  }
+
+  /**
+   * A job's text rejected. It is written down masked, and so are the details (a number a filter quotes can be a
+   * phone number): it passed no PII check (a model can invent one).
+   */
+  reject(job: ExpansionJob, reason: RejectReason, detail?: string, text?: string, all?: Rejection[]): void {
+    const mask = (t: string | undefined) =>
+      t === undefined ? undefined : new PiiMasker(this.opts.pii, [], true).text(t);
+    const { facts, input, style, audience, lang } = job;
+    this.rejected.push(
+      rejectedLine(
+        { fact_ids: facts.map((f) => f.id), input, style, audience, lang },
+        reason,
+        mask(detail),
+        mask(text),
+        all?.map((r) => ({ reason: r.reason, ...(r.detail ? { detail: mask(r.detail) } : {}) })),
+      ),
+    );
+  }
+}
+
+/** A job's text as the writer gave it: trimmed, with what it masked and what it cost. */
+interface Generated {
+  text: string;
+  found: string[];
+  usage: Expansion['usage'];
+}
+
+/**
+ * Ask the writer for a job's text. Null when there is none to check: cut by a stop (skipped), or rejected already
+ * (no text, no answer, an unusable completion - paid for too). Other errors propagate.
+ */
+async function generate(job: ExpansionJob, expander: TextExpander, run: ExpansionTally): Promise<Generated | null> {
+  try {
+    const out = await expander.expand(job, run.cut);
+    run.paid(out.usage);
+    if (out.cached) run.cached++;
+    run.generated++;
+    return { text: out.text.trim(), found: out.pii ?? [], usage: out.usage };
+  } catch (e) {
+    if (e instanceof Aborted) {
+      run.opts.signal?.throwIfAborted();
+      run.skipped++;
+      return null;
+    }
+    if (e instanceof NoText) {
+      run.generated++; // attempted, and rejected: generated = written + rejected holds
+      run.reject(job, e.reason, e.message);
+      return null;
+    }
+    if (e instanceof Unanswered) {
+      // the endpoint kept failing on this prompt: its text is missing, the batch goes on
+      run.generated++;
+      run.unanswered++;
+      run.reject(job, 'no_answer', e.message);
+      return null;
+    }
+    if (!(e instanceof InvalidCompletion)) throw e;
+    run.generated++;
+    run.paid(e.usage); // an unusable answer was paid for too
+    run.reject(job, e.reason, e.message, e.answer || undefined);
+    run.checked(false);
+    return null;
+  }
+}
+
+/** Check a job's text (the filters, then the judge if any): its document, or null when rejected. */
+async function accept(
+  job: ExpansionJob,
+  { text, found, usage }: Generated,
+  generator: CorpusDocument['generator'],
+  run: ExpansionTally,
+): Promise<CorpusDocument | null> {
+  const { facts, input, style, audience, lang } = job;
+  const { opts } = run;
+  const check = checkText(text, lang, facts, opts.pii, style, {
+    filters: opts.filters,
+    stats: run.filterStats,
+    plant: opts.plant,
+  });
+  // personal data the writer found and masked before handing the text on is a rejection like the filter's
+  const reasons = found.length
+    ? [{ reason: 'pii' as const, detail: found.join(', ') }, ...check.reasons]
+    : check.reasons;
+  if (reasons.length) {
+    const primary = primaryReason(reasons);
+    run.reject(job, primary.reason, primary.detail, text, reasons);
+    run.checked(false);
+    return null;
+  }
+  if (opts.judge) {
+    const verdict = await opts.judge.judge(text, facts, lang, style);
+    if (verdict) {
+      run.reject(job, verdict.reason, verdict.detail, text);
+      run.checked(false);
+      return null;
+    }
+    check.checks.push('judge');
+  }
+  const tokens = countTokens(text);
+  const body = { text, lang, style, audience, input, fact_ids: facts.map((f) => f.id) };
+  run.accepted++;
+  run.checked(true);
+  return {
+    id: `doc-${sha256(canonicalJson(body)).slice(0, 24)}`,
+    ...body,
+    sources: [...new Set(facts.flatMap((f) => f.sources))],
+    generator,
+    quality: { score: qualityScore(text, tokens), checks: check.checks },
+    tokens,
+    usage,
+    origin: 'synthetic',
   };
 }
 
