@@ -3,7 +3,7 @@ import { llmQueue } from '../workflows/common';
 import { neo4jWarnings } from './env';
 import { piiDigestKey } from './piiKey';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities } from '../activities/runActivities';
 import { checkNeo4j, openDriver } from '../graphs/store';
 import type { ForgeEnv } from './env';
 import { endpointOf, expanderFactory, judgeFor } from './expander';

@@ -1,5 +1,5 @@
 import { type ActivityOptions, defineSignal, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../activities/runActivities';
 import { NON_RETRYABLE } from '../activities/common/failures';
 import type { RunConfig } from '../activities/run/config';
 

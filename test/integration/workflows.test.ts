@@ -9,7 +9,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Activities } from '../../activities';
+import type { Activities } from '../../activities/runActivities';
 import { loadRunConfig, type RunConfig } from '../../activities/run/config';
 import type { ExpandSummary } from '../../activities/run/contracts';
 import type { QualityReport } from '../../activities/expand/qualityFloor';
