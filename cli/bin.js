@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `forge` command: TypeScript sources loaded by infra/tsLoader.js (transpiled once and kept; no build step).
+// The `forge` command: TypeScript sources loaded by activities/common/tsLoader.js (transpiled once and kept; no
+// build step).
 //
 // V8 sizes its heap by its limit: with the default limit a streaming parse lets garbage grow to ~450-520 MB
 // before collecting; with an explicit limit it stays near 300 MB at the same speed (bench/parseThroughput.ts).
@@ -41,6 +42,6 @@ if (!chosen && !interactive) {
     process.channel.unref();
   }
   delete process.env.FORGE_PARENT_WATCH;
-  require('../infra/tsLoader.js').register();
+  require('../activities/common/tsLoader.js').register();
   require('./forge.ts').main(process.argv.slice(2));
 }

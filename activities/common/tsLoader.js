@@ -10,7 +10,7 @@ const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs'
 const { join } = require('node:path');
 const { threadId } = require('node:worker_threads');
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'forge-ts');
 /** what the kept JavaScript depends on besides the file: the compiler, and how it is called here */
 const SALT = `${require('typescript/package.json').version} commonjs es2022 inline-maps 1`;
