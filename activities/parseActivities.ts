@@ -3,13 +3,13 @@ import { readdir, rename, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
-import { readLineBlocks, type LineBlock } from './parse/chunks';
+import { FILE_START, readLineBlocks, type LineBlock } from './parse/chunks';
 import { formatOf } from './parse/formats';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
 import { calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
 import { NonRetryableError } from './common/failures';
-import { grownPast, scanBlockBytes, scanBlocks, scanSource } from './parse/scanSource';
+import { grownPast, scanBlockBytes, scanBlocks, scanSource, scanStart } from './parse/scanSource';
 import { segmentSource, type SegmentedSource } from './parse/series/segmentSource';
 import { missingConfigFiles, RunConfig, sourceParseOptions } from './run/config';
 import { describeIssues } from './common/issues';
@@ -56,12 +56,14 @@ export function createParseActivities(deps: ActivityDeps) {
     async scanSource(input: { source: InputRef; outDir: string; config: RunConfig }): Promise<ScanSummary> {
       const { source, outDir, config } = input;
       const opts = sourceParseOptions(source, config, keys);
+      const from = source.from ?? FILE_START;
+      const range = source.from ? { from: source.from, end: source.bytes } : undefined;
       async function* withHeartbeat(): AsyncGenerator<LineBlock> {
         for await (const b of readLineBlocks(
           source.path,
-          0,
+          from.byte,
           source.bytes,
-          1,
+          from.line,
           scanBlockBytes(config.parse.chunkBytes),
           config.parse.maxLineBytes,
         )) {
@@ -80,8 +82,15 @@ export function createParseActivities(deps: ActivityDeps) {
                   outDir,
                   prepare: threads.prepare,
                   parallel: threads.size,
+                  range,
                 })
-              : scanBlocks(withHeartbeat(), source.path, source.spec, { ...opts, growing: grownPast(source.path) }),
+              : scanBlocks(
+                  withHeartbeat(),
+                  source.path,
+                  source.spec,
+                  { ...opts, growing: grownPast(source.path) },
+                  await scanStart(source.path, source.spec, source.from, config.parse.maxLineBytes),
+                ),
             sha256File(source.path),
           ]);
         } catch (e) {

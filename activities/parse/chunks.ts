@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { isAscii, isUtf8 } from 'node:buffer';
 
 /** A byte range of a source on line boundaries, and the number of its first line. */
@@ -9,6 +9,13 @@ export interface ChunkRef {
   end: number;
   firstLine: number;
 }
+
+/** A place in a file: a byte offset at the start of a line, and that line's number (1-based). */
+export interface LinePosition {
+  byte: number;
+  line: number;
+}
+export const FILE_START: LinePosition = { byte: 0, line: 1 };
 
 const READ = 1 << 20;
 
@@ -123,6 +130,21 @@ export async function* readLineBlocks(
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * A file's first line alone, as a block (a table's header, for a scan that starts at a later line); null for an
+ * empty file.
+ */
+export async function firstLineBlock(path: string, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Promise<LineBlock | null> {
+  const { size } = await stat(path);
+  for await (const b of readLineBlocks(path, 0, size, 1, 64 * 1024, maxLineBytes)) {
+    const nl = b.text.indexOf('\n');
+    if (nl < 0) return b;
+    const text = b.text.slice(0, nl + 1);
+    return { text, firstLine: 1, newlines: 1, next: Buffer.byteLength(text) };
+  }
+  return null;
 }
 
 /** A window of bytes: a run of ASCII lines that holds a whole one is a block of its own (`asciiRuns`). */

@@ -2,7 +2,7 @@ import { open, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { NonRetryableError } from '../common/failures';
-import type { LineBlock } from './chunks';
+import type { LineBlock, LinePosition } from './chunks';
 import { detectFormat, formatHint, RegisteredSourceSpec, type SourceFormatName } from './formats';
 import { parseBlocksInMemory } from './parseChunk';
 import { describeIssues } from '../common/issues';
@@ -16,7 +16,10 @@ export interface InputRef {
   path: string;
   name: string;
   spec: SourceSpec;
+  /** where reading ends: the file's size, or (an incremental run) the end of its last complete line */
   bytes: number;
+  /** where reading starts (an incremental run: after what earlier runs read); the file's start when not given */
+  from?: LinePosition;
 }
 
 /** A source config file: a SourceSpec plus the data file's `path` (relative to the config file). */

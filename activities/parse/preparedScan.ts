@@ -1,5 +1,5 @@
 import { open, rm, stat } from 'node:fs/promises';
-import { readLineBlocks, type ChunkRef } from './chunks';
+import { FILE_START, readLineBlocks, type ChunkRef, type LinePosition } from './chunks';
 import { prepareChunk, preparedFile, type PrepareJob, type PreparedChunk } from './preparedChunk';
 import { PiiMasker } from './pii';
 import { eachLine } from './parsers/lines';
@@ -23,8 +23,11 @@ export async function planChunks(
   target: number,
   growing?: (bytes: number) => Promise<boolean>,
   parallel = 1,
+  range?: { from: LinePosition; end: number },
 ): Promise<{ chunks: ChunkRef[]; bytes: number; lines: number }> {
-  const { size } = await stat(path);
+  const from = range?.from ?? FILE_START;
+  const end = range?.end ?? (await stat(path)).size;
+  const size = end - from.byte;
   // as many chunks as the target size gives, rounded up to a multiple of the threads that take them (15 chunks on
   // 2 threads keep one thread busy alone for the last one)
   const least = Math.max(1, Math.ceil(size / target));
@@ -33,13 +36,13 @@ export async function planChunks(
   const fh = await open(path);
   const chunks: ChunkRef[] = [];
   let newlines = 0;
-  let lastNewline = -1; // offset just after the last newline seen
-  let start = 0;
-  let startLine = 1;
+  let lastNewline = from.byte - 1; // offset just after the last newline seen
+  let start = from.byte;
+  let startLine = from.line;
   try {
     const buf = Buffer.allocUnsafe(READ);
-    for (let pos = 0; pos < size; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, size - pos), pos);
+    for (let pos = from.byte; pos < end; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, end - pos), pos);
       if (bytesRead === 0) break;
       for (let i = buf.indexOf(10); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) {
         newlines++;
@@ -47,7 +50,7 @@ export async function planChunks(
         if (lastNewline - start >= chunkBytes) {
           chunks.push({ index: chunks.length, start, end: lastNewline, firstLine: startLine });
           start = lastNewline;
-          startLine = newlines + 1;
+          startLine = from.line + newlines;
         }
       }
       pos += bytesRead;
@@ -55,22 +58,22 @@ export async function planChunks(
   } finally {
     await fh.close();
   }
-  let bytes = size;
-  let lines = newlines + (size > lastNewline && size > 0 ? 1 : 0);
+  let bytes = end;
+  let lines = newlines + (end > lastNewline && size > 0 ? 1 : 0);
   // a file still being written ends in a half-written line: read up to its last complete line
-  if (size > 0 && lastNewline < size && growing && (await growing(size))) {
-    bytes = Math.max(0, lastNewline);
+  if (size > 0 && lastNewline < end && growing && (await growing(end))) {
+    bytes = Math.max(from.byte, lastNewline);
     lines = newlines;
   }
   if (bytes > start) chunks.push({ index: chunks.length, start, end: bytes, firstLine: startLine });
-  return { chunks, bytes, lines };
+  return { chunks, bytes: bytes - from.byte, lines };
 }
 
 /** The header fields of a text log's first lines that have its header format, to detect its time format. */
-async function timeSample(path: string, spec: SourceSpec, end: number, maxLineBytes?: number) {
+async function timeSample(path: string, spec: SourceSpec, from: LinePosition, end: number, maxLineBytes?: number) {
   const format = compileLogFormat(spec.text.header);
   const sample: Record<string, string>[] = [];
-  for await (const block of readLineBlocks(path, 0, end, 1, READ, maxLineBytes)) {
+  for await (const block of readLineBlocks(path, from.byte, end, from.line, READ, maxLineBytes)) {
     eachLine(block.text, block.firstLine, (raw) => {
       if (sample.length >= TIME_SAMPLE) return;
       const fields = matchLogFormat(format, raw);
@@ -99,15 +102,28 @@ export async function scanPrepared(
     prepare?: (job: PrepareJob) => Promise<PreparedChunk>;
     /** how many chunks `prepare` takes at once (its threads) */
     parallel?: number;
+    /** an incremental read: from a line of the file to a byte offset (the file's start and size when not given) */
+    range?: { from: LinePosition; end: number };
   },
 ): Promise<SourceModel> {
-  const plan = await planChunks(path, opts.chunkBytes, opts.growing, opts.prepare ? (opts.parallel ?? 1) : 1);
-  const head = await timeSample(path, spec, plan.bytes, opts.maxLineBytes);
+  const { range } = opts;
+  const plan = await planChunks(path, opts.chunkBytes, opts.growing, opts.prepare ? (opts.parallel ?? 1) : 1, range);
+  const from = range?.from ?? FILE_START;
+  const head = await timeSample(path, spec, from, from.byte + plan.bytes, opts.maxLineBytes);
   const year = opts.year ?? (await stat(path)).mtime.getUTCFullYear();
   const time = sourceTime(spec, head.fields, head.sample, { ...opts, year });
   // (one chunk is prepared here: a thread would cost its start and do nothing at the same time)
   const prepare = plan.chunks.length > 1 && opts.prepare ? opts.prepare : prepareChunk;
-  const { chunkBytes: _, growing: __, year: ___, outDir, prepare: ____, parallel: _____, ...parseOpts } = opts;
+  const {
+    chunkBytes: _,
+    growing: __,
+    year: ___,
+    outDir,
+    prepare: ____,
+    parallel: _____,
+    range: ______,
+    ...parseOpts
+  } = opts;
   const pending: (Promise<PreparedChunk> | null)[] = plan.chunks.map((chunk) =>
     prepare({ path, spec, time, chunk, outDir, opts: parseOpts }),
   );

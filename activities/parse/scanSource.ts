@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { readLineBlocks, type ChunkRef, type LineBlock } from './chunks';
+import { FILE_START, firstLineBlock, readLineBlocks, type ChunkRef, type LineBlock, type LinePosition } from './chunks';
 import { formatOf } from './formats';
 import type { ScanOptions } from './formats/sourceFormat';
 import { ParseContext } from './parseResult';
@@ -18,19 +18,23 @@ export async function scanBlocks(
   path: string,
   spec: SourceSpec,
   opts: ScanOptions,
+  from: ScanStart = {},
 ): Promise<SourceModel> {
   const ctx = new ParseContext(opts);
   const scan = formatOf(spec.format).scan(ctx, spec, opts);
+  // a table read from a later line learns its header from the file's first line (not a line of this read)
+  if (from.header) scan.block(from.header);
+  const start = from.at ?? FILE_START;
   const chunks: ChunkRef[] = [];
-  let chunkStart = 0;
-  let chunkFirstLine = 1;
-  let offset = 0;
+  let chunkStart = start.byte;
+  let chunkFirstLine = start.line;
+  let offset = start.byte;
   let lines = 0;
   let lastText = '';
   for await (const block of blocks) {
     scan.block(block);
     lastText = block.text;
-    lines = block.firstLine - 1 + block.newlines + (block.text.endsWith('\n') || block.text === '' ? 0 : 1);
+    lines = block.firstLine - start.line + block.newlines + (block.text.endsWith('\n') || block.text === '' ? 0 : 1);
     offset = block.next;
     if (offset - chunkStart >= opts.chunkBytes) {
       chunks.push({ index: chunks.length, start: chunkStart, end: offset, firstLine: chunkFirstLine });
@@ -39,7 +43,7 @@ export async function scanBlocks(
     }
   }
   // a file still being written ends in a half-written line: read up to its last complete line
-  if (offset > 0 && !lastText.endsWith('\n') && opts.growing && (await opts.growing(offset))) {
+  if (offset > start.byte && !lastText.endsWith('\n') && opts.growing && (await opts.growing(offset))) {
     const nl = lastText.lastIndexOf('\n');
     offset -= Buffer.byteLength(lastText.slice(nl + 1));
     lines -= 1;
@@ -51,7 +55,7 @@ export async function scanBlocks(
     source: opts.source,
     path,
     spec: found.spec,
-    bytes: offset,
+    bytes: offset - start.byte,
     lines,
     chunks,
     headerLine: found.headerLine,
@@ -64,6 +68,12 @@ export async function scanBlocks(
   };
 }
 
+/** Where a scan starts: a line of the file (an incremental read), and the file's first line when that is a header. */
+export interface ScanStart {
+  at?: LinePosition;
+  header?: LineBlock;
+}
+
 /** Scan blocks are a quarter of a chunk: chunks end where blocks end, so they land within ~25 % of the target. */
 export const scanBlockBytes = (chunkBytes: number) => Math.max(1024, Math.min(1 << 20, Math.floor(chunkBytes / 4)));
 
@@ -74,17 +84,43 @@ export const scanBlockBytes = (chunkBytes: number) => Math.max(1024, Math.min(1 
 export async function scanSource(
   path: string,
   spec: SourceSpec,
-  opts: ScanOptions & { outDir?: string; prepare?: (job: PrepareJob) => Promise<PreparedChunk>; parallel?: number },
+  opts: ScanOptions & {
+    outDir?: string;
+    prepare?: (job: PrepareJob) => Promise<PreparedChunk>;
+    parallel?: number;
+    range?: { from: LinePosition; end: number };
+  },
 ): Promise<SourceModel> {
   const { outDir } = opts;
   if (formatOf(spec.format).prepares && outDir)
     return scanPrepared(path, spec, { growing: grownPast(path), ...opts, outDir });
   const { size, mtime } = await stat(path);
-  return scanBlocks(readLineBlocks(path, 0, size, 1, scanBlockBytes(opts.chunkBytes), opts.maxLineBytes), path, spec, {
-    year: mtime.getUTCFullYear(),
-    growing: grownPast(path),
-    ...opts,
-  });
+  const from = opts.range?.from ?? FILE_START;
+  const blocks = readLineBlocks(
+    path,
+    from.byte,
+    opts.range?.end ?? size,
+    from.line,
+    scanBlockBytes(opts.chunkBytes),
+    opts.maxLineBytes,
+  );
+  const start = await scanStart(path, spec, opts.range?.from, opts.maxLineBytes);
+  return scanBlocks(blocks, path, spec, { year: mtime.getUTCFullYear(), growing: grownPast(path), ...opts }, start);
+}
+
+/**
+ * Where a scan from `from` starts: that line, and the file's first line when the format reads a header there (an
+ * incremental read of a table). Nothing to add for a read from the file's start.
+ */
+export async function scanStart(
+  path: string,
+  spec: SourceSpec,
+  from: LinePosition | undefined,
+  maxLineBytes?: number,
+): Promise<ScanStart> {
+  if (!from || from.byte === 0) return {};
+  const header = formatOf(spec.format).header?.(spec) ? await firstLineBlock(path, maxLineBytes) : null;
+  return { at: from, ...(header ? { header } : {}) };
 }
 
 /** Whether a file is now larger than `bytes`. */

@@ -246,3 +246,47 @@ test('text records carry the mined template id, template and typed parameters', 
     /^Shift A start, operator \[NAME:[0-9a-f]{6}\] \(工号 \[EMPLOYEE_ID\]\) logged in at HMI-1$/,
   );
 });
+
+describe('an incremental read (a range from a later line) parses the lines a whole read parses there, once', () => {
+  const cases: [string, SourceSpec['format'], string][] = [
+    ['events.log', 'text', readFileSync(join(EXAMPLE, 'events.log'), 'utf8').repeat(6)],
+    ['sensors.csv', 'csv', readFileSync(join(EXAMPLE, 'sensors.csv'), 'utf8')],
+    ['workorders.txt', 'workorders', readFileSync(join(EXAMPLE, 'workorders.txt'), 'utf8')],
+  ];
+  test.each(cases)('%s (%s), with and without prepared chunks', async (name, format, text) => {
+    const path = join(tmp(), name);
+    writeFileSync(path, text);
+    const spec = SourceSpec.parse({ format });
+    const opts = { source: name, timezone: '+08:00', pii: { ...DEFAULT_PII_OPTIONS, pseudonymKey: 'test-key' } };
+    // the read's end and the next one's start: the line after about 60 % of the bytes
+    const cut = text.indexOf('\n', Math.floor(text.length * 0.6)) + 1;
+    const from = { byte: Buffer.byteLength(text.slice(0, cut)), line: text.slice(0, cut).split('\n').length };
+    const size = Buffer.byteLength(text);
+    for (const outDir of [undefined, tmp()]) {
+      const read = async (range?: { from: { byte: number; line: number }; end: number }) => {
+        const model = await scanSource(path, spec, { ...opts, chunkBytes: 1500, outDir, range });
+        const out = tmp();
+        for (const chunk of model.chunks) await parseChunkToFiles({ model, chunk, outDir: out, opts });
+        const lines = (sub: string) =>
+          readAll(out, sub)
+            .split('\n')
+            .filter(Boolean)
+            .flatMap((l) => {
+              const r = JSON.parse(l) as { line?: number; lines?: number[] };
+              return r.lines ?? (r.line !== undefined ? [r.line] : []);
+            });
+        return { model, lines: [...lines('records'), ...lines('quarantine')].sort((a, b) => a - b) };
+      };
+      const whole = await read();
+      const first = await read({ from: { byte: 0, line: 1 }, end: from.byte });
+      const rest = await read({ from, end: size });
+      expect(whole.lines.length).toBeGreaterThan(5);
+      expect(rest.lines.length).toBeGreaterThan(0);
+      expect(first.model.lines + rest.model.lines).toBe(whole.model.lines);
+      expect(rest.model.chunks[0].firstLine).toBe(from.line);
+      expect(rest.model.headerLine).toBe(whole.model.headerLine);
+      expect([...first.lines, ...rest.lines].sort((a, b) => a - b)).toEqual(whole.lines);
+      expect(Math.min(...rest.lines)).toBeGreaterThanOrEqual(from.line);
+    }
+  });
+});

@@ -16,6 +16,7 @@ import { PARSE_BLOCK_BYTES, type SourceFormat } from './sourceFormat';
  */
 export const csv: SourceFormat = {
   detect: { extensions: ['.csv', '.tsv'] },
+  header: (spec) => spec.csv.headerRow,
   series: true,
   blockBytes: PARSE_BLOCK_BYTES,
   prepares: false,

@@ -59,6 +59,11 @@ export interface SourceFormat {
    * chunk passes read the same blocks and write the same bytes
    */
   prepares: boolean;
+  /**
+   * whether a source's first line is a header its scan must see (a table with a header row): an incremental read,
+   * which starts at a later line, gives it the file's first line too
+   */
+  header?: (spec: SourceSpec) => boolean;
   scan(ctx: ParseContext, spec: SourceSpec, opts: ScanOptions): FormatScan;
   parser(model: SourceModel, ctx: ParseContext): SourceParser;
 }
