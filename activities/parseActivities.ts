@@ -1,5 +1,5 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
-import { readdir, rename, rm, mkdir } from 'node:fs/promises';
+import { readdir, rename, rm, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
@@ -29,6 +29,17 @@ async function removeStaleParts(outDir: string, source: string, chunks: number):
   }
 }
 
+/** Inputs described before the run (a scheduled run's reads): each file is still there, at least as long. */
+async function checkSources(sources: InputRef[]): Promise<InputRef[]> {
+  for (const s of sources) {
+    const st = await stat(s.path).catch(() => null);
+    if (!st?.isFile()) throw new NonRetryableError('InputNotFound', `input file not found: ${s.path}`);
+    if (st.size < s.bytes)
+      throw new NonRetryableError('InputNotFound', `${s.path} is shorter (${st.size} bytes) than planned (${s.bytes})`);
+  }
+  return sources;
+}
+
 /**
  * How often an activity waiting on threads heartbeats: every 5 s, or more often under a heartbeat timeout
  * (`activities.heartbeatSeconds`, from 2 s) shorter than 10 s (the SDK throttles what is sent).
@@ -41,8 +52,15 @@ export function createParseActivities(deps: ActivityDeps) {
   const threads = new ChunkThreads();
   return {
     /** Check every input exists and can be parsed; hash them; create the run directory. */
-    async prepareRun(input: { inputs: string[]; outDir: string; config: RunConfig }): Promise<PreparedRun> {
-      const inputs = await asFailure(() => describeInputs(input.inputs));
+    async prepareRun(input: {
+      inputs: string[];
+      outDir: string;
+      config: RunConfig;
+      sources?: InputRef[];
+    }): Promise<PreparedRun> {
+      const inputs = await asFailure(() =>
+        input.sources ? checkSources(input.sources) : describeInputs(input.inputs),
+      );
       // the same checks `forge run` made before it started the run, on this worker's view of the files
       const checked = RunConfig.safeParse(input.config);
       if (!checked.success) throw fail('InvalidConfig', `config: ${describeIssues(checked.error, '(root)')}`);
@@ -57,7 +75,8 @@ export function createParseActivities(deps: ActivityDeps) {
       const { source, outDir, config } = input;
       const opts = sourceParseOptions(source, config, keys);
       const from = source.from ?? FILE_START;
-      const range = source.from ? { from: source.from, end: source.bytes } : undefined;
+      // what was described is read: up to `bytes` (an incremental read ends at its last complete line)
+      const range = { from, end: source.bytes };
       async function* withHeartbeat(): AsyncGenerator<LineBlock> {
         for await (const b of readLineBlocks(
           source.path,

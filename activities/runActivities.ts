@@ -3,13 +3,14 @@ import type { ActivityDeps } from './deps';
 import { createExpandActivities } from './expandActivities';
 import { createKnowledgeActivities } from './knowledgeActivities';
 import { createParseActivities } from './parseActivities';
+import { createScheduleActivities } from './scheduleActivities';
 
 export type { ActivityDeps } from './deps';
 
 /**
  * The activities of a run, one thin file per stage (parseActivities, knowledgeActivities, expandActivities,
- * corpusActivities) around the stage functions the CLI calls too; dependencies (one Neo4j driver, the
- * expander, the keys) are injected.
+ * corpusActivities; scheduleActivities for a scheduled run's increment) around the stage functions the CLI calls
+ * too; dependencies (one Neo4j driver, the expander, the keys) are injected.
  */
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKnowledgeActivities(deps),
     ...createExpandActivities(deps),
     ...createCorpusActivities(deps),
+    ...createScheduleActivities(),
   };
 }
 

@@ -14,6 +14,10 @@ const USAGE = `forge - industrial operations data to training corpora
                                        machines, to scale out
   forge run --input PATH... --out DIR [--config FILE] [--wait] [--queue Q]
                                        start a run; prints the workflow id and its Web UI link
+  forge schedule create NAME --every 1d|--cron EXPR --input PATTERN... --out DIR [--config FILE] [--queue Q]
+                                       a Temporal Schedule whose runs read what is new in the inputs (dir/*.log
+                                       patterns too) and add a version to DIR's dataset
+  forge schedule list | describe NAME | pause NAME | unpause NAME | trigger NAME | delete NAME
   forge status WORKFLOW_ID [--watch]   a run's progress (--watch: a live progress bar until it ends)
   forge review WORKFLOW_ID [--approve | --reject REASON [--shards a,b]] [--reviewer NAME] [--show N]
                                        show a run's review sample (N documents per shard) and send the decision
@@ -41,6 +45,7 @@ const COMMANDS: Record<string, () => Command> = {
   'search-attributes': () => require('./commands/services').searchAttributesCommand,
   worker: () => require('./commands/worker').workerCommand,
   run: () => require('./commands/run').runCommand,
+  schedule: () => require('./commands/schedule').scheduleCommand,
   status: () => require('./commands/status').statusCommand,
   review: () => require('./commands/review').reviewCommand,
   graph: () => require('./commands/graph').graphCommand,

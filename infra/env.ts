@@ -44,11 +44,16 @@ export function workflowUiUrl(
   env: ForgeEnv,
   uiBase = process.env.FORGE_UI_URL ?? LOCAL_UI_URL,
 ): string {
-  return (
-    `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(env.temporalNamespace)}/workflows/` +
-    `${encodeURIComponent(workflowId)}`
-  );
+  return uiUrl(env, 'workflows', workflowId, uiBase);
 }
+
+/** The Web UI link of a schedule (its page under Schedules). */
+export const scheduleUiUrl = (scheduleId: string, env: ForgeEnv, uiBase = process.env.FORGE_UI_URL ?? LOCAL_UI_URL) =>
+  uiUrl(env, 'schedules', scheduleId, uiBase);
+
+const uiUrl = (env: ForgeEnv, what: string, id: string, uiBase: string) =>
+  `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(env.temporalNamespace)}/${what}/` +
+  encodeURIComponent(id);
 
 /**
  * Warnings for a Neo4j that is not on this machine and is reached without credentials or without TLS

@@ -10,6 +10,8 @@ export const FORGE_DOMAIN = defineSearchAttributeKey('ForgeDomain', 'KEYWORD');
 export const FORGE_STAGE = defineSearchAttributeKey('ForgeStage', 'KEYWORD');
 export const FORGE_FACTS = defineSearchAttributeKey('ForgeFacts', 'INT');
 export const FORGE_DOCS_WRITTEN = defineSearchAttributeKey('ForgeDocsWritten', 'INT');
+/** the schedule a run belongs to (`forge schedule create NAME`) */
+export const FORGE_SCHEDULE = defineSearchAttributeKey('ForgeSchedule', 'KEYWORD');
 
 export const FORGE_SEARCH_ATTRIBUTES = [
   FORGE_RUN_ID,
@@ -17,4 +19,5 @@ export const FORGE_SEARCH_ATTRIBUTES = [
   FORGE_STAGE,
   FORGE_FACTS,
   FORGE_DOCS_WRITTEN,
+  FORGE_SCHEDULE,
 ] as const;

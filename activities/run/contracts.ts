@@ -20,6 +20,8 @@ export interface RunInput {
   inputs: string[];
   outDir: string;
   config: RunConfig;
+  /** the inputs already described, each with what to read of it (a scheduled run's increment); else `inputs` are */
+  sources?: InputRef[];
 }
 
 export type { InputRef };

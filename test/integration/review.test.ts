@@ -125,6 +125,7 @@ test(
     expect(m.fallback).toEqual([
       {
         shard: 'part-00001.jsonl',
+        gate: 'review',
         reason: 'rejected in review: too generic for operators',
         replaced: expect.any(Number),
         from_backup: expect.any(Number),

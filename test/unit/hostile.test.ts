@@ -13,7 +13,7 @@ import { parseChunkToFiles } from '../../activities/parse/parseChunk';
 import { grownPast, scanBlocks, scanSource } from '../../activities/parse/scanSource';
 import { readLineBlocks } from '../../activities/parse/chunks';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
-import { formatOf, type SourceFormatName } from '../../activities/parse/formats';
+import { detectFormat, formatOf, type SourceFormatName } from '../../activities/parse/formats';
 import { DEFAULT_PII_OPTIONS } from '../../activities/parse/pii';
 import { describeInput } from '../../activities/parse/parseFile';
 
@@ -297,6 +297,12 @@ describe('the classes of hostile input that broke stage one', () => {
     file('u.log', '2026-03-02 07:58:12 INFO IMM-01: one\n');
     await expect(describeInput(cfg)).rejects.toThrow(/odd\.json: format: one of csv, jsonl, text, workorders/);
     expect(() => formatOf('xml')).toThrow('unknown source format "xml": one of csv, jsonl, text, workorders');
+    // a rotated log keeps its format
+    expect(['app.log.1', 'app.log-20261205', 'a.csv.2'].map((p) => detectFormat(p, 'x'))).toEqual([
+      'text',
+      'text',
+      'csv',
+    ]);
     await expect(describeInput(file('u.dat', 'x'))).rejects.toThrow(
       'use .csv/.tsv (csv), .jsonl/.ndjson (jsonl), .log/.txt (text), --format csv|jsonl|text|workorders, or a ' +
         'source config',

@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { csv } from './csv';
 import { jsonl } from './jsonl';
 import type { SourceFormat } from './sourceFormat';
@@ -53,7 +53,8 @@ export function formatHint(): string {
  * Returns null when it cannot tell.
  */
 export function detectFormat(path: string, head: string): SourceFormatName | null {
-  const ext = extname(path).toLowerCase();
+  // a rotated log keeps its format: app.log.1, app.log-20261205
+  const ext = extname(basename(path).replace(/(\.\d+|-\d{8})$/, '')).toLowerCase();
   const formats = FORMAT_NAMES.map((n) => [n, FORMATS[n] as SourceFormat] as const);
   const by = (test: (f: SourceFormat) => boolean | undefined) => formats.find(([, f]) => test(f))?.[0] ?? null;
   const first = head.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';

@@ -1,0 +1,214 @@
+import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../common/files';
+import { dedupIndexPath } from '../expand/dedupIndexFile';
+import { Cursors, fileKey, matchInputs, planReads, type PlannedRead } from '../parse/cursors';
+import { NonRetryableError } from '../common/failures';
+import { describeInput, type InputRef } from '../parse/parseFile';
+import { loadRunConfig, type RunConfig } from './config';
+import type { RunResult } from './contracts';
+
+/**
+ * A scheduled run's increment (issue: triggered, incremental runs): what is new in the schedule's inputs since the
+ * last committed version, read into a version of its own (`<out>/versions/<run id>/`, a whole run directory), and -
+ * once that run has finished - the cursors advanced and the version added to the dataset manifest. A run that fails
+ * commits nothing: the next one reads the same lines again.
+ */
+
+/** What a schedule starts a run with (**contract**: the schedule's action, `forge schedule create`). */
+export interface ScheduledRunInput {
+  schedule: string;
+  /** files, directories or `dir/*.log` patterns (absolute) */
+  inputs: string[];
+  outDir: string;
+  /** the run config file, read when the run starts; null: defaults */
+  configPath: string | null;
+  /** the graphs a config without `graphs` uses */
+  defaultGraphs: string[];
+}
+
+/** One version of a schedule's corpus (an entry of `<out>/dataset.json`). */
+export const DatasetVersion = z.object({
+  version: z.number().int().min(1),
+  run_id: z.string(),
+  created_at: z.string(),
+  /** the version's run directory, relative to the dataset's */
+  dir: z.string(),
+  /** what it read: per file, the lines from and to (inclusive) */
+  reads: z.array(
+    z.object({ name: z.string(), path: z.string(), from_line: z.number().int(), to_line: z.number().int() }),
+  ),
+  notes: z.array(z.string()),
+  counts: z.object({
+    lines: z.number().int(),
+    records: z.number().int(),
+    quarantined: z.number().int(),
+    facts: z.number().int(),
+    docs_written: z.number().int(),
+  }),
+});
+export type DatasetVersion = z.infer<typeof DatasetVersion>;
+
+/** `<out>/dataset.json` (**contract**): the schedule's versions, oldest first. */
+export const DatasetManifest = z.object({ schedule: z.string(), versions: z.array(DatasetVersion) });
+export type DatasetManifest = z.infer<typeof DatasetManifest>;
+
+export const cursorsPath = (outDir: string) => join(outDir, 'cursors.json');
+const pendingCursorsPath = (outDir: string, runId: string) => join(outDir, 'cursors', `${runId}.pending.json`);
+export const datasetManifestPath = (outDir: string) => join(outDir, 'dataset.json');
+export const versionDir = (outDir: string, runId: string) => join(outDir, 'versions', runId);
+
+async function readJsonOr<T>(path: string, schema: z.ZodType<T>, empty: T): Promise<T> {
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  return text === null ? empty : schema.parse(JSON.parse(text));
+}
+
+export const readDataset = (outDir: string, schedule: string) =>
+  readJsonOr(datasetManifestPath(outDir), DatasetManifest, { schedule, versions: [] });
+
+/** What a scheduled run reads now: its sources (each from its cursor), the config, the version's directory. */
+export interface Increment {
+  runId: string;
+  config: RunConfig;
+  sources: InputRef[];
+  versionDir: string;
+  notes: string[];
+  reads: DatasetVersion['reads'];
+}
+
+/**
+ * Plan a scheduled run: read its config (a missing or broken one is the run's clear error), match its patterns,
+ * and plan each file's read after the committed cursors. The cursors the run will commit are kept aside; the
+ * latest version's near-duplicate index is copied into the new version, so that no near-duplicate pair spans two.
+ */
+export async function planIncrement(input: ScheduledRunInput, runId: string): Promise<Increment> {
+  const config = await loadRunConfig(input.configPath, input.defaultGraphs);
+  const notes: string[] = [];
+  const files: string[] = [];
+  for (const pattern of input.inputs) {
+    const matched = await matchInputs(pattern);
+    if (!matched.length) notes.push(`${pattern}: no file matches (vanished?)`);
+    for (const f of matched) if (!files.includes(f)) files.push(f);
+  }
+  const cursors = await readJsonOr(cursorsPath(input.outDir), Cursors, { sources: [] });
+  const plan = await planReads(files, cursors.sources);
+  notes.push(...plan.notes);
+  const sources: InputRef[] = [];
+  const reads: PlannedRead[] = [];
+  const failed = new Set<string>();
+  for (const r of plan.reads) {
+    try {
+      const ref = await describeInput(r.path);
+      sources.push({ ...ref, bytes: r.end, ...(r.from.byte > 0 ? { from: r.from } : {}) });
+      reads.push(r);
+    } catch (e) {
+      // an unreadable file is said and left for a later run: its cursor stays where it was
+      if (!(e instanceof NonRetryableError)) throw e;
+      notes.push(`${e.message} (not read; its cursor stays)`);
+      failed.add(fileKey(r.next));
+    }
+  }
+  const next: Cursors = {
+    sources: [
+      ...plan.cursors.sources.filter((c) => !failed.has(fileKey(c))),
+      ...cursors.sources.filter((c) => failed.has(fileKey(c))),
+    ],
+  };
+  const dir = versionDir(input.outDir, runId);
+  if (sources.length) {
+    await mkdir(join(dir, 'dedup'), { recursive: true });
+    const latest = (await readDataset(input.outDir, input.schedule)).versions.at(-1);
+    if (latest) {
+      await copyFile(dedupIndexPath(join(input.outDir, latest.dir)), dedupIndexPath(dir)).catch(
+        (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+        },
+      );
+    }
+  }
+  await mkdir(join(input.outDir, 'cursors'), { recursive: true });
+  await writeFileAtomic(pendingCursorsPath(input.outDir, runId), JSON.stringify(next, null, 1));
+  return {
+    runId,
+    config,
+    sources,
+    versionDir: dir,
+    notes,
+    reads: reads.map((r, i) => ({
+      name: sources[i].name,
+      path: r.path,
+      from_line: r.from.line,
+      to_line: r.next.line,
+    })),
+  };
+}
+
+/**
+ * Commit a scheduled run: its cursors become the schedule's (one rename), and its version - when it read anything -
+ * is added to the dataset manifest and card.
+ */
+export async function commitIncrement(args: {
+  input: ScheduledRunInput;
+  increment: Pick<Increment, 'runId' | 'versionDir' | 'notes' | 'reads'>;
+  result: Pick<RunResult, 'counts'> | null;
+  now: string;
+}): Promise<DatasetManifest> {
+  const { input, increment, result } = args;
+  const dataset = await readDataset(input.outDir, input.schedule);
+  if (result) {
+    dataset.versions.push({
+      version: dataset.versions.length + 1,
+      run_id: increment.runId,
+      created_at: args.now,
+      dir: relative(input.outDir, increment.versionDir),
+      reads: increment.reads,
+      notes: increment.notes,
+      counts: {
+        lines: result.counts.lines,
+        records: result.counts.records,
+        quarantined: result.counts.quarantined,
+        facts: result.counts.facts,
+        docs_written: result.counts.docs_written,
+      },
+    });
+    await writeFileAtomic(datasetManifestPath(input.outDir), JSON.stringify(dataset, null, 1));
+    await writeFileAtomic(join(input.outDir, 'README.md'), datasetCard(dataset));
+  }
+  await rename(pendingCursorsPath(input.outDir, increment.runId), cursorsPath(input.outDir));
+  return dataset;
+}
+
+/** The dataset card of a schedule's corpus: an HF configuration per version and one for the latest. */
+export function datasetCard(d: DatasetManifest): string {
+  const shards = (v: DatasetVersion) => `${v.dir}/shards/*.jsonl`;
+  const latest = d.versions.at(-1);
+  const configs = [
+    ...(latest ? [`- config_name: latest\n  data_files: "${shards(latest)}"`] : []),
+    ...d.versions.map((v) => `- config_name: v${v.version}\n  data_files: "${shards(v)}"`),
+  ];
+  const rows = d.versions.map(
+    (v) =>
+      `| v${v.version} | ${v.run_id} | ${v.created_at} | ${v.counts.lines} | ${v.counts.records} | ${v.counts.facts} | ` +
+      `${v.counts.docs_written} | ${v.reads.map((r) => `${r.name}:${r.from_line}-${r.to_line}`).join(', ')} |`,
+  );
+  return [
+    '---',
+    `pretty_name: "Forge corpus, schedule ${d.schedule}"`,
+    'configs:',
+    ...configs,
+    '---',
+    '',
+    `# Forge corpus of schedule ${d.schedule}`,
+    '',
+    'Each version is one scheduled run over what was new in its inputs; its own card is in its directory.',
+    '',
+    '| version | run | created | lines | records | facts | documents | lines read |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

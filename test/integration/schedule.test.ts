@@ -1,0 +1,167 @@
+import { appendFileSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { DatasetManifest } from '../../activities/run/increment';
+import { scheduleCommand } from '../../cli/commands/schedule';
+import type { ScheduledRunResult } from '../../workflows';
+import { allFiles, EXAMPLE, runningWorker, tempDir } from './runHelpers';
+import { testEnv } from './testEnv';
+
+/**
+ * Triggered, incremental runs on the real dev server: a schedule's runs over a folder that changes between them read
+ * each line once, and add a version each to the dataset.
+ */
+jest.setTimeout(300_000);
+
+const env = testEnv();
+let client: Client;
+let stopWorker: () => Promise<void>;
+const name = `t-${process.pid}`;
+const data = tempDir('schedule-data');
+const outDir = tempDir('schedule-out');
+const LOG = readFileSync(join(EXAMPLE, 'events.log'), 'utf8').split('\n').filter(Boolean);
+const CSV = readFileSync(join(EXAMPLE, 'sensors.csv'), 'utf8').split('\n').filter(Boolean);
+
+/** Run `forge schedule ...` in process; what it printed. */
+async function forge(...args: string[]): Promise<string> {
+  let said = '';
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    said += String(s);
+    return true;
+  });
+  try {
+    await scheduleCommand(args, env);
+  } finally {
+    spy.mockRestore();
+  }
+  return said;
+}
+
+/** Trigger the schedule and wait for the run it starts. */
+async function triggerAndWait(): Promise<ScheduledRunResult> {
+  const handle = client.schedule.getHandle(name);
+  const before = (await handle.describe()).info.recentActions.length;
+  await forge('trigger', name);
+  for (;;) {
+    const actions = (await handle.describe()).info.recentActions;
+    if (actions.length > before) {
+      const wf = actions.at(-1)!.action.workflow;
+      return client.workflow.getHandle(wf.workflowId, wf.firstExecutionRunId).result();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Every (version, file, line) the versions' records and quarantine hold, with how often. */
+function linesRead(): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const f of allFiles(join(outDir, 'versions'))) {
+    if (!/\/(records|quarantine)\/[^/]+\.jsonl$/.test(f) || f.endsWith('.series.jsonl')) continue;
+    const version = f.slice(join(outDir, 'versions').length + 1).split('/')[0];
+    for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
+      const r = JSON.parse(l) as { source?: string; line?: number; lines?: number[] };
+      for (const n of r.lines ?? (r.line !== undefined ? [r.line] : [])) {
+        const key = `${version}/${r.source}:${n}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  return seen;
+}
+
+beforeAll(async () => {
+  ({ client, stop: stopWorker } = await runningWorker(env));
+});
+
+afterAll(async () => {
+  await forge('delete', name).catch(() => undefined);
+  await stopWorker?.();
+});
+
+test('three runs of a schedule over a changing folder read every line once and add three versions', async () => {
+  const log = join(data, 'events.log');
+  writeFileSync(log, `${LOG.slice(0, 12).join('\n')}\n${LOG[12].slice(0, 20)}`); // a partial last line
+  writeFileSync(join(data, 'line.csv'), `${CSV.slice(0, 21).join('\n')}\n`);
+  const created = await forge(
+    'create',
+    name,
+    '--every',
+    '1d',
+    '--input',
+    join(data, '*.log*'),
+    join(data, '*.csv'),
+    '--out',
+    outDir,
+    '--queue',
+    env.taskQueue,
+  );
+  expect(created).toContain(`created schedule ${name}: every 1d`);
+  expect(await forge('list')).toMatch(new RegExp(`^${name}\\tactive\\tnext `, 'm'));
+
+  const one = await triggerAndWait();
+  expect(one.version?.counts.lines).toBe(12 + 20); // the partial line waits
+  // lines appended to the log (the partial one completed), and a new CSV
+  appendFileSync(log, `${LOG[12].slice(20)}\n${LOG.slice(13, 18).join('\n')}\n`);
+  writeFileSync(join(data, 'other.csv'), `${CSV[0]}\n${CSV.slice(21, 31).join('\n')}\n`);
+  const two = await triggerAndWait();
+  expect(two.version?.counts.lines).toBe(6 + 10);
+  // the log rotated (two more lines in the old file first), a CSV cut and written anew
+  appendFileSync(log, `${LOG.slice(18, 20).join('\n')}\n`);
+  renameSync(log, `${log}.1`);
+  writeFileSync(log, `${LOG.slice(20, 24).join('\n')}\n`);
+  writeFileSync(join(data, 'line.csv'), `${CSV[0]}\n${CSV.slice(40, 45).join('\n')}\n`);
+  const three = await triggerAndWait();
+  expect(three.version?.counts.lines).toBe(2 + 4 + 5);
+  expect(three.notes).toEqual([expect.stringMatching(/^line\.csv: not the file an earlier run read/)]);
+  // nothing new: no version, nothing parsed, no text asked for
+  const four = await triggerAndWait();
+  expect(four.version).toBeNull();
+  expect(four.versions).toBe(3);
+
+  const dataset = DatasetManifest.parse(JSON.parse(readFileSync(join(outDir, 'dataset.json'), 'utf8')));
+  expect(dataset.versions.map((v) => v.version)).toEqual([1, 2, 3]);
+  expect(dataset.versions.map((v) => v.reads.map((r) => `${r.name}:${r.from_line}-${r.to_line}`))).toEqual([
+    ['events.log:1-12', 'line.csv:1-21'],
+    ['events.log:13-18', 'other.csv:1-11'],
+    ['events.log:1-4', 'events.log.1:19-20', 'line.csv:1-6'],
+  ]);
+  // every line parsed once: the log's lines under the names they had when read, the CSVs' rows
+  const seen = linesRead();
+  expect([...seen.values()].every((n) => n === 1)).toBe(true);
+  const keys = [...seen.keys()].map((k) => k.split('/')[1]);
+  expect(keys.filter((k) => /^events\.log(\.1)?:/.test(k))).toHaveLength(12 + 6 + 4 + 2);
+  expect(keys.filter((k) => /\.csv:/.test(k))).toHaveLength(20 + 10 + 5);
+  // the near-duplicate index carries over: each version's holds every earlier version's documents
+  const indexIds = dataset.versions.map(
+    (v) =>
+      new Set(
+        readFileSync(join(outDir, v.dir, 'dedup', 'minhash.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { id: string }).id),
+      ),
+  );
+  for (let i = 1; i < indexIds.length; i++) {
+    expect(indexIds[i].size).toBeGreaterThan(indexIds[i - 1].size);
+    for (const id of indexIds[i - 1]) expect(indexIds[i].has(id)).toBe(true);
+  }
+  // each version is a whole run directory; the dataset card names every version
+  for (const v of dataset.versions) expect(readdirSync(join(outDir, v.dir))).toContain('manifest.json');
+  const card = readFileSync(join(outDir, 'README.md'), 'utf8');
+  expect(card).toContain('config_name: latest');
+  expect(card).toMatch(/config_name: v3/);
+  // the runs carry the schedule's name (search attribute), and describe lists the versions
+  const described = await forge('describe', name);
+  expect(described).toMatch(/v3 run-/);
+  const runs: string[] = [];
+  for await (const w of client.workflow.list({ query: `ForgeSchedule = "${name}"` })) runs.push(w.workflowId);
+  expect(runs.length).toBeGreaterThanOrEqual(4 + 3); // four scheduled runs and three versions' runs
+});
+
+test('a schedule naming a config that cannot be read is refused before it is created', async () => {
+  const missing = join(data, 'none.json');
+  await expect(
+    forge('create', `${name}-x`, '--every', '1d', '--input', data, '--out', outDir, '--config', missing),
+  ).rejects.toThrow(/cannot read config file .*none\.json/);
+  expect(await forge('list')).not.toContain(`${name}-x`);
+});
