@@ -17,7 +17,7 @@ const USAGE = `forge - industrial operations data to training corpora
   forge schedule create NAME --every 1d|--cron EXPR --input PATTERN... --out DIR [--config FILE] [--queue Q]
                                        a Temporal Schedule whose runs read what is new in the inputs (dir/*.log
                                        patterns too) and add a version to DIR's dataset
-  forge schedule list | describe NAME | pause NAME | unpause NAME | trigger NAME | delete NAME
+  forge schedule list | describe NAME | pause NAME | unpause NAME | trigger NAME [--wait] | delete NAME
   forge status WORKFLOW_ID [--watch]   a run's progress (--watch: a live progress bar until it ends)
   forge review WORKFLOW_ID [--approve | --reject REASON [--shards a,b]] [--reviewer NAME] [--show N]
                                        show a run's review sample (N documents per shard) and send the decision

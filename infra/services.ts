@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeF
 import { basename, join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { openDriver } from '../graphs/store';
-import { devServerSearchAttributeFlags } from './searchAttributes';
+import { devServerSearchAttributeFlags, registerSearchAttributes } from './searchAttributes';
 
 /** The project root (this file lives in infra/). */
 export const ROOT = resolve(__dirname, '..');
@@ -212,6 +212,14 @@ export async function startTemporal(l: ServiceLayout, log: Log = defaultLog): Pr
     ROOT,
   );
   await waitFor('Temporal', pid, logFile(l, 'temporal'), 120_000, () => temporalAnswers(address));
+  // the flags register them in a new SQLite file only: one kept from an older Forge gets those it lacks here
+  const conn = await Connection.connect({ address });
+  try {
+    const added = await registerSearchAttributes(conn, 'default');
+    if (added.length) log(`registered search attributes ${added.join(', ')} in the kept data`);
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
   return true;
 }
 

@@ -32,7 +32,8 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
   const read = increment.reads.map((r) => `- ${r.name}: lines ${r.from_line}-${r.to_line}`).join('\n');
   setCurrentDetails(
     `**Schedule** ${input.schedule}\n\n**Run** ${runId}\n\n` +
-      `**Reads**\n${read || 'nothing new'}${increment.notes.length ? `\n\n**Notes**\n${increment.notes.join('\n')}` : ''}`,
+      `**Reads**\n${read || 'nothing new'}` +
+      (increment.notes.length ? `\n\n**Notes**\n${increment.notes.join('\n')}` : ''),
   );
   let version: RunResult | null = null;
   if (increment.sources.length) {

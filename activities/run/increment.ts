@@ -182,17 +182,22 @@ export async function commitIncrement(args: {
   return dataset;
 }
 
-/** The dataset card of a schedule's corpus: an HF configuration per version and one for the latest. */
+/**
+ * The dataset card of a schedule's corpus: the HF configuration `default` reads every version's shards (the corpus
+ * so far), `v1`, `v2`... one version each.
+ */
 export function datasetCard(d: DatasetManifest): string {
-  const shards = (v: DatasetVersion) => `${v.dir}/shards/*.jsonl`;
-  const latest = d.versions.at(-1);
+  const shards = (v: DatasetVersion) => `${v.dir}/shards/*`;
   const configs = [
-    ...(latest ? [`- config_name: latest\n  data_files: "${shards(latest)}"`] : []),
+    ...(d.versions.length
+      ? [`- config_name: default\n  data_files:\n${d.versions.map((v) => `  - "${shards(v)}"`).join('\n')}`]
+      : []),
     ...d.versions.map((v) => `- config_name: v${v.version}\n  data_files: "${shards(v)}"`),
   ];
   const rows = d.versions.map(
     (v) =>
-      `| v${v.version} | ${v.run_id} | ${v.created_at} | ${v.counts.lines} | ${v.counts.records} | ${v.counts.facts} | ` +
+      `| v${v.version} | ${v.run_id} | ${v.created_at} | ${v.counts.lines} | ${v.counts.records} | ` +
+      `${v.counts.facts} | ` +
       `${v.counts.docs_written} | ${v.reads.map((r) => `${r.name}:${r.from_line}-${r.to_line}`).join(', ')} |`,
   );
   return [

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import { loadRunConfig } from '../../activities/run/config';
 import { DatasetManifest, datasetManifestPath, type ScheduledRunInput } from '../../activities/run/increment';
 import { scheduleUiUrl, type ForgeEnv } from '../../infra/env';
 import { connectClient } from '../../infra/temporal';
-import { scheduledRun } from '../../workflows';
+import { scheduledRun, type ScheduledRunResult } from '../../workflows';
 import { FORGE_DOMAIN, FORGE_SCHEDULE } from '../../workflows/searchAttributes';
 import { out, parseFlags, UsageError } from '../args';
 import { DEFAULT_GRAPHS } from '../graphFiles';
@@ -15,9 +15,9 @@ const SUBCOMMANDS = ['create', 'list', 'describe', 'pause', 'unpause', 'trigger'
 
 /**
  * `forge schedule create NAME --every 1d|--cron "0 2 * * *" --input PATTERN... --out DIR [--config FILE] [--queue Q]`
- * and `forge schedule list|describe|pause|unpause|trigger|delete [NAME]`: Temporal Schedules whose runs read what
- * is new in their inputs (workflows/scheduledRun.ts), one at a time (overlap: buffer one), visible in the Web UI's
- * Schedules page.
+ * and `forge schedule list|describe|pause|unpause|trigger [--wait]|delete [NAME]`: Temporal Schedules whose runs
+ * read what is new in their inputs (workflows/scheduledRun.ts), one at a time (overlap: buffer one), visible in the
+ * Web UI's Schedules page.
  */
 export async function scheduleCommand(args: string[], env: ForgeEnv): Promise<void> {
   const [sub, ...rest] = args;
@@ -31,6 +31,7 @@ export async function scheduleCommand(args: string[], env: ForgeEnv): Promise<vo
   const handle = client.schedule.getHandle(name);
   try {
     if (sub === 'describe') return await describeSchedule(client, name);
+    if (sub === 'trigger' && rest.includes('--wait')) return printRun(await triggerAndWait(client, name));
     if (sub === 'pause') await handle.pause(`paused with forge schedule pause`);
     if (sub === 'unpause') await handle.unpause(`unpaused with forge schedule unpause`);
     if (sub === 'trigger') await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
@@ -40,6 +41,42 @@ export async function scheduleCommand(args: string[], env: ForgeEnv): Promise<vo
     throw e;
   }
   out(`${sub === 'trigger' ? 'triggered' : `${sub}d`} ${name}`);
+}
+
+/**
+ * Trigger a schedule's run now (waiting behind one that runs) and return its handle, once it has started: the run
+ * among the schedule's recent actions that was not there before (the list keeps only the last few).
+ */
+export async function trigger(client: Client, name: string): Promise<WorkflowHandle<typeof scheduledRun>> {
+  const handle = client.schedule.getHandle(name);
+  const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
+  await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+  for (;;) {
+    const started = (await handle.describe()).info.recentActions.find((a) => !before.has(a.action.workflow.workflowId));
+    if (started)
+      return client.workflow.getHandle(started.action.workflow.workflowId, started.action.workflow.firstExecutionRunId);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Trigger a schedule's run and wait for it: its workflow id and result. */
+export async function triggerAndWait(
+  client: Client,
+  name: string,
+): Promise<{ workflowId: string; result: ScheduledRunResult }> {
+  const run = await trigger(client, name);
+  return { workflowId: run.workflowId, result: await run.result() };
+}
+
+function printRun({ workflowId, result }: { workflowId: string; result: ScheduledRunResult }): void {
+  const v = result.version;
+  out(
+    v
+      ? `${workflowId}: version ${result.versions} (${result.runId}): ${v.counts.lines} lines -> ${v.counts.records} ` +
+          `records, ${v.counts.facts} facts, ${v.counts.docs_written} documents`
+      : `${workflowId}: nothing new (${result.versions} versions)`,
+  );
+  for (const n of result.notes) out(`  note: ${n}`);
 }
 
 async function createSchedule(args: string[], env: ForgeEnv): Promise<void> {
@@ -115,9 +152,17 @@ async function describeSchedule(client: Client, name: string): Promise<void> {
   const input = d.action.args?.[0] as ScheduledRunInput | undefined;
   out(`${d.scheduleId}: ${d.state.paused ? 'paused' : 'active'}${d.state.note ? ` (${d.state.note})` : ''}`);
   out(
-    `  every: ${d.spec.intervals?.map((i) => `${i.every} ms`).join(', ') || '-'}; calendars: ${d.spec.calendars?.length ?? 0}`,
+    `  every: ${d.spec.intervals?.map((i) => `${Number(i.every) / 1000} s`).join(', ') || '-'}; ` +
+      `calendars: ${d.spec.calendars?.length ?? 0}`,
   );
-  out(`  next: ${d.info.nextActionTimes.map((t) => t.toISOString()).join(', ') || '-'}`);
+  out(
+    `  next: ${
+      d.info.nextActionTimes
+        .slice(0, 3)
+        .map((t) => t.toISOString())
+        .join(', ') || '-'
+    }`,
+  );
   for (const a of d.info.recentActions) out(`  ran ${a.takenAt.toISOString()}: ${a.action.workflow.workflowId}`);
   if (!input) return;
   out(`  inputs: ${input.inputs.join(', ')}; out: ${input.outDir}; config: ${input.configPath ?? 'defaults'}`);

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { RunConfig } from '../../activities/run/config';
@@ -15,8 +15,9 @@ import {
 } from '../../infra/services';
 import { runHistories } from '../../infra/runHistory';
 import { connectClient } from '../../infra/temporal';
-import { progressQuery } from '../../workflows';
-import { EXAMPLE_INPUTS, tempDir } from './runHelpers';
+import { progressQuery, type ScheduledRunResult } from '../../workflows';
+import { EXAMPLE, EXAMPLE_INPUTS, tempDir } from './runHelpers';
+import { forgeSchedule, trigger, triggerAndWait, versionLines } from './scheduleHelpers';
 import { completed, disturbableConfig, killHard, outcome, startWorker, until, workers } from './workerProcesses';
 
 /**
@@ -164,3 +165,54 @@ test(
     expect(outcome(outDir)).toEqual(baseline);
   },
 );
+
+test('a worker killed with SIGKILL in the middle of a scheduled run: each line read once, nothing lost', async () => {
+  const data = tempDir('durable-schedule-data');
+  const outDir = tempDir('durable-schedule-out');
+  const configPath = join(data, 'forge.config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+  const lines = readFileSync(join(EXAMPLE, 'events.log'), 'utf8').split('\n').filter(Boolean);
+  const logFile = join(data, 'events.log');
+  writeFileSync(logFile, `${lines.slice(0, 10).join('\n')}\n`);
+  const name = `durable-${process.pid}`;
+  await forgeSchedule(
+    env,
+    'create',
+    name,
+    '--every',
+    '365d',
+    '--input',
+    logFile,
+    '--out',
+    outDir,
+    '--config',
+    configPath,
+  );
+  try {
+    expect((await triggerAndWait(client, env, name)).version?.counts.lines).toBe(10);
+    appendFileSync(logFile, `${lines.slice(10, 20).join('\n')}\n`);
+    const run = await trigger(client, name);
+    const version = client.workflow.getHandle(`${run.workflowId}/version`);
+    await until(version, (p) => p.stage === 'expand' && (p.texts?.done ?? 0) > 0);
+    killHard([...workers][0]);
+    await startWorker(workerEnv);
+    await completed(run);
+    const two = (await run.result()) as ScheduledRunResult;
+    expect(two.version?.counts.lines).toBe(10);
+    appendFileSync(logFile, `${lines.slice(20, 24).join('\n')}\n`);
+    expect((await triggerAndWait(client, env, name)).version?.counts.lines).toBe(4);
+    const seen = versionLines(outDir);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    expect([...seen.keys()].map((k) => Number(k.split(':')[1])).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 24 }, (_, i) => i + 1),
+    );
+    // the kill mattered: something the dead worker held was done again
+    const events = (await runHistories(client, version)).flatMap((h) => h.events);
+    expect(
+      events.some((e) => e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes) ||
+        Math.max(...(await attempts(version, 'expandBatch'))) > 1,
+    ).toBe(true);
+  } finally {
+    await forgeSchedule(env, 'delete', name).catch(() => undefined);
+  }
+});

@@ -2,10 +2,10 @@ import { appendFileSync, readdirSync, readFileSync, renameSync, writeFileSync } 
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { DatasetManifest } from '../../activities/run/increment';
-import { scheduleCommand } from '../../cli/commands/schedule';
-import type { ScheduledRunResult } from '../../workflows';
-import { allFiles, EXAMPLE, runningWorker, tempDir } from './runHelpers';
+import { EXAMPLE, runningWorker, tempDir } from './runHelpers';
+import { forgeSchedule, triggerAndWait as triggerRun, versionLines } from './scheduleHelpers';
 import { testEnv } from './testEnv';
+import { TEST_LAYOUT } from '../../infra/services';
 
 /**
  * Triggered, incremental runs on the real dev server: a schedule's runs over a folder that changes between them read
@@ -22,52 +22,8 @@ const outDir = tempDir('schedule-out');
 const LOG = readFileSync(join(EXAMPLE, 'events.log'), 'utf8').split('\n').filter(Boolean);
 const CSV = readFileSync(join(EXAMPLE, 'sensors.csv'), 'utf8').split('\n').filter(Boolean);
 
-/** Run `forge schedule ...` in process; what it printed. */
-async function forge(...args: string[]): Promise<string> {
-  let said = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    said += String(s);
-    return true;
-  });
-  try {
-    await scheduleCommand(args, env);
-  } finally {
-    spy.mockRestore();
-  }
-  return said;
-}
-
-/** Trigger the schedule and wait for the run it starts. */
-async function triggerAndWait(): Promise<ScheduledRunResult> {
-  const handle = client.schedule.getHandle(name);
-  const before = (await handle.describe()).info.recentActions.length;
-  await forge('trigger', name);
-  for (;;) {
-    const actions = (await handle.describe()).info.recentActions;
-    if (actions.length > before) {
-      const wf = actions.at(-1)!.action.workflow;
-      return client.workflow.getHandle(wf.workflowId, wf.firstExecutionRunId).result();
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Every (version, file, line) the versions' records and quarantine hold, with how often. */
-function linesRead(): Map<string, number> {
-  const seen = new Map<string, number>();
-  for (const f of allFiles(join(outDir, 'versions'))) {
-    if (!/\/(records|quarantine)\/[^/]+\.jsonl$/.test(f) || f.endsWith('.series.jsonl')) continue;
-    const version = f.slice(join(outDir, 'versions').length + 1).split('/')[0];
-    for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
-      const r = JSON.parse(l) as { source?: string; line?: number; lines?: number[] };
-      for (const n of r.lines ?? (r.line !== undefined ? [r.line] : [])) {
-        const key = `${version}/${r.source}:${n}`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-      }
-    }
-  }
-  return seen;
-}
+const forge = (...args: string[]) => forgeSchedule(env, ...args);
+const triggerAndWait = () => triggerRun(client, env, name);
 
 beforeAll(async () => {
   ({ client, stop: stopWorker } = await runningWorker(env));
@@ -97,6 +53,13 @@ test('three runs of a schedule over a changing folder read every line once and a
   );
   expect(created).toContain(`created schedule ${name}: every 1d`);
   expect(await forge('list')).toMatch(new RegExp(`^${name}\\tactive\\tnext `, 'm'));
+  // what the Web UI's Schedules page shows: its server's schedule list, and the schedule's page
+  const ui = `http://localhost:${TEST_LAYOUT.temporal.uiPort}`;
+  const listed = (await (await fetch(`${ui}/api/v1/namespaces/default/schedules`)).json()) as {
+    schedules: { scheduleId: string; info: { workflowType: { name: string } } }[];
+  };
+  expect(listed.schedules.find((s) => s.scheduleId === name)?.info.workflowType.name).toBe('scheduledRun');
+  expect((await fetch(`${ui}/namespaces/default/schedules/${name}`)).status).toBe(200);
 
   const one = await triggerAndWait();
   expect(one.version?.counts.lines).toBe(12 + 20); // the partial line waits
@@ -126,7 +89,7 @@ test('three runs of a schedule over a changing folder read every line once and a
     ['events.log:1-4', 'events.log.1:19-20', 'line.csv:1-6'],
   ]);
   // every line parsed once: the log's lines under the names they had when read, the CSVs' rows
-  const seen = linesRead();
+  const seen = versionLines(outDir);
   expect([...seen.values()].every((n) => n === 1)).toBe(true);
   const keys = [...seen.keys()].map((k) => k.split('/')[1]);
   expect(keys.filter((k) => /^events\.log(\.1)?:/.test(k))).toHaveLength(12 + 6 + 4 + 2);
@@ -148,7 +111,9 @@ test('three runs of a schedule over a changing folder read every line once and a
   // each version is a whole run directory; the dataset card names every version
   for (const v of dataset.versions) expect(readdirSync(join(outDir, v.dir))).toContain('manifest.json');
   const card = readFileSync(join(outDir, 'README.md'), 'utf8');
-  expect(card).toContain('config_name: latest');
+  expect(card).toContain(
+    `config_name: default\n  data_files:\n${dataset.versions.map((v) => `  - "${v.dir}/shards/*"`).join('\n')}`,
+  );
   expect(card).toMatch(/config_name: v3/);
   // the runs carry the schedule's name (search attribute), and describe lists the versions
   const described = await forge('describe', name);

@@ -16,7 +16,7 @@ async function run(files: string[], cursors: SourceCursor[]) {
   return { plan, cursors: plan.cursors.sources };
 }
 
-test('appended lines are read from the cursor; a partial last line waits for the next run; nothing new reads nothing', async () => {
+test('appended lines are read from the cursor; a partial last line waits; nothing new reads nothing', async () => {
   const d = dir();
   const log = join(d, 'a.log');
   writeFileSync(log, `${lines(0, 3)}2026-03-02 08:00:03 INFO half`);
@@ -32,7 +32,7 @@ test('appended lines are read from the cursor; a partial last line waits for the
   expect(three.cursors).toEqual(two.cursors);
 });
 
-test('a new file is read from its start; a rotated log from its start and the tail of the old one; a truncated file again', async () => {
+test('a new file from its start; a rotated log from its start and the old tail; a truncated file again', async () => {
   const d = dir();
   const log = join(d, 'a.log');
   writeFileSync(log, lines(0, 4));

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { scheduleCommand, triggerAndWait as runAndWait } from '../../cli/commands/schedule';
+import type { ForgeEnv } from '../../infra/env';
+import type { ScheduledRunResult } from '../../workflows';
+import { allFiles } from './runHelpers';
+
+/** `forge schedule ...` in process; what it printed. */
+export async function forgeSchedule(env: ForgeEnv, ...args: string[]): Promise<string> {
+  let said = '';
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    said += String(s);
+    return true;
+  });
+  try {
+    await scheduleCommand(args, env);
+  } finally {
+    spy.mockRestore();
+  }
+  return said;
+}
+
+export { trigger } from '../../cli/commands/schedule';
+
+export const triggerAndWait = async (client: Client, _env: ForgeEnv, name: string): Promise<ScheduledRunResult> =>
+  (await runAndWait(client, name)).result;
+
+/** Every (version, file, line) the versions' records and quarantine hold, with how often. */
+export function versionLines(outDir: string): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const f of allFiles(join(outDir, 'versions'))) {
+    if (!/\/(records|quarantine)\/[^/]+\.jsonl$/.test(f) || f.endsWith('.series.jsonl')) continue;
+    const version = f.slice(join(outDir, 'versions').length + 1).split('/')[0];
+    for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
+      const r = JSON.parse(l) as { source?: string; line?: number; lines?: number[] };
+      for (const n of r.lines ?? (r.line !== undefined ? [r.line] : [])) {
+        const key = `${version}/${r.source}:${n}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  return seen;
+}
