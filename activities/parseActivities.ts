@@ -3,13 +3,13 @@ import { readdir, rename, rm, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
-import { FILE_START, readLineBlocks, type LineBlock } from './parse/chunks';
+import { FILE_START } from './parse/chunks';
 import { formatOf } from './parse/formats';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
 import { calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
 import { NonRetryableError } from './common/failures';
-import { grownPast, scanBlockBytes, scanBlocks, scanSource, scanStart } from './parse/scanSource';
+import { scanSource } from './parse/scanSource';
 import { segmentSource, type SegmentedSource } from './parse/series/segmentSource';
 import { missingConfigFiles, RunConfig, sourceParseOptions } from './run/config';
 import { describeIssues } from './common/issues';
@@ -46,165 +46,165 @@ async function checkSources(sources: InputRef[]): Promise<InputRef[]> {
  */
 const beatMs = (config: RunConfig) => Math.min(5_000, (config.activities.heartbeatSeconds * 1000) / 2);
 
+/** What the parse activities of one worker share: its dependencies, the name keys, its chunk threads. */
+interface ParseActivityContext {
+  deps: ActivityDeps;
+  keys: { pseudonymKey: string | null; digestKey: string };
+  threads: ChunkThreads;
+}
+
 /** Stage 1: the sources - inputs checked, each scanned once, its chunks parsed, a table's series segmented. */
 export function createParseActivities(deps: ActivityDeps) {
-  const keys = { pseudonymKey: deps.piiKey, digestKey: deps.digestKey };
-  const threads = new ChunkThreads();
-  return {
-    /** Check every input exists and can be parsed; hash them; create the run directory. */
-    async prepareRun(input: {
-      inputs: string[];
-      outDir: string;
-      config: RunConfig;
-      sources?: InputRef[];
-    }): Promise<PreparedRun> {
-      const inputs = await asFailure(() =>
-        input.sources ? checkSources(input.sources) : describeInputs(input.inputs),
-      );
-      // the same checks `forge run` made before it started the run, on this worker's view of the files
-      const checked = RunConfig.safeParse(input.config);
-      if (!checked.success) throw fail('InvalidConfig', `config: ${describeIssues(checked.error, '(root)')}`);
-      const missing = await missingConfigFiles(input.config);
-      if (missing.length) throw fail('InvalidConfig', missing.join('; '));
-      await mkdir(input.outDir, { recursive: true });
-      return { inputs, configHash: sha256(canonicalJson(input.config)).slice(0, 16), schemaFile: deps.schemaFile };
-    },
-
-    /** Stage 1a: one pass over a source: chunk plan, name digests, mined templates -> models/<source>.json. */
-    async scanSource(input: { source: InputRef; outDir: string; config: RunConfig }): Promise<ScanSummary> {
-      const { source, outDir, config } = input;
-      const opts = sourceParseOptions(source, config, keys);
-      const from = source.from ?? FILE_START;
-      // what was described is read: up to `bytes` (an incremental read ends at its last complete line)
-      const range = { from, end: source.bytes };
-      async function* withHeartbeat(): AsyncGenerator<LineBlock> {
-        for await (const b of readLineBlocks(
-          source.path,
-          from.byte,
-          source.bytes,
-          from.line,
-          scanBlockBytes(config.parse.chunkBytes),
-          config.parse.maxLineBytes,
-        )) {
-          heartbeat({ scanned: b.next });
-          yield b;
-        }
-      }
-      const [model, hash] = await asFailure(async () => {
-        // a text log's chunks are prepared during its scan, on this process's threads (preparedScan.ts)
-        const beat = setInterval(() => heartbeat({ scanning: source.name }), beatMs(config));
-        try {
-          return await Promise.all([
-            formatOf(source.spec.format).prepares
-              ? scanSource(source.path, source.spec, {
-                  ...opts,
-                  outDir,
-                  prepare: threads.prepare,
-                  parallel: threads.size,
-                  range,
-                })
-              : scanBlocks(
-                  withHeartbeat(),
-                  source.path,
-                  source.spec,
-                  { ...opts, growing: grownPast(source.path) },
-                  await scanStart(source.path, source.spec, source.from, config.parse.maxLineBytes),
-                ),
-            sha256File(source.path),
-          ]);
-        } catch (e) {
-          throw e instanceof NonRetryableError ? e : new NonRetryableError('UnreadableSource', (e as Error).message);
-        } finally {
-          clearInterval(beat);
-        }
-      });
-      const modelPath = await writeModel(outDir, model);
-      await removeStaleParts(outDir, source.name, model.chunks.length);
-      return {
-        source: source.name,
-        modelPath,
-        chunks: model.chunks.length,
-        sha256: hash,
-        lines: model.lines,
-        bytes: model.bytes,
-        format: source.spec.format,
-        series: formatOf(source.spec.format).series,
-      };
-    },
-
-    /**
-     * Stage 1b: parse one chunk. Progress is heartbeated after every block; a retried attempt resumes from
-     * the last heartbeat with output identical to an undisturbed run.
-     */
-    async parseChunk(input: {
-      modelPath: string;
-      chunk: number;
-      outDir: string;
-      config: RunConfig;
-    }): Promise<ChunkSummary> {
-      const model = await readModel(input.modelPath);
-      const chunk = model.chunks[input.chunk];
-      if (!chunk)
-        throw fail(
-          'InvalidConfig',
-          `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model ` +
-            `file ${input.modelPath} changed since the scan?)`,
-        );
-      const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
-      // on one of this process's threads, so that several chunk activities at once use every core; one that
-      // waits for a thread heartbeats meanwhile (with the progress it resumes from), so it is not timed out
-      let last = resume;
-      const beat = setInterval(() => heartbeat(last ?? undefined), beatMs(input.config));
-      try {
-        return await asFailure(() =>
-          threads
-            .parse(
-              {
-                model,
-                chunk,
-                outDir: input.outDir,
-                resume,
-                opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, keys),
-              },
-              (p) => heartbeat((last = p)),
-            )
-            .catch((e) => {
-              throw e instanceof NonRetryableError
-                ? e
-                : new NonRetryableError('UnreadableSource', `${model.source}: ${(e as Error).message}`);
-            }),
-        );
-      } finally {
-        clearInterval(beat);
-      }
-    },
-
-    /**
-     * Stage 1c: windows, changes, state events and unit anomalies of a table source's series ->
-     * records/<source>.series.jsonl.
-     */
-    async segmentSeries(input: {
-      source: string;
-      modelPath: string;
-      chunks: number;
-      outDir: string;
-      config: RunConfig;
-    }): Promise<SegmentedSource & { path: string }> {
-      const path = seriesFile(input.outDir, input.source);
-      const tmp = `${path}.partial`;
-      const counts = await asFailure(async () =>
-        segmentSource({
-          source: input.source,
-          spec: (await readModel(input.modelPath)).spec,
-          files: sourceRecordFiles(input.outDir, input),
-          out: tmp,
-          series: input.config.series,
-          onProgress: () => heartbeat(),
-          calibrationOut: calibrationPath(input.outDir, input.source),
-        }),
-      );
-      await rename(tmp, path);
-      return { path, ...counts };
-    },
+  const ctx: ParseActivityContext = {
+    deps,
+    keys: { pseudonymKey: deps.piiKey, digestKey: deps.digestKey },
+    threads: new ChunkThreads(),
   };
+  return {
+    prepareRun: (input: Parameters<typeof prepareRunActivity>[1]) => prepareRunActivity(ctx, input),
+    scanSource: (input: Parameters<typeof scanSourceActivity>[1]) => scanSourceActivity(ctx, input),
+    parseChunk: (input: Parameters<typeof parseChunkActivity>[1]) => parseChunkActivity(ctx, input),
+    segmentSeries: segmentSeriesActivity,
+  };
+}
+
+/** Check every input exists and can be parsed; hash them; create the run directory. */
+async function prepareRunActivity(
+  ctx: ParseActivityContext,
+  input: {
+    inputs: string[];
+    outDir: string;
+    config: RunConfig;
+    sources?: InputRef[];
+  },
+): Promise<PreparedRun> {
+  const inputs = await asFailure(() => (input.sources ? checkSources(input.sources) : describeInputs(input.inputs)));
+  // the same checks `forge run` made before it started the run, on this worker's view of the files
+  const checked = RunConfig.safeParse(input.config);
+  if (!checked.success) throw fail('InvalidConfig', `config: ${describeIssues(checked.error, '(root)')}`);
+  const missing = await missingConfigFiles(input.config);
+  if (missing.length) throw fail('InvalidConfig', missing.join('; '));
+  await mkdir(input.outDir, { recursive: true });
+  return { inputs, configHash: sha256(canonicalJson(input.config)).slice(0, 16), schemaFile: ctx.deps.schemaFile };
+}
+
+/** Stage 1a: one pass over a source: chunk plan, name digests, mined templates -> models/<source>.json. */
+async function scanSourceActivity(
+  ctx: ParseActivityContext,
+  input: { source: InputRef; outDir: string; config: RunConfig },
+): Promise<ScanSummary> {
+  const { source, outDir, config } = input;
+  const opts = sourceParseOptions(source, config, ctx.keys);
+  // what was described is read: up to `bytes` (an incremental read ends at its last complete line)
+  const range = { from: source.from ?? FILE_START, end: source.bytes };
+  const [model, hash] = await asFailure(async () => {
+    // a text log's chunks are prepared during its scan, on this process's threads (preparedScan.ts)
+    const beat = setInterval(() => heartbeat({ scanning: source.name }), beatMs(config));
+    try {
+      return await Promise.all([
+        scanSource(source.path, source.spec, {
+          ...opts,
+          outDir,
+          prepare: ctx.threads.prepare,
+          parallel: ctx.threads.size,
+          range,
+        }),
+        sha256File(source.path),
+      ]);
+    } catch (e) {
+      throw e instanceof NonRetryableError ? e : new NonRetryableError('UnreadableSource', (e as Error).message);
+    } finally {
+      clearInterval(beat);
+    }
+  });
+  const modelPath = await writeModel(outDir, model);
+  await removeStaleParts(outDir, source.name, model.chunks.length);
+  return {
+    source: source.name,
+    modelPath,
+    chunks: model.chunks.length,
+    sha256: hash,
+    lines: model.lines,
+    bytes: model.bytes,
+    format: source.spec.format,
+    series: formatOf(source.spec.format).series,
+  };
+}
+
+/**
+ * Stage 1b: parse one chunk. Progress is heartbeated after every block; a retried attempt resumes from
+ * the last heartbeat with output identical to an undisturbed run.
+ */
+async function parseChunkActivity(
+  ctx: ParseActivityContext,
+  input: {
+    modelPath: string;
+    chunk: number;
+    outDir: string;
+    config: RunConfig;
+  },
+): Promise<ChunkSummary> {
+  const model = await readModel(input.modelPath);
+  const chunk = model.chunks[input.chunk];
+  if (!chunk)
+    throw fail(
+      'InvalidConfig',
+      `${model.source} has ${model.chunks.length} chunks, not chunk ${input.chunk} (the model ` +
+        `file ${input.modelPath} changed since the scan?)`,
+    );
+  const resume = (activityInfo().heartbeatDetails as ChunkProgress | undefined) ?? null;
+  // on one of this process's threads, so that several chunk activities at once use every core; one that
+  // waits for a thread heartbeats meanwhile (with the progress it resumes from), so it is not timed out
+  let last = resume;
+  const beat = setInterval(() => heartbeat(last ?? undefined), beatMs(input.config));
+  try {
+    return await asFailure(() =>
+      ctx.threads
+        .parse(
+          {
+            model,
+            chunk,
+            outDir: input.outDir,
+            resume,
+            opts: sourceParseOptions({ name: model.source, spec: model.spec }, input.config, ctx.keys),
+          },
+          (p) => heartbeat((last = p)),
+        )
+        .catch((e) => {
+          throw e instanceof NonRetryableError
+            ? e
+            : new NonRetryableError('UnreadableSource', `${model.source}: ${(e as Error).message}`);
+        }),
+    );
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/**
+ * Stage 1c: windows, changes, state events and unit anomalies of a table source's series ->
+ * records/<source>.series.jsonl.
+ */
+async function segmentSeriesActivity(input: {
+  source: string;
+  modelPath: string;
+  chunks: number;
+  outDir: string;
+  config: RunConfig;
+}): Promise<SegmentedSource & { path: string }> {
+  const path = seriesFile(input.outDir, input.source);
+  const tmp = `${path}.partial`;
+  const counts = await asFailure(async () =>
+    segmentSource({
+      source: input.source,
+      spec: (await readModel(input.modelPath)).spec,
+      files: sourceRecordFiles(input.outDir, input),
+      out: tmp,
+      series: input.config.series,
+      onProgress: () => heartbeat(),
+      calibrationOut: calibrationPath(input.outDir, input.source),
+    }),
+  );
+  await rename(tmp, path);
+  return { path, ...counts };
 }

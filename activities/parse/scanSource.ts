@@ -112,7 +112,7 @@ export async function scanSource(
  * Where a scan from `from` starts: that line, and the file's first line when the format reads a header there (an
  * incremental read of a table). Nothing to add for a read from the file's start.
  */
-export async function scanStart(
+async function scanStart(
   path: string,
   spec: SourceSpec,
   from: LinePosition | undefined,
