@@ -85,7 +85,11 @@ export interface Increment {
  * and plan each file's read after the committed cursors. The cursors the run will commit are kept aside; the
  * latest version's near-duplicate index is copied into the new version, so that no near-duplicate pair spans two.
  */
-export async function planIncrement(input: ScheduledRunInput, runId: string): Promise<Increment> {
+export async function planIncrement(
+  input: ScheduledRunInput,
+  runId: string,
+  now = new Date().toISOString(),
+): Promise<Increment> {
   const config = await loadRunConfig(input.configPath, input.defaultGraphs);
   const notes: string[] = [];
   const files: string[] = [];
@@ -95,6 +99,9 @@ export async function planIncrement(input: ScheduledRunInput, runId: string): Pr
     for (const f of matched) if (!files.includes(f)) files.push(f);
   }
   const cursors = await readJsonOr(cursorsPath(input.outDir), Cursors, { sources: [] });
+  const latest = (await readDataset(input.outDir, input.schedule)).versions.at(-1);
+  if (latest && now < latest.created_at)
+    notes.push(`the clock went backwards: now ${now}, the latest version (v${latest.version}) ${latest.created_at}`);
   const plan = await planReads(files, cursors.sources);
   notes.push(...plan.notes);
   const sources: InputRef[] = [];
@@ -121,7 +128,6 @@ export async function planIncrement(input: ScheduledRunInput, runId: string): Pr
   const dir = versionDir(input.outDir, runId);
   if (sources.length) {
     await mkdir(join(dir, 'dedup'), { recursive: true });
-    const latest = (await readDataset(input.outDir, input.schedule)).versions.at(-1);
     if (latest) {
       await copyFile(dedupIndexPath(join(input.outDir, latest.dir)), dedupIndexPath(dir)).catch(
         (e: NodeJS.ErrnoException) => {

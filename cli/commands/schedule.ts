@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import { loadRunConfig } from '../../activities/run/config';
+import { matchInputs } from '../../activities/parse/cursors';
 import { DatasetManifest, datasetManifestPath, type ScheduledRunInput } from '../../activities/run/increment';
 import { scheduleUiUrl, type ForgeEnv } from '../../infra/env';
 import { connectClient } from '../../infra/temporal';
@@ -98,9 +99,16 @@ async function createSchedule(args: string[], env: ForgeEnv): Promise<void> {
   if (!values.input?.length || !values.out)
     throw new UsageError('schedule create needs --input PATTERN... and --out DIR');
   if (!values.every === !values.cron) throw new UsageError('schedule create needs one of --every 1d and --cron "..."');
-  // the config is checked now (a clear error before anything is created) and read again by every run
+  // the config and the patterns are checked now (a clear error before anything is created), and read again by
+  // every run
   const configPath = values.config ? resolve(values.config) : null;
   const config = await loadRunConfig(configPath, DEFAULT_GRAPHS);
+  for (const p of values.input) {
+    const matched = await matchInputs(p).catch((e: Error) => {
+      throw new UsageError(e.message);
+    });
+    if (!matched.length) out(`note: ${p} matches no file yet`);
+  }
   const input: ScheduledRunInput = {
     schedule: name,
     inputs: values.input.map((p) => resolve(p)),

@@ -1,9 +1,10 @@
-import { appendFileSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { failureMessage } from '../../cli/runs';
 import { DatasetManifest } from '../../activities/run/increment';
 import { EXAMPLE, runningWorker, tempDir } from './runHelpers';
-import { forgeSchedule, triggerAndWait as triggerRun, versionLines } from './scheduleHelpers';
+import { forgeSchedule, trigger, triggerAndWait as triggerRun, versionLines } from './scheduleHelpers';
 import { testEnv } from './testEnv';
 import { TEST_LAYOUT } from '../../infra/services';
 
@@ -129,4 +130,35 @@ test('a schedule naming a config that cannot be read is refused before it is cre
     forge('create', `${name}-x`, '--every', '1d', '--input', data, '--out', outDir, '--config', missing),
   ).rejects.toThrow(/cannot read config file .*none\.json/);
   expect(await forge('list')).not.toContain(`${name}-x`);
+});
+
+test('a schedule whose config has gone fails its run with the path and commits nothing', async () => {
+  const config = join(data, 'gone.config.json');
+  writeFileSync(config, '{}');
+  const out = tempDir('schedule-gone');
+  await forge(
+    'create',
+    `${name}-gone`,
+    '--every',
+    '1d',
+    '--input',
+    join(data, '*.csv'),
+    '--out',
+    out,
+    '--config',
+    config,
+  );
+  try {
+    rmSync(config);
+    const run = await trigger(client, `${name}-gone`);
+    const failure = await run.result().then(
+      () => 'completed',
+      (e: Error) => failureMessage(e),
+    );
+    expect(failure).toMatch(/cannot read config file .*gone\.config\.json/);
+    expect(existsSync(join(out, 'cursors.json'))).toBe(false);
+    expect(existsSync(join(out, 'dataset.json'))).toBe(false);
+  } finally {
+    await forge('delete', `${name}-gone`);
+  }
 });

@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchInputs, planReads, type SourceCursor } from '../../activities/parse/cursors';
+import { commitIncrement, planIncrement } from '../../activities/run/increment';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'forge-cursors-'));
 const lines = (from: number, n: number) =>
@@ -61,4 +62,26 @@ test('patterns: a file, a directory, a file-name pattern; wildcards in a directo
   expect(await matchInputs(join(d, '?.log'))).toEqual(['x.log', 'y.log'].map((f) => join(d, f)));
   expect(await matchInputs(join(d, 'none-*.log'))).toEqual([]);
   await expect(matchInputs(join(d, '*', 'x.log'))).rejects.toThrow(/wildcards in its file name only/);
+});
+
+test('a scheduled run reads after the committed cursors, and says when the clock went backwards', async () => {
+  const d = dir();
+  const out = dir();
+  writeFileSync(join(d, 'a.log'), lines(0, 2));
+  const input = { schedule: 's', inputs: [join(d, '*.log')], outDir: out, configPath: null, defaultGraphs: [] };
+  const plan = await planIncrement(input, 'run-1', '2026-12-05T10:00:00.000Z');
+  expect(plan.reads).toEqual([{ name: 'a.log', path: join(d, 'a.log'), from_line: 1, to_line: 2 }]);
+  expect(plan.notes).toEqual([]);
+  await commitIncrement({
+    input,
+    increment: plan,
+    result: { counts: { lines: 2, records: 2, quarantined: 0, facts: 0, docs_written: 0 } as never },
+    now: '2026-12-05T10:00:00.000Z',
+  });
+  appendFileSync(join(d, 'a.log'), lines(2, 1));
+  const next = await planIncrement(input, 'run-2', '2026-12-04T10:00:00.000Z');
+  expect(next.reads).toEqual([{ name: 'a.log', path: join(d, 'a.log'), from_line: 3, to_line: 3 }]);
+  expect(next.notes).toEqual([
+    expect.stringMatching(/^the clock went backwards: now 2026-12-04T10:00:00.000Z, the latest version \(v1\)/),
+  ]);
 });
