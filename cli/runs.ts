@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { RunConfig } from '../activities/run/config';
+import { runDomain, type RunConfig } from '../activities/run/config';
 import type { RunInput, RunResult } from '../activities/run/contracts';
 import { EMPTY_PROGRESS, progressQuery, synthesizeCorpus, type Progress } from '../workflows';
 
@@ -58,11 +58,6 @@ export async function startRun(
     }
     throw e;
   }
-}
-
-/** The domain a run is filed under (search attribute ForgeDomain): configured, else the first graph's name. */
-export function runDomain(config: RunConfig): string {
-  return config.domain ?? (config.graphs[0] ? basename(config.graphs[0]).replace(/\.[^.]+$/, '') : 'general');
 }
 
 /**

@@ -3,7 +3,7 @@ import type { RunResult } from '../activities/run/contracts';
 import type { ScheduledRunInput } from '../activities/run/increment';
 import { fast } from './common';
 import { synthesizeCorpus } from './synthesizeCorpus';
-import { FORGE_SCHEDULE, FORGE_STAGE } from './searchAttributes';
+import { FORGE_DOMAIN, FORGE_RUN_ID, FORGE_SCHEDULE, FORGE_STAGE } from './searchAttributes';
 
 /** What a scheduled run did: the version it added (null when nothing was new), and the dataset's versions. */
 export interface ScheduledRunResult {
@@ -42,6 +42,8 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
       staticSummary: `Forge ${input.schedule}: ${increment.sources.length} input(s) -> ${increment.versionDir}`,
       typedSearchAttributes: [
         { key: FORGE_SCHEDULE, value: input.schedule },
+        { key: FORGE_RUN_ID, value: runId },
+        { key: FORGE_DOMAIN, value: increment.domain },
         { key: FORGE_STAGE, value: 'prepare' },
       ],
       args: [

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ExpandSettings } from './expandSettings';
 import type { Mix } from '../expand/jobs';
@@ -280,4 +280,9 @@ export function sourceParseOptions(
     maxLineBytes: config.parse.maxLineBytes,
     chunkBytes: config.parse.chunkBytes,
   };
+}
+
+/** The domain a run is filed under (search attribute ForgeDomain): configured, else the first graph's name. */
+export function runDomain(config: RunConfig): string {
+  return config.domain ?? (config.graphs[0] ? basename(config.graphs[0]).replace(/\.[^.]+$/, '') : 'general');
 }

@@ -6,7 +6,7 @@ import { dedupIndexPath } from '../expand/dedupIndexFile';
 import { Cursors, fileKey, matchInputs, planReads, type PlannedRead } from '../parse/cursors';
 import { NonRetryableError } from '../common/failures';
 import { describeInput, type InputRef } from '../parse/parseFile';
-import { loadRunConfig, type RunConfig } from './config';
+import { loadRunConfig, runDomain, type RunConfig } from './config';
 import type { RunResult } from './contracts';
 
 /**
@@ -74,6 +74,8 @@ export const readDataset = (outDir: string, schedule: string) =>
 export interface Increment {
   runId: string;
   config: RunConfig;
+  /** the domain its runs are filed under (search attribute ForgeDomain) */
+  domain: string;
   sources: InputRef[];
   versionDir: string;
   notes: string[];
@@ -119,6 +121,15 @@ export async function planIncrement(
       failed.add(fileKey(r.next));
     }
   }
+  for (const [i, s] of sources.entries()) {
+    const twin = sources.findIndex((t) => t.name === s.name);
+    if (twin !== i)
+      throw new NonRetryableError(
+        'InputNotFound',
+        `two inputs share the name ${s.name} (${sources[twin].path} and ${s.path}); provenance is file:line, so ` +
+          `names must differ: narrow the schedule's patterns`,
+      );
+  }
   const next: Cursors = {
     sources: [
       ...plan.cursors.sources.filter((c) => !failed.has(fileKey(c))),
@@ -141,6 +152,7 @@ export async function planIncrement(
   return {
     runId,
     config,
+    domain: runDomain(config),
     sources,
     versionDir: dir,
     notes,

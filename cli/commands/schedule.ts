@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
-import { loadRunConfig } from '../../activities/run/config';
+import { loadRunConfig, runDomain } from '../../activities/run/config';
 import { matchInputs } from '../../activities/parse/cursors';
 import { DatasetManifest, datasetManifestPath, type ScheduledRunInput } from '../../activities/run/increment';
 import { scheduleUiUrl, type ForgeEnv } from '../../infra/env';
@@ -10,7 +10,6 @@ import { scheduledRun, type ScheduledRunResult } from '../../workflows';
 import { FORGE_DOMAIN, FORGE_SCHEDULE } from '../../workflows/searchAttributes';
 import { out, parseFlags, UsageError } from '../args';
 import { DEFAULT_GRAPHS } from '../graphFiles';
-import { runDomain } from '../runs';
 
 const SUBCOMMANDS = ['create', 'list', 'describe', 'pause', 'unpause', 'trigger', 'delete'] as const;
 

@@ -85,3 +85,12 @@ test('a scheduled run reads after the committed cursors, and says when the clock
     expect.stringMatching(/^the clock went backwards: now 2026-12-04T10:00:00.000Z, the latest version \(v1\)/),
   ]);
 });
+
+test('two inputs of a schedule with one name are refused (provenance is file:line), naming both', async () => {
+  const [a, b] = [dir(), dir()];
+  for (const d of [a, b]) writeFileSync(join(d, 'x.log'), lines(0, 1));
+  const input = { schedule: 's', inputs: [a, b], outDir: dir(), configPath: null, defaultGraphs: [] };
+  await expect(planIncrement(input, 'run-1')).rejects.toThrow(
+    `two inputs share the name x.log (${join(a, 'x.log')} and ${join(b, 'x.log')})`,
+  );
+});
