@@ -7,6 +7,7 @@ import { FILE_START } from './parse/chunks';
 import { formatOf } from './parse/formats';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
+import { carryTemplateIds } from './parse/templates/templateCarry';
 import { calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
 import { NonRetryableError } from './common/failures';
 import { scanSource } from './parse/scanSource';
@@ -117,6 +118,11 @@ async function scanSourceActivity(
       clearInterval(beat);
     }
   });
+  // a scheduled version's templates keep the ids the previous version published (templateCarry.ts)
+  if (source.previousModel && model.templates) {
+    const previous = await readModel(source.previousModel);
+    if (previous.templates) model.templates = carryTemplateIds(previous.templates.events, model.templates);
+  }
   const modelPath = await writeModel(outDir, model);
   await removeStaleParts(outDir, source.name, model.chunks.length);
   return {

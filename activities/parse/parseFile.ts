@@ -20,6 +20,8 @@ export interface InputRef {
   bytes: number;
   /** where reading starts (an incremental run: after what earlier runs read); the file's start when not given */
   from?: LinePosition;
+  /** an incremental run: the model of the same source in the previous version, whose template ids go on */
+  previousModel?: string;
 }
 
 /** A source config file: a SourceSpec plus the data file's `path` (relative to the config file). */

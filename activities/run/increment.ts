@@ -1,11 +1,11 @@
-import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../common/files';
 import { dedupIndexPath } from '../expand/dedupIndexFile';
 import { Cursors, fileKey, matchInputs, planReads, type PlannedRead } from '../parse/cursors';
 import { NonRetryableError } from '../common/failures';
-import { describeInput, type InputRef } from '../parse/parseFile';
+import { describeInput, modelPath, type InputRef } from '../parse/parseFile';
 import { loadRunConfig, runDomain, type RunConfig } from './config';
 import type { RunResult } from './contracts';
 
@@ -70,6 +70,54 @@ async function readJsonOr<T>(path: string, schema: z.ZodType<T>, empty: T): Prom
 export const readDataset = (outDir: string, schedule: string) =>
   readJsonOr(datasetManifestPath(outDir), DatasetManifest, { schedule, versions: [] });
 
+/** The model of a source (by name) in the latest version that read it, or null. */
+async function lastModelOf(outDir: string, dataset: DatasetManifest, name: string): Promise<string | null> {
+  for (const v of [...dataset.versions].reverse()) {
+    if (!v.reads.some((r) => r.name === name)) continue;
+    const path = modelPath(join(outDir, v.dir), name);
+    if (await stat(path).catch(() => null)) return path;
+  }
+  return null;
+}
+
+/**
+ * The planned reads as inputs of the version's run, each from its line, with the previous version's model of the
+ * same source. A file that cannot be read is said and left (its cursor stays); two inputs with one name are refused.
+ */
+async function describeReads(planned: readonly PlannedRead[], outDir: string, dataset: DatasetManifest) {
+  const sources: InputRef[] = [];
+  const reads: PlannedRead[] = [];
+  const notes: string[] = [];
+  const failed = new Set<string>();
+  for (const r of planned) {
+    try {
+      const ref = await describeInput(r.path);
+      const previousModel = await lastModelOf(outDir, dataset, ref.name);
+      sources.push({
+        ...ref,
+        bytes: r.end,
+        ...(r.from.byte > 0 ? { from: r.from } : {}),
+        ...(previousModel ? { previousModel } : {}),
+      });
+      reads.push(r);
+    } catch (e) {
+      if (!(e instanceof NonRetryableError)) throw e;
+      notes.push(`${e.message} (not read; its cursor stays)`);
+      failed.add(fileKey(r.next));
+    }
+  }
+  for (const [i, s] of sources.entries()) {
+    const twin = sources.findIndex((t) => t.name === s.name);
+    if (twin !== i)
+      throw new NonRetryableError(
+        'InputNotFound',
+        `two inputs share the name ${s.name} (${sources[twin].path} and ${s.path}); provenance is file:line, so ` +
+          `names must differ: narrow the schedule's patterns`,
+      );
+  }
+  return { sources, reads, notes, failed };
+}
+
 /** What a scheduled run reads now: its sources (each from its cursor), the config, the version's directory. */
 export interface Increment {
   runId: string;
@@ -101,35 +149,14 @@ export async function planIncrement(
     for (const f of matched) if (!files.includes(f)) files.push(f);
   }
   const cursors = await readJsonOr(cursorsPath(input.outDir), Cursors, { sources: [] });
-  const latest = (await readDataset(input.outDir, input.schedule)).versions.at(-1);
+  const dataset = await readDataset(input.outDir, input.schedule);
+  const latest = dataset.versions.at(-1);
   if (latest && now < latest.created_at)
     notes.push(`the clock went backwards: now ${now}, the latest version (v${latest.version}) ${latest.created_at}`);
   const plan = await planReads(files, cursors.sources);
   notes.push(...plan.notes);
-  const sources: InputRef[] = [];
-  const reads: PlannedRead[] = [];
-  const failed = new Set<string>();
-  for (const r of plan.reads) {
-    try {
-      const ref = await describeInput(r.path);
-      sources.push({ ...ref, bytes: r.end, ...(r.from.byte > 0 ? { from: r.from } : {}) });
-      reads.push(r);
-    } catch (e) {
-      // an unreadable file is said and left for a later run: its cursor stays where it was
-      if (!(e instanceof NonRetryableError)) throw e;
-      notes.push(`${e.message} (not read; its cursor stays)`);
-      failed.add(fileKey(r.next));
-    }
-  }
-  for (const [i, s] of sources.entries()) {
-    const twin = sources.findIndex((t) => t.name === s.name);
-    if (twin !== i)
-      throw new NonRetryableError(
-        'InputNotFound',
-        `two inputs share the name ${s.name} (${sources[twin].path} and ${s.path}); provenance is file:line, so ` +
-          `names must differ: narrow the schedule's patterns`,
-      );
-  }
+  const { sources, reads, notes: unread, failed } = await describeReads(plan.reads, input.outDir, dataset);
+  notes.push(...unread);
   const next: Cursors = {
     sources: [
       ...plan.cursors.sources.filter((c) => !failed.has(fileKey(c))),

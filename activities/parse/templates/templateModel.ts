@@ -62,6 +62,8 @@ export const TemplateModelData = z.object({
   enumerated: z
     .record(z.string(), z.object({ positions: z.array(z.number().int()), words: z.array(z.array(z.string())) }))
     .default({}),
+  /** per template id: the earlier versions' templates it merged (templateCarry.ts); none in a single run */
+  predecessors: z.record(z.string(), z.array(z.string())).default({}),
 });
 export type TemplateModelData = z.infer<typeof TemplateModelData>;
 
@@ -90,6 +92,7 @@ export function freezeTemplates(
     eventOf,
     events,
     enumerated: counter?.enumerated(drain.clusters) ?? {},
+    predecessors: {},
   };
 }
 
