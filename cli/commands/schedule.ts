@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { loadRunConfig, runDomain } from '../../activities/run/config';
 import { matchInputs } from '../../activities/parse/cursors';
 import { DatasetManifest, datasetManifestPath, type ScheduledRunInput } from '../../activities/run/increment';
@@ -116,25 +122,33 @@ async function createSchedule(args: string[], env: ForgeEnv): Promise<void> {
     defaultGraphs: DEFAULT_GRAPHS,
   };
   const client = await connectClient(env);
-  await client.schedule.create({
-    scheduleId: name,
-    spec: values.every ? { intervals: [{ every: values.every as `${number}d` }] } : { cronExpressions: [values.cron!] },
-    action: {
-      type: 'startWorkflow',
-      workflowType: scheduledRun,
-      workflowId: `forge-schedule-${name}`,
-      taskQueue: values.queue ?? env.taskQueue,
-      args: [input],
-      typedSearchAttributes: [
-        { key: FORGE_SCHEDULE, value: name },
-        { key: FORGE_DOMAIN, value: runDomain(config) },
-      ],
-      staticSummary: `Forge schedule ${name}: ${input.inputs.length} input pattern(s) -> ${input.outDir}`,
-    },
-    // never two runs of a schedule at once: one that comes due meanwhile waits (one; more would read nothing new)
-    policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE },
-    memo: { outDir: input.outDir },
-  });
+  await client.schedule
+    .create({
+      scheduleId: name,
+      spec: values.every
+        ? { intervals: [{ every: values.every as `${number}d` }] }
+        : { cronExpressions: [values.cron!] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: scheduledRun,
+        workflowId: `forge-schedule-${name}`,
+        taskQueue: values.queue ?? env.taskQueue,
+        args: [input],
+        typedSearchAttributes: [
+          { key: FORGE_SCHEDULE, value: name },
+          { key: FORGE_DOMAIN, value: runDomain(config) },
+        ],
+        staticSummary: `Forge schedule ${name}: ${input.inputs.length} input pattern(s) -> ${input.outDir}`,
+      },
+      // never two runs of a schedule at once: one that comes due meanwhile waits (one; more would read nothing new)
+      policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE },
+      memo: { outDir: input.outDir },
+    })
+    .catch((e: Error) => {
+      if (e instanceof ScheduleAlreadyRunning)
+        throw new Error(`a schedule named ${name} exists: "forge schedule delete ${name}" first, or another NAME`);
+      throw e;
+    });
   out(`created schedule ${name}: ${values.every ? `every ${values.every}` : `cron ${values.cron}`} -> ${input.outDir}`);
   out(`Web UI: ${scheduleUiUrl(name, env)}`);
 }

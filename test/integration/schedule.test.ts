@@ -53,6 +53,9 @@ test('three runs of a schedule over a changing folder read every line once and a
     env.taskQueue,
   );
   expect(created).toContain(`created schedule ${name}: every 1d`);
+  await expect(forge('create', name, '--every', '1d', '--input', data, '--out', outDir)).rejects.toThrow(
+    `a schedule named ${name} exists`,
+  );
   expect(await forge('list')).toMatch(new RegExp(`^${name}\\tactive\\tnext `, 'm'));
   // what the Web UI's Schedules page shows: its server's schedule list, and the schedule's page
   const ui = `http://localhost:${TEST_LAYOUT.temporal.uiPort}`;
