@@ -9,6 +9,7 @@ import type { KindSpec } from './kindSpec';
 export const eventChain: KindSpec<typeof EventChainFact> = {
   schema: EventChainFact,
   mine: ({ events, index }) => ({ facts: eventChainFacts(events, index).map(withId) }),
+  identity: ({ statement: s }) => [s.alarm.id, s.asset],
   privateRelease: false,
   title: ({ statement: s }, lang) =>
     lang === 'en'

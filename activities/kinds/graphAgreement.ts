@@ -9,6 +9,7 @@ export const graphAgreement: KindSpec<typeof GraphAgreementFact> = {
   schema: GraphAgreementFact,
   // written with the rules it checks (threshold_rule's miner, knowledge/agreementFacts.ts)
   mine: null,
+  identity: ({ statement: s }) => [s.parameter.id, s.asset.id, s.side],
   privateRelease: true,
   title: ({ statement: s }, lang) =>
     lang === 'en'

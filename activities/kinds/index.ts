@@ -1,5 +1,7 @@
 import type { Lang } from '../common/lang';
 import { z } from 'zod';
+import { canonicalJson } from '../common/canonicalJson';
+import { sha256 } from '../common/files';
 import { eventChain } from './eventChain';
 import { graphAgreement } from './graphAgreement';
 import type { KindParts, KindSpec } from './kindSpec';
@@ -53,6 +55,9 @@ export function privateRelease<F extends { kind: string }>(facts: readonly F[]):
 
 /** fact kinds a private run withholds, for its report */
 export const withheldKinds = (): string[] => [...byKind].filter(([, spec]) => !spec.privateRelease).map(([k]) => k);
+
+/** A fact's identity across runs: its kind and a hash of what it is about (KindSpec.identity), not its figures. */
+export const factKey = (f: Fact): string => `${f.kind}:${sha256(canonicalJson(kindOf(f).identity(f))).slice(0, 16)}`;
 
 /** Ids of the facts a fact builds on (the graph's [:DERIVED_FROM] edges). */
 export const buildsOn = (f: Fact): string[] => kindOf(f).buildsOn?.(f) ?? [];

@@ -43,6 +43,11 @@ export interface KindParts<F> {
   templates: Record<Lang, Templates<F>>;
   /** the closed-book questions it answers (the probe split) */
   asks(f: F): Ask[];
+  /**
+   * what the fact is about, without its figures: a fact of a later run with the same identity is the same fact
+   * (changed when its statement differs) - a schedule's versions tell new, changed and unchanged facts by it
+   */
+  identity(f: F): unknown;
   /** ids of the facts it builds on (a [:DERIVED_FROM] edge each in the graph); none when not given */
   buildsOn?(f: F): string[];
 }

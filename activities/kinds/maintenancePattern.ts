@@ -9,6 +9,7 @@ import type { KindSpec } from './kindSpec';
 export const maintenancePattern: KindSpec<typeof MaintenanceFact> = {
   schema: MaintenanceFact,
   mine: ({ orders, index }) => ({ facts: maintenanceFacts(orders, index).map(withId) }),
+  identity: ({ statement: s }) => [s.cause, s.cause_node?.id ?? null],
   privateRelease: false,
   title: ({ statement: s }, lang) => {
     const c = s.cause_node;

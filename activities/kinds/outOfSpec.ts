@@ -10,6 +10,7 @@ import { parameterTopic } from './textParts';
 export const outOfSpec: KindSpec<typeof OutOfSpecFact> = {
   schema: OutOfSpecFact,
   mine: ({ tables, events, index, opts }) => ({ facts: outOfSpecFacts(tables, events, index, opts).map(withId) }),
+  identity: ({ statement: s }) => [s.parameter.id, s.asset.id, s.direction],
   privateRelease: false,
   title: ({ statement: s }, lang) => {
     const up = s.direction === 'above';

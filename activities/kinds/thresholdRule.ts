@@ -16,6 +16,15 @@ import type { KindSpec } from './kindSpec';
 export const thresholdRule: KindSpec<typeof ThresholdRuleFact> = {
   schema: ThresholdRuleFact,
   mine: ({ tables, index, opts, rand }) => thresholdRuleFacts(tables, index, opts, rand),
+  identity: ({ statement: s }) => [
+    s.asset.id,
+    s.outcome.label,
+    s.outcome.values,
+    s.shape,
+    s.combine,
+    s.category,
+    s.conditions.map((c) => [c.parameter.id, c.op]),
+  ],
   privateRelease: true,
   title: ({ statement: s }, lang) =>
     lang === 'en'

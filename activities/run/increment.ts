@@ -1,7 +1,9 @@
 import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../common/files';
+import { canonicalJson } from '../common/canonicalJson';
+import { readJsonl, sha256, writeFileAtomic } from '../common/files';
+import { Fact, factKey } from '../kinds';
 import { dedupIndexPath } from '../expand/dedupIndexFile';
 import { Cursors, fileKey, matchInputs, planReads, type PlannedRead } from '../parse/cursors';
 import { NonRetryableError } from '../common/failures';
@@ -40,6 +42,18 @@ export const DatasetVersion = z.object({
     z.object({ name: z.string(), path: z.string(), from_line: z.number().int(), to_line: z.number().int() }),
   ),
   notes: z.array(z.string()),
+  /**
+   * its facts beside the earlier versions' by identity (kinds/index.ts `factKey`): new, changed (the earlier fact of
+   * the same identity is superseded by it) and unchanged
+   */
+  facts: z
+    .object({
+      new: z.number().int(),
+      changed: z.number().int(),
+      unchanged: z.number().int(),
+      superseded: z.array(z.object({ id: z.string(), by: z.string(), key: z.string(), version: z.number().int() })),
+    })
+    .default({ new: 0, changed: 0, unchanged: 0, superseded: [] }),
   counts: z.object({
     lines: z.number().int(),
     records: z.number().int(),
@@ -53,6 +67,30 @@ export type DatasetVersion = z.infer<typeof DatasetVersion>;
 /** `<out>/dataset.json` (**contract**): the schedule's versions, oldest first. */
 export const DatasetManifest = z.object({ schedule: z.string(), versions: z.array(DatasetVersion) });
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
+
+/** `<out>/facts.json`: every fact identity the versions derived, with its latest fact id, version, statement hash. */
+const FactIndex = z.record(z.string(), z.object({ id: z.string(), version: z.number().int(), statement: z.string() }));
+type FactIndex = z.infer<typeof FactIndex>;
+const factIndexPath = (outDir: string) => join(outDir, 'facts.json');
+
+/** A version's facts beside the index: new, changed (superseding the earlier fact), unchanged; the index after. */
+export function compareFacts(index: FactIndex, facts: readonly Fact[], version: number) {
+  const next: FactIndex = { ...index };
+  const out = { new: 0, changed: 0, unchanged: 0, superseded: [] as DatasetVersion['facts']['superseded'] };
+  for (const f of facts) {
+    const key = factKey(f);
+    const statement = sha256(canonicalJson(f.statement));
+    const before = index[key];
+    if (!before) out.new++;
+    else if (before.statement === statement) out.unchanged++;
+    else {
+      out.changed++;
+      out.superseded.push({ id: before.id, by: f.id, key, version: before.version });
+    }
+    next[key] = { id: f.id, version, statement };
+  }
+  return { facts: out, index: next };
+}
 
 export const cursorsPath = (outDir: string) => join(outDir, 'cursors.json');
 const pendingCursorsPath = (outDir: string, runId: string) => join(outDir, 'cursors', `${runId}.pending.json`);
@@ -205,13 +243,19 @@ export async function commitIncrement(args: {
   const { input, increment, result } = args;
   const dataset = await readDataset(input.outDir, input.schedule);
   if (result) {
+    const version = dataset.versions.length + 1;
+    const index = await readJsonOr(factIndexPath(input.outDir), FactIndex, {});
+    const facts = await readJsonl(join(increment.versionDir, 'facts.jsonl'), Fact);
+    const compared = compareFacts(index, facts, version);
+    await writeFileAtomic(factIndexPath(input.outDir), JSON.stringify(compared.index, null, 1));
     dataset.versions.push({
-      version: dataset.versions.length + 1,
+      version,
       run_id: increment.runId,
       created_at: args.now,
       dir: relative(input.outDir, increment.versionDir),
       reads: increment.reads,
       notes: increment.notes,
+      facts: compared.facts,
       counts: {
         lines: result.counts.lines,
         records: result.counts.records,

@@ -87,6 +87,9 @@ test('three runs of a schedule over a changing folder read every line once and a
 
   const dataset = DatasetManifest.parse(JSON.parse(readFileSync(join(outDir, 'dataset.json'), 'utf8')));
   expect(dataset.versions.map((v) => v.version)).toEqual([1, 2, 3]);
+  // each version's facts beside the earlier ones' (by identity): the first's are all new
+  expect(dataset.versions[0].facts).toMatchObject({ new: dataset.versions[0].counts.facts, changed: 0, unchanged: 0 });
+  for (const v of dataset.versions) expect(v.facts.new + v.facts.changed + v.facts.unchanged).toBe(v.counts.facts);
   expect(dataset.versions.map((v) => v.reads.map((r) => `${r.name}:${r.from_line}-${r.to_line}`))).toEqual([
     ['events.log:1-12', 'line.csv:1-21'],
     ['events.log:13-18', 'other.csv:1-11'],

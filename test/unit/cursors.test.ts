@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchInputs, planReads, type SourceCursor } from '../../activities/parse/cursors';
@@ -72,6 +72,9 @@ test('a scheduled run reads after the committed cursors, and says when the clock
   const plan = await planIncrement(input, 'run-1', '2026-12-05T10:00:00.000Z');
   expect(plan.reads).toEqual([{ name: 'a.log', path: join(d, 'a.log'), from_line: 1, to_line: 2 }]);
   expect(plan.notes).toEqual([]);
+  // the version's run wrote its facts (none here)
+  mkdirSync(plan.versionDir, { recursive: true });
+  writeFileSync(join(plan.versionDir, 'facts.jsonl'), '');
   await commitIncrement({
     input,
     increment: plan,

@@ -1,7 +1,8 @@
 import { deriveFacts } from '../../activities/kinds/deriveFacts';
 import { DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveOptions';
 import { type EventChainFact, type MaintenanceFact, type OutOfSpecFact } from '../../activities/knowledge/facts';
-import { Fact } from '../../activities/kinds';
+import { Fact, factKey } from '../../activities/kinds';
+import { compareFacts } from '../../activities/run/increment';
 import { wilsonInterval } from '../../activities/knowledge/stats';
 import { alarmEvents, GRAPH, samples, workOrders } from '../fixtures/graph';
 
@@ -103,4 +104,32 @@ test('wilsonInterval brackets the proportion', () => {
   expect(lo).toBeCloseTo(0.0436, 3);
   expect(hi).toBeCloseTo(0.1008, 3);
   expect(wilsonInterval(0, 0)).toEqual([0, 1]);
+});
+
+describe('fact identity across runs (factKey) and a version beside the earlier ones (compareFacts)', () => {
+  const { facts } = deriveFacts(records, GRAPH);
+  const more = deriveFacts([...records, ...samples(40, new Set([3, 4, 5]))], GRAPH).facts;
+
+  test('every fact of a run has its own identity; the same data give the same identities', () => {
+    const keys = facts.map(factKey);
+    expect(new Set(keys).size).toBe(facts.length);
+    expect(deriveFacts(records, GRAPH).facts.map(factKey)).toEqual(keys);
+  });
+
+  test('more data: same identity, changed statement supersedes the earlier fact; the same data: unchanged', () => {
+    const first = compareFacts({}, facts, 1);
+    expect(first.facts).toMatchObject({ new: facts.length, changed: 0, unchanged: 0 });
+    const again = compareFacts(first.index, facts, 2);
+    expect(again.facts).toMatchObject({ new: 0, changed: 0, unchanged: facts.length, superseded: [] });
+    const grown = compareFacts(first.index, more, 2);
+    const oos = (fs: readonly Fact[]) => fs.find((f) => f.kind === 'out_of_spec')!;
+    expect(factKey(oos(more))).toBe(factKey(oos(facts)));
+    expect(oos(more).id).not.toBe(oos(facts).id);
+    expect(grown.facts.superseded).toContainEqual({
+      id: oos(facts).id,
+      by: oos(more).id,
+      key: factKey(oos(facts)),
+      version: 1,
+    });
+  });
 });
