@@ -14,15 +14,7 @@ import { parseArgs } from 'node:util';
 import { loadRunConfig } from '../activities/run/config';
 import { startRun } from '../cli/runs';
 import { readEnv } from '../infra/env';
-import {
-  neo4jUri,
-  ROOT,
-  startNeo4j,
-  startTemporal,
-  stopService,
-  temporalAddress,
-  type ServiceLayout,
-} from '../infra/services';
+import { neo4jUri, ROOT, startServers, stopService, temporalAddress, type ServiceLayout } from '../infra/services';
 import { runHistories, scheduledActivities } from '../infra/runHistory';
 import { connectClient } from '../infra/temporal';
 import { createForgeWorker } from '../infra/worker';
@@ -77,9 +69,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'forge-history-'));
   const sensors = join(dir, 'sensors.csv');
   await writeSensors(sensors, n);
-  const started = [(await startTemporal(LAYOUT, log)) && 'temporal', (await startNeo4j(LAYOUT, log)) && 'neo4j'].filter(
-    (x): x is 'temporal' | 'neo4j' => !!x,
-  );
+  const started = await startServers(LAYOUT, log);
   const env = readEnv({
     TEMPORAL_ADDRESS: temporalAddress(LAYOUT),
     NEO4J_URI: neo4jUri(LAYOUT),

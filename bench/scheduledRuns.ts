@@ -13,15 +13,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { scheduleCommand, trigger } from '../cli/commands/schedule';
 import { readEnv, type ForgeEnv } from '../infra/env';
-import {
-  neo4jUri,
-  ROOT,
-  startNeo4j,
-  startTemporal,
-  stopService,
-  temporalAddress,
-  type ServiceLayout,
-} from '../infra/services';
+import { neo4jUri, ROOT, startServers, stopService, temporalAddress, type ServiceLayout } from '../infra/services';
 import { connectClient } from '../infra/temporal';
 import { createForgeWorker } from '../infra/worker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -50,9 +42,7 @@ function dayOfLines(day: number): string {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const started = [(await startTemporal(LAYOUT, log)) && 'temporal', (await startNeo4j(LAYOUT, log)) && 'neo4j'].filter(
-    (x): x is string => !!x,
-  );
+  const started = await startServers(LAYOUT, log);
   const env: ForgeEnv = {
     ...readEnv({}),
     temporalAddress: temporalAddress(LAYOUT),

@@ -15,15 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadRunConfig } from '../activities/run/config';
 import { startRun } from '../cli/runs';
 import { readEnv } from '../infra/env';
-import {
-  neo4jUri,
-  ROOT,
-  startNeo4j,
-  startTemporal,
-  stopService,
-  temporalAddress,
-  type ServiceLayout,
-} from '../infra/services';
+import { neo4jUri, ROOT, startServers, stopService, temporalAddress, type ServiceLayout } from '../infra/services';
 import { runHistories } from '../infra/runHistory';
 import { type ClusterLayout, clusterDown, clusterUp, frontendAddress } from '../infra/cluster';
 import { connectClient } from '../infra/temporal';
@@ -79,11 +71,7 @@ function bigLog(): string {
 
 async function main(): Promise<void> {
   if (values.cluster) await clusterUp(CLUSTER, { separate: true }, log);
-  const started = values.cluster
-    ? []
-    : [(await startTemporal(LAYOUT, log)) && 'temporal', (await startNeo4j(LAYOUT, log)) && 'neo4j'].filter(
-        (x): x is 'temporal' | 'neo4j' => !!x,
-      );
+  const started = values.cluster ? [] : await startServers(LAYOUT, log);
   const server = fork(join(__dirname, 'lib', 'llmServerProcess.ts'), ['--latency', values.latency!, '--echo'], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
   });

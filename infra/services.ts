@@ -223,6 +223,14 @@ export async function startTemporal(l: ServiceLayout, log: Log = defaultLog): Pr
   return true;
 }
 
+/** The layout's Temporal dev server and Neo4j, each started unless one answers: the names of those started here. */
+export async function startServers(l: ServiceLayout, log: Log = defaultLog): Promise<ServiceName[]> {
+  const started: ServiceName[] = [];
+  if (await startTemporal(l, log)) started.push('temporal');
+  if (await startNeo4j(l, log)) started.push('neo4j');
+  return started;
+}
+
 /** Start the embedded Neo4j (data under var/, heap and page cache set small) unless one answers already. */
 export async function startNeo4j(l: ServiceLayout, log: Log = defaultLog): Promise<boolean> {
   const uri = neo4jUri(l);

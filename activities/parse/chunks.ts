@@ -17,6 +17,12 @@ export interface LinePosition {
 }
 export const FILE_START: LinePosition = { byte: 0, line: 1 };
 
+/** What a read covers: from a line to a byte offset (an incremental read ends after its last complete line). */
+export interface LineRange {
+  from: LinePosition;
+  end: number;
+}
+
 const READ = 1 << 20;
 
 /** Lines longer than this are quarantined as `line_too_long` by default (`parse.maxLineBytes`). */
@@ -127,6 +133,30 @@ export async function* readLineBlocks(
     }
     if (skipping) pending.push(tooLong(skipping.line, skipping.bytes, skipping.head, maxLineBytes));
     if (carry.length || pending.length) yield block(carry, line, pos, pending, maxLineBytes);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Walk the newlines of bytes [start, end) of a file in order, calling `onNewline` with the offset just after each;
+ * one buffer of READ bytes whatever the size.
+ */
+export async function eachNewline(
+  path: string,
+  start: number,
+  end: number,
+  onNewline: (after: number) => void,
+): Promise<void> {
+  const fh = await open(path);
+  try {
+    const buf = Buffer.allocUnsafe(READ);
+    for (let pos = start; pos < end; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, end - pos), pos);
+      if (bytesRead === 0) break;
+      for (let i = buf.indexOf(10); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) onNewline(pos + i + 1);
+      pos += bytesRead;
+    }
   } finally {
     await fh.close();
   }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { LinePosition } from './chunks';
+import { eachNewline, type LinePosition } from './chunks';
+import { sha256 } from '../common/files';
 
 /**
  * Sources with a cursor: what earlier runs of a schedule read of each file, so that a run reads only what is new -
@@ -32,7 +32,6 @@ const HEAD_BYTES = 4096;
 
 /** A file's identity across names: its device and inode. */
 export const fileKey = (c: Pick<SourceCursor, 'dev' | 'ino'>) => `${c.dev}:${c.ino}`;
-const READ = 1 << 20;
 
 /** One read a run makes of a file: from a line to the end of its last complete line, and the cursor after it. */
 export interface PlannedRead {
@@ -73,7 +72,7 @@ async function headHash(path: string, bytes: number): Promise<string> {
   try {
     const buf = Buffer.alloc(bytes);
     const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return createHash('sha256').update(buf.subarray(0, bytesRead)).digest('hex');
+    return sha256(buf.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
@@ -81,23 +80,12 @@ async function headHash(path: string, bytes: number): Promise<string> {
 
 /** The end of the last complete line in [from, size), and how many lines end there; `from` when none does. */
 async function completeLines(path: string, from: number, size: number): Promise<{ end: number; lines: number }> {
-  const fh = await open(path);
   let end = from;
   let lines = 0;
-  try {
-    const buf = Buffer.allocUnsafe(READ);
-    for (let pos = from; pos < size; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, size - pos), pos);
-      if (bytesRead === 0) break;
-      for (let i = buf.indexOf(10); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) {
-        lines++;
-        end = pos + i + 1;
-      }
-      pos += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
+  await eachNewline(path, from, size, (after) => {
+    lines++;
+    end = after;
+  });
   return { end, lines };
 }
 

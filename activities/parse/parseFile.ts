@@ -107,16 +107,24 @@ function utf16(head: Buffer): 'UTF-16LE' | 'UTF-16BE' | null {
 /** Describe all inputs of a run; names must differ, since provenance is `file:line`. */
 export async function describeInputs(paths: readonly string[], format?: SourceFormatName): Promise<InputRef[]> {
   const refs: InputRef[] = [];
-  for (const p of paths) {
-    const ref = await describeInput(p, format);
-    const twin = refs.find((r) => r.name === ref.name);
-    if (twin)
+  for (const p of paths) refs.push(await describeInput(p, format));
+  return distinctNames(refs);
+}
+
+/**
+ * A run's inputs, refused (naming both, and `advice` when given) when two share a name: provenance is `file:line`
+ * and a source's records and model are filed by its name.
+ */
+export function distinctNames(refs: InputRef[], advice = ''): InputRef[] {
+  for (const ref of refs) {
+    // the first input of the name: a later one with it is the twin
+    const twin = refs.find((r) => r.name === ref.name)!;
+    if (twin !== ref)
       throw new NonRetryableError(
         'InputNotFound',
         `two inputs share the name ${ref.name} (${twin.path} and ${ref.path}); provenance is file:line, so ` +
-          `names must differ`,
+          `names must differ${advice}`,
       );
-    refs.push(ref);
   }
   return refs;
 }

@@ -1,5 +1,5 @@
-import { open, rm, stat } from 'node:fs/promises';
-import { FILE_START, readLineBlocks, type ChunkRef, type LinePosition } from './chunks';
+import { rm, stat } from 'node:fs/promises';
+import { eachNewline, FILE_START, readLineBlocks, type ChunkRef, type LinePosition, type LineRange } from './chunks';
 import { prepareChunk, preparedFile, type PrepareJob, type PreparedChunk } from './preparedChunk';
 import { PiiMasker } from './pii';
 import { eachLine } from './parsers/lines';
@@ -23,7 +23,7 @@ export async function planChunks(
   target: number,
   growing?: (bytes: number) => Promise<boolean>,
   parallel = 1,
-  range?: { from: LinePosition; end: number },
+  range?: LineRange,
 ): Promise<{ chunks: ChunkRef[]; bytes: number; lines: number }> {
   const from = range?.from ?? FILE_START;
   const end = range?.end ?? (await stat(path)).size;
@@ -33,31 +33,20 @@ export async function planChunks(
   const least = Math.max(1, Math.ceil(size / target));
   const count = least > 1 ? Math.ceil(least / parallel) * parallel : 1;
   const chunkBytes = Math.min(target, Math.max(1, Math.ceil(size / count)));
-  const fh = await open(path);
   const chunks: ChunkRef[] = [];
   let newlines = 0;
   let lastNewline = from.byte - 1; // offset just after the last newline seen
   let start = from.byte;
   let startLine = from.line;
-  try {
-    const buf = Buffer.allocUnsafe(READ);
-    for (let pos = from.byte; pos < end; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, end - pos), pos);
-      if (bytesRead === 0) break;
-      for (let i = buf.indexOf(10); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) {
-        newlines++;
-        lastNewline = pos + i + 1;
-        if (lastNewline - start >= chunkBytes) {
-          chunks.push({ index: chunks.length, start, end: lastNewline, firstLine: startLine });
-          start = lastNewline;
-          startLine = from.line + newlines;
-        }
-      }
-      pos += bytesRead;
+  await eachNewline(path, from.byte, end, (after) => {
+    newlines++;
+    lastNewline = after;
+    if (lastNewline - start >= chunkBytes) {
+      chunks.push({ index: chunks.length, start, end: lastNewline, firstLine: startLine });
+      start = lastNewline;
+      startLine = from.line + newlines;
     }
-  } finally {
-    await fh.close();
-  }
+  });
   let bytes = end;
   let lines = newlines + (end > lastNewline && size > 0 ? 1 : 0);
   // a file still being written ends in a half-written line: read up to its last complete line
@@ -103,7 +92,7 @@ export async function scanPrepared(
     /** how many chunks `prepare` takes at once (its threads) */
     parallel?: number;
     /** an incremental read: from a line of the file to a byte offset (the file's start and size when not given) */
-    range?: { from: LinePosition; end: number };
+    range?: LineRange;
   },
 ): Promise<SourceModel> {
   const { range } = opts;

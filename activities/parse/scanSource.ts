@@ -1,5 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { FILE_START, firstLineBlock, readLineBlocks, type ChunkRef, type LineBlock, type LinePosition } from './chunks';
+import {
+  FILE_START,
+  firstLineBlock,
+  readLineBlocks,
+  type ChunkRef,
+  type LineBlock,
+  type LinePosition,
+  type LineRange,
+} from './chunks';
 import { formatOf } from './formats';
 import type { ScanOptions } from './formats/sourceFormat';
 import { ParseContext } from './parseResult';
@@ -88,7 +96,7 @@ export async function scanSource(
     outDir?: string;
     prepare?: (job: PrepareJob) => Promise<PreparedChunk>;
     parallel?: number;
-    range?: { from: LinePosition; end: number };
+    range?: LineRange;
   },
 ): Promise<SourceModel> {
   const { outDir } = opts;

@@ -7,9 +7,9 @@ import { Fact, factKey } from '../kinds';
 import { dedupIndexPath } from '../expand/dedupIndexFile';
 import { Cursors, fileKey, matchInputs, planReads, type PlannedRead } from '../parse/cursors';
 import { NonRetryableError } from '../common/failures';
-import { describeInput, modelPath, type InputRef } from '../parse/parseFile';
+import { describeInput, distinctNames, modelPath, type InputRef } from '../parse/parseFile';
 import { loadRunConfig, runDomain, type RunConfig } from './config';
-import type { RunResult } from './contracts';
+import { Manifest, type RunResult } from './contracts';
 
 /**
  * A scheduled run's increment (issue: triggered, incremental runs): what is new in the schedule's inputs since the
@@ -54,12 +54,13 @@ export const DatasetVersion = z.object({
       superseded: z.array(z.object({ id: z.string(), by: z.string(), key: z.string(), version: z.number().int() })),
     })
     .default({ new: 0, changed: 0, unchanged: 0, superseded: [] }),
-  counts: z.object({
-    lines: z.number().int(),
-    records: z.number().int(),
-    quarantined: z.number().int(),
-    facts: z.number().int(),
-    docs_written: z.number().int(),
+  /** its run's counts (the manifest's), in part */
+  counts: Manifest.shape.counts.pick({
+    lines: true,
+    records: true,
+    quarantined: true,
+    facts: true,
+    docs_written: true,
   }),
 });
 export type DatasetVersion = z.infer<typeof DatasetVersion>;
@@ -144,16 +145,7 @@ async function describeReads(planned: readonly PlannedRead[], outDir: string, da
       failed.add(fileKey(r.next));
     }
   }
-  for (const [i, s] of sources.entries()) {
-    const twin = sources.findIndex((t) => t.name === s.name);
-    if (twin !== i)
-      throw new NonRetryableError(
-        'InputNotFound',
-        `two inputs share the name ${s.name} (${sources[twin].path} and ${s.path}); provenance is file:line, so ` +
-          `names must differ: narrow the schedule's patterns`,
-      );
-  }
-  return { sources, reads, notes, failed };
+  return { sources: distinctNames(sources, ": narrow the schedule's patterns"), reads, notes, failed };
 }
 
 /** What a scheduled run reads now: its sources (each from its cursor), the config, the version's directory. */
@@ -256,13 +248,7 @@ export async function commitIncrement(args: {
       reads: increment.reads,
       notes: increment.notes,
       facts: compared.facts,
-      counts: {
-        lines: result.counts.lines,
-        records: result.counts.records,
-        quarantined: result.counts.quarantined,
-        facts: result.counts.facts,
-        docs_written: result.counts.docs_written,
-      },
+      counts: DatasetVersion.shape.counts.parse(result.counts),
     });
     await writeFileAtomic(datasetManifestPath(input.outDir), JSON.stringify(dataset, null, 1));
     await writeFileAtomic(join(input.outDir, 'README.md'), datasetCard(dataset));
