@@ -6,6 +6,8 @@ import { describeEndpoint, sameEndpoint, type GeneratorEndpoint } from './expand
 import { expandJobs } from './expand/expandFacts';
 import { batchFiltersPath, batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
 import { planJobs } from './expand/jobs';
+import { readFactIndex } from './run/increment';
+import { settled } from './run/factIndex';
 import { LiveQuality, type QualityTally } from './expand/qualityStop';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { writeDocuments } from './expand/corpusFiles';
@@ -24,9 +26,13 @@ export function createExpandActivities(deps: ActivityDeps) {
       outDir: string;
       factsPath: string;
       config: RunConfig;
+      /** a schedule's version: the dataset, whose facts said already (unchanged) are not expanded again */
+      dataset?: string;
     }): Promise<{ jobs: number; batches: number; batchSize: number }> {
       const facts = await readJsonl(input.factsPath, Fact);
-      const jobs = planJobs(facts, mixOf(input.config.expand));
+      const said = input.dataset ? await readFactIndex(input.dataset) : {};
+      // a text only about facts said already, as they are, is not asked for again
+      const jobs = planJobs(facts, mixOf(input.config.expand)).filter((j) => j.facts.some((f) => !settled(said, f)));
       const batchSize = input.config.expand.batchSize;
       await writeJobPlan(input.outDir, jobs, batchSize);
       return { jobs: jobs.length, batches: Math.ceil(jobs.length / batchSize), batchSize };

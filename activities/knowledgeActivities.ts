@@ -5,7 +5,7 @@ import { readJsonl, toJsonl, writeFileAtomic } from './common/files';
 import { plantVocabulary, plantVocabularyPath } from './expand/plantVocabulary';
 import { sourceRecordFiles } from './parse/parseChunk';
 import { OperationRecord } from './parse/records';
-import { type DeriveResult, FactInputs } from './kinds/deriveFacts';
+import type { DeriveResult } from './kinds/deriveFacts';
 import { DEFAULT_DERIVE_OPTIONS } from './knowledge/deriveOptions';
 import { buildsOn, Fact } from './kinds';
 import { PrivacyReport } from './knowledge/privacy';
@@ -17,6 +17,7 @@ import type { FactsSummary } from './run/contracts';
 import { mergeFacts, readGraphSnapshot, loadGraphFiles } from '../graphs/store';
 import { fail, withNeo4j, type ActivityDeps } from './deps';
 import { countBy } from './common/counts';
+import { factInputsSoFar, type History, keepKnowledge, keptForLater } from './kinds/knowledgeSoFar';
 
 /** Stage 2: the knowledge graph loaded, facts derived from the records and written back. */
 export function createKnowledgeActivities(deps: ActivityDeps) {
@@ -38,6 +39,8 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       sources: { source: string; chunks: number; series?: unknown }[];
       runId: string;
       config: RunConfig;
+      /** a schedule's version: facts derive from the data so far (knowledge/knowledgeSoFar.ts) */
+      history?: History;
     }): Promise<FactsSummary> {
       const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
       try {
@@ -45,15 +48,21 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       } catch (e) {
         throw fail('InvalidGraph', `the knowledge graph's derived quantities: ${(e as Error).message}`);
       }
+      const { history } = input;
+      // a schedule's version: the earlier versions' kept rows and ledger first
+      const inputs = await factInputsSoFar(graph, history, heartbeat);
       // record files one at a time: samples go into per-asset tables, their records are not kept
-      const inputs = new FactInputs(graph);
+      const kept: OperationRecord[] = [];
       for (const file of input.sources.flatMap((p) => sourceRecordFiles(input.outDir, p))) {
-        for (const r of await readJsonl(file, OperationRecord)) inputs.add(r);
+        for (const r of await readJsonl(file, OperationRecord)) {
+          inputs.add(r);
+          if (history && keptForLater(r)) kept.push(r);
+        }
         heartbeat();
       }
-      const { facts, unlinked, rulesSetAside, privacy } = await drawnOnce(input, () =>
-        inputs.derive({ ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts, privacy: input.config.privacy }),
-      );
+      const opts = { ...DEFAULT_DERIVE_OPTIONS, ...input.config.facts, privacy: input.config.privacy };
+      const { facts, unlinked, rulesSetAside, privacy } = await drawnOnce(input, () => inputs.derive(opts));
+      if (history) await keepKnowledge(input.outDir, kept, inputs.chains(opts.maxSources));
       await writeFileAtomic(join(input.outDir, 'rules_set_aside.jsonl'), toJsonl(rulesSetAside));
       heartbeat();
       const links = await withNeo4j(deps.neo4jUri, () =>

@@ -53,6 +53,7 @@ export async function scheduledRun(input: ScheduledRunInput): Promise<ScheduledR
           sources: increment.sources,
           outDir: increment.versionDir,
           config: increment.config,
+          history: increment.history,
         },
       ],
     });

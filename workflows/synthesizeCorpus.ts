@@ -157,6 +157,7 @@ async function knowledgeStage(run: Run, prepared: PreparedRun, parsed: ParseSumm
     sources: parsed.map((p) => ({ source: p.source, chunks: p.chunks, series: p.series })),
     runId: input.runId,
     config: input.config,
+    history: input.history,
   });
   run.progress.facts = facts.facts;
   upsertSearchAttributes([{ key: FORGE_FACTS, value: facts.facts }]);
@@ -174,6 +175,7 @@ async function expandStage(run: Run, facts: FactsSummary): Promise<ExpandSummary
     outDir: input.outDir,
     factsPath: facts.factsPath,
     config: input.config,
+    dataset: input.history?.dataset,
   });
   progress.texts = { done: 0, total: planned.jobs };
   setHandler(expandProgressSignal, (d) => {

@@ -1,8 +1,8 @@
-import { Fact, KINDS, privateRelease, withheldKinds } from '.';
+import { Fact, factId, KINDS, privateRelease, withheldKinds } from '.';
 import { DEFAULT_DERIVE_OPTIONS, type DeriveOptions } from '../knowledge/deriveOptions';
 import type { MineInputs } from './kindSpec';
 import type { OperationRecord, SampleRecord, WorkOrderRecord } from '../parse/records';
-import type { TimedEvent } from '../knowledge/eventChainFacts';
+import { type ChainLedger, emptyLedger, foldEvents, type TimedEvent } from '../knowledge/eventChainFacts';
 import type { GraphSnapshot } from '../knowledge/graphSnapshot';
 import { GraphIndex } from '../knowledge/linking';
 import type { SetAsideRule } from '../knowledge/ruleFacts';
@@ -21,7 +21,8 @@ export interface DeriveResult {
 
 /**
  * What fact derivation reads, collected one record at a time so that record files can be streamed: samples
- * go into per-asset tables as they come (their records are not kept), events and work orders are kept.
+ * go into per-asset tables as they come (their records are not kept), events and work orders are kept. Events are
+ * folded into the alarms' ledger - after `earlier`'s (a schedule's previous version) when given.
  */
 export class FactInputs {
   readonly unlinked: Record<string, number> = {};
@@ -30,9 +31,20 @@ export class FactInputs {
   private readonly index: GraphIndex;
   private readonly tables: SeriesTableBuilder;
 
-  constructor(graph: GraphSnapshot) {
+  private folded: ChainLedger | null = null;
+
+  constructor(
+    graph: GraphSnapshot,
+    private readonly earlier: ChainLedger | null = null,
+  ) {
     this.index = new GraphIndex(graph);
     this.tables = new SeriesTableBuilder(this.index, this.unlinked);
+  }
+
+  /** The alarms' ledger with the events folded in (kept by a schedule's version for the next). */
+  chains(maxSources: number): ChainLedger {
+    this.folded ??= foldEvents(this.earlier ?? emptyLedger(maxSources), this.events);
+    return this.folded;
   }
 
   add(r: OperationRecord | SampleRecord): void {
@@ -48,7 +60,15 @@ export class FactInputs {
    */
   derive(opts: DeriveOptions = DEFAULT_DERIVE_OPTIONS, rand?: Rand): DeriveResult {
     const { index, events, orders } = this;
-    const inputs: MineInputs = { tables: this.tables.finish(), events, orders, index, opts, rand };
+    const inputs: MineInputs = {
+      tables: this.tables.finish(),
+      events,
+      orders,
+      chains: this.chains(opts.maxSources),
+      index,
+      opts,
+      rand,
+    };
     const all: Fact[] = [];
     const rulesSetAside: SetAsideRule[] = [];
     let privacy: PrivacyReport | null = null;
@@ -60,7 +80,8 @@ export class FactInputs {
       rulesSetAside.push(...(mined.setAside ?? []));
       if (mined.privacy) privacy = { ...mined.privacy, withheld_kinds: withheldKinds() };
     }
-    const facts = opts.privacy ? privateRelease(all) : all;
+    const released = opts.privacy ? privateRelease(all) : all;
+    const facts = stableIds(released);
     return {
       facts: facts.sort((a, b) => a.id.localeCompare(b.id)),
       unlinked: this.unlinked,
@@ -68,6 +89,32 @@ export class FactInputs {
       privacy,
     };
   }
+}
+
+/**
+ * Each fact under its stable id (`factId`: its kind's identity), the draft ids the miners gave (withId: a hash of the
+ * content, by which a fact names the one it builds on) rewritten wherever a fact names one. Facts of one identity
+ * (two rules on one parameter at two thresholds) are never merged: the second and later, in the miner's order, get
+ * the identity's id with `-2`, `-3`...
+ */
+export function stableIds(facts: readonly Fact[]): Fact[] {
+  const ids = new Map<string, string>();
+  const taken = new Map<string, number>();
+  for (const f of facts) {
+    const id = factId(f);
+    const n = (taken.get(id) ?? 0) + 1;
+    taken.set(id, n);
+    ids.set(f.id, n === 1 ? id : `${id}-${n}`);
+  }
+  const rename = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? (ids.get(v) ?? v)
+      : Array.isArray(v)
+        ? v.map(rename)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]))
+          : v;
+  return facts.map((f) => rename(f) as Fact);
 }
 
 /**

@@ -1,14 +1,14 @@
 import { askFigure } from './probeCards';
 import { eventChainEn, eventChainZh } from './eventChainTemplates';
 import { withId } from '../knowledge/factParts';
-import { eventChainFacts } from '../knowledge/eventChainFacts';
+import { chainFacts } from '../knowledge/eventChainFacts';
 import { EventChainFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 
-/** An alarm's episodes and what operators did while it was active (eventChainFacts.ts mines it). */
+/** An alarm's episodes and what operators did while it was active (eventChainFacts.ts folds them into a ledger and mines it). */
 export const eventChain: KindSpec<typeof EventChainFact> = {
   schema: EventChainFact,
-  mine: ({ events, index }) => ({ facts: eventChainFacts(events, index).map(withId) }),
+  mine: ({ chains, index }) => ({ facts: chainFacts(chains, index).map(withId) }),
   identity: ({ statement: s }) => [s.alarm.id, s.asset],
   privateRelease: false,
   title: ({ statement: s }, lang) =>

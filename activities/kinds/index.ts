@@ -56,8 +56,12 @@ export function privateRelease<F extends { kind: string }>(facts: readonly F[]):
 /** fact kinds a private run withholds, for its report */
 export const withheldKinds = (): string[] => [...byKind].filter(([, spec]) => !spec.privateRelease).map(([k]) => k);
 
-/** A fact's identity across runs: its kind and a hash of what it is about (KindSpec.identity), not its figures. */
-export const factKey = (f: Fact): string => `${f.kind}:${sha256(canonicalJson(kindOf(f).identity(f))).slice(0, 16)}`;
+/**
+ * A fact's id: a hash of its kind and what it is about (KindSpec.identity), not of its figures - the same across runs
+ * and a schedule's versions while its evidence and figures change (deriveFacts.ts gives every fact this id).
+ */
+export const factId = (f: { kind: string } & Fact): string =>
+  `fact-${sha256(canonicalJson([f.kind, kindOf(f).identity(f)])).slice(0, 24)}`;
 
 /** Ids of the facts a fact builds on (the graph's [:DERIVED_FROM] edges). */
 export const buildsOn = (f: Fact): string[] => kindOf(f).buildsOn?.(f) ?? [];

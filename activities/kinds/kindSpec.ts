@@ -3,18 +3,25 @@ import type { Ask } from './probeCards';
 import type { Lang } from '../common/lang';
 import type { Templates } from './textParts';
 import type { DeriveOptions } from '../knowledge/deriveOptions';
-import type { TimedEvent } from '../knowledge/eventChainFacts';
+import type { ChainLedger, TimedEvent } from '../knowledge/eventChainFacts';
 import type { GraphIndex } from '../knowledge/linking';
 import type { PrivacyReport, Rand } from '../knowledge/privacy';
 import type { SetAsideRule } from '../knowledge/ruleFacts';
 import type { SeriesTable } from '../knowledge/seriesTable';
 import type { WorkOrderRecord } from '../parse/records';
 
-/** What a miner reads: the run's tables (samples joined with the graph), timed events, work orders, the graph. */
+/**
+ * What a miner reads: the tables (samples joined with the graph), timed events, work orders, the alarms' ledger, the
+ * graph. In a schedule's version (knowledge over time) tables, orders and the ledger hold the data so far (the
+ * earlier versions' kept records and ledger beside the version's own); `events` are the version's own lines only -
+ * a kind whose figures must span versions reads the ledger or the tables, never the events alone.
+ */
 export interface MineInputs {
   tables: readonly SeriesTable[];
   events: readonly TimedEvent[];
   orders: readonly WorkOrderRecord[];
+  /** every asset's alarm episodes, folded (eventChainFacts.ts) */
+  chains: ChainLedger;
   index: GraphIndex;
   opts: DeriveOptions;
   /** with `privacy`: the noise source */

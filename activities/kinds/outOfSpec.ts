@@ -9,7 +9,7 @@ import { parameterTopic } from './textParts';
 /** How often a parameter left its recommended range, and what that did to quality (outOfSpecFacts.ts mines it). */
 export const outOfSpec: KindSpec<typeof OutOfSpecFact> = {
   schema: OutOfSpecFact,
-  mine: ({ tables, events, index, opts }) => ({ facts: outOfSpecFacts(tables, events, index, opts).map(withId) }),
+  mine: ({ tables, chains, index, opts }) => ({ facts: outOfSpecFacts(tables, chains, index, opts).map(withId) }),
   identity: ({ statement: s }) => [s.parameter.id, s.asset.id, s.direction],
   privateRelease: false,
   title: ({ statement: s }, lang) => {

@@ -29,8 +29,9 @@ export function uniqBy<T>(xs: readonly T[], key: (x: T) => string): T[] {
 }
 
 /**
- * A fact's id is the hash of everything it says: the same data and graph give the same id. (Each fact is validated
- * against the union when derivation ends: deriveFacts.ts.)
+ * A fact's draft id: the hash of everything it says, so that a fact built on another (graph_agreement on its rule) can
+ * name it while mining. When derivation ends (deriveFacts.ts) each fact is validated against the union and given its
+ * stable id (its kind's identity, kinds/index.ts `factId`), and every draft id it names is rewritten to that id.
  */
 export function withId<F extends { kind: string; id: string }>(f: Omit<F, 'id'> & { id?: string }): F {
   const { id: _ignored, ...body } = f;

@@ -1,6 +1,6 @@
 import { round } from '../common/numbers';
-import type { EventRecord } from '../parse/records';
-import { assetNode, named, parameterRef, src, uniq } from './factParts';
+import { alarmLines, type ChainLedger } from './eventChainFacts';
+import { assetNode, named, parameterRef, uniq } from './factParts';
 import type { NamedNode, OutOfSpecFact } from './facts';
 import type { GraphIndex } from './linking';
 import { rowSource, type SeriesTable } from './seriesTable';
@@ -47,7 +47,7 @@ export function mainDefect(
 /** How often each parameter left its recommended range, what that did to quality, and what the graph links to it. */
 export function outOfSpecFacts(
   tables: readonly SeriesTable[],
-  events: readonly EventRecord[],
+  chains: ChainLedger,
   index: GraphIndex,
   opts: OutOfSpecOptions,
 ): Omit<OutOfSpecFact, 'id'>[] {
@@ -112,10 +112,7 @@ export function outOfSpecFacts(
           },
           sources: [
             ...out.slice(0, opts.maxSources).map((i) => rowSource(t, i)),
-            ...events
-              .filter((e) => e.code && alarmIds.has(e.code) && e.asset === t.asset)
-              .slice(0, opts.maxSources)
-              .map(src),
+            ...[...alarmIds].flatMap((code) => alarmLines(chains, t.asset, code)).slice(0, opts.maxSources),
           ],
         });
       }

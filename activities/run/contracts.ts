@@ -7,6 +7,7 @@ import type { GeneratorEndpoint } from '../expand/generatorEndpoint';
 import type { ShardInfo } from '../expand/shards';
 import type { PiiCounts } from '../parse/pii';
 import type { InputRef } from '../parse/parseFile';
+import type { History } from '../kinds/knowledgeSoFar';
 import type { QualityReport } from '../expand/qualityFloor';
 import type { StopReason } from '../expand/expandFacts';
 import { FilterStats } from '../expand/filterTypes';
@@ -22,6 +23,11 @@ export interface RunInput {
   config: RunConfig;
   /** the inputs already described, each with what to read of it (a scheduled run's increment); else `inputs` are */
   sources?: InputRef[];
+  /**
+   * a schedule's version: the dataset and its committed versions - facts derive from the data so far, only new and
+   * changed facts are expanded
+   */
+  history?: History;
 }
 
 export type { InputRef };

@@ -1,9 +1,11 @@
 import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { canonicalJson } from '../common/canonicalJson';
-import { readJsonl, sha256, writeFileAtomic } from '../common/files';
-import { Fact, factKey } from '../kinds';
+import { readJsonl, writeFileAtomic } from '../common/files';
+import { Fact } from '../kinds';
+import type { History } from '../kinds/knowledgeSoFar';
+import { compareFacts, FactIndex, VersionChanges } from './factIndex';
+import { documentsPath, readDocuments } from '../expand/corpusFiles';
 import { dedupIndexPath } from '../expand/dedupIndexFile';
 import { Cursors, fileKey, matchInputs, planReads, type PlannedRead } from '../parse/cursors';
 import { NonRetryableError } from '../common/failures';
@@ -42,18 +44,8 @@ export const DatasetVersion = z.object({
     z.object({ name: z.string(), path: z.string(), from_line: z.number().int(), to_line: z.number().int() }),
   ),
   notes: z.array(z.string()),
-  /**
-   * its facts beside the earlier versions' by identity (kinds/index.ts `factKey`): new, changed (the earlier fact of
-   * the same identity is superseded by it) and unchanged
-   */
-  facts: z
-    .object({
-      new: z.number().int(),
-      changed: z.number().int(),
-      unchanged: z.number().int(),
-      superseded: z.array(z.object({ id: z.string(), by: z.string(), key: z.string(), version: z.number().int() })),
-    })
-    .default({ new: 0, changed: 0, unchanged: 0, superseded: [] }),
+  /** its facts and documents beside the earlier versions' (run/factIndex.ts) */
+  ...VersionChanges.shape,
   /** its run's counts (the manifest's), in part */
   counts: Manifest.shape.counts.pick({
     lines: true,
@@ -65,33 +57,13 @@ export const DatasetVersion = z.object({
 });
 export type DatasetVersion = z.infer<typeof DatasetVersion>;
 
-/** `<out>/dataset.json` (**contract**): the schedule's versions, oldest first. */
-export const DatasetManifest = z.object({ schedule: z.string(), versions: z.array(DatasetVersion) });
+/** `<out>/dataset.json` (**contract**): the schedule's versions, oldest first, and its facts over them. */
+export const DatasetManifest = z.object({
+  schedule: z.string(),
+  versions: z.array(DatasetVersion),
+  facts: FactIndex,
+});
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
-
-/** `<out>/facts.json`: every fact identity the versions derived, with its latest fact id, version, statement hash. */
-const FactIndex = z.record(z.string(), z.object({ id: z.string(), version: z.number().int(), statement: z.string() }));
-type FactIndex = z.infer<typeof FactIndex>;
-const factIndexPath = (outDir: string) => join(outDir, 'facts.json');
-
-/** A version's facts beside the index: new, changed (superseding the earlier fact), unchanged; the index after. */
-export function compareFacts(index: FactIndex, facts: readonly Fact[], version: number) {
-  const next: FactIndex = { ...index };
-  const out = { new: 0, changed: 0, unchanged: 0, superseded: [] as DatasetVersion['facts']['superseded'] };
-  for (const f of facts) {
-    const key = factKey(f);
-    const statement = sha256(canonicalJson(f.statement));
-    const before = index[key];
-    if (!before) out.new++;
-    else if (before.statement === statement) out.unchanged++;
-    else {
-      out.changed++;
-      out.superseded.push({ id: before.id, by: f.id, key, version: before.version });
-    }
-    next[key] = { id: f.id, version, statement };
-  }
-  return { facts: out, index: next };
-}
 
 export const cursorsPath = (outDir: string) => join(outDir, 'cursors.json');
 const pendingCursorsPath = (outDir: string, runId: string) => join(outDir, 'cursors', `${runId}.pending.json`);
@@ -107,7 +79,10 @@ async function readJsonOr<T>(path: string, schema: z.ZodType<T>, empty: T): Prom
 }
 
 export const readDataset = (outDir: string, schedule: string) =>
-  readJsonOr(datasetManifestPath(outDir), DatasetManifest, { schedule, versions: [] });
+  readJsonOr(datasetManifestPath(outDir), DatasetManifest, { schedule, versions: [], facts: {} });
+
+/** The facts a dataset's versions said, by id (none before its first version). */
+export const readFactIndex = async (outDir: string): Promise<FactIndex> => (await readDataset(outDir, '')).facts;
 
 /** The model of a source (by name) in the latest version that read it, or null. */
 async function lastModelOf(outDir: string, dataset: DatasetManifest, name: string): Promise<string | null> {
@@ -156,6 +131,8 @@ export interface Increment {
   domain: string;
   sources: InputRef[];
   versionDir: string;
+  /** the dataset and its committed versions: the version's facts derive from the data so far */
+  history: History;
   notes: string[];
   reads: DatasetVersion['reads'];
 }
@@ -212,6 +189,7 @@ export async function planIncrement(
     domain: runDomain(config),
     sources,
     versionDir: dir,
+    history: { dataset: input.outDir, versions: dataset.versions.map((v) => join(input.outDir, v.dir)) },
     notes,
     reads: reads.map((r, i) => ({
       name: sources[i].name,
@@ -236,10 +214,15 @@ export async function commitIncrement(args: {
   const dataset = await readDataset(input.outDir, input.schedule);
   if (result) {
     const version = dataset.versions.length + 1;
-    const index = await readJsonOr(factIndexPath(input.outDir), FactIndex, {});
     const facts = await readJsonl(join(increment.versionDir, 'facts.jsonl'), Fact);
-    const compared = compareFacts(index, facts, version);
-    await writeFileAtomic(factIndexPath(input.outDir), JSON.stringify(compared.index, null, 1));
+    const docs = await readDocuments(documentsPath(increment.versionDir));
+    const { index, ...changes } = compareFacts(
+      dataset.facts,
+      facts,
+      docs.flatMap((d) => (d.origin === 'synthetic' ? [d] : [])),
+      { version, run_id: increment.runId },
+    );
+    dataset.facts = index;
     dataset.versions.push({
       version,
       run_id: increment.runId,
@@ -247,7 +230,7 @@ export async function commitIncrement(args: {
       dir: relative(input.outDir, increment.versionDir),
       reads: increment.reads,
       notes: increment.notes,
-      facts: compared.facts,
+      ...changes,
       counts: DatasetVersion.shape.counts.parse(result.counts),
     });
     await writeFileAtomic(datasetManifestPath(input.outDir), JSON.stringify(dataset, null, 1));

@@ -4,7 +4,12 @@ import type { Client } from '@temporalio/client';
 import { failureMessage } from '../../cli/runs';
 import { DatasetManifest } from '../../activities/run/increment';
 import { EXAMPLE, runningWorker, tempDir } from './runHelpers';
-import { forgeSchedule, trigger, triggerAndWait as triggerRun, versionLines } from './scheduleHelpers';
+import { forgeSchedule, trigger, triggerAndWait as triggerRun, versionEvents, versionLines } from './scheduleHelpers';
+import { Fact } from '../../activities/kinds';
+import { statementHash } from '../../activities/run/factIndex';
+import type { ForgeEnv } from '../../infra/env';
+import { startOpenAiTestServer, type OpenAiTestServer } from '../fixtures/openaiServer';
+import { faithfulText, jobOfPrompt } from '../fixtures/promptJob';
 import { testEnv } from './testEnv';
 import { TEST_LAYOUT } from '../../infra/services';
 
@@ -14,8 +19,10 @@ import { TEST_LAYOUT } from '../../infra/services';
  */
 jest.setTimeout(300_000);
 
-const env = testEnv();
+let env: ForgeEnv;
 let client: Client;
+/** the LLM test server: faithful answers, every request kept */
+let llm: OpenAiTestServer;
 let stopWorker: () => Promise<void>;
 const name = `t-${process.pid}`;
 const data = tempDir('schedule-data');
@@ -27,13 +34,22 @@ const forge = (...args: string[]) => forgeSchedule(env, ...args);
 const triggerAndWait = () => triggerRun(client, env, name);
 
 beforeAll(async () => {
+  llm = await startOpenAiTestServer((req) => ({ text: faithfulText(req) }));
+  env = testEnv({ openaiBaseUrl: llm.baseURL, openaiApiKey: 'test-key', model: 'schedule-model' });
   ({ client, stop: stopWorker } = await runningWorker(env));
 });
 
 afterAll(async () => {
   await forge('delete', name).catch(() => undefined);
   await stopWorker?.();
+  await llm?.close();
 });
+
+const readFacts = (outDir: string, dir: string) =>
+  readFileSync(join(outDir, dir, 'facts.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => Fact.parse(JSON.parse(l)));
 
 test('three runs of a schedule over a changing folder read every line once and add three versions', async () => {
   const log = join(data, 'events.log');
@@ -65,23 +81,31 @@ test('three runs of a schedule over a changing folder read every line once and a
   expect(listed.schedules.find((s) => s.scheduleId === name)?.info.workflowType.name).toBe('scheduledRun');
   expect((await fetch(`${ui}/namespaces/default/schedules/${name}`)).status).toBe(200);
 
-  const one = await triggerAndWait();
+  // each run's requests to the LLM: the statements of the facts each prompt is about
+  const asked: string[][][] = [];
+  const ask = async () => {
+    const before = llm.requests.length;
+    const result = await triggerAndWait();
+    asked.push(llm.requests.slice(before).map((r) => jobOfPrompt(r).facts.map((f) => statementHash(f))));
+    return result;
+  };
+  const one = await ask();
   expect(one.version?.counts.lines).toBe(12 + 20); // the partial line waits
   // lines appended to the log (the partial one completed), and a new CSV
   appendFileSync(log, `${LOG[12].slice(20)}\n${LOG.slice(13, 18).join('\n')}\n`);
   writeFileSync(join(data, 'other.csv'), `${CSV[0]}\n${CSV.slice(21, 31).join('\n')}\n`);
-  const two = await triggerAndWait();
+  const two = await ask();
   expect(two.version?.counts.lines).toBe(6 + 10);
   // the log rotated (two more lines in the old file first), a CSV cut and written anew
   appendFileSync(log, `${LOG.slice(18, 20).join('\n')}\n`);
   renameSync(log, `${log}.1`);
   writeFileSync(log, `${LOG.slice(20, 24).join('\n')}\n`);
   writeFileSync(join(data, 'line.csv'), `${CSV[0]}\n${CSV.slice(40, 45).join('\n')}\n`);
-  const three = await triggerAndWait();
+  const three = await ask();
   expect(three.version?.counts.lines).toBe(2 + 4 + 5);
   expect(three.notes).toEqual([expect.stringMatching(/^line\.csv: not the file an earlier run read/)]);
   // nothing new: no version, nothing parsed, no text asked for
-  const four = await triggerAndWait();
+  const four = await ask();
   expect(four.version).toBeNull();
   expect(four.versions).toBe(3);
 
@@ -90,6 +114,41 @@ test('three runs of a schedule over a changing folder read every line once and a
   // each version's facts beside the earlier ones' (by identity): the first's are all new
   expect(dataset.versions[0].facts).toMatchObject({ new: dataset.versions[0].counts.facts, changed: 0, unchanged: 0 });
   for (const v of dataset.versions) expect(v.facts.new + v.facts.changed + v.facts.unchanged).toBe(v.counts.facts);
+  // knowledge over time: facts derive from the data so far - every fact of run 1 is still given in run 3, under
+  // the same id, its figures grown with the lines read since; none ended
+  const facts = dataset.versions.map((v) => readFacts(outDir, v.dir));
+  const third = new Map(facts[2].map((f) => [f.id, f]));
+  for (const f of facts[0]) expect(third.has(f.id)).toBe(true);
+  expect(dataset.versions.flatMap((v) => v.facts.ended)).toEqual([]);
+  const raised = (fs: Fact[]) => fs.reduce((a, f) => a + (f.kind === 'event_chain' ? f.statement.raised : 0), 0);
+  const raisedLines = [...versionEvents(outDir)].filter((e) => e.state === 'raised' && e.code).length;
+  expect(raised(facts[2])).toBe(raisedLines); // every alarm line of the three versions, read once each
+  expect(raised(facts[0])).toBeLessThan(raisedLines);
+  // the rows the table miners read again are kept with each version (its CSV rows), not re-read from the files
+  const keptRows = dataset.versions.map((v) =>
+    readFileSync(join(outDir, v.dir, 'knowledge', 'records.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .reduce((a, l) => a + ((JSON.parse(l) as { lines?: number[] }).lines?.length ?? 0), 0),
+  );
+  expect(keptRows).toEqual([20, 10, 5]);
+  // only new and changed facts are asked for: every prompt is about one at least; nothing asked without new lines
+  expect(asked[0].length).toBeGreaterThan(0);
+  for (let v = 1; v < 3; v++) {
+    const before = new Set(facts.slice(0, v).flatMap((fs) => fs.map((f) => `${f.id}:${statementHash(f)}`)));
+    const fresh = new Set(facts[v].filter((f) => !before.has(`${f.id}:${statementHash(f)}`)).map(statementHash));
+    expect(fresh.size).toBe(dataset.versions[v].facts.new + dataset.versions[v].facts.changed);
+    for (const prompt of asked[v]) expect(prompt.some((h) => fresh.has(h))).toBe(true);
+  }
+  expect(asked[3]).toEqual([]);
+  // a changed fact supersedes its earlier texts: each listed is a document of an earlier version
+  const docsOf = (dir: string) =>
+    readFileSync(join(outDir, dir, 'documents', 'synthetic.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+  expect(dataset.versions[1].documents.superseded.length).toBeGreaterThan(0);
+  for (const id of dataset.versions[1].documents.superseded) expect(docsOf(dataset.versions[0].dir)).toContain(id);
   expect(dataset.versions.map((v) => v.reads.map((r) => `${r.name}:${r.from_line}-${r.to_line}`))).toEqual([
     ['events.log:1-12', 'line.csv:1-21'],
     ['events.log:13-18', 'other.csv:1-11'],

@@ -42,3 +42,14 @@ export function versionLines(outDir: string): Map<string, number> {
   }
   return seen;
 }
+
+/** Every event record of a schedule's versions (each version's record files). */
+export function* versionEvents(outDir: string): Generator<{ state?: string; code?: string | null }> {
+  for (const f of allFiles(join(outDir, 'versions'))) {
+    if (!/\/records\/[^/]+\.jsonl$/.test(f) || f.endsWith('.series.jsonl')) continue;
+    for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
+      const r = JSON.parse(l) as { kind: string; state?: string; code?: string | null };
+      if (r.kind === 'event') yield r;
+    }
+  }
+}

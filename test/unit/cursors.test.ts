@@ -72,9 +72,10 @@ test('a scheduled run reads after the committed cursors, and says when the clock
   const plan = await planIncrement(input, 'run-1', '2026-12-05T10:00:00.000Z');
   expect(plan.reads).toEqual([{ name: 'a.log', path: join(d, 'a.log'), from_line: 1, to_line: 2 }]);
   expect(plan.notes).toEqual([]);
-  // the version's run wrote its facts (none here)
-  mkdirSync(plan.versionDir, { recursive: true });
+  // the version's run wrote its facts and documents (none here)
+  mkdirSync(join(plan.versionDir, 'documents'), { recursive: true });
   writeFileSync(join(plan.versionDir, 'facts.jsonl'), '');
+  writeFileSync(join(plan.versionDir, 'documents', 'synthetic.jsonl'), '');
   await commitIncrement({
     input,
     increment: plan,

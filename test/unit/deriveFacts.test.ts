@@ -1,8 +1,16 @@
-import { deriveFacts } from '../../activities/kinds/deriveFacts';
 import { DEFAULT_DERIVE_OPTIONS } from '../../activities/knowledge/deriveOptions';
 import { type EventChainFact, type MaintenanceFact, type OutOfSpecFact } from '../../activities/knowledge/facts';
-import { Fact, factKey } from '../../activities/kinds';
-import { compareFacts } from '../../activities/run/increment';
+import { buildsOn, Fact, factId } from '../../activities/kinds';
+import { compareFacts, settled } from '../../activities/run/factIndex';
+import { deriveFacts, stableIds } from '../../activities/kinds/deriveFacts';
+import {
+  ChainLedger,
+  chainFacts,
+  emptyLedger,
+  foldEvents,
+  type TimedEvent,
+} from '../../activities/knowledge/eventChainFacts';
+import { GraphIndex } from '../../activities/knowledge/linking';
 import { wilsonInterval } from '../../activities/knowledge/stats';
 import { alarmEvents, GRAPH, samples, workOrders } from '../fixtures/graph';
 
@@ -88,14 +96,16 @@ describe('deriveFacts', () => {
     expect(m.find((f) => f.evidence.n === 1)!.statement.equipment).toEqual([]); // IMM-02 is not in the graph
   });
 
-  test('ids are deterministic and change with the evidence', () => {
+  test('ids are deterministic and stay while the evidence changes (the statement says the new figures)', () => {
     expect(deriveFacts(records, GRAPH).facts.map((f) => f.id)).toEqual(facts.map((f) => f.id));
     const other = deriveFacts(
       [...samples(100, new Set([...hot, 20])), ...alarmEvents(), ...workOrders()],
       GRAPH,
       DEFAULT_DERIVE_OPTIONS,
     ).facts;
-    expect(other.find((f) => f.kind === 'out_of_spec')!.id).not.toBe(oos.id);
+    const moved = other.find((f) => f.kind === 'out_of_spec')!;
+    expect(moved.id).toBe(oos.id);
+    expect(moved.evidence.n_out).not.toBe(oos.evidence.n_out);
   });
 });
 
@@ -106,30 +116,81 @@ test('wilsonInterval brackets the proportion', () => {
   expect(wilsonInterval(0, 0)).toEqual([0, 1]);
 });
 
-describe('fact identity across runs (factKey) and a version beside the earlier ones (compareFacts)', () => {
+describe('fact ids across runs (factId), and a version beside the earlier ones (compareFacts)', () => {
   const { facts } = deriveFacts(records, GRAPH);
   const more = deriveFacts([...records, ...samples(40, new Set([3, 4, 5]))], GRAPH).facts;
+  const oos = (fs: readonly Fact[]) => fs.find((f) => f.kind === 'out_of_spec')!;
 
-  test('every fact of a run has its own identity; the same data give the same identities', () => {
-    const keys = facts.map(factKey);
-    expect(new Set(keys).size).toBe(facts.length);
-    expect(deriveFacts(records, GRAPH).facts.map(factKey)).toEqual(keys);
+  test('every fact of a run has its own id, its identity; the same data give the same ids; links follow', () => {
+    expect(new Set(facts.map((f) => f.id)).size).toBe(facts.length);
+    for (const f of facts) expect(f.id).toBe(factId(f));
+    expect(deriveFacts(records, GRAPH).facts.map((f) => f.id)).toEqual(facts.map((f) => f.id));
+    // a fact built on another names it by its stable id
+    const ids = new Set(facts.map((f) => f.id));
+    for (const f of facts) for (const id of buildsOn(f)) expect(ids.has(id)).toBe(true);
   });
 
-  test('more data: same identity, changed statement supersedes the earlier fact; the same data: unchanged', () => {
-    const first = compareFacts({}, facts, 1);
-    expect(first.facts).toMatchObject({ new: facts.length, changed: 0, unchanged: 0 });
-    const again = compareFacts(first.index, facts, 2);
+  test('more data: the same id, its figures updated', () => {
+    expect(oos(more).id).toBe(oos(facts).id);
+    expect(oos(more).evidence).not.toEqual(oos(facts).evidence);
+  });
+
+  test('two facts of one identity stay two facts: the second gets the identity with -2', () => {
+    const f = { ...oos(facts), id: 'fact-draft-1' };
+    const twin = { ...f, id: 'fact-draft-2', evidence: { ...f.evidence, n: f.evidence.n + 1 } };
+    expect(stableIds([f, twin]).map((x) => x.id)).toEqual([factId(f), `${factId(f)}-2`]);
+  });
+
+  test('versions: new, unchanged, changed (earlier statement and texts superseded), ended (never deleted)', () => {
+    const v1 = { version: 1, run_id: 'r1' };
+    const docs = facts.map((f, i) => ({ id: `doc-${i}`, fact_ids: [f.id] }));
+    const first = compareFacts({}, facts, docs, v1);
+    expect(first.facts).toMatchObject({ new: facts.length, changed: 0, unchanged: 0, ended: [] });
+    expect(first.documents).toEqual({ added: facts.length, superseded: [] });
+    const again = compareFacts(first.index, facts, [], { version: 2, run_id: 'r2' });
     expect(again.facts).toMatchObject({ new: 0, changed: 0, unchanged: facts.length, superseded: [] });
-    const grown = compareFacts(first.index, more, 2);
-    const oos = (fs: readonly Fact[]) => fs.find((f) => f.kind === 'out_of_spec')!;
-    expect(factKey(oos(more))).toBe(factKey(oos(facts)));
-    expect(oos(more).id).not.toBe(oos(facts).id);
-    expect(grown.facts.superseded).toContainEqual({
-      id: oos(facts).id,
-      by: oos(more).id,
-      key: factKey(oos(facts)),
-      version: 1,
-    });
+    expect(facts.every((f) => settled(first.index, f))).toBe(true);
+    const grown = compareFacts(first.index, more, [], { version: 2, run_id: 'r2' });
+    expect(settled(first.index, oos(more))).toBe(false);
+    expect(grown.facts.superseded).toContainEqual({ id: oos(facts).id, version: 1 });
+    expect(grown.documents.superseded).toContain(`doc-${facts.indexOf(oos(facts))}`);
+    const gone = facts.filter((f) => f.kind !== 'maintenance_pattern');
+    const ended = compareFacts(first.index, gone, [], { version: 2, run_id: 'r2' });
+    const orders = facts.filter((f) => f.kind === 'maintenance_pattern');
+    expect(orders.length).toBeGreaterThan(0);
+    expect(ended.facts.ended.map((e) => e.id).sort()).toEqual(orders.map((f) => f.id).sort());
+    for (const f of orders) expect(ended.index[f.id].ended).toEqual({ version: 2, run_id: 'r2' });
+    // it comes back: new again
+    expect(compareFacts(ended.index, facts, [], { version: 3, run_id: 'r3' }).facts.new).toBe(orders.length);
+  });
+});
+
+describe("the alarms' ledger: knowledge over time", () => {
+  const events = alarmEvents() as TimedEvent[];
+  const index = new GraphIndex(GRAPH);
+
+  test('events folded in two parts (through the ledger file) give the facts of one fold, cut anywhere', () => {
+    const whole = chainFacts(foldEvents(emptyLedger(100), events), index);
+    expect(whole.length).toBeGreaterThan(0);
+    const sorted = [...events].sort((a, b) => a.ts.localeCompare(b.ts) || a.line - b.line);
+    for (let cut = 0; cut <= sorted.length; cut++) {
+      const first = ChainLedger.parse(JSON.parse(JSON.stringify(foldEvents(emptyLedger(100), sorted.slice(0, cut)))));
+      expect(chainFacts(foldEvents(first, sorted.slice(cut)), index)).toEqual(whole);
+    }
+  });
+
+  test('an episode open at the cut is unresolved, then resolved once its clear comes', () => {
+    const sorted = [...events].sort((a, b) => a.ts.localeCompare(b.ts) || a.line - b.line);
+    const raisedAt = sorted.findIndex((e) => e.state === 'raised');
+    const open = chainFacts(foldEvents(emptyLedger(100), sorted.slice(0, raisedAt + 1)), index);
+    expect(open[0].statement).toMatchObject({ episodes: 1, unresolved: 1, duration_min: null });
+  });
+
+  test('late events are counted, and the ledger keeps at most maxSources lines of provenance', () => {
+    const l = foldEvents(emptyLedger(2), events);
+    for (const chains of Object.values(l.assets))
+      for (const c of Object.values(chains)) expect(c.sources.length).toBeLessThanOrEqual(2);
+    const early = { ...events[0], ts: '2000-01-01T00:00:00Z' };
+    expect(Object.values(foldEvents(l, [early]).late)).toEqual([1]);
   });
 });
