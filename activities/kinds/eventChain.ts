@@ -5,7 +5,7 @@ import { chainFacts } from '../knowledge/eventChainFacts';
 import { EventChainFact } from '../knowledge/facts';
 import type { KindSpec } from './kindSpec';
 
-/** An alarm's episodes and what operators did while it was active (eventChainFacts.ts folds them into a ledger and mines it). */
+/** An alarm's episodes and what operators did while it was active (eventChainFacts.ts: a ledger of them, mined). */
 export const eventChain: KindSpec<typeof EventChainFact> = {
   schema: EventChainFact,
   mine: ({ chains, index }) => ({ facts: chainFacts(chains, index).map(withId) }),

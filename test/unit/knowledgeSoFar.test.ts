@@ -49,7 +49,7 @@ async function throughVersions(graph: GraphSnapshot, parts: OperationRecord[][])
  * and knowledge/chains.json): the last one's facts are those of all the data at once - nothing read twice, nothing
  * lost - though it read only its own records and the kept ones.
  */
-test('facts of the data so far through the versions kept knowledge equal the facts of all the data at once', async () => {
+test('facts of the data so far, through what each version kept, equal the facts of all the data at once', async () => {
   const rows = samples(120, new Set([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 70, 71, 72, 73]), new Set([50, 95]));
   const events = alarmEvents();
   const orders = workOrders();
