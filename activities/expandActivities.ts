@@ -7,7 +7,8 @@ import { expandJobs } from './expand/expandFacts';
 import { batchFiltersPath, batchPath, batchRejectedPath, readJobBatch, writeJobPlan } from './expand/jobFile';
 import { planJobs } from './expand/jobs';
 import { readFactIndex } from './run/increment';
-import { settled } from './run/factIndex';
+import { settled, supersededTexts } from './run/factIndex';
+import { dropFromDedupIndex } from './expand/dedupIndexFile';
 import { LiveQuality, type QualityTally } from './expand/qualityStop';
 import { EndpointRefused, LlmExpander } from './expand/llmExpander';
 import { writeDocuments } from './expand/corpusFiles';
@@ -31,6 +32,8 @@ export function createExpandActivities(deps: ActivityDeps) {
     }): Promise<{ jobs: number; batches: number; batchSize: number }> {
       const facts = await readJsonl(input.factsPath, Fact);
       const said = input.dataset ? await readFactIndex(input.dataset) : {};
+      // the earlier texts of the facts changed leave the near-duplicate index: their new texts replace them
+      await dropFromDedupIndex(input.outDir, supersededTexts(said, facts));
       // a text only about facts said already, as they are, is not asked for again
       const jobs = planJobs(facts, mixOf(input.config.expand)).filter((j) => j.facts.some((f) => !settled(said, f)));
       const batchSize = input.config.expand.batchSize;

@@ -34,3 +34,20 @@ export async function loadDedupIndex(outDir: string, threshold: number): Promise
 export async function saveDedupIndex(outDir: string, index: NearDuplicateIndex): Promise<void> {
   await writeFileAtomic(dedupIndexPath(outDir), toJsonl(index.entries()));
 }
+
+/**
+ * Take documents out of a run directory's index: a schedule's version drops the earlier texts of the facts it
+ * changed (they are superseded), so that their new texts are not taken for near-duplicates of the texts they replace.
+ */
+export async function dropFromDedupIndex(outDir: string, ids: ReadonlySet<string>): Promise<number> {
+  if (!ids.size) return 0;
+  const path = dedupIndexPath(outDir);
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw e;
+  });
+  const lines = text.split('\n').filter((l) => l.trim());
+  const kept = lines.filter((l) => !ids.has(Entry.parse(JSON.parse(l)).id));
+  if (kept.length < lines.length) await writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
+  return lines.length - kept.length;
+}

@@ -45,6 +45,11 @@ export function settled(index: FactIndex, f: Fact): boolean {
   return !!e && e.ended === null && e.statement === statementHash(f);
 }
 
+/** The earlier texts of the facts a version changed: superseded by the texts it writes for them. */
+export function supersededTexts(index: FactIndex, facts: readonly Fact[]): Set<string> {
+  return new Set(facts.flatMap((f) => (index[f.id] && !settled(index, f) ? index[f.id].texts : [])));
+}
+
 /**
  * A version's facts and documents beside the index: facts new, changed (the earlier statement and its texts
  * superseded) or unchanged; facts of the index it does not give ended (their texts superseded); the index after.
