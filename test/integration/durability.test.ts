@@ -17,7 +17,16 @@ import { runHistories } from '../../infra/runHistory';
 import { connectClient } from '../../infra/temporal';
 import { progressQuery, type ScheduledRunResult } from '../../workflows';
 import { EXAMPLE, EXAMPLE_INPUTS, tempDir } from './runHelpers';
-import { forgeSchedule, trigger, triggerAndWait, versionLines } from './scheduleHelpers';
+import {
+  forgeSchedule,
+  raisedLines,
+  raisedSoFar,
+  readFacts,
+  trigger,
+  triggerAndWait,
+  versionLines,
+} from './scheduleHelpers';
+import { DatasetManifest } from '../../activities/run/increment';
 import { completed, disturbableConfig, killHard, outcome, startWorker, until, workers } from './workerProcesses';
 
 /**
@@ -206,6 +215,9 @@ test('a worker killed with SIGKILL in the middle of a scheduled run: each line r
     expect([...seen.keys()].map((k) => Number(k.split(':')[1])).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 24 }, (_, i) => i + 1),
     );
+    // and the knowledge: the last version's facts count every alarm line of the three once
+    const dataset = DatasetManifest.parse(JSON.parse(readFileSync(join(outDir, 'dataset.json'), 'utf8')));
+    expect(raisedSoFar(readFacts(outDir, dataset.versions[2].dir))).toBe(raisedLines(outDir));
     // the kill mattered: something the dead worker held was done again
     const events = (await runHistories(client, version)).flatMap((h) => h.events);
     expect(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Fact } from '../../activities/kinds';
 import type { Client } from '@temporalio/client';
 import { scheduleCommand, triggerAndWait as runAndWait } from '../../cli/commands/schedule';
 import type { ForgeEnv } from '../../infra/env';
@@ -43,8 +44,23 @@ export function versionLines(outDir: string): Map<string, number> {
   return seen;
 }
 
+/** A version's facts. */
+export const readFacts = (outDir: string, dir: string): Fact[] =>
+  readFileSync(join(outDir, dir, 'facts.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => Fact.parse(JSON.parse(l)));
+
+/** The alarms raised, as a version's event-chain facts count them (the data so far). */
+export const raisedSoFar = (facts: readonly Fact[]) =>
+  facts.reduce((a, f) => a + (f.kind === 'event_chain' ? f.statement.raised : 0), 0);
+
+/** The alarm lines raised in all of a schedule's versions' records. */
+export const raisedLines = (outDir: string) =>
+  [...versionEvents(outDir)].filter((e) => e.state === 'raised' && e.code).length;
+
 /** Every event record of a schedule's versions (each version's record files). */
-export function* versionEvents(outDir: string): Generator<{ state?: string; code?: string | null }> {
+function* versionEvents(outDir: string): Generator<{ state?: string; code?: string | null }> {
   for (const f of allFiles(join(outDir, 'versions'))) {
     if (!/\/records\/[^/]+\.jsonl$/.test(f) || f.endsWith('.series.jsonl')) continue;
     for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
