@@ -10,6 +10,7 @@ import { ChunkThreads } from './parse/threads/chunkThreads';
 import { carryTemplateIds } from './parse/templates/templateCarry';
 import { calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
 import { NonRetryableError } from './common/failures';
+import { PiiMasker } from './parse/pii';
 import { scanSource } from './parse/scanSource';
 import { segmentSource, type SegmentedSource } from './parse/series/segmentSource';
 import { missingConfigFiles, RunConfig, sourceParseOptions } from './run/config';
@@ -95,7 +96,16 @@ async function scanSourceActivity(
   input: { source: InputRef; outDir: string; config: RunConfig },
 ): Promise<ScanSummary> {
   const { source, outDir, config } = input;
-  const opts = sourceParseOptions(source, config, ctx.keys);
+  // a scheduled version knows the names the earlier versions learned of the source (as keyed digests): a name
+  // learned beside a keyword in an earlier version is masked where it stands alone in this one
+  const previous = source.previousModel ? await readModel(source.previousModel) : null;
+  const opts = { ...sourceParseOptions(source, config, ctx.keys), knownNames: previous?.nameDigests ?? [] };
+  if (previous?.keyCheck && previous.keyCheck !== new PiiMasker(opts.pii).keyCheck())
+    throw new NonRetryableError(
+      'InvalidConfig',
+      `${source.name}: the earlier versions were read under another personal-data key - their learned names ` +
+        "cannot be matched: keep FORGE_PII_KEY (or the installation key) across a schedule's runs",
+    );
   // what was described is read: up to `bytes` (an incremental read ends at its last complete line)
   const range = { from: source.from ?? FILE_START, end: source.bytes };
   const [model, hash] = await asFailure(async () => {
@@ -119,10 +129,8 @@ async function scanSourceActivity(
     }
   });
   // a scheduled version's templates keep the ids the previous version published (templateCarry.ts)
-  if (source.previousModel && model.templates) {
-    const previous = await readModel(source.previousModel);
-    if (previous.templates) model.templates = carryTemplateIds(previous.templates.events, model.templates);
-  }
+  if (previous?.templates && model.templates)
+    model.templates = carryTemplateIds(previous.templates.events, model.templates);
   const modelPath = await writeModel(outDir, model);
   await removeStaleParts(outDir, source.name, model.chunks.length);
   return {

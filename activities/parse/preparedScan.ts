@@ -128,7 +128,9 @@ export async function scanPrepared(
     for (const k of order) enumerations.observe(drain.addTokens(distinct[k]).id, distinct[k]);
     for (const d of found) digests.add(d);
   }
-  const prepared = digests.size === 0;
+  // prepared chunks stand when no name was learned beyond those known before the scan (an earlier version's)
+  const known = new Set(opts.knownNames ?? []);
+  const prepared = [...digests].every((d) => known.has(d));
   if (!prepared)
     await Promise.all(plan.chunks.map((c) => rm(preparedFile(outDir, opts.source, c.index), { force: true })));
   return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { failureMessage } from '../../cli/runs';
 import { DatasetManifest } from '../../activities/run/increment';
-import { EXAMPLE, runningWorker, tempDir } from './runHelpers';
+import { allFiles, EXAMPLE, runningWorker, tempDir } from './runHelpers';
 import {
   forgeSchedule,
   raisedLines,
@@ -239,5 +239,25 @@ test('a schedule whose config has gone fails its run with the path and commits n
     expect(existsSync(join(out, 'dataset.json'))).toBe(false);
   } finally {
     await forge('delete', `${name}-gone`);
+  }
+});
+
+test('a name learned beside a keyword in one version is masked where it stands alone in a later one', async () => {
+  const dir = tempDir('schedule-names');
+  const out = tempDir('schedule-names-out');
+  const log = join(dir, 'shift.log');
+  writeFileSync(log, '2026-03-02 07:58:12 INFO IMM-01 Shift A start, operator Qian Hongyu logged in at HMI-1\n');
+  await forge('create', `${name}-names`, '--every', '1d', '--input', log, '--out', out, '--queue', env.taskQueue);
+  try {
+    await triggerRun(client, env, `${name}-names`);
+    appendFileSync(log, '2026-03-03 08:10:00 INFO IMM-01 Qian Hongyu checked the hopper level\n');
+    const two = await triggerRun(client, env, `${name}-names`);
+    expect(two.version?.counts.lines).toBe(1);
+    const clear = allFiles(out).filter((f) => readFileSync(f, 'utf8').includes('Qian Hongyu'));
+    expect(clear).toEqual([]);
+    const records = allFiles(join(out, 'versions')).filter((f) => /\/records\/[^/]+\.jsonl$/.test(f));
+    expect(records.some((f) => readFileSync(f, 'utf8').includes('[NAME] checked the hopper'))).toBe(true);
+  } finally {
+    await forge('delete', `${name}-names`);
   }
 });
