@@ -242,17 +242,31 @@ test('a schedule whose config has gone fails its run with the path and commits n
   }
 });
 
-test('a name learned beside a keyword in one version is masked where it stands alone in a later one', async () => {
+test('a name learned beside a keyword in one version is masked standing alone in the next; a template keeps its id', async () => {
   const dir = tempDir('schedule-names');
   const out = tempDir('schedule-names-out');
   const log = join(dir, 'shift.log');
-  writeFileSync(log, '2026-03-02 07:58:12 INFO IMM-01 Shift A start, operator Qian Hongyu logged in at HMI-1\n');
+  const dryer = (day: string, c: number) => `2026-03-0${day} 08:00:00 INFO IMM-01 Hopper dryer at ${c} degC\n`;
+  writeFileSync(
+    log,
+    `2026-03-02 07:58:12 INFO IMM-01 Shift A start, operator Qian Hongyu logged in at HMI-1\n${dryer('2', 80)}`,
+  );
   await forge('create', `${name}-names`, '--every', '1d', '--input', log, '--out', out, '--queue', env.taskQueue);
   try {
     await triggerRun(client, env, `${name}-names`);
-    appendFileSync(log, '2026-03-03 08:10:00 INFO IMM-01 Qian Hongyu checked the hopper level\n');
+    appendFileSync(log, `2026-03-03 08:10:00 INFO IMM-01 Qian Hongyu checked the hopper level\n${dryer('3', 82)}`);
     const two = await triggerRun(client, env, `${name}-names`);
-    expect(two.version?.counts.lines).toBe(1);
+    expect(two.version?.counts.lines).toBe(2);
+    // the dryer's template keeps the id version 1 published
+    const dataset = DatasetManifest.parse(JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8')));
+    const dryerId = (dir: string) => {
+      const model = JSON.parse(readFileSync(join(out, dir, 'models', 'shift.log.json'), 'utf8')) as {
+        templates: { events: Record<string, { template: string }> };
+      };
+      return Object.entries(model.templates.events).find(([, e]) => e.template.startsWith('Hopper dryer'))?.[0];
+    };
+    expect(dryerId(dataset.versions[0].dir)).toMatch(/^t-/);
+    expect(dryerId(dataset.versions[1].dir)).toBe(dryerId(dataset.versions[0].dir));
     const clear = allFiles(out).filter((f) => readFileSync(f, 'utf8').includes('Qian Hongyu'));
     expect(clear).toEqual([]);
     const records = allFiles(join(out, 'versions')).filter((f) => /\/records\/[^/]+\.jsonl$/.test(f));
