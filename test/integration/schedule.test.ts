@@ -242,7 +242,7 @@ test('a schedule whose config has gone fails its run with the path and commits n
   }
 });
 
-test('a name learned beside a keyword in one version is masked standing alone in the next; a template keeps its id', async () => {
+test('a name learned beside a keyword is masked alone in the next version; a template keeps its id', async () => {
   const dir = tempDir('schedule-names');
   const out = tempDir('schedule-names-out');
   const log = join(dir, 'shift.log');
