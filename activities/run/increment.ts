@@ -212,7 +212,9 @@ export async function commitIncrement(args: {
 }): Promise<DatasetManifest> {
   const { input, increment, result } = args;
   const dataset = await readDataset(input.outDir, input.schedule);
-  if (result) {
+  // a retried commit (the worker died after writing the manifest) adds its version once
+  const committed = dataset.versions.some((v) => v.run_id === increment.runId);
+  if (result && !committed) {
     const version = dataset.versions.length + 1;
     const facts = await readJsonl(join(increment.versionDir, 'facts.jsonl'), Fact);
     const docs = await readDocuments(documentsPath(increment.versionDir));
@@ -236,7 +238,12 @@ export async function commitIncrement(args: {
     await writeFileAtomic(datasetManifestPath(input.outDir), JSON.stringify(dataset, null, 1));
     await writeFileAtomic(join(input.outDir, 'README.md'), datasetCard(dataset));
   }
-  await rename(pendingCursorsPath(input.outDir, increment.runId), cursorsPath(input.outDir));
+  // (a pending file gone is one a retried commit renamed already: nothing else removes it)
+  await rename(pendingCursorsPath(input.outDir, increment.runId), cursorsPath(input.outDir)).catch(
+    (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    },
+  );
   return dataset;
 }
 

@@ -82,6 +82,14 @@ test('a scheduled run reads after the committed cursors, and says when the clock
     result: { counts: { lines: 2, records: 2, quarantined: 0, facts: 0, docs_written: 0 } as never },
     now: '2026-12-05T10:00:00.000Z',
   });
+  // the commit retried (its worker died after it): still one version, the cursors committed
+  const again = await commitIncrement({
+    input,
+    increment: plan,
+    result: { counts: { lines: 2, records: 2, quarantined: 0, facts: 0, docs_written: 0 } as never },
+    now: '2026-12-05T10:00:00.000Z',
+  });
+  expect(again.versions).toHaveLength(1);
   appendFileSync(join(d, 'a.log'), lines(2, 1));
   const next = await planIncrement(input, 'run-2', '2026-12-04T10:00:00.000Z');
   expect(next.reads).toEqual([{ name: 'a.log', path: join(d, 'a.log'), from_line: 3, to_line: 3 }]);
