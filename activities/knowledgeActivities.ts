@@ -39,7 +39,7 @@ export function createKnowledgeActivities(deps: ActivityDeps) {
       sources: { source: string; chunks: number; series?: unknown }[];
       runId: string;
       config: RunConfig;
-      /** a schedule's version: facts derive from the data so far (knowledge/knowledgeSoFar.ts) */
+      /** a schedule's version: facts derive from the data so far (kinds/knowledgeSoFar.ts) */
       history?: History;
     }): Promise<FactsSummary> {
       const graph = await withNeo4j(deps.neo4jUri, () => readGraphSnapshot(deps.driver));
