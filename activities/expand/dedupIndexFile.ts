@@ -11,13 +11,17 @@ import { NearDuplicateIndex } from './nearDuplicates';
 export const dedupIndexPath = (outDir: string) => join(outDir, 'dedup', 'minhash.jsonl');
 const Entry = z.object({ id: z.string(), sig: z.string() });
 
-export async function loadDedupIndex(outDir: string, threshold: number): Promise<NearDuplicateIndex> {
-  const index = new NearDuplicateIndex(threshold);
-  const path = dedupIndexPath(outDir);
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+/** The index file's text; none yet is an empty index. */
+const readIndex = (path: string) =>
+  readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return '';
     throw e;
   });
+
+export async function loadDedupIndex(outDir: string, threshold: number): Promise<NearDuplicateIndex> {
+  const index = new NearDuplicateIndex(threshold);
+  const path = dedupIndexPath(outDir);
+  const text = await readIndex(path);
   for (const [i, line] of text.split('\n').entries()) {
     if (!line.trim()) continue;
     const parsed = Entry.safeParse(JSON.parse(line));
@@ -42,10 +46,7 @@ export async function saveDedupIndex(outDir: string, index: NearDuplicateIndex):
 export async function dropFromDedupIndex(outDir: string, ids: ReadonlySet<string>): Promise<number> {
   if (!ids.size) return 0;
   const path = dedupIndexPath(outDir);
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return '';
-    throw e;
-  });
+  const text = await readIndex(path);
   const lines = text.split('\n').filter((l) => l.trim());
   const kept = lines.filter((l) => !ids.has(Entry.parse(JSON.parse(l)).id));
   if (kept.length < lines.length) await writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));

@@ -30,8 +30,7 @@ export const triggerAndWait = async (client: Client, _env: ForgeEnv, name: strin
 /** Every (version, file, line) the versions' records and quarantine hold, with how often. */
 export function versionLines(outDir: string): Map<string, number> {
   const seen = new Map<string, number>();
-  for (const f of allFiles(join(outDir, 'versions'))) {
-    if (!/\/(records|quarantine)\/[^/]+\.jsonl$/.test(f) || f.endsWith('.series.jsonl')) continue;
+  for (const f of versionFiles(outDir, /\/(records|quarantine)\/[^/]+\.jsonl$/)) {
     const version = f.slice(join(outDir, 'versions').length + 1).split('/')[0];
     for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
       const r = JSON.parse(l) as { source?: string; line?: number; lines?: number[] };
@@ -61,11 +60,14 @@ export const raisedLines = (outDir: string) =>
 
 /** Every event record of a schedule's versions (each version's record files). */
 function* versionEvents(outDir: string): Generator<{ state?: string; code?: string | null }> {
-  for (const f of allFiles(join(outDir, 'versions'))) {
-    if (!/\/records\/[^/]+\.jsonl$/.test(f) || f.endsWith('.series.jsonl')) continue;
+  for (const f of versionFiles(outDir, /\/records\/[^/]+\.jsonl$/)) {
     for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
       const r = JSON.parse(l) as { kind: string; state?: string; code?: string | null };
       if (r.kind === 'event') yield r;
     }
   }
 }
+
+/** The record files of a schedule's versions whose path matches `pattern` (segmented series files left out). */
+const versionFiles = (outDir: string, pattern: RegExp) =>
+  allFiles(join(outDir, 'versions')).filter((f) => pattern.test(f) && !f.endsWith('.series.jsonl'));
