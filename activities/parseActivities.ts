@@ -205,7 +205,7 @@ async function segmentSeriesActivity(input: {
   chunks: number;
   outDir: string;
   config: RunConfig;
-}): Promise<SegmentedSource & { path: string }> {
+}): Promise<Omit<SegmentedSource, 'monitors'> & { path: string }> {
   const path = seriesFile(input.outDir, input.source);
   const tmp = `${path}.partial`;
   const counts = await asFailure(async () =>
@@ -220,5 +220,6 @@ async function segmentSeriesActivity(input: {
     }),
   );
   await rename(tmp, path);
-  return { path, ...counts };
+  const { monitors: _perUnit, ...rest } = counts; // per unit, in the calibration file: a reference, not a payload
+  return { path, ...rest };
 }

@@ -13,14 +13,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseSourceText } from '../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
-import { monitorBatch, segmentBatch } from '../activities/parse/series/segmentFiles';
-import { UnitMonitor, type UnitAnomaly } from '../activities/parse/series/unitMonitor';
-import {
-  DEFAULT_SERIES_OPTIONS,
-  SeriesSegmenter,
-  type SeriesEvent,
-  type SeriesOptions,
-} from '../activities/parse/series/segmentSeries';
+import { SourceWatch } from '../activities/parse/series/segmentFiles';
+import type { UnitAnomaly } from '../activities/parse/series/unitMonitor';
+import { DEFAULT_SERIES_OPTIONS, type SeriesEvent, type SeriesOptions } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
 import { calibrateOnReference } from '../activities/parse/series/calibrate';
 import type { ReferenceReport } from '../activities/parse/series/referenceReport';
@@ -80,7 +75,13 @@ export async function detect(
   path: string,
   opts: SeriesOptions,
   spec: SourceSpec = TEP_SPEC,
-): Promise<{ events: SeriesEvent[]; anomalies: UnitAnomaly[]; samples: number; reference: ReferenceReport | null }> {
+): Promise<{
+  events: SeriesEvent[];
+  anomalies: UnitAnomaly[];
+  samples: number;
+  reference: ReferenceReport | null;
+  monitors: Map<string, string>;
+}> {
   const parsed = await parseSourceText(spec, readFileSync(path, 'utf8'), {
     source: basename(path),
     timezone: 'Z',
@@ -94,22 +95,27 @@ export async function detect(
   const { shiftFloor, units, reference } = await fitReference(await calibrateOnReference(spec, opts, basename(path)), [
     samples,
   ]);
-  const seg = new SeriesSegmenter({ ...opts, shiftFloor }, (e) => events.push(e));
-  const monitors = new Map(units.map((m) => [m.asset, new UnitMonitor(m, (a) => anomalies.push(a))]));
-  for (const r of samples) {
-    segmentBatch(seg, r);
-    monitorBatch(monitors, r);
-  }
-  seg.finish();
-  for (const m of monitors.values()) m.finish();
+  const watch = new SourceWatch(
+    { ...opts, shiftFloor },
+    (e) => (e.kind === 'anomaly' ? anomalies.push(e) : events.push(e)),
+    units,
+  );
+  for (const r of samples) watch.push(r);
+  watch.finish();
   anomalies.sort((x, y) => x.detected_line - y.detected_line); // episodes are emitted as they end
-  return { events, anomalies, samples: parsed.lines - parsed.quarantine.length, reference };
+  return { events, anomalies, samples: parsed.lines - parsed.quarantine.length, reference, monitors: watch.notes };
 }
 
 /**
- * Sample numbers (1-based, = data line) at which an alarm starts: Forge's change events, or runs of T² over its limit.
+ * Sample numbers (1-based, = data line) at which an alarm starts: Forge's change events and anomaly episodes, or runs
+ * of T² over its limit.
  */
 type Alarms = number[];
+/** The alarms' starts, and the rows in alarm: Forge's episodes from onset to end and its changes, T²'s rows over. */
+interface Alarmed {
+  starts: Alarms;
+  rows: Alarms;
+}
 
 /**
  * How often normal data raises an alarm within `span` samples of a random start: the chance of a detection that early.
@@ -136,13 +142,14 @@ function chanceWithin(normal: Alarms, samples: number, span: number): number {
   return starts ? hit / starts : 1;
 }
 
-/** Runs of PCA T² or Q over its limit: the sample each run starts at. */
-function pcaAlarms(model: PcaModel, rows: readonly number[][], withQ: boolean): Alarms {
-  const out: Alarms = [];
+/** Runs of PCA T² or Q over its limit: the sample each run starts at, and every sample over. */
+function pcaAlarms(model: PcaModel, rows: readonly number[][], withQ: boolean): Alarmed {
+  const out: Alarmed = { starts: [], rows: [] };
   let over = false;
   rows.forEach((r, i) => {
     const now = hotellingT2(model, r) > model.limit || (withQ && spe(model, r) > model.limitQ);
-    if (now && !over) out.push(i + 1);
+    if (now && !over) out.starts.push(i + 1);
+    if (now) out.rows.push(i + 1);
     over = now;
   });
   return out;
@@ -208,34 +215,45 @@ async function main(): Promise<void> {
         ? SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: writeReference(rows, `ref-${file}`) } })
         : TEP_SPEC;
       const d = await detect(join(dir, file), opts, spec);
-      const alarms = [
-        ...d.events.flatMap((e) => (e.kind === 'change' ? [e.detected_line] : [])),
-        ...d.anomalies.map((x) => x.detected_line),
-      ].sort((x, y) => x - y);
-      return { alarms, reference: d.reference };
+      const changes = d.events.flatMap((e) => (e.kind === 'change' ? [e.detected_line] : []));
+      const starts = [...changes, ...d.anomalies.map((x) => x.detected_line)].sort((x, y) => x - y);
+      const inAlarm = new Set(changes);
+      for (const a of d.anomalies) for (let l = a.onset_line; l <= a.end_line; l++) inAlarm.add(l);
+      const alarms = { starts, rows: [...inAlarm].sort((x, y) => x - y) };
+      return { alarms, reference: d.reference, monitors: d.monitors };
     };
     const peer = (withQ: boolean) => (file: string) =>
       pcaAlarms(trainPca(refs.get(file) ?? training), table(join(dir, file)), withQ);
-    const methods: { name: string; alarms: (file: string) => Promise<Alarms> }[] = [
+    const methods: { name: string; alarms: (file: string) => Promise<Alarmed> }[] = [
       { name: 'Forge', alarms: async (f) => (await forge(f)).alarms },
       { name: 'PCA T²', alarms: async (f) => peer(false)(f) },
       { name: 'PCA T²+Q', alarms: async (f) => peer(true)(f) },
     ];
-    const fit = (await forge('d01_te.dat')).reference;
+    const probe = await forge('d01_te.dat');
+    const fit = probe.reference;
     console.log(`\n${setting.name}${fit ? ` - Forge: ${fit.summary.replace(fit.path, basename(fit.path))}` : ''}`);
-    const normal = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
+    console.log(`  Forge's unit: ${probe.monitors.get('TEP')}`);
+    const normalOf = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
+    const normal = normalOf.map((a) => a.starts);
     console.log(
       `  d00_te false events per hour: ` +
-        methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', '),
+        methods.map((m, k) => `${m.name} ${(normal[k].length / hours).toFixed(2)} (${normal[k].length})`).join(', ') +
+        '; rows in alarm: ' +
+        methods.map((m, k) => `${m.name} ${normalOf[k].rows.length}`).join(', '),
     );
     for (const file of ['d01_te.dat', 'd02_te.dat']) {
       for (const [k, m] of methods.entries()) {
-        const alarms = await m.alarms(file);
+        const both = await m.alarms(file);
+        const alarms = both.starts;
         const first = alarms.filter((x) => x > ONSET)[0];
         const early = alarms.filter((x) => x <= ONSET).length;
         const vol = volume(normal[k], samples, alarms.length - early);
-        const rate = `${vol.p < 0.05 ? 'beyond' : 'within'} normal's rate, p ${vol.p.toFixed(3)}`;
-        const flagged = `${vol.n} alarm starts after it (${rate})`;
+        const rate = (p: number) => `${p < 0.05 ? 'beyond' : 'within'} normal's rate, p ${p.toFixed(3)}`;
+        // alarm volume in rows: the rows in alarm after the onset against normal's share of rows in alarm
+        const inAlarm = volume(normalOf[k].rows, samples, both.rows.filter((x) => x > ONSET).length);
+        const flagged =
+          `${vol.n} alarm starts after it (${rate(vol.p)}); ${inAlarm.n} of ${samples - ONSET} rows in alarm ` +
+          `(${rate(inAlarm.p)})`;
         const head = `  ${file} ${m.name.padEnd(9)}`;
         if (first === undefined) {
           console.log(`${head} no alarm after the onset; ${early} before it`);

@@ -156,13 +156,14 @@ export const ChangeRecord = z.object({
 
 /**
  * An episode of a unit's rows leaving normal operation together (series/unitMonitor.ts): Hotelling T² or SPE over
- * the limit calibrated on a reference, dated to its first row over it (`ts`, `line`), with when it was detected, when
- * it ended, its peak (`value`) and the tags that contributed most over it.
+ * the limit calibrated on a reference, or (`band`) a tag further off its mean than the unit's own first rows
+ * allow (series/bandMonitor.ts; `value` and `limit` in standard deviations), dated to its first row over it
+ * (`ts`, `line`), with when it was detected, when it ended, its peak (`value`) and the tags that contributed most.
  */
 export const AnomalyRecord = z.object({
   kind: z.literal('anomaly'),
   ...Provenance,
-  statistic: z.enum(['T2', 'SPE']),
+  statistic: z.enum(['T2', 'SPE', 'band']),
   value: z.number(),
   limit: z.number(),
   detected_line: z.number().int().positive(),
@@ -195,6 +196,7 @@ export const OperationRecord = z.discriminatedUnion('kind', [
 export type WindowRecord = z.infer<typeof WindowRecord>;
 export type ChangeRecord = z.infer<typeof ChangeRecord>;
 export type StateRecord = z.infer<typeof StateRecord>;
+export type AnomalyRecord = z.infer<typeof AnomalyRecord>;
 export type SampleRecord = z.infer<typeof SampleRecord>;
 export type SampleBatch = z.infer<typeof SampleBatch>;
 export type EventRecord = z.infer<typeof EventRecord>;

@@ -8,6 +8,7 @@ import { detect, TEP_SPEC } from '../../bench/tepDetection';
 import { calibrateOnReference } from '../../activities/parse/series/calibrate';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { PERSIST, trainUnitModel, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
+import { ar } from '../fixtures/arReadings';
 
 jest.setTimeout(60_000); // the first unit model loads mathjs (its eigen-decomposition), a few seconds under jest
 
@@ -56,8 +57,12 @@ describe('a reference of normal operation is used only for the units it describe
     expect(r.reference?.units[0].reason).toMatch(
       /does not describe the data: 100 % of .*outside the reference's range/,
     );
-    // neither its monitor (it would flag every row) nor its floors: the same changes as with defaults, no anomaly
-    expect(r.anomalies).toEqual([]);
+    // neither its monitor (it would flag every row) nor its floors: the same changes and the same band episodes as with
+    // defaults (the unit watched against its own first rows), none of the reference's T² or SPE
+    expect(r.anomalies).toEqual(defaults.anomalies);
+    expect(r.anomalies.length).toBeGreaterThan(0);
+    expect(r.anomalies.every((a) => a.statistic === 'band')).toBe(true);
+    expect(r.anomalies[0].onset_line).toBeGreaterThanOrEqual(402); // the fault, row 400
     expect(changeLines(r.events)).toEqual(changeLines(defaults.events));
   });
 
@@ -91,33 +96,14 @@ describe('a reference of normal operation is used only for the units it describe
           String.raw`plant\.csv \(the reference does not describe the data: .*; its own baseline instead\)`,
       ),
     );
-    expect(readFileSync(join(out, 'records', 'plant.csv.series.jsonl'), 'utf8')).not.toMatch(/"kind":"anomaly"/);
+    expect(readFileSync(join(out, 'records', 'plant.csv.series.jsonl'), 'utf8')).not.toMatch(/"statistic":"(T2|SPE)"/);
     // the calibration beside the model: the report, and no floor nor monitor for the unit it does not describe
     const calibration = JSON.parse(readFileSync(join(out, 'models', 'plant.csv.calibration.json'), 'utf8'));
     expect(calibration).toMatchObject({ source: 'plant.csv', shift_floor: {}, monitors: [] });
+    expect(calibration.watched['plant.csv']).toMatch(/^band on 3 of 3 tags from the first 100 rows \(100 min\): /);
     expect(calibration.reference.units).toEqual([expect.objectContaining({ asset: 'plant.csv', used: false })]);
   });
 });
-
-/** Three tags on a common factor plus their own noise, each an AR(1) with coefficient `phi`, read every second. */
-function ar(n: number, phi: number, seed: number): { rows: number[][]; times: number[] } {
-  let s = seed;
-  const g = () => {
-    let a = 0;
-    for (let i = 0; i < 12; i++) a += (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-    return a - 6;
-  };
-  const w = Math.sqrt(1 - phi * phi);
-  const x = [0, 0, 0, 0];
-  const rows: number[][] = [],
-    times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < 4; j++) x[j] = phi * x[j] + w * g();
-    rows.push([50 + 5 * x[0] + x[1], 30 + 3 * x[0] + x[2], 10 - 2 * x[0] + x[3]]);
-    times.push(Date.UTC(2026, 0, 1) + i * 1000);
-  }
-  return { rows, times };
-}
 
 describe('a short reference (400 rows, under 7 min at one reading a second) promises no rate it cannot know', () => {
   test('readings alike for a few rows: the monitor keeps 10 h of normal data free of false anomalies', () => {
@@ -218,7 +204,7 @@ test('TEP: a reference from another operating point (x 4) is not used; faults ar
     const defaults = await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, TEP_SPEC);
     const r = await detect(join(TEP, file), DEFAULT_SERIES_OPTIONS, shifted);
     expect(r.reference?.units).toEqual([expect.objectContaining({ asset: 'TEP', used: false })]);
-    expect(r.anomalies).toEqual([]);
+    expect(r.anomalies).toEqual(defaults.anomalies); // the unit's own band, as with defaults
     expect(changeLines(r.events)).toEqual(changeLines(defaults.events));
     expect(changeLines(r.events).some((c) => Number(c.split('@')[1]) > 160)).toBe(true); // the fault, after sample 160
   }

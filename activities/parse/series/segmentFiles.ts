@@ -8,7 +8,8 @@ import { describeIssues } from '../../common/issues';
 import { recordId } from '../parseResult';
 import { OperationRecord, SampleBatch } from '../records';
 import { isStateColumn, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
-import { UnitMonitor, type UnitAnomaly, type UnitModel } from './unitMonitor';
+import { UnitMonitor, type MonitorModel, type UnitAnomaly, type UnitModel } from './unitMonitor';
+import { trainBand } from './bandMonitor';
 
 /** A series event as a record: ids from the source, the tag, the kind and the line, so reruns give the same ids. */
 export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
@@ -79,12 +80,77 @@ export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
   }
 }
 
-/** Feed a batch's rows to the monitor of its unit, if it has one. */
-export function monitorBatch(monitors: ReadonlyMap<string, UnitMonitor>, b: SampleBatch): void {
-  const m = monitors.get(b.asset);
-  if (!m) return;
+/** A unit's own first rows, gathered until they train its band (bandMonitor.ts). */
+interface FirstRows {
+  tags: string[];
+  rows: number[][];
+  times: number[];
+}
+
+/**
+ * What watches a source's samples, as `forge parse`, the workflow and the benches run it: every tag's change
+ * detector (SeriesSegmenter), and per unit (asset) a monitor - the PCA monitor its reference trained (`units`), or
+ * else its own band, trained on the unit's first `baseline` rows (the rows its tags' first baselines come from,
+ * which are not watched, as theirs are not). Feed batches in order, then `finish`.
+ */
+export class SourceWatch {
+  private readonly seg: SeriesSegmenter;
+  private readonly monitors = new Map<string, UnitMonitor>();
+  private readonly first = new Map<string, FirstRows>();
+  /** per unit, how it is watched: the band's note, or the reference's monitor */
+  readonly notes = new Map<string, string>();
+
+  constructor(
+    private readonly opts: SeriesOptions,
+    private readonly emit: (e: SeriesEvent | UnitAnomaly) => void,
+    units: readonly UnitModel[] = [],
+  ) {
+    this.seg = new SeriesSegmenter(opts, emit);
+    for (const m of units) this.watch(m, "the reference's monitor");
+  }
+
+  push(b: SampleBatch): void {
+    segmentBatch(this.seg, b);
+    const m = this.monitors.get(b.asset);
+    if (m) return monitorRows(m, b, 0);
+    if (this.notes.has(b.asset)) return; // a unit whose first rows trained no band
+    const tags = Object.keys(b.values).sort();
+    const f = this.first.get(b.asset) ?? { tags, rows: [], times: [] };
+    this.first.set(b.asset, f);
+    let i = 0;
+    for (; i < b.lines.length && f.rows.length < this.opts.baseline; i++) {
+      f.rows.push(f.tags.map((t) => b.values[t]?.[i] ?? NaN));
+      f.times.push(b.times[i]);
+    }
+    if (f.rows.length < this.opts.baseline) return;
+    this.first.delete(b.asset);
+    const { model, note } = trainBand(b.asset, f.tags, f.rows, f.times, this.opts.falseEventsPerWeek);
+    this.notes.set(b.asset, note);
+    if (model) monitorRows(this.watch(model, note), b, i);
+  }
+
+  /** The units watched by a monitor, of those seen. */
+  get watched(): number {
+    return this.monitors.size;
+  }
+
+  finish(): void {
+    this.seg.finish();
+    for (const m of this.monitors.values()) m.finish();
+  }
+
+  private watch(model: MonitorModel, note: string): UnitMonitor {
+    const m = new UnitMonitor(model, this.emit);
+    this.monitors.set(model.asset, m);
+    this.notes.set(model.asset, note);
+    return m;
+  }
+}
+
+/** Feed a batch's rows from row `from` to its unit's monitor. */
+function monitorRows(m: UnitMonitor, b: SampleBatch, from: number): void {
   const columns = m.model.tags.map((t) => b.values[t]);
-  for (let i = 0; i < b.lines.length; i++)
+  for (let i = from; i < b.lines.length; i++)
     m.push(
       b.source,
       b.lines[i],
@@ -131,6 +197,14 @@ export interface SeriesCounts {
   anomalies: number;
 }
 
+/** What segmenting a source found, and how each unit was watched. */
+export interface SegmentedRecords extends SeriesCounts {
+  /** per unit: its monitor (the reference's, or its band's note: what it watches, or why there is none) */
+  monitors: Record<string, string>;
+  /** units watched by a monitor */
+  units: number;
+}
+
 /**
  * Segment the samples of a source - its record files in chunk order, streamed - into windows, changes and
  * state events, written to `out` as JSON lines. Samples must be in time order per tag within the source.
@@ -141,7 +215,7 @@ export async function segmentRecordFiles(
   opts: SeriesOptions,
   onProgress?: () => void,
   units: readonly UnitModel[] = [],
-): Promise<SeriesCounts> {
+): Promise<SegmentedRecords> {
   await mkdir(dirname(out), { recursive: true }); // a source with no lines wrote no record file
   const stream = createWriteStream(out);
   const counts = { windows: 0, changes: 0, states: 0, anomalies: 0 };
@@ -157,20 +231,15 @@ export async function segmentRecordFiles(
     ]++;
     buffer.push(JSON.stringify(OperationRecord.parse(seriesRecord(e))) + '\n');
   };
-  const seg = new SeriesSegmenter(opts, write);
-  const monitors = new Map(units.map((model) => [model.asset, new UnitMonitor(model, write)]));
+  const watch = new SourceWatch(opts, write, units);
   for await (const batches of sampleBatches(files)) {
-    for (const b of batches) {
-      segmentBatch(seg, b);
-      monitorBatch(monitors, b);
-    }
+    for (const b of batches) watch.push(b);
     await flush();
     onProgress?.();
   }
-  seg.finish();
-  for (const m of monitors.values()) m.finish();
+  watch.finish();
   await flush();
   stream.end();
   await once(stream, 'finish');
-  return counts;
+  return { ...counts, monitors: Object.fromEntries([...watch.notes].sort()), units: watch.watched };
 }

@@ -6,12 +6,11 @@ import type { SourceSpec } from '../sourceSpec';
 import { calibrateOnReference, type Calibration } from './calibrate';
 import { FirstHour, unitFit } from './referenceFit';
 import { describeReference, type ReferenceReport } from './referenceReport';
-import { sampleBatches, segmentRecordFiles, type SeriesCounts } from './segmentFiles';
+import { sampleBatches, segmentRecordFiles, type SegmentedRecords } from './segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './segmentSeries';
 
-/** What stage 1c gives for a table source: its series counts, the units monitored, the reference's report. */
-export interface SegmentedSource extends SeriesCounts {
-  units: number;
+/** What stage 1c gives for a table source: its series counts, how each unit was watched, the reference's report. */
+export interface SegmentedSource extends SegmentedRecords {
   reference: ReferenceReport | null;
 }
 
@@ -19,7 +18,7 @@ export interface SegmentedSource extends SeriesCounts {
  * Stage 1c for one table source, as `forge parse` and the workflow's activity both run it: each tag and
  * unit calibrated on the reference of normal operation the source names (if it names one and it describes the
  * data: `fitReference`), then its record files segmented into windows, changes, state events and anomalies,
- * written to `out`.
+ * written to `out`; a unit no reference monitors is watched against its own first rows (bandMonitor.ts).
  */
 export async function segmentSource(input: {
   source: string;
@@ -28,7 +27,7 @@ export async function segmentSource(input: {
   out: string;
   series: Partial<SeriesOptions>;
   onProgress?: () => void;
-  /** where to write what the reference calibrated (with a reference only) */
+  /** where to write the calibration in use: the reference's report, the floors, each unit's monitor */
   calibrationOut?: string;
 }): Promise<SegmentedSource> {
   const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.series };
@@ -41,8 +40,10 @@ export async function segmentSource(input: {
         );
   });
   const { shiftFloor, units, reference } = await fitReference(calibration, sampleBatches(input.files));
-  if (reference && input.calibrationOut) {
-    // the calibration in use, for whoever reads the records: floors per tag, each unit's monitor and limits
+  const counts = await segmentRecordFiles(input.files, input.out, { ...opts, shiftFloor }, input.onProgress, units);
+  if (input.calibrationOut) {
+    // the calibration in use, for whoever reads the records: floors per tag, the reference's monitors and their
+    // limits, and how each unit was watched (a band's tags and limit, or why it has none)
     await mkdir(dirname(input.calibrationOut), { recursive: true });
     const monitors = units.map(({ asset, tags, limits, loadings }) => ({
       asset,
@@ -50,11 +51,10 @@ export async function segmentSource(input: {
       components: loadings.length,
       limits,
     }));
-    const file = { source: input.source, reference, shift_floor: shiftFloor, monitors };
+    const file = { source: input.source, reference, shift_floor: shiftFloor, monitors, watched: counts.monitors };
     await writeFile(input.calibrationOut, JSON.stringify(file, null, 2) + '\n');
   }
-  const counts = await segmentRecordFiles(input.files, input.out, { ...opts, shiftFloor }, input.onProgress, units);
-  return { ...counts, units: units.length, reference };
+  return { ...counts, reference };
 }
 
 /**

@@ -8,11 +8,14 @@
  * it is shorter than the quantile needs), and at least the normal-theory limit at that rate, widened for the
  * reference's effectively independent rows; a reference with too few of them trains no monitor (`trainUnitModel`).
  * (MacGregor & Kourti 1995; Box 1954 for SPE; contributions as in Westerhuis et al. 2000.)
+ * A unit without such a monitor is watched against its own first rows instead (bandMonitor.ts), with the same episodes.
  */
 // mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
-import type { SampleBatch } from '../records';
+import type { AnomalyRecord, SampleBatch } from '../records';
 import { chiSquareQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './segmentSeries';
 import { isoInstant } from '../timestamps';
+import { bandStatistic, type BandModel } from './bandMonitor';
+import { integratedTime, span } from './independentReadings';
 
 export const EXPLAINED = 0.9;
 /** rows in a row above a limit that make an anomaly */
@@ -23,6 +26,7 @@ const MARGIN = 1.05;
 const TOP = 3;
 
 export interface UnitModel {
+  method: 'pca';
   asset: string;
   tags: string[];
   mean: number[];
@@ -32,11 +36,15 @@ export interface UnitModel {
   limits: { T2: number; SPE: number };
 }
 
+/** What watches a unit: PCA on a reference (this file), or the unit's own band from its first rows (bandMonitor.ts). */
+export type MonitorModel = UnitModel | BandModel;
+export type Statistic = AnomalyRecord['statistic'];
+
 export interface UnitAnomaly {
   kind: 'anomaly';
   source: string;
   asset: string;
-  statistic: 'T2' | 'SPE';
+  statistic: Statistic;
   value: number;
   limit: number;
   onset_line: number;
@@ -78,39 +86,10 @@ export interface TrainedUnit {
 }
 
 /**
- * How many rows apart readings of normal operation are about independent: the integrated autocorrelation time,
- * 1 + 2 x the sum of the autocorrelations up to the first lag M >= 5 x the sum so far (Sokal's window), of the
- * first `MAX_TAU_ROWS` readings. 1 for white noise; a reading that drifts slowly gives hundreds.
- */
-export function integratedTime(xs: readonly number[]): number {
-  const x = xs.slice(0, MAX_TAU_ROWS);
-  const n = x.length;
-  const m = x.reduce((a, v) => a + v, 0) / n;
-  const c0 = x.reduce((a, v) => a + (v - m) ** 2, 0) / n;
-  if (!(c0 > 0) || n < 4) return 1;
-  let tau = 1;
-  for (let k = 1; k < n / 2; k++) {
-    let c = 0;
-    for (let i = 0; i + k < n; i++) c += (x[i] - m) * (x[i + k] - m);
-    tau += (2 * c) / n / c0;
-    if (k >= 5 * tau) break;
-  }
-  return Math.max(1, tau);
-}
-const MAX_TAU_ROWS = 20_000;
-
-/**
  * A monitor needs this many effectively independent reference rows (rows / the median tag's integrated time):
  * its covariance has more rows than tags, and its limits' uncertainty stays within a factor of about two.
  */
 export const minEffectiveRows = (tags: number) => Math.max(30, 2 * tags);
-
-const span = (ms: number) =>
-  ms >= 86_400_000 * 2
-    ? `${(ms / 86_400_000).toFixed(1)} days`
-    : ms >= 7_200_000
-      ? `${(ms / 3_600_000).toFixed(1)} h`
-      : `${Math.ceil(ms / 60_000)} min`;
 
 /**
  * Train a unit's model on reference rows. None with fewer than 3 tags or 5 rows per tag, nor when the rows hold
@@ -162,6 +141,7 @@ export function trainUnitModel(
         'of normal operation would',
     };
   const model: UnitModel = {
+    method: 'pca',
     asset,
     tags: [...tags],
     mean,
@@ -213,6 +193,19 @@ export function statistics(
   return { T2, SPE: spec.reduce((a, v) => a + v, 0), t2c, spec };
 }
 
+/** Each statistic of a row that its model watches, with its limit and each tag's contribution. */
+function watched(
+  m: MonitorModel,
+  row: readonly number[],
+): { stat: Statistic; value: number; limit: number; contrib: number[] }[] {
+  if (m.method === 'band') return [{ stat: 'band', limit: m.limits.band, ...bandStatistic(m, row) }];
+  const s = statistics(m, row);
+  return [
+    { stat: 'T2', value: s.T2, limit: m.limits.T2, contrib: s.t2c.map((c) => Math.max(0, c)) },
+    { stat: 'SPE', value: s.SPE, limit: m.limits.SPE, contrib: s.spec },
+  ];
+}
+
 /** An excursion of one statistic being watched: from its first row over the limit. */
 interface Excursion {
   onsetLine: number;
@@ -234,30 +227,30 @@ interface Excursion {
  * episode still open at the data's end (`ended: false`).
  */
 export class UnitMonitor {
-  private run: Record<'T2' | 'SPE', Excursion | null> = { T2: null, SPE: null };
+  private run: Partial<Record<Statistic, Excursion>> = {};
   private source = '';
 
   constructor(
-    readonly model: UnitModel,
+    readonly model: MonitorModel,
     private readonly emit: (a: UnitAnomaly) => void,
   ) {}
 
-  /** One row of the unit's tags (in `model.tags` order), from `source` at `line`, time `t` (epoch ms). */
+  /**
+   * One row of the unit's tags (in `model.tags` order), from `source` at `line`, time `t` (epoch ms). PCA needs
+   * every tag read; the band watches the tags that were.
+   */
   push(source: string, line: number, t: number, row: readonly number[]): void {
-    if (!row.every(Number.isFinite)) return;
+    if (this.model.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return;
     this.source = source;
-    const s = statistics(this.model, row);
-    for (const stat of ['T2', 'SPE'] as const) {
-      const value = s[stat];
+    for (const { stat, value, limit, contrib } of watched(this.model, row)) {
       const r = this.run[stat];
-      if (value <= this.model.limits[stat]) {
+      if (value <= limit) {
         if (!r) continue;
         if (!r.detected)
-          this.run[stat] = null; // shorter than PERSIST rows: a blip, not an anomaly
-        else if (++r.under >= PERSIST) this.close(stat, true);
+          delete this.run[stat]; // shorter than PERSIST rows: a blip, not an anomaly
+        else if (++r.under >= PERSIST) this.close(stat, limit, true);
         continue;
       }
-      const contrib = stat === 'T2' ? s.t2c.map((c) => Math.max(0, c)) : s.spec;
       const e = (this.run[stat] ??= {
         onsetLine: line,
         onsetT: t,
@@ -279,13 +272,14 @@ export class UnitMonitor {
 
   /** The data's end: an episode still open is emitted as not ended. */
   finish(): void {
-    for (const stat of ['T2', 'SPE'] as const) if (this.run[stat]?.detected) this.close(stat, false);
-    this.run = { T2: null, SPE: null };
+    for (const [stat, limit] of Object.entries(this.model.limits) as [Statistic, number][])
+      if (this.run[stat]?.detected) this.close(stat, limit, false);
+    this.run = {};
   }
 
-  private close(stat: 'T2' | 'SPE', ended: boolean): void {
+  private close(stat: Statistic, limit: number, ended: boolean): void {
     const e = this.run[stat];
-    this.run[stat] = null;
+    delete this.run[stat];
     if (!e?.detected) return;
     const total = e.contrib.reduce((a, c) => a + c, 0) || 1;
     const contributions = e.contrib
@@ -298,7 +292,7 @@ export class UnitMonitor {
       asset: this.model.asset,
       statistic: stat,
       value: Number(e.max.toPrecision(6)),
-      limit: Number(this.model.limits[stat].toPrecision(6)),
+      limit: Number(limit.toPrecision(6)),
       onset_line: e.onsetLine,
       onset: isoInstant(e.onsetT),
       detected_line: e.detected.line,
