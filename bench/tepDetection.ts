@@ -24,7 +24,7 @@ import type { SampleBatch } from '../activities/parse/records';
 import { sharedDataset } from './lib/shared';
 import { hotellingT2, type PcaModel, spe, trainPca } from './lib/pcaT2';
 
-const ONSET = 160; // the fault is introduced after sample 160
+export const ONSET = 160; // the fault is introduced after sample 160
 const UNITS = [
   'kscmh',
   'kg/h',
@@ -110,21 +110,27 @@ export async function detect(
  * Sample numbers (1-based, = data line) at which an alarm starts: Forge's change events and anomaly episodes, or runs
  * of T² over its limit.
  */
-type Alarms = number[];
+export type Alarms = number[];
 /** The alarms' starts, and the rows in alarm: Forge's episodes from onset to end and its changes, T²'s rows over. */
-interface Alarmed {
+export interface Alarmed {
   starts: Alarms;
   rows: Alarms;
 }
 
-/**
- * How often normal data raises an alarm within `span` samples of a random start: the chance of a detection that early.
- */
+/** Forge's alarms: each change's detection and each anomaly episode start; in alarm, those rows and every episode's. */
+export function forgeAlarms(d: Pick<Awaited<ReturnType<typeof detect>>, 'events' | 'anomalies'>): Alarmed {
+  const changes = d.events.flatMap((e) => (e.kind === 'change' ? [e.detected_line] : []));
+  const starts = [...changes, ...d.anomalies.map((x) => x.detected_line)].sort((x, y) => x - y);
+  const inAlarm = new Set(changes);
+  for (const a of d.anomalies) for (let l = a.onset_line; l <= a.end_line; l++) inAlarm.add(l);
+  return { starts, rows: [...inAlarm].sort((x, y) => x - y) };
+}
+
 /**
  * Alarm volume: the alarms after the onset, and whether that many are beyond normal operation's rate (the chance of
  * at least that many in as many samples, Poisson at the rate of d00_te, under 5 %).
  */
-function volume(normal: Alarms, samples: number, after: number): { n: number; p: number } {
+export function volume(normal: Alarms, samples: number, after: number): { n: number; p: number } {
   const mean = (normal.length / samples) * (samples - ONSET);
   let term = Math.exp(-mean),
     below = 0;
@@ -135,6 +141,9 @@ function volume(normal: Alarms, samples: number, after: number): { n: number; p:
   return { n: after, p: Math.max(0, 1 - below) };
 }
 
+/**
+ * How often normal data raises an alarm within `span` samples of a random start: the chance of a detection that early.
+ */
 function chanceWithin(normal: Alarms, samples: number, span: number): number {
   let hit = 0,
     starts = 0;
@@ -143,7 +152,7 @@ function chanceWithin(normal: Alarms, samples: number, span: number): number {
 }
 
 /** Runs of PCA T² or Q over its limit: the sample each run starts at, and every sample over. */
-function pcaAlarms(model: PcaModel, rows: readonly number[][], withQ: boolean): Alarmed {
+export function pcaAlarms(model: PcaModel, rows: readonly number[][], withQ: boolean): Alarmed {
   const out: Alarmed = { starts: [], rows: [] };
   let over = false;
   rows.forEach((r, i) => {
@@ -155,7 +164,7 @@ function pcaAlarms(model: PcaModel, rows: readonly number[][], withQ: boolean): 
   return out;
 }
 
-const table = (path: string) =>
+export const table = (path: string) =>
   readFileSync(path, 'utf8')
     .trim()
     .split('\n')
@@ -215,12 +224,7 @@ async function main(): Promise<void> {
         ? SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: writeReference(rows, `ref-${file}`) } })
         : TEP_SPEC;
       const d = await detect(join(dir, file), opts, spec);
-      const changes = d.events.flatMap((e) => (e.kind === 'change' ? [e.detected_line] : []));
-      const starts = [...changes, ...d.anomalies.map((x) => x.detected_line)].sort((x, y) => x - y);
-      const inAlarm = new Set(changes);
-      for (const a of d.anomalies) for (let l = a.onset_line; l <= a.end_line; l++) inAlarm.add(l);
-      const alarms = { starts, rows: [...inAlarm].sort((x, y) => x - y) };
-      return { alarms, reference: d.reference, monitors: d.monitors };
+      return { alarms: forgeAlarms(d), reference: d.reference, monitors: d.monitors };
     };
     const peer = (withQ: boolean) => (file: string) =>
       pcaAlarms(trainPca(refs.get(file) ?? training), table(join(dir, file)), withQ);

@@ -8,7 +8,7 @@ function watch(rows: number[][], times: number[], tags = ['a', 'b', 'c']) {
   const episodes: UnitAnomaly[] = [];
   if (band.model) {
     const m = new UnitMonitor(band.model, (e) => episodes.push(e));
-    const columns = band.model.tags.map((t) => tags.indexOf(t)); // the watched tags' readings, as SourceWatch feeds them
+    const columns = band.model.tags.map((t) => tags.indexOf(t)); // the watched tags' readings, as SourceWatch gives
     for (let i = 100; i < rows.length; i++)
       m.push(
         's.csv',
@@ -58,7 +58,7 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
       /^band on 3 of 4 tags from the first 100 rows \(2 min\): \d\.\d\d sd; not watched: 1 constant \(valve\)$/,
     );
   });
-  test('a level held off normal is one episode from onset to return; a wider swing later is episodes of its own', () => {
+  test('a level held off normal is one episode from onset to return; a wider swing later an episode per swing', () => {
     const data = ar(4000, 0, 9);
     // b stepped by 10 of its standard deviations over rows 1000-1999; from row 3000 c is 12 off for 20 rows in 50
     const rows = data.rows.map((r, i) => [
