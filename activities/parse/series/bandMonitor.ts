@@ -105,14 +105,16 @@ function lagOneTime(xs: readonly number[], mean: number): number {
   return r > 0 ? (1 + r) / (1 - r) : 1;
 }
 
-/** How far a row is off the band: its largest |z| over the watched tags read, and each tag's z² (0 when not read). */
-export function bandStatistic(m: BandModel, row: readonly number[]): { value: number; contrib: number[] } {
+/** How far a row is off the band: its largest |z| over the watched tags read. */
+export function bandStatistic(m: BandModel, row: readonly number[]): number {
   let value = 0;
-  const contrib = row.map((v, j) => {
-    if (!Number.isFinite(v)) return 0;
-    const z = Math.abs(v - m.mean[j]) / m.sd[j];
-    value = Math.max(value, z);
-    return z * z;
-  });
-  return { value, contrib };
+  for (let j = 0; j < row.length; j++) {
+    const z = Math.abs(row[j] - m.mean[j]) / m.sd[j];
+    if (z > value) value = z; // NaN, a tag not read, is never greater
+  }
+  return value;
 }
+
+/** Each watched tag's z² in a row (0 when not read): its share of an episode. */
+export const bandContributions = (m: BandModel, row: readonly number[]): number[] =>
+  row.map((v, j) => (Number.isFinite(v) ? ((v - m.mean[j]) / m.sd[j]) ** 2 : 0));

@@ -150,13 +150,11 @@ export class SourceWatch {
 /** Feed a batch's rows from row `from` to its unit's monitor. */
 function monitorRows(m: UnitMonitor, b: SampleBatch, from: number): void {
   const columns = m.model.tags.map((t) => b.values[t]);
-  for (let i = from; i < b.lines.length; i++)
-    m.push(
-      b.source,
-      b.lines[i],
-      b.times[i],
-      columns.map((c) => c?.[i] ?? NaN),
-    );
+  const row: number[] = new Array(columns.length); // one row reused: the monitor keeps no row
+  for (let i = from; i < b.lines.length; i++) {
+    for (let j = 0; j < columns.length; j++) row[j] = columns[j]?.[i] ?? NaN;
+    m.push(b.source, b.lines[i], b.times[i], row);
+  }
 }
 
 /** Feed a batch to a segmenter: each tag's readings, then the labels (state columns), in row order. */

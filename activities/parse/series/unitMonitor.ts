@@ -14,7 +14,7 @@
 import type { AnomalyRecord, SampleBatch } from '../records';
 import { chiSquareQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './segmentSeries';
 import { isoInstant } from '../timestamps';
-import { bandStatistic, type BandModel } from './bandMonitor';
+import { bandContributions, bandStatistic, type BandModel } from './bandMonitor';
 import { integratedTime, span } from './independentReadings';
 
 export const EXPLAINED = 0.9;
@@ -193,16 +193,22 @@ export function statistics(
   return { T2, SPE: spec.reduce((a, v) => a + v, 0), t2c, spec };
 }
 
-/** Each statistic of a row that its model watches, with its limit and each tag's contribution. */
+/**
+ * Each statistic of a row that its model watches, with its limit and each tag's contribution (worked out only for
+ * a row over its limit: the band is watched on every row of every unit without a reference).
+ */
 function watched(
   m: MonitorModel,
   row: readonly number[],
-): { stat: Statistic; value: number; limit: number; contrib: number[] }[] {
-  if (m.method === 'band') return [{ stat: 'band', limit: m.limits.band, ...bandStatistic(m, row) }];
+): { stat: Statistic; value: number; limit: number; contrib: () => number[] }[] {
+  if (m.method === 'band')
+    return [
+      { stat: 'band', value: bandStatistic(m, row), limit: m.limits.band, contrib: () => bandContributions(m, row) },
+    ];
   const s = statistics(m, row);
   return [
-    { stat: 'T2', value: s.T2, limit: m.limits.T2, contrib: s.t2c.map((c) => Math.max(0, c)) },
-    { stat: 'SPE', value: s.SPE, limit: m.limits.SPE, contrib: s.spec },
+    { stat: 'T2', value: s.T2, limit: m.limits.T2, contrib: () => s.t2c.map((c) => Math.max(0, c)) },
+    { stat: 'SPE', value: s.SPE, limit: m.limits.SPE, contrib: () => s.spec },
   ];
 }
 
@@ -240,9 +246,12 @@ export class UnitMonitor {
    * every tag read; the band watches the tags that were.
    */
   push(source: string, line: number, t: number, row: readonly number[]): void {
-    if (this.model.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return;
+    const m = this.model;
+    // most rows of a band: inside it, nothing open - nothing to do (a row with no tag read is inside too)
+    if (m.method === 'band' && !this.run.band && !(bandStatistic(m, row) > m.limits.band)) return;
+    if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return;
     this.source = source;
-    for (const { stat, value, limit, contrib } of watched(this.model, row)) {
+    for (const { stat, value, limit, contrib: contributions } of watched(this.model, row)) {
       const r = this.run[stat];
       if (value <= limit) {
         if (!r) continue;
@@ -251,6 +260,7 @@ export class UnitMonitor {
         else if (++r.under >= PERSIST) this.close(stat, limit, true);
         continue;
       }
+      const contrib = contributions();
       const e = (this.run[stat] ??= {
         onsetLine: line,
         onsetT: t,
