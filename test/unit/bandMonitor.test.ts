@@ -1,6 +1,9 @@
 import { MIN_READINGS, trainBand } from '../../activities/parse/series/bandMonitor';
 import { PERSIST, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 import { ar } from '../fixtures/arReadings';
+import { SourceWatch } from '../../activities/parse/series/segmentFiles';
+import { DEFAULT_SERIES_OPTIONS } from '../../activities/parse/series/segmentSeries';
+import { SampleBatch } from '../../activities/parse/records';
 
 /** A band trained on the first 100 rows of `rows`, and the episodes it emits over the rest. */
 function watch(rows: number[][], times: number[], tags = ['a', 'b', 'c']) {
@@ -76,4 +79,27 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
     expect(swings.every((e) => e.onset_line >= 3002 && e.contributions[0].tag === 'c' && e.ended)).toBe(true);
     expect(swings.map((e) => e.end_line - e.onset_line + 1)).toEqual(Array(20).fill(20));
   });
+});
+
+test('a unit with fewer rows than the band is trained on has none, and says so (SourceWatch)', () => {
+  const watch = new SourceWatch(DEFAULT_SERIES_OPTIONS, () => {});
+  const data = ar(60, 0, 3);
+  watch.push(
+    SampleBatch.parse({
+      kind: 'samples',
+      id: 'b1',
+      source: 's.csv',
+      line: 2,
+      ts: new Date(data.times[0]).toISOString(),
+      asset: 'u',
+      lines: data.times.map((_, i) => i + 2),
+      times: data.times,
+      values: { a: data.rows.map((r) => r[0]), b: data.rows.map((r) => r[1]) },
+      units: { a: 'Cel', b: 'Cel' },
+      labels: {},
+    }),
+  );
+  watch.finish();
+  expect(watch.watched).toBe(0);
+  expect(watch.notes.get('u')).toBe('no band: 60 rows, a band is trained on the first 100');
 });

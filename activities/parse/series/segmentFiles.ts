@@ -137,6 +137,9 @@ export class SourceWatch {
   finish(): void {
     this.seg.finish();
     for (const m of this.monitors.values()) m.finish();
+    for (const [asset, f] of this.first)
+      this.notes.set(asset, `no band: ${f.rows.length} rows, a band is trained on the first ${this.opts.baseline}`);
+    this.first.clear();
   }
 
   private watch(model: MonitorModel, note: string): UnitMonitor {
