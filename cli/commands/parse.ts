@@ -74,8 +74,12 @@ async function parseOneSource(
       : await Promise.all(model.chunks.map((chunk) => runChunk({ model, chunk, outDir, opts })));
   const totals = { ...EMPTY_TOTALS, pii: {} };
   for (const c of outputs) addChunk(totals, c);
-  // what segmentation says beyond the summary's counts: the units monitored and the reference's verdict
-  const seg: { units: number; reference: ReferenceReport | null } = { units: 0, reference: null };
+  // what segmentation says beyond the summary's counts: the units monitored, how, and the reference's verdict
+  const seg: { units: number; reference: ReferenceReport | null; monitors: Record<string, string> } = {
+    units: 0,
+    reference: null,
+    monitors: {},
+  };
   const fail = (message: string): never => {
     throw new Error(message);
   };
@@ -96,13 +100,27 @@ async function parseOneSource(
         });
         seg.units = s.units;
         seg.reference = s.reference;
+        seg.monitors = s.monitors;
         return { windows: s.windows, changes: s.changes, states: s.states, anomalies: s.anomalies };
       },
     },
   );
   out(sourceLine(ref.name, model, summary, seg.units));
   if (seg.reference) out(`${ref.name}: ${seg.reference.summary}`);
+  for (const line of ownBands(seg.monitors)) out(`${ref.name}: ${line}`);
 }
+
+/** The units watched against their own band (or with none), a line each for a few, a count for many. */
+function ownBands(monitors: Record<string, string>): string[] {
+  const own = Object.entries(monitors).filter(([, note]) => /^(band|no band)/.test(note));
+  if (own.length <= SHOWN_UNITS) return own.map(([asset, note]) => `unit ${asset}: ${note}`);
+  const bands = own.filter(([, note]) => note.startsWith('band')).length;
+  return [
+    `${bands} unit(s) watched against their own band, ${own.length - bands} without one (the calibration file ` +
+      'under models/ says which tags and why)',
+  ];
+}
+const SHOWN_UNITS = 3;
 
 /** `<source>: N lines -> R records, Q quarantined (chunks, templates, time); series: ...` */
 function sourceLine(name: string, model: SourceModel, summary: ParseSummary, units: number): string {

@@ -96,6 +96,8 @@ describe('a reference of normal operation is used only for the units it describe
           String.raw`plant\.csv \(the reference does not describe the data: .*; its own baseline instead\)`,
       ),
     );
+    // its own baseline: the unit's own band, said on the CLI
+    expect(stdout).toMatch(/\nplant\.csv: unit plant\.csv: band on 3 of 3 tags from the first 100 rows \(100 min\): /);
     expect(readFileSync(join(out, 'records', 'plant.csv.series.jsonl'), 'utf8')).not.toMatch(/"statistic":"(T2|SPE)"/);
     // the calibration beside the model: the report, and no floor nor monitor for the unit it does not describe
     const calibration = JSON.parse(readFileSync(join(out, 'models', 'plant.csv.calibration.json'), 'utf8'));
