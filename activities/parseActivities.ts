@@ -1,6 +1,6 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { readdir, rename, rm, mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
 import { FILE_START } from './parse/chunks';
@@ -142,6 +142,7 @@ async function scanSourceActivity(
     bytes: model.bytes,
     format: source.spec.format,
     series: formatOf(source.spec.format).series,
+    ...(source.previousModel ? { previousModel: source.previousModel } : {}),
   };
 }
 
@@ -205,7 +206,9 @@ async function segmentSeriesActivity(input: {
   chunks: number;
   outDir: string;
   config: RunConfig;
-}): Promise<Omit<SegmentedSource, 'monitors'> & { path: string }> {
+  /** a scheduled version: the previous version's model of the source, whose calibration carries over */
+  previousModel?: string;
+}): Promise<Omit<SegmentedSource, 'monitors' | 'carry'> & { path: string }> {
   const path = seriesFile(input.outDir, input.source);
   const tmp = `${path}.partial`;
   const counts = await asFailure(async () =>
@@ -217,9 +220,13 @@ async function segmentSeriesActivity(input: {
       series: input.config.series,
       onProgress: () => heartbeat(),
       calibrationOut: calibrationPath(input.outDir, input.source),
+      ...(input.previousModel
+        ? { previousCalibration: calibrationPath(dirname(dirname(input.previousModel)), input.source) }
+        : {}),
     }),
   );
   await rename(tmp, path);
-  const { monitors: _perUnit, ...rest } = counts; // per unit, in the calibration file: a reference, not a payload
+  // per unit and tag, in the calibration file: a reference, not a payload
+  const { monitors: _perUnit, carry: _perTag, ...rest } = counts;
   return { path, ...rest };
 }

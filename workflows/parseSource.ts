@@ -88,6 +88,7 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSummary
         chunks: scan.chunks,
         outDir,
         config,
+        ...(scan.previousModel ? { previousModel: scan.previousModel } : {}),
       });
       if (reference) setCurrentDetails(`**Reference of normal operation:** ${reference.summary}`);
       return { windows, changes, states, anomalies, reference };

@@ -51,6 +51,8 @@ export interface ScanSummary {
   format: string;
   /** its format's records are series, segmented after the parse (formats/<format>.ts `series`) */
   series: boolean;
+  /** a scheduled version: the model the source's previous version wrote (its calibration file is beside it) */
+  previousModel?: string;
 }
 
 /** What one chunk of a source produced. */

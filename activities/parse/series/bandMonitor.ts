@@ -12,6 +12,7 @@
  * whose setpoint changes are events already, and a tag whose readings stay alike for so many rows that the stretch
  * holds fewer than MIN_READINGS independent ones (its slow wander would pass for a fault).
  */
+import { z } from 'zod';
 import { chiSquareQuantile, normalQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './wanderFloor';
 import { integratedTime, span } from './independentReadings';
 
@@ -22,15 +23,16 @@ import { integratedTime, span } from './independentReadings';
  */
 export const MIN_READINGS = 20;
 
-export interface BandModel {
-  method: 'band';
-  asset: string;
-  /** the watched tags, and per tag its mean and its standard deviation's upper bound */
-  tags: string[];
-  mean: number[];
-  sd: number[];
-  limits: { band: number };
-}
+/** A trained band: the watched tags, and per tag its mean and its standard deviation's upper bound; the limit in sd. */
+export const BandModel = z.object({
+  method: z.literal('band'),
+  asset: z.string(),
+  tags: z.array(z.string()),
+  mean: z.array(z.number()),
+  sd: z.array(z.number().positive()),
+  limits: z.object({ band: z.number().positive() }),
+});
+export type BandModel = z.infer<typeof BandModel>;
 
 /** A band as trained, or null, with a note that says which tags it watches, from what, and which not and why. */
 export interface TrainedBand {

@@ -9,7 +9,8 @@ import { recordId } from '../parseResult';
 import { OperationRecord, SampleBatch } from '../records';
 import { isStateColumn, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
 import { UnitMonitor, type MonitorModel, type UnitAnomaly, type UnitModel } from './unitMonitor';
-import { trainBand } from './bandMonitor';
+import { trainBand, type BandModel } from './bandMonitor';
+import type { WatchCarry } from './watchCarry';
 
 /** A series event as a record: ids from the source, the tag, the kind and the line, so reruns give the same ids. */
 export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
@@ -91,7 +92,8 @@ interface FirstRows {
  * What watches a source's samples, as `forge parse`, the workflow and the benches run it: every tag's change
  * detector (SeriesSegmenter), and per unit (asset) a monitor - the PCA monitor its reference trained (`units`), or
  * else its own band, trained on the unit's first `baseline` rows (the rows its tags' first baselines come from,
- * which are not watched, as theirs are not). Feed batches in order, then `finish`.
+ * which are not watched, as theirs are not). With what an earlier version carried (watchCarry.ts), its series and
+ * bands watch from the first reading. Feed batches in order, then `finish`; `carry()` is what the next version gets.
  */
 export class SourceWatch {
   private readonly seg: SeriesSegmenter;
@@ -99,14 +101,27 @@ export class SourceWatch {
   private readonly first = new Map<string, FirstRows>();
   /** per unit, how it is watched: the band's note, or the reference's monitor */
   readonly notes = new Map<string, string>();
+  /** the units' bands, trained here or carried, for the next version */
+  private readonly bands = new Map<string, { model: BandModel; note: string }>();
 
   constructor(
     private readonly opts: SeriesOptions,
     private readonly emit: (e: SeriesEvent | UnitAnomaly) => void,
     units: readonly UnitModel[] = [],
+    carried: WatchCarry | null = null,
   ) {
-    this.seg = new SeriesSegmenter(opts, emit);
+    this.seg = new SeriesSegmenter(opts, emit, carried?.series);
     for (const m of units) this.watch(m, "the reference's monitor");
+    for (const band of carried?.bands ?? [])
+      if (!this.monitors.has(band.model.asset)) {
+        this.bands.set(band.model.asset, band);
+        this.watch(band.model, `${band.note} (carried from an earlier version)`);
+      }
+  }
+
+  /** What the next version of the source watches with: the series' states and the units' bands. */
+  carry(): WatchCarry {
+    return { series: this.seg.seriesStates(), bands: [...this.bands.values()] };
   }
 
   push(b: SampleBatch): void {
@@ -126,7 +141,9 @@ export class SourceWatch {
     this.first.delete(b.asset);
     const { model, note } = trainBand(b.asset, f.tags, f.rows, f.times, this.opts.falseEventsPerWeek);
     this.notes.set(b.asset, note);
-    if (model) monitorRows(this.watch(model, note), b, i);
+    if (!model) return;
+    this.bands.set(b.asset, { model, note });
+    monitorRows(this.watch(model, note), b, i);
   }
 
   /** The units watched by a monitor, of those seen. */
@@ -204,6 +221,8 @@ export interface SegmentedRecords extends SeriesCounts {
   monitors: Record<string, string>;
   /** units watched by a monitor */
   units: number;
+  /** what the next version of the source watches with */
+  carry: WatchCarry;
 }
 
 /**
@@ -216,6 +235,7 @@ export async function segmentRecordFiles(
   opts: SeriesOptions,
   onProgress?: () => void,
   units: readonly UnitModel[] = [],
+  carried: WatchCarry | null = null,
 ): Promise<SegmentedRecords> {
   await mkdir(dirname(out), { recursive: true }); // a source with no lines wrote no record file
   const stream = createWriteStream(out);
@@ -232,7 +252,7 @@ export async function segmentRecordFiles(
     ]++;
     buffer.push(JSON.stringify(OperationRecord.parse(seriesRecord(e))) + '\n');
   };
-  const watch = new SourceWatch(opts, write, units);
+  const watch = new SourceWatch(opts, write, units, carried);
   for await (const batches of sampleBatches(files)) {
     for (const b of batches) watch.push(b);
     await flush();
@@ -242,5 +262,6 @@ export async function segmentRecordFiles(
   await flush();
   stream.end();
   await once(stream, 'finish');
-  return { ...counts, monitors: Object.fromEntries([...watch.notes].sort()), units: watch.watched };
+  const monitors = Object.fromEntries([...watch.notes].sort());
+  return { ...counts, monitors, units: watch.watched, carry: watch.carry() };
 }

@@ -6,6 +6,7 @@
  * (status, mode, alarm flags) give a state-change event whenever their value changes. Streaming: memory is
  * a baseline buffer and a few sums per series, whatever the length of the series.
  */
+import { z } from 'zod';
 import { median, type Point, Window, type WindowStats } from './seriesWindow';
 
 export type { WindowStats } from './seriesWindow';
@@ -98,6 +99,21 @@ export type SeriesEvent =
     }
   | { kind: 'state'; source: string; asset: string; tag: string; line: number; ts: string; from: string; to: string };
 
+/**
+ * What a series' detector knows of normal operation once its first baseline is in: the level it watches (`mu`, the
+ * last one it settled on), its noise (`sigma`), the first baseline's noise and shift floor, and whether it is
+ * piecewise-constant. A scheduled version carries it from the version before (series/watchCarry.ts), so the next
+ * version watches from its first reading instead of taking its own first rows as normal.
+ */
+export const SeriesState = z.object({
+  mu: z.number(),
+  sigma: z.number().positive(),
+  sigma0: z.number().positive(),
+  floor: z.number().nonnegative(),
+  constant: z.boolean(),
+});
+export type SeriesState = z.infer<typeof SeriesState>;
+
 class Series {
   private phase: 'baseline' | 'watch' = 'baseline';
   private buffer: Point[] = [];
@@ -124,6 +140,30 @@ class Series {
     private readonly opts: SeriesOptions,
     private readonly emit: (e: SeriesEvent) => void,
   ) {}
+
+  /** Start watching from what an earlier stretch of the series established (its first baseline is in). */
+  resume(s: SeriesState): void {
+    this.mu = s.mu;
+    this.sigma = s.sigma;
+    this.sigma0 = s.sigma0;
+    this.floor = s.floor;
+    this.constant = s.constant;
+    this.phase = 'watch';
+    this.window = new Window('steady');
+  }
+
+  /**
+   * What it knows of normal operation, or null before its first baseline is in. Re-baselining after a change, the
+   * level is the mean of the readings since the change's onset (the next version re-baselines no further).
+   */
+  state(): SeriesState | null {
+    if (this.sigma0 === null) return null;
+    const mu =
+      this.phase === 'baseline' && this.buffer.length
+        ? this.buffer.reduce((a, b) => a + b.value, 0) / this.buffer.length
+        : this.mu;
+    return { mu, sigma: this.sigma, sigma0: this.sigma0, floor: this.floor, constant: this.constant };
+  }
 
   /** One reading; a point object is made only when it must be kept (baseline, pending). */
   push(line: number, t: number, value: number): void {
@@ -281,7 +321,20 @@ export class SeriesSegmenter {
   constructor(
     private readonly opts: SeriesOptions,
     private readonly emit: (e: SeriesEvent) => void,
+    /** per asset and tag, what an earlier stretch of the series established (a scheduled version's predecessor) */
+    private readonly carried: Readonly<Record<string, Readonly<Record<string, SeriesState>>>> = {},
   ) {}
+
+  /** Per asset and tag, what each series knows of normal operation (those whose first baseline is in). */
+  seriesStates(): Record<string, Record<string, SeriesState>> {
+    const out: Record<string, Record<string, SeriesState>> = {};
+    for (const [key, series] of this.series) {
+      const state = series.state();
+      const [asset, tag] = key.split('\u0000');
+      if (state) (out[asset] ??= {})[tag] = state;
+    }
+    return out;
+  }
 
   push(s: SeriesSample): void {
     this.seriesOf(s).push(s.line, s.t, s.value);
@@ -297,11 +350,12 @@ export class SeriesSegmenter {
   private seriesOf(k: SeriesKey): Series {
     const key = `${k.asset}\u0000${k.tag}`;
     let series = this.series.get(key);
-    if (!series)
-      this.series.set(
-        key,
-        (series = new Series({ source: k.source, asset: k.asset, tag: k.tag, unit: k.unit }, this.opts, this.emit)),
-      );
+    if (!series) {
+      series = new Series({ source: k.source, asset: k.asset, tag: k.tag, unit: k.unit }, this.opts, this.emit);
+      const carried = this.carried[k.asset]?.[k.tag];
+      if (carried) series.resume(carried);
+      this.series.set(key, series);
+    }
     return series;
   }
 

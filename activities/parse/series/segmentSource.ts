@@ -8,6 +8,7 @@ import { FirstHour, unitFit } from './referenceFit';
 import { describeReference, type ReferenceReport } from './referenceReport';
 import { sampleBatches, segmentRecordFiles, type SegmentedRecords } from './segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './segmentSeries';
+import { readCarry } from './watchCarry';
 
 /** What stage 1c gives for a table source: its series counts, how each unit was watched, the reference's report. */
 export interface SegmentedSource extends SegmentedRecords {
@@ -29,6 +30,8 @@ export async function segmentSource(input: {
   onProgress?: () => void;
   /** where to write the calibration in use: the reference's report, the floors, each unit's monitor */
   calibrationOut?: string;
+  /** a scheduled version: the calibration file the source's previous version wrote (its `carry`, watchCarry.ts) */
+  previousCalibration?: string;
 }): Promise<SegmentedSource> {
   const opts = { ...DEFAULT_SERIES_OPTIONS, ...input.series };
   const calibration = await calibrateOnReference(input.spec, opts, input.source).catch((e: unknown) => {
@@ -40,7 +43,15 @@ export async function segmentSource(input: {
         );
   });
   const { shiftFloor, units, reference } = await fitReference(calibration, sampleBatches(input.files));
-  const counts = await segmentRecordFiles(input.files, input.out, { ...opts, shiftFloor }, input.onProgress, units);
+  const carried = input.previousCalibration ? await readCarry(input.previousCalibration) : null;
+  const counts = await segmentRecordFiles(
+    input.files,
+    input.out,
+    { ...opts, shiftFloor },
+    input.onProgress,
+    units,
+    carried,
+  );
   if (input.calibrationOut) {
     // the calibration in use, for whoever reads the records: floors per tag, the reference's monitors and their
     // limits, and how each unit was watched (a band's tags and limit, or why it has none)
@@ -51,7 +62,14 @@ export async function segmentSource(input: {
       components: loadings.length,
       limits,
     }));
-    const file = { source: input.source, reference, shift_floor: shiftFloor, monitors, watched: counts.monitors };
+    const file = {
+      source: input.source,
+      reference,
+      shift_floor: shiftFloor,
+      monitors,
+      watched: counts.monitors,
+      carry: counts.carry,
+    };
     await writeFile(input.calibrationOut, JSON.stringify(file, null, 2) + '\n');
   }
   return { ...counts, reference };
