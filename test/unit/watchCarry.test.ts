@@ -50,7 +50,7 @@ describe('a scheduled version watches with what the one before established (seri
   const data = ar(360, 0, 9);
   const rows = data.rows.map((r, i) => (i >= 310 ? [r[0], r[1] + 10 * Math.hypot(3, 1), r[2]] : r));
 
-  test('with the carry, a version of 60 rows is watched from its first reading: the fault is a change and an episode', async () => {
+  test('with the carry a version of 60 rows is watched from its first reading: a change and an episode', async () => {
     const v1 = version(rows, data.times, 0, 300);
     const first = await segment(v1);
     expect(first.out.monitors.press).toMatch(/^band on 3 of 3 tags/);
@@ -72,10 +72,11 @@ describe('a scheduled version watches with what the one before established (seri
     expect(changes.map((c) => c.tag)).toEqual(['b']);
     expect(Math.abs(changes[0].line - 312)).toBeLessThanOrEqual(1);
     expect(episodes).toEqual([expect.objectContaining({ statistic: 'band', line: 312 })]);
-    // and it hands on in turn
-    expect(WatchCarry.parse(JSON.parse(readFileSync(join(v2, 'calibration.json'), 'utf8')).carry).bands).toHaveLength(
-      1,
-    );
+    // and it hands on in turn, with b's new level
+    const handed = WatchCarry.parse(JSON.parse(readFileSync(join(v2, 'calibration.json'), 'utf8')).carry);
+    expect(handed.bands).toHaveLength(1);
+    expect(handed.series.press.b.mu - carried.series.press.b.mu).toBeGreaterThan(5 * Math.hypot(3, 1));
+    expect(handed.series.press.a).toEqual(expect.objectContaining({ sigma0: carried.series.press.a.sigma0 }));
   });
 
   test('an earlier calibration file that is not one is refused with its path; none at all is no carry', async () => {

@@ -325,9 +325,13 @@ export class SeriesSegmenter {
     private readonly carried: Readonly<Record<string, Readonly<Record<string, SeriesState>>>> = {},
   ) {}
 
-  /** Per asset and tag, what each series knows of normal operation (those whose first baseline is in). */
+  /**
+   * Per asset and tag, what each series knows of normal operation (those whose first baseline is in); a carried
+   * series this stretch did not read is handed on as it came.
+   */
   seriesStates(): Record<string, Record<string, SeriesState>> {
     const out: Record<string, Record<string, SeriesState>> = {};
+    for (const [asset, tags] of Object.entries(this.carried)) out[asset] = { ...tags };
     for (const [key, series] of this.series) {
       const state = series.state();
       const [asset, tag] = key.split('\u0000');
