@@ -1,6 +1,6 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { readdir, rename, rm, mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { canonicalJson } from './common/canonicalJson';
 import { sha256, sha256File } from './common/files';
 import { FILE_START } from './parse/chunks';
@@ -8,7 +8,7 @@ import { formatOf } from './parse/formats';
 import { seriesFile, sourceRecordFiles, type ChunkProgress } from './parse/parseChunk';
 import { ChunkThreads } from './parse/threads/chunkThreads';
 import { carryTemplateIds } from './parse/templates/templateCarry';
-import { calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
+import { calibrationBeside, calibrationPath, describeInputs, readModel, writeModel } from './parse/parseFile';
 import { NonRetryableError } from './common/failures';
 import { PiiMasker } from './parse/pii';
 import { scanSource } from './parse/scanSource';
@@ -220,9 +220,7 @@ async function segmentSeriesActivity(input: {
       series: input.config.series,
       onProgress: () => heartbeat(),
       calibrationOut: calibrationPath(input.outDir, input.source),
-      ...(input.previousModel
-        ? { previousCalibration: calibrationPath(dirname(dirname(input.previousModel)), input.source) }
-        : {}),
+      ...(input.previousModel ? { previousCalibration: calibrationBeside(input.previousModel, input.source) } : {}),
     }),
   );
   await rename(tmp, path);

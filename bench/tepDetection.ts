@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseSourceText } from '../activities/parse/parseFile';
 import { DEFAULT_PII_OPTIONS } from '../activities/parse/pii';
-import { SourceWatch } from '../activities/parse/series/segmentFiles';
+import { SourceWatch, type UnitWatch } from '../activities/parse/series/segmentFiles';
 import type { UnitAnomaly } from '../activities/parse/series/unitMonitor';
 import { DEFAULT_SERIES_OPTIONS, type SeriesEvent, type SeriesOptions } from '../activities/parse/series/segmentSeries';
 import { SourceSpec } from '../activities/parse/sourceSpec';
@@ -80,7 +80,7 @@ export async function detect(
   anomalies: UnitAnomaly[];
   samples: number;
   reference: ReferenceReport | null;
-  monitors: Map<string, string>;
+  monitors: Map<string, UnitWatch>;
 }> {
   const parsed = await parseSourceText(spec, readFileSync(path, 'utf8'), {
     source: basename(path),
@@ -103,7 +103,7 @@ export async function detect(
   for (const r of samples) watch.push(r);
   watch.finish();
   anomalies.sort((x, y) => x.detected_line - y.detected_line); // episodes are emitted as they end
-  return { events, anomalies, samples: parsed.lines - parsed.quarantine.length, reference, monitors: watch.notes };
+  return { events, anomalies, samples: parsed.lines - parsed.quarantine.length, reference, monitors: watch.watching };
 }
 
 /**
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     const probe = await forge('d01_te.dat');
     const fit = probe.reference;
     console.log(`\n${setting.name}${fit ? ` - Forge: ${fit.summary.replace(fit.path, basename(fit.path))}` : ''}`);
-    console.log(`  Forge's unit: ${probe.monitors.get('TEP')}`);
+    console.log(`  Forge's unit: ${probe.monitors.get('TEP')?.note}`);
     const normalOf = await Promise.all(methods.map((m) => m.alarms('d00_te.dat')));
     const normal = normalOf.map((a) => a.starts);
     console.log(

@@ -132,6 +132,9 @@ export function distinctNames(refs: InputRef[], advice = ''): InputRef[] {
 export const modelPath = (outDir: string, source: string) => join(outDir, 'models', `${source}.json`);
 /** what a table's reference of normal operation calibrated (series/segmentSource.ts), beside its model */
 export const calibrationPath = (outDir: string, source: string) => join(outDir, 'models', `${source}.calibration.json`);
+/** the calibration file beside a model file of the same run (a scheduled version's previous model of the source) */
+export const calibrationBeside = (modelFile: string, source: string) =>
+  calibrationPath(dirname(dirname(modelFile)), source);
 
 export async function writeModel(outDir: string, model: SourceModel): Promise<string> {
   const path = modelPath(outDir, model.source);

@@ -4,6 +4,7 @@ import { calibrationPath, describeInputs, type InputRef, writeModel } from '../.
 import { runChunk } from '../../activities/parse/preparedChunk';
 import { scanSource } from '../../activities/parse/scanSource';
 import type { ReferenceReport } from '../../activities/parse/series/referenceReport';
+import type { UnitWatch } from '../../activities/parse/series/segmentFiles';
 import { segmentSource } from '../../activities/parse/series/segmentSource';
 import type { SourceModel } from '../../activities/parse/sourceModel';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
@@ -75,7 +76,7 @@ async function parseOneSource(
   const totals = { ...EMPTY_TOTALS, pii: {} };
   for (const c of outputs) addChunk(totals, c);
   // what segmentation says beyond the summary's counts: the units monitored, how, and the reference's verdict
-  const seg: { units: number; reference: ReferenceReport | null; monitors: Record<string, string> } = {
+  const seg: { units: number; reference: ReferenceReport | null; monitors: Record<string, UnitWatch> } = {
     units: 0,
     reference: null,
     monitors: {},
@@ -111,10 +112,10 @@ async function parseOneSource(
 }
 
 /** The units watched against their own band (or with none), a line each for a few, a count for many. */
-function ownBands(monitors: Record<string, string>): string[] {
-  const own = Object.entries(monitors).filter(([, note]) => /^(band|no band)/.test(note));
-  if (own.length <= SHOWN_UNITS) return own.map(([asset, note]) => `unit ${asset}: ${note}`);
-  const bands = own.filter(([, note]) => note.startsWith('band')).length;
+function ownBands(monitors: Record<string, UnitWatch>): string[] {
+  const own = Object.entries(monitors).filter(([, w]) => w.by !== 'reference');
+  if (own.length <= SHOWN_UNITS) return own.map(([asset, w]) => `unit ${asset}: ${w.note}`);
+  const bands = own.filter(([, w]) => w.by === 'band').length;
   return [
     `${bands} unit(s) watched against their own band, ${own.length - bands} without one (the calibration file ` +
       'under models/ says which tags and why)',

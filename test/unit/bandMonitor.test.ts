@@ -100,6 +100,6 @@ test('a unit with fewer rows than the band is trained on has none, and says so (
     }),
   );
   watch.finish();
-  expect(watch.watched).toBe(0);
-  expect(watch.notes.get('u')).toBe('no band: 60 rows, a band is trained on the first 100');
+  expect([...watch.watching.values()].filter((w) => w.by !== 'none')).toEqual([]);
+  expect(watch.watching.get('u')).toEqual({ by: 'none', note: 'no band: 60 rows, a band is trained on the first 100' });
 });

@@ -102,7 +102,8 @@ describe('a reference of normal operation is used only for the units it describe
     // the calibration beside the model: the report, and no floor nor monitor for the unit it does not describe
     const calibration = JSON.parse(readFileSync(join(out, 'models', 'plant.csv.calibration.json'), 'utf8'));
     expect(calibration).toMatchObject({ source: 'plant.csv', shift_floor: {}, monitors: [] });
-    expect(calibration.watched['plant.csv']).toMatch(/^band on 3 of 3 tags from the first 100 rows \(100 min\): /);
+    expect(calibration.watched['plant.csv'].by).toBe('band');
+    expect(calibration.watched['plant.csv'].note).toMatch(/^band on 3 of 3 tags from the first 100 rows \(100 min\): /);
     expect(calibration.reference.units).toEqual([expect.objectContaining({ asset: 'plant.csv', used: false })]);
   });
 });

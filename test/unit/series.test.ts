@@ -198,7 +198,10 @@ describe('a unit monitor trained on a reference (PCA T² and SPE, series/unitMon
   test('without a reference the unit is watched against its own first rows: fault 1 is a band episode', async () => {
     expect((await calibrateOnReference(TEP_SPEC, DEFAULT_SERIES_OPTIONS, 'd01_te.dat')).units).toEqual([]);
     const { anomalies, monitors } = await detect(join(TEP, 'd01_te.dat'), DEFAULT_SERIES_OPTIONS);
-    expect(monitors.get('TEP')).toMatch(/^band on \d+ of 52 tags from the first 100 rows \(5\.0 h\): \d\.\d\d sd/);
+    expect(monitors.get('TEP')).toMatchObject({ by: 'band' });
+    expect(monitors.get('TEP')?.note).toMatch(
+      /^band on \d+ of 52 tags from the first 100 rows \(5\.0 h\): \d\.\d\d sd/,
+    );
     expect(anomalies.filter((a) => a.detected_line <= 160)).toEqual([]);
     expect(anomalies[0]).toMatchObject({ statistic: 'band' });
     expect(anomalies[0].detected_line - 160).toBeLessThanOrEqual(15);

@@ -53,7 +53,7 @@ describe('a scheduled version watches with what the one before established (seri
   test('with the carry a version of 60 rows is watched from its first reading: a change and an episode', async () => {
     const v1 = version(rows, data.times, 0, 300);
     const first = await segment(v1);
-    expect(first.out.monitors.press).toMatch(/^band on 3 of 3 tags/);
+    expect(first.out.monitors.press.note).toMatch(/^band on 3 of 3 tags/);
     const carried = WatchCarry.parse(JSON.parse(readFileSync(join(v1, 'calibration.json'), 'utf8')).carry);
     expect(Object.keys(carried.series.press).sort()).toEqual(['a', 'b', 'c']);
     expect(carried.bands.map((b) => b.model.asset)).toEqual(['press']);
@@ -61,11 +61,15 @@ describe('a scheduled version watches with what the one before established (seri
     const v2 = version(rows, data.times, 300, 360);
     const alone = await segment(v2);
     // on its own the version is shorter than a baseline: nothing is watched, and the note says so
-    expect(alone.out.monitors.press).toBe('no band: 60 rows, a band is trained on the first 100');
+    expect(alone.out.monitors.press).toEqual({
+      by: 'none',
+      note: 'no band: 60 rows, a band is trained on the first 100',
+    });
     expect(alone.records.filter((r) => r.kind === 'change' || r.kind === 'anomaly')).toEqual([]);
 
     const next = await segment(v2, join(v1, 'calibration.json'));
-    expect(next.out.monitors.press).toMatch(/^band on 3 of 3 tags .*\(carried from an earlier version\)$/);
+    expect(next.out.monitors.press.by).toBe('band');
+    expect(next.out.monitors.press.note).toMatch(/^band on 3 of 3 tags .*\(carried from an earlier version\)$/);
     const changes = next.records.filter((r) => r.kind === 'change');
     const episodes = next.records.filter((r) => r.kind === 'anomaly');
     // row 310 is line 312; the change is dated to where its CUSUM left zero (Page's estimate), a row early here

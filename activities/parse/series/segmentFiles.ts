@@ -81,6 +81,12 @@ export function seriesRecord(e: SeriesEvent | UnitAnomaly): OperationRecord {
   }
 }
 
+/** How a unit is watched: by its reference's PCA monitor, by its own band, or not at all; the note says what or why. */
+export interface UnitWatch {
+  by: 'reference' | 'band' | 'none';
+  note: string;
+}
+
 /** A unit's own first rows, gathered until they train its band (bandMonitor.ts). */
 interface FirstRows {
   tags: string[];
@@ -99,8 +105,8 @@ export class SourceWatch {
   private readonly seg: SeriesSegmenter;
   private readonly monitors = new Map<string, UnitMonitor>();
   private readonly first = new Map<string, FirstRows>();
-  /** per unit, how it is watched: the band's note, or the reference's monitor */
-  readonly notes = new Map<string, string>();
+  /** per unit, how it is watched */
+  readonly watching = new Map<string, UnitWatch>();
   /** the units' bands, trained here or carried, for the next version */
   private readonly bands = new Map<string, { model: BandModel; note: string }>();
 
@@ -111,11 +117,11 @@ export class SourceWatch {
     carried: WatchCarry | null = null,
   ) {
     this.seg = new SeriesSegmenter(opts, emit, carried?.series);
-    for (const m of units) this.watch(m, "the reference's monitor");
+    for (const m of units) this.watch(m, { by: 'reference', note: "the reference's monitor" });
     for (const band of carried?.bands ?? [])
       if (!this.monitors.has(band.model.asset)) {
         this.bands.set(band.model.asset, band);
-        this.watch(band.model, `${band.note} (carried from an earlier version)`);
+        this.watch(band.model, { by: 'band', note: `${band.note} (carried from an earlier version)` });
       }
   }
 
@@ -128,7 +134,7 @@ export class SourceWatch {
     segmentBatch(this.seg, b);
     const m = this.monitors.get(b.asset);
     if (m) return monitorRows(m, b, 0);
-    if (this.notes.has(b.asset)) return; // a unit whose first rows trained no band
+    if (this.watching.has(b.asset)) return; // a unit whose first rows trained no band
     const tags = Object.keys(b.values).sort();
     const f = this.first.get(b.asset) ?? { tags, rows: [], times: [] };
     this.first.set(b.asset, f);
@@ -140,29 +146,26 @@ export class SourceWatch {
     if (f.rows.length < this.opts.baseline) return;
     this.first.delete(b.asset);
     const { model, note } = trainBand(b.asset, f.tags, f.rows, f.times, this.opts.falseEventsPerWeek);
-    this.notes.set(b.asset, note);
-    if (!model) return;
+    if (!model) return void this.watching.set(b.asset, { by: 'none', note });
     this.bands.set(b.asset, { model, note });
-    monitorRows(this.watch(model, note), b, i);
-  }
-
-  /** The units watched by a monitor, of those seen. */
-  get watched(): number {
-    return this.monitors.size;
+    monitorRows(this.watch(model, { by: 'band', note }), b, i);
   }
 
   finish(): void {
     this.seg.finish();
     for (const m of this.monitors.values()) m.finish();
     for (const [asset, f] of this.first)
-      this.notes.set(asset, `no band: ${f.rows.length} rows, a band is trained on the first ${this.opts.baseline}`);
+      this.watching.set(asset, {
+        by: 'none',
+        note: `no band: ${f.rows.length} rows, a band is trained on the first ${this.opts.baseline}`,
+      });
     this.first.clear();
   }
 
-  private watch(model: MonitorModel, note: string): UnitMonitor {
+  private watch(model: MonitorModel, how: UnitWatch): UnitMonitor {
     const m = new UnitMonitor(model, this.emit);
     this.monitors.set(model.asset, m);
-    this.notes.set(model.asset, note);
+    this.watching.set(model.asset, how);
     return m;
   }
 }
@@ -217,8 +220,8 @@ export interface SeriesCounts {
 
 /** What segmenting a source found, and how each unit was watched. */
 export interface SegmentedRecords extends SeriesCounts {
-  /** per unit: its monitor (the reference's, or its band's note: what it watches, or why there is none) */
-  monitors: Record<string, string>;
+  /** per unit: how it is watched (the reference's monitor, its band: what it watches, or why there is none) */
+  monitors: Record<string, UnitWatch>;
   /** units watched by a monitor */
   units: number;
   /** what the next version of the source watches with */
@@ -262,6 +265,7 @@ export async function segmentRecordFiles(
   await flush();
   stream.end();
   await once(stream, 'finish');
-  const monitors = Object.fromEntries([...watch.notes].sort());
-  return { ...counts, monitors, units: watch.watched, carry: watch.carry() };
+  const monitors = Object.fromEntries([...watch.watching].sort());
+  const watched = Object.values(monitors).filter((w) => w.by !== 'none').length;
+  return { ...counts, monitors, units: watched, carry: watch.carry() };
 }
