@@ -131,14 +131,18 @@ export function forgeAlarms(d: Pick<Awaited<ReturnType<typeof detect>>, 'events'
  * at least that many in as many samples, Poisson at the rate of d00_te, under 5 %).
  */
 export function volume(normal: Alarms, samples: number, after: number): { n: number; p: number } {
-  const mean = (normal.length / samples) * (samples - ONSET);
+  return { n: after, p: atLeast((normal.length / samples) * (samples - ONSET), after) };
+}
+
+/** The chance of at least `n` events where `mean` are expected (Poisson). */
+export function atLeast(mean: number, n: number): number {
   let term = Math.exp(-mean),
     below = 0;
-  for (let k = 0; k < after; k++) {
+  for (let k = 0; k < n; k++) {
     below += term;
     term *= mean / (k + 1);
   }
-  return { n: after, p: Math.max(0, 1 - below) };
+  return Math.max(0, 1 - below);
 }
 
 /**
@@ -171,7 +175,7 @@ export const table = (path: string) =>
     .map((l) => l.trim().split(/\s+/).map(Number));
 
 /** A reference of normal operation in the files' layout (whitespace table, one row per sample). */
-function writeReference(rows: readonly number[][], name: string): string {
+export function writeReference(rows: readonly number[][], name: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'forge-tep-')), name);
   writeFileSync(path, rows.map((r) => r.join('  ')).join('\n') + '\n');
   return path;

@@ -157,13 +157,14 @@ export const ChangeRecord = z.object({
 /**
  * An episode of a unit's rows leaving normal operation together (series/unitMonitor.ts): Hotelling T² or SPE over
  * the limit calibrated on a reference, or (`band`) a tag further off its mean than the unit's own first rows
- * allow (series/bandMonitor.ts; `value` and `limit` in standard deviations), dated to its first row over it
+ * allow (series/bandMonitor.ts; `value` and `limit` in standard deviations), or (`EWMS`) a tag's recent mean square
+ * off its mean beyond its limit (`value` a share of it, `limit` 1), dated to its first row over it
  * (`ts`, `line`), with when it was detected, when it ended, its peak (`value`) and the tags that contributed most.
  */
 export const AnomalyRecord = z.object({
   kind: z.literal('anomaly'),
   ...Provenance,
-  statistic: z.enum(['T2', 'SPE', 'band']),
+  statistic: z.enum(['T2', 'SPE', 'band', 'EWMS']),
   value: z.number(),
   limit: z.number(),
   detected_line: z.number().int().positive(),

@@ -1,4 +1,5 @@
 import { MIN_READINGS, trainBand } from '../../activities/parse/series/bandMonitor';
+import { EWMS_WEIGHT, ewmsLimit } from '../../activities/parse/series/meanSquare';
 import { PERSIST, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 import { ar } from '../fixtures/arReadings';
 import { SourceWatch } from '../../activities/parse/series/segmentFiles';
@@ -57,8 +58,9 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
     const rows = data.rows.map((r) => [...r, 7]);
     const { model, note } = watch(rows, data.times, ['a', 'b', 'c', 'valve']);
     expect(model?.tags).toEqual(['a', 'b', 'c']);
+    expect(note).toMatch(/^band on 3 of 4 tags from the first 100 rows \(2 min\): \d\.\d\d sd a row, /);
     expect(note).toMatch(
-      /^band on 3 of 4 tags from the first 100 rows \(2 min\): \d\.\d\d sd; not watched: 1 constant \(valve\)$/,
+      /, the mean square over about 9 rows of 3 \d+\.\d-\d+\.\d sd²; not watched: 1 constant \(valve\)$/,
     );
   });
   test('a level held off normal is one episode from onset to return; a wider swing later an episode per swing', () => {
@@ -70,15 +72,65 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
       r[2] + (i >= 3000 && i % 50 < 20 ? 12 * Math.hypot(2, 1) : 0),
     ]);
     const { episodes } = watch(rows, data.times);
-    const [held, ...swings] = episodes;
-    // row i is line i + 2
-    expect(held).toMatchObject({ statistic: 'band', onset_line: 1002, detected_line: 1002 + PERSIST - 1, ended: true });
-    expect(held.end_line).toBe(2001);
-    expect(held.contributions[0].tag).toBe('b');
-    expect(swings).toHaveLength(20);
-    expect(swings.every((e) => e.onset_line >= 3002 && e.contributions[0].tag === 'c' && e.ended)).toBe(true);
-    expect(swings.map((e) => e.end_line - e.onset_line + 1)).toEqual(Array(20).fill(20));
+    for (const statistic of ['band', 'EWMS'] as const) {
+      const [held, ...swings] = episodes.filter((e) => e.statistic === statistic);
+      // row i is line i + 2; the mean square takes a few rows to fall back under its limit after the last row off
+      expect(held).toMatchObject({ onset_line: 1002, detected_line: 1002 + PERSIST - 1, ended: true });
+      expect(held.end_line - 2001).toBeGreaterThanOrEqual(0);
+      expect(held.end_line - 2001).toBeLessThanOrEqual(statistic === 'band' ? 0 : 15);
+      expect(held.contributions[0].tag).toBe('b');
+      expect(swings).toHaveLength(20);
+      expect(swings.every((e) => e.onset_line >= 3002 && e.contributions[0].tag === 'c' && e.ended)).toBe(true);
+      const lengths = swings.map((e) => e.end_line - e.onset_line + 1);
+      if (statistic === 'band') expect(lengths).toEqual(Array(20).fill(20));
+      else expect(lengths.every((n) => n >= 20 && n < 50)).toBe(true);
+    }
   });
+  test('a level held 4 sd off, or noise four times as wide: few rows off the band, most off their mean square', () => {
+    const data = ar(3000, 0, 5);
+    const sd = Math.hypot(3, 1);
+    // over rows 1000-1999 b is 4 of its sd up; over rows 2000-2999 its noise is four times as wide
+    const rows = data.rows.map((r, i) => [
+      r[0],
+      i >= 2000 ? 30 + 4 * (r[1] - 30) : r[1] + (i >= 1000 ? 4 * sd : 0),
+      r[2],
+    ]);
+    const { episodes } = watch(rows, data.times);
+    const rowsOff = (statistic: string, from: number, to: number) =>
+      episodes
+        .filter((e) => e.statistic === statistic)
+        .reduce((a, e) => a + Math.max(0, Math.min(e.end_line, to + 2) - Math.max(e.onset_line, from + 2) + 1), 0);
+    expect(episodes.every((e) => e.onset_line >= 1002 && e.contributions[0].tag === 'b')).toBe(true);
+    expect(rowsOff('band', 1000, 1999)).toBeLessThan(50);
+    expect(rowsOff('EWMS', 1000, 1999)).toBeGreaterThan(950);
+    expect(rowsOff('EWMS', 2000, 2999)).toBeGreaterThan(900);
+  });
+  test.each([0, 0.5])(
+    'the EWMS limit holds its rate: readings at AR coefficient %s over it about as often as it says (ewmsLimit)',
+    (r) => {
+      // a rate of one row in a thousand: about 1000 of a million rows, within sampling error
+      const limit = ewmsLimit((1 + r * r) / (1 - r * r), 1e-3);
+      let seed = 11;
+      const uniform = () => {
+        // mulberry32
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      let e = 1,
+        z = 0,
+        over = 0;
+      for (let i = 0; i < 1e6; i++) {
+        const g = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+        z = r * z + Math.sqrt(1 - r * r) * g;
+        e += EWMS_WEIGHT * (z * z - e);
+        if (e > limit) over++;
+      }
+      expect(over).toBeGreaterThan(700);
+      expect(over).toBeLessThan(1400);
+    },
+  );
 });
 
 test('a unit with fewer rows than the band is trained on has none, and says so (SourceWatch)', () => {

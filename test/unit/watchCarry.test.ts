@@ -75,7 +75,10 @@ describe('a scheduled version watches with what the one before established (seri
     // row 310 is line 312; the change is dated to where its CUSUM left zero (Page's estimate), a row early here
     expect(changes.map((c) => c.tag)).toEqual(['b']);
     expect(Math.abs(changes[0].line - 312)).toBeLessThanOrEqual(1);
-    expect(episodes).toEqual([expect.objectContaining({ statistic: 'band', line: 312 })]);
+    expect(episodes).toEqual([
+      expect.objectContaining({ statistic: 'band', line: 312 }),
+      expect.objectContaining({ statistic: 'EWMS', line: 312 }),
+    ]);
     // and it hands on in turn, with b's new level
     const handed = WatchCarry.parse(JSON.parse(readFileSync(join(v2, 'calibration.json'), 'utf8')).carry);
     expect(handed.bands).toHaveLength(1);

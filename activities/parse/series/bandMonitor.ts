@@ -8,6 +8,11 @@
  * only make it stricter). Unlike a tag's change detector, which re-baselines after a change and says it once, the
  * band keeps its first baseline: a unit that stays off its normal level stays in one anomaly episode (unitMonitor.ts)
  * until it is back, and a tag that swings wider than normal opens one episode per swing.
+ * Beside each single row, the band watches each tag's exponentially weighted mean square off its mean (EWMS,
+ * meanSquare.ts), over about the last 9 rows: a level held off, a tag swinging or sticking either way, noise grown
+ * wider - none of which a single row may show beyond the band's limit. Its limit per tag is at the band's rate shared
+ * over the tags it watches, for readings as alike as the tag's may be; a tag too slow for one is watched by the row
+ * only. The statistic is the largest tag's EWMS as a share of its limit (limit 1).
  * Tags the stretch cannot vouch for are not watched, and the note names them: a constant (piecewise-constant) tag,
  * whose setpoint changes are events already, and a tag whose readings stay alike for so many rows that the stretch
  * holds fewer than MIN_READINGS independent ones (its slow wander would pass for a fault).
@@ -15,6 +20,7 @@
 import { z } from 'zod';
 import { chiSquareQuantile, normalQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './wanderFloor';
 import { integratedTime, span } from './independentReadings';
+import { EWMS_WEIGHT, squaresLimit } from './meanSquare';
 
 /**
  * independent readings a watched tag's stretch must hold: below it the bound on its standard deviation is loose,
@@ -23,14 +29,19 @@ import { integratedTime, span } from './independentReadings';
  */
 export const MIN_READINGS = 20;
 
-/** A trained band: the watched tags, and per tag its mean and its standard deviation's upper bound; the limit in sd. */
+/**
+ * A trained band: the watched tags, and per tag its mean, its standard deviation's upper bound and its EWMS limit
+ * (`ms`, in squared sd); the limits: a row's in sd, the EWMS's as a share of each tag's. A band carried from a
+ * version before the EWMS has no `ms` and watches single rows only.
+ */
 export const BandModel = z.object({
   method: z.literal('band'),
   asset: z.string(),
   tags: z.array(z.string()),
   mean: z.array(z.number()),
   sd: z.array(z.number().positive()),
-  limits: z.object({ band: z.number().positive() }),
+  ms: z.array(z.number().positive().nullable()).optional(),
+  limits: z.object({ band: z.number().positive(), EWMS: z.literal(1).optional() }),
 });
 export type BandModel = z.infer<typeof BandModel>;
 
@@ -50,7 +61,7 @@ export function trainBand(
   times: readonly number[],
   falseEventsPerWeek: number,
 ): TrainedBand {
-  const watched: { tag: string; mean: number; sd: number }[] = [];
+  const watched: { tag: string; mean: number; sd: number; tau: number; n: number }[] = [];
   const constant: string[] = [],
     alike: string[] = [];
   tags.forEach((tag, j) => {
@@ -60,9 +71,10 @@ export function trainBand(
     const mean = xs.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
     if (!(sd > Math.max(1e-9, 1e-6 * Math.abs(mean)))) return constant.push(tag);
-    const df = Math.floor(n / Math.max(integratedTime(xs), lagOneTime(xs, mean))) - 1;
+    const tau = Math.max(integratedTime(xs), lagOneTime(xs, mean));
+    const df = Math.floor(n / tau) - 1;
     if (df < MIN_READINGS - 1) return alike.push(tag);
-    watched.push({ tag, mean, sd: sd * Math.sqrt(df / chiSquareQuantile(1 - WANDER_CONFIDENCE, df)) });
+    watched.push({ tag, mean, sd: sd * Math.sqrt(df / chiSquareQuantile(1 - WANDER_CONFIDENCE, df)), tau, n });
   });
   const dt = samplingInterval(times);
   const left = [
@@ -78,6 +90,10 @@ export function trainBand(
     };
   const q = Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS);
   const limit = normalQuantile(1 - q / (2 * watched.length));
+  // a tag's EWMS is watched when its readings hold MIN_READINGS independent ones at the upper bound of how alike
+  // they are (null: single rows only)
+  const ms = watched.map((w) => squaresLimit(w.tau, w.n, q / watched.length, MIN_READINGS));
+  const onMs = ms.filter((x): x is number => x !== null);
   return {
     model: {
       method: 'band',
@@ -85,9 +101,15 @@ export function trainBand(
       tags: watched.map((w) => w.tag),
       mean: watched.map((w) => w.mean),
       sd: watched.map((w) => w.sd),
-      limits: { band: limit },
+      ...(onMs.length ? { ms, limits: { band: limit, EWMS: 1 as const } } : { limits: { band: limit } }),
     },
-    note: `band on ${watched.length} of ${tags.length} tags from the first ${from}: ${limit.toFixed(2)} sd${not}`,
+    note:
+      `band on ${watched.length} of ${tags.length} tags from the first ${from}: ${limit.toFixed(2)} sd a row, ` +
+      (onMs.length
+        ? `the mean square over about ${Math.round((2 - EWMS_WEIGHT) / EWMS_WEIGHT)} rows of ${onMs.length} ` +
+          `${Math.min(...onMs).toFixed(1)}-${Math.max(...onMs).toFixed(1)} sd²`
+        : 'no mean square (no tag quick enough)') +
+      not,
   };
 }
 

@@ -15,6 +15,7 @@ import type { AnomalyRecord, SampleBatch } from '../records';
 import { chiSquareQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './segmentSeries';
 import { isoInstant } from '../timestamps';
 import { bandContributions, bandStatistic, type BandModel } from './bandMonitor';
+import { MeanSquares } from './meanSquare';
 import { integratedTime, span } from './independentReadings';
 
 export const EXPLAINED = 0.9;
@@ -195,16 +196,21 @@ export function statistics(
 
 /**
  * Each statistic of a row that its model watches, with its limit and each tag's contribution (worked out only for
- * a row over its limit: the band is watched on every row of every unit without a reference).
+ * a row over its limit: the band is watched on every row of every unit without a reference); `ewms`: the band's
+ * EWMS after the row, when it has one.
  */
 function watched(
   m: MonitorModel,
   row: readonly number[],
+  ewms: { value: number; of: MeanSquares } | null,
 ): { stat: Statistic; value: number; limit: number; contrib: () => number[] }[] {
-  if (m.method === 'band')
+  if (m.method === 'band') {
+    const band = { stat: 'band' as const, value: bandStatistic(m, row), limit: m.limits.band };
     return [
-      { stat: 'band', value: bandStatistic(m, row), limit: m.limits.band, contrib: () => bandContributions(m, row) },
+      { ...band, contrib: () => bandContributions(m, row) },
+      ...(ewms ? [{ stat: 'EWMS' as const, value: ewms.value, limit: 1, contrib: ewms.of.contributions }] : []),
     ];
+  }
   const s = statistics(m, row);
   return [
     { stat: 'T2', value: s.T2, limit: m.limits.T2, contrib: () => s.t2c.map((c) => Math.max(0, c)) },
@@ -235,11 +241,15 @@ interface Excursion {
 export class UnitMonitor {
   private run: Partial<Record<Statistic, Excursion>> = {};
   private source = '';
+  /** a band's running EWMS (none for PCA, nor for a band carried from before it) */
+  private readonly squares: MeanSquares | null;
 
   constructor(
     readonly model: MonitorModel,
     private readonly emit: (a: UnitAnomaly) => void,
-  ) {}
+  ) {
+    this.squares = model.method === 'band' && model.ms ? new MeanSquares(model.mean, model.sd, model.ms) : null;
+  }
 
   /**
    * One row of the unit's tags (in `model.tags` order), from `source` at `line`, time `t` (epoch ms). PCA needs
@@ -247,11 +257,13 @@ export class UnitMonitor {
    */
   push(source: string, line: number, t: number, row: readonly number[]): void {
     const m = this.model;
-    // most rows of a band: inside it, nothing open - nothing to do (a row with no tag read is inside too)
-    if (m.method === 'band' && !this.run.band && !(bandStatistic(m, row) > m.limits.band)) return;
     if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return;
+    const ms = this.squares && { value: this.squares.push(row), of: this.squares };
+    // most rows of a band: inside it, nothing open - nothing more to do
+    if (m.method === 'band' && !this.run.band && !this.run.EWMS && !(ms && ms.value > 1))
+      if (!(bandStatistic(m, row) > m.limits.band)) return;
     this.source = source;
-    for (const { stat, value, limit, contrib: contributions } of watched(this.model, row)) {
+    for (const { stat, value, limit, contrib: contributions } of watched(m, row, ms)) {
       const r = this.run[stat];
       if (value <= limit) {
         if (!r) continue;
