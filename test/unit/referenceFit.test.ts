@@ -187,10 +187,16 @@ test('a reference several sources name is read once: each source gets its own un
   const a = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'line-a.csv');
   const b = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'line-b.csv');
   expect(spy.mock.calls.filter(([p]) => p === join(dir, 'normal.csv'))).toHaveLength(1);
-  expect(a.units.map((u) => u.asset)).toEqual(['line-a.csv']);
-  expect(b.units.map((u) => u.asset)).toEqual(['line-b.csv']);
+  expect(a.units.map((u) => [u.asset, u.method])).toEqual([
+    ['line-a.csv', 'pca'],
+    ['line-a.csv', 'band'],
+  ]);
+  expect(b.units.map((u) => [u.asset, u.method])).toEqual([
+    ['line-b.csv', 'pca'],
+    ['line-b.csv', 'band'],
+  ]);
   expect(Object.keys(b.reference!.envelopes)).toEqual(['line-b.csv']);
-  expect(b.units[0].limits).toEqual(a.units[0].limits);
+  expect(b.units.map((u) => u.limits)).toEqual(a.units.map((u) => u.limits));
   spy.mockRestore();
 });
 

@@ -173,11 +173,45 @@ describe('Tennessee Eastman (excerpts: d01/d02 samples 1-320, d00 samples 1-480)
 
 describe('a unit monitor trained on a reference (PCA T² and SPE, series/unitMonitor.ts)', () => {
   const spec = SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(TEP, 'd00_te.dat') } });
-  test('one model for the unit over its 52 tags, with fewer components than tags', async () => {
+  test('one PCA model for the unit over its 52 tags, fewer components than tags, and a band beside it', async () => {
     const { units } = await calibrateOnReference(spec, DEFAULT_SERIES_OPTIONS, 'd01_te.dat');
-    expect(units.map((u) => [u.asset, u.tags.length])).toEqual([['TEP', 52]]);
-    expect(units[0].loadings.length).toBeGreaterThan(3);
-    expect(units[0].loadings.length).toBeLessThan(52);
+    expect(units.map((u) => [u.asset, u.method])).toEqual([
+      ['TEP', 'pca'],
+      ['TEP', 'band'],
+    ]);
+    const [pca, band] = units;
+    if (pca.method !== 'pca' || band.method !== 'band') throw new Error('a PCA model, then a band');
+    expect(pca.tags).toHaveLength(52);
+    expect(pca.loadings.length).toBeGreaterThan(3);
+    expect(pca.loadings.length).toBeLessThan(52);
+    // the reference's 48 hours vouch for more tags than a unit's own first 5 hours (38 of 52)
+    expect(band.tags.length).toBeGreaterThan(38);
+  });
+  test("one tag held 4 sd off, which T² and SPE may pass: an EWMS episode of the reference's band", async () => {
+    // the first 160 rows of d01_te (before its fault), XMV_10 (column 51) 4 of the reference's sd up from row 80
+    const ref = readFileSync(join(TEP, 'd00_te.dat'), 'utf8').trim().split('\n');
+    const column = ref.map((l) => Number(l.trim().split(/\s+/)[50]));
+    const mean = column.reduce((a, v) => a + v, 0) / column.length;
+    const sd = Math.sqrt(column.reduce((a, v) => a + (v - mean) ** 2, 0) / (column.length - 1));
+    const rows = readFileSync(join(TEP, 'd01_te.dat'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(0, 160)
+      .map((l, i) =>
+        l
+          .trim()
+          .split(/\s+/)
+          .map((v, j) => (j === 50 && i >= 80 ? Number(v) + 4 * sd : Number(v))),
+      );
+    const path = join(mkdtempSync(join(tmpdir(), 'forge-tep-step-')), 'stepped.dat');
+    writeFileSync(path, rows.map((r) => r.join('  ')).join('\n') + '\n');
+    const { anomalies, monitors } = await detect(path, DEFAULT_SERIES_OPTIONS, spec);
+    expect(monitors.get('TEP')).toEqual({ by: 'reference', note: "the reference's monitor and band" });
+    expect(anomalies.filter((a) => a.onset_line < 82)).toEqual([]); // row 80 is line 81
+    const held = anomalies.find((a) => a.statistic === 'EWMS');
+    expect(held).toMatchObject({ contributions: [expect.objectContaining({ tag: 'XMV_10' }), {}, {}] });
+    expect(held!.detected_line - 81).toBeLessThanOrEqual(10);
+    expect(held!.end_line - held!.onset_line).toBeGreaterThan(60);
   });
   test(
     'fault 1 is an anomaly soon after its onset, none before it, naming the tags that carry it; the records ' +
@@ -240,7 +274,10 @@ test(
     );
     const ref = await describeInput(join(dir, 'plant.json'));
     const { units } = await calibrateOnReference(ref.spec, DEFAULT_SERIES_OPTIONS, ref.name);
-    expect(units.map((m) => m.asset)).toEqual(['plant.csv']);
+    expect(units.map((m) => [m.asset, m.method])).toEqual([
+      ['plant.csv', 'pca'],
+      ['plant.csv', 'band'],
+    ]);
     const { events, anomalies } = await detect(ref.path, DEFAULT_SERIES_OPTIONS, ref.spec);
     // the mean of FT3 stays where it was: no tag alone shows it
     expect(events.filter((e) => e.kind === 'change')).toEqual([]);

@@ -52,7 +52,8 @@ export interface TrainedBand {
 }
 
 /**
- * Train a unit's band on its first rows: `rows` hold the values of `tags` (NaN: not read), `times` their epoch ms.
+ * Train a unit's band on its first rows - or a reference's (`stretch` names them in the note): `rows` hold the values
+ * of `tags` (NaN: not read), `times` their epoch ms.
  */
 export function trainBand(
   asset: string,
@@ -60,6 +61,7 @@ export function trainBand(
   rows: readonly (readonly number[])[],
   times: readonly number[],
   falseEventsPerWeek: number,
+  stretch = 'the first',
 ): TrainedBand {
   const watched: { tag: string; mean: number; sd: number; tau: number; n: number }[] = [];
   const constant: string[] = [],
@@ -86,7 +88,7 @@ export function trainBand(
   if (!watched.length || !(dt > 0))
     return {
       model: null,
-      note: `no band: ${dt > 0 ? 'no tag to watch' : 'no sampling interval'} in the first ${from}${not}`,
+      note: `no band: ${dt > 0 ? 'no tag to watch' : 'no sampling interval'} in ${stretch} ${from}${not}`,
     };
   const q = Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS);
   const limit = normalQuantile(1 - q / (2 * watched.length));
@@ -104,7 +106,7 @@ export function trainBand(
       ...(onMs.length ? { ms, limits: { band: limit, EWMS: 1 as const } } : { limits: { band: limit } }),
     },
     note:
-      `band on ${watched.length} of ${tags.length} tags from the first ${from}: ${limit.toFixed(2)} sd a row, ` +
+      `band on ${watched.length} of ${tags.length} tags from ${stretch} ${from}: ${limit.toFixed(2)} sd a row, ` +
       (onMs.length
         ? `the mean square over about ${Math.round((2 - EWMS_WEIGHT) / EWMS_WEIGHT)} rows of ${onMs.length} ` +
           `${Math.min(...onMs).toFixed(1)}-${Math.max(...onMs).toFixed(1)} sd²`

@@ -5,7 +5,8 @@ import type { SourceSpec } from '../sourceSpec';
 import { segmentBatch } from './segmentFiles';
 import type { SampleBatch } from '../records';
 import type { Envelope } from './referenceFit';
-import { rowsOf, trainUnitModel, type UnitModel } from './unitMonitor';
+import { type MonitorModel, rowsOf, trainUnitModel } from './unitMonitor';
+import { trainBand } from './bandMonitor';
 import {
   samplingInterval,
   SeriesSegmenter,
@@ -29,8 +30,9 @@ const ROUNDS = 5;
  * reference's length in weeks false events gets a floor just above the largest shift beyond that many
  * (with a day of reference and the default of one a week: above every shift the reference shows), and the
  * reference is segmented again with the floors until it raises no more than allowed. Returns the floors,
- * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`, and a multivariate monitor per unit (when the
- * reference holds enough independent rows to promise the rate: `trainUnitModel`).
+ * per tag, in the tag's unit, for `SeriesOptions.shiftFloor`, and per unit a multivariate monitor (when the
+ * reference holds enough independent rows to promise the rate: `trainUnitModel`) and a band (`trainBand`: each tag
+ * by the row and by its mean square, with the reference's mean and spread).
  */
 export async function calibrateOnReference(
   spec: SourceSpec,
@@ -113,15 +115,16 @@ async function calibrate(spec: SourceSpec, opts: SeriesOptions, path: string): P
     }
     if (!raised) break;
   }
-  // and per unit (asset), the multivariate monitor trained on the same reference
-  const units: UnitModel[] = [];
+  // and per unit (asset), the multivariate monitor and the band trained on the same reference
+  const units: MonitorModel[] = [];
   const monitors: Record<string, string> = {};
   for (const asset of [...new Set(batches.map((b) => b.asset))].sort()) {
     const tags = [...new Set(batches.filter((b) => b.asset === asset).flatMap((b) => Object.keys(b.values)))].sort();
     const { rows, times } = rowsOf(batches, asset, tags);
-    const { model, note } = trainUnitModel(asset, tags, rows, times, opts.falseEventsPerWeek);
-    if (model) units.push(model);
-    monitors[asset] = note;
+    const pca = trainUnitModel(asset, tags, rows, times, opts.falseEventsPerWeek);
+    const band = trainBand(asset, tags, rows, times, opts.falseEventsPerWeek, "the reference's");
+    for (const m of [pca.model, band.model]) if (m) units.push(m);
+    monitors[asset] = `${pca.note}; ${band.note}`;
   }
   // and each tag's range per unit, that the data is compared with before the reference is used (referenceFit.ts)
   const envelopes: Record<string, Record<string, Envelope>> = {};
@@ -139,18 +142,18 @@ async function calibrate(spec: SourceSpec, opts: SeriesOptions, path: string): P
 }
 
 /**
- * What a reference of normal operation calibrates: each tag's shift floor and each unit's monitor; and the
+ * What a reference of normal operation calibrates: each tag's shift floor and each unit's monitor and band; and the
  * reference itself (null without one): its path, length, and each unit's tags' ranges.
  */
 export interface Calibration {
   shiftFloor: Record<string, number>;
-  units: UnitModel[];
+  units: MonitorModel[];
   reference: {
     path: string;
     rows: number;
     hours: number;
     envelopes: Record<string, Record<string, Envelope>>;
-    /** per unit, its monitor's calibration or why it has none */
+    /** per unit, its monitor's and band's calibration or why it has none */
     monitors: Record<string, string>;
   } | null;
 }

@@ -74,7 +74,7 @@ function upperTail(a: readonly number[], x: number): number {
   return normalTail(w) + (Math.exp((-w * w) / 2) / Math.sqrt(2 * Math.PI)) * (1 / u - 1 / w);
 }
 
-/** P(Z > z) for a standard normal Z: erfc(z / sqrt 2) / 2 (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
+/** P(Z > z) for a standard normal Z: erfc(z / sqrt 2) / 2 (Numerical Recipes' Chebyshev fit, relative error 1.2e-7). */
 export function normalTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);

@@ -8,7 +8,7 @@ import { describeIssues } from '../../common/issues';
 import { recordId } from '../parseResult';
 import { OperationRecord, SampleBatch } from '../records';
 import { isStateColumn, SeriesSegmenter, type SeriesEvent, type SeriesOptions } from './segmentSeries';
-import { UnitMonitor, type MonitorModel, type UnitAnomaly, type UnitModel } from './unitMonitor';
+import { UnitMonitor, type MonitorModel, type UnitAnomaly } from './unitMonitor';
 import { trainBand, type BandModel } from './bandMonitor';
 import type { WatchCarry } from './watchCarry';
 
@@ -96,14 +96,14 @@ interface FirstRows {
 
 /**
  * What watches a source's samples, as `forge parse`, the workflow and the benches run it: every tag's change
- * detector (SeriesSegmenter), and per unit (asset) a monitor - the PCA monitor its reference trained (`units`), or
+ * detector (SeriesSegmenter), and per unit (asset) the monitors its reference trained (`units`: PCA and a band), or
  * else its own band, trained on the unit's first `baseline` rows (the rows its tags' first baselines come from,
  * which are not watched, as theirs are not). With what an earlier version carried (watchCarry.ts), its series and
  * bands watch from the first reading. Feed batches in order, then `finish`; `carry()` is what the next version gets.
  */
 export class SourceWatch {
   private readonly seg: SeriesSegmenter;
-  private readonly monitors = new Map<string, UnitMonitor>();
+  private readonly monitors = new Map<string, UnitMonitor[]>();
   private readonly first = new Map<string, FirstRows>();
   /** per unit, how it is watched */
   readonly watching = new Map<string, UnitWatch>();
@@ -113,11 +113,15 @@ export class SourceWatch {
   constructor(
     private readonly opts: SeriesOptions,
     private readonly emit: (e: SeriesEvent | UnitAnomaly) => void,
-    units: readonly UnitModel[] = [],
+    units: readonly MonitorModel[] = [],
     carried: WatchCarry | null = null,
   ) {
     this.seg = new SeriesSegmenter(opts, emit, carried?.series);
-    for (const m of units) this.watch(m, { by: 'reference', note: "the reference's monitor" });
+    for (const m of units) {
+      const by = [...(this.monitors.get(m.asset) ?? []).map((u) => u.model), m].map((u) => u.method);
+      const what = by.includes('pca') ? (by.includes('band') ? 'monitor and band' : 'monitor') : 'band';
+      this.watch(m, { by: 'reference', note: `the reference's ${what}` });
+    }
     for (const band of carried?.bands ?? [])
       if (!this.monitors.has(band.model.asset)) {
         this.bands.set(band.model.asset, band);
@@ -132,8 +136,8 @@ export class SourceWatch {
 
   push(b: SampleBatch): void {
     segmentBatch(this.seg, b);
-    const m = this.monitors.get(b.asset);
-    if (m) return monitorRows(m, b, 0);
+    const ms = this.monitors.get(b.asset);
+    if (ms) return ms.forEach((m) => monitorRows(m, b, 0));
     if (this.watching.has(b.asset)) return; // a unit whose first rows trained no band
     const tags = Object.keys(b.values).sort();
     const f = this.first.get(b.asset) ?? { tags, rows: [], times: [] };
@@ -153,7 +157,7 @@ export class SourceWatch {
 
   finish(): void {
     this.seg.finish();
-    for (const m of this.monitors.values()) m.finish();
+    for (const ms of this.monitors.values()) for (const m of ms) m.finish();
     for (const [asset, f] of this.first)
       this.watching.set(asset, {
         by: 'none',
@@ -164,7 +168,7 @@ export class SourceWatch {
 
   private watch(model: MonitorModel, how: UnitWatch): UnitMonitor {
     const m = new UnitMonitor(model, this.emit);
-    this.monitors.set(model.asset, m);
+    this.monitors.set(model.asset, [...(this.monitors.get(model.asset) ?? []), m]);
     this.watching.set(model.asset, how);
     return m;
   }
@@ -237,7 +241,7 @@ export async function segmentRecordFiles(
   out: string,
   opts: SeriesOptions,
   onProgress?: () => void,
-  units: readonly UnitModel[] = [],
+  units: readonly MonitorModel[] = [],
   carried: WatchCarry | null = null,
 ): Promise<SegmentedRecords> {
   await mkdir(dirname(out), { recursive: true }); // a source with no lines wrote no record file

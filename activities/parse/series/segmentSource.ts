@@ -9,6 +9,7 @@ import { describeReference, type ReferenceReport } from './referenceReport';
 import { sampleBatches, segmentRecordFiles, type SegmentedRecords } from './segmentFiles';
 import { DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './segmentSeries';
 import { readCarry } from './watchCarry';
+import type { UnitModel } from './unitMonitor';
 
 /** What stage 1c gives for a table source: its series counts, how each unit was watched, the reference's report. */
 export interface SegmentedSource extends SegmentedRecords {
@@ -56,11 +57,12 @@ export async function segmentSource(input: {
     // the calibration in use, for whoever reads the records: floors per tag, the reference's monitors and their
     // limits, and how each unit was watched (a band's tags and limit, or why it has none)
     await mkdir(dirname(input.calibrationOut), { recursive: true });
-    const monitors = units.map(({ asset, tags, limits, loadings }) => ({
-      asset,
-      tags,
-      components: loadings.length,
-      limits,
+    const monitors = units.map((m) => ({
+      asset: m.asset,
+      method: m.method,
+      tags: m.tags,
+      ...(m.method === 'pca' ? { components: m.loadings.length } : {}),
+      limits: m.limits,
     }));
     const file = {
       source: input.source,
@@ -96,7 +98,7 @@ export async function fitReference(
     unitFit(
       a,
       ref.envelopes[a],
-      c.units.find((u) => u.asset === a),
+      c.units.find((u): u is UnitModel => u.asset === a && u.method === 'pca'),
       first.batches(a),
       ref.monitors[a] ?? 'no monitor',
     ),
