@@ -93,27 +93,42 @@ export function normalTail(z: number): number {
  * tag's limit.
  */
 export class MeanSquares {
-  private readonly e: number[];
+  private readonly e: Float64Array;
+  private readonly inverseSd: Float64Array;
+  /** 1 / each tag's limit; 0: not watched */
+  private readonly inverseLimit: Float64Array;
+  /** the last row's largest |z| over the tags read: the band's own statistic (bandStatistic), worked out here too */
+  largest = 0;
 
   constructor(
     private readonly mean: readonly number[],
-    private readonly sd: readonly number[],
-    private readonly limits: readonly (number | null)[],
+    sd: readonly number[],
+    limits: readonly (number | null)[],
   ) {
-    this.e = mean.map(() => 1);
+    this.e = new Float64Array(mean.length).fill(1);
+    this.inverseSd = Float64Array.from(sd, (s) => 1 / s);
+    this.inverseLimit = Float64Array.from(limits, (l) => (l === null ? 0 : 1 / l));
   }
 
   push(row: readonly number[]): number {
-    let value = 0;
+    let value = 0,
+      square = 0;
     for (let j = 0; j < row.length; j++) {
       const v = row[j];
-      if (v === v) this.e[j] += EWMS_WEIGHT * (((v - this.mean[j]) / this.sd[j]) ** 2 - this.e[j]); // not NaN
-      const limit = this.limits[j];
-      if (limit !== null && this.e[j] / limit > value) value = this.e[j] / limit;
+      if (v === v) {
+        // read (not NaN)
+        const z = (v - this.mean[j]) * this.inverseSd[j];
+        const z2 = z * z;
+        if (z2 > square) square = z2;
+        this.e[j] += EWMS_WEIGHT * (z2 - this.e[j]);
+      }
+      const share = this.e[j] * this.inverseLimit[j];
+      if (share > value) value = share;
     }
+    this.largest = Math.sqrt(square);
     return value;
   }
 
   /** Each watched tag's EWMS now: its share of an episode. */
-  contributions = (): number[] => [...this.e];
+  contributions = (): number[] => Array.from(this.e);
 }

@@ -258,12 +258,17 @@ export class UnitMonitor {
   push(source: string, line: number, t: number, row: readonly number[]): void {
     const m = this.model;
     if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return;
-    const ms = this.squares && { value: this.squares.push(row), of: this.squares };
+    const squares = this.squares;
+    const ewms = squares ? squares.push(row) : 0;
     // most rows of a band: inside it, nothing open - nothing more to do
-    if (m.method === 'band' && !this.run.band && !this.run.EWMS && !(ms && ms.value > 1))
-      if (!(bandStatistic(m, row) > m.limits.band)) return;
+    if (m.method === 'band' && !this.run.band && !this.run.EWMS && !(ewms > 1))
+      if (!((squares ? squares.largest : bandStatistic(m, row)) > m.limits.band)) return;
     this.source = source;
-    for (const { stat, value, limit, contrib: contributions } of watched(m, row, ms)) {
+    for (const { stat, value, limit, contrib: contributions } of watched(
+      m,
+      row,
+      squares && { value: ewms, of: squares },
+    )) {
       const r = this.run[stat];
       if (value <= limit) {
         if (!r) continue;
