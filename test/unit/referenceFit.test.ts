@@ -9,6 +9,7 @@ import { calibrateOnReference } from '../../activities/parse/series/calibrate';
 import { SourceSpec } from '../../activities/parse/sourceSpec';
 import { PERSIST, trainUnitModel, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 import { ar } from '../fixtures/arReadings';
+import { trainBand } from '../../activities/parse/series/bandMonitor';
 
 jest.setTimeout(60_000); // the first unit model loads mathjs (its eigen-decomposition), a few seconds under jest
 
@@ -120,6 +121,31 @@ describe('a short reference (400 rows, under 7 min at one reading a second) prom
     // one a week allowed: 0 in 10 h (limits just above the reference's largest value gave 2,619)
     expect(anomalies).toEqual([]);
   });
+  test.each([0.5, 0.8, 0.99])(
+    "readings at AR coefficient %s: the reference's band keeps 10 h of normal data free of false anomalies",
+    (phi) => {
+      for (const seed of [3, 5]) {
+        const ref = ar(400, phi, seed);
+        const { model, note } = trainBand('u', ['a', 'b', 'c'], ref.rows, ref.times, 1, "the reference's");
+        if (phi === 0.99) expect(note).toMatch(/alike for too many rows/);
+        if (!model) continue;
+        const anomalies: UnitAnomaly[] = [];
+        const monitor = new UnitMonitor(model, (a) => anomalies.push(a));
+        const data = ar(36_000, phi, 9);
+        const columns = model.tags.map((t) => ['a', 'b', 'c'].indexOf(t));
+        data.rows.forEach((r, i) =>
+          monitor.push(
+            's.csv',
+            i + 2,
+            data.times[i],
+            columns.map((j) => r[j]),
+          ),
+        );
+        monitor.finish();
+        expect(anomalies).toEqual([]);
+      }
+    },
+  );
   test('readings alike for many rows: no monitor, and the note says how long a reference would need to be', () => {
     const ref = ar(400, 0.99, 3);
     const { model, note } = trainUnitModel('u', ['a', 'b', 'c'], ref.rows, ref.times, 1);
