@@ -1,4 +1,4 @@
-import { MIN_READINGS, trainBand } from '../../activities/parse/series/bandMonitor';
+import { BandModel, MIN_READINGS, trainBand } from '../../activities/parse/series/bandMonitor';
 import { EWMS_WEIGHT, ewmsLimit } from '../../activities/parse/series/meanSquare';
 import { PERSIST, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 import { ar } from '../fixtures/arReadings';
@@ -131,6 +131,16 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
       expect(over).toBeLessThan(1400);
     },
   );
+});
+
+test('a band carried from a version before the mean square (no `ms`) still reads, and watches by the row', () => {
+  const old = BandModel.parse({ method: 'band', asset: 'u', tags: ['a'], mean: [0], sd: [1], limits: { band: 4 } });
+  const episodes: UnitAnomaly[] = [];
+  const m = new UnitMonitor(old, (e) => episodes.push(e));
+  // 2 sd held for 50 rows (the mean square's kind of fault), then 10 sd for 5
+  for (let i = 0; i < 100; i++) m.push('s.csv', i + 2, Date.UTC(2026, 0, 1) + i * 1000, [i < 50 ? 2 : i < 55 ? 10 : 0]);
+  m.finish();
+  expect(episodes.map((e) => [e.statistic, e.onset_line, e.end_line])).toEqual([['band', 52, 56]]);
 });
 
 test('a unit with fewer rows than the band is trained on has none, and says so (SourceWatch)', () => {
