@@ -29,7 +29,7 @@ export function squaresLimit(tau: number, n: number, q: number, minReadings: num
 }
 
 /**
- * The EWMS limit in squared sd at a chance `q` a row, for z² alike for `b` rows (squaresTime), the mean taken over
+ * The EWMS limit in squared sd at a chance `q` a row, for z² alike for `b` rows (squaresLimit), the mean taken over
  * `n` readings alike for `tau` (its error adds tau / n to the mean square).
  */
 export function ewmsLimit(b: number, q: number, tau = 1, n = Infinity): number {

@@ -8,7 +8,8 @@
  * it is shorter than the quantile needs), and at least the normal-theory limit at that rate, widened for the
  * reference's effectively independent rows; a reference with too few of them trains no monitor (`trainUnitModel`).
  * (MacGregor & Kourti 1995; Box 1954 for SPE; contributions as in Westerhuis et al. 2000.)
- * A unit without such a monitor is watched against its own first rows instead (bandMonitor.ts), with the same episodes.
+ * A band (bandMonitor.ts) watches beside it, trained on the same reference; a unit without a reference that
+ * describes it is watched by its own band from its first rows. Both give the same episodes.
  */
 // mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
 import type { AnomalyRecord, SampleBatch } from '../records';
