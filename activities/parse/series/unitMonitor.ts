@@ -206,7 +206,8 @@ function watched(
   ewms: { value: number; of: MeanSquares } | null,
 ): { stat: Statistic; value: number; limit: number; contrib: () => number[] }[] {
   if (m.method === 'band') {
-    const band = { stat: 'band' as const, value: bandStatistic(m, row), limit: m.limits.band };
+    // the row's largest |z|: worked out with the EWMS when the band has one
+    const band = { stat: 'band' as const, value: ewms ? ewms.of.largest : bandStatistic(m, row), limit: m.limits.band };
     return [
       { ...band, contrib: () => bandContributions(m, row) },
       ...(ewms ? [{ stat: 'EWMS' as const, value: ewms.value, limit: 1, contrib: ewms.of.contributions }] : []),
