@@ -1,4 +1,4 @@
-import { BandModel, MIN_READINGS, trainBand } from '../../activities/parse/series/bandMonitor';
+import { BandModel, bandTags, MIN_READINGS, trainBand } from '../../activities/parse/series/bandMonitor';
 import { EWMS_WEIGHT, ewmsLimit } from '../../activities/parse/series/meanSquare';
 import { PERSIST, UnitMonitor, type UnitAnomaly } from '../../activities/parse/series/unitMonitor';
 import { ar } from '../fixtures/arReadings';
@@ -12,7 +12,7 @@ function watch(rows: number[][], times: number[], tags = ['a', 'b', 'c']) {
   const episodes: UnitAnomaly[] = [];
   if (band.model) {
     const m = new UnitMonitor(band.model, (e) => episodes.push(e));
-    const columns = band.model.tags.map((t) => tags.indexOf(t)); // the watched tags' readings, as SourceWatch gives
+    const columns = bandTags(band.model).map((t) => tags.indexOf(t)); // the band's tags' readings, as SourceWatch gives
     for (let i = 100; i < rows.length; i++)
       m.push(
         's.csv',
@@ -38,14 +38,17 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
     },
   );
   test.each([0.8, 0.9, 0.99])(
-    'readings alike for many rows (AR coefficient %s): tags the first rows cannot vouch for are named, not watched',
+    'readings alike for many rows (AR coefficient %s): a tag its first rows cannot vouch for is watched by its steps',
     (phi) => {
       for (const seed of [3, 5, 9]) {
         const data = ar(36_100, phi, seed);
         const { model, note, episodes } = watch(data.rows, data.times);
-        const left = ['a', 'b', 'c'].filter((t) => !model?.tags.includes(t));
-        if (left.length) expect(note).toMatch(`alike for too many rows (${left.join(', ')})`);
-        if (phi === 0.99) expect(left.length).toBeGreaterThan(0);
+        const slow = ['a', 'b', 'c'].filter((t) => !model?.tags.includes(t));
+        // each reading less the one before: no slow wander in them, whatever the tag's
+        if (slow.length)
+          expect(note).toMatch(`${slow.length} slow tags by their steps' mean square (${slow.join(', ')})`);
+        expect(model?.steps?.tags ?? []).toEqual(slow);
+        if (phi === 0.99) expect(slow).toEqual(['a', 'b', 'c']);
         // with Sokal's window alone (no lag-one time) one seed at 0.9 kept a tag and raised 296 false episodes; at
         // 0.99 with MIN_READINGS 10, seven
         expect(episodes).toEqual([]);
@@ -53,6 +56,39 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
       expect(MIN_READINGS).toBe(20);
     },
   );
+  test("a slow tag's noise grown wider: an episode of its steps' mean square; one reading far off: none", () => {
+    const data = ar(3100, 0.99, 5);
+    const noise = ar(3100, 0, 7).rows.map((r) => r[2] - 10); // c's spread (sd √5), row to row independent
+    // over rows 1000-1999 c's readings get noise of its own spread again; at row 2500 one reading is 20 sd off (two
+    // steps far off), at row 2800 c steps up by 20 sd and stays (a change event's, not the mean square's)
+    const rows = data.rows.map((r, i) => [
+      r[0],
+      r[1],
+      r[2] + (i >= 1000 && i < 2000 ? noise[i] : 0) + (i === 2500 || i >= 2800 ? 20 * Math.sqrt(5) : 0),
+    ]);
+    const { model, episodes } = watch(rows, data.times);
+    expect(model?.steps?.tags).toEqual(['a', 'b', 'c']);
+    expect(episodes.every((e) => e.statistic === 'EWMS' && e.contributions[0].tag === 'c')).toBe(true);
+    expect(episodes.every((e) => e.onset_line >= 1002 && e.end_line < 2030)).toBe(true);
+    const rowsOff = episodes.reduce((a, e) => a + e.end_line - e.onset_line + 1, 0);
+    expect(rowsOff).toBeGreaterThan(900);
+  });
+  test('a slow tag that holds its readings for rows at a time (an analyser) is not watched by its steps', () => {
+    const data = ar(300, 0.99, 3);
+    const rows = data.rows.map((r, i) => [...r, data.rows[i - (i % 5)][0]]);
+    const { model, note } = watch(rows, data.times, ['a', 'b', 'c', 'analyser']);
+    expect(model?.steps?.tags).toEqual(['a', 'b', 'c']);
+    expect(note).toMatch(/; not watched: 1 alike for too many rows \(analyser\)$/);
+  });
+  test('one reading far off is a blip to the mean square as to the band; two rows of it in three are not', () => {
+    const data = ar(1000, 0, 3);
+    const sd = Math.hypot(3, 1);
+    // b: 40 sd off at row 300 alone; at rows 600, 601 and 603
+    const far = new Set([300, 600, 601, 603]);
+    const rows = data.rows.map((r, i) => [r[0], r[1] + (far.has(i) ? 40 * sd : 0), r[2]]);
+    const { episodes } = watch(rows, data.times);
+    expect(episodes.map((e) => [e.statistic, e.onset_line])).toEqual([['EWMS', 602]]);
+  });
   test('a constant tag is not watched (its setpoint changes are change events), and the note says so', () => {
     const data = ar(200, 0, 3);
     const rows = data.rows.map((r) => [...r, 7]);

@@ -13,9 +13,13 @@
  * wider - none of which a single row may show beyond the band's limit. Its limit per tag is at the band's rate shared
  * over the tags it watches, for readings as alike as the tag's may be; a tag too slow for one is watched by the row
  * only. The statistic is the largest tag's EWMS as a share of its limit (limit 1).
- * Tags the stretch cannot vouch for are not watched, and the note names them: a constant (piecewise-constant) tag,
- * whose setpoint changes are events already, and a tag whose readings stay alike for so many rows that the stretch
- * holds fewer than MIN_READINGS independent ones (its slow wander would pass for a fault).
+ * Tags the stretch cannot vouch for are not watched by their level, and the note names them: a constant
+ * (piecewise-constant) tag, whose setpoint changes are events already, and a tag whose readings stay alike for so many
+ * rows that the stretch holds fewer than MIN_READINGS independent ones (its slow wander would pass for a fault). Such a
+ * slow tag is watched by its steps instead - each reading less the one before, which no slow wander moves - through
+ * their EWMS off zero: noise grown wider, a tag sticking or swinging, lifts it (`steps`). Not a tag whose readings are
+ * held (an analyser's, updated every few rows: more than HELD_SHARE of its steps are zero), nor one whose steps are
+ * themselves too alike to hold MIN_READINGS independent ones.
  */
 import { z } from 'zod';
 import { chiSquareQuantile, normalQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './wanderFloor';
@@ -29,21 +33,33 @@ import { EWMS_WEIGHT, squaresLimit } from './meanSquare';
  */
 export const MIN_READINGS = 20;
 
+/** a slow tag with more than this share of steps exactly zero holds its readings: its steps are not watched */
+export const HELD_SHARE = 0.05;
+
 /**
  * A trained band: the watched tags, and per tag its mean, its standard deviation's upper bound and its EWMS limit
- * (`ms`, in squared sd); the limits: a row's in sd, the EWMS's as a share of each tag's. A band carried from a
+ * (`ms`, in squared sd); `steps`: the slow tags watched by their steps, with the steps' standard deviation's upper
+ * bound and EWMS limit; the limits: a row's in sd, the EWMS's as a share of each tag's. A band carried from a
  * version before the EWMS has no `ms` and watches single rows only.
  */
-export const BandModel = z.object({
-  method: z.literal('band'),
-  asset: z.string(),
-  tags: z.array(z.string()),
-  mean: z.array(z.number()),
-  sd: z.array(z.number().positive()),
-  ms: z.array(z.number().positive().nullable()).optional(),
-  limits: z.object({ band: z.number().positive(), EWMS: z.literal(1).optional() }),
-});
+export const BandModel = z
+  .object({
+    method: z.literal('band'),
+    asset: z.string(),
+    tags: z.array(z.string()),
+    mean: z.array(z.number()),
+    sd: z.array(z.number().positive()),
+    ms: z.array(z.number().positive().nullable()).optional(),
+    steps: z
+      .object({ tags: z.array(z.string()), sd: z.array(z.number().positive()), ms: z.array(z.number().positive()) })
+      .optional(),
+    limits: z.object({ band: z.number().positive(), EWMS: z.literal(1).optional() }),
+  })
+  .refine((m) => !m.steps || m.ms, 'a band that watches steps has mean square limits (ms)');
 export type BandModel = z.infer<typeof BandModel>;
+
+/** The tags a band reads, in the order of the rows it is fed: those watched by their level, then by their steps. */
+export const bandTags = (m: BandModel): string[] => [...m.tags, ...(m.steps?.tags ?? [])];
 
 /** A band as trained, or null, with a note that says which tags it watches, from what, and which not and why. */
 export interface TrainedBand {
@@ -63,7 +79,8 @@ export function trainBand(
   falseEventsPerWeek: number,
   stretch = 'the first',
 ): TrainedBand {
-  const watched: { tag: string; mean: number; sd: number; tau: number; n: number }[] = [];
+  const watched: Watched[] = [],
+    stepping: Watched[] = [];
   const constant: string[] = [],
     alike: string[] = [];
   tags.forEach((tag, j) => {
@@ -73,29 +90,38 @@ export function trainBand(
     const mean = xs.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
     if (!(sd > Math.max(1e-9, 1e-6 * Math.abs(mean)))) return constant.push(tag);
-    const tau = Math.max(integratedTime(xs), lagOneTime(xs, mean));
-    const df = Math.floor(n / tau) - 1;
-    if (df < MIN_READINGS - 1) return alike.push(tag);
-    watched.push({ tag, mean, sd: sd * Math.sqrt(df / chiSquareQuantile(1 - WANDER_CONFIDENCE, df)), tau, n });
+    const level = vouched(tag, xs, mean, n - 1);
+    if (level) return watched.push(level);
+    const steps = stepsOf(rows, j);
+    const step =
+      steps.filter((d) => d === 0).length <= HELD_SHARE * steps.length && vouched(tag, steps, 0, steps.length);
+    if (step) return stepping.push(step);
+    alike.push(tag);
   });
   const dt = samplingInterval(times);
+  const q = Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS);
+  // a tag's EWMS is watched when its readings (or a slow tag's steps) hold MIN_READINGS independent ones at the upper
+  // bound of how alike they are (null: single rows only; a slow tag's steps without one are not watched)
+  const share = q / (watched.length + stepping.length);
+  const steps = stepping.flatMap((w) => {
+    const ms = dt > 0 ? squaresLimit(w.tau, w.n, share, MIN_READINGS) : null;
+    return ms === null ? (alike.push(w.tag), []) : [{ ...w, ms }];
+  });
   const left = [
     constant.length ? `${constant.length} constant (${constant.join(', ')})` : '',
     alike.length ? `${alike.length} alike for too many rows (${alike.join(', ')})` : '',
   ].filter(Boolean);
   const from = `${rows.length} rows (${span(rows.length * dt)})`;
   const not = left.length ? `; not watched: ${left.join('; ')}` : '';
-  if (!watched.length || !(dt > 0))
+  if (!(dt > 0) || !(watched.length + steps.length))
     return {
       model: null,
       note: `no band: ${dt > 0 ? 'no tag to watch' : 'no sampling interval'} in ${stretch} ${from}${not}`,
     };
-  const q = Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS);
-  const limit = normalQuantile(1 - q / (2 * watched.length));
-  // a tag's EWMS is watched when its readings hold MIN_READINGS independent ones at the upper bound of how alike
-  // they are (null: single rows only)
-  const ms = watched.map((w) => squaresLimit(w.tau, w.n, q / watched.length, MIN_READINGS));
+  const limit = normalQuantile(1 - q / (2 * Math.max(1, watched.length)));
+  const ms = watched.map((w) => squaresLimit(w.tau, w.n, share, MIN_READINGS));
   const onMs = ms.filter((x): x is number => x !== null);
+  const onSteps = steps.map((w) => w.ms);
   return {
     model: {
       method: 'band',
@@ -103,16 +129,61 @@ export function trainBand(
       tags: watched.map((w) => w.tag),
       mean: watched.map((w) => w.mean),
       sd: watched.map((w) => w.sd),
-      ...(onMs.length ? { ms, limits: { band: limit, EWMS: 1 as const } } : { limits: { band: limit } }),
+      ...(onMs.length || steps.length
+        ? { ms, limits: { band: limit, EWMS: 1 as const } }
+        : { limits: { band: limit } }),
+      ...(steps.length
+        ? { steps: { tags: steps.map((w) => w.tag), sd: steps.map((w) => w.sd), ms: steps.map((w) => w.ms) } }
+        : {}),
     },
     note:
-      `band on ${watched.length} of ${tags.length} tags from ${stretch} ${from}: ${limit.toFixed(2)} sd a row, ` +
+      `band on ${watched.length} of ${tags.length} tags from ${stretch} ${from}: ` +
+      (watched.length ? `${limit.toFixed(2)} sd a row, ` : '') +
       (onMs.length
         ? `the mean square over about ${Math.round((2 - EWMS_WEIGHT) / EWMS_WEIGHT)} rows of ${onMs.length} ` +
           `${Math.min(...onMs).toFixed(1)}-${Math.max(...onMs).toFixed(1)} sd²`
-        : 'no mean square (no tag quick enough)') +
+        : watched.length
+          ? 'no mean square (no tag quick enough)'
+          : 'none by its level') +
+      (steps.length
+        ? `; ${steps.length} slow tags by their steps' mean square (${steps.map((w) => w.tag).join(', ')}) ` +
+          `${Math.min(...onSteps).toFixed(1)}-${Math.max(...onSteps).toFixed(1)} sd²`
+        : '') +
       not,
   };
+}
+
+/** A tag (or its steps) as the stretch vouches for it: mean, sd at its upper bound, how alike, how many readings. */
+interface Watched {
+  tag: string;
+  mean: number;
+  sd: number;
+  tau: number;
+  n: number;
+}
+
+/**
+ * Readings `xs` about `mean` (df: their degrees of freedom were they independent), when they hold MIN_READINGS
+ * independent ones: their sd at its upper WANDER_CONFIDENCE bound for those; else null.
+ */
+function vouched(tag: string, xs: readonly number[], mean: number, df: number): Watched | null {
+  const n = xs.length;
+  const tau = Math.max(integratedTime(xs), lagOneTime(xs, mean));
+  const independent = Math.floor(n / tau) - (n - df);
+  if (independent < MIN_READINGS - 1 || n < MIN_READINGS) return null;
+  const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / df);
+  if (!(sd > 0)) return null;
+  return { tag, mean, sd: sd * Math.sqrt(independent / chiSquareQuantile(1 - WANDER_CONFIDENCE, independent)), tau, n };
+}
+
+/** A tag's steps in the stretch: each reading less the one before, where both were read. */
+function stepsOf(rows: readonly (readonly number[])[], j: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    const d = rows[i][j] - rows[i - 1][j];
+    if (Number.isFinite(d)) out.push(d);
+  }
+  return out;
 }
 
 /**
@@ -131,16 +202,16 @@ function lagOneTime(xs: readonly number[], mean: number): number {
   return r > 0 ? (1 + r) / (1 - r) : 1;
 }
 
-/** How far a row is off the band: its largest |z| over the watched tags read. */
+/** How far a row is off the band: its largest |z| over the tags read that it watches by their level. */
 export function bandStatistic(m: BandModel, row: readonly number[]): number {
   let value = 0;
-  for (let j = 0; j < row.length; j++) {
+  for (let j = 0; j < m.tags.length; j++) {
     const z = Math.abs(row[j] - m.mean[j]) / m.sd[j];
     if (z > value) value = z; // NaN, a tag not read, is never greater
   }
   return value;
 }
 
-/** Each watched tag's z² in a row (0 when not read): its share of an episode. */
+/** Each tag's z² in a row (0 when not read, or watched by its steps): its share of an episode. */
 export const bandContributions = (m: BandModel, row: readonly number[]): number[] =>
-  row.map((v, j) => (Number.isFinite(v) ? ((v - m.mean[j]) / m.sd[j]) ** 2 : 0));
+  row.map((v, j) => (j < m.tags.length && Number.isFinite(v) ? ((v - m.mean[j]) / m.sd[j]) ** 2 : 0));

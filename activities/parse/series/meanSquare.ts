@@ -88,26 +88,41 @@ export function normalTail(z: number): number {
 }
 
 /**
- * A band's running EWMS, one per watched tag, from its normal value 1; a tag not read in a row keeps its own, and
- * a tag without a limit (null: too slow to promise one) is not watched. `push` gives the largest as a share of its
- * tag's limit.
+ * A band's running EWMS, one per watched column, from its normal value 1; a column not read in a row keeps its own,
+ * and one without a limit (null: too slow to promise one) is not watched. The first `levels` columns are tags'
+ * readings, the rest slow tags' steps (bandMonitor.ts). A reading counts for at most what would keep its column over
+ * the limit for `persist` rows alone: one reading far off is a blip, as it is to the band, where a run of them is not.
+ * `push` gives the largest as a share of its column's limit.
  */
 export class MeanSquares {
   private readonly e: Float64Array;
   private readonly inverseSd: Float64Array;
   /** 1 / each tag's limit; 0: not watched */
   private readonly inverseLimit: Float64Array;
-  /** the last row's largest |z| over the tags read: the band's own statistic (bandStatistic), worked out here too */
+  /** the most one reading's z² counts for */
+  private readonly cap: Float64Array;
+  /**
+   * the last row's largest |z| over the tags' readings (not their steps): the band's own statistic (bandStatistic),
+   * worked out here too
+   */
   largest = 0;
 
   constructor(
     private readonly mean: readonly number[],
     sd: readonly number[],
     limits: readonly (number | null)[],
+    private readonly levels: number,
+    persist: number,
   ) {
     this.e = new Float64Array(mean.length).fill(1);
     this.inverseSd = Float64Array.from(sd, (s) => 1 / s);
     this.inverseLimit = Float64Array.from(limits, (l) => (l === null ? 0 : 1 / l));
+    // from 1, one reading of z² = c lifts the EWMS to about 1 + w c (1 - w)^k after k more rows; a slow tag's reading
+    // far off is two steps far off, which lift it to 1 + w c (2 - w) (1 - w)^k
+    const w = EWMS_WEIGHT;
+    this.cap = Float64Array.from(limits, (l, j) =>
+      l === null ? Infinity : (l - 1) / (w * (j < levels ? 1 : 2 - w) * (1 - w) ** (persist - 1)),
+    );
   }
 
   push(row: readonly number[]): number {
@@ -119,8 +134,8 @@ export class MeanSquares {
         // read (not NaN)
         const z = (v - this.mean[j]) * this.inverseSd[j];
         const z2 = z * z;
-        if (z2 > square) square = z2;
-        this.e[j] += EWMS_WEIGHT * (z2 - this.e[j]);
+        if (z2 > square && j < this.levels) square = z2;
+        this.e[j] += EWMS_WEIGHT * ((z2 < this.cap[j] ? z2 : this.cap[j]) - this.e[j]);
       }
       const share = this.e[j] * this.inverseLimit[j];
       if (share > value) value = share;
@@ -129,6 +144,6 @@ export class MeanSquares {
     return value;
   }
 
-  /** Each watched tag's EWMS now: its share of an episode. */
+  /** Each watched column's EWMS now: its share of an episode. */
   contributions = (): number[] => Array.from(this.e);
 }

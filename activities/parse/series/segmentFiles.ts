@@ -176,7 +176,7 @@ export class SourceWatch {
 
 /** Feed a batch's rows from row `from` to its unit's monitor. */
 function monitorRows(m: UnitMonitor, b: SampleBatch, from: number): void {
-  const columns = m.model.tags.map((t) => b.values[t]);
+  const columns = m.tags.map((t) => b.values[t]);
   const row: number[] = new Array(columns.length); // one row reused: the monitor keeps no row
   for (let i = from; i < b.lines.length; i++) {
     for (let j = 0; j < columns.length; j++) row[j] = columns[j]?.[i] ?? NaN;

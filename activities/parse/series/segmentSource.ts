@@ -61,7 +61,7 @@ export async function segmentSource(input: {
       asset: m.asset,
       method: m.method,
       tags: m.tags,
-      ...(m.method === 'pca' ? { components: m.loadings.length } : {}),
+      ...(m.method === 'pca' ? { components: m.loadings.length } : m.steps ? { steps: m.steps.tags } : {}),
       limits: m.limits,
     }));
     const file = {

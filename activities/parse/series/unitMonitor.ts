@@ -15,7 +15,7 @@
 import type { AnomalyRecord, SampleBatch } from '../records';
 import { chiSquareQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './segmentSeries';
 import { isoInstant } from '../timestamps';
-import { bandContributions, bandStatistic, type BandModel } from './bandMonitor';
+import { bandContributions, bandStatistic, bandTags, type BandModel } from './bandMonitor';
 import { MeanSquares } from './meanSquare';
 import { integratedTime, span } from './independentReadings';
 
@@ -245,23 +245,42 @@ export class UnitMonitor {
   private source = '';
   /** a band's running EWMS (none for PCA, nor for a band carried from before it) */
   private readonly squares: MeanSquares | null;
+  /** the tags a row holds, in order: a band's slow tags watched by their steps come last */
+  readonly tags: readonly string[];
+  /** a band's slow tags' last readings (NaN: not read), and the row with their steps in their place */
+  private readonly previous: Float64Array;
+  private readonly stepped: number[];
 
   constructor(
     readonly model: MonitorModel,
     private readonly emit: (a: UnitAnomaly) => void,
   ) {
-    this.squares = model.method === 'band' && model.ms ? new MeanSquares(model.mean, model.sd, model.ms) : null;
+    this.tags = model.method === 'band' ? bandTags(model) : model.tags;
+    const steps = model.method === 'band' ? model.steps : undefined;
+    this.previous = new Float64Array(steps?.tags.length ?? 0).fill(NaN);
+    this.stepped = new Array<number>(this.tags.length).fill(NaN);
+    this.squares =
+      model.method === 'band' && model.ms
+        ? new MeanSquares(
+            [...model.mean, ...this.previous.map(() => 0)],
+            [...model.sd, ...(steps?.sd ?? [])],
+            [...model.ms, ...(steps?.ms ?? [])],
+            model.tags.length,
+            PERSIST,
+          )
+        : null;
   }
 
   /**
-   * One row of the unit's tags (in `model.tags` order), from `source` at `line`, time `t` (epoch ms). PCA needs
-   * every tag read; the band watches the tags that were.
+   * One row of the unit's tags (in `tags` order), from `source` at `line`, time `t` (epoch ms). PCA needs every tag
+   * read; the band watches the tags that were (a slow tag's step: when it was read in the row before too).
    */
   push(source: string, line: number, t: number, row: readonly number[]): void {
     const m = this.model;
-    if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return;
+    if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite))
+      return void this.previous.fill(NaN); // a row not read: no step across it
     const squares = this.squares;
-    const ewms = squares ? squares.push(row) : 0;
+    const ewms = squares ? squares.push(this.previous.length ? this.steps(row) : row) : 0;
     // most rows of a band: inside it, nothing open - nothing more to do
     if (m.method === 'band' && !this.run.band && !this.run.EWMS && !(ewms > 1))
       if (!((squares ? squares.largest : bandStatistic(m, row)) > m.limits.band)) return;
@@ -299,6 +318,18 @@ export class UnitMonitor {
     }
   }
 
+  /** The row with each slow tag's reading replaced by its step from the row before (NaN: either not read). */
+  private steps(row: readonly number[]): number[] {
+    const out = this.stepped,
+      levels = row.length - this.previous.length;
+    for (let j = 0; j < levels; j++) out[j] = row[j];
+    for (let k = 0; k < this.previous.length; k++) {
+      out[levels + k] = row[levels + k] - this.previous[k];
+      this.previous[k] = row[levels + k];
+    }
+    return out;
+  }
+
   /** The data's end: an episode still open is emitted as not ended. */
   finish(): void {
     for (const [stat, limit] of Object.entries(this.model.limits) as [Statistic, number][])
@@ -312,7 +343,7 @@ export class UnitMonitor {
     if (!e?.detected) return;
     const total = e.contrib.reduce((a, c) => a + c, 0) || 1;
     const contributions = e.contrib
-      .map((c, j) => ({ tag: this.model.tags[j], share: Number((c / total).toFixed(3)) }))
+      .map((c, j) => ({ tag: this.tags[j], share: Number((c / total).toFixed(3)) }))
       .sort((a, b) => b.share - a.share || a.tag.localeCompare(b.tag))
       .slice(0, TOP);
     this.emit({
