@@ -7,7 +7,8 @@
  * itself after the onset (Poisson, p < 0.05) - the same rows the faults are written into, so each method is judged
  * against its own false alarms on the same readings. Sizes are in the tag's standard deviation over d00.dat.
  * Three sets of tags: `seen` (looked at while the unit's band was built), `held-out` (first run for this bench, then
- * looked at while its mean square's weight was chosen) and `held-out 2` (first run with the mean square as it is).
+ * looked at while its mean square's weight was chosen) and `held-out 2` (first run with the mean square, then looked
+ * at while slow tags' steps were added): none is held out now.
  *   npx ts-node --transpile-only bench/tepInjectedFaults.ts [--rate 1] [--reference]
  * (--rate: series.falseEventsPerWeek; --reference: Forge given d00.dat as its reference)
  */
