@@ -90,11 +90,12 @@ export function trainBand(
     const mean = xs.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
     if (!(sd > Math.max(1e-9, 1e-6 * Math.abs(mean)))) return constant.push(tag);
-    const level = vouched(tag, xs, mean, n - 1);
+    const level = vouched(tag, xs, mean, sd, n - 1);
     if (level) return watched.push(level);
-    const steps = stepsOf(rows, j);
-    const step =
-      steps.filter((d) => d === 0).length <= HELD_SHARE * steps.length && vouched(tag, steps, 0, steps.length);
+    const diffs = stepsOf(rows, j);
+    const held = diffs.filter((d) => d === 0).length > HELD_SHARE * diffs.length;
+    const spread = Math.sqrt(diffs.reduce((a, d) => a + d * d, 0) / diffs.length);
+    const step = !held && spread > 0 && vouched(tag, diffs, 0, spread, diffs.length);
     if (step) return stepping.push(step);
     alike.push(tag);
   });
@@ -163,16 +164,15 @@ interface Watched {
 }
 
 /**
- * Readings `xs` about `mean` (df: their degrees of freedom were they independent), when they hold MIN_READINGS
- * independent ones: their sd at its upper WANDER_CONFIDENCE bound for those; else null.
+ * Readings `xs` about `mean`, spread `sd` over `df` degrees of freedom were they independent, when they hold
+ * MIN_READINGS independent ones: their sd at its upper WANDER_CONFIDENCE bound for those; else null.
  */
-function vouched(tag: string, xs: readonly number[], mean: number, df: number): Watched | null {
+function vouched(tag: string, xs: readonly number[], mean: number, sd: number, df: number): Watched | null {
   const n = xs.length;
+  if (n < MIN_READINGS) return null;
   const tau = Math.max(integratedTime(xs), lagOneTime(xs, mean));
   const independent = Math.floor(n / tau) - (n - df);
-  if (independent < MIN_READINGS - 1 || n < MIN_READINGS) return null;
-  const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / df);
-  if (!(sd > 0)) return null;
+  if (independent < MIN_READINGS - 1) return null;
   return { tag, mean, sd: sd * Math.sqrt(independent / chiSquareQuantile(1 - WANDER_CONFIDENCE, independent)), tau, n };
 }
 

@@ -89,18 +89,21 @@ export function normalTail(z: number): number {
 
 /**
  * A band's running EWMS, one per watched column, from its normal value 1; a column not read in a row keeps its own,
- * and one without a limit (null: too slow to promise one) is not watched. The first `levels` columns are tags'
- * readings, the rest slow tags' steps (bandMonitor.ts). A reading counts for at most what would keep its column over
- * the limit for `persist` rows alone: one reading far off is a blip, as it is to the band, where a run of them is not.
+ * and one without a limit (null: too slow to promise one) is not watched. The first columns, one per `mean`, are tags'
+ * readings off their mean; the rest are slow tags whose steps are watched (bandMonitor.ts): each reading less the one
+ * before, off zero (none when either was not read). A reading counts for at most what would keep its column over the
+ * limit for `persist` rows alone: one reading far off is a blip, as it is to the band, where a run of them is not.
  * `push` gives the largest as a share of its column's limit.
  */
 export class MeanSquares {
   private readonly e: Float64Array;
   private readonly inverseSd: Float64Array;
-  /** 1 / each tag's limit; 0: not watched */
+  /** 1 / each column's limit; 0: not watched */
   private readonly inverseLimit: Float64Array;
   /** the most one reading's z² counts for */
   private readonly cap: Float64Array;
+  /** the stepped columns' last readings (NaN: not read) */
+  private readonly previous: Float64Array;
   /**
    * the last row's largest |z| over the tags' readings (not their steps): the band's own statistic (bandStatistic),
    * worked out here too
@@ -111,12 +114,13 @@ export class MeanSquares {
     private readonly mean: readonly number[],
     sd: readonly number[],
     limits: readonly (number | null)[],
-    private readonly levels: number,
     persist: number,
   ) {
-    this.e = new Float64Array(mean.length).fill(1);
+    const levels = mean.length;
+    this.e = new Float64Array(sd.length).fill(1);
     this.inverseSd = Float64Array.from(sd, (s) => 1 / s);
     this.inverseLimit = Float64Array.from(limits, (l) => (l === null ? 0 : 1 / l));
+    this.previous = new Float64Array(sd.length - levels).fill(NaN);
     // from 1, one reading of z² = c lifts the EWMS to about 1 + w c (1 - w)^k after k more rows; a slow tag's reading
     // far off is two steps far off, which lift it to 1 + w c (2 - w) (1 - w)^k
     const w = EWMS_WEIGHT;
@@ -125,16 +129,25 @@ export class MeanSquares {
     );
   }
 
+  /** One row of every column's reading (NaN: not read), levels first, then the stepped tags. */
   push(row: readonly number[]): number {
+    const levels = this.mean.length;
     let value = 0,
       square = 0;
     for (let j = 0; j < row.length; j++) {
-      const v = row[j];
+      let v = row[j];
+      if (j < levels) v -= this.mean[j];
+      else {
+        const k = j - levels;
+        const before = this.previous[k];
+        this.previous[k] = v;
+        v -= before;
+      }
       if (v === v) {
         // read (not NaN)
-        const z = (v - this.mean[j]) * this.inverseSd[j];
+        const z = v * this.inverseSd[j];
         const z2 = z * z;
-        if (z2 > square && j < this.levels) square = z2;
+        if (z2 > square && j < levels) square = z2;
         this.e[j] += EWMS_WEIGHT * ((z2 < this.cap[j] ? z2 : this.cap[j]) - this.e[j]);
       }
       const share = this.e[j] * this.inverseLimit[j];

@@ -247,25 +247,18 @@ export class UnitMonitor {
   private readonly squares: MeanSquares | null;
   /** the tags a row holds, in order: a band's slow tags watched by their steps come last */
   readonly tags: readonly string[];
-  /** a band's slow tags' last readings (NaN: not read), and the row with their steps in their place */
-  private readonly previous: Float64Array;
-  private readonly stepped: number[];
 
   constructor(
     readonly model: MonitorModel,
     private readonly emit: (a: UnitAnomaly) => void,
   ) {
     this.tags = model.method === 'band' ? bandTags(model) : model.tags;
-    const steps = model.method === 'band' ? model.steps : undefined;
-    this.previous = new Float64Array(steps?.tags.length ?? 0).fill(NaN);
-    this.stepped = new Array<number>(this.tags.length).fill(NaN);
     this.squares =
       model.method === 'band' && model.ms
         ? new MeanSquares(
-            [...model.mean, ...this.previous.map(() => 0)],
-            [...model.sd, ...(steps?.sd ?? [])],
-            [...model.ms, ...(steps?.ms ?? [])],
-            model.tags.length,
+            model.mean,
+            [...model.sd, ...(model.steps?.sd ?? [])],
+            [...model.ms, ...(model.steps?.ms ?? [])],
             PERSIST,
           )
         : null;
@@ -277,10 +270,10 @@ export class UnitMonitor {
    */
   push(source: string, line: number, t: number, row: readonly number[]): void {
     const m = this.model;
-    if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite))
-      return void this.previous.fill(NaN); // a row not read: no step across it
     const squares = this.squares;
-    const ewms = squares ? squares.push(this.previous.length ? this.steps(row) : row) : 0;
+    // a row not read: nothing to watch, and no slow tag's step across it
+    if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return void squares?.push(row);
+    const ewms = squares ? squares.push(row) : 0;
     // most rows of a band: inside it, nothing open - nothing more to do
     if (m.method === 'band' && !this.run.band && !this.run.EWMS && !(ewms > 1))
       if (!((squares ? squares.largest : bandStatistic(m, row)) > m.limits.band)) return;
@@ -316,18 +309,6 @@ export class UnitMonitor {
       contrib.forEach((c, j) => (e.contrib[j] += c));
       if (!e.detected && e.over >= PERSIST) e.detected = { line, t };
     }
-  }
-
-  /** The row with each slow tag's reading replaced by its step from the row before (NaN: either not read). */
-  private steps(row: readonly number[]): number[] {
-    const out = this.stepped,
-      levels = row.length - this.previous.length;
-    for (let j = 0; j < levels; j++) out[j] = row[j];
-    for (let k = 0; k < this.previous.length; k++) {
-      out[levels + k] = row[levels + k] - this.previous[k];
-      this.previous[k] = row[levels + k];
-    }
-    return out;
   }
 
   /** The data's end: an episode still open is emitted as not ended. */
