@@ -158,13 +158,15 @@ export const ChangeRecord = z.object({
  * An episode of a unit's rows leaving normal operation together (series/unitMonitor.ts): Hotelling T² or SPE over
  * the limit calibrated on a reference, or (`band`) a tag further off its mean than the unit's own first rows
  * allow (series/bandMonitor.ts; `value` and `limit` in standard deviations), or (`EWMS`) a tag's recent mean square
- * off its mean beyond its limit (`value` a share of it, `limit` 1), dated to its first row over it
+ * off its mean beyond its limit (`value` a share of it, `limit` 1), or (`frozen`) a tag repeating one reading for
+ * more rows than its first rows make likely (series/frozenReadings.ts; `value` the run as a share of that, dated to
+ * the run's first reading), dated to its first row over it
  * (`ts`, `line`), with when it was detected, when it ended, its peak (`value`) and the tags that contributed most.
  */
 export const AnomalyRecord = z.object({
   kind: z.literal('anomaly'),
   ...Provenance,
-  statistic: z.enum(['T2', 'SPE', 'band', 'EWMS']),
+  statistic: z.enum(['T2', 'SPE', 'band', 'EWMS', 'frozen']),
   value: z.number(),
   limit: z.number(),
   detected_line: z.number().int().positive(),

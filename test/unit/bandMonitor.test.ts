@@ -96,8 +96,9 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
     expect(model?.tags).toEqual(['a', 'b', 'c']);
     expect(note).toMatch(/^band on 3 of 4 tags from the first 100 rows \(2 min\): \d\.\d\d sd a row, /);
     expect(note).toMatch(
-      /, the mean square over about 9 rows of 3 \d+\.\d-\d+\.\d sd²; not watched: 1 constant \(valve\)$/,
+      /, the mean square over about 9 rows of 3 \d+\.\d-\d+\.\d sd²; 3 tags frozen after \d+ repeated readings; not/,
     );
+    expect(note).toMatch(/; not watched: 1 constant \(valve\)$/);
   });
   test('a level held off normal is one episode from onset to return; a wider swing later an episode per swing', () => {
     const data = ar(4000, 0, 9);
@@ -140,6 +141,40 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
     expect(rowsOff('band', 1000, 1999)).toBeLessThan(50);
     expect(rowsOff('EWMS', 1000, 1999)).toBeGreaterThan(950);
     expect(rowsOff('EWMS', 2000, 2999)).toBeGreaterThan(900);
+  });
+  test.each([0, 0.99])(
+    'a tag frozen at its last reading for 60 rows (AR coefficient %s): one frozen episode, from its first reading',
+    (phi) => {
+      const data = ar(3000, phi, 5);
+      // b repeats its reading of row 1500 over rows 1500-1559, then moves again
+      const rows = data.rows.map((r, i) => [r[0], i >= 1500 && i < 1560 ? data.rows[1500][1] : r[1], r[2]]);
+      const { model, note, episodes } = watch(rows, data.times);
+      const run = model?.frozen?.[bandTags(model).indexOf('b')];
+      expect(run).toBeGreaterThanOrEqual(2);
+      expect(note).toMatch(/; 3 tags frozen after \d+(-\d+)? repeated readings/);
+      const frozen = episodes.filter((e) => e.statistic === 'frozen');
+      // row i is line i + 2: from the run's first reading to its last; found once the run passed its limit
+      expect(frozen).toMatchObject([{ onset_line: 1502, end_line: 1561, ended: true }]);
+      expect(frozen[0].detected_line).toBe(1502 + run! + PERSIST);
+      expect(frozen[0].contributions).toEqual([{ tag: 'b', share: expect.any(Number) }]);
+    },
+  );
+  test('quantised readings: repeats as often as the first rows had them raise no frozen episode in 10 h', () => {
+    for (const seed of [3, 5, 9]) {
+      const data = ar(36_100, 0, seed);
+      // a to a twentieth of its sd (zero steps about 1.4 %), b to a third (about 9 %: it holds its readings)
+      const sd = [Math.hypot(5, 1), Math.hypot(3, 1)];
+      const rows = data.rows.map((r) => [
+        Math.round((r[0] * 20) / sd[0]) * (sd[0] / 20),
+        Math.round((r[1] * 3) / sd[1]) * (sd[1] / 3),
+        r[2],
+      ]);
+      const { model, episodes } = watch(rows, data.times);
+      const tags = bandTags(model!);
+      expect(model?.frozen?.[tags.indexOf('a')]).toEqual(expect.any(Number));
+      expect(model?.frozen?.[tags.indexOf('b')]).toBeNull();
+      expect(episodes.filter((e) => e.statistic === 'frozen')).toEqual([]);
+    }
   });
   test.each([0, 0.5])(
     'the EWMS limit holds its rate: readings at AR coefficient %s over it about as often as it says (ewmsLimit)',

@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { chiSquareQuantile, normalQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './wanderFloor';
 import { integratedTime, span } from './independentReadings';
 import { EWMS_WEIGHT, squaresLimit } from './meanSquare';
+import { FROZEN_SHARE, frozenRuns } from './frozenReadings';
 
 /**
  * independent readings a watched tag's stretch must hold: below it the bound on its standard deviation is loose,
@@ -39,8 +40,9 @@ export const HELD_SHARE = 0.05;
 /**
  * A trained band: the watched tags, and per tag its mean, its standard deviation's upper bound and its EWMS limit
  * (`ms`, in squared sd); `steps`: the slow tags watched by their steps, with the steps' standard deviation's upper
- * bound and EWMS limit; the limits: a row's in sd, the EWMS's as a share of each tag's. A band carried from a
- * version before the EWMS has no `ms` and watches single rows only.
+ * bound and EWMS limit; `frozen`: per tag it reads (bandTags), the run of repeated readings that makes it frozen
+ * (frozenReadings.ts; null: not watched); the limits: a row's in sd, the EWMS's and the frozen runs' as a share of
+ * each tag's. A band carried from a version before the EWMS has no `ms` and watches single rows only.
  */
 export const BandModel = z
   .object({
@@ -53,9 +55,18 @@ export const BandModel = z
     steps: z
       .object({ tags: z.array(z.string()), sd: z.array(z.number().positive()), ms: z.array(z.number().positive()) })
       .optional(),
-    limits: z.object({ band: z.number().positive(), EWMS: z.literal(1).optional() }),
+    frozen: z.array(z.number().int().positive().nullable()).optional(),
+    limits: z.object({
+      band: z.number().positive(),
+      EWMS: z.literal(1).optional(),
+      frozen: z.literal(1).optional(),
+    }),
   })
-  .refine((m) => !m.steps || m.ms, 'a band that watches steps has mean square limits (ms)');
+  .refine((m) => !m.steps || m.ms, 'a band that watches steps has mean square limits (ms)')
+  .refine(
+    (m) => !m.frozen || (m.frozen.length === m.tags.length + (m.steps?.tags.length ?? 0) && m.limits.frozen === 1),
+    'a band that watches frozen readings has a run per tag it reads and its limit',
+  );
 export type BandModel = z.infer<typeof BandModel>;
 
 /** The tags a band reads, in the order of the rows it is fed: those watched by their level, then by their steps. */
@@ -100,7 +111,9 @@ export function trainBand(
     alike.push(tag);
   });
   const dt = samplingInterval(times);
-  const q = Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS);
+  // the rate a row, less the frozen-readings watch's share
+  const rate = Math.min(0.01, (falseEventsPerWeek * dt) / WEEK_MS);
+  const q = rate * (1 - FROZEN_SHARE);
   // a tag's EWMS is watched when its readings (or a slow tag's steps) hold MIN_READINGS independent ones at the upper
   // bound of how alike they are (null: single rows only; a slow tag's steps without one are not watched)
   const share = q / (watched.length + stepping.length);
@@ -123,6 +136,9 @@ export function trainBand(
   const ms = watched.map((w) => squaresLimit(w.tau, w.n, share, MIN_READINGS));
   const onMs = ms.filter((x): x is number => x !== null);
   const onSteps = steps.map((w) => w.ms);
+  const read = [...watched, ...steps].map((w) => stepsOf(rows, tags.indexOf(w.tag)));
+  const frozen = frozenRuns(read, rate * FROZEN_SHARE, HELD_SHARE);
+  const onFrozen = frozen.filter((x): x is number => x !== null);
   return {
     model: {
       method: 'band',
@@ -130,12 +146,16 @@ export function trainBand(
       tags: watched.map((w) => w.tag),
       mean: watched.map((w) => w.mean),
       sd: watched.map((w) => w.sd),
-      ...(onMs.length || steps.length
-        ? { ms, limits: { band: limit, EWMS: 1 as const } }
-        : { limits: { band: limit } }),
+      ...(onMs.length || steps.length ? { ms } : {}),
       ...(steps.length
         ? { steps: { tags: steps.map((w) => w.tag), sd: steps.map((w) => w.sd), ms: steps.map((w) => w.ms) } }
         : {}),
+      ...(onFrozen.length ? { frozen } : {}),
+      limits: {
+        band: limit,
+        ...(onMs.length || steps.length ? { EWMS: 1 as const } : {}),
+        ...(onFrozen.length ? { frozen: 1 as const } : {}),
+      },
     },
     note:
       `band on ${watched.length} of ${tags.length} tags from ${stretch} ${from}: ` +
@@ -149,6 +169,10 @@ export function trainBand(
       (steps.length
         ? `; ${steps.length} slow tags by their steps' mean square (${steps.map((w) => w.tag).join(', ')}) ` +
           `${Math.min(...onSteps).toFixed(1)}-${Math.max(...onSteps).toFixed(1)} sd²`
+        : '') +
+      (onFrozen.length
+        ? `; ${onFrozen.length} tags frozen after ` +
+          `${[...new Set([Math.min(...onFrozen), Math.max(...onFrozen)])].join('-')} repeated readings`
         : '') +
       not,
   };

@@ -17,6 +17,7 @@ import { chiSquareQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from 
 import { isoInstant } from '../timestamps';
 import { bandContributions, bandStatistic, bandTags, type BandModel } from './bandMonitor';
 import { MeanSquares } from './meanSquare';
+import { FrozenReadings } from './frozenReadings';
 import { integratedTime, span } from './independentReadings';
 
 export const EXPLAINED = 0.9;
@@ -204,6 +205,7 @@ function watched(
   m: MonitorModel,
   row: readonly number[],
   ewms: { value: number; of: MeanSquares } | null,
+  held: { value: number; of: FrozenReadings } | null,
 ): { stat: Statistic; value: number; limit: number; contrib: () => number[] }[] {
   if (m.method === 'band') {
     // the row's largest |z|: worked out with the EWMS when the band has one
@@ -211,6 +213,7 @@ function watched(
     return [
       { ...band, contrib: () => bandContributions(m, row) },
       ...(ewms ? [{ stat: 'EWMS' as const, value: ewms.value, limit: 1, contrib: ewms.of.contributions }] : []),
+      ...(held ? [{ stat: 'frozen' as const, value: held.value, limit: 1, contrib: held.of.contributions }] : []),
     ];
   }
   const s = statistics(m, row);
@@ -245,6 +248,8 @@ export class UnitMonitor {
   private source = '';
   /** a band's running EWMS (none for PCA, nor for a band carried from before it) */
   private readonly squares: MeanSquares | null;
+  /** a band's runs of repeated readings (none for PCA, nor for a band carried from before them) */
+  private readonly frozen: FrozenReadings | null;
   /** the tags a row holds, in order: a band's slow tags watched by their steps come last */
   readonly tags: readonly string[];
 
@@ -262,6 +267,7 @@ export class UnitMonitor {
             PERSIST,
           )
         : null;
+    this.frozen = model.method === 'band' && model.frozen ? new FrozenReadings(model.frozen) : null;
   }
 
   /**
@@ -274,14 +280,17 @@ export class UnitMonitor {
     // a row not read: nothing to watch, and no slow tag's step across it
     if (m.method === 'pca' ? !row.every(Number.isFinite) : !row.some(Number.isFinite)) return void squares?.push(row);
     const ewms = squares ? squares.push(row) : 0;
+    const frozen = this.frozen;
+    const held = frozen ? frozen.push(line, t, row) : 0;
     // most rows of a band: inside it, nothing open - nothing more to do
-    if (m.method === 'band' && !this.run.band && !this.run.EWMS && !(ewms > 1))
+    if (m.method === 'band' && !this.run.band && !this.run.EWMS && !this.run.frozen && !(ewms > 1) && !(held > 1))
       if (!((squares ? squares.largest : bandStatistic(m, row)) > m.limits.band)) return;
     this.source = source;
     for (const { stat, value, limit, contrib: contributions } of watched(
       m,
       row,
       squares && { value: ewms, of: squares },
+      frozen && { value: held, of: frozen },
     )) {
       const r = this.run[stat];
       if (value <= limit) {
@@ -292,9 +301,11 @@ export class UnitMonitor {
         continue;
       }
       const contrib = contributions();
+      // a frozen tag's episode starts at the first reading of its run
+      const onset = stat === 'frozen' && frozen ? frozen.since : { line, t };
       const e = (this.run[stat] ??= {
-        onsetLine: line,
-        onsetT: t,
+        onsetLine: onset.line,
+        onsetT: onset.t,
         over: 0,
         under: 0,
         detected: null,
@@ -325,6 +336,7 @@ export class UnitMonitor {
     const total = e.contrib.reduce((a, c) => a + c, 0) || 1;
     const contributions = e.contrib
       .map((c, j) => ({ tag: this.tags[j], share: Number((c / total).toFixed(3)) }))
+      .filter((c) => c.share > 0) // a tag that added nothing did not contribute
       .sort((a, b) => b.share - a.share || a.tag.localeCompare(b.tag))
       .slice(0, TOP);
     this.emit({

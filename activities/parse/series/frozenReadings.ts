@@ -1,0 +1,103 @@
+/**
+ * Frozen readings: a tag that kept moving in its stretch of normal operation and then repeats one reading row after
+ * row - a sensor or transmitter that froze, a historian holding its last value, a valve fixed in place. Neither the
+ * band nor a mean square sees it when the reading froze near its mean. A tag is watched when it does not hold its
+ * readings (at most HELD_SHARE of its steps in the stretch exactly zero); its limit is the run of repeats that chance
+ * would give at its share of the rate: the smallest L with p^L under it, p the share of zero steps at its upper
+ * WANDER_CONFIDENCE bound (Clopper-Pearson) - and at least twice the longest run the stretch held, as repeats of a
+ * quantised reading come in runs. The episode starts at the first reading of the run (unitMonitor.ts).
+ */
+import { WANDER_CONFIDENCE } from './wanderFloor';
+
+/** the share of a band's false-event rate that its frozen-readings watch spends (the band keeps the rest) */
+export const FROZEN_SHARE = 0.01;
+
+/**
+ * Per column of a band, the run of repeated readings (steps exactly zero in a row) that makes it frozen, from its
+ * steps in the stretch (each reading less the one before), the chance `q` a row shared over the columns watched;
+ * null for a column that holds its readings (more than `heldShare` of its steps zero) or has no steps.
+ */
+export function frozenRuns(steps: readonly (readonly number[])[], q: number, heldShare: number): (number | null)[] {
+  const seen = steps.map((ds) => {
+    let zeros = 0,
+      run = 0,
+      longest = 0;
+    for (const d of ds) {
+      run = d === 0 ? run + 1 : 0;
+      if (d === 0) zeros++;
+      longest = Math.max(longest, run);
+    }
+    return ds.length && zeros <= heldShare * ds.length ? { zeros, m: ds.length, longest } : null;
+  });
+  const share = q / Math.max(1, seen.filter(Boolean).length);
+  return seen.map((s) => {
+    if (!s) return null;
+    const p = upperShare(s.zeros, s.m, 1 - WANDER_CONFIDENCE);
+    return Math.max(Math.ceil(Math.log(share) / Math.log(p)), 2 * s.longest + 1, 2);
+  });
+}
+
+/** The upper Clopper-Pearson bound of a share seen `k` times in `m`: the p with P(X <= k) = `alpha`. */
+function upperShare(k: number, m: number, alpha: number): number {
+  let lo = k / m,
+    hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (binomialAtMost(k, m, mid) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** P(X <= k) for X binomial(m, p). */
+function binomialAtMost(k: number, m: number, p: number): number {
+  let term = Math.exp(m * Math.log1p(-p)),
+    sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= ((m - i + 1) / i) * (p / (1 - p));
+    sum += term;
+  }
+  return sum;
+}
+
+/**
+ * The runs of repeated readings of a band's columns as rows come: `push` gives the largest run as a share of its
+ * column's limit (a limit of null: not watched) and keeps where that run started (`since`, its first reading).
+ */
+export class FrozenReadings {
+  private readonly last: Float64Array;
+  private readonly run: Int32Array;
+  private readonly start: { line: number; t: number }[];
+  since = { line: 0, t: 0 };
+
+  constructor(private readonly limits: readonly (number | null)[]) {
+    this.last = new Float64Array(limits.length).fill(NaN);
+    this.run = new Int32Array(limits.length);
+    this.start = limits.map(() => ({ line: 0, t: 0 }));
+  }
+
+  /** One row of the columns' readings (NaN: not read, which neither ends a run nor adds to it). */
+  push(line: number, t: number, row: readonly number[]): number {
+    let value = 0;
+    for (let j = 0; j < this.limits.length; j++) {
+      const limit = this.limits[j];
+      const v = row[j];
+      if (limit === null || v !== v) continue;
+      if (v === this.last[j]) this.run[j]++;
+      else {
+        this.last[j] = v;
+        this.run[j] = 0;
+        this.start[j] = { line, t };
+      }
+      const share = this.run[j] / limit;
+      if (share > value) {
+        value = share;
+        this.since = this.start[j];
+      }
+    }
+    return value;
+  }
+
+  /** Each column's run as a share of its limit (1 and over: frozen): its share of an episode. */
+  contributions = (): number[] => this.limits.map((l, j) => (l === null || this.run[j] < l ? 0 : this.run[j] / l));
+}
