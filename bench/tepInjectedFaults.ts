@@ -1,14 +1,14 @@
 /**
- * Alarm volume on faults of the kinds the Tennessee Eastman benchmark holds (steps, random variation, sticking,
- * drift, a valve held in place), written into one tag of the normal test file d00_te after sample 160: a stand-in
- * for the fault files ../shared does not hold (it has faults 1 and 2 only). Each fault file goes through stage
- * one's parse and segmentation with defaults (`detect`, the functions `forge parse` calls); beside it PCA T² and T²+Q trained on the
+ * Alarm volume on faults of the kinds the Tennessee Eastman benchmark holds (steps, random variation, sticking, drift,
+ * a valve held in place), written into one tag of the normal test file d00_te after sample 160: a stand-in for the
+ * fault files ../shared does not hold (it has faults 1 and 2 only). Each fault file goes through stage one's parse and
+ * segmentation with defaults (`detect`, the functions `forge parse` calls); beside it PCA T² and T²+Q trained on the
  * normal training file d00.dat. A fault is flagged when its rows in alarm after the onset are beyond those of d00_te
  * itself after the onset (Poisson, p < 0.05) - the same rows the faults are written into, so each method is judged
- * against its own false alarms on the same readings. Sizes are in the tag's standard deviation over d00.dat.
- * Three sets of tags: `seen` (looked at while the unit's band was built), `held-out` (first run for this bench, then
- * looked at while its mean square's weight was chosen) and `held-out 2` (first run with the mean square, then looked
- * at while slow tags' steps were added): none is held out now.
+ * against its own false alarms on the same readings. Sizes are in the tag's standard deviation over d00.dat. Three sets
+ * of tags: `seen` (looked at while the unit's band was built), `held-out` (first run for this bench, then looked at
+ * while its mean square's weight was chosen) and `held-out 2` (first run with the mean square, then looked at while
+ * slow tags' steps were added): none is held out now.
  *   npx ts-node --transpile-only bench/tepInjectedFaults.ts [--rate 1] [--reference]
  * (--rate: series.falseEventsPerWeek; --reference: Forge given d00.dat as its reference)
  */
