@@ -5,12 +5,15 @@
  * readings (at most HELD_SHARE of its steps in the stretch exactly zero); its limit is the run of repeats that chance
  * would give at its share of the rate: the smallest L with p^L under it, p the share of zero steps at its upper
  * WANDER_CONFIDENCE bound (Clopper-Pearson) - and at least twice the longest run the stretch held, as repeats of a
- * quantised reading come in runs. The episode starts at the first reading of the run (unitMonitor.ts).
+ * quantised reading come in runs, and at least MIN_RUN. The episode starts at the first reading of the run
+ * (unitMonitor.ts).
  */
 import { WANDER_CONFIDENCE } from './wanderFloor';
 
 /** the share of a band's false-event rate that its frozen-readings watch spends (the band keeps the rest) */
 export const FROZEN_SHARE = 0.01;
+/** the shortest run of repeats that is frozen: a historian that missed a poll or two repeats a reading or two */
+export const MIN_RUN = 5;
 
 /**
  * Per column of a band, the run of repeated readings (steps exactly zero in a row) that makes it frozen, from its
@@ -33,7 +36,7 @@ export function frozenRuns(steps: readonly (readonly number[])[], q: number, hel
   return seen.map((s) => {
     if (!s) return null;
     const p = upperShare(s.zeros, s.m, 1 - WANDER_CONFIDENCE);
-    return Math.max(Math.ceil(Math.log(share) / Math.log(p)), 2 * s.longest + 1, 2);
+    return Math.max(Math.ceil(Math.log(share) / Math.log(p)), 2 * s.longest + 1, MIN_RUN);
   });
 }
 
@@ -49,15 +52,12 @@ function upperShare(k: number, m: number, alpha: number): number {
   return hi;
 }
 
-/** P(X <= k) for X binomial(m, p). */
+/** P(X <= k) for X binomial(m, p), its terms summed in logs (a long stretch's first term underflows). */
 function binomialAtMost(k: number, m: number, p: number): number {
-  let term = Math.exp(m * Math.log1p(-p)),
-    sum = term;
-  for (let i = 1; i <= k; i++) {
-    term *= ((m - i + 1) / i) * (p / (1 - p));
-    sum += term;
-  }
-  return sum;
+  const logs = [m * Math.log1p(-p)];
+  for (let i = 1; i <= k; i++) logs.push(logs[i - 1] + Math.log((m - i + 1) / i) + Math.log(p / (1 - p)));
+  const top = Math.max(...logs);
+  return Math.exp(top) * logs.reduce((a, l) => a + Math.exp(l - top), 0);
 }
 
 /**
