@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { chiSquareQuantile, normalQuantile, samplingInterval, WANDER_CONFIDENCE, WEEK_MS } from './wanderFloor';
 import { integratedTime, span } from './independentReadings';
 import { EWMS_WEIGHT, squaresLimit } from './meanSquare';
-import { FROZEN_SHARE, frozenRuns } from './frozenReadings';
+import { FROZEN_SHARE, frozenRuns, holdsReadings } from './frozenReadings';
 
 /**
  * independent readings a watched tag's stretch must hold: below it the bound on its standard deviation is loose,
@@ -90,8 +90,9 @@ export function trainBand(
   falseEventsPerWeek: number,
   stretch = 'the first',
 ): TrainedBand {
-  const watched: Watched[] = [],
-    stepping: Watched[] = [];
+  // each with its steps in the stretch, for the frozen-readings watch
+  const watched: (Watched & { diffs: number[] })[] = [],
+    stepping: (Watched & { diffs: number[] })[] = [];
   const constant: string[] = [],
     alike: string[] = [];
   tags.forEach((tag, j) => {
@@ -101,13 +102,12 @@ export function trainBand(
     const mean = xs.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
     if (!(sd > Math.max(1e-9, 1e-6 * Math.abs(mean)))) return constant.push(tag);
-    const level = vouched(tag, xs, mean, sd, n - 1);
-    if (level) return watched.push(level);
     const diffs = stepsOf(rows, j);
-    const held = diffs.filter((d) => d === 0).length > HELD_SHARE * diffs.length;
+    const level = vouched(tag, xs, mean, sd, n - 1);
+    if (level) return watched.push({ ...level, diffs });
     const spread = Math.sqrt(diffs.reduce((a, d) => a + d * d, 0) / diffs.length);
-    const step = !held && spread > 0 && vouched(tag, diffs, 0, spread, diffs.length);
-    if (step) return stepping.push(step);
+    const step = !holdsReadings(diffs, HELD_SHARE) && spread > 0 && vouched(tag, diffs, 0, spread, diffs.length);
+    if (step) return stepping.push({ ...step, diffs });
     alike.push(tag);
   });
   const dt = samplingInterval(times);
@@ -136,8 +136,11 @@ export function trainBand(
   const ms = watched.map((w) => squaresLimit(w.tau, w.n, share, MIN_READINGS));
   const onMs = ms.filter((x): x is number => x !== null);
   const onSteps = steps.map((w) => w.ms);
-  const read = [...watched, ...steps].map((w) => stepsOf(rows, tags.indexOf(w.tag)));
-  const frozen = frozenRuns(read, rate * FROZEN_SHARE, HELD_SHARE);
+  const frozen = frozenRuns(
+    [...watched, ...steps].map((w) => w.diffs),
+    rate * FROZEN_SHARE,
+    HELD_SHARE,
+  );
   const onFrozen = frozen.filter((x): x is number => x !== null);
   return {
     model: {

@@ -22,6 +22,7 @@ export const MIN_RUN = 5;
  */
 export function frozenRuns(steps: readonly (readonly number[])[], q: number, heldShare: number): (number | null)[] {
   const seen = steps.map((ds) => {
+    if (!ds.length || holdsReadings(ds, heldShare)) return null;
     let zeros = 0,
       run = 0,
       longest = 0;
@@ -30,7 +31,7 @@ export function frozenRuns(steps: readonly (readonly number[])[], q: number, hel
       if (d === 0) zeros++;
       longest = Math.max(longest, run);
     }
-    return ds.length && zeros <= heldShare * ds.length ? { zeros, m: ds.length, longest } : null;
+    return { zeros, m: ds.length, longest };
   });
   const share = q / Math.max(1, seen.filter(Boolean).length);
   return seen.map((s) => {
@@ -39,6 +40,10 @@ export function frozenRuns(steps: readonly (readonly number[])[], q: number, hel
     return Math.max(Math.ceil(Math.log(share) / Math.log(p)), 2 * s.longest + 1, MIN_RUN);
   });
 }
+
+/** Whether a tag holds its readings: more than `heldShare` of its steps (each reading less the one before) zero. */
+export const holdsReadings = (steps: readonly number[], heldShare: number): boolean =>
+  steps.filter((d) => d === 0).length > heldShare * steps.length;
 
 /** The upper Clopper-Pearson bound of a share seen `k` times in `m`: the p with P(X <= k) = `alpha`. */
 function upperShare(k: number, m: number, alpha: number): number {
@@ -62,23 +67,28 @@ function binomialAtMost(k: number, m: number, p: number): number {
 
 /**
  * The runs of repeated readings of a band's columns as rows come: `push` gives the largest run as a share of its
- * column's limit (a limit of null: not watched) and keeps where that run started (`since`, its first reading).
+ * column's limit (a limit of null: not watched); `since` says where that run started (its first reading).
  */
 export class FrozenReadings {
   private readonly last: Float64Array;
   private readonly run: Int32Array;
-  private readonly start: { line: number; t: number }[];
-  since = { line: 0, t: 0 };
+  /** where each column's run started: its first reading's line and time */
+  private readonly startLine: Float64Array;
+  private readonly startT: Float64Array;
+  /** the column whose run is the largest share of its limit in the last row (-1: none) */
+  private longest = -1;
 
   constructor(private readonly limits: readonly (number | null)[]) {
     this.last = new Float64Array(limits.length).fill(NaN);
     this.run = new Int32Array(limits.length);
-    this.start = limits.map(() => ({ line: 0, t: 0 }));
+    this.startLine = new Float64Array(limits.length);
+    this.startT = new Float64Array(limits.length);
   }
 
   /** One row of the columns' readings (NaN: not read, which neither ends a run nor adds to it). */
   push(line: number, t: number, row: readonly number[]): number {
     let value = 0;
+    this.longest = -1;
     for (let j = 0; j < this.limits.length; j++) {
       const limit = this.limits[j];
       const v = row[j];
@@ -87,15 +97,22 @@ export class FrozenReadings {
       else {
         this.last[j] = v;
         this.run[j] = 0;
-        this.start[j] = { line, t };
+        this.startLine[j] = line;
+        this.startT[j] = t;
       }
       const share = this.run[j] / limit;
       if (share > value) {
         value = share;
-        this.since = this.start[j];
+        this.longest = j;
       }
     }
     return value;
+  }
+
+  /** Where the last row's largest run started (its first reading); the row itself when no run. */
+  since(line: number, t: number): { line: number; t: number } {
+    const j = this.longest;
+    return j < 0 ? { line, t } : { line: this.startLine[j], t: this.startT[j] };
   }
 
   /** Each column's run as a share of its limit (1 and over: frozen): its share of an episode. */

@@ -302,7 +302,7 @@ export class UnitMonitor {
       }
       const contrib = contributions();
       // a frozen tag's episode starts at the first reading of its run
-      const onset = stat === 'frozen' && frozen ? frozen.since : { line, t };
+      const onset = stat === 'frozen' && frozen ? frozen.since(line, t) : { line, t };
       const e = (this.run[stat] ??= {
         onsetLine: onset.line,
         onsetT: onset.t,
