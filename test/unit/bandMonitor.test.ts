@@ -100,13 +100,14 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
     );
     expect(note).toMatch(/; not watched: 1 constant \(valve\)$/);
   });
-  test('a level held off normal is one episode from onset to return; a wider swing later an episode per swing', () => {
-    const data = ar(4000, 0, 9);
-    // b stepped by 10 of its standard deviations over rows 1000-1999; from row 3000 c is 12 off for 20 rows in 50
+  test('a level held off is one episode from onset to return; swings a minute apart one each, closer ones one', () => {
+    const data = ar(5000, 0, 9);
+    // b stepped by 10 of its standard deviations over rows 1000-1999; from row 3000 c is 12 off for 20 rows in 100
+    // (80 s back inside the band between swings); from row 4000 for 20 rows in 50 (30 s back: a chattering alarm)
     const rows = data.rows.map((r, i) => [
       r[0],
       r[1] + (i >= 1000 && i < 2000 ? 10 * Math.hypot(3, 1) : 0),
-      r[2] + (i >= 3000 && i % 50 < 20 ? 12 * Math.hypot(2, 1) : 0),
+      r[2] + ((i >= 3000 && i < 4000 && i % 100 < 20) || (i >= 4000 && i % 50 < 20) ? 12 * Math.hypot(2, 1) : 0),
     ]);
     const { episodes } = watch(rows, data.times);
     for (const statistic of ['band', 'EWMS'] as const) {
@@ -116,11 +117,17 @@ describe("a unit's own band (series/bandMonitor.ts): its first 100 rows, then 10
       expect(held.end_line - 2001).toBeGreaterThanOrEqual(0);
       expect(held.end_line - 2001).toBeLessThanOrEqual(statistic === 'band' ? 0 : 15);
       expect(held.contributions[0].tag).toBe('b');
-      expect(swings).toHaveLength(20);
-      expect(swings.every((e) => e.onset_line >= 3002 && e.contributions[0].tag === 'c' && e.ended)).toBe(true);
-      const lengths = swings.map((e) => e.end_line - e.onset_line + 1);
-      if (statistic === 'band') expect(lengths).toEqual(Array(20).fill(20));
-      else expect(lengths.every((n) => n >= 20 && n < 50)).toBe(true);
+      expect(swings).toHaveLength(11);
+      expect(swings.every((e) => e.onset_line >= 3002 && e.contributions[0].tag === 'c')).toBe(true);
+      const apart = swings.slice(0, 10);
+      expect(apart.every((e) => e.ended && e.onset_line < 4002)).toBe(true);
+      const lengths = apart.map((e) => e.end_line - e.onset_line + 1);
+      if (statistic === 'band') expect(lengths).toEqual(Array(10).fill(20));
+      else expect(lengths.every((n) => n >= 20 && n < 80)).toBe(true);
+      // the swings 30 s apart: one episode from the first to the last, which ended 30 s before the data did
+      expect(swings[10]).toMatchObject({ onset_line: 4002, ended: true });
+      expect(swings[10].end_line).toBeGreaterThanOrEqual(4971);
+      expect(swings[10].end_line).toBeLessThan(4990);
     }
   });
   test('a level held 4 sd off, or noise four times as wide: few rows off the band, most off their mean square', () => {

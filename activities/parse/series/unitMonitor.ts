@@ -1,15 +1,15 @@
 /**
- * A multivariate monitor per unit (asset): PCA on the unit's tags over a reference of normal operation
- * (standardised; the components that explain `EXPLAINED` of the variance), then on every complete row of
- * the monitored data Hotelling's T² on those components and SPE (the squared residual off them). A
- * statistic above its limit for `PERSIST` rows in a row is an anomaly episode, dated to the first of them, ending
- * when it is under its limit again, naming the tags that contribute most. Limits are calibrated on the reference
- * to one false anomaly per `falseEventsPerWeek`: that quantile of the reference (just above its largest value when
- * it is shorter than the quantile needs), and at least the normal-theory limit at that rate, widened for the
- * reference's effectively independent rows; a reference with too few of them trains no monitor (`trainUnitModel`).
- * (MacGregor & Kourti 1995; Box 1954 for SPE; contributions as in Westerhuis et al. 2000.)
- * A band (bandMonitor.ts) watches beside it, trained on the same reference; a unit without a reference that
- * describes it is watched by its own band from its first rows. Both give the same episodes.
+ * A multivariate monitor per unit (asset): PCA on the unit's tags over a reference of normal operation (standardised;
+ * the components that explain `EXPLAINED` of the variance), then on every complete row of the monitored data
+ * Hotelling's T² on those components and SPE (the squared residual off them). A statistic above its limit for `PERSIST`
+ * rows in a row is an anomaly episode, dated to the first of them, ending when it is under its limit again (for
+ * `PERSIST` rows and `OFF_DELAY_MS`), naming the tags that contribute most. Limits are calibrated on the reference to
+ * one false anomaly per `falseEventsPerWeek`: that quantile of the reference (just above its largest value when it is
+ * shorter than the quantile needs), and at least the normal-theory limit at that rate, widened for the reference's
+ * effectively independent rows; a reference with too few of them trains no monitor (`trainUnitModel`). (MacGregor &
+ * Kourti 1995; Box 1954 for SPE; contributions as in Westerhuis et al. 2000.) A band (bandMonitor.ts) watches beside
+ * it, trained on the same reference; a unit without a reference that describes it is watched by its own band from its
+ * first rows. Both give the same episodes.
  */
 // mathjs (already a dependency, for graph formulas) gives the eigen-decomposition; loaded only when a unit is trained
 import type { AnomalyRecord, SampleBatch } from '../records';
@@ -23,6 +23,12 @@ import { integratedTime, span } from './independentReadings';
 export const EXPLAINED = 0.9;
 /** rows in a row above a limit that make an anomaly */
 export const PERSIST = 3;
+/**
+ * an episode ends once its statistic has been under its limit for PERSIST rows and at least this long (ms): an
+ * off-delay, as alarm management asks of a chattering alarm (ISA-18.2's 15-60 s), so a fault that hovers about the
+ * limit at a reading a second stays one episode instead of a new one every few seconds
+ */
+export const OFF_DELAY_MS = 60_000;
 /** a limit stands this far above the reference value it is set from */
 const MARGIN = 1.05;
 /** tags named per anomaly */
@@ -239,9 +245,9 @@ interface Excursion {
 /**
  * Watches one unit's rows in time order. A statistic over its limit for PERSIST rows in a row opens an anomaly
  * episode (dated to the first of them, detected at the last); the episode ends at its last row over the limit once
- * PERSIST rows in a row are under it again, and is emitted then - with its end, peak and the tags that contributed
- * most over the whole episode - and the monitor re-arms: a second excursion is a second episode. `finish` emits an
- * episode still open at the data's end (`ended: false`).
+ * PERSIST rows in a row are under it again and OFF_DELAY_MS has passed since, and is emitted then - with its end,
+ * peak and the tags that contributed most over the whole episode - and the monitor re-arms: a second excursion is a
+ * second episode. `finish` emits an episode still open at the data's end (`ended: false` when still over).
  */
 export class UnitMonitor {
   private run: Partial<Record<Statistic, Excursion>> = {};
@@ -297,7 +303,7 @@ export class UnitMonitor {
         if (!r) continue;
         if (!r.detected)
           delete this.run[stat]; // shorter than PERSIST rows: a blip, not an anomaly
-        else if (++r.under >= PERSIST) this.close(stat, limit, true);
+        else if (++r.under >= PERSIST && t - r.last.t >= OFF_DELAY_MS) this.close(stat, limit, true);
         continue;
       }
       const contrib = contributions();
@@ -322,10 +328,15 @@ export class UnitMonitor {
     }
   }
 
-  /** The data's end: an episode still open is emitted as not ended. */
+  /**
+   * The data's end: an episode still open is emitted, as not ended when its statistic was still over the limit (not
+   * when it was under it for PERSIST rows, in its off-delay).
+   */
   finish(): void {
-    for (const [stat, limit] of Object.entries(this.model.limits) as [Statistic, number][])
-      if (this.run[stat]?.detected) this.close(stat, limit, false);
+    for (const [stat, limit] of Object.entries(this.model.limits) as [Statistic, number][]) {
+      const r = this.run[stat];
+      if (r?.detected) this.close(stat, limit, r.under >= PERSIST);
+    }
     this.run = {};
   }
 
