@@ -8,6 +8,8 @@ import {
   WEEK_MS,
 } from '../../activities/parse/series/segmentSeries';
 import { calibrateOnReference } from '../../activities/parse/series/calibrate';
+import { blockMeans, floorOfBlocks, WanderLearner } from '../../activities/parse/series/wanderFloor';
+import { ar } from '../fixtures/arReadings';
 import { seriesRecord } from '../../activities/parse/series/segmentFiles';
 import { PERSIST } from '../../activities/parse/series/unitMonitor';
 import { OperationRecord } from '../../activities/parse/records';
@@ -346,4 +348,46 @@ describe('the wander floor of normal operation', () => {
       expect(wanderFloor(many, 60_000, opts) / point(many)).toBeLessThan(1.45);
     },
   );
+  test('is learned on while a series does not change: refreshed as its blocks double, as from them all', () => {
+    const opts = { rebaseline: 20, falseEventsPerWeek: 1 };
+    const a = ar(4000, 0.8, 3).rows.map((r) => r[0]);
+    const learner = new WanderLearner(blockMeans(a.slice(0, 100), 20), 1000, opts);
+    const refreshed: [number, number][] = [];
+    a.slice(100).forEach((v, i) => {
+      const f = learner.push(v);
+      if (f !== null) refreshed.push([i + 101, f]);
+    });
+    // 5 blocks in the first baseline, then 10, 20, 40, 80, 160
+    expect(refreshed.map(([row]) => row)).toEqual([200, 400, 800, 1600, 3200]);
+    for (const [row, f] of refreshed)
+      expect(f).toBeCloseTo(floorOfBlocks(blockMeans(a.slice(0, row), 20), 1000, opts), 9);
+  });
+  test('a step the first 100 readings cannot tell from their wander is a change after more normal readings', () => {
+    // AR(0.8) readings at 1 Hz: their first 100 put the floor at 48, their first 1600 at 20; a step of 34 at row 2000
+    // is a change, the same step at row 150 is followed as drift (as before the floor was learned on)
+    const a = ar(4000, 0.8, 3).rows.map((r) => r[0]);
+    const opts = { rebaseline: 20, falseEventsPerWeek: 1 };
+    expect(wanderFloor(a.slice(0, 100), 1000, opts)).toBeGreaterThan(40);
+    expect(floorOfBlocks(blockMeans(a.slice(0, 1600), 20), 1000, opts)).toBeLessThan(25);
+    const changes = (at: number) => {
+      const out: SeriesEvent[] = [];
+      const seg = new SeriesSegmenter(DEFAULT_SERIES_OPTIONS, (e) => out.push(e));
+      a.forEach((v, i) =>
+        seg.push({
+          source: 's',
+          line: i + 2,
+          t: i * 1000,
+          asset: 'u',
+          tag: 'a',
+          unit: 'x',
+          value: v + (i >= at ? 34 : 0),
+        }),
+      );
+      seg.finish();
+      return out.flatMap((e) => (e.kind === 'change' ? [e.onset_line - 2] : []));
+    };
+    expect(changes(2000)).toEqual([expect.any(Number)]);
+    expect(Math.abs(changes(2000)[0] - 2000)).toBeLessThanOrEqual(3);
+    expect(changes(150)).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { median, type Point, Window, type WindowStats } from './seriesWindow';
 
 export type { WindowStats } from './seriesWindow';
-import { samplingInterval, wanderFloor } from './wanderFloor';
+import { blockMeans, floorOfBlocks, samplingInterval, WanderLearner } from './wanderFloor';
 import { isoInstant } from '../timestamps';
 
 export {
@@ -121,6 +121,8 @@ class Series {
   private sigma = 1;
   private sigma0: number | null = null;
   private floor = 0;
+  /** the floor learned on while the series has not changed since its first baseline (none from a reference) */
+  private wander: WanderLearner | null = null;
   private constant = false;
   private up = 0;
   private down = 0;
@@ -179,6 +181,10 @@ class Series {
       }
       this.window!.add(line, t, value);
       return;
+    }
+    if (this.wander) {
+      const floor = this.wander.push(value);
+      if (floor !== null) this.floor = floor;
     }
     const z = (value - this.mu) / this.sigma;
     this.up = Math.max(0, this.up + z - this.opts.k);
@@ -249,9 +255,15 @@ class Series {
     const sigma = Math.max(mad, sd, spread / 6, 1e-9);
     if (this.sigma0 === null) {
       this.sigma0 = sigma;
-      this.floor =
-        this.opts.shiftFloor?.[this.key.tag] ??
-        wanderFloor(values, samplingInterval(this.buffer.map((b) => b.t)), this.opts);
+      const calibrated = this.opts.shiftFloor?.[this.key.tag];
+      if (calibrated !== undefined) this.floor = calibrated;
+      else {
+        // how far normal operation wanders, from the first baseline; learned on while the series does not change
+        const means = blockMeans(values, this.opts.rebaseline);
+        const dt = samplingInterval(this.buffer.map((b) => b.t));
+        this.floor = floorOfBlocks(means, dt, this.opts);
+        this.wander = new WanderLearner(means, dt, this.opts);
+      }
     }
     this.sigma = Math.max(sigma, this.sigma0);
     const w = new Window(this.afterChange ? 'transition' : 'steady');
@@ -267,6 +279,7 @@ class Series {
   }
 
   private change(at: Point, since: Point[], change: 'mean_shift' | 'setpoint', direction: 'up' | 'down'): void {
+    this.wander = null; // what follows a change is not the normal operation the floor was learned on
     const onset = since[0];
     const after = since.reduce((a, p) => a + p.value, 0) / since.length;
     if (this.window && this.window.n > 0) this.close(this.window);

@@ -26,19 +26,84 @@ export function wanderFloor(
   dt: number,
   opts: { rebaseline: number; falseEventsPerWeek: number },
 ): number {
-  const w = opts.rebaseline;
+  return floorOfBlocks(blockMeans(values, opts.rebaseline), dt, opts);
+}
+
+/** The means of consecutive blocks of `w` values (a last, incomplete block left out). */
+export function blockMeans(values: readonly number[], w: number): number[] {
   const means: number[] = [];
   for (let i = 0; i + w <= values.length; i += w) {
     let sum = 0;
     for (let j = i; j < i + w; j++) sum += values[j];
     means.push(sum / w);
   }
-  if (means.length < 3 || !(dt > 0)) return 0;
+  return means;
+}
+
+/** `wanderFloor` from the block means of normal operation (blocks of `rebaseline` readings `dt` ms apart). */
+export function floorOfBlocks(
+  means: readonly number[],
+  dt: number,
+  opts: { rebaseline: number; falseEventsPerWeek: number },
+): number {
+  if (means.length < 3) return 0;
   const m = means.reduce((a, v) => a + v, 0) / means.length;
   const sd = Math.sqrt(means.reduce((a, v) => a + (v - m) ** 2, 0) / (means.length - 1));
-  const tail = Math.min(0.5, (opts.falseEventsPerWeek * w * dt) / WEEK_MS / 2);
-  const df = means.length - 1;
+  return floorOfSpread(sd, means.length, dt, opts);
+}
+
+/** `wanderFloor` from the standard deviation `sd` of `blocks` block means. */
+export function floorOfSpread(
+  sd: number,
+  blocks: number,
+  dt: number,
+  opts: { rebaseline: number; falseEventsPerWeek: number },
+): number {
+  if (blocks < 3 || !(dt > 0)) return 0;
+  const tail = Math.min(0.5, (opts.falseEventsPerWeek * opts.rebaseline * dt) / WEEK_MS / 2);
+  const df = blocks - 1;
   return normalQuantile(1 - tail) * Math.SQRT2 * sd * Math.sqrt(df / chiSquareQuantile(1 - WANDER_CONFIDENCE, df));
+}
+
+/**
+ * How far normal operation wanders, learned as a series goes on without a change: the block means of `rebaseline`
+ * readings (Welford's running mean and variance: constant memory), the floor worked out again each time the blocks
+ * have doubled - a longer look at normal operation gives a tighter bound (and a larger wander, when it shows one, a
+ * higher floor). Starts from the first baseline's block means.
+ */
+export class WanderLearner {
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+  private sum = 0;
+  private k = 0;
+  private next: number;
+
+  constructor(
+    means: readonly number[],
+    private readonly dt: number,
+    private readonly opts: { rebaseline: number; falseEventsPerWeek: number },
+  ) {
+    for (const m of means) this.add(m);
+    this.next = 2 * Math.max(3, this.n);
+  }
+
+  /** One reading; the floor worked out again when the blocks have just doubled, else null. */
+  push(value: number): number | null {
+    this.sum += value;
+    if (++this.k < this.opts.rebaseline) return null;
+    this.add(this.sum / this.k);
+    this.sum = this.k = 0;
+    if (this.n < this.next) return null;
+    this.next *= 2;
+    return floorOfSpread(Math.sqrt(this.m2 / (this.n - 1)), this.n, this.dt, this.opts);
+  }
+
+  private add(x: number): void {
+    const d = x - this.mean;
+    this.mean += d / ++this.n;
+    this.m2 += d * (x - this.mean);
+  }
 }
 
 /** confidence of the upper bound on the wander of normal operation (`wanderFloor`) */
