@@ -83,7 +83,8 @@ async function main(): Promise<void> {
   ];
   console.log(
     `${faults.length} fault files of ${ROWS} rows (${perKind} per kind: ${Object.keys(FAULT_KINDS).join(', ')}), ` +
-      `a normal file of ${normal.rows.length} rows; 1 row a second; Forge series.falseEventsPerWeek ${opts.falseEventsPerWeek}`,
+      `a normal file of ${normal.rows.length} rows; 1 row a second; Forge series.falseEventsPerWeek ` +
+      `${opts.falseEventsPerWeek}`,
   );
   let file = 0;
   for (const setting of settings) {
@@ -141,8 +142,9 @@ async function main(): Promise<void> {
         `  ${name.padEnd(9)} normal file: ${(quiet.starts.length / hours).toFixed(2)} false events/h ` +
           `(${quiet.starts.length}), ${quiet.rows.length} rows in alarm; by row: F1 ${f1.toFixed(3)}, ` +
           `FAR ${((100 * fp) / (fp + tn)).toFixed(2)} %, MAR ${((100 * fn) / (fn + tp)).toFixed(2)} %; ` +
-          `NAB standard ${nab(scored).toFixed(1)}; alarm starts per fault file: ${(during / faults.length).toFixed(1)} ` +
-          `during its fault, ${(outside / faults.length).toFixed(1)} outside it; detected beyond chance ${beyond}/${faults.length}` +
+          `NAB standard ${nab(scored).toFixed(1)}; alarm starts per fault file: ` +
+          `${(during / faults.length).toFixed(1)} during its fault, ${(outside / faults.length).toFixed(1)} outside ` +
+          `it; detected beyond chance ${beyond}/${faults.length}` +
           (Object.keys(missed).length
             ? ` (missed: ${Object.entries(missed)
                 .map(([k, n]) => `${k} ${n}`)

@@ -1,10 +1,10 @@
 /**
  * A stand-in for the held-out benchmark of a water-circulation testbed (eight sensors of one pump loop read once a
- * second, files of about 20 minutes, one labelled fault each after the first 400 rows): our own generator, written
- * from the published description of such a testbed, not its data. Readings share a slow pump-load factor (flow,
- * current, pressure and vibration move together), the temperatures creep up as the water warms (settling over the first hour), flow and pressure are
- * coarsely quantised as such transmitters export them. A fault is one of the kinds such testbeds stage: a valve
- * closed (fully or partly), rotor imbalance (strong or slight), cavitation, and heating of the water.
+ * second, files of about 20 minutes, one labelled fault each after the first 400 rows): our own generator, written from
+ * the published description of such a testbed, not its data. Readings share a slow pump-load factor (flow, current,
+ * pressure and vibration move together), the temperatures creep up as the water warms (settling over the first hour),
+ * flow and pressure are coarsely quantised as such transmitters export them. A fault is one of the kinds such testbeds
+ * stage: a valve closed (fully or partly), rotor imbalance (strong or slight), cavitation, and heating of the water.
  */
 import { rng } from './plantedRules';
 
