@@ -168,6 +168,22 @@ export function pcaAlarms(model: PcaModel, rows: readonly number[][], withQ: boo
   return out;
 }
 
+/**
+ * A TEP alarm-volume bench's settings from its arguments: `--rate` (series.falseEventsPerWeek) and `--reference`
+ * (Forge given the file `reference()` names as its csv.reference; written only when asked for).
+ */
+export function benchSettings(
+  a: readonly string[],
+  reference: () => string,
+): { rate: number; opts: SeriesOptions; withReference: boolean; spec: SourceSpec } {
+  const rate = a.includes('--rate') ? Number(a[a.indexOf('--rate') + 1]) : DEFAULT_SERIES_OPTIONS.falseEventsPerWeek;
+  const withReference = a.includes('--reference');
+  const spec = withReference
+    ? SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: reference() } })
+    : TEP_SPEC;
+  return { rate, opts: { ...DEFAULT_SERIES_OPTIONS, falseEventsPerWeek: rate }, withReference, spec };
+}
+
 export const table = (path: string) =>
   readFileSync(path, 'utf8')
     .trim()

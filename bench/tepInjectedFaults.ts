@@ -15,21 +15,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SERIES_OPTIONS } from '../activities/parse/series/segmentSeries';
 import { trainPca } from './lib/pcaT2';
 import { sharedDataset } from './lib/shared';
 import {
   type Alarmed,
   atLeast,
+  benchSettings,
   detect,
   forgeAlarms,
   ONSET,
   pcaAlarms,
   table,
-  TEP_SPEC,
   writeReference,
 } from './tepDetection';
-import { SourceSpec } from '../activities/parse/sourceSpec';
 
 const SETS: Record<string, string[]> = {
   seen: ['XMV_10', 'XMV_4', 'XMEAS_9', 'XMEAS_21', 'XMEAS_18', 'XMV_11', 'XMEAS_7'],
@@ -66,13 +64,8 @@ async function main(): Promise<void> {
     return Math.sqrt(xs.reduce((a, v) => a + (v - m) ** 2, 0) / (xs.length - 1));
   });
   const a = process.argv.slice(2);
-  const rate = a.includes('--rate') ? Number(a[a.indexOf('--rate') + 1]) : DEFAULT_SERIES_OPTIONS.falseEventsPerWeek;
-  const opts = { ...DEFAULT_SERIES_OPTIONS, falseEventsPerWeek: rate };
   // --reference: Forge given d00.dat as its csv.reference, as T² and T²+Q are trained on it
-  const withReference = a.includes('--reference');
-  const spec = withReference
-    ? SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: writeReference(training, 'd00.ref') } })
-    : TEP_SPEC;
+  const { rate, opts, withReference, spec } = benchSettings(a, () => writeReference(training, 'd00.ref'));
   const folder = mkdtempSync(join(tmpdir(), 'forge-tep-faults-'));
   let file = 0;
   const forge = async (rows: number[][]) => {

@@ -12,22 +12,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SERIES_OPTIONS } from '../activities/parse/series/segmentSeries';
-import { SourceSpec } from '../activities/parse/sourceSpec';
 import { trainPca } from './lib/pcaT2';
-import { type Alarmed, atLeast, detect, forgeAlarms, ONSET, pcaAlarms, table, TEP_SPEC } from './tepDetection';
+import { type Alarmed, atLeast, benchSettings, detect, forgeAlarms, ONSET, pcaAlarms, table } from './tepDetection';
 
 async function main(): Promise<void> {
   const a = process.argv.slice(2);
   const dir = a.find((x) => !x.startsWith('--') && !/^\d/.test(x));
   if (!dir || !existsSync(join(dir, 'n_te.dat')))
     throw new Error('usage: tepSimulatedFaults.ts DIR (runs written by bench/utility/tepSimulate.py)');
-  const rate = a.includes('--rate') ? Number(a[a.indexOf('--rate') + 1]) : DEFAULT_SERIES_OPTIONS.falseEventsPerWeek;
-  const opts = { ...DEFAULT_SERIES_OPTIONS, falseEventsPerWeek: rate };
-  const withReference = a.includes('--reference');
-  const spec = withReference
-    ? SourceSpec.parse({ ...TEP_SPEC, csv: { ...TEP_SPEC.csv, reference: join(dir, 'train.dat') } })
-    : TEP_SPEC;
+  const { rate, opts, withReference, spec } = benchSettings(a, () => join(dir, 'train.dat'));
   const training = table(join(dir, 'train.dat'));
   const t2 = trainPca(training);
   const methods: { name: string; alarms: (file: string) => Promise<Alarmed> }[] = [
